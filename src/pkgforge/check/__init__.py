@@ -1,0 +1,1 @@
+"""``pkgforge check``: the engine, the project model and the rules."""

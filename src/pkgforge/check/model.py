@@ -1,0 +1,87 @@
+"""The project model: what discovery found and what rules read.
+
+CONTRACT (shared by the engine and the rules): field names are stable; add
+fields, do not rename them. Rules never touch the file system for source
+files; they read this model. Paths in findings are ``relpath`` values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pkgforge.check.summary import ModuleSummary
+
+if TYPE_CHECKING:
+    from pkgforge.check.graph import ImportGraph
+    from pkgforge.config import Settings
+
+__all__ = ["Directory", "Project", "SourceFile"]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    """Absolute path."""
+    relpath: str
+    """POSIX path relative to ``Project.root``; what findings report."""
+    module: str
+    """Dotted import name (``sound.effects.echo``; ``sound`` for sound/__init__.py).
+    Empty for a file outside any package root (a script, a test helper)."""
+    is_package: bool
+    """True for an ``__init__.py``."""
+    summary: ModuleSummary
+
+
+@dataclass(frozen=True)
+class Directory:
+    path: Path
+    relpath: str
+    entries: tuple[str, ...]
+    """Every name in the directory, sorted (files and subdirectories)."""
+    subdirs: tuple[str, ...]
+    has_init: bool
+    package: str
+    """Dotted name if this directory is (or should be) an import package, else ''."""
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    """The checked directory (where pyproject.toml is, or the plain directory given)."""
+    pyproject_path: Path | None
+    pyproject: Mapping[str, Any] | None
+    """Parsed pyproject.toml; None when there is none or it does not parse."""
+    pyproject_error: str | None
+    package_roots: tuple[Path, ...]
+    """Directories placed on sys.path when the project is installed (src/, or root)."""
+    top_level: tuple[str, ...]
+    """Top-level import names the project provides (packages and single modules)."""
+    files: tuple[SourceFile, ...]
+    """Every parsed .py file under the package roots, sorted by relpath."""
+    directories: tuple[Directory, ...]
+    """Every directory under the package roots that holds Python files or packages."""
+    bytecode: tuple[str, ...]
+    """relpaths of every .pyc/.pyo under the package roots (PF102 decides which are orphans)."""
+    settings: Settings
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def modules(self) -> Mapping[str, SourceFile]:
+        """Dotted name -> file, for files inside a package root."""
+        return {f.module: f for f in self.files if f.module}
+
+    @cached_property
+    def graph(self) -> ImportGraph:
+        from pkgforge.check.graph import build_graph
+
+        return build_graph(self)
+
+    @property
+    def requires_python(self) -> str | None:
+        project = (self.pyproject or {}).get("project")
+        value = project.get("requires-python") if isinstance(project, Mapping) else None
+        return value if isinstance(value, str) else None

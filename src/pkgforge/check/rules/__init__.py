@@ -1,0 +1,1 @@
+"""The rule catalogue: one module per family, registered in :mod:`.base`."""

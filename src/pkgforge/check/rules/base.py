@@ -1,0 +1,82 @@
+"""The rule registry: every rule is a small function registered with :func:`rule`.
+
+A rule function takes the project model (or, for distribution rules, an
+archive model) and yields :class:`Hit` objects; the registry turns them into
+:class:`~pkgforge.check.findings.Finding` with the rule's code, name and
+severity. The function's docstring (What it does / Why is this bad / Example /
+Use instead) is the rule's documentation for ``pkgforge explain`` and docs.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pkgforge.check.findings import Finding, Severity
+
+__all__ = ["REGISTRY", "Hit", "Rule", "Scope", "rule"]
+
+Scope = Literal["source", "dist"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A place a rule found a problem; the rule adds code, name and severity."""
+
+    path: str
+    message: str
+    line: int = 1
+    column: int = 1
+    severity: Severity | None = None
+    """Overrides the rule's default severity for this one hit (rarely needed)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    title: str
+    severity: Severity
+    scope: Scope
+    doc: str
+    func: Callable[[Any], Iterable[Hit]]
+
+    def run(self, model: Any) -> Iterator[Finding]:
+        for hit in self.func(model):
+            yield Finding(
+                path=hit.path,
+                line=hit.line,
+                column=hit.column,
+                code=self.code,
+                name=self.name,
+                severity=hit.severity or self.severity,
+                message=hit.message,
+            )
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    code: str,
+    name: str,
+    title: str,
+    *,
+    severity: Severity = Severity.ERROR,
+    scope: Scope = "source",
+) -> Callable[[Callable[[Any], Iterable[Hit]]], Rule]:
+    """Register the decorated function as rule ``code``; codes are stable and unique."""
+
+    def register(func: Callable[[Any], Iterable[Hit]]) -> Rule:
+        if code in REGISTRY:
+            raise RuntimeError(f"rule code {code} registered twice")
+        doc = inspect.cleandoc(func.__doc__ or "")
+        if not doc:
+            raise RuntimeError(f"rule {code} has no documentation")
+        registered = Rule(code, name, title, severity, scope, doc, func)
+        REGISTRY[code] = registered
+        return registered
+
+    return register

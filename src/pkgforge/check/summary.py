@@ -1,0 +1,125 @@
+"""Per-file summaries: each module is read and parsed once into a ModuleSummary.
+
+Rules never parse files; they read these summaries (and the import graph built
+from them). Summaries are plain frozen dataclasses of tuples and strings so
+they pickle cheaply across processes and into the cache.
+
+CONTRACT (shared by the engine and the rules): the field names below are
+stable; add fields, do not rename them. ``summarize`` must never raise on any
+input bytes.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+__all__ = [
+    "AllEntry",
+    "AllInfo",
+    "Binding",
+    "ImportInfo",
+    "ImportScope",
+    "ModuleSummary",
+    "ParseProblem",
+    "summarize",
+]
+
+
+class ImportScope(enum.StrEnum):
+    MODULE = "module"  # runs when the module is imported
+    FUNCTION = "function"  # inside a def/lambda body: runs later, forms no cycle
+    CLASS = "class"  # inside a class body (runs at import time, like module level)
+    TYPE_CHECKING = "type_checking"  # under `if TYPE_CHECKING:`: never runs
+    OPTIONAL = "optional"  # module level, under try/except ImportError|ModuleNotFoundError
+
+
+@dataclass(frozen=True)
+class ImportInfo:
+    """One imported module or one ``from`` import statement.
+
+    ``import a.b as c`` -> module="a.b", names=(), level=0, is_from=False.
+    ``from . import x, y`` -> module="", names=("x", "y"), level=1, is_from=True.
+    ``from a import *`` -> module="a", names=("*",), is_from=True.
+    """
+
+    module: str
+    names: tuple[str, ...]
+    level: int
+    is_from: bool
+    line: int
+    column: int
+    scope: ImportScope
+    in_function: bool = False
+    """True when nested in a def at any depth (a star import here is PF401)."""
+    in_class: bool = False
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A module-level name and the line of the top-level statement that first binds it."""
+
+    name: str
+    line: int
+
+
+@dataclass(frozen=True)
+class AllEntry:
+    value: str | None
+    """The string, or None when the element is not a string literal (PF304)."""
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class AllInfo:
+    """``__all__`` as assigned at module level."""
+
+    line: int
+    column: int
+    is_literal: bool
+    """False when any assignment/extension is not a literal list/tuple of strings (PF301)."""
+    entries: tuple[AllEntry, ...]
+    """The literal entries (including ``+=``/``.extend`` of literals), in order."""
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """Why a file has no AST: a syntax error, undecodable bytes, NUL bytes, too deep."""
+
+    message: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class ModuleSummary:
+    problem: ParseProblem | None = None
+    """Set when the file could not be parsed; the other fields are then empty."""
+    bindings: tuple[Binding, ...] = ()
+    """Module-level names in first-binding order (defs, classes, assignments, imports,
+    for/with targets, names declared ``global`` in functions, conditional ones too)."""
+    all: AllInfo | None = None
+    imports: tuple[ImportInfo, ...] = ()
+    """Every import statement in source order, all scopes."""
+    sys_path_mutations: tuple[tuple[int, int], ...] = ()
+    """(line, column) of each change to ``sys.path`` (append/insert/extend/assignment)."""
+    has_module_getattr: bool = False
+    version: str | None = None
+    """The literal value of a module-level ``__version__ = "..."``."""
+    version_line: int = 0
+    has_docstring: bool = False
+    suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    """(line, codes) for each ``# pkgforge: ignore[PF402,...]`` comment; codes () = all."""
+    line_count: int = 0
+
+    @property
+    def bound_names(self) -> frozenset[str]:
+        return frozenset(b.name for b in self.bindings)
+
+
+def summarize(source: bytes, *, filename: str = "<unknown>") -> ModuleSummary:
+    """Parse ``source`` once and summarise it. Never raises."""
+    from pkgforge.check._summarize import summarize_source
+
+    return summarize_source(source, filename=filename)

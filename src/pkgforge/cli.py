@@ -1,0 +1,129 @@
+"""The command-line interface: a thin ``main(argv) -> int`` over the library.
+
+Each subcommand lives in :mod:`pkgforge.commands` as a small module with
+``register(subparsers)``; its ``run(args, log) -> int`` calls one library
+function and renders the result. Nothing heavy is imported here, so
+``pkgforge --help`` and ``--version`` stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from pkgforge import __version__
+from pkgforge.errors import PkgforgeError, UsageError
+
+__all__ = ["console_main", "main"]
+
+LOG_NAME = "pkgforge"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of printing a usage block and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message, hint=f"run '{self.prog} --help' for the options")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    from pkgforge.commands import COMMANDS
+
+    parser = _Parser(
+        prog="pkgforge",
+        description="Scaffold, check, build and publish Python packages.",
+    )
+    parser.add_argument("--version", action="version", version=f"pkgforge {__version__}")
+    _add_global_options(parser, defaults=True)
+    # The same options after the subcommand (`pkgforge check -v`); SUPPRESS keeps
+    # the subparser from resetting what was given before it.
+    common = _Parser(add_help=False)
+    _add_global_options(common, defaults=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for command in COMMANDS:
+        command.register(sub, [common])
+    return parser
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    group = parser.add_argument_group("global options")
+    count_default = 0 if defaults else argparse.SUPPRESS
+    flag_default = False if defaults else argparse.SUPPRESS
+    group.add_argument("-v", "--verbose", action="count", default=count_default, help="say more")
+    group.add_argument("-q", "--quiet", action="count", default=count_default, help="say less")
+    group.add_argument(
+        "--debug",
+        action="store_true",
+        default=flag_default,
+        help="show tracebacks and debug logging (secrets redacted)",
+    )
+
+
+def _configure_logging(verbose: int, quiet: int, debug: bool) -> logging.Logger:
+    log = logging.getLogger(LOG_NAME)
+    level = logging.INFO + 10 * (quiet - verbose)
+    if debug:
+        level = logging.DEBUG
+    log.setLevel(max(logging.DEBUG, min(level, logging.CRITICAL)))
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter())
+    log.handlers[:] = [handler]
+    log.propagate = False
+    return log
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.levelno >= logging.WARNING:
+            return f"{record.levelname.lower()}: {message}"
+        return message
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run pkgforge with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args_list
+    try:
+        parser = _build_parser()
+        args = parser.parse_args(args_list)
+        log = _configure_logging(args.verbose, args.quiet, args.debug)
+        if args.command is None:
+            parser.print_help()
+            return 2
+        status: int = args.run(args, log)
+        return status
+    except PkgforgeError as err:
+        _print_error(err.message, err.hint)
+        if debug:
+            raise
+        return err.exit_code
+    except KeyboardInterrupt:
+        _print_error("interrupted", None)
+        return 130
+    except Exception as err:
+        if debug:
+            raise
+        _print_error(
+            f"internal error: {type(err).__name__}: {err}",
+            "this is a pkgforge bug; run again with --debug for the traceback and report it",
+        )
+        return 2
+
+
+def _print_error(message: str, hint: str | None) -> None:
+    first_line = message.splitlines()[0] if message else "unknown error"
+    print(f"error: {first_line}", file=sys.stderr)
+    rest = message.splitlines()[1:]
+    for line in rest:
+        print(f"  {line}", file=sys.stderr)
+    if hint:
+        print(f"hint: {hint}", file=sys.stderr)
+
+
+def console_main() -> NoReturn:
+    """Entry point of the ``pkgforge`` console script."""
+    sys.exit(main())

@@ -1,0 +1,10 @@
+"""The subcommands. Each module has ``register(subparsers, parents)`` and a
+``run(args, log) -> int``; only the module of the chosen command does real work."""
+
+from __future__ import annotations
+
+from pkgforge.commands import add, build, check, explain, new, publish, rules
+
+__all__ = ["COMMANDS", "add", "build", "check", "explain", "new", "publish", "rules"]
+
+COMMANDS = (new, add, check, explain, rules, build, publish)

@@ -1,0 +1,30 @@
+"""Small helpers shared by the subcommand modules."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import Protocol
+
+__all__ = ["Subparsers", "add_parser"]
+
+
+class Subparsers(Protocol):
+    def add_parser(self, name: str, **kwargs: object) -> argparse.ArgumentParser: ...
+
+
+def add_parser(
+    subparsers: Subparsers,
+    name: str,
+    *,
+    help: str,  # noqa: A002 - mirrors argparse
+    description: str | None = None,
+    parents: Sequence[argparse.ArgumentParser] = (),
+) -> argparse.ArgumentParser:
+    """Add a subcommand parser with the shared global options."""
+    return subparsers.add_parser(
+        name,
+        help=help,
+        description=description or help,
+        parents=list(parents),
+    )

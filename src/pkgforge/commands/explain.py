@@ -1,0 +1,22 @@
+"""``pkgforge explain CODE``: print a rule's documentation."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Sequence
+
+from pkgforge.commands._common import Subparsers, add_parser
+from pkgforge.errors import PkgforgeError
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser]) -> None:
+    parser = add_parser(subparsers, "explain", help="show a rule's documentation", parents=parents)
+    parser.add_argument("code", metavar="CODE", help="a rule code such as PF402")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, log: logging.Logger) -> int:
+    raise PkgforgeError("'pkgforge explain' is not implemented yet")

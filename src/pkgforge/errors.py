@@ -1,0 +1,80 @@
+"""The one exception hierarchy of pkgforge.
+
+The CLI catches :class:`PkgforgeError` once, prints ``error: <message>`` and,
+when there is one, ``hint: <hint>``, then exits with :attr:`exit_code`.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BuildError",
+    "CheckFailedError",
+    "ConfigError",
+    "InvalidNameError",
+    "ManifestError",
+    "PkgforgeError",
+    "ProjectExistsError",
+    "ProjectNotFoundError",
+    "PublishError",
+    "TemplateError",
+    "UsageError",
+]
+
+
+class PkgforgeError(Exception):
+    """Base of every error pkgforge reports to a user.
+
+    ``message`` is one line that says what went wrong; ``hint`` says what to do.
+    """
+
+    exit_code: int = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(PkgforgeError):
+    """The command line or its arguments are wrong (exit status 2)."""
+
+    exit_code = 2
+
+
+class InvalidNameError(UsageError):
+    """A distribution, package or module name that cannot be used."""
+
+
+class ProjectExistsError(UsageError):
+    """The target of ``new`` or ``add`` already exists; nothing was changed."""
+
+
+class ProjectNotFoundError(UsageError):
+    """No pyproject.toml (or no package) where a project was expected."""
+
+
+class TemplateError(PkgforgeError):
+    """A cookiecutter template is missing, malformed, or failed to render."""
+
+
+class ConfigError(UsageError):
+    """``[tool.pkgforge]`` or another configuration is invalid."""
+
+
+class CheckFailedError(PkgforgeError):
+    """``check`` found error-level findings where a command needs a clean project."""
+
+
+class BuildError(PkgforgeError):
+    """PyPA build, the backend, or the artifact inspection failed."""
+
+
+class ManifestError(PkgforgeError):
+    """The build manifest is missing or disagrees with the files in ``dist/``."""
+
+
+class PublishError(PkgforgeError):
+    """Uploading to, or verifying on, the package index failed."""

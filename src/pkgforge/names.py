@@ -1,0 +1,150 @@
+"""Distribution, package and module names: normalising, deriving, validating.
+
+One place for the naming rules, shared by ``new``, ``add`` and ``check``
+(PF201-PF204).
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import sys
+from dataclasses import dataclass
+
+from pkgforge.errors import InvalidNameError
+
+__all__ = [
+    "ProjectName",
+    "import_name_for",
+    "is_keyword",
+    "is_stdlib_module",
+    "is_valid_identifier",
+    "normalize_distribution_name",
+    "parse_project_name",
+    "validate_dotted_module",
+    "validate_module_name",
+]
+
+_SEPARATORS = re.compile(r"[-_.]+")
+# PEP 508 names: ASCII letters and digits, with . _ - inside.
+_DIST_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ProjectName:
+    """The names of one project, all derived from what the user typed."""
+
+    distribution: str
+    """As typed (``Sound-Tools``): the name written to ``[project].name``."""
+    normalized: str
+    """PEP 503 normalised (``sound-tools``): how indexes and installers compare names."""
+    import_name: str
+    """The top-level import package (``sound_tools``)."""
+    warnings: tuple[str, ...] = ()
+    """Problems that do not stop the command (uppercase letters)."""
+
+
+def normalize_distribution_name(name: str) -> str:
+    """Return the PEP 503 normalised form: lowercase, runs of ``-_.`` become ``-``."""
+    return _SEPARATORS.sub("-", name).lower()
+
+
+def import_name_for(distribution: str) -> str:
+    """Derive the import name: ``sound-tools`` -> ``sound_tools``. Case is kept."""
+    return _SEPARATORS.sub("_", distribution)
+
+
+def is_valid_identifier(name: str) -> bool:
+    """True for a name Python can import: an ASCII identifier that is no keyword."""
+    return name.isascii() and name.isidentifier() and not keyword.iskeyword(name)
+
+
+def is_keyword(name: str) -> bool:
+    """True for a hard keyword (``class``); soft keywords (``match``) are fine names."""
+    return keyword.iskeyword(name)
+
+
+def is_stdlib_module(name: str) -> bool:
+    """True when a top-level ``name`` would shadow a standard-library module."""
+    return name in sys.stdlib_module_names
+
+
+def _suggest(name: str) -> str:
+    cleaned = re.sub(r"[^0-9A-Za-z_]+", "_", name).strip("_") or "package"
+    if cleaned[0].isdigit() or keyword.iskeyword(cleaned) or is_stdlib_module(cleaned):
+        cleaned = f"py{cleaned}"
+    return cleaned.lower()
+
+
+def validate_module_name(name: str, *, top_level: bool = False, what: str = "module") -> str:
+    """Return ``name`` if it can be a module or package name, else raise.
+
+    ``top_level`` adds the standard-library check, which only matters for a
+    name that sits directly on ``sys.path``.
+    """
+    if not name:
+        raise InvalidNameError(f"the {what} name is empty", hint="give a name such as 'sound'")
+    if "/" in name or "\\" in name or ".." in name or name in {".", ".."}:
+        raise InvalidNameError(
+            f"{name!r} is not a {what} name: it contains a path separator or '..'",
+            hint=f"use a plain name such as {_suggest(name)!r}; choose the folder with -o DIR",
+        )
+    if keyword.iskeyword(name):
+        raise InvalidNameError(
+            f"{name!r} is a Python keyword, so 'import {name}' is a syntax error",
+            hint=f"try {_suggest(name)!r}",
+        )
+    if not (name.isascii() and name.isidentifier()):
+        raise InvalidNameError(
+            f"{name!r} is not a valid Python identifier, so it cannot be imported",
+            hint=f"try {_suggest(name)!r}",
+        )
+    if top_level and is_stdlib_module(name):
+        raise InvalidNameError(
+            f"{name!r} is a standard-library module; a package of that name would shadow it",
+            hint=f"try {_suggest(name)!r}",
+        )
+    return name
+
+
+def validate_dotted_module(dotted: str) -> tuple[str, ...]:
+    """Split ``formats.wavread`` into parts, validating each; raise on a bad part."""
+    if not dotted or dotted.startswith(".") or dotted.endswith("."):
+        raise InvalidNameError(
+            f"{dotted!r} is not a dotted module name",
+            hint="write it like 'effects.echo', relative to the top-level package",
+        )
+    parts = tuple(dotted.split("."))
+    for part in parts:
+        validate_module_name(part)
+    return parts
+
+
+def parse_project_name(name: str) -> ProjectName:
+    """Validate what the user typed for ``new NAME`` and derive the other names."""
+    if not name or not name.strip():
+        raise InvalidNameError("the project name is empty", hint="give a name such as 'sound'")
+    if "/" in name or "\\" in name or ".." in name:
+        raise InvalidNameError(
+            f"{name!r} is not a project name: it contains a path separator or '..'",
+            hint=f"use a plain name such as {_suggest(name.replace('/', '-'))!r} and -o DIR",
+        )
+    import_name = import_name_for(name)
+    validate_module_name(import_name, top_level=True, what="project")
+    if not _DIST_NAME.match(name):
+        raise InvalidNameError(
+            f"{name!r} is not a valid distribution name (PEP 508)",
+            hint=f"try {_suggest(name)!r}",
+        )
+    warnings: tuple[str, ...] = ()
+    if import_name != import_name.lower():
+        warnings = (
+            f"{import_name!r} has uppercase letters; PEP 8 asks for lowercase package names "
+            f"(consider {import_name.lower()!r})",
+        )
+    return ProjectName(
+        distribution=name,
+        normalized=normalize_distribution_name(name),
+        import_name=import_name,
+        warnings=warnings,
+    )

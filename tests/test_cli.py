@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from pkgforge import __version__
+
+
+def test_version(run_cli) -> None:
+    with pytest.raises(SystemExit) as exc:
+        run_cli("--version")
+    assert exc.value.code == 0
+
+
+def test_version_subprocess_is_fast_path() -> None:
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "pkgforge", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == f"pkgforge {__version__}"
+    # --version must not pull in the heavy libraries
+    for heavy in ("cookiecutter", "build", "twine", "libcst", "jinja2", "requests"):
+        assert f" {heavy}\n" not in out.stderr and f" {heavy}." not in out.stderr, heavy
+
+
+def test_no_command_prints_help(run_cli) -> None:
+    status, out, _ = run_cli()
+    assert status == 2
+    assert "COMMAND" in out
+
+
+def test_usage_error_is_one_line_with_hint(run_cli) -> None:
+    status, out, err = run_cli("new")
+    assert status == 2
+    lines = err.strip().splitlines()
+    assert lines[0].startswith("error: ")
+    assert lines[1].startswith("hint: ")
+    assert "Traceback" not in err
+
+
+def test_unknown_option(run_cli) -> None:
+    status, _, err = run_cli("check", "--frobnicate")
+    assert status == 2
+    assert err.startswith("error: unrecognized arguments: --frobnicate")
+
+
+@pytest.mark.parametrize("command", ["new", "add", "check", "explain", "rules", "build", "publish"])
+def test_every_command_has_help(run_cli, command: str) -> None:
+    with pytest.raises(SystemExit) as exc:
+        run_cli(command, "--help")
+    assert exc.value.code == 0
+
+
+def test_global_options_after_subcommand(run_cli) -> None:
+    status, _, err = run_cli("new", "-q", "class")
+    assert status == 2
+    assert "keyword" in err
