@@ -1,0 +1,48 @@
+"""Developer tasks: ``nox -s tests``, ``lint``, ``types``, ``docs``, ``bench``."""
+
+from __future__ import annotations
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv|venv"
+nox.options.sessions = ["lint", "types", "tests", "docs"]
+
+PYTHONS = ["3.11", "3.12", "3.13", "3.14"]
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """Run the test suite (pass pytest options after --, e.g. -- -m 'not slow')."""
+    session.install("-e", ".", "--group", "test")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(reuse_venv=True)
+def lint(session: nox.Session) -> None:
+    """ruff (lint and format check)."""
+    session.install("--group", "lint")
+    session.run("ruff", "check", "src", "tests", "bench", "noxfile.py")
+    session.run("ruff", "format", "--check", "src", "tests", "bench", "noxfile.py")
+
+
+@nox.session(reuse_venv=True)
+def types(session: nox.Session) -> None:
+    """mypy --strict on src."""
+    session.install("-e", ".", "--group", "types")
+    session.run("mypy")
+
+
+@nox.session(reuse_venv=True)
+def docs(session: nox.Session) -> None:
+    """Regenerate docs/rules.md from the rule docstrings (``-- --check`` only verifies)."""
+    session.install("-e", ".")
+    session.run("python", "-m", "pkgforge.check.docgen", *session.posargs)
+
+
+@nox.session(reuse_venv=True)
+def bench(session: nox.Session) -> None:
+    """Benchmarks against the peers on this machine; prints medians and ratios."""
+    session.install("-e", ".", "--group", "test", "cookiecutter", "hatch")
+    for script in ("bench_startup", "bench_new", "bench_check", "bench_build", "bench_publish"):
+        session.run("python", f"bench/{script}.py", *session.posargs)
