@@ -9,13 +9,15 @@ function and renders the result. Nothing heavy is imported here, so
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
 
-from pkgforge import __version__
+from pkgforge import TYPE_CHECKING, __version__
 from pkgforge.errors import PkgforgeError, UsageError
+
+if TYPE_CHECKING:
+    import logging
+    from collections.abc import Sequence
+    from typing import NoReturn
 
 __all__ = ["console_main", "main"]
 
@@ -63,6 +65,16 @@ def _add_global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> N
 
 
 def _configure_logging(verbose: int, quiet: int, debug: bool) -> logging.Logger:
+    # Imported here: logging costs several milliseconds that --help and --version don't need.
+    import logging
+
+    class _Formatter(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            message = record.getMessage()
+            if record.levelno >= logging.WARNING:
+                return f"{record.levelname.lower()}: {message}"
+            return message
+
     log = logging.getLogger(LOG_NAME)
     level = logging.INFO + 10 * (quiet - verbose)
     if debug:
@@ -73,14 +85,6 @@ def _configure_logging(verbose: int, quiet: int, debug: bool) -> logging.Logger:
     log.handlers[:] = [handler]
     log.propagate = False
     return log
-
-
-class _Formatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        message = record.getMessage()
-        if record.levelno >= logging.WARNING:
-            return f"{record.levelname.lower()}: {message}"
-        return message
 
 
 def main(argv: Sequence[str] | None = None) -> int:

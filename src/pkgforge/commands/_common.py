@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Sequence
-from typing import Protocol
+from pkgforge import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from typing import Protocol
+
+    class Subparsers(Protocol):
+        def add_parser(self, name: str, **kwargs: object) -> argparse.ArgumentParser: ...
+
+else:
+    Subparsers = object  # only ever used in annotations
+
 
 __all__ = ["Subparsers", "add_parser"]
-
-
-class Subparsers(Protocol):
-    def add_parser(self, name: str, **kwargs: object) -> argparse.ArgumentParser: ...
 
 
 def add_parser(
     subparsers: Subparsers,
     name: str,
     *,
-    help: str,  # noqa: A002 - mirrors argparse
+    help: str,
     description: str | None = None,
     parents: Sequence[argparse.ArgumentParser] = (),
 ) -> argparse.ArgumentParser:
