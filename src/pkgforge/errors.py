@@ -6,7 +6,13 @@ when there is one, ``hint: <hint>``, then exits with :attr:`exit_code`.
 
 from __future__ import annotations
 
+TYPE_CHECKING = False  # typing is not imported: the CLI's start-up stays fast
+if TYPE_CHECKING:
+    from pkgforge.check.findings import Finding
+
 __all__ = [
+    "ArchiveError",
+    "BackendError",
     "BuildError",
     "CheckFailedError",
     "ConfigError",
@@ -65,11 +71,36 @@ class ConfigError(UsageError):
 
 
 class CheckFailedError(PkgforgeError):
-    """``check`` found error-level findings where a command needs a clean project."""
+    """``check`` found error-level findings where a command needs a clean project.
+
+    ``findings`` holds what was found, for the command to print.
+    """
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, findings: tuple[Finding, ...] = ()
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.findings = findings
 
 
 class BuildError(PkgforgeError):
     """PyPA build, the backend, or the artifact inspection failed."""
+
+
+class BackendError(BuildError):
+    """The build backend failed in a hook; ``output`` is what it printed."""
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, backend: str, hook: str, output: str
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.backend = backend
+        self.hook = hook
+        self.output = output
+
+
+class ArchiveError(PkgforgeError):
+    """A wheel or sdist cannot be opened or read."""
 
 
 class ManifestError(PkgforgeError):
