@@ -53,6 +53,12 @@ class ImportInfo:
     in_function: bool = False
     """True when nested in a def at any depth (a star import here is PF401)."""
     in_class: bool = False
+    optional: bool = False
+    """True when guarded by try/except ImportError (or ``suppress(ImportError)``) at any
+    depth, even inside a function (where ``scope`` says FUNCTION)."""
+    bound: tuple[str, ...] = ()
+    """The names the statement binds in its scope: ``import a.b`` -> ("a",),
+    ``import a.b as c`` -> ("c",), ``from m import x as y, z`` -> ("y", "z"); () for ``*``."""
 
 
 @dataclass(frozen=True)
@@ -118,8 +124,15 @@ class ModuleSummary:
         return frozenset(b.name for b in self.bindings)
 
 
-def summarize(source: bytes, *, filename: str = "<unknown>") -> ModuleSummary:
-    """Parse ``source`` once and summarise it. Never raises."""
+def summarize(
+    source: bytes,
+    *,
+    filename: str = "<unknown>",
+    feature_version: tuple[int, int] | None = None,
+) -> ModuleSummary:
+    """Parse ``source`` once and summarise it. Never raises.
+
+    ``feature_version`` is the lower bound of the project's requires-python."""
     from pkgforge.check._summarize import summarize_source
 
-    return summarize_source(source, filename=filename)
+    return summarize_source(source, filename=filename, feature_version=feature_version)

@@ -1,0 +1,302 @@
+"""Unit tests for the per-file summariser: every ModuleSummary field, and hostile input."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pkgforge.check._summarize import summarize_source
+from pkgforge.check.summary import ImportScope, ModuleSummary, summarize
+
+
+def summary(text: str, **kwargs: object) -> ModuleSummary:
+    return summarize_source(textwrap.dedent(text).encode(), **kwargs)  # type: ignore[arg-type]
+
+
+def test_bindings_in_first_binding_order_with_lines() -> None:
+    result = summary(
+        """\
+        import os.path, json as j
+        from . import a, b as c
+        x = y = 1
+        (p, [q, *r]) = 1, [2, 3]
+        def f():
+            global g
+            local = 1
+        class K:
+            inner = 1
+        for i in ():
+            pass
+        with open("f") as fh:
+            pass
+        try:
+            pass
+        except Exception as err:
+            pass
+        x = 2
+        if (w := 3):
+            pass
+        n: int
+        m: int = 1
+        """
+    )
+    got = [(b.name, b.line) for b in result.bindings]
+    assert got == [
+        ("os", 1), ("j", 1), ("a", 2), ("c", 2), ("x", 3), ("y", 3), ("p", 4), ("q", 4),
+        ("r", 4), ("f", 5), ("g", 6), ("K", 8), ("i", 10), ("fh", 12), ("err", 16),
+        ("w", 19), ("m", 22),
+    ]  # fmt: skip
+    assert "local" not in result.bound_names
+    assert "inner" not in result.bound_names
+    assert "n" not in result.bound_names  # an annotation alone binds nothing
+
+
+def test_type_checking_imports_bind_nothing_at_runtime() -> None:
+    result = summary(
+        """\
+        from typing import TYPE_CHECKING
+        if TYPE_CHECKING:
+            from x import T
+        else:
+            U = 1
+        """
+    )
+    assert result.bound_names == {"TYPE_CHECKING", "U"}
+    assert result.imports[1].scope is ImportScope.TYPE_CHECKING
+
+
+@pytest.mark.parametrize(
+    ("code", "scope", "in_function", "in_class", "optional"),
+    [
+        ("import a", ImportScope.MODULE, False, False, False),
+        ("def f():\n    import a", ImportScope.FUNCTION, True, False, False),
+        ("async def f():\n    import a", ImportScope.FUNCTION, True, False, False),
+        ("class C:\n    import a", ImportScope.CLASS, False, True, False),
+        ("class C:\n    def m(self):\n        import a", ImportScope.FUNCTION, True, True, False),
+        ("if TYPE_CHECKING:\n    import a", ImportScope.TYPE_CHECKING, False, False, False),
+        ("if typing.TYPE_CHECKING:\n    import a", ImportScope.TYPE_CHECKING, False, False, False),
+        ("try:\n    import a\nexcept ImportError:\n    a = None", ImportScope.OPTIONAL, False, False, True),
+        ("try:\n    import a\nexcept (KeyError, ModuleNotFoundError):\n    pass", ImportScope.OPTIONAL, False, False, True),
+        ("try:\n    import a\nexcept:\n    pass", ImportScope.OPTIONAL, False, False, True),
+        ("try:\n    import a\nexcept KeyError:\n    pass", ImportScope.MODULE, False, False, False),
+        ("try:\n    pass\nexcept ImportError:\n    import a", ImportScope.MODULE, False, False, False),
+        ("with suppress(ImportError):\n    import a", ImportScope.OPTIONAL, False, False, True),
+        ("def f():\n    try:\n        import a\n    except ImportError:\n        pass", ImportScope.FUNCTION, True, False, True),
+        ("if __name__ == '__main__':\n    import a", ImportScope.FUNCTION, False, False, False),
+        ("if sys.version_info >= (3, 11):\n    import a", ImportScope.MODULE, False, False, False),
+    ],
+)  # fmt: skip
+def test_import_scopes(
+    code: str, scope: ImportScope, in_function: bool, in_class: bool, optional: bool
+) -> None:
+    (info,) = summary(code).imports
+    assert (info.scope, info.in_function, info.in_class, info.optional) == (
+        scope,
+        in_function,
+        in_class,
+        optional,
+    )
+
+
+def test_import_shapes() -> None:
+    imports = summary(
+        """\
+        import a.b as c, d.e
+        from .. import x, y as z
+        from .m import *
+        from pkg.sub import name
+        """
+    ).imports
+    shapes = [(i.module, i.names, i.level, i.is_from, i.line, i.column, i.bound) for i in imports]
+    assert shapes == [
+        ("a.b", (), 0, False, 1, 1, ("c",)),
+        ("d.e", (), 0, False, 1, 1, ("d",)),
+        ("", ("x", "y"), 2, True, 2, 1, ("x", "z")),
+        ("m", ("*",), 1, True, 3, 1, ()),
+        ("pkg.sub", ("name",), 0, True, 4, 1, ("name",)),
+    ]
+
+
+def test_literal_all_with_extensions() -> None:
+    info = summary(
+        """\
+        __all__ = ["a", 'b']
+        __all__ += ("c",)
+        __all__.extend(["d"])
+        __all__.append("e")
+        """
+    ).all
+    assert info is not None
+    assert info.is_literal
+    assert (info.line, info.column) == (1, 1)
+    assert [(e.value, e.line) for e in info.entries] == [
+        ("a", 1), ("b", 1), ("c", 2), ("d", 3), ("e", 4),
+    ]  # fmt: skip
+
+
+def test_annotated_all_and_non_string_entries() -> None:
+    info = summary('__all__: list[str] = ["a", f, 3]\n').all
+    assert info is not None
+    assert info.is_literal
+    assert [e.value for e in info.entries] == ["a", None, None]
+    assert [e.column for e in info.entries] == [23, 28, 31]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "__all__ = base.__all__ + ['x']",
+        "__all__ = ['x']\n__all__ += other.__all__",
+        "__all__ = [n for n in dir()]",
+        "__all__ = ['x']\n__all__.remove('x')",
+    ],
+)
+def test_dynamic_all(code: str) -> None:
+    info = summary(code).all
+    assert info is not None
+    assert not info.is_literal
+
+
+def test_no_all() -> None:
+    assert summary("x = 1\n").all is None
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("import sys\nsys.path.insert(0, 'x')", ((2, 1),)),
+        ("import sys\nsys.path.append('x')", ((2, 1),)),
+        ("import sys\nsys.path.extend(['x'])", ((2, 1),)),
+        ("import sys\nsys.path = []", ((2, 1),)),
+        ("import sys\nsys.path[:0] = ['x']", ((2, 1),)),
+        ("import sys\nsys.path += ['x']", ((2, 1),)),
+        ("import sys as s\ndef f():\n    s.path.insert(0, 'x')", ((3, 5),)),
+        ("import sys\nprint(sys.path)", ()),
+        ("os.path.join('a')", ()),
+    ],
+)
+def test_sys_path_mutations(code: str, expected: tuple[tuple[int, int], ...]) -> None:
+    assert summary(code).sys_path_mutations == expected
+
+
+def test_module_getattr_version_docstring_and_line_count() -> None:
+    result = summary(
+        '''\
+        """Docs."""
+        __version__ = "1.2.3"
+        __version__ = "9"
+        def __getattr__(name):
+            raise AttributeError(name)
+        '''
+    )
+    assert result.has_docstring
+    assert (result.version, result.version_line) == ("1.2.3", 2)
+    assert result.has_module_getattr
+    assert result.line_count == 5
+    bare = summary("x = 1")
+    assert not bare.has_docstring
+    assert not bare.has_module_getattr
+    assert bare.version is None
+    assert bare.line_count == 1
+
+
+def test_getattr_bound_by_assignment_counts() -> None:
+    # lazy_loader.attach() returns (__getattr__, __dir__, __all__)
+    result = summary("__getattr__, __dir__, __all__ = lazy.attach(__name__, ['a'])\n")
+    assert result.has_module_getattr
+    assert result.all is not None
+    assert not result.all.is_literal
+
+
+def test_suppressions() -> None:
+    result = summary(
+        """\
+        from x import *  # pkgforge: ignore[PF402]
+        import y  # pkgforge: ignore[pf403, PF404]
+        import z  # pkgforge: ignore
+        import w  # pkgforge: nothing
+        """
+    )
+    assert result.suppressions == ((1, ("PF402",)), (2, ("PF403", "PF404")), (3, ()))
+
+
+def test_suppressions_survive_a_syntax_error() -> None:
+    result = summarize_source(b"print b,  # pkgforge: ignore[PF410]\n")
+    assert result.problem is not None
+    assert result.suppressions == ((1, ("PF410",)),)
+
+
+@pytest.mark.parametrize(
+    ("source", "fragment", "line"),
+    [
+        (b"def fib(n):\n    print b,\n", "syntax error", 2),
+        (b"x = 1\x00\n", "null bytes", 1),
+        (b"x = '\xff\xfe'\n", "decode", 1),
+        (b"# -*- coding: no-such-codec -*-\nx = 1\n", "", 1),
+        (b"x = " + b"(" * 300 + b")" * 300, "", 1),
+        (b"x = " + b"-" * 200_000 + b"1", "nested too deeply", 1),
+        (b"def f(:\n", "syntax error", 1),
+    ],
+)
+def test_hostile_input_becomes_a_problem(source: bytes, fragment: str, line: int) -> None:
+    result = summarize_source(source)
+    assert result.problem is not None
+    assert fragment in result.problem.message
+    assert result.problem.line == line
+    assert result.bindings == ()
+
+
+def test_coding_cookie_is_honoured() -> None:
+    result = summarize_source(b"# -*- coding: latin-1 -*-\nname = '\xe9'\n__all__ = ['name']\n")
+    assert result.problem is None
+    assert result.bound_names == {"name", "__all__"}
+
+
+def test_empty_file() -> None:
+    result = summarize_source(b"")
+    assert result == ModuleSummary()
+
+
+def test_feature_version_tells_newer_syntax_from_broken_syntax() -> None:
+    match = b"match x:\n    case 1:\n        import a\n"
+    newer = summarize_source(match, feature_version=(3, 8))
+    assert newer.problem is not None
+    assert "needs a newer Python than requires-python allows (3.8)" in newer.problem.message
+    assert newer.problem.line in {2, 3}  # the `match` or its `case`, by Python version
+    assert [i.module for i in newer.imports] == ["a"]  # still summarised
+    assert summarize_source(match, feature_version=(3, 10)).problem is None
+    broken = summarize_source(b"print b,\n", feature_version=(3, 8))
+    assert broken.problem is not None
+    assert broken.problem.message.startswith("syntax error")
+
+
+def test_feature_version_older_than_the_parser_supports_is_clamped() -> None:
+    assert summarize_source(b"x = 1\n", feature_version=(3, 0)).problem is None
+
+
+def test_warnings_are_not_errors() -> None:
+    # invalid escape: a SyntaxWarning, which ``-W error`` (our pytest config) would raise
+    assert summarize_source(b"x = '\\d'\n").problem is None
+
+
+def test_summarize_wrapper_passes_feature_version() -> None:
+    result = summarize(b"match x:\n    case 1: pass\n", feature_version=(3, 9))
+    assert result.problem is not None
+    assert "newer Python" in result.problem.message
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_never_raises_on_random_bytes(source: bytes) -> None:
+    assert isinstance(summarize_source(source), ModuleSummary)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("()[]{}:=.,*#\\'\" \nabcdefimportfrsy_0")), max_size=200)
+)
+def test_never_raises_on_python_like_text(text: str) -> None:
+    assert isinstance(summarize_source(text.encode()), ModuleSummary)
