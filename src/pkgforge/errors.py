@@ -18,6 +18,7 @@ __all__ = [
     "ConfigError",
     "InvalidNameError",
     "ManifestError",
+    "PartialUploadError",
     "PkgforgeError",
     "ProjectExistsError",
     "ProjectNotFoundError",
@@ -109,3 +110,19 @@ class ManifestError(PkgforgeError):
 
 class PublishError(PkgforgeError):
     """Uploading to, or verifying on, the package index failed."""
+
+
+class PartialUploadError(PublishError):
+    """Some artifacts reached the index and some did not; ``--skip-existing`` finishes."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        uploaded: tuple[str, ...],
+        missing: tuple[str, ...],
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.uploaded = uploaded
+        self.missing = missing
