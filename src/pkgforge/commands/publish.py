@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from collections.abc import Sequence
 
 from pkgforge.commands._common import Subparsers, add_parser
-from pkgforge.errors import PkgforgeError
 
 __all__ = ["register", "run"]
 
@@ -31,4 +31,28 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
 
 
 def run(args: argparse.Namespace, log: logging.Logger) -> int:
-    raise PkgforgeError("'pkgforge publish' is not implemented yet")
+    from pkgforge.release.publish import publish
+
+    result = publish(
+        args.path,
+        repository=args.repository,
+        repository_url=args.repository_url,
+        dry_run=args.dry_run,
+        skip_existing=args.skip_existing,
+        # For indexes whose simple API is not at UPLOAD_URL/simple/.
+        simple_url=os.environ.get("PKGFORGE_SIMPLE_URL") or None,
+    )
+    verb = {
+        "uploaded": "uploaded",
+        "skipped": "skipped (already on the index, same sha256)",
+        "would-upload": "would upload",
+        "would-skip": "would skip (already on the index, same sha256)",
+    }
+    for item in result.files:
+        print(f"{item.filename}: {verb[item.action]}")
+    name = f"{result.project} {result.version}"
+    if result.dry_run:
+        print(f"dry run: {name} checked against {result.simple_url}; nothing uploaded")
+    else:
+        print(f"published {name}: {len(result.files)} files verified on {result.simple_url}")
+    return 0

@@ -1,0 +1,219 @@
+"""Where ``publish`` uploads to, and which secrets it must never show.
+
+The upload URL is resolved the way twine resolves it (``--repository-url``,
+then ``--repository NAME`` from ``.pypirc``, then ``TWINE_REPOSITORY_URL`` /
+``TWINE_REPOSITORY``, then ``pypi``) so that the files pkgforge verifies are
+on the index twine uploaded them to. twine itself still reads the
+credentials: from the environment, ``.pypirc`` or keyring. pkgforge only
+collects them to redact them, and to read an index's simple API when it
+answers 401 to anonymous reads.
+"""
+
+from __future__ import annotations
+
+import configparser
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from pkgforge.errors import PublishError, UsageError
+
+__all__ = [
+    "PYPI_UPLOAD_URL",
+    "TESTPYPI_UPLOAD_URL",
+    "Target",
+    "is_loopback",
+    "resolve_target",
+    "simple_url_for",
+]
+
+PYPI_UPLOAD_URL = "https://upload.pypi.org/legacy/"
+TESTPYPI_UPLOAD_URL = "https://test.pypi.org/legacy/"
+_PYPIRC_SPEC = "https://packaging.python.org/specifications/pypirc/"
+
+# Upload hosts whose simple API lives elsewhere.
+_SIMPLE_FOR_HOST = {
+    "upload.pypi.org": "https://pypi.org/simple/",
+    "pypi.org": "https://pypi.org/simple/",
+    "pypi.python.org": "https://pypi.org/simple/",
+    "test.pypi.org": "https://test.pypi.org/simple/",
+    "testpypi.python.org": "https://test.pypi.org/simple/",
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A resolved upload target. Secrets are kept out of ``repr``."""
+
+    upload_url: str
+    """The upload endpoint, without any ``user:password@``."""
+    simple_url: str
+    """The index's simple API root, ending in ``/``."""
+    repository: str | None
+    """The ``.pypirc`` section twine is told to use, or None when a URL is used."""
+    config_file: str
+    username: str | None = field(default=None, repr=False)
+    password: str | None = field(default=None, repr=False)
+    url_credentials: bool = field(default=False, repr=False)
+    """True when username/password came from the URL and twine must get them by env."""
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return (self.password,) if self.password else ()
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost, 127.0.0.0/8 and ::1."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def simple_url_for(upload_url: str) -> str:
+    """Derive the simple API root from an upload URL.
+
+    PyPI and TestPyPI upload to ``/legacy/`` on a different host; most other
+    indexes (pypiserver, Artifactory, GitLab, Nexus) serve ``simple/`` right
+    under the upload URL.
+    """
+    parts = urlsplit(upload_url)
+    host = (parts.hostname or "").lower()
+    if host in _SIMPLE_FOR_HOST:
+        return _SIMPLE_FOR_HOST[host]
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    if path.endswith("/legacy/"):
+        path = path[: -len("legacy/")]
+    return urlunsplit((parts.scheme, parts.netloc, path + "simple/", "", ""))
+
+
+def resolve_target(
+    *,
+    repository: str | None,
+    repository_url: str | None,
+    simple_url: str | None = None,
+    config_file: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Target:
+    """Resolve the upload and simple-API URLs and the credentials to redact."""
+    env = os.environ if environ is None else environ
+    config_path = config_file or "~/.pypirc"
+    if repository_url is None and repository is None:
+        repository_url = env.get("TWINE_REPOSITORY_URL") or None
+        repository = None if repository_url else env.get("TWINE_REPOSITORY") or "pypi"
+
+    username = env.get("TWINE_USERNAME") or None
+    password = env.get("TWINE_PASSWORD") or None
+    url_credentials = False
+    if repository_url is not None:
+        upload_url, url_user, url_password = _split_userinfo(repository_url)
+        if url_user or url_password:
+            url_credentials = True
+            username, password = url_user or username, url_password or password
+        repository = None
+    else:
+        assert repository is not None
+        section = _pypirc_section(config_path, repository)
+        upload_url = section["repository"]
+        username = username or section.get("username")
+        password = password or section.get("password")
+
+    _check_url(upload_url, "upload URL")
+    simple = simple_url or simple_url_for(upload_url)
+    if not simple.endswith("/"):
+        simple += "/"
+    _check_url(simple, "simple API URL")
+    return Target(
+        upload_url=upload_url,
+        simple_url=simple,
+        repository=repository,
+        config_file=config_path,
+        username=username,
+        password=password,
+        url_credentials=url_credentials,
+    )
+
+
+def _split_userinfo(url: str) -> tuple[str, str | None, str | None]:
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url, None, None
+    netloc = parts.hostname or ""
+    if ":" in netloc:
+        netloc = f"[{netloc}]"
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    clean = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return clean, parts.username, parts.password
+
+
+def _check_url(url: str, what: str) -> None:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        host = None
+    if parts.scheme not in {"http", "https"} or not host:
+        raise UsageError(
+            f"the {what} {url!r} is not an http(s) URL",
+            hint="give a full URL such as https://upload.pypi.org/legacy/",
+        )
+    if parts.scheme == "http" and not is_loopback(host):
+        raise UsageError(
+            f"refusing to send credentials and packages over plain http to {host}",
+            hint=f"use https://{parts.netloc}{parts.path} (plain http is allowed "
+            "only for localhost, 127.0.0.0/8 and ::1)",
+        )
+
+
+def _pypirc_section(config_path: str, repository: str) -> dict[str, str]:
+    """Read one repository from .pypirc, with twine's defaults for pypi/testpypi."""
+    path = Path(config_path).expanduser()
+    parser = configparser.RawConfigParser()
+    try:
+        with path.open(encoding="utf-8") as stream:
+            parser.read_file(stream)
+    except FileNotFoundError:
+        # Like twine: a missing default ~/.pypirc still knows pypi and testpypi.
+        if config_path != "~/.pypirc":
+            raise UsageError(f"no .pypirc at {path}", hint=_PYPIRC_SPEC) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(
+            f"cannot read {path}: {getattr(err, 'strerror', None) or err}", hint=_PYPIRC_SPEC
+        ) from None
+    except configparser.Error:
+        # configparser's message quotes the offending line, which may hold a password.
+        raise UsageError(f"{path} is malformed", hint=_PYPIRC_SPEC) from None
+
+    servers = parser.get("distutils", "index-servers", fallback="pypi testpypi").split()
+    defaults = {"pypi": PYPI_UPLOAD_URL}
+    if "testpypi" in servers:
+        defaults["testpypi"] = TESTPYPI_UPLOAD_URL
+    if repository not in servers and repository not in defaults:
+        raise UsageError(
+            f"repository {repository!r} is not in {path}",
+            hint=f"add it to [distutils] index-servers and a [{repository}] section "
+            f"with repository = URL ({_PYPIRC_SPEC}), or use --repository-url",
+        )
+    section: dict[str, str] = {}
+    for key in ("username", "password"):
+        value = parser.get("server-login", key, fallback=None)
+        if value:
+            section[key] = value
+    if parser.has_section(repository):
+        section.update({k: v for k, v in parser.items(repository) if v})
+    if "repository" not in section:
+        if repository not in defaults:
+            raise PublishError(
+                f"repository {repository!r} in {path} has no 'repository' URL",
+                hint=f"add 'repository = https://...' to its section ({_PYPIRC_SPEC})",
+            )
+        section["repository"] = defaults[repository]
+    return section
