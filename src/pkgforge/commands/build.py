@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
-import logging
-from collections.abc import Sequence
-
+from pkgforge import TYPE_CHECKING
 from pkgforge.commands._common import Subparsers, add_parser
-from pkgforge.errors import PkgforgeError
+from pkgforge.errors import UsageError
+
+if TYPE_CHECKING:
+    import argparse
+    import logging
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from pkgforge.check.findings import Finding
 
 __all__ = ["register", "run"]
 
@@ -35,4 +40,78 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
 
 
 def run(args: argparse.Namespace, log: logging.Logger) -> int:
-    raise PkgforgeError("'pkgforge build' is not implemented yet")
+    from pkgforge.errors import BackendError, CheckFailedError
+    from pkgforge.release.build import build
+
+    # Neither flag means both, as with ``python -m build``.
+    both = not (args.sdist or args.wheel)
+    try:
+        result = build(
+            args.path,
+            outdir=args.outdir,
+            sdist=args.sdist or both,
+            wheel=args.wheel or both,
+            isolation=not args.no_isolation,
+            installer=args.installer,
+            config_settings=_config_settings(args.config_settings),
+        )
+    except CheckFailedError as err:
+        _print_findings(err.findings)
+        raise
+    except BackendError as err:
+        _print_output(err.backend, err.output)
+        raise
+    _print_findings(result.findings)
+    for artifact in result.artifacts:
+        print(f"{_display(artifact)} ({_size(artifact.stat().st_size)})")
+    log.debug("timings: %s", ", ".join(f"{t.step} {t.seconds:.2f}s" for t in result.timings))
+    return 0
+
+
+def _config_settings(pairs: Sequence[str]) -> dict[str, str | list[str]] | None:
+    """``-C KEY=VALUE`` pairs; a key given twice becomes a list, as with ``python -m build``."""
+    settings: dict[str, str | list[str]] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(
+                f"-C {pair!r} is not KEY=VALUE", hint="pass backend settings as -C KEY=VALUE"
+            )
+        previous = settings.get(key)
+        if previous is None:
+            settings[key] = value
+        elif isinstance(previous, list):
+            previous.append(value)
+        else:
+            settings[key] = [previous, value]
+    return settings or None
+
+
+def _print_findings(findings: Sequence[Finding]) -> None:
+    for f in findings:
+        print(f"{f.path}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.message} ({f.name})")
+
+
+def _print_output(backend: str, output: str) -> None:
+    import sys
+
+    lines = output.rstrip().splitlines()
+    if not lines:
+        return
+    print(f"--- output of {backend} ---", file=sys.stderr)
+    for line in lines:
+        print(f"  {line}", file=sys.stderr)
+    print("---", file=sys.stderr)
+
+
+def _display(path: Path) -> str:
+    from pathlib import Path
+
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:.1f} kB" if size >= 1024 else f"{size} B"

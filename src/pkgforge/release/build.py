@@ -1,0 +1,327 @@
+"""``pkgforge build``: check, build with PyPA build, inspect, and only then write ``dist/``.
+
+The order matters. ``check`` runs first and a project with error-level findings
+is not built. Like ``python -m build``, the wheel is built from the unpacked
+sdist, so a file the sdist forgot breaks the build here and not on a user's
+machine. Everything is built in a temporary directory; the artifacts reach
+``dist/`` only after both builds succeeded and their inspection found no
+error, so a failed build leaves ``dist/`` exactly as it was. The manifest
+written last names exactly these artifacts for ``pkgforge publish``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pkgforge.check.findings import Finding, Severity
+from pkgforge.errors import BuildError, CheckFailedError, ProjectNotFoundError, UsageError
+from pkgforge.release.manifest import MANIFEST_NAME, Artifact, Manifest, sha256_of, write_manifest
+
+if TYPE_CHECKING:
+    from pkgforge.check.model import Project
+    from pkgforge.release.backend import ConfigSettings, Installer
+    from pkgforge.release.inspect import Archive
+
+__all__ = ["BuildResult", "Timing", "build"]
+
+log = logging.getLogger("pkgforge")
+
+# What PEP 517 says a frontend assumes when pyproject.toml names no backend.
+_DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
+
+
+@dataclass(frozen=True)
+class Timing:
+    step: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    project: str
+    """The distribution name from the built metadata."""
+    version: str
+    outdir: Path
+    artifacts: tuple[Path, ...]
+    """The files written to ``outdir``: the sdist first, then the wheel."""
+    manifest: Path
+    findings: tuple[Finding, ...]
+    """Warnings and notes from ``check`` and the artifact inspection (no errors)."""
+    stale: tuple[Path, ...]
+    """Files in ``outdir`` from earlier builds, left alone and not in the manifest."""
+    timings: tuple[Timing, ...]
+
+
+def build(
+    path: str | os.PathLike[str] = ".",
+    *,
+    outdir: str | os.PathLike[str] | None = None,
+    sdist: bool = True,
+    wheel: bool = True,
+    isolation: bool = True,
+    installer: Installer = "pip",
+    config_settings: ConfigSettings | None = None,
+) -> BuildResult:
+    """Check the project at ``path``, build it, inspect the artifacts, record them.
+
+    Raises :class:`CheckFailedError` (with ``findings``) when the project or the
+    artifacts have error-level findings, :class:`BuildError` when PyPA build or
+    the backend fails; in every failure ``outdir`` is left untouched.
+    """
+    from pkgforge.release.backend import BuildSession, require_uv, unpack_sdist
+
+    root = Path(path).resolve()
+    backend = _backend_of(root)
+    target = Path(outdir).resolve() if outdir is not None else root / "dist"
+    if not (sdist or wheel):
+        raise UsageError("nothing to build", hint="build the sdist, the wheel, or both")
+    if installer not in ("pip", "uv"):
+        raise UsageError(f"unknown installer {installer!r}", hint="use 'pip' or 'uv'")
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target} is not a directory", hint="give --outdir a directory")
+    if isolation and installer == "uv":
+        require_uv()
+
+    timings: list[Timing] = []
+    with _timed("check", timings):
+        findings = list(_check_source(root))
+    environ = _source_date_environ(root)
+
+    with tempfile.TemporaryDirectory(prefix="pkgforge-build-") as scratch_name:
+        scratch = Path(scratch_name)
+        built = scratch / "dist"
+        artifacts: list[Path] = []
+        with BuildSession(
+            backend=backend,
+            isolation=isolation,
+            installer=installer,
+            config_settings=config_settings,
+            extra_environ=environ,
+        ) as session:
+            if sdist:
+                log.info("building the sdist with %s", backend)
+                with _timed("sdist", timings):
+                    artifacts.append(session.build("sdist", root, built))
+            if wheel:
+                source = root
+                if sdist:
+                    source = unpack_sdist(artifacts[0], scratch / "unpacked")
+                log.info("building the wheel from %s", "the sdist" if sdist else root.name)
+                with _timed("wheel", timings):
+                    artifacts.append(session.build("wheel", source, built))
+
+        with _timed("inspect", timings):
+            archives = _inspect(root, artifacts)
+            inspected = [f for archive in archives for f in _dist_findings(archive)]
+        findings.extend(inspected)
+        errors = [f for f in inspected if f.severity is Severity.ERROR]
+        if errors:
+            raise CheckFailedError(
+                f"the built artifacts have {len(errors)} error(s); {target} was not changed",
+                hint="fix the packaging configuration (see the findings above) and build again",
+                findings=tuple(findings),
+            )
+        name, version = _name_and_version(archives)
+        with _timed("write", timings):
+            stale = _stale_files(target, artifacts)
+            final = _commit(artifacts, target)
+            manifest = write_manifest(
+                target,
+                Manifest(
+                    project=name,
+                    version=version,
+                    artifacts=tuple(
+                        Artifact(
+                            filename=p.name,
+                            kind="wheel" if p.name.endswith(".whl") else "sdist",
+                            size=p.stat().st_size,
+                            sha256=sha256_of(p),
+                        )
+                        for p in final
+                    ),
+                ),
+            )
+    for artifact in final:
+        log.info("built %s", _display(artifact))
+    if stale:
+        log.info(
+            "%s also holds %d file(s) from earlier builds (%s); they were left alone and "
+            "'pkgforge publish' will not upload them",
+            _display(target),
+            len(stale),
+            ", ".join(p.name for p in stale),
+        )
+    return BuildResult(
+        project=name,
+        version=version,
+        outdir=target,
+        artifacts=tuple(final),
+        manifest=manifest,
+        findings=tuple(findings),
+        stale=tuple(stale),
+        timings=tuple(timings),
+    )
+
+
+@contextlib.contextmanager
+def _timed(step: str, timings: list[Timing]) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings.append(Timing(step, time.perf_counter() - start))
+
+
+def _display(path: Path) -> str:
+    with contextlib.suppress(ValueError):
+        return str(path.relative_to(Path.cwd()))
+    return str(path)
+
+
+def _backend_of(root: Path) -> str:
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        if (root / "setup.py").is_file():
+            return _DEFAULT_BACKEND
+        raise ProjectNotFoundError(
+            f"no pyproject.toml in {root}",
+            hint="run 'pkgforge build' in a project directory, or give its path",
+        )
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise BuildError(
+            f"cannot read {pyproject}: {err}", hint="fix pyproject.toml and build again"
+        ) from None
+    system = data.get("build-system")
+    backend = system.get("build-backend") if isinstance(system, Mapping) else None
+    return backend if isinstance(backend, str) else _DEFAULT_BACKEND
+
+
+def _check_source(root: Path) -> Sequence[Finding]:
+    """Run ``pkgforge check`` on the source tree; stop on an error-level finding."""
+    from pkgforge.check import check
+
+    log.info("checking %s", root.name)
+    result = check([root])
+    if result.has_errors:
+        errors = sum(f.severity is Severity.ERROR for f in result.findings)
+        raise CheckFailedError(
+            f"'pkgforge check' found {errors} error(s); nothing was built",
+            hint="fix them (see 'pkgforge explain CODE') and build again",
+            findings=tuple(result.findings),
+        )
+    return tuple(result.findings)
+
+
+def _source_date_environ(root: Path) -> dict[str, str]:
+    """SOURCE_DATE_EPOCH from the last commit, for reproducible archives, unless already set."""
+    if "SOURCE_DATE_EPOCH" in os.environ or shutil.which("git") is None:
+        return {}
+    try:
+        done = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    epoch = done.stdout.strip()
+    if done.returncode or not epoch.isdigit():
+        return {}
+    log.debug("SOURCE_DATE_EPOCH=%s (the last commit)", epoch)
+    return {"SOURCE_DATE_EPOCH": epoch}
+
+
+def _inspect(root: Path, artifacts: Sequence[Path]) -> list[Archive]:
+    from pkgforge.release.inspect import load_archive
+
+    project = _load_project(root)
+    return [load_archive(artifact, project) for artifact in artifacts]
+
+
+def _load_project(root: Path) -> Project | None:
+    from pkgforge.check import load_project
+
+    return load_project(root)
+
+
+def _dist_findings(archive: Archive) -> list[Finding]:
+    import pkgforge.check.rules.dist  # noqa: F401 - registers the distribution rules
+    from pkgforge.check.rules.base import REGISTRY
+
+    settings = archive.project.settings if archive.project is not None else None
+    select = getattr(settings, "select", None)
+    ignore = getattr(settings, "ignore", ())
+    findings: list[Finding] = []
+    for rule in REGISTRY.values():
+        if rule.scope != "dist" or any(rule.code.startswith(code) for code in ignore):
+            continue
+        if select is not None and not any(rule.code.startswith(code) for code in select):
+            continue
+        findings.extend(rule.run(archive))
+    return sorted(findings)
+
+
+def _name_and_version(archives: Sequence[Archive]) -> tuple[str, str]:
+    for archive in archives:
+        if archive.name and archive.version:
+            return archive.name, archive.version
+    raise BuildError(
+        "the built artifacts carry no name and version",
+        hint="check [project] name and version in pyproject.toml",
+    )
+
+
+def _stale_files(target: Path, artifacts: Sequence[Path]) -> list[Path]:
+    if not target.is_dir():
+        return []
+    # Hidden names are ours (the manifest, partial copies), not earlier artifacts.
+    new = {artifact.name for artifact in artifacts} | {MANIFEST_NAME}
+    return sorted(
+        entry
+        for entry in target.iterdir()
+        if entry.is_file() and entry.name not in new and not entry.name.startswith(".")
+    )
+
+
+def _commit(artifacts: Sequence[Path], target: Path) -> list[Path]:
+    """Copy every artifact next to its final name, then rename them all into place.
+
+    A failure while copying removes the partial copies (and ``target`` if this
+    call created it), so ``dist/`` never holds half a build.
+    """
+    created = not target.exists()
+    staged: list[tuple[Path, Path]] = []
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for artifact in artifacts:
+            partial = target / f".{artifact.name}.partial"
+            staged.append((partial, target / artifact.name))
+            shutil.copyfile(artifact, partial)
+    except OSError as err:
+        for partial, _ in staged:
+            partial.unlink(missing_ok=True)
+        if created:
+            shutil.rmtree(target, ignore_errors=True)
+        raise BuildError(
+            f"cannot write the artifacts to {target}: {err}",
+            hint="check the permissions and free space of the output directory",
+        ) from None
+    for partial, final in staged:
+        partial.replace(final)
+    return [final for _, final in staged]
