@@ -1,0 +1,402 @@
+"""The check engine: build the project model once, run the selected rules, filter.
+
+``load_project`` discovers files and summarises each one (from the cache when
+its size and mtime are unchanged, in parallel otherwise). ``check`` runs the
+source rules on projects and the distribution rules on wheels and sdists, then
+applies ``select``/``ignore``, per-path ignores and ``# pkgforge: ignore[...]``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import logging
+import os
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pkgforge.check.cache import SummaryCache
+from pkgforge.check.discover import Layout, find_root, read_layout, walk_tree
+from pkgforge.check.findings import Finding, Severity
+from pkgforge.check.model import Project, SourceFile
+from pkgforge.check.parallel import READ_ERROR, summarize_paths
+from pkgforge.check.rules.base import Rule
+from pkgforge.config import Settings, load_settings, parse_codes
+from pkgforge.errors import ConfigError, UsageError
+
+__all__ = ["ARCHIVE_SUFFIXES", "CheckResult", "Selection", "check", "load_project"]
+
+log = logging.getLogger("pkgforge")
+
+ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".zip")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What ``check`` found. ``findings`` are sorted by path, line, column, code."""
+
+    findings: tuple[Finding, ...]
+    files_checked: int
+    suppressed: int = 0
+    """Findings silenced by ignore comments and per-path ignores."""
+    rule_errors: tuple[str, ...] = ()
+    """Rules that crashed (a pkgforge bug); their findings are missing."""
+    skipped: tuple[str, ...] = ()
+    """Paths the walk could not or would not enter, with the reason."""
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {str(s): self.count(s) for s in Severity}
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which codes run. The longest matching prefix decides; on a tie, ignore wins."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    per_path: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+
+    def enabled(self, code: str) -> bool:
+        if self.select is None:
+            selected = 0
+        else:
+            selected = max((len(p) for p in self.select if code.startswith(p)), default=-1)
+        ignored = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        return selected >= 0 and selected > ignored
+
+    def ignored_at(self, code: str, relpath: str) -> bool:
+        return any(
+            fnmatch.fnmatchcase(relpath, pattern) and any(code.startswith(c) for c in codes)
+            for pattern, codes in self.per_path
+        )
+
+
+def load_project(path: str | os.PathLike[str] = ".", *, use_cache: bool = True) -> Project:
+    """Discover and summarise the project at (or around) ``path``."""
+    project, cache = _load(path, use_cache=use_cache)
+    if cache is not None:
+        cache.save()
+    return project
+
+
+def _load(path: str | os.PathLike[str], *, use_cache: bool) -> tuple[Project, SummaryCache | None]:
+    root, focus = find_root(path)
+    cache = SummaryCache.load(root) if use_cache else None
+    memo = cache.memo if cache is not None else None
+    layout = read_layout(root, focus, memo=memo)
+    settings = load_settings(layout.pyproject)
+    tree = walk_tree(layout, settings.namespace_packages)
+    feature_version = _feature_version(layout, memo)
+    if cache is not None:
+        cache.use_feature_version(feature_version)
+    summaries = _summaries(tree.files, feature_version, cache)
+    files = tuple(
+        SourceFile(entry.path, entry.relpath, entry.module, entry.is_package, summary)
+        for entry, summary in zip(tree.files, summaries, strict=True)
+    )
+    project = Project(
+        root=layout.root,
+        pyproject_path=layout.pyproject_path,
+        pyproject=layout.pyproject,
+        pyproject_error=layout.pyproject_error,
+        package_roots=layout.package_roots,
+        top_level=tree.top_level,
+        files=files,
+        directories=tree.directories,
+        bytecode=tree.bytecode,
+        settings=settings,
+        extra={
+            "layout": layout,
+            "focus": layout.focus,
+            "root_entries": tree.root_entries,
+            "skipped": tree.skipped,
+            "memo": memo if memo is not None else {},
+            "feature_version": feature_version,
+        },
+    )
+    return project, cache
+
+
+def _summaries(
+    entries: Sequence[Any], feature_version: tuple[int, int] | None, cache: SummaryCache | None
+) -> list[Any]:
+    found: list[Any] = [None] * len(entries)
+    missing: list[int] = []
+    for index, entry in enumerate(entries):
+        hit = cache.get(entry.relpath, entry.size, entry.mtime_ns) if cache else None
+        if hit is None:
+            missing.append(index)
+        else:
+            found[index] = hit
+    if missing:
+        log.debug("parsing %d of %d files", len(missing), len(entries))
+        jobs = [(os.fspath(entries[i].path), entries[i].size) for i in missing]
+        for index, summary in zip(missing, summarize_paths(jobs, feature_version), strict=True):
+            found[index] = summary
+            problem = summary.problem
+            # A read error may be gone next time (permissions change, mtime does not).
+            if cache is not None and not (problem and problem.message.startswith(READ_ERROR)):
+                entry = entries[index]
+                cache.put(entry.relpath, entry.size, entry.mtime_ns, summary)
+    if cache is not None:
+        cache.prune({e.relpath for e in entries})
+    return found
+
+
+def _feature_version(layout: Layout, memo: dict[str, Any] | None) -> tuple[int, int] | None:
+    """The oldest Python 3 minor version requires-python allows, to parse for it (PF410)."""
+    project = (layout.pyproject or {}).get("project")
+    spec = project.get("requires-python") if isinstance(project, Mapping) else None
+    if not isinstance(spec, str):
+        return None
+    remembered = (memo or {}).get("requires-python")
+    if isinstance(remembered, tuple) and remembered[0] == spec:
+        value: tuple[int, int] | None = remembered[1]
+        return value
+    floor = requires_python_floor(spec)
+    if memo is not None:
+        memo["requires-python"] = (spec, floor)
+    return floor
+
+
+def requires_python_floor(spec: str) -> tuple[int, int] | None:
+    """``">=3.9, <4"`` -> (3, 9); None when the spec is invalid or allows no Python 3."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        specifiers = SpecifierSet(spec)
+    except InvalidSpecifier:
+        return None
+    newest = sys.version_info.minor
+    for minor in range(newest + 1):
+        candidates = (f"3.{minor}.{patch}" for patch in (0, 1, 2, 5, 10, 20, 50, 99))
+        if any(specifiers.contains(v, prereleases=True) for v in candidates):
+            return (3, minor)
+    return None
+
+
+def check(
+    paths: Sequence[str | os.PathLike[str]] = (".",),
+    *,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    use_cache: bool = True,
+    run_imports: bool = False,
+) -> CheckResult:
+    """Check each PATH: a project directory (source rules) or a wheel/sdist (dist rules)."""
+    from pkgforge.check.rules import load_rules
+
+    rules = load_rules()
+    cli_select = _validate(select, rules, "--select")
+    cli_ignore = _validate(ignore, rules, "--ignore")
+    if not paths:
+        paths = (".",)
+    findings: list[Finding] = []
+    files = suppressed = 0
+    errors: list[str] = []
+    skipped: list[str] = []
+    for path in paths:
+        if _is_archive(path):
+            outcome = _check_archive(
+                Path(path),
+                rules=rules,
+                cli_select=cli_select,
+                cli_ignore=cli_ignore,
+                use_cache=use_cache,
+            )
+        else:
+            outcome = _check_project(
+                path,
+                rules=rules,
+                cli_select=cli_select,
+                cli_ignore=cli_ignore,
+                use_cache=use_cache,
+                run_imports=run_imports,
+            )
+        findings.extend(outcome.findings)
+        files += outcome.files_checked
+        suppressed += outcome.suppressed
+        errors.extend(outcome.rule_errors)
+        skipped.extend(outcome.skipped)
+    return CheckResult(
+        findings=tuple(sorted(set(findings))),
+        files_checked=files,
+        suppressed=suppressed,
+        rule_errors=tuple(errors),
+        skipped=tuple(skipped),
+    )
+
+
+def _is_archive(path: str | os.PathLike[str]) -> bool:
+    name = os.fspath(path)
+    return name.endswith(ARCHIVE_SUFFIXES) and Path(name).is_file()
+
+
+def _validate(
+    codes: Sequence[str] | None, rules: Mapping[str, Rule], option: str
+) -> tuple[str, ...] | None:
+    if codes is None:
+        return None
+    try:
+        parsed = parse_codes(list(codes), where=option)
+    except ConfigError as err:
+        raise UsageError(err.message, hint=err.hint) from None
+    for code in parsed:
+        _known_or_raise(code, rules, option, UsageError)
+    return parsed
+
+
+def _known_or_raise(
+    code: str, rules: Mapping[str, Rule], where: str, error: type[UsageError]
+) -> None:
+    if any(known.startswith(code) for known in rules):
+        return
+    close = difflib.get_close_matches(code, list(rules), n=1)
+    hint = f"did you mean {close[0]}?" if close else "run 'pkgforge rules' for the codes"
+    raise error(f"{where}: unknown rule code {code!r}", hint=hint)
+
+
+def _selection(
+    settings: Settings,
+    rules: Mapping[str, Rule],
+    cli_select: tuple[str, ...] | None,
+    cli_ignore: tuple[str, ...] | None,
+) -> Selection:
+    for code in (*(settings.select or ()), *settings.ignore):
+        _known_or_raise(code, rules, "[tool.pkgforge]", ConfigError)
+    return Selection(
+        select=cli_select if cli_select is not None else settings.select,
+        ignore=cli_ignore if cli_ignore is not None else settings.ignore,
+        per_path=settings.per_path_ignores,
+    )
+
+
+def _check_project(
+    path: str | os.PathLike[str],
+    *,
+    rules: Mapping[str, Rule],
+    cli_select: tuple[str, ...] | None,
+    cli_ignore: tuple[str, ...] | None,
+    use_cache: bool,
+    run_imports: bool,
+) -> CheckResult:
+    project, cache = _load(path, use_cache=use_cache)
+    selection = _selection(project.settings, rules, cli_select, cli_ignore)
+    memo_before = dict(project.extra["memo"])
+    if run_imports:
+        from pkgforge.check.importrun import import_modules
+
+        project.extra["imports"] = import_modules(project)  # type: ignore[index]
+    chosen = [r for r in rules.values() if r.scope == "source" and selection.enabled(r.code)]
+    raw, errors = _run_rules(chosen, project)
+    if cache is not None:
+        if project.extra["memo"] != memo_before:
+            cache.dirty = True
+        cache.save()
+    kept, suppressed = _filter(raw, project, selection)
+    prefix = _display_prefix(project.root)
+    if prefix:
+        kept = [_prefixed(f, prefix) for f in kept]
+    skipped = tuple(f"{prefix}{rel or '.'}: {why}" for rel, why in project.extra["skipped"])
+    return CheckResult(tuple(kept), len(project.files), suppressed, errors, skipped)
+
+
+def _run_rules(rules: Iterable[Rule], model: Any) -> tuple[list[Finding], tuple[str, ...]]:
+    findings: list[Finding] = []
+    errors: list[str] = []
+    for rule in rules:
+        try:
+            findings.extend(rule.run(model))
+        except Exception as err:  # one broken rule must not hide the others' findings
+            log.debug("rule %s crashed", rule.code, exc_info=True)
+            errors.append(f"rule {rule.code} ({rule.name}) crashed: {type(err).__name__}: {err}")
+    return findings, tuple(errors)
+
+
+def _filter(
+    findings: Iterable[Finding], project: Project, selection: Selection
+) -> tuple[list[Finding], int]:
+    focus: str = project.extra.get("focus", "")
+    by_path = {f.relpath: f for f in project.files}
+    kept: list[Finding] = []
+    suppressed = 0
+    for finding in findings:
+        if focus and not (finding.path == focus or finding.path.startswith(focus + "/")):
+            continue
+        if selection.ignored_at(finding.code, finding.path) or _suppressed_inline(
+            finding, by_path.get(finding.path)
+        ):
+            suppressed += 1
+            continue
+        kept.append(finding)
+    return kept, suppressed
+
+
+def _suppressed_inline(finding: Finding, source: SourceFile | None) -> bool:
+    if source is None:
+        return False
+    for line, codes in source.summary.suppressions:
+        if line == finding.line and (not codes or any(finding.code.startswith(c) for c in codes)):
+            return True
+    return False
+
+
+def _display_prefix(root: Path) -> str:
+    """Findings read best relative to the working directory when the project is inside it."""
+    try:
+        relative = root.relative_to(Path.cwd().resolve())
+    except (ValueError, OSError):
+        return ""
+    text = relative.as_posix()
+    return "" if text == "." else f"{text}/"
+
+
+def _prefixed(finding: Finding, prefix: str) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding, path=prefix + finding.path)
+
+
+def _check_archive(
+    path: Path,
+    *,
+    rules: Mapping[str, Rule],
+    cli_select: tuple[str, ...] | None,
+    cli_ignore: tuple[str, ...] | None,
+    use_cache: bool,
+) -> CheckResult:
+    from pkgforge.release.inspect import load_archive
+
+    project = _project_of_archive(path, use_cache)
+    settings = project.settings if project is not None else Settings()
+    selection = _selection(settings, rules, cli_select, cli_ignore)
+    archive = load_archive(path, project)
+    chosen = [r for r in rules.values() if r.scope == "dist" and selection.enabled(r.code)]
+    findings, errors = _run_rules(chosen, archive)
+    kept = [f for f in findings if not selection.ignored_at(f.code, f.path)]
+    return CheckResult(tuple(kept), 1, len(findings) - len(kept), errors)
+
+
+def _project_of_archive(path: Path, use_cache: bool) -> Project | None:
+    """The project that built ``dist/NAME.whl``, when the archive sits in its dist/ folder."""
+    folder = path.resolve().parent
+    for candidate in (folder, folder.parent):
+        if (candidate / "pyproject.toml").is_file():
+            try:
+                project, _ = _load(candidate, use_cache=False)
+            except (UsageError, OSError) as err:
+                log.debug("not comparing %s with its project: %s", path, err)
+                return None
+            return project
+    return None

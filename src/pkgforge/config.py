@@ -1,0 +1,138 @@
+"""Project settings from ``[tool.pkgforge]`` in the checked project's pyproject.toml.
+
+```toml
+[tool.pkgforge]
+select = ["PF1", "PF2", "PF4"]            # codes or prefixes; default: every rule
+ignore = { PF402 = "the CLI re-exports on purpose" }   # or a plain list of codes
+namespace-packages = ["acme"]            # PEP 420 packages: no PF101 for them
+[tool.pkgforge.per-path-ignores]
+"src/acme/legacy/*" = ["PF403"]
+```
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pkgforge.errors import ConfigError
+
+__all__ = ["CODE_PATTERN", "Settings", "load_settings", "parse_codes"]
+
+CODE_PATTERN = re.compile(r"^PF[0-9]{0,3}$")
+"""A rule code (``PF402``) or a prefix of one (``PF4``, ``PF``)."""
+
+_KNOWN_KEYS = ("select", "ignore", "per-path-ignores", "namespace-packages")
+_HINT = "see 'pkgforge explain' and docs/check.md for the [tool.pkgforge] settings"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What ``[tool.pkgforge]`` says; the defaults check every rule everywhere."""
+
+    select: tuple[str, ...] | None = None
+    """Codes or prefixes to run; None means every rule."""
+    ignore: tuple[str, ...] = ()
+    """Codes or prefixes never reported."""
+    ignore_reasons: Mapping[str, str] = field(default_factory=dict)
+    """Why each ignored code is ignored, when the table form gave a reason."""
+    per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(glob relative to the project root, codes) pairs."""
+    namespace_packages: tuple[str, ...] = ()
+    """Dotted names of declared PEP 420 namespace packages."""
+
+
+def parse_codes(value: str | Sequence[str], *, where: str) -> tuple[str, ...]:
+    """Split ``"PF4, PF101"`` or a list into upper-case codes; raise ConfigError on junk."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    codes: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise ConfigError(f"{where}: {item!r} is not a rule code", hint=_HINT)
+        code = item.strip().upper()
+        if not code:
+            continue
+        if not CODE_PATTERN.match(code):
+            raise ConfigError(
+                f"{where}: {item.strip()!r} is not a rule code or prefix",
+                hint="codes look like PF402; prefixes like PF4 select a family",
+            )
+        codes.append(code)
+    return tuple(codes)
+
+
+def load_settings(pyproject: Mapping[str, Any] | None) -> Settings:
+    """Read ``[tool.pkgforge]`` from a parsed pyproject.toml; raise ConfigError if invalid."""
+    tool = (pyproject or {}).get("tool")
+    table = tool.get("pkgforge") if isinstance(tool, Mapping) else None
+    if table is None:
+        return Settings()
+    if not isinstance(table, Mapping):
+        raise ConfigError("[tool.pkgforge] must be a table", hint=_HINT)
+    unknown = sorted(set(table) - set(_KNOWN_KEYS))
+    if unknown:
+        raise ConfigError(
+            f"[tool.pkgforge] has unknown setting {unknown[0]!r}",
+            hint=f"known settings: {', '.join(_KNOWN_KEYS)}",
+        )
+    select = None
+    if "select" in table:
+        select = parse_codes(_string_list(table["select"], "select"), where="tool.pkgforge.select")
+    ignore, reasons = _ignore(table.get("ignore", ()))
+    return Settings(
+        select=select,
+        ignore=ignore,
+        ignore_reasons=reasons,
+        per_path_ignores=_per_path(table.get("per-path-ignores", {})),
+        namespace_packages=_namespaces(table.get("namespace-packages", ())),
+    )
+
+
+def _string_list(value: object, key: str) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return list(value)
+    raise ConfigError(f"tool.pkgforge.{key} must be a list of strings", hint=_HINT)
+
+
+def _ignore(value: object) -> tuple[tuple[str, ...], dict[str, str]]:
+    where = "tool.pkgforge.ignore"
+    if isinstance(value, Mapping):
+        reasons: dict[str, str] = {}
+        for code, reason in value.items():
+            if not isinstance(reason, str):
+                raise ConfigError(
+                    f"{where}: the reason for {code} must be a string",
+                    hint='write ignore = { PF402 = "why it is fine here" }',
+                )
+            for parsed in parse_codes([code], where=where):
+                reasons[parsed] = reason
+        return tuple(reasons), reasons
+    return parse_codes(_string_list(value, "ignore"), where=where), {}
+
+
+def _per_path(value: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    where = "tool.pkgforge.per-path-ignores"
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where} must be a table of glob = [codes]", hint=_HINT)
+    pairs: list[tuple[str, tuple[str, ...]]] = []
+    for pattern, codes in value.items():
+        if not isinstance(codes, (str, list)):
+            raise ConfigError(f"{where}: {pattern!r} must map to a list of codes", hint=_HINT)
+        pairs.append((pattern, parse_codes(codes, where=f"{where}.{pattern!r}")))
+    return tuple(pairs)
+
+
+def _namespaces(value: object) -> tuple[str, ...]:
+    names = _string_list(value, "namespace-packages")
+    for name in names:
+        parts = name.split(".")
+        if not all(part.isidentifier() for part in parts):
+            raise ConfigError(
+                f"tool.pkgforge.namespace-packages: {name!r} is not a dotted package name",
+                hint="write the import name, such as 'acme' or 'acme.plugins'",
+            )
+    return tuple(names)
