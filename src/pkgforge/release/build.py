@@ -254,27 +254,26 @@ def _inspect(root: Path, artifacts: Sequence[Path]) -> list[Archive]:
     return [load_archive(artifact, project) for artifact in artifacts]
 
 
-def _load_project(root: Path) -> Project | None:
+def _load_project(root: Path) -> Project:
     from pkgforge.check import load_project
 
     return load_project(root)
 
 
 def _dist_findings(archive: Archive) -> list[Finding]:
-    import pkgforge.check.rules.dist  # noqa: F401 - registers the distribution rules
-    from pkgforge.check.rules.base import REGISTRY
+    """Run the distribution rules the project's ``[tool.pkgforge]`` selects."""
+    from pkgforge.check.engine import Selection
+    from pkgforge.check.rules import load_rules
 
-    settings = archive.project.settings if archive.project is not None else None
-    select = getattr(settings, "select", None)
-    ignore = getattr(settings, "ignore", ())
+    selection = Selection()
+    if archive.project is not None:
+        settings = archive.project.settings
+        selection = Selection(settings.select, settings.ignore, settings.per_path_ignores)
     findings: list[Finding] = []
-    for rule in REGISTRY.values():
-        if rule.scope != "dist" or any(rule.code.startswith(code) for code in ignore):
-            continue
-        if select is not None and not any(rule.code.startswith(code) for code in select):
-            continue
-        findings.extend(rule.run(archive))
-    return sorted(findings)
+    for rule in load_rules().values():
+        if rule.scope == "dist" and selection.enabled(rule.code):
+            findings.extend(rule.run(archive))
+    return sorted(f for f in findings if not selection.ignored_at(f.code, f.path))
 
 
 def _name_and_version(archives: Sequence[Archive]) -> tuple[str, str]:
