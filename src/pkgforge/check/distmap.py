@@ -1,0 +1,160 @@
+"""Which import names a distribution provides, without importing the project.
+
+Three sources, cheapest first: a maintained table of the well-known mismatches
+(``yaml`` is PyYAML), the distribution's own name (``foo-bar`` -> ``foo_bar``),
+and — only for distributions that are installed here — their ``top_level.txt``
+or RECORD. Metadata is read lazily, one declared distribution at a time.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import metadata
+
+__all__ = [
+    "KNOWN_IMPORT_NAMES",
+    "canonical",
+    "import_names_of",
+    "is_stdlib",
+    "requirement_name",
+]
+
+KNOWN_IMPORT_NAMES: dict[str, tuple[str, ...]] = {
+    # distribution (canonical) -> import names it provides
+    "pyyaml": ("yaml", "_yaml"),
+    "attrs": ("attr", "attrs"),
+    "pillow": ("PIL",),
+    "opencv-python": ("cv2",),
+    "opencv-python-headless": ("cv2",),
+    "opencv-contrib-python": ("cv2",),
+    "scikit-learn": ("sklearn",),
+    "scikit-image": ("skimage",),
+    "beautifulsoup4": ("bs4",),
+    "python-dateutil": ("dateutil",),
+    "python-dotenv": ("dotenv",),
+    "python-magic": ("magic",),
+    "python-multipart": ("multipart", "python_multipart"),
+    "python-jose": ("jose",),
+    "pyjwt": ("jwt",),
+    "pymysql": ("pymysql",),
+    "mysqlclient": ("MySQLdb",),
+    "psycopg2-binary": ("psycopg2",),
+    "psycopg-binary": ("psycopg",),
+    "pyserial": ("serial",),
+    "pyzmq": ("zmq",),
+    "pycryptodome": ("Crypto",),
+    "pycryptodomex": ("Cryptodome",),
+    "pyopenssl": ("OpenSSL",),
+    "protobuf": ("google.protobuf", "google"),
+    "google-api-python-client": ("googleapiclient",),
+    "setuptools": ("setuptools", "pkg_resources", "_distutils_hack"),
+    "msgpack-python": ("msgpack",),
+    "faiss-cpu": ("faiss",),
+    "pywin32": ("win32api", "win32con", "win32file", "pywintypes", "win32com"),
+    "typing-extensions": ("typing_extensions",),
+    "importlib-metadata": ("importlib_metadata",),
+    "importlib-resources": ("importlib_resources",),
+    "markdown": ("markdown",),
+    "pygments": ("pygments",),
+    "docutils": ("docutils",),
+    "ruamel-yaml": ("ruamel",),
+    "tzdata": ("tzdata",),
+    "backports-zoneinfo": ("backports",),
+    "websocket-client": ("websocket",),
+    "discord-py": ("discord",),
+    "pyqt5": ("PyQt5",),
+    "pyqt6": ("PyQt6",),
+    "pyside6": ("PySide6",),
+    "ipython": ("IPython",),
+    "jinja2": ("jinja2",),
+    "markupsafe": ("markupsafe",),
+    "sqlalchemy": ("sqlalchemy",),
+    "zope-interface": ("zope",),
+    "readme-renderer": ("readme_renderer",),
+    "email-validator": ("email_validator",),
+    "charset-normalizer": ("charset_normalizer",),
+    "brotli": ("brotli",),
+    "brotlicffi": ("brotlicffi",),
+    "pysocks": ("socks", "sockshandler"),
+    "grpcio": ("grpc",),
+    "tensorflow": ("tensorflow",),
+    "torch": ("torch",),
+    "llvmlite": ("llvmlite",),
+    "lxml": ("lxml",),
+    "pyobjc": ("objc", "Foundation", "AppKit"),
+    "gitpython": ("git",),
+    "mkdocs-material": ("material",),
+    "sphinx-rtd-theme": ("sphinx_rtd_theme",),
+    "ujson": ("ujson",),
+    "dnspython": ("dns",),
+    "python-slugify": ("slugify",),
+    "pyproject-hooks": ("pyproject_hooks",),
+    "cookiecutter": ("cookiecutter",),
+}
+
+_NORMALIZE = re.compile(r"[-_.]+")
+
+
+def canonical(name: str) -> str:
+    """PEP 503 normalised distribution name."""
+    return _NORMALIZE.sub("-", name).lower()
+
+
+def requirement_name(requirement: str) -> str | None:
+    """The canonical distribution name of a PEP 508 requirement string, or None if invalid."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        return canonical(Requirement(requirement).name)
+    except InvalidRequirement:
+        return None
+
+
+def is_stdlib(top: str) -> bool:
+    return top in sys.stdlib_module_names or top == "__future__"
+
+
+@lru_cache(maxsize=1024)
+def import_names_of(distribution: str) -> frozenset[str]:
+    """Top-level import names ``distribution`` provides (best effort, never raises)."""
+    name = canonical(distribution)
+    names = {name.replace("-", "_"), name.replace("-", "_").lower()}
+    for known in KNOWN_IMPORT_NAMES.get(name, ()):
+        names.add(known.partition(".")[0])
+    names.update(_installed_top_levels(name))
+    return frozenset(names)
+
+
+def _installed_top_levels(name: str) -> Iterable[str]:
+    try:
+        dist = metadata.distribution(name)
+    except Exception:  # noqa: BLE001 - not installed, or broken metadata: no evidence
+        return ()
+    try:
+        top_level = dist.read_text("top_level.txt")
+    except Exception:  # noqa: BLE001
+        top_level = None
+    if top_level:
+        return [line.strip() for line in top_level.splitlines() if line.strip()]
+    found: set[str] = set()
+    try:
+        files = dist.files or ()
+    except Exception:  # noqa: BLE001
+        files = ()
+    for path in files:
+        parts = path.parts
+        if not parts:
+            continue
+        first = parts[0]
+        if first.endswith((".dist-info", ".egg-info", ".data")) or first in {"..", "__pycache__"}:
+            continue
+        if len(parts) == 1:
+            stem, dot, suffix = first.partition(".")
+            if dot and (suffix == "py" or suffix.endswith(("so", "pyd"))):
+                found.add(stem)
+        elif first.isidentifier():
+            found.add(first)
+    return found

@@ -1,0 +1,476 @@
+"""The project's import graph, built from the per-file summaries (no parsing here).
+
+Each import statement is resolved against the project's own modules. Two edge
+sets come out of it:
+
+* ``edges``: what a statement names explicitly. ``from pkg import sub`` is an
+  edge to the submodule ``pkg.sub``; ``from pkg import name`` is an edge to
+  ``pkg``. Import cycles (PF406) are the strongly connected components of the
+  module-level ones, as grimp and import-linter count them.
+* ``runs``: what executing the statement runs. Importing ``a.b.c`` runs
+  ``a/__init__`` and ``a/b/__init__`` first, so ``runs`` adds the parent
+  packages. The import-order simulation (PF411) follows these.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pkgforge.check.summary import ImportInfo, ImportScope
+
+if TYPE_CHECKING:
+    from pkgforge.check.model import Project, SourceFile
+
+__all__ = [
+    "Breakage",
+    "Edge",
+    "ImportGraph",
+    "ResolvedImport",
+    "build_graph",
+    "import_breakages",
+    "strongly_connected",
+]
+
+# Imports that run while the module itself is being imported.
+_IMPORT_TIME = frozenset({ImportScope.MODULE, ImportScope.CLASS, ImportScope.OPTIONAL})
+
+
+@dataclass(frozen=True)
+class Edge:
+    """``source`` imports the project module ``target`` at ``info.line``."""
+
+    source: str
+    target: str
+    info: ImportInfo
+    name: str | None = None
+    """For ``from X import name``: the name, when ``target`` is X (not a submodule)."""
+
+    @property
+    def at_import_time(self) -> bool:
+        return self.info.scope in _IMPORT_TIME and not self.info.in_function
+
+
+@dataclass(frozen=True)
+class ResolvedImport:
+    """One import statement of a project module, resolved to absolute names."""
+
+    importer: str
+    info: ImportInfo
+    base: str | None
+    """The absolute module the statement names (``from ..x import y`` in ``p.q.r`` -> ``p.x``);
+    None when a relative import climbs above the top-level package."""
+
+    @property
+    def beyond_top(self) -> bool:
+        return self.base is None
+
+    @property
+    def top(self) -> str:
+        return (self.base or "").partition(".")[0]
+
+
+class ImportGraph:
+    """Resolved imports and the module-level edges between the project's modules."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.modules: Mapping[str, SourceFile] = project.modules
+        self.packages = frozenset(
+            [m for m, f in self.modules.items() if f.is_package]
+            + [d.package for d in project.directories if d.package]
+        )
+        self.top_level = frozenset(project.top_level) | {m.partition(".")[0] for m in self.modules}
+        self._entries: dict[str, frozenset[str]] = {
+            d.package: frozenset(d.entries) for d in project.directories if d.package
+        }
+        self.resolved: dict[str, list[ResolvedImport]] = {}
+        self.edges: dict[str, list[Edge]] = {}
+        for module in sorted(self.modules):
+            self._resolve_module(module)
+        self._names_cache: dict[str, frozenset[str] | None] = {}
+        self._star_cache: dict[str, frozenset[str] | None] = {}
+
+    # -- resolution -----------------------------------------------------------
+
+    def absolute(self, importer: str, info: ImportInfo) -> str | None:
+        """The absolute module an import statement of ``importer`` names; None beyond the top."""
+        if info.level == 0:
+            return info.module
+        file = self.modules.get(importer)
+        parts = importer.split(".")
+        if file is None or not file.is_package:
+            parts = parts[:-1]
+        if info.level > len(parts):
+            return None
+        base = parts[: len(parts) - info.level + 1]
+        if info.module:
+            base.append(info.module)
+        return ".".join(base)
+
+    def _resolve_module(self, module: str) -> None:
+        summary = self.modules[module].summary
+        resolved: list[ResolvedImport] = []
+        edges: list[Edge] = []
+        for info in summary.imports:
+            base = self.absolute(module, info)
+            resolved.append(ResolvedImport(module, info, base))
+            if base is None:
+                continue
+            if not info.is_from:
+                if base in self.modules:
+                    edges.append(Edge(module, base, info))
+                continue
+            for name in info.names:
+                sub = f"{base}.{name}"
+                if name != "*" and sub in self.modules:
+                    edges.append(Edge(module, sub, info))
+                elif base in self.modules:
+                    edges.append(Edge(module, base, info, None if name == "*" else name))
+        self.resolved[module] = resolved
+        # one edge per (target, statement) keeps cycle printing tidy
+        seen: set[tuple[str, int]] = set()
+        unique = []
+        for edge in edges:
+            key = (edge.target, edge.info.line)
+            if key not in seen:
+                seen.add(key)
+                unique.append(edge)
+        self.edges[module] = unique
+
+    def is_first_party(self, dotted: str) -> bool:
+        return dotted.partition(".")[0] in self.top_level
+
+    def exists(self, dotted: str) -> bool:
+        """A project module, package or namespace directory, or an opaque extension module
+        (``_speedups.c``/``.so``/``.pyi`` beside the sources) — anything importable."""
+        if dotted in self.modules or dotted in self.packages:
+            return True
+        parent, _, leaf = dotted.rpartition(".")
+        entries = self._entries.get(parent, frozenset())
+        prefix = leaf + "."
+        return any(entry.startswith(prefix) for entry in entries)
+
+    def is_opaque(self, dotted: str) -> bool:
+        """Importable but without a summary we can read names from."""
+        if dotted in self.modules:
+            summary = self.modules[dotted].summary
+            return summary.problem is not None and not summary.bindings
+        return self.exists(dotted) and dotted not in self.packages
+
+    @staticmethod
+    def parents(dotted: str) -> list[str]:
+        """``a.b.c`` -> ``["a", "a.b"]``: what importing it runs first."""
+        parts = dotted.split(".")
+        return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+    # -- names ------------------------------------------------------------------
+
+    def defined_names(self, module: str) -> frozenset[str] | None:
+        """Every name ``module`` binds at import time, star imports included;
+        None when that cannot be known (a star import we cannot read, ``__getattr__``)."""
+        if module in self._names_cache:
+            return self._names_cache[module]
+        self._names_cache[module] = None  # a star-import cycle reads as unknown
+        result = self._compute_names(module)
+        self._names_cache[module] = result
+        return result
+
+    def _compute_names(self, module: str) -> frozenset[str] | None:
+        file = self.modules.get(module)
+        if file is None:
+            return None
+        summary = file.summary
+        if summary.has_module_getattr or (summary.problem is not None and not summary.bindings):
+            return None
+        names = set(summary.bound_names)
+        for resolved in self.resolved[module]:
+            info = resolved.info
+            if "*" not in info.names or info.scope not in _IMPORT_TIME or info.in_function:
+                continue
+            if resolved.base is None:
+                continue
+            star = self.star_names(resolved.base)
+            if star is None:
+                return None
+            names |= star
+        return frozenset(names)
+
+    def star_names(self, module: str) -> frozenset[str] | None:
+        """The names ``from module import *`` binds; None when unknown (third-party,
+        a dynamic ``__all__``)."""
+        if module in self._star_cache:
+            return self._star_cache[module]
+        self._star_cache[module] = None
+        result = self._compute_star(module)
+        self._star_cache[module] = result
+        return result
+
+    def _compute_star(self, module: str) -> frozenset[str] | None:
+        file = self.modules.get(module)
+        if file is None:
+            return None
+        all_info = file.summary.all
+        if all_info is not None:
+            if not all_info.is_literal:
+                return None
+            return frozenset(e.value for e in all_info.entries if e.value is not None)
+        names = self.defined_names(module)
+        if names is None:
+            return None
+        return frozenset(n for n in names if not n.startswith("_"))
+
+    def submodules(self, package: str) -> frozenset[str]:
+        """Leaf names of the direct submodules and subpackages of ``package``."""
+        prefix = package + "."
+        found = {
+            m[len(prefix) :].partition(".")[0]
+            for m in (*self.modules, *self.packages)
+            if m.startswith(prefix)
+        }
+        return frozenset(found)
+
+    # -- cycles -----------------------------------------------------------------
+
+    def import_time_targets(self, module: str) -> list[Edge]:
+        return [e for e in self.edges.get(module, ()) if e.at_import_time]
+
+    def cycles(self) -> list[list[str]]:
+        """Module-level import cycles (PF406): SCCs of more than one module, or one module
+        importing itself; each sorted, the list sorted — independent of file order."""
+        nodes = sorted(self.modules)
+        successors = {m: sorted({e.target for e in self.import_time_targets(m)}) for m in nodes}
+        return [c for c in strongly_connected(nodes, successors) if _is_cycle(c, successors)]
+
+    def run_successors(self) -> dict[str, list[str]]:
+        """What importing each module at import time runs: targets and their parents."""
+        result: dict[str, list[str]] = {}
+        for module in sorted(self.modules):
+            targets: set[str] = set()
+            for edge in self.import_time_targets(module):
+                targets.add(edge.target)
+                targets.update(p for p in self.parents(edge.target) if p in self.modules)
+            targets.discard(module)
+            result[module] = sorted(targets)
+        return result
+
+    def shortest_cycle(self, members: Iterable[str]) -> list[Edge]:
+        """A shortest cycle through the smallest module of an SCC, as the edges that form it."""
+        inside = set(members)
+        start = min(inside)
+        first_edge: dict[str, Edge] = {}
+        queue = deque([start])
+        seen = {start}
+        while queue:
+            current = queue.popleft()
+            for edge in sorted(self.import_time_targets(current), key=_edge_order):
+                if edge.target not in inside:
+                    continue
+                if edge.target == start:
+                    path = [edge]
+                    node = current
+                    while node != start:
+                        back = first_edge[node]
+                        path.append(back)
+                        node = back.source
+                    path.reverse()
+                    return path
+                if edge.target not in seen:
+                    seen.add(edge.target)
+                    first_edge[edge.target] = edge
+                    queue.append(edge.target)
+        return []
+
+
+def _edge_order(edge: Edge) -> tuple[str, int]:
+    return (edge.target, edge.info.line)
+
+
+def _is_cycle(component: list[str], successors: Mapping[str, list[str]]) -> bool:
+    return len(component) > 1 or component[0] in successors.get(component[0], ())
+
+
+def strongly_connected(
+    nodes: Iterable[str], successors: Mapping[str, Iterable[str]]
+) -> list[list[str]]:
+    """Tarjan's algorithm without recursion (deep graphs must not hit the recursion limit).
+    Components come back sorted inside, and sorted among themselves."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[list[str]] = []
+    counter = 0
+    for root in nodes:
+        if root in index:
+            continue
+        work: list[tuple[str, Iterator[str]]] = [(root, iter(successors.get(root, ())))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(successors.get(child, ()))))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(sorted(component))
+    components.sort()
+    return components
+
+
+def build_graph(project: Project) -> ImportGraph:
+    return ImportGraph(project)
+
+
+# -- import-order simulation (PF411) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Breakage:
+    """A ``from target import name`` that runs while ``target`` is partly initialised."""
+
+    entry: str
+    """The module imported first (in a fresh interpreter) that leads here."""
+    importer: str
+    info: ImportInfo
+    target: str
+    name: str
+    bound_at: int
+    """The line where ``target`` binds ``name`` — too late."""
+    suspended_at: int
+    """The line of ``target`` whose import is still running."""
+    chain: tuple[tuple[str, int], ...]
+    """(module, line) of each import in progress, from the entry to the failing statement."""
+
+
+class _Simulation:
+    """Executes the project's module-level imports in order, as the interpreter would."""
+
+    def __init__(self, graph: ImportGraph, entry: str) -> None:
+        self.graph = graph
+        self.entry = entry
+        self.done: set[str] = set()
+        self.running: dict[str, int] = {}
+        self.found: list[Breakage] = []
+
+    def run(self, module: str) -> None:
+        graph = self.graph
+        if module in self.done or module in self.running or module not in graph.modules:
+            return
+        for parent in graph.parents(module):
+            self.run(parent)
+        if module in self.done or module in self.running:
+            return  # a parent's __init__ imported it already
+        self.running[module] = 0
+        for resolved in graph.resolved[module]:
+            info = resolved.info
+            base = resolved.base
+            if base is None or info.scope not in _IMPORT_TIME or info.in_function:
+                continue
+            self.running[module] = info.line
+            self.run(base)
+            if not info.is_from:
+                continue
+            for name in info.names:
+                sub = f"{base}.{name}"
+                if sub in graph.modules:
+                    self.run(sub)
+                elif name != "*" and base in self.running and sub not in graph.packages:
+                    self.check(module, resolved, name)
+        del self.running[module]
+        self.done.add(module)
+
+    def check(self, importer: str, resolved: ResolvedImport, name: str) -> None:
+        info = resolved.info
+        if info.optional or info.scope is ImportScope.OPTIONAL:
+            return  # the ImportError it raises is caught
+        target = resolved.base
+        assert target is not None
+        summary = self.graph.modules[target].summary
+        if summary.has_module_getattr:
+            return
+        now = self.running[target]
+        bound_at = next((b.line for b in summary.bindings if b.name == name), None)
+        if bound_at is None or bound_at < now:
+            return  # bound in time, or never bound (that is PF404's finding)
+        for star in self.graph.resolved[target]:
+            if "*" in star.info.names and star.info.line < now:
+                names = None if star.base is None else self.graph.star_names(star.base)
+                if names is None or name in names:
+                    return
+        chain = tuple(self.running.items())
+        self.found.append(Breakage(self.entry, importer, info, target, name, bound_at, now, chain))
+
+
+def import_breakages(graph: ImportGraph) -> list[Breakage]:
+    """Every ``from X import name`` in an import cycle that fails for some first import.
+
+    For each cycle (over what imports *run*, parent packages included) that holds a
+    candidate statement, import each of its modules first in a fresh simulated
+    interpreter. Results are deduplicated per statement and name, keeping the
+    shallowest entry module, so the outcome does not depend on file order.
+    """
+    successors = graph.run_successors()
+    found: dict[tuple[str, int, str], Breakage] = {}
+    for component in strongly_connected(sorted(successors), successors):
+        if len(component) < 2 or not _has_candidate(graph, set(component)):
+            continue
+        for entry in sorted(component, key=lambda m: (m.count("."), m)):
+            simulation = _Simulation(graph, entry)
+            simulation.run(entry)
+            for breakage in simulation.found:
+                key = (breakage.importer, breakage.info.line, breakage.name)
+                found.setdefault(key, breakage)
+    return [found[key] for key in sorted(found)]
+
+
+def _has_candidate(graph: ImportGraph, members: set[str]) -> bool:
+    """Can any statement in the cycle fail? Only a ``from X import name`` with X in the cycle
+    and ``name`` bound in X after an import statement of X that leads back in."""
+    for module in members:
+        for resolved in graph.resolved[module]:
+            info = resolved.info
+            target = resolved.base
+            if not info.is_from or target not in members or info.in_function:
+                continue
+            if info.scope not in (ImportScope.MODULE, ImportScope.CLASS):
+                continue
+            summary = graph.modules[target].summary
+            lines = {b.name: b.line for b in summary.bindings}
+            first_import = min(
+                (r.info.line for r in graph.resolved[target] if r.base is not None),
+                default=None,
+            )
+            for name in info.names:
+                bound = lines.get(name)
+                if f"{target}.{name}" in graph.modules or bound is None:
+                    continue
+                if first_import is not None and first_import <= bound:
+                    return True
+    return False

@@ -1,0 +1,289 @@
+"""PF3xx: ``__all__``, the names a module promises to ``from module import *``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pkgforge.check.findings import Severity
+from pkgforge.check.model import Project, SourceFile
+from pkgforge.check.rules.base import Hit, rule
+
+__all__ = [
+    "duplicate_export",
+    "dynamic_all",
+    "missing_all",
+    "non_string_export",
+    "private_export",
+    "undefined_export",
+]
+
+
+def _with_all(project: Project) -> Iterator[SourceFile]:
+    for file in project.files:
+        if file.summary.all is not None:
+            yield file
+
+
+@rule(
+    "PF301", "dynamic-all", "`__all__` is not a literal list of strings", severity=Severity.WARNING
+)
+def dynamic_all(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Flags an `__all__` built at run time (concatenation, comprehension, `.append(name)`
+    of a variable, a value returned by a function) instead of written as a literal
+    list or tuple of strings.
+
+    ## Why is this bad?
+    Readers, type checkers, IDEs and pkgforge cannot tell what `from module import *`
+    exports, so an exported name that does not exist (PF302) goes unnoticed.
+
+    ## Example
+    ```python
+    __all__ = base.__all__ + ["extra"]
+    ```
+
+    ## Use instead
+    ```python
+    __all__ = ["base_name", "other_name", "extra"]
+    ```
+    """
+    for file in _with_all(project):
+        info = file.summary.all
+        assert info is not None
+        if not info.is_literal:
+            yield Hit(
+                file.relpath,
+                "`__all__` is not a literal list or tuple of strings; "
+                "its contents cannot be checked",
+                info.line,
+                info.column,
+            )
+
+
+@rule("PF302", "undefined-export", "a name in `__all__` is not defined")
+def undefined_export(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Flags a name in `__all__` that the module neither binds, nor gets from a star
+    import, nor serves through a module-level `__getattr__` — and that is not a
+    submodule of the package either.
+
+    A package's `__all__` may list its submodules: `from package import *` then
+    imports them (the tutorial's `__all__ = ["echo", "surround", "reverse"]`), so
+    those are not flagged (ruff's F822 flags them, ruff#10095).
+
+    ## Why is this bad?
+    `from module import *` raises `AttributeError` on the missing name, and
+    documentation tools list something that does not exist.
+
+    ## Example
+    ```python
+    __all__ = ["echofilter", "echo_filter"]
+
+    def echofilter(): ...
+    ```
+
+    ## Use instead
+    ```python
+    __all__ = ["echofilter"]
+
+    def echofilter(): ...
+    ```
+    """
+    graph = project.graph
+    for file in _with_all(project):
+        info = file.summary.all
+        assert info is not None
+        if not file.module or (file.summary.problem is not None and not file.summary.bindings):
+            continue
+        defined = graph.defined_names(file.module)
+        if defined is None:
+            continue  # a star import we cannot read, or __getattr__: anything may exist
+        submodules = graph.submodules(file.module) if file.is_package else frozenset()
+        for entry in info.entries:
+            name = entry.value
+            if name is None or name in defined or name in submodules:
+                continue
+            if file.is_package and graph.exists(f"{file.module}.{name}"):
+                continue  # an extension module or a namespace subpackage
+            yield Hit(
+                file.relpath,
+                f"`{name}` is listed in `__all__` but is not defined in {file.module}"
+                + (" and is not one of its submodules" if file.is_package else ""),
+                entry.line,
+                entry.column,
+            )
+
+
+@rule("PF303", "duplicate-export", "a name appears twice in `__all__`", severity=Severity.WARNING)
+def duplicate_export(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Flags a name listed more than once in `__all__`.
+
+    ## Why is this bad?
+    It is harmless at run time but almost always a copy-paste slip that hides a
+    name that should have been listed instead.
+
+    ## Example
+    ```python
+    __all__ = ["echo", "surround", "echo"]
+    ```
+
+    ## Use instead
+    ```python
+    __all__ = ["echo", "surround", "reverse"]
+    ```
+    """
+    for file in _with_all(project):
+        info = file.summary.all
+        assert info is not None
+        first: dict[str, int] = {}
+        for entry in info.entries:
+            if entry.value is None:
+                continue
+            if entry.value in first:
+                yield Hit(
+                    file.relpath,
+                    f"`{entry.value}` is listed in `__all__` again "
+                    f"(first on line {first[entry.value]})",
+                    entry.line,
+                    entry.column,
+                )
+            else:
+                first[entry.value] = entry.line
+
+
+@rule("PF304", "non-string-export", "an `__all__` entry is not a string")
+def non_string_export(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Flags an element of a literal `__all__` that is not a string literal
+    (a function object, a number, a variable).
+
+    ## Why is this bad?
+    `from module import *` raises `TypeError: Item in module.__all__ must be str`.
+
+    ## Example
+    ```python
+    def echofilter(): ...
+
+    __all__ = [echofilter]
+    ```
+
+    ## Use instead
+    ```python
+    __all__ = ["echofilter"]
+    ```
+    """
+    for file in _with_all(project):
+        info = file.summary.all
+        assert info is not None
+        for entry in info.entries:
+            if entry.value is None:
+                yield Hit(
+                    file.relpath,
+                    "`__all__` entry is not a string literal",
+                    entry.line,
+                    entry.column,
+                )
+
+
+@rule(
+    "PF305",
+    "missing-all",
+    "a package `__init__.py` has public names but no `__all__`",
+    severity=Severity.WARNING,
+)
+def missing_all(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Flags a package `__init__.py` that defines or re-exports public names but has
+    no `__all__`.
+
+    ## Why is this bad?
+    Without `__all__`, `from package import *` exports every public-looking name,
+    including modules it happened to import (`os`, `sys`), and never imports the
+    package's submodules (the tutorial's Sound.Effects example). Readers cannot
+    tell the package's API from its implementation details.
+
+    ## Example
+    ```python
+    # sound/effects/__init__.py
+    from .echo import echofilter
+    ```
+
+    ## Use instead
+    ```python
+    # sound/effects/__init__.py
+    from .echo import echofilter
+
+    __all__ = ["echofilter"]
+    ```
+    """
+    for file in project.files:
+        summary = file.summary
+        if not file.is_package or summary.all is not None or summary.problem is not None:
+            continue
+        # names bound by a plain `import x` are the package's tools, not its API
+        plain_imports = {
+            name for info in summary.imports if not info.is_from for name in info.bound
+        }
+        public = [
+            b.name
+            for b in summary.bindings
+            if not b.name.startswith("_") and b.name not in plain_imports
+        ]
+        future = {n for i in summary.imports if i.module == "__future__" for n in i.bound}
+        public = [n for n in public if n not in future]
+        if public:
+            shown = ", ".join(f"`{n}`" for n in public[:5]) + (", …" if len(public) > 5 else "")
+            yield Hit(
+                file.relpath,
+                f"package {file.module} has public names ({shown}) but no `__all__`",
+            )
+
+
+@rule(
+    "PF306",
+    "private-export",
+    "an underscore name is exported in `__all__`",
+    severity=Severity.WARNING,
+)
+def private_export(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Flags a `_private` name listed in `__all__` (dunder names such as `__version__`
+    are fine).
+
+    ## Why is this bad?
+    A leading underscore says "not part of the API"; listing it in `__all__` says
+    the opposite. One of the two is wrong.
+
+    ## Example
+    ```python
+    __all__ = ["echofilter", "_mix"]
+    ```
+
+    ## Use instead
+    ```python
+    __all__ = ["echofilter", "mix"]
+    ```
+    """
+    for file in _with_all(project):
+        info = file.summary.all
+        assert info is not None
+        for entry in info.entries:
+            name = entry.value
+            if (
+                name
+                and name.startswith("_")
+                and not (name.startswith("__") and name.endswith("__"))
+            ):
+                yield Hit(
+                    file.relpath,
+                    f"`{name}` is private (leading underscore) but listed in `__all__`",
+                    entry.line,
+                    entry.column,
+                )

@@ -1,0 +1,621 @@
+"""PF4xx: import statements, the import graph, and dependencies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from importlib.machinery import PathFinder
+
+from pkgforge.check.distmap import canonical, import_names_of, is_stdlib, requirement_name
+from pkgforge.check.findings import Severity
+from pkgforge.check.graph import Breakage
+from pkgforge.check.model import Project, SourceFile
+from pkgforge.check.rules.base import Hit, rule
+from pkgforge.check.summary import ImportInfo, ImportScope
+
+__all__ = [
+    "cycle_breaks_import",
+    "implicit_relative_import",
+    "import_cycle",
+    "relative_import_beyond_top",
+    "star_import",
+    "star_import_in_function",
+    "syntax_error",
+    "sys_path_mutation",
+    "undeclared_dependency",
+    "unresolved_import",
+    "unused_dependency",
+]
+
+_TEST_PARTS = frozenset({"tests", "test", "testing", "conftest"})
+
+
+def _statement(info: ImportInfo) -> str:
+    dots = "." * info.level
+    if info.is_from:
+        return f"from {dots}{info.module} import {', '.join(info.names)}"
+    return f"import {info.module}"
+
+
+def _is_package_code(file: SourceFile) -> bool:
+    """Importable modules of the distribution, tests excluded."""
+    if not file.module:
+        return False
+    return not any(
+        part in _TEST_PARTS or part.startswith("test_") for part in file.module.split(".")
+    )
+
+
+@rule("PF401", "star-import-in-function", "`from x import *` inside a function or class")
+def star_import_in_function(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Flags `from module import *` inside a function or class body.
+
+    ## Why is this bad?
+    Python 3 refuses to compile it: `SyntaxError: import * only allowed at module
+    level`. Python 2 allowed it, so it survives in old code — the whole module
+    then fails to import.
+
+    ## Example
+    ```python
+    def play():
+        from sound.effects import *
+    ```
+
+    ## Use instead
+    ```python
+    def play():
+        from sound.effects import echo, surround
+    ```
+    """
+    for file in project.files:
+        for info in file.summary.imports:
+            if "*" in info.names and (info.in_function or info.in_class):
+                where = "function" if info.in_function else "class"
+                yield Hit(
+                    file.relpath,
+                    f"`{_statement(info)}` inside a {where} is a SyntaxError in Python 3 "
+                    "(import * is only allowed at module level)",
+                    info.line,
+                    info.column,
+                )
+
+
+@rule("PF402", "star-import", "`from x import *` at module level", severity=Severity.WARNING)
+def star_import(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Flags `from module import *` at module level.
+
+    ## Why is this bad?
+    It binds names nobody can see in the source, silently shadows earlier names,
+    and changes meaning whenever the other module's `__all__` changes. Readers and
+    tools can no longer tell where a name comes from.
+
+    ## Example
+    ```python
+    from sound.effects.echo import *
+    ```
+
+    ## Use instead
+    ```python
+    from sound.effects.echo import echofilter
+    ```
+    """
+    for file in project.files:
+        for info in file.summary.imports:
+            if "*" in info.names and not (info.in_function or info.in_class):
+                yield Hit(
+                    file.relpath,
+                    f"`{_statement(info)}` binds names the reader cannot see; "
+                    "import the names you use",
+                    info.line,
+                    info.column,
+                )
+
+
+def _findable(top: str) -> bool:
+    """Whether a top-level name is importable here (third-party), without importing it."""
+    try:
+        return PathFinder.find_spec(top) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+@rule("PF403", "implicit-relative-import", "`import echo` meaning a sibling module (Python 2 only)")
+def implicit_relative_import(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Flags an absolute import whose first name is not a top-level module anywhere,
+    but is a sibling module in the importing package — `import echo` in
+    `sound/effects/surround.py` next to `sound/effects/echo.py`.
+
+    ## Why is this bad?
+    Python 2 looked in the current package first (an *implicit relative import*),
+    so this worked. Python 3 imports are absolute: `import echo` looks for a
+    top-level `echo` and raises `ModuleNotFoundError`.
+
+    ## Example
+    ```python
+    # sound/effects/surround.py
+    import echo
+    from echo import echofilter
+    ```
+
+    ## Use instead
+    ```python
+    # sound/effects/surround.py
+    from . import echo
+    from .echo import echofilter
+    ```
+    """
+    graph = project.graph
+    for file in project.files:
+        if not file.module or file.summary.sys_path_mutations:
+            continue  # a module that edits sys.path may really have a sibling on it
+        package = file.module if file.is_package else file.module.rpartition(".")[0]
+        if not package:
+            continue
+        for info in file.summary.imports:
+            if info.level != 0 or not info.module:
+                continue
+            top = info.module.partition(".")[0]
+            if top in graph.top_level or is_stdlib(top):
+                continue
+            sibling = f"{package}.{top}"
+            if not graph.exists(sibling) or _findable(top):
+                continue
+            fixed = (
+                f"from . import {top}"
+                if not info.is_from
+                else _statement(info).replace(f"from {info.module}", f"from .{info.module}", 1)
+            )
+            yield Hit(
+                file.relpath,
+                f"implicit relative import: `{_statement(info)}` means the sibling module "
+                f"{sibling}; that worked in Python 2 but fails in Python 3 "
+                f"(no top-level `{top}`); write `{fixed}`",
+                info.line,
+                info.column,
+            )
+
+
+@rule(
+    "PF404",
+    "unresolved-import",
+    "an import of the project's own package names a missing module or name",
+)
+def unresolved_import(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Flags an import of the project's own package that names a module that does not
+    exist, or a name the module does not define (and is not a submodule).
+    Imports guarded by `try/except ImportError` are left alone.
+
+    ## Why is this bad?
+    The import raises `ModuleNotFoundError` or `ImportError` the moment it runs —
+    typically after a rename or a move that missed one caller.
+
+    ## Example
+    ```python
+    from sound.effects.echo import echo_filter  # the function is `echofilter`
+    import sound.effect.echo  # the package is `effects`
+    ```
+
+    ## Use instead
+    ```python
+    from sound.effects.echo import echofilter
+    import sound.effects.echo
+    ```
+    """
+    graph = project.graph
+    for module in sorted(graph.resolved):
+        file = graph.modules[module]
+        for resolved in graph.resolved[module]:
+            info, base = resolved.info, resolved.base
+            if base is None or info.optional or info.scope is ImportScope.OPTIONAL:
+                continue
+            if not graph.is_first_party(base):
+                continue
+            if not graph.exists(base):
+                yield Hit(
+                    file.relpath,
+                    f"`{_statement(info)}`: no module named {base}",
+                    info.line,
+                    info.column,
+                )
+                continue
+            if not info.is_from or base not in graph.modules:
+                continue
+            for name in info.names:
+                if name == "*" or graph.exists(f"{base}.{name}"):
+                    continue
+                defined = graph.defined_names(base)
+                if defined is None or name in defined:
+                    continue
+                what = "package" if graph.modules[base].is_package else "module"
+                yield Hit(
+                    file.relpath,
+                    f"`{_statement(info)}`: {what} {base} defines no `{name}` "
+                    f"and has no submodule of that name",
+                    info.line,
+                    info.column,
+                )
+
+
+@rule("PF405", "relative-import-beyond-top", "a relative import climbs above the top-level package")
+def relative_import_beyond_top(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Flags a relative import with more leading dots than the module has enclosing
+    packages — `from ... import x` in `sound/effects/echo.py`, or any relative
+    import in a top-level module.
+
+    ## Why is this bad?
+    It raises `ImportError: attempted relative import beyond top-level package`.
+    It usually means the code was moved, or the project's package root is wrong.
+
+    ## Example
+    ```python
+    # sound/effects/echo.py
+    from ...helpers import mix
+    ```
+
+    ## Use instead
+    ```python
+    # sound/effects/echo.py
+    from ..helpers import mix  # sound/helpers.py
+    ```
+    """
+    graph = project.graph
+    for module in sorted(graph.resolved):
+        file = graph.modules[module]
+        for resolved in graph.resolved[module]:
+            if resolved.beyond_top:
+                info = resolved.info
+                yield Hit(
+                    file.relpath,
+                    f"`{_statement(info)}` in {module} climbs {info.level} package levels, "
+                    "above the top-level package",
+                    info.line,
+                    info.column,
+                )
+
+
+@rule(
+    "PF406", "import-cycle", "modules import each other at module level", severity=Severity.WARNING
+)
+def import_cycle(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Reports each group of modules that import each other at module level (a
+    strongly connected component of the import graph), printing one shortest
+    cycle through it. Imports inside functions, under `if TYPE_CHECKING:` or
+    under `if __name__ == "__main__":` run later or never and form no cycle.
+    The finding is placed on the first import of the printed cycle, starting
+    from the alphabetically first module, so it does not depend on file order.
+
+    ## Why is this bad?
+    Many cycles are harmless, but they make import order matter: a cycle can
+    break as soon as someone moves an import or a definition (PF411 reports the
+    ones that already break). Cycles also make modules impossible to use or test
+    in isolation.
+
+    ## Example
+    ```python
+    # sound/effects/echo.py
+    from sound.effects import surround
+    # sound/effects/surround.py
+    from sound.effects import echo
+    ```
+
+    ## Use instead
+    Move what both need into a third module, or import inside the function that
+    needs it.
+    """
+    graph = project.graph
+    for component in graph.cycles():
+        path = graph.shortest_cycle(component)
+        if not path:
+            continue
+        first = path[0]
+        steps = " -> ".join(
+            f"{edge.source} ({graph.modules[edge.source].relpath}:{edge.info.line})"
+            for edge in path
+        )
+        message = f"import cycle: {steps} -> {path[-1].target}"
+        if len(component) > len(path):
+            others = ", ".join(component[:8]) + (", …" if len(component) > 8 else "")
+            message += f"; the cycle group has {len(component)} modules: {others}"
+        yield Hit(
+            graph.modules[first.source].relpath,
+            message,
+            first.info.line,
+            first.info.column,
+        )
+
+
+def _breakage_message(project: Project, breakage: Breakage) -> str:
+    modules = project.modules
+    chain = " -> ".join(f"{modules[module].relpath}:{line}" for module, line in breakage.chain)
+    return (
+        f"`{_statement(breakage.info)}` fails with ImportError when {breakage.entry} is "
+        f"imported first: {breakage.target} is only partly initialised "
+        f"(suspended at line {breakage.suspended_at}) and binds `{breakage.name}` "
+        f"later, at line {breakage.bound_at}; import chain: {chain}"
+    )
+
+
+@rule("PF411", "cycle-breaks-import", "an import cycle fails at import time")
+def cycle_breaks_import(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Simulates the interpreter importing each module of an import cycle first: it
+    runs the module-level imports in order (parent packages first, as Python
+    does) and reports a `from X import name` that runs while `X` is partly
+    initialised and has not bound `name` yet. The message prints the chain of
+    imports in progress, the failing statement and the missing name.
+
+    ## Why is this bad?
+    That import raises `ImportError: cannot import name 'name' from partially
+    initialized module 'X' (most likely due to a circular import)` — for every
+    user who imports the package that way.
+
+    ## Example
+    ```python
+    # sound/__init__.py
+    from sound.effects import echo      # runs sound/effects/echo.py now ...
+    VERSION = "1.0"
+    # sound/effects/echo.py
+    from sound import VERSION           # ... before VERSION exists
+    ```
+
+    ## Use instead
+    Bind the name before the import that starts the cycle, import the module
+    instead of the name (`import sound` and use `sound.VERSION` later), or move the
+    import into the function that needs it.
+    """
+    from pkgforge.check.graph import import_breakages
+
+    for breakage in import_breakages(project.graph):
+        file = project.modules[breakage.importer]
+        yield Hit(
+            file.relpath,
+            _breakage_message(project, breakage),
+            breakage.info.line,
+            breakage.info.column,
+        )
+
+
+@rule("PF409", "sys-path-mutation", "package code changes `sys.path`", severity=Severity.WARNING)
+def sys_path_mutation(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Flags `sys.path.insert/append/extend/...` and assignments to `sys.path` in the
+    modules of the package (not in tests or scripts).
+
+    ## Why is this bad?
+    A package that edits the import path works from its source tree and breaks
+    once installed, or shadows other packages for everything imported afterwards.
+    Imports should resolve because the package is installed, not because it
+    patched `sys.path`.
+
+    ## Example
+    ```python
+    import sys, os
+    sys.path.insert(0, os.path.dirname(__file__))
+    import echo
+    ```
+
+    ## Use instead
+    ```python
+    from . import echo
+    ```
+    """
+    for file in project.files:
+        if not _is_package_code(file):
+            continue
+        for line, column in file.summary.sys_path_mutations:
+            yield Hit(
+                file.relpath,
+                f"{file.module} changes sys.path; installed packages must import without it",
+                line,
+                column,
+            )
+
+
+@rule("PF410", "syntax-error", "a module does not parse for the project's requires-python")
+def syntax_error(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Reports a module that does not parse: a syntax error (Python 2 code such as
+    `print b,`), syntax newer than the oldest Python that `requires-python`
+    allows, undecodable bytes, NUL bytes, or nesting too deep for the parser.
+
+    ## Why is this bad?
+    The module cannot be imported (or byte-compiled at install time) on some or
+    all of the Pythons the project claims to support.
+
+    ## Example
+    ```python
+    def fib(n):
+        print b,
+    ```
+
+    ## Use instead
+    ```python
+    def fib(n):
+        print(b, end=" ")
+    ```
+    """
+    for file in project.files:
+        problem = file.summary.problem
+        if problem is not None:
+            yield Hit(file.relpath, problem.message, problem.line, problem.column)
+
+
+# -- dependencies ----------------------------------------------------------------
+
+
+def _project_table(project: Project) -> Mapping[str, object] | None:
+    table = (project.pyproject or {}).get("project")
+    return table if isinstance(table, Mapping) else None
+
+
+def _declared(project: Project, *, extras: bool) -> dict[str, str] | None:
+    """Canonical name -> requirement string; None when dependencies are dynamic or absent."""
+    table = _project_table(project)
+    if table is None:
+        return None
+    dynamic = table.get("dynamic")
+    if isinstance(dynamic, Sequence) and "dependencies" in dynamic:
+        return None
+    requirements: list[str] = []
+    deps = table.get("dependencies", [])
+    if isinstance(deps, list):
+        requirements += [d for d in deps if isinstance(d, str)]
+    optional = table.get("optional-dependencies", {})
+    if extras and isinstance(optional, Mapping):
+        for group in optional.values():
+            if isinstance(group, list):
+                requirements += [d for d in group if isinstance(d, str)]
+    declared: dict[str, str] = {}
+    for requirement in requirements:
+        name = requirement_name(requirement)
+        if name is not None:
+            declared.setdefault(name, requirement)
+    return declared
+
+
+def _third_party_imports(project: Project) -> Iterator[tuple[SourceFile, ImportInfo, str]]:
+    """(file, import, top-level name) for each absolute import of package code that is
+    neither first-party nor standard library."""
+    graph = project.graph
+    for file in project.files:
+        if not _is_package_code(file):
+            continue
+        for info in file.summary.imports:
+            if info.level or not info.module:
+                continue
+            top = info.module.partition(".")[0]
+            if top in graph.top_level or is_stdlib(top):
+                continue
+            yield file, info, top
+
+
+@rule("PF407", "undeclared-dependency", "a third-party import is not a declared dependency")
+def undeclared_dependency(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Flags a third-party import in the package's modules whose distribution is not
+    in `[project].dependencies` (or an extra). Import names are mapped to
+    distributions without importing anything: a table of well-known mismatches
+    (`yaml` is PyYAML, `PIL` is Pillow), the distribution's name, and the
+    installed distributions' `top_level.txt`/RECORD. Imports under
+    `try/except ImportError` and `if TYPE_CHECKING:` are optional, not undeclared.
+    Tests are not package code and are not checked.
+
+    ## Why is this bad?
+    It works on the author's machine, where the distribution happens to be
+    installed, and raises `ModuleNotFoundError` for every user who installs the
+    package.
+
+    ## Example
+    ```toml
+    [project]
+    dependencies = []
+    ```
+    ```python
+    import yaml
+    ```
+
+    ## Use instead
+    ```toml
+    [project]
+    dependencies = ["PyYAML>=6"]
+    ```
+    """
+    declared = _declared(project, extras=True)
+    if declared is None:
+        return
+    provided: set[str] = set()
+    for name in declared:
+        provided |= import_names_of(name)
+    reported: set[tuple[str, str]] = set()
+    for file, info, top in _third_party_imports(project):
+        if info.optional or info.scope in (ImportScope.OPTIONAL, ImportScope.TYPE_CHECKING):
+            continue
+        if top in provided or (file.relpath, top) in reported:
+            continue
+        reported.add((file.relpath, top))
+        yield Hit(
+            file.relpath,
+            f"`{_statement(info)}` needs `{top}`, which no declared dependency provides; "
+            "add its distribution to [project].dependencies",
+            info.line,
+            info.column,
+        )
+
+
+# Distributions that are used without being imported by name.
+_IMPLICIT = frozenset({"tzdata", "setuptools", "wheel"})
+
+
+@rule(
+    "PF408",
+    "unused-dependency",
+    "a declared dependency is never imported",
+    severity=Severity.WARNING,
+)
+def unused_dependency(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Flags a distribution in `[project].dependencies` that no module of the package
+    imports (extras are not checked: they often serve plugins and tools).
+
+    ## Why is this bad?
+    Every user downloads and installs it for nothing, and it widens the set of
+    version conflicts the package can cause.
+
+    ## Example
+    ```toml
+    [project]
+    dependencies = ["requests", "PyYAML"]  # nothing imports yaml
+    ```
+
+    ## Use instead
+    ```toml
+    [project]
+    dependencies = ["requests"]
+    ```
+    """
+    declared = _declared(project, extras=False)
+    if not declared or project.pyproject_path is None:
+        return
+    imported = {top for _file, _info, top in _third_party_imports(project)}
+    relpath = project.pyproject_path.name
+    for name, requirement in sorted(declared.items()):
+        if name in _IMPLICIT or canonical(name) in _IMPLICIT:
+            continue
+        if import_names_of(name) & imported:
+            continue
+        yield Hit(
+            relpath,
+            f"dependency `{requirement}` is declared but no module of the package imports "
+            f"it (looked for {', '.join(sorted(import_names_of(name)))})",
+            _line_of(project, requirement),
+        )
+
+
+def _line_of(project: Project, text: str) -> int:
+    """The pyproject.toml line that mentions ``text`` (1 when it cannot be found)."""
+    if project.pyproject_path is None:
+        return 1
+    try:
+        lines = project.pyproject_path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeError):
+        return 1
+    for number, line in enumerate(lines, start=1):
+        if text in line:
+            return number
+    return 1
