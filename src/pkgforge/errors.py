@@ -24,6 +24,7 @@ __all__ = [
     "ProjectNotFoundError",
     "PublishError",
     "TemplateError",
+    "UnsafeEditError",
     "UsageError",
 ]
 
@@ -61,6 +62,10 @@ class ProjectExistsError(UsageError):
 
 class ProjectNotFoundError(UsageError):
     """No pyproject.toml (or no package) where a project was expected."""
+
+
+class UnsafeEditError(UsageError):
+    """A file pkgforge would edit (a literal ``__all__``) is not safe to edit; nothing changed."""
 
 
 class TemplateError(PkgforgeError):
