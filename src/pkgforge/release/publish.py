@@ -24,9 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pkgforge.errors import PartialUploadError, PublishError
-from pkgforge.release.credentials import Target, resolve_target
+from pkgforge.release.credentials import Target, is_loopback, resolve_target
 from pkgforge.release.index import IndexFile, SimpleIndex
 from pkgforge.release.manifest import MANIFEST_NAME, Artifact, Manifest, read_manifest
 from pkgforge.release.redact import Redactor, redacting
@@ -243,7 +244,9 @@ def _verify(manifest: Manifest, index: SimpleIndex, target: Target) -> dict[str,
     """Wait until the index lists every artifact, then compare sha256s."""
     listed: dict[str, IndexFile] = {}
     missing: list[str] = []
-    for delay in _VERIFY_DELAYS:
+    # A CDN in front of a remote index may lag; an index on this machine does not.
+    local = is_loopback(urlsplit(target.simple_url).hostname or "")
+    for delay in _VERIFY_DELAYS[:1] if local else _VERIFY_DELAYS:
         time.sleep(delay)
         listed = index.files(manifest.project)
         missing = [a.filename for a in manifest.artifacts if a.filename not in listed]

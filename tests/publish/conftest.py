@@ -1,0 +1,191 @@
+"""A real pypiserver that needs a password to upload, and real artifacts to upload.
+
+The server is started once per test session (per xdist worker) on a free
+port of 127.0.0.1; tests stay independent by using a distinct project name
+each (see ``unique_name``).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pkgforge.release.manifest import Artifact, Manifest, sha256_of, write_manifest
+
+USERNAME = "uploader"
+PASSWORD = "pf-Secret-4e9c1b7a-hunter2"  # distinctive, so a leak is unmistakable
+
+
+@dataclass(frozen=True)
+class LocalIndex:
+    url: str
+    """The upload URL (pypiserver takes uploads at its root)."""
+    simple_url: str
+    packages: Path
+    """pypiserver's package directory: what is really on the index."""
+    username: str
+    password: str
+
+    def files_of(self, name: str) -> list[str]:
+        prefix = name.replace("-", "_")
+        return sorted(p.name for p in self.packages.iterdir() if p.name.startswith(prefix))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> bool:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+@pytest.fixture(scope="session")
+def local_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalIndex]:
+    from passlib.apache import HtpasswdFile
+
+    root = tmp_path_factory.mktemp("pypiserver")
+    packages = root / "packages"
+    packages.mkdir()
+    htpasswd = HtpasswdFile(str(root / "htpasswd"), new=True)
+    htpasswd.set_password(USERNAME, PASSWORD)
+    htpasswd.save()
+    log = (root / "server.log").open("wb")
+    for _attempt in range(3):  # another process may grab the free port first
+        port = _free_port()
+        cmd = [sys.executable, "-m", "pypiserver", "run", "-p", str(port), "-i", "127.0.0.1"]
+        cmd += ["-P", str(root / "htpasswd"), "-a", "update", str(packages)]
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        if _wait_until_up(f"http://127.0.0.1:{port}/simple/", proc):
+            break
+        proc.kill()
+        proc.wait()
+    else:
+        pytest.fail(f"pypiserver did not start: {(root / 'server.log').read_text()[-2000:]}")
+    try:
+        yield LocalIndex(
+            url=f"http://127.0.0.1:{port}/",
+            simple_url=f"http://127.0.0.1:{port}/simple/",
+            packages=packages,
+            username=USERNAME,
+            password=PASSWORD,
+        )
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture
+def credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, local_index: LocalIndex) -> None:
+    """twine credentials in the environment; no ~/.pypirc or TWINE_* of the user leaks in."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for var in ("TWINE_REPOSITORY", "TWINE_REPOSITORY_URL", "TWINE_CERT", "PKGFORGE_SIMPLE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("TWINE_USERNAME", local_index.username)
+    monkeypatch.setenv("TWINE_PASSWORD", local_index.password)
+    # keyring would be asked for a password twine already has; keep it out of the way.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+
+
+@pytest.fixture
+def unique_name(request: pytest.FixtureRequest) -> str:
+    """A distribution name no other test (or PyPI) uses."""
+    return f"pf-{uuid.uuid4().hex[:10]}"
+
+
+BuildProject = Callable[..., Path]
+
+
+@pytest.fixture
+def build_project(tmp_path: Path) -> BuildProject:
+    """Write a tiny project NAME==VERSION and build it with PyPA build; return its dir.
+
+    The manifest is written like ``pkgforge build`` writes it, so publish
+    sees exactly what a real build leaves behind. Building again into the
+    same project (another version or content) replaces the manifest but
+    leaves the older artifacts in dist/, as a real dist/ accumulates them.
+    """
+
+    def build(name: str, version: str = "1.0", *, value: str = "1") -> Path:
+        from build import ProjectBuilder
+
+        import_name = name.replace("-", "_")
+        project = tmp_path / name
+        package = project / "src" / import_name
+        package.mkdir(parents=True, exist_ok=True)
+        (project / "pyproject.toml").write_text(
+            textwrap.dedent(f"""\
+                [build-system]
+                requires = ["setuptools>=77"]
+                build-backend = "setuptools.build_meta"
+
+                [project]
+                name = "{name}"
+                version = "{version}"
+                requires-python = ">=3.11"
+                """),
+            encoding="utf-8",
+        )
+        (package / "__init__.py").write_text(f"VALUE = {value}\n", encoding="utf-8")
+        dist = project / "dist"
+        dist.mkdir(exist_ok=True)
+        staging = tmp_path / f"staging-{uuid.uuid4().hex[:6]}"
+        builder = ProjectBuilder(project, python_executable=sys.executable)
+        built = [Path(builder.build(kind, staging)) for kind in ("sdist", "wheel")]
+        artifacts = []
+        for path in built:
+            final = dist / path.name
+            path.replace(final)
+            kind = "wheel" if final.suffix == ".whl" else "sdist"
+            artifacts.append(Artifact(final.name, kind, final.stat().st_size, sha256_of(final)))
+        write_manifest(dist, Manifest(name, version, tuple(artifacts)))
+        return project
+
+    return build
+
+
+@pytest.fixture
+def run_pkgforge() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``python -m pkgforge ARGV`` in a subprocess: the whole output, tracebacks included."""
+
+    def run(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pkgforge", *argv],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **(env or {})},
+            check=False,
+            timeout=120,
+        )
+
+    return run
