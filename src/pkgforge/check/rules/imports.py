@@ -494,12 +494,15 @@ def _third_party_imports(project: Project) -> Iterator[tuple[SourceFile, ImportI
     for file in project.files:
         if not _is_package_code(file):
             continue
+        package = file.module if file.is_package else file.module.rpartition(".")[0]
         for info in file.summary.imports:
             if info.level or not info.module:
                 continue
             top = info.module.partition(".")[0]
             if top in graph.top_level or is_stdlib(top):
                 continue
+            if package and graph.exists(f"{package}.{top}"):
+                continue  # an implicit relative import (PF403), not a third-party one
             yield file, info, top
 
 
