@@ -1,0 +1,386 @@
+"""The pieces of publish that need no index: redaction, URL resolution, parsing twine and pages."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from pkgforge.errors import PublishError, UsageError
+from pkgforge.release.credentials import is_loopback, resolve_target, simple_url_for
+from pkgforge.release.index import SimpleIndex, parse_html, parse_json
+from pkgforge.release.redact import MASK, Redactor, redacting
+from pkgforge.release.upload import IndexFailure, body_text, explain, parse_failure
+
+SECRET = "s3cr3t-Value-77"
+TOKEN = "pypi-AgEIcHlwaS5vcmcCJDAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMAACKlszLCJ"
+
+
+# -- redaction ---------------------------------------------------------------
+
+
+def test_redactor_masks_known_secrets_and_secret_shapes() -> None:
+    redact = Redactor.of([SECRET, None, ""])
+    text = (
+        f"pw={SECRET} token {TOKEN} url https://bob:{SECRET}x@host/ "
+        "Authorization: Basic Ym9iOnB3 end"
+    )
+    out = redact(text)
+    assert SECRET not in out and TOKEN not in out and "Ym9iOnB3" not in out
+    assert "https://bob:********@host/" in out
+    assert out.count(MASK) >= 4
+    assert out.endswith(" end")
+
+
+def test_redactor_masks_longest_secret_first_and_ignores_tiny_ones() -> None:
+    redact = Redactor.of(["abc", "abcdef", "x"])
+    assert redact("abcdef abc x") == f"{MASK} {MASK} x"
+    assert SECRET not in repr(Redactor.of([SECRET]))
+
+
+def test_redacting_filter_rewrites_log_records(caplog: pytest.LogCaptureFixture) -> None:
+    log = logging.getLogger("pkgforge")
+    with caplog.at_level(logging.DEBUG, logger="pkgforge"), redacting(log, Redactor.of([SECRET])):
+        log.debug("sending %s to %s", SECRET, "index")
+    log.debug("after %s", "the block")
+    assert SECRET not in caplog.text
+    assert f"sending {MASK} to index" in caplog.text
+
+
+# -- where to upload ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("upload", "simple"),
+    [
+        ("https://upload.pypi.org/legacy/", "https://pypi.org/simple/"),
+        ("https://test.pypi.org/legacy/", "https://test.pypi.org/simple/"),
+        ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/simple/"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080/simple/"),
+        ("https://pkgs.example.com/legacy/", "https://pkgs.example.com/simple/"),
+        (
+            "https://art.example.com/api/pypi/local-pypi",
+            "https://art.example.com/api/pypi/local-pypi/simple/",
+        ),
+    ],
+)
+def test_simple_url_for(upload: str, simple: str) -> None:
+    assert simple_url_for(upload) == simple
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.3.4.5", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("LOCALHOST", True),
+        ("10.0.0.1", False),
+        ("example.com", False),
+        ("localhost.example.com", False),
+        ("128.0.0.1", False),
+    ],
+)
+def test_is_loopback(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+def test_resolve_url_with_credentials_strips_them() -> None:
+    target = resolve_target(
+        repository=None,
+        repository_url=f"http://bob:{SECRET}@127.0.0.1:9000/",
+        environ={},
+    )
+    assert target.upload_url == "http://127.0.0.1:9000/"
+    assert target.simple_url == "http://127.0.0.1:9000/simple/"
+    assert (target.username, target.password, target.url_credentials) == ("bob", SECRET, True)
+    assert SECRET not in repr(target)
+    assert target.secrets == (SECRET,)
+
+
+@pytest.mark.parametrize(
+    ("url", "simple", "match"),
+    [
+        ("http://example.com/", None, "plain http to example.com"),
+        ("http://10.1.2.3:8080/", None, "plain http to 10.1.2.3"),
+        ("http://127.0.0.1:9000/", "http://mirror.example.com/simple/", "mirror.example.com"),
+        ("ftp://example.com/", None, "not an http"),
+        ("example.com/upload", None, "not an http"),
+    ],
+)
+def test_refused_urls(url: str, simple: str | None, match: str) -> None:
+    with pytest.raises(UsageError, match=match) as exc:
+        resolve_target(repository=None, repository_url=url, simple_url=simple, environ={})
+    assert exc.value.hint
+
+
+def test_defaults_follow_twine(tmp_path) -> None:
+    missing = str(tmp_path / "none" / ".pypirc")
+    env = {"TWINE_REPOSITORY_URL": "https://pkgs.example.com/legacy/"}
+    assert resolve_target(repository=None, repository_url=None, environ=env).upload_url == (
+        "https://pkgs.example.com/legacy/"
+    )
+    # no ~/.pypirc at all: twine still knows pypi
+    target = resolve_target(repository=None, repository_url=None, environ={}, config_file=None)
+    assert target.repository in {"pypi", None}
+    with pytest.raises(UsageError, match=r"no \.pypirc"):
+        resolve_target(repository="pypi", repository_url=None, config_file=missing, environ={})
+
+
+def test_pypirc_sections(tmp_path) -> None:
+    rc = tmp_path / ".pypirc"
+    rc.write_text(
+        "[distutils]\nindex-servers = pypi testpypi corp nourl\n\n"
+        f"[testpypi]\nusername = __token__\npassword = {TOKEN}\n\n"
+        f"[corp]\nrepository = https://corp.example.com/pypi/\nusername = me\npassword = {SECRET}\n",
+        encoding="utf-8",
+    )
+    test = resolve_target(
+        repository="testpypi", repository_url=None, config_file=str(rc), environ={}
+    )
+    assert test.upload_url == "https://test.pypi.org/legacy/"
+    assert test.simple_url == "https://test.pypi.org/simple/"
+    assert test.password == TOKEN and test.repository == "testpypi"
+    corp = resolve_target(repository="corp", repository_url=None, config_file=str(rc), environ={})
+    assert corp.simple_url == "https://corp.example.com/pypi/simple/"
+    assert corp.password == SECRET
+    # the environment wins over .pypirc, as in twine
+    env = {"TWINE_PASSWORD": "from-env"}
+    assert resolve_target(
+        repository="corp", repository_url=None, config_file=str(rc), environ=env
+    ).password == ("from-env")
+    with pytest.raises(PublishError, match="has no 'repository' URL"):
+        resolve_target(repository="nourl", repository_url=None, config_file=str(rc), environ={})
+    with pytest.raises(UsageError, match="'other' is not in"):
+        resolve_target(repository="other", repository_url=None, config_file=str(rc), environ={})
+
+
+def test_malformed_pypirc_does_not_quote_its_lines(tmp_path) -> None:
+    rc = tmp_path / ".pypirc"
+    rc.write_text(f"[corp\npassword = {SECRET}\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="is malformed") as exc:
+        resolve_target(repository="corp", repository_url=None, config_file=str(rc), environ={})
+    assert SECRET not in str(exc.value) and SECRET not in (exc.value.hint or "")
+
+
+# -- reading simple API pages -----------------------------------------------
+
+SHA = "a" * 64
+
+
+def test_parse_pep503_html() -> None:
+    page = f"""<!DOCTYPE html><html><head><base href="/root/"></head><body>
+    <a href="../packages/demo-1.0-py3-none-any.whl#sha256={SHA.upper()}">demo-1.0-py3-none-any.whl</a>
+    <a href="https://files.example.com/demo-1.0.tar.gz#md5=abc" data-requires-python="&gt;=3.11">
+      demo-1.0.tar.gz</a>
+    <a href="/x/demo%2B1-2.0.zip">   </a>
+    </body></html>"""
+    files = parse_html(page, "http://idx.example.com/simple/demo/")
+    assert [(f.filename, f.url, f.sha256) for f in files] == [
+        (
+            "demo-1.0-py3-none-any.whl",
+            "http://idx.example.com/packages/demo-1.0-py3-none-any.whl",
+            SHA,
+        ),
+        ("demo-1.0.tar.gz", "https://files.example.com/demo-1.0.tar.gz", None),
+        ("demo+1-2.0.zip", "http://idx.example.com/x/demo%2B1-2.0.zip", None),
+    ]
+
+
+def test_parse_pep691_json() -> None:
+    page = json.dumps(
+        {
+            "meta": {"api-version": "1.1"},
+            "name": "demo",
+            "files": [
+                {"filename": "demo-1.0.tar.gz", "url": "../../f/demo-1.0.tar.gz", "hashes": {}},
+                {
+                    "filename": "demo-1.0-py3-none-any.whl",
+                    "url": "https://f.example.com/w.whl",
+                    "hashes": {"sha256": SHA},
+                },
+            ],
+        }
+    )
+    files = parse_json(page, "https://idx.example.com/simple/demo/")
+    assert [(f.filename, f.url, f.sha256) for f in files] == [
+        ("demo-1.0.tar.gz", "https://idx.example.com/f/demo-1.0.tar.gz", None),
+        ("demo-1.0-py3-none-any.whl", "https://f.example.com/w.whl", SHA),
+    ]
+    with pytest.raises(ValueError, match=r"version 2\.0"):
+        parse_json(json.dumps({"meta": {"api-version": "2.0"}, "files": []}), "https://x/")
+
+
+class _Pep691Index(BaseHTTPRequestHandler):
+    """A JSON-only index that wants a password to read, hashes nothing, and sends
+    unknown projects elsewhere (as pypiserver does)."""
+
+    payload = b"wheel bytes"
+
+    def do_GET(self) -> None:
+        if self.headers.get("Authorization") is None:
+            self._send(401, "text/plain", b"login first")
+        elif self.path == "/simple/demo-pkg/":
+            body = {
+                "meta": {"api-version": "1.0"},
+                "files": [
+                    {"filename": "demo_pkg-1.0-py3-none-any.whl", "url": "/f/w", "hashes": {}}
+                ],
+            }
+            self._send(200, "application/vnd.pypi.simple.v1+json", json.dumps(body).encode())
+        elif self.path == "/f/w":
+            self._send(200, "application/octet-stream", self.payload)
+        elif self.path == "/simple/Demo_Pkg/":
+            self._send(301, "text/plain", b"", location="/simple/demo-pkg/")
+        elif self.path == "/simple/broken/":
+            self._send(500, "text/html", b"<html><body><h1>Boom</h1>db down</body></html>")
+        else:
+            self._send(302, "text/plain", b"", location=f"https://pypi.org{self.path}")
+
+    def _send(self, status: int, ctype: str, body: bytes, location: str | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        if location:
+            self.send_header("Location", location)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def json_index():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Pep691Index)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/simple/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_simple_index_json_auth_download_and_foreign_redirect(json_index: str) -> None:
+    index = SimpleIndex(json_index, auth=("bob", SECRET), redact=Redactor.of([SECRET]))
+    try:
+        files = index.files("Demo.Pkg")  # normalised to demo-pkg
+        assert list(files) == ["demo_pkg-1.0-py3-none-any.whl"]
+        remote = files["demo_pkg-1.0-py3-none-any.whl"]
+        assert remote.sha256 is None
+        assert index.sha256(remote) == hashlib.sha256(_Pep691Index.payload).hexdigest()
+        assert index.files("not-here") == {}  # sent to pypi.org: not on this index
+        with pytest.raises(PublishError, match="answered 500") as exc:
+            index.files("broken")
+        assert "Boom db down" in str(exc.value)
+    finally:
+        index.close()
+
+
+def test_simple_index_without_credentials_is_refused(json_index: str) -> None:
+    index = SimpleIndex(json_index)
+    with pytest.raises(PublishError, match="answered 401") as exc:
+        index.files("demo-pkg")
+    assert "login first" in str(exc.value)
+    index.close()
+
+
+# -- twine's output and the index's answer ------------------------------------
+
+_PYPISERVER_EXISTS = """\
+Uploading distributions to http://127.0.0.1:8080/
+INFO     dist/demo-1.0.tar.gz (0.8 KB)
+INFO     password: <hidden>
+Uploading demo-1.0.tar.gz
+INFO     Response from http://127.0.0.1:8080/:
+         400 Bad Request
+INFO
+             <html><head><title>Error: 400 Bad Request</title></head>
+             <body><pre>Package &#039;demo-1.0.tar.gz&#039; already exists!
+           You may start server with `--overwrite` option.</pre></body></html>
+
+ERROR    HTTPError: 400 Bad Request from http://127.0.0.1:8080/
+         Bad Request
+"""
+
+_PYPI_NAME = """\
+Uploading distributions to https://upload.pypi.org/legacy/
+Uploading requests2-1.0-py3-none-any.whl
+INFO     Response from https://upload.pypi.org/legacy/:
+         400 The name 'requests2' isn't allowed. See https://pypi.org/help/#project-name
+ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/
+         The name 'requests2' isn't allowed. See https://pypi.org/help/#project-name for more information.
+"""
+
+_TRACEBACK = """\
+Uploading distributions to http://127.0.0.1:1/
+Traceback (most recent call last):
+  File "x.py", line 1, in <module>
+requests.exceptions.ConnectionError: HTTPConnectionPool(host='127.0.0.1', port=1): Max retries exceeded
+"""
+
+
+def test_parse_failure_pypiserver_body() -> None:
+    failure = parse_failure(_PYPISERVER_EXISTS)
+    assert failure.status == 400 and failure.reason == "Bad Request"
+    assert failure.filename == "demo-1.0.tar.gz"
+    assert failure.body == (
+        "Package 'demo-1.0.tar.gz' already exists! You may start server with `--overwrite` option."
+    )
+    message, hint = explain(failure, "demo")
+    assert message.startswith("the index already has this file (400 Bad Request: Package")
+    assert "bump the version" in hint
+
+
+def test_parse_failure_pypi_reason_and_name() -> None:
+    failure = parse_failure(_PYPI_NAME)
+    assert failure.status == 400
+    assert "isn't allowed" in failure.body
+    message, hint = explain(failure, "requests2")
+    assert message.startswith("the index does not allow the project name 'requests2'")
+    assert "[project] name" in hint
+
+
+def test_parse_failure_traceback() -> None:
+    failure = parse_failure(_TRACEBACK)
+    assert failure.status is None
+    message, _hint = explain(failure, "demo")
+    assert message.startswith("twine cannot reach the index")
+    assert "Max retries exceeded" in message
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "body", "starts", "hint_has"),
+    [
+        (401, "Unauthorized", "", "the index refused the credentials", "__token__"),
+        (403, "Invalid or non-existent authentication information.", "", "the index refused", "TWINE_PASSWORD"),
+        (409, "Conflict", "demo-1.0.tar.gz already exists", "the index already has this file", "--skip-existing"),
+        (400, "File already exists. See https://pypi.org/help/#file-name-reuse", "", "the index already has", "bump"),
+        (413, "Request Entity Too Large", "", "the index says the file is too large", "limit"),
+        (400, "Bad Request", "File too large. Limit for project 'x' is 100 MB.", "the index says the file is too large", "limit"),
+        (403, "Forbidden", "The user 'bob' isn't allowed to upload to project 'demo'.", "the index refused", "may upload demo"),
+        (502, "Bad Gateway", "", "the index failed while uploading demo-1.0.tar.gz", "--skip-existing"),
+        (422, "Unprocessable", "metadata broken", "the index rejected uploading demo-1.0.tar.gz", "answer"),
+        (None, "", "NonInteractive: Credential not found for password.", "twine has no credentials", "TWINE_USERNAME"),
+        (None, "", "InvalidDistribution: Unknown distribution format", "uploading demo-1.0.tar.gz failed", "--debug"),
+    ],
+)  # fmt: skip
+def test_explain(status, reason, body, starts, hint_has) -> None:
+    message, hint = explain(IndexFailure(status, reason, body, "demo-1.0.tar.gz"), "demo")
+    assert message.startswith(starts), message
+    assert hint_has in hint
+    if status:
+        assert str(status) in message
+
+
+def test_body_text() -> None:
+    assert body_text(
+        "<html><head><title>t</title></head><body><h1>403 No</h1>go away</body></html>"
+    ) == ("403 No go away")
+    assert body_text("plain &amp; simple\n text") == "plain & simple text"
+    assert body_text("<pre>None</pre>") == ""
