@@ -7,7 +7,6 @@ import logging
 from collections.abc import Sequence
 
 from pkgforge.commands._common import Subparsers, add_parser
-from pkgforge.errors import PkgforgeError
 
 __all__ = ["register", "run"]
 
@@ -35,5 +34,28 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
     parser.set_defaults(run=run)
 
 
+def _codes(value: str | None) -> list[str] | None:
+    return None if value is None else [code for code in value.split(",") if code.strip()]
+
+
 def run(args: argparse.Namespace, log: logging.Logger) -> int:
-    raise PkgforgeError("'pkgforge check' is not implemented yet")
+    import sys
+
+    from pkgforge.check import check
+    from pkgforge.check.report import render
+    from pkgforge.check.report.text import use_color
+
+    result = check(
+        args.paths,
+        select=_codes(args.select),
+        ignore=_codes(args.ignore),
+        use_cache=not args.no_cache,
+        run_imports=args.run_imports,
+    )
+    color = args.output_format == "text" and use_color(sys.stdout)
+    sys.stdout.write(render(result, args.output_format, color=color))
+    for problem in result.rule_errors:
+        log.error("%s; this is a pkgforge bug, please report it", problem)
+    if result.rule_errors:
+        return 2
+    return 1 if result.has_errors else 0

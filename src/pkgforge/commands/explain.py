@@ -7,16 +7,21 @@ import logging
 from collections.abc import Sequence
 
 from pkgforge.commands._common import Subparsers, add_parser
-from pkgforge.errors import PkgforgeError
 
 __all__ = ["register", "run"]
 
 
 def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser]) -> None:
     parser = add_parser(subparsers, "explain", help="show a rule's documentation", parents=parents)
-    parser.add_argument("code", metavar="CODE", help="a rule code such as PF402")
+    parser.add_argument("code", metavar="CODE", help="a rule code such as PF402, or its name")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, log: logging.Logger) -> int:
-    raise PkgforgeError("'pkgforge explain' is not implemented yet")
+    from pkgforge.check.catalogue import find_rule, rule_url
+
+    rule = find_rule(args.code)
+    print(f"{rule.code} {rule.name} ({rule.severity}): {rule.title}\n")
+    print(rule.doc)
+    print(f"\n{rule_url(rule)}")
+    return 0

@@ -7,7 +7,6 @@ import logging
 from collections.abc import Sequence
 
 from pkgforge.commands._common import Subparsers, add_parser
-from pkgforge.errors import PkgforgeError
 
 __all__ = ["register", "run"]
 
@@ -19,4 +18,26 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
 
 
 def run(args: argparse.Namespace, log: logging.Logger) -> int:
-    raise PkgforgeError("'pkgforge rules' is not implemented yet")
+    from pkgforge.check.catalogue import all_rules, rule_url
+
+    rules = all_rules()
+    if args.output_format == "json":
+        import json
+
+        rows = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "title": r.title,
+                "severity": str(r.severity),
+                "scope": r.scope,
+                "url": rule_url(r),
+            }
+            for r in rules
+        ]
+        print(json.dumps(rows, indent=2))
+        return 0
+    width = max((len(r.name) for r in rules), default=0)
+    for r in rules:
+        print(f"{r.code}  {r.severity!s:<7}  {r.name:<{width}}  {r.title}")
+    return 0
