@@ -120,7 +120,8 @@ def test_refused_urls(url: str, simple: str | None, match: str) -> None:
     assert exc.value.hint
 
 
-def test_defaults_follow_twine(tmp_path) -> None:
+def test_defaults_follow_twine(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.pypirc
     missing = str(tmp_path / "none" / ".pypirc")
     env = {"TWINE_REPOSITORY_URL": "https://pkgs.example.com/legacy/"}
     assert resolve_target(repository=None, repository_url=None, environ=env).upload_url == (
@@ -128,7 +129,10 @@ def test_defaults_follow_twine(tmp_path) -> None:
     )
     # no ~/.pypirc at all: twine still knows pypi
     target = resolve_target(repository=None, repository_url=None, environ={}, config_file=None)
-    assert target.repository in {"pypi", None}
+    assert (target.repository, target.upload_url) == ("pypi", "https://upload.pypi.org/legacy/")
+    assert target.simple_url == "https://pypi.org/simple/"
+    with pytest.raises(UsageError, match="'x' is not in"):  # TWINE_REPOSITORY is read
+        resolve_target(repository=None, repository_url=None, environ={"TWINE_REPOSITORY": "x"})
     with pytest.raises(UsageError, match=r"no \.pypirc"):
         resolve_target(repository="pypi", repository_url=None, config_file=missing, environ={})
 
