@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+import logging
 import tarfile
 import textwrap
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,15 @@ def write_sdist(
             info.size = len(payload)
             archive.addfile(info, io.BytesIO(payload))
     return path
+
+
+@pytest.fixture(autouse=True)
+def _restore_pkgforge_logger() -> Iterator[None]:
+    """The CLI installs a handler on a stream pytest closes later; undo it after each test."""
+    logger = logging.getLogger("pkgforge")
+    saved = (logger.handlers[:], logger.propagate, logger.level)
+    yield
+    logger.handlers[:], logger.propagate, logger.level = saved[0], saved[1], saved[2]
 
 
 @pytest.fixture

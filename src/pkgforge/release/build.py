@@ -214,7 +214,8 @@ def _check_source(root: Path) -> Sequence[Finding]:
     from pkgforge.check import check
 
     log.info("checking %s", root.name)
-    result = check([root])
+    # No cache: a build must leave the source tree exactly as it found it.
+    result = check([root], use_cache=False)
     if result.has_errors:
         errors = sum(f.severity is Severity.ERROR for f in result.findings)
         raise CheckFailedError(
@@ -257,7 +258,7 @@ def _inspect(root: Path, artifacts: Sequence[Path]) -> list[Archive]:
 def _load_project(root: Path) -> Project:
     from pkgforge.check import load_project
 
-    return load_project(root)
+    return load_project(root, use_cache=False)
 
 
 def _dist_findings(archive: Archive) -> list[Finding]:
