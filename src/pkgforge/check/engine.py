@@ -294,7 +294,7 @@ def _check_project(
     project, cache = _load(path, use_cache=use_cache)
     selection = _selection(project.settings, rules, cli_select, cli_ignore)
     memo_before = dict(project.extra["memo"])
-    if run_imports:
+    if run_imports and selection.enabled("PF412"):
         from pkgforge.check.importrun import import_modules
 
         project.extra["imports"] = import_modules(project)  # type: ignore[index]
