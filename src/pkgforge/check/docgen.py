@@ -1,0 +1,81 @@
+"""Generate docs/rules.md from the rule docstrings: ``python -m pkgforge.check.docgen [OUT]``.
+
+A test compares the committed file with :func:`render_rules_markdown`, so the
+reference cannot drift from what ``pkgforge explain`` prints.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pkgforge.check.catalogue import all_rules
+from pkgforge.check.rules.base import Rule
+
+__all__ = ["REQUIRED_SECTIONS", "main", "missing_sections", "render_rules_markdown"]
+
+REQUIRED_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead")
+_GENERATED = (
+    "<!-- Generated from the rule docstrings by "
+    "`python -m pkgforge.check.docgen docs/rules.md`; do not edit by hand. -->"
+)
+_INTRO = (
+    "Codes are stable: rules are added, never renumbered. "
+    "`pkgforge explain CODE` prints one entry; `pkgforge rules` lists them."
+)
+_SCOPES = {"source": "source tree", "dist": "wheels and sdists"}
+
+
+def missing_sections(rule: Rule) -> list[str]:
+    """The required docstring headings that ``rule`` lacks, in order."""
+    return [
+        s
+        for s in REQUIRED_SECTIONS
+        if not re.search(rf"^{re.escape(s)}\s*$", rule.doc, re.MULTILINE)
+    ]
+
+
+def render_rules_markdown(rules: Sequence[Rule] | None = None) -> str:
+    rules = all_rules() if rules is None else rules
+    lines = [
+        "# Rule reference",
+        "",
+        _GENERATED,
+        "",
+        _INTRO,
+        "",
+        "| Code | Name | Severity | Checks | Summary |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in rules:
+        lines.append(
+            f"| [{rule.code}](#{rule.code.lower()}-{rule.name}) | {rule.name} "
+            f"| {rule.severity} | {_SCOPES[rule.scope]} | {rule.title} |"
+        )
+    for rule in rules:
+        body = re.sub(r"^## ", "### ", rule.doc, flags=re.MULTILINE)
+        lines += [
+            "",
+            f"## {rule.code} {rule.name}",
+            "",
+            f"*{rule.title}* — severity **{rule.severity}**, checks the {_SCOPES[rule.scope]}.",
+            "",
+            body,
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    text = render_rules_markdown()
+    if args:
+        Path(args[0]).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
