@@ -1,0 +1,289 @@
+"""Modules and subpackages inside a project: plan the files, then write them all or none.
+
+A plan is built in memory first (new files, and edits of existing ``__init__.py``
+files), so a refusal changes nothing; writing undoes itself if it fails halfway.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pkgforge.errors import ProjectExistsError, ProjectNotFoundError, UnsafeEditError
+from pkgforge.names import import_name_for
+from pkgforge.scaffold.exports import insert_export, render_all
+
+__all__ = [
+    "Plan",
+    "PlannedTree",
+    "find_package",
+    "find_project",
+    "module_source",
+    "package_init_source",
+    "plan_module",
+    "test_source",
+    "write_plan",
+]
+
+log = logging.getLogger("pkgforge")
+
+
+def module_source(dotted: str) -> str:
+    """A new module: docstring, literal ``__all__`` and one example function."""
+    return (
+        f'"""The ``{dotted}`` module."""\n'
+        "\n"
+        '__all__ = ["describe"]\n'
+        "\n"
+        "\n"
+        "def describe() -> str:\n"
+        '    """Return the dotted name of this module (an example to replace)."""\n'
+        "    return __name__\n"
+    )
+
+
+def package_init_source(dotted: str, exports: set[str] | frozenset[str]) -> str:
+    """A new package ``__init__.py`` whose ``__all__`` lists its submodules."""
+    return f'"""The ``{dotted}`` package."""\n\n{render_all(exports)}'
+
+
+def test_source(dotted: str) -> str:
+    """A test that imports the module by its full name and calls its example function."""
+    parent, _, name = dotted.rpartition(".")
+    return (
+        f'"""Tests of ``{dotted}``."""\n'
+        "\n"
+        f"from {parent} import {name}\n"
+        "\n"
+        "\n"
+        "def test_describe_names_the_module() -> None:\n"
+        f'    assert {name}.describe() == "{dotted}"\n'
+    )
+
+
+@dataclass
+class Plan:
+    """Files to create and files to edit; nothing touches the disk until :func:`write_plan`."""
+
+    new_files: dict[Path, str] = field(default_factory=dict)
+    edits: dict[Path, tuple[bytes, bytes]] = field(default_factory=dict)
+    """path -> (original bytes, new bytes)"""
+    warnings: list[str] = field(default_factory=list)
+
+
+class PlannedTree:
+    """The disk as it will be once a plan is written, for planning several modules in a row."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self._new_inits: dict[Path, tuple[str, set[str]]] = {}
+
+    def exists(self, path: Path) -> bool:
+        if path in self.plan.new_files or path in self._new_inits:
+            return True
+        prefix = f"{path}{os.sep}"
+        planned = [*self.plan.new_files, *self._new_inits]
+        return path.exists() or any(str(p).startswith(prefix) for p in planned)
+
+    def add_export(self, init: Path, dotted_package: str, name: str) -> None:
+        """Make ``name`` part of the ``__all__`` of the package whose ``__init__.py`` is ``init``."""
+        if init in self._new_inits:
+            self._new_inits[init][1].add(name)
+            return
+        if not init.exists():
+            existing = _existing_children(init.parent)
+            self._new_inits[init] = (dotted_package, existing | {name})
+            return
+        original = self.plan.edits[init][0] if init in self.plan.edits else init.read_bytes()
+        current = self.plan.edits[init][1] if init in self.plan.edits else original
+        try:
+            text = current.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise UnsafeEditError(
+                f"{init} is not UTF-8 text, so its __all__ cannot be edited",
+                hint="save it as UTF-8",
+            ) from err
+        updated = insert_export(text, name, where=str(init))
+        if updated != text:
+            self.plan.edits[init] = (original, updated.encode("utf-8"))
+
+    def finish(self) -> Plan:
+        for init, (dotted, exports) in self._new_inits.items():
+            self.plan.new_files[init] = package_init_source(dotted, exports)
+        self._new_inits.clear()
+        return self.plan
+
+
+def _existing_children(directory: Path) -> set[str]:
+    """Modules and packages already in a folder that is becoming a package."""
+    if not directory.is_dir():
+        return set()
+    children: set[str] = set()
+    for entry in directory.iterdir():
+        if entry.suffix == ".py" and entry.stem.isidentifier() and entry.stem != "__init__":
+            children.add(entry.stem)
+        elif entry.is_dir() and (entry / "__init__.py").is_file() and entry.name.isidentifier():
+            children.add(entry.name)
+    return children
+
+
+def plan_module(
+    tree: PlannedTree,
+    *,
+    package_dir: Path,
+    import_name: str,
+    tests_dir: Path,
+    parts: tuple[str, ...],
+) -> str:
+    """Plan the module ``import_name.<parts>``, its packages and its test; return its name."""
+    dotted = ".".join((import_name, *parts))
+    directory = package_dir
+    for depth, part in enumerate(parts[:-1], start=1):
+        clash = directory / f"{part}.py"
+        if tree.exists(clash):
+            raise ProjectExistsError(
+                f"{'.'.join((import_name, *parts[:depth]))} is a module ({clash}), "
+                "so it cannot become a package",
+                hint="choose another package name, or turn the module into a package first",
+            )
+        directory = directory / part
+    module_file = directory / f"{parts[-1]}.py"
+    if tree.exists(module_file):
+        raise ProjectExistsError(
+            f"module {dotted} already exists ({module_file})",
+            hint="choose another name; pkgforge never overwrites a module",
+        )
+    if tree.exists(directory / parts[-1]):
+        raise ProjectExistsError(
+            f"{dotted} already exists as a package ({directory / parts[-1]})",
+            hint="choose another name; pkgforge never overwrites a module",
+        )
+    # Every package on the way lists the next name in its __all__.
+    directory = package_dir
+    package = import_name
+    for part in parts:
+        tree.add_export(directory / "__init__.py", package, part)
+        directory = directory / part
+        package = f"{package}.{part}"
+    tree.plan.new_files[module_file] = module_source(dotted)
+    test_file = tests_dir.joinpath(*parts[:-1], f"test_{parts[-1]}.py")
+    if tree.exists(test_file):
+        tree.plan.warnings.append(f"{test_file} already exists; no test was added for {dotted}")
+    else:
+        tree.plan.new_files[test_file] = test_source(dotted)
+    return dotted
+
+
+def write_plan(plan: Plan) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """Create and edit the planned files; on any failure (or Ctrl-C) undo what was done.
+
+    Returns (created files, edited files).
+    """
+    made_dirs: list[Path] = []
+    created: list[Path] = []
+    edited: list[tuple[Path, bytes]] = []
+    try:
+        for path, text in plan.new_files.items():
+            _make_parents(path.parent, made_dirs)
+            with path.open("x", encoding="utf-8", newline="\n") as handle:
+                created.append(path)
+                handle.write(text)
+        for path, (original, new) in plan.edits.items():
+            if path.read_bytes() != original:
+                raise UnsafeEditError(
+                    f"{path} changed while pkgforge was editing it",
+                    hint="run the command again",
+                )
+            _replace(path, new)
+            edited.append((path, original))
+    except BaseException:
+        for path, original in reversed(edited):
+            _replace(path, original)
+        for path in reversed(created):
+            path.unlink(missing_ok=True)
+        for directory in reversed(made_dirs):
+            try:
+                directory.rmdir()
+            except OSError:
+                log.debug("could not remove %s while undoing", directory)
+        raise
+    return tuple(created), tuple(path for path, _ in edited)
+
+
+def _make_parents(directory: Path, made: list[Path]) -> None:
+    missing: list[Path] = []
+    while not directory.exists():
+        missing.append(directory)
+        directory = directory.parent
+    for path in reversed(missing):
+        path.mkdir()
+        made.append(path)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``."""
+    temporary = path.with_name(f".{path.name}.pkgforge-tmp")
+    try:
+        temporary.write_bytes(data)
+        temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def find_project(start: Path) -> Path:
+    """The nearest folder at or above ``start`` that holds a pyproject.toml."""
+    start = start.resolve()
+    if not start.exists():
+        raise ProjectNotFoundError(
+            f"{start} does not exist", hint="pass the project folder with --project DIR"
+        )
+    for directory in (start, *start.parents):
+        if (directory / "pyproject.toml").is_file():
+            return directory
+    raise ProjectNotFoundError(
+        f"no pyproject.toml in {start} or any folder above it",
+        hint="run the command inside a project, or pass --project DIR",
+    )
+
+
+def find_package(project_dir: Path) -> tuple[Path, str]:
+    """The top-level import package of a project: (its folder, its import name)."""
+    name = _project_name(project_dir)
+    candidates: list[Path] = []
+    if name:
+        import_name = import_name_for(name)
+        candidates += [project_dir / "src" / import_name, project_dir / import_name]
+        candidates += [project_dir / "src" / import_name.lower(), project_dir / import_name.lower()]
+    for candidate in candidates:
+        if (candidate / "__init__.py").is_file():
+            return candidate, candidate.name
+    src = project_dir / "src"
+    packages = (
+        [p for p in src.iterdir() if (p / "__init__.py").is_file() and p.name.isidentifier()]
+        if src.is_dir()
+        else []
+    )
+    if len(packages) == 1:
+        return packages[0], packages[0].name
+    raise ProjectNotFoundError(
+        f"cannot tell which package of {project_dir} to add to",
+        hint="pkgforge looks for src/<import name>/__init__.py or <import name>/__init__.py, "
+        "where the import name comes from [project].name",
+    )
+
+
+def _project_name(project_dir: Path) -> str | None:
+    try:
+        with (project_dir / "pyproject.toml").open("rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise ProjectNotFoundError(
+            f"cannot read {project_dir / 'pyproject.toml'}: {err}",
+            hint="fix pyproject.toml, then run the command again",
+        ) from err
+    project = data.get("project")
+    name = project.get("name") if isinstance(project, dict) else None
+    return name if isinstance(name, str) and name else None

@@ -1,0 +1,210 @@
+"""``new_project``: render a template, add modules, move the result into place, check it.
+
+Everything is rendered into a hidden temporary folder beside the target (same
+filesystem) and renamed into place at the very end, so a failure or Ctrl-C
+leaves nothing behind and an existing folder is never written into.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pkgforge.check.findings import Severity
+from pkgforge.errors import ProjectExistsError, ProjectNotFoundError, TemplateError
+from pkgforge.names import ProjectName, parse_project_name, validate_dotted_module
+from pkgforge.scaffold.layout import Plan, PlannedTree, find_package, plan_module, write_plan
+from pkgforge.scaffold.render import (
+    git_author,
+    load_context,
+    parse_settings,
+    render_into,
+    stdin_is_interactive,
+)
+from pkgforge.scaffold.templates import DEFAULT_TEMPLATE, resolve_template
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from pkgforge.check.findings import Finding
+
+__all__ = ["NewProjectResult", "new_project"]
+
+log = logging.getLogger("pkgforge")
+
+
+@dataclass(frozen=True)
+class NewProjectResult:
+    """What ``new_project`` made."""
+
+    project_dir: Path
+    names: ProjectName
+    template: Path
+    files: tuple[str, ...]
+    """Every file of the new project, relative to ``project_dir``, POSIX style, sorted."""
+    modules: tuple[str, ...]
+    """The dotted names of the modules added with ``modules=``."""
+    findings: tuple[Finding, ...]
+    """What ``pkgforge check`` says about the new project (nothing, for a built-in template)."""
+    warnings: tuple[str, ...]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+
+def new_project(
+    name: str,
+    *,
+    output_dir: str | os.PathLike[str] = ".",
+    modules: Iterable[str] = (),
+    template: str | os.PathLike[str] = DEFAULT_TEMPLATE,
+    no_input: bool = False,
+    extra_context: Mapping[str, Any] | None = None,
+    settings: Iterable[str] = (),
+    run_check: bool = True,
+) -> NewProjectResult:
+    """Create the project ``name`` under ``output_dir`` and return what was made.
+
+    ``modules`` are dotted names relative to the top-level package
+    (``effects.echo``). ``extra_context`` and ``settings`` (``KEY=VALUE``
+    strings, as ``--set`` takes them) override template variables. Prompts
+    happen only when ``no_input`` is false and stdin is a terminal.
+    """
+    names = parse_project_name(name)
+    for warning in names.warnings:
+        log.warning("%s", warning)
+    module_parts = [validate_dotted_module(dotted) for dotted in modules]
+    overrides: dict[str, Any] = dict(extra_context or {})
+    overrides.update(parse_settings(tuple(settings)))
+    template_dir = resolve_template(template if isinstance(template, str) else Path(template))
+    output = Path(output_dir)
+    _refuse_non_empty(output / names.distribution)
+
+    fixed = {
+        "project_name": names.distribution,
+        "project_slug": names.distribution,
+        "import_name": names.import_name,
+    }
+    context = load_context(
+        template_dir,
+        fixed=fixed,
+        defaults=git_author(),
+        settings=overrides,
+        interactive=not no_input and stdin_is_interactive(),
+    )
+    log.info("Rendering %s from template %s", names.distribution, template_dir.name)
+
+    made_output = _make_dirs(output)
+    staging = Path(tempfile.mkdtemp(prefix=".pkgforge-new-", dir=output))
+    try:
+        rendered = render_into(template_dir, context, staging)
+        plan_warnings, added = _add_modules(rendered, names, module_parts)
+        project_dir = _move_into_place(rendered, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        for directory in reversed(made_output):
+            shutil.rmtree(directory, ignore_errors=True)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+
+    warnings = [*names.warnings, *plan_warnings]
+    for warning in plan_warnings:
+        log.warning("%s", warning)
+    findings: tuple[Finding, ...] = ()
+    if run_check:
+        from pkgforge.scaffold.validate import check_project
+
+        findings = check_project(project_dir)
+    return NewProjectResult(
+        project_dir=project_dir,
+        names=names,
+        template=template_dir,
+        files=_files_of(project_dir),
+        modules=added,
+        findings=findings,
+        warnings=tuple(warnings),
+    )
+
+
+def _refuse_non_empty(target: Path) -> None:
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ProjectExistsError(
+            f"{target} already exists and is not empty; nothing was changed",
+            hint="choose another name or another folder with -o DIR",
+        )
+
+
+def _make_dirs(directory: Path) -> list[Path]:
+    """Create ``directory`` and its missing parents; return those created, outermost first."""
+    missing: list[Path] = []
+    probe = directory.absolute()
+    while not probe.exists():
+        missing.append(probe)
+        probe = probe.parent
+    if probe.is_file():
+        raise ProjectExistsError(
+            f"{probe} is a file, not a folder", hint="choose another folder with -o DIR"
+        )
+    made: list[Path] = []
+    for path in reversed(missing):
+        path.mkdir()
+        made.append(path)
+    return made
+
+
+def _add_modules(
+    project_dir: Path, names: ProjectName, module_parts: list[tuple[str, ...]]
+) -> tuple[list[str], tuple[str, ...]]:
+    if not module_parts:
+        return [], ()
+    try:
+        package_dir, import_name = find_package(project_dir)
+    except ProjectNotFoundError as err:
+        raise TemplateError(
+            f"the template made no package {names.import_name!r} to add modules to",
+            hint="use a template with src/{{cookiecutter.import_name}}/__init__.py",
+        ) from err
+    tree = PlannedTree(Plan())
+    added = tuple(
+        plan_module(
+            tree,
+            package_dir=package_dir,
+            import_name=import_name,
+            tests_dir=project_dir / "tests",
+            parts=parts,
+        )
+        for parts in module_parts
+    )
+    plan = tree.finish()
+    write_plan(plan)
+    return plan.warnings, added
+
+
+def _move_into_place(rendered: Path, output: Path) -> Path:
+    target = (output / rendered.name).absolute()
+    _refuse_non_empty(target)
+    was_empty_dir = target.is_dir()
+    if was_empty_dir:
+        target.rmdir()  # the rename below takes its place
+    try:
+        rendered.rename(target)
+    except OSError as err:
+        if was_empty_dir and not target.exists():
+            target.mkdir()
+        raise ProjectExistsError(
+            f"{target} appeared while the project was rendered; nothing was changed",
+            hint="choose another name or another folder with -o DIR",
+        ) from err
+    return target
+
+
+def _files_of(project_dir: Path) -> tuple[str, ...]:
+    return tuple(
+        sorted(p.relative_to(project_dir).as_posix() for p in project_dir.rglob("*") if p.is_file())
+    )

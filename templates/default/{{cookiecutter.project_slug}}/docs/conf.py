@@ -1,0 +1,12 @@
+"""Sphinx configuration: Markdown pages through MyST, API pages through autodoc."""
+
+import importlib.metadata
+
+project = "{{ cookiecutter.project_name }}"
+author = "{{ cookiecutter.author_name | replace('"', "'") }}"
+version = release = importlib.metadata.version("{{ cookiecutter.project_name }}")
+
+extensions = ["myst_parser", "sphinx.ext.autodoc", "sphinx.ext.napoleon"]
+source_suffix = {".md": "markdown"}
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+html_theme = "furo"
