@@ -80,13 +80,13 @@ def load_settings(pyproject: Mapping[str, Any] | None) -> Settings:
     select = None
     if "select" in table:
         select = parse_codes(_string_list(table["select"], "select"), where="tool.pkgforge.select")
-    ignore, reasons = _ignore(table.get("ignore", ()))
+    ignore, reasons = _ignore(table.get("ignore", []))
     return Settings(
         select=select,
         ignore=ignore,
         ignore_reasons=reasons,
         per_path_ignores=_per_path(table.get("per-path-ignores", {})),
-        namespace_packages=_namespaces(table.get("namespace-packages", ())),
+        namespace_packages=_namespaces(table.get("namespace-packages", [])),
     )
 
 

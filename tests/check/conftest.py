@@ -1,0 +1,60 @@
+"""Fixtures for the check engine tests: copies of fixture projects, small trees."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+GOOD_PYPROJECT = """\
+[build-system]
+requires = ["setuptools>=77"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "sound"
+version = "1.0"
+requires-python = ">=3.11"
+license = "MIT"
+"""
+
+
+@pytest.fixture
+def fixture_project(tmp_path: Path) -> Callable[[str], Path]:
+    """Copy ``fixtures/<name>`` to a temporary directory (checks may write a cache)."""
+
+    def copy(name: str) -> Path:
+        target = tmp_path / name.replace("/", "-")
+        shutil.copytree(FIXTURES / name, target, symlinks=True)
+        return target
+
+    return copy
+
+
+def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Create ``files`` (relpath -> text or bytes) under ``root``; return ``root``."""
+    for relpath, content in files.items():
+        path = root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> Callable[..., Path]:
+    """Build a src-layout project from ``files``; a valid pyproject.toml unless given."""
+
+    def make(files: Mapping[str, str | bytes], *, pyproject: str | None = GOOD_PYPROJECT) -> Path:
+        root = tmp_path / "project"
+        if pyproject is not None:
+            write_tree(root, {"pyproject.toml": pyproject})
+        return write_tree(root, files)
+
+    return make
