@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 
 from pkgforge.commands._common import Subparsers, add_parser
-from pkgforge.errors import PkgforgeError
 
-__all__ = ["register", "run"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pkgforge.check.findings import Finding
+
+__all__ = ["print_findings", "register", "run", "shown_path"]
 
 
 def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser]) -> None:
@@ -28,7 +32,12 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
         default=[],
         help="add a module or subpackage, e.g. effects.echo (repeatable)",
     )
-    parser.add_argument("--template", metavar="NAME|PATH", default="default", help="template")
+    parser.add_argument(
+        "--template",
+        metavar="NAME|PATH",
+        default="default",
+        help="a built-in template (default, minimal) or a local cookiecutter template folder",
+    )
     parser.add_argument("--no-input", action="store_true", help="use defaults, never prompt")
     parser.add_argument(
         "--set",
@@ -42,7 +51,38 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
 
 
 def run(args: argparse.Namespace, log: logging.Logger) -> int:
-    from pkgforge.names import parse_project_name
+    from pkgforge.scaffold import new_project
 
-    parse_project_name(args.name)
-    raise PkgforgeError("'pkgforge new' is not implemented yet")
+    result = new_project(
+        args.name,
+        output_dir=args.output_dir,
+        modules=args.module,
+        template=args.template,
+        no_input=args.no_input,
+        settings=args.settings,
+    )
+    shown = shown_path(result.project_dir)
+    print(f"Created {shown}/ ({len(result.files)} files) from template {result.template.name!r}")
+    for module in result.modules:
+        print(f"  added {module}")
+    print_findings(result.findings, shown)
+    if result.has_errors:
+        return 1
+    if not result.findings:
+        log.info("pkgforge check: no findings")
+    return 0
+
+
+def print_findings(findings: Sequence[Finding], root: str) -> None:
+    """One line per finding: ``path:line:col: CODE message``, paths under ``root``."""
+    for finding in findings:
+        path = finding.path if root in {"", "."} else f"{root}/{finding.path}"
+        print(f"{path}:{finding.line}:{finding.column}: {finding.code} {finding.message}")
+
+
+def shown_path(path: Path) -> str:
+    """``path`` relative to the working directory when it is below it."""
+    try:
+        return Path(path).relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,15 @@
+"""Tests of the installed {{ cookiecutter.import_name }} package."""
+
+import importlib.metadata
+
+import {{ cookiecutter.import_name }}
+
+
+def test_version_matches_the_installed_metadata() -> None:
+    installed = importlib.metadata.version("{{ cookiecutter.project_name }}")
+    assert {{ cookiecutter.import_name }}.__version__ == installed
+
+
+def test_every_exported_name_is_bound() -> None:
+    for name in {{ cookiecutter.import_name }}.__all__:
+        assert hasattr({{ cookiecutter.import_name }}, name), name
