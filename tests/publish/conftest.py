@@ -138,6 +138,7 @@ def build_project(tmp_path: Path) -> BuildProject:
 
     def build(name: str, version: str = "1.0", *, value: str = "1") -> Path:
         from build import ProjectBuilder
+        from pyproject_hooks import quiet_subprocess_runner as quiet
 
         import_name = name.replace("-", "_")
         project = tmp_path / name
@@ -160,7 +161,7 @@ def build_project(tmp_path: Path) -> BuildProject:
         dist = project / "dist"
         dist.mkdir(exist_ok=True)
         staging = tmp_path / f"staging-{uuid.uuid4().hex[:6]}"
-        builder = ProjectBuilder(project, python_executable=sys.executable)
+        builder = ProjectBuilder(project, python_executable=sys.executable, runner=quiet)
         built = [Path(builder.build(kind, staging)) for kind in ("sdist", "wheel")]
         artifacts = []
         for path in built:
