@@ -46,11 +46,11 @@ class Settings:
 
 def parse_codes(value: str | Sequence[str], *, where: str) -> tuple[str, ...]:
     """Split ``"PF4, PF101"`` or a list into upper-case codes; raise ConfigError on junk."""
-    items = value.split(",") if isinstance(value, str) else list(value)
+    items = [value] if isinstance(value, str) else list(value)
+    if not all(isinstance(item, str) for item in items):
+        raise ConfigError(f"{where}: expected rule codes, got {value!r}", hint=_HINT)
     codes: list[str] = []
-    for item in items:
-        if not isinstance(item, str):
-            raise ConfigError(f"{where}: {item!r} is not a rule code", hint=_HINT)
+    for item in (part for item in items for part in item.split(",")):
         code = item.strip().upper()
         if not code:
             continue

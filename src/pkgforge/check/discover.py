@@ -320,7 +320,8 @@ def _named_mounts(root: Path, specs: Iterable[str]) -> list[Mount]:
 def walk_tree(layout: Layout, namespace_packages: Sequence[str] = ()) -> Tree:
     """Every Python file, package directory and bytecode file under the package roots."""
     walker = _Walker(layout.root)
-    for mount in layout.mounts:
+    # Mapped packages first, so a plain walk of their parent does not claim them.
+    for mount in sorted(layout.mounts, key=lambda m: not m.prefix):
         walker.walk(mount)
     try:
         root_entries = tuple(sorted(p.name for p in layout.root.iterdir()))
