@@ -50,13 +50,13 @@ def parse_codes(value: str | Sequence[str], *, where: str) -> tuple[str, ...]:
     if not all(isinstance(item, str) for item in items):
         raise ConfigError(f"{where}: expected rule codes, got {value!r}", hint=_HINT)
     codes: list[str] = []
-    for item in (part for item in items for part in item.split(",")):
-        code = item.strip().upper()
+    for part in (piece for item in items for piece in item.split(",")):
+        code = part.strip().upper()
         if not code:
             continue
         if not CODE_PATTERN.match(code):
             raise ConfigError(
-                f"{where}: {item.strip()!r} is not a rule code or prefix",
+                f"{where}: {part.strip()!r} is not a rule code or prefix",
                 hint="codes look like PF402; prefixes like PF4 select a family",
             )
         codes.append(code)
