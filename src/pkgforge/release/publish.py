@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pkgforge.errors import PartialUploadError, PublishError
+from pkgforge.errors import PartialUploadError, PublishError, UsageError
 from pkgforge.release.credentials import Target, is_loopback, resolve_target
 from pkgforge.release.index import IndexFile, SimpleIndex
 from pkgforge.release.manifest import MANIFEST_NAME, Artifact, Manifest, read_manifest
@@ -86,7 +86,7 @@ def publish(
     ``config_file`` is the ``.pypirc`` to read (default ``~/.pypirc``).
     """
     if repository is not None and repository_url is not None:
-        raise PublishError(
+        raise UsageError(
             "give a repository name or a repository URL, not both",
             hint="--repository reads the URL from .pypirc; --repository-url names it directly",
         )
