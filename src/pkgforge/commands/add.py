@@ -33,7 +33,7 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
 
 
 def run(args: argparse.Namespace, log: logging.Logger) -> int:
-    from pkgforge.commands.new import print_findings, shown_path
+    from pkgforge.commands.new import print_findings
     from pkgforge.scaffold import add_module
 
     result = add_module(args.dotted, project=args.project)
@@ -43,5 +43,5 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
         print(f"  created {path.relative_to(root).as_posix()}")
     for path in result.edited:
         print(f"  updated {path.relative_to(root).as_posix()} (__all__)")
-    print_findings(result.findings, shown_path(root))
+    print_findings(result.findings)
     return 1 if result.has_errors else 0

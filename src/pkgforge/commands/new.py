@@ -65,7 +65,7 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
     print(f"Created {shown}/ ({len(result.files)} files) from template {result.template.name!r}")
     for module in result.modules:
         print(f"  added {module}")
-    print_findings(result.findings, shown)
+    print_findings(result.findings)
     if result.has_errors:
         return 1
     if not result.findings:
@@ -73,11 +73,10 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
     return 0
 
 
-def print_findings(findings: Sequence[Finding], root: str) -> None:
-    """One line per finding: ``path:line:col: CODE message``, paths under ``root``."""
+def print_findings(findings: Sequence[Finding]) -> None:
+    """One line per finding: ``path:line:col: CODE message`` (paths as ``check`` shows them)."""
     for finding in findings:
-        path = finding.path if root in {"", "."} else f"{root}/{finding.path}"
-        print(f"{path}:{finding.line}:{finding.column}: {finding.code} {finding.message}")
+        print(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}")
 
 
 def shown_path(path: Path) -> str:

@@ -1,0 +1,417 @@
+"""``new_project`` and ``pkgforge new``: what is made, what is refused, what is left behind."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from pkgforge.errors import (
+    InvalidNameError,
+    ProjectExistsError,
+    TemplateError,
+    UsageError,
+)
+from pkgforge.scaffold import builtin_templates, new_project
+
+GIT_NAME = "Ada Lovelace"  # set by the git_identity fixture
+GIT_EMAIL = "ada@example.org"
+SOUND_MODULES = (
+    "formats.wavread",
+    "formats.wavwrite",
+    "effects.echo",
+    "effects.surround",
+    "effects.reverse",
+    "filters.equalizer",
+)
+
+DEFAULT_FILES = {
+    ".github/dependabot.yml",
+    ".github/workflows/ci.yml",
+    ".github/workflows/release.yml",
+    ".gitignore",
+    ".pre-commit-config.yaml",
+    ".readthedocs.yaml",
+    "LICENSE",
+    "README.md",
+    "docs/conf.py",
+    "docs/index.md",
+    "noxfile.py",
+    "pyproject.toml",
+    "src/sound/__init__.py",
+    "src/sound/py.typed",
+    "tests/test_package.py",
+}
+
+
+def test_default_template_makes_a_modern_src_layout(work: Path) -> None:
+    result = new_project("sound", no_input=True)
+    assert result.project_dir == work / "sound"
+    assert set(result.files) == DEFAULT_FILES
+    assert result.findings == ()
+    assert not result.has_errors
+    assert result.names.import_name == "sound"
+    pyproject = tomllib.loads((result.project_dir / "pyproject.toml").read_text())
+    project = pyproject["project"]
+    assert project["name"] == "sound"
+    assert project["license"] == "MIT"
+    assert project["requires-python"] == ">=3.11"
+    assert project["authors"] == [{"name": GIT_NAME, "email": GIT_EMAIL}]
+    assert pyproject["build-system"]["requires"] == ["setuptools>=77"]
+    assert "Programming Language :: Python :: 3.14" in project["classifiers"]
+    init = (result.project_dir / "src/sound/__init__.py").read_text()
+    assert '__version__ = "0.1.0"' in init
+    assert '__all__ = ["__version__"]' in init
+    assert f"Copyright (c) 20" in (result.project_dir / "LICENSE").read_text()
+    # The GitHub expressions survive Jinja: they are for Actions, not for cookiecutter.
+    ci = (result.project_dir / ".github/workflows/ci.yml").read_text()
+    assert "${{ matrix.python-version }}" in ci
+    release = (result.project_dir / ".github/workflows/release.yml").read_text()
+    assert "pypa/gh-action-pypi-publish@release/v1" in release
+    assert "id-token: write" in release
+    assert not list(work.glob(".pkgforge-new-*"))
+
+
+def test_author_defaults_when_git_has_no_identity(
+    work: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty-gitconfig"
+    empty.write_text("")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(empty))
+    result = new_project("sound", no_input=True, run_check=False)
+    pyproject = tomllib.loads((result.project_dir / "pyproject.toml").read_text())
+    assert pyproject["project"]["authors"] == [{"name": "Your Name", "email": "you@example.com"}]
+
+
+def test_sound_tree_from_the_tutorial(work: Path) -> None:
+    result = new_project("sound", no_input=True, modules=SOUND_MODULES)
+    assert result.findings == ()
+    src = result.project_dir / "src/sound"
+    assert (
+        '__all__ = ["__version__", "effects", "filters", "formats"]'
+        in (src / "__init__.py").read_text()
+    )
+    assert '__all__ = ["echo", "reverse", "surround"]' in (src / "effects/__init__.py").read_text()
+    assert '__all__ = ["wavread", "wavwrite"]' in (src / "formats/__init__.py").read_text()
+    assert '__all__ = ["equalizer"]' in (src / "filters/__init__.py").read_text()
+    echo = (src / "effects/echo.py").read_text()
+    assert echo.startswith('"""The ``sound.effects.echo`` module."""')
+    assert '__all__ = ["describe"]' in echo
+    assert (result.project_dir / "tests/effects/test_echo.py").is_file()
+    assert (result.project_dir / "tests/filters/test_equalizer.py").is_file()
+    # from sound.effects import * binds exactly the submodules the tutorial names
+    probe = (
+        "from sound.effects import *\n"
+        "print(sorted(n for n in dir() if not n.startswith('_')))\n"
+        "print(echo.describe())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=work,
+        env={"PYTHONPATH": str(result.project_dir / "src")},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.splitlines() == ["['echo', 'reverse', 'surround']", "sound.effects.echo"]
+
+
+def test_uppercase_name_warns_and_goes_on(work: Path, caplog: pytest.LogCaptureFixture) -> None:
+    result = new_project("Sound", no_input=True)
+    assert result.project_dir == work / "Sound"
+    assert result.names.import_name == "Sound"
+    assert any("uppercase" in w for w in result.warnings)
+    assert any("uppercase" in r.message for r in caplog.records if r.levelname == "WARNING")
+
+
+def test_dashed_name_derives_the_import_name(work: Path) -> None:
+    result = new_project("sound-tools", no_input=True, modules=["effects.echo"])
+    assert (result.project_dir / "src/sound_tools/effects/echo.py").is_file()
+    assert result.findings == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("2fast", "not a valid Python identifier"),
+        ("class", "keyword"),
+        ("email", "standard-library"),
+        ("os", "standard-library"),
+        ("", "empty"),
+        ("a/b", "path separator"),
+        ("..", "path separator or '..'"),
+        ("../escape", "path separator"),
+        ("a\\b", "path separator"),
+        ("my package", "not a valid Python identifier"),
+    ],
+)
+def test_rejected_names_create_nothing(work: Path, name: str, reason: str) -> None:
+    with pytest.raises(InvalidNameError, match=reason) as err:
+        new_project(name, no_input=True)
+    assert err.value.hint
+    assert list(work.iterdir()) == []
+    assert sorted(p.name for p in work.parent.iterdir()) == ["gitconfig", "work"]
+
+
+@pytest.mark.parametrize("dotted", ["effects.class", "2d", "effects..echo", ".echo", "a-b"])
+def test_rejected_module_names_create_nothing(work: Path, dotted: str) -> None:
+    with pytest.raises(InvalidNameError):
+        new_project("sound", no_input=True, modules=[dotted])
+    assert list(work.iterdir()) == []
+
+
+def test_duplicate_module_creates_nothing(work: Path) -> None:
+    with pytest.raises(ProjectExistsError, match="already exists"):
+        new_project("sound", no_input=True, modules=["effects.echo", "effects.echo"])
+    assert list(work.iterdir()) == []
+
+
+def test_existing_non_empty_folder_is_left_alone(work: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+    target = work / "sound"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine")
+    before = snapshot(work)
+    with pytest.raises(ProjectExistsError, match="not empty"):
+        new_project("sound", no_input=True)
+    assert snapshot(work) == before
+
+
+def test_existing_file_with_the_name_is_left_alone(work: Path) -> None:
+    (work / "sound").write_text("mine")
+    with pytest.raises(ProjectExistsError):
+        new_project("sound", no_input=True)
+    assert (work / "sound").read_text() == "mine"
+    assert [p.name for p in work.iterdir()] == ["sound"]
+
+
+def test_existing_empty_folder_is_used(work: Path) -> None:
+    (work / "sound").mkdir()
+    result = new_project("sound", no_input=True, run_check=False)
+    assert (result.project_dir / "pyproject.toml").is_file()
+
+
+def test_output_dir_is_created_and_removed_again_on_failure(work: Path) -> None:
+    result = new_project("sound", output_dir="deep/er", no_input=True, run_check=False)
+    assert result.project_dir == work / "deep/er/sound"
+    with pytest.raises(TemplateError):
+        new_project("sound", output_dir="other/place", template="nonexistent-template")
+    assert not (work / "other").exists()
+
+
+def test_settings_override_template_variables(work: Path) -> None:
+    result = new_project(
+        "sound",
+        no_input=True,
+        settings=["license=Apache-2.0", "description=Sound: files & effects", "python_min=3.12"],
+    )
+    assert result.findings == ()
+    pyproject = tomllib.loads((result.project_dir / "pyproject.toml").read_text())
+    assert pyproject["project"]["license"] == "Apache-2.0"
+    assert pyproject["project"]["description"] == "Sound: files & effects"
+    assert pyproject["project"]["requires-python"] == ">=3.12"
+    assert "Programming Language :: Python :: 3.11" not in pyproject["project"]["classifiers"]
+    assert "Apache License" in (result.project_dir / "LICENSE").read_text()
+
+
+def test_description_with_quotes_stays_valid_python_and_toml(work: Path) -> None:
+    result = new_project("sound", no_input=True, extra_context={"description": 'Say "hi" \\o/'})
+    assert result.findings == ()
+    pyproject = tomllib.loads((result.project_dir / "pyproject.toml").read_text())
+    assert pyproject["project"]["description"] == 'Say "hi" \\o/'
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (["colour=blue"], "no variable 'colour'"),
+        (["license=GPL-3.0"], "GPL-3.0 provided for choice variable license"),
+        (["project_name=other"], "conflicts with the project NAME"),
+        (["license"], "not KEY=VALUE"),
+    ],
+)
+def test_bad_settings_create_nothing(work: Path, settings: list[str], message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        new_project("sound", no_input=True, settings=settings)
+    assert list(work.iterdir()) == []
+
+
+def test_unknown_builtin_template(work: Path) -> None:
+    with pytest.raises(TemplateError, match="no built-in template called 'fancy'") as err:
+        new_project("sound", template="fancy")
+    assert "default" in (err.value.hint or "")
+    assert list(work.iterdir()) == []
+
+
+def test_template_folder_without_cookiecutter_json(work: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "not-a-template"
+    folder.mkdir()
+    with pytest.raises(TemplateError, match="no cookiecutter.json"):
+        new_project("sound", template=str(folder))
+    with pytest.raises(TemplateError, match="does not exist"):
+        new_project("sound", template=str(tmp_path / "missing"))
+    assert list(work.iterdir()) == []
+
+
+def make_template(root: Path, files: dict[str, str], variables: dict[str, object]) -> Path:
+    """A local cookiecutter template with ``files`` under ``{{cookiecutter.project_name}}/``."""
+    root.mkdir(parents=True)
+    (root / "cookiecutter.json").write_text(json.dumps({"project_name": "x", **variables}))
+    for relative, text in files.items():
+        path = root / "{{cookiecutter.project_name}}" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def test_local_template_path(work: Path, tmp_path: Path) -> None:
+    template = make_template(
+        tmp_path / "tpl",
+        {
+            "pyproject.toml": '[project]\nname = "{{ cookiecutter.project_name }}"\n',
+            "{{cookiecutter.import_name}}/__init__.py": '"""{{ cookiecutter.greeting }}."""\n',
+        },
+        {"import_name": "{{ cookiecutter.project_name }}", "greeting": "Hello"},
+    )
+    result = new_project(
+        "sound", template=template, settings=["greeting=Hi"], modules=["effects.echo"]
+    )
+    assert result.template == template
+    init = (result.project_dir / "sound/__init__.py").read_text()
+    assert init.startswith('"""Hi."""')
+    assert '__all__ = ["effects"]' in init
+    assert (result.project_dir / "sound/effects/echo.py").is_file()
+
+
+def test_broken_template_leaves_nothing_behind(work: Path, tmp_path: Path) -> None:
+    template = make_template(
+        tmp_path / "broken",
+        {
+            "README.md": "fine\n",
+            "zzz_last.txt": "{{ cookiecutter.undefined_variable }}\n",
+        },
+        {},
+    )
+    with pytest.raises(TemplateError, match="undefined_variable") as err:
+        new_project("sound", template=str(template), no_input=True)
+    assert err.value.hint
+    assert list(work.iterdir()) == []
+
+
+def test_template_syntax_error_leaves_nothing_behind(work: Path, tmp_path: Path) -> None:
+    template = make_template(tmp_path / "syntax", {"a.txt": "{% if %}\n"}, {})
+    with pytest.raises(TemplateError, match="failed to render"):
+        new_project("sound", template=str(template), no_input=True)
+    assert list(work.iterdir()) == []
+
+
+def test_failing_hook_leaves_nothing_behind(work: Path, tmp_path: Path) -> None:
+    template = make_template(tmp_path / "hooked", {"a.txt": "a\n"}, {})
+    (template / "hooks").mkdir()
+    (template / "hooks/post_gen_project.py").write_text("import sys\nsys.exit(3)\n")
+    with pytest.raises(TemplateError, match="failed to render"):
+        new_project("sound", template=str(template), no_input=True)
+    assert list(work.iterdir()) == []
+
+
+def test_ctrl_c_mid_render_leaves_nothing_behind(
+    work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cookiecutter.generate
+
+    real = cookiecutter.generate.generate_file
+    calls = {"n": 0}
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise KeyboardInterrupt
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cookiecutter.generate, "generate_file", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        new_project("sound", output_dir="made/here", no_input=True)
+    assert calls["n"] == 5
+    assert list(work.iterdir()) == []
+
+
+@pytest.mark.parametrize("template", ["default", "minimal"])
+@pytest.mark.parametrize("license_id", ["MIT", "Apache-2.0", "BSD-3-Clause"])
+def test_every_builtin_template_and_option_checks_clean(
+    work: Path, template: str, license_id: str
+) -> None:
+    modules = SOUND_MODULES if license_id == "MIT" else ()
+    result = new_project(
+        "sound",
+        template=template,
+        no_input=True,
+        modules=modules,
+        settings=[f"license={license_id}"],
+    )
+    assert result.findings == (), [str(f) for f in result.findings]
+
+
+def test_builtin_templates_are_listed() -> None:
+    assert {"default", "minimal"} <= set(builtin_templates())
+
+
+# --- the command ----------------------------------------------------------------------
+
+
+def test_cli_new_reports_what_it_made(work: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    status, out, err = run_cli("new", "sound", "--no-input", "--module", "effects.echo")
+    assert status == 0, err
+    assert out.splitlines()[0] == "Created sound/ (18 files) from template 'default'"
+    assert "added sound.effects.echo" in out
+    assert "Traceback" not in err
+
+
+def test_cli_new_refuses_existing_folder(work: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    (work / "sound").mkdir()
+    (work / "sound/keep.txt").write_text("x")
+    status, out, err = run_cli("new", "sound", "--no-input")
+    assert status == 2
+    assert err.splitlines()[0].startswith("error: ")
+    assert err.splitlines()[1].startswith("hint: ")
+    assert out == ""
+
+
+@pytest.mark.parametrize("name", ["2fast", "class", "email", "a/b"])
+def test_cli_new_rejects_names(work: Path, run_cli, name: str) -> None:  # type: ignore[no-untyped-def]
+    status, _, err = run_cli("new", name, "--no-input")
+    assert status == 2
+    assert err.startswith("error: ") and "\nhint: " in err
+    assert list(work.iterdir()) == []
+
+
+def test_cli_new_prints_findings_and_fails_on_errors(work: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    template = make_template(
+        tmp_path / "exports-ghost",
+        {
+            "pyproject.toml": '[project]\nname = "{{ cookiecutter.project_name }}"\n'
+            'version = "1"\nrequires-python = ">=3.11"\nlicense = "MIT"\n',
+            "src/{{cookiecutter.project_name}}/__init__.py": '"""Ghost."""\n\n__all__ = ["ghost"]\n',
+        },
+        {},
+    )
+    status, out, _ = run_cli("new", "sound", "--template", str(template), "--no-input")
+    assert status == 1
+    line = next(x for x in out.splitlines() if "PF302" in x)
+    assert line.startswith("sound/src/sound/__init__.py:3:12: PF302 ")
+    assert "ghost" in line
+
+
+def test_cli_new_ctrl_c_exits_130(work: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import cookiecutter.generate
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cookiecutter.generate, "generate_file", interrupted)
+    status, _, err = run_cli("new", "sound", "--no-input")
+    assert status == 130
+    assert "interrupted" in err
+    assert list(work.iterdir()) == []
