@@ -128,7 +128,8 @@ class _Collector:
                 if handler.name and where.binds_module_names():
                     self.bind(handler.name, handler.lineno)
                 self.body(handler.body, where)
-            self.body(node.orelse, where)
+            # ``else:`` runs only when the guarded import worked: optional as well
+            self.body(node.orelse, where.but(optional=True) if catches else where)
             self.body(node.finalbody, where)
         elif kind is ast.For or kind is ast.AsyncFor:
             assert isinstance(node, ast.For | ast.AsyncFor)

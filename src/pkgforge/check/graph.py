@@ -160,6 +160,10 @@ class ImportGraph:
             return summary.problem is not None and not summary.bindings
         return self.exists(dotted) and dotted not in self.packages
 
+    def run_order(self, dotted: str) -> list[str]:
+        """The project modules importing ``dotted`` runs, in order: parents first."""
+        return [m for m in (*self.parents(dotted), dotted) if m in self.modules]
+
     @staticmethod
     def parents(dotted: str) -> list[str]:
         """``a.b.c`` -> ``["a", "a.b"]``: what importing it runs first."""
@@ -432,22 +436,99 @@ def import_breakages(graph: ImportGraph) -> list[Breakage]:
     """Every ``from X import name`` in an import cycle that fails for some first import.
 
     For each cycle (over what imports *run*, parent packages included) that holds a
-    candidate statement, import each of its modules first in a fresh simulated
-    interpreter. Results are deduplicated per statement and name, keeping the
-    shallowest entry module, so the outcome does not depend on file order.
+    candidate statement, import each of its entry modules (see :class:`_EntryFinder`)
+    first in a fresh simulated interpreter. Results are deduplicated per statement
+    and name, keeping the shallowest entry module, so the outcome does not depend on
+    file order.
     """
     successors = graph.run_successors()
+    importers: dict[str, set[str]] = {}
+    for module, targets in successors.items():
+        for target in targets:
+            importers.setdefault(target, set()).add(module)
+    roots = [m for m in sorted(successors) if "." not in m or not importers.get(m)]
     found: dict[tuple[str, int, str], Breakage] = {}
     for component in strongly_connected(sorted(successors), successors):
-        if len(component) < 2 or not _has_candidate(graph, set(component)):
+        members = set(component)
+        if len(component) < 2 or not _has_candidate(graph, members):
             continue
-        for entry in sorted(component, key=lambda m: (m.count("."), m)):
+        entries = _entries(graph, members, roots, importers)
+        for entry in sorted(entries, key=lambda m: (m.count("."), m)):
             simulation = _Simulation(graph, entry)
             simulation.run(entry)
             for breakage in simulation.found:
                 key = (breakage.importer, breakage.info.line, breakage.name)
                 found.setdefault(key, breakage)
     return [found[key] for key in sorted(found)]
+
+
+class _EntryFinder:
+    """Which module of a cycle is imported first, for each way the program can start.
+
+    The program starts by importing a *root*: a top-level package, or a module no
+    project module imports at import time (what users, plugin loaders and
+    ``importlib.import_module`` import by name). Running a root's statements in
+    order, the first one that reaches the cycle decides which member enters it.
+    Once entered, every member runs before the entry finishes, so the entry alone
+    decides whether the cycle breaks. A module that only its own cycle imports is
+    never imported first, so the order in which it would break never happens.
+    """
+
+    def __init__(self, graph: ImportGraph, members: set[str], reach: set[str]) -> None:
+        self.graph = graph
+        self.members = members
+        self.reach = reach
+        self.memo: dict[str, str | None] = {}
+        self.in_progress: set[str] = set()
+
+    def first(self, modules: Iterable[str]) -> str | None:
+        for module in modules:
+            if module in self.members:
+                return module
+            if module in self.reach and module not in self.in_progress:
+                found = self.body(module)
+                if found is not None:
+                    return found
+        return None
+
+    def body(self, module: str) -> str | None:
+        if module in self.memo:
+            return self.memo[module]
+        self.in_progress.add(module)
+        found = None
+        for edge in self.graph.import_time_targets(module):
+            found = self.first(self.graph.run_order(edge.target))
+            if found is not None:
+                break
+        self.in_progress.discard(module)
+        self.memo[module] = found
+        return found
+
+
+def _entries(
+    graph: ImportGraph,
+    members: set[str],
+    roots: Iterable[str],
+    importers: Mapping[str, set[str]],
+) -> set[str]:
+    reach: set[str] = set()
+    queue = deque(members)
+    while queue:
+        for importer in importers.get(queue.popleft(), ()):
+            if importer not in reach and importer not in members:
+                reach.add(importer)
+                queue.append(importer)
+    finder = _EntryFinder(graph, members, reach)
+    entries: set[str] = set()
+    for root in roots:
+        if root in members or root in reach:
+            try:
+                entry = finder.first(graph.run_order(root))
+            except RecursionError:  # an absurdly deep chain: any member may come first
+                return set(members)
+            if entry is not None:
+                entries.add(entry)
+    return entries
 
 
 def _has_candidate(graph: ImportGraph, members: set[str]) -> bool:

@@ -222,21 +222,23 @@ def missing_all(project: Project) -> Iterator[Hit]:
     __all__ = ["echofilter"]
     ```
     """
+    graph = project.graph
     for file in project.files:
         summary = file.summary
         if not file.is_package or summary.all is not None or summary.problem is not None:
             continue
-        # names bound by a plain `import x` are the package's tools, not its API
-        plain_imports = {
-            name for info in summary.imports if not info.is_from for name in info.bound
+        # imported names are the package's tools (`import os`, `from typing import cast`,
+        # `from project.conf import settings`), except re-exports of its own submodules
+        inside = file.module + "."
+        tools = {
+            name
+            for info in summary.imports
+            if not info.is_from or not (graph.absolute(file.module, info) or "").startswith(inside)
+            for name in info.bound
         }
         public = [
-            b.name
-            for b in summary.bindings
-            if not b.name.startswith("_") and b.name not in plain_imports
+            b.name for b in summary.bindings if not b.name.startswith("_") and b.name not in tools
         ]
-        future = {n for i in summary.imports if i.module == "__future__" for n in i.bound}
-        public = [n for n in public if n not in future]
         if public:
             shown = ", ".join(f"`{n}`" for n in public[:5]) + (", …" if len(public) > 5 else "")
             yield Hit(

@@ -7,7 +7,7 @@ from importlib.machinery import PathFinder
 
 from pkgforge.check.distmap import canonical, import_names_of, is_stdlib, requirement_name
 from pkgforge.check.findings import Severity
-from pkgforge.check.graph import Breakage
+from pkgforge.check.graph import Breakage, ImportGraph
 from pkgforge.check.model import Project, SourceFile
 from pkgforge.check.rules.base import Hit, rule
 from pkgforge.check.summary import ImportInfo, ImportScope
@@ -122,6 +122,22 @@ def _findable(top: str) -> bool:
         return False
 
 
+def _means_sibling(graph: ImportGraph, package: str, info: ImportInfo) -> bool:
+    """Whether the whole statement resolves inside ``package``: the dotted path is a
+    sibling module and every imported name exists there. `from selenium import webdriver`
+    next to a plain selenium.py without `webdriver` means the third-party selenium."""
+    target = f"{package}.{info.module}"
+    if not graph.exists(target):
+        return False
+    if not info.is_from or target not in graph.modules:
+        return True
+    defined = graph.defined_names(target)
+    return all(
+        name == "*" or graph.exists(f"{target}.{name}") or defined is None or name in defined
+        for name in info.names
+    )
+
+
 @rule("PF403", "implicit-relative-import", "`import echo` meaning a sibling module (Python 2 only)")
 def implicit_relative_import(project: Project) -> Iterator[Hit]:
     """
@@ -156,14 +172,15 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
         package = file.module if file.is_package else file.module.rpartition(".")[0]
         if not package:
             continue
+        own_name = file.module.rpartition(".")[2]
         for info in file.summary.imports:
-            if info.level != 0 or not info.module:
+            if info.level != 0 or not info.module or info.optional:
                 continue
             top = info.module.partition(".")[0]
-            if top in graph.top_level or is_stdlib(top):
-                continue
+            if top in graph.top_level or is_stdlib(top) or top == own_name:
+                continue  # `import redis` inside redis.py means the third-party one
             sibling = f"{package}.{top}"
-            if not graph.exists(sibling) or _findable(top):
+            if not _means_sibling(graph, package, info) or _findable(top):
                 continue
             fixed = (
                 f"from . import {top}"
@@ -545,12 +562,27 @@ def undeclared_dependency(project: Project) -> Iterator[Hit]:
     for name in declared:
         provided |= import_names_of(name)
     reported: set[tuple[str, str]] = set()
-    for file, info, top in _third_party_imports(project):
-        if info.optional or info.scope in (ImportScope.OPTIONAL, ImportScope.TYPE_CHECKING):
+    imports = list(_third_party_imports(project))
+    # `try: import simplejson ... if has_simplejson: from simplejson import X`: once a module
+    # guards a name's import, its other imports of that name are guarded too
+    guarded = {(file.relpath, top) for file, info, top in imports if _is_optional(info)}
+    for file, info, top in imports:
+        if _is_optional(info) or (file.relpath, top) in guarded:
             continue
         if top in provided or (file.relpath, top) in reported:
             continue
         reported.add((file.relpath, top))
+        if info.scope is ImportScope.FUNCTION:
+            # imported lazily, when a feature is used: often an optional feature
+            yield Hit(
+                file.relpath,
+                f"`{_statement(info)}` (inside a function) needs `{top}`, which no declared "
+                "dependency provides; declare it, in an extra if the feature is optional",
+                info.line,
+                info.column,
+                severity=Severity.WARNING,
+            )
+            continue
         yield Hit(
             file.relpath,
             f"`{_statement(info)}` needs `{top}`, which no declared dependency provides; "
@@ -558,6 +590,10 @@ def undeclared_dependency(project: Project) -> Iterator[Hit]:
             info.line,
             info.column,
         )
+
+
+def _is_optional(info: ImportInfo) -> bool:
+    return info.optional or info.scope in (ImportScope.OPTIONAL, ImportScope.TYPE_CHECKING)
 
 
 # Distributions that are used without being imported by name.
