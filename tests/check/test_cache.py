@@ -1,0 +1,139 @@
+"""The summary cache: one file per project, safe to corrupt, never trusted to run code."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pkgforge.check import check, load_project
+from pkgforge.check.cache import CACHE_DIR_NAME, SummaryCache
+from pkgforge.check.summary import ModuleSummary
+
+CACHE_FILE = Path(CACHE_DIR_NAME) / "check-v1.pickle"
+
+
+@pytest.fixture
+def project(make_project: Callable[..., Path]) -> Path:
+    return make_project({"src/sound/__init__.py": "X = 1\n", "src/sound/echo.py": "Y = 2\n"})
+
+
+def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> ModuleSummary:
+        raise AssertionError("a cached file was parsed again")
+
+    monkeypatch.setattr("pkgforge.check.parallel.summarize", refuse)
+
+
+def test_cache_directory_is_tagged_and_ignored(project: Path) -> None:
+    load_project(project)
+    cache_dir = project / CACHE_DIR_NAME
+    assert (
+        (cache_dir / "CACHEDIR.TAG")
+        .read_text()
+        .startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    )
+    assert (cache_dir / ".gitignore").read_text() == "*\n"
+    assert sorted(p.name for p in cache_dir.iterdir()) == [
+        ".gitignore",
+        "CACHEDIR.TAG",
+        "check-v1.pickle",
+    ]
+
+
+def test_warm_run_parses_nothing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cold = load_project(project)
+    _no_parsing(monkeypatch)
+    warm = load_project(project)
+    assert [f.summary for f in warm.files] == [f.summary for f in cold.files]
+
+
+def test_changed_file_is_parsed_again(project: Path) -> None:
+    load_project(project)
+    echo = project / "src" / "sound" / "echo.py"
+    echo.write_text("Y = 2\nZ = 3\n", encoding="utf-8")
+    os.utime(echo, ns=(1, 1))
+    names = {f.module: f.summary.bound_names for f in load_project(project).files}
+    assert names["sound.echo"] == {"Y", "Z"}
+
+
+def test_removed_files_leave_the_cache(project: Path) -> None:
+    load_project(project)
+    (project / "src" / "sound" / "echo.py").unlink()
+    load_project(project)
+    cache = SummaryCache.load(project.resolve())
+    assert set(cache.entries) == {"src/sound/__init__.py"}
+
+
+def test_no_cache_reads_and_writes_nothing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    check([project], use_cache=False)
+    assert not (project / CACHE_DIR_NAME).exists()
+
+
+@pytest.mark.parametrize("junk", [b"", b"garbage", pickle.dumps(("old", (3, 0, 0))) + b"x"])
+def test_corrupt_cache_is_ignored(project: Path, junk: bytes) -> None:
+    (project / CACHE_DIR_NAME).mkdir()
+    (project / CACHE_FILE).write_bytes(junk)
+    assert len(load_project(project).files) == 2
+    assert (project / CACHE_FILE).read_bytes() != junk  # rewritten
+
+
+def test_a_planted_cache_cannot_run_code(project: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, (f"touch {marker}",))
+
+    header = SummaryCache(project).header
+    (project / CACHE_DIR_NAME).mkdir()
+    (project / CACHE_FILE).write_bytes(pickle.dumps(header) + pickle.dumps(Exploit()))
+    load_project(project)
+    assert not marker.exists()
+
+
+def test_feature_version_change_invalidates(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_project(project)
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(">=3.11", ">=3.10"), encoding="utf-8")
+    calls: list[object] = []
+    real = __import__("pkgforge.check.parallel", fromlist=["summarize"]).summarize
+
+    def counting(*args: object, **kwargs: object) -> ModuleSummary:
+        calls.append(kwargs.get("feature_version"))
+        return real(*args, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr("pkgforge.check.parallel.summarize", counting)
+    load_project(project)
+    assert calls == [(3, 10), (3, 10)]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_read_only_project_uses_the_user_cache_dir(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "usercache"))
+    project.chmod(0o555)
+    try:
+        load_project(project)
+        _no_parsing(monkeypatch)
+        load_project(project)
+    finally:
+        project.chmod(0o755)
+    assert not (project / CACHE_DIR_NAME).exists()
+    assert list((tmp_path / "usercache").rglob("*.pickle"))
+
+
+def test_unwritable_cache_location_falls_back(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Root ignores permissions, so block the project cache with a file instead."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "usercache"))
+    (project / CACHE_DIR_NAME).write_text("not a directory", encoding="utf-8")
+    load_project(project)
+    assert list((tmp_path / "usercache").rglob("*.pickle"))
+    _no_parsing(monkeypatch)
+    assert len(load_project(project).files) == 2

@@ -1,0 +1,92 @@
+"""``pkgforge check``, ``explain`` and ``rules`` through the CLI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import GOOD_PYPROJECT
+
+RunCli = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def clean(make_project: Callable[..., Path]) -> Path:
+    return make_project({"src/sound/__init__.py": '"""Sound."""\n'})
+
+
+def test_clean_project_exits_zero(run_cli: RunCli, clean: Path) -> None:
+    status, out, err = run_cli("check", str(clean), "--no-cache")
+    assert status == 0, out + err
+    assert out.startswith("All checks passed")
+
+
+def test_error_finding_exits_one(run_cli: RunCli, clean: Path) -> None:
+    (clean / "src" / "sound" / "class.py").write_text("", encoding="utf-8")
+    status, out, _ = run_cli("check", str(clean), "--no-cache", "--format", "json")
+    assert status == 1
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["PF202"]
+
+
+def test_warnings_alone_exit_zero(run_cli: RunCli, clean: Path) -> None:
+    (clean / "src" / "sound" / "Echo.py").write_text("", encoding="utf-8")
+    status, out, _ = run_cli("check", str(clean), "--select", "PF204", "--format", "github")
+    assert status == 0
+    assert out.startswith("::warning file=")
+
+
+def test_missing_path_exits_two(run_cli: RunCli, tmp_path: Path) -> None:
+    status, out, err = run_cli("check", str(tmp_path / "nope"))
+    assert status == 2
+    assert err.startswith("error: ") and "hint: " in err
+    assert out == ""
+
+
+def test_unknown_code_exits_two_with_suggestion(run_cli: RunCli, clean: Path) -> None:
+    status, _, err = run_cli("check", str(clean), "--select", "PF1O1")
+    assert status == 2
+    assert "not a rule code" in err
+    status, _, err = run_cli("check", str(clean), "--ignore", "PF990")
+    assert status == 2
+    assert "unknown rule code 'PF990'" in err
+
+
+def test_invalid_config_exits_two(run_cli: RunCli, clean: Path) -> None:
+    (clean / "pyproject.toml").write_text(GOOD_PYPROJECT + "[tool.pkgforge]\nselct = []\n")
+    status, _, err = run_cli("check", str(clean))
+    assert status == 2
+    assert "unknown setting 'selct'" in err
+    assert "Traceback" not in err
+
+
+def test_explain_prints_the_docstring(run_cli: RunCli) -> None:
+    status, out, _ = run_cli("explain", "pf101")
+    assert status == 0
+    assert out.startswith("PF101 missing-init (error)")
+    for section in ("## What it does", "## Why is this bad?", "## Example", "## Use instead"):
+        assert section in out
+    assert run_cli("explain", "orphan-bytecode")[1].startswith("PF102 orphan-bytecode")
+
+
+def test_explain_unknown_code_suggests(run_cli: RunCli) -> None:
+    status, out, err = run_cli("explain", "PF1011")
+    assert status == 2
+    assert "unknown rule 'PF1011'" in err
+    assert "hint: did you mean PF101?" in err
+    status, _, err = run_cli("explain", "mising-init")
+    assert "did you mean missing-init?" in err
+
+
+def test_rules_text_and_json(run_cli: RunCli) -> None:
+    status, out, _ = run_cli("rules")
+    assert status == 0
+    assert out.splitlines()[0].split()[:3] == ["PF101", "error", "missing-init"]
+    status, out, _ = run_cli("rules", "--format", "json")
+    rows = json.loads(out)
+    codes = [row["code"] for row in rows]
+    assert codes == sorted(codes)
+    assert {"PF101", "PF204", "PF501", "PF503", "PF508", "PF509", "PF412"} <= set(codes)
+    assert rows[0]["url"].endswith("#pf101-missing-init")

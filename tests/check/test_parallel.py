@@ -1,0 +1,54 @@
+"""Reading and summarising files, in one process or several."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pkgforge.check import parallel
+from pkgforge.check.parallel import MAX_FILE_BYTES, READ_ERROR, summarize_paths
+
+
+def _jobs(tmp_path: Path, count: int) -> list[tuple[str, int]]:
+    jobs = []
+    for index in range(count):
+        path = tmp_path / f"m{index}.py"
+        path.write_text(f"import os\nVALUE_{index} = {index}\n" * (index % 7 + 1))
+        jobs.append((str(path), path.stat().st_size))
+    return jobs
+
+
+def test_processes_give_the_same_summaries_in_order(tmp_path: Path) -> None:
+    jobs = _jobs(tmp_path, 40)
+    serial = summarize_paths(jobs, None, workers=1)
+    forked = summarize_paths(jobs, None, workers=2)
+    assert forked == serial
+    assert [s.bindings[-1].name for s in forked[:3]] == ["VALUE_0", "VALUE_1", "VALUE_2"]
+
+
+def test_threshold_keeps_small_runs_in_process(tmp_path: Path) -> None:
+    assert parallel._default_workers(parallel.PARALLEL_MIN_FILES - 1) == 1
+
+
+def test_huge_file_is_reported_not_parsed(tmp_path: Path) -> None:
+    (summary,) = summarize_paths([(str(tmp_path / "big.py"), MAX_FILE_BYTES + 1)], None)
+    assert summary.problem is not None
+    assert "MiB" in summary.problem.message
+
+
+def test_missing_file_is_a_read_problem(tmp_path: Path) -> None:
+    (summary,) = summarize_paths([(str(tmp_path / "gone.py"), 10)], None)
+    assert summary.problem is not None
+    assert summary.problem.message.startswith(READ_ERROR)
+
+
+def test_fork_failure_falls_back_to_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_fork(*args: object) -> None:
+        raise OSError("no fork here")
+
+    monkeypatch.setattr(parallel, "_in_processes", no_fork)
+    jobs = _jobs(tmp_path, 3)
+    assert len(summarize_paths(jobs, None, workers=2)) == 3
