@@ -72,7 +72,7 @@ def test_explain_prints_the_docstring(run_cli: RunCli) -> None:
 
 
 def test_explain_unknown_code_suggests(run_cli: RunCli) -> None:
-    status, out, err = run_cli("explain", "PF1011")
+    status, _, err = run_cli("explain", "PF1011")
     assert status == 2
     assert "unknown rule 'PF1011'" in err
     assert "hint: did you mean PF101?" in err
