@@ -130,13 +130,18 @@ BuildProject = Callable[..., Path]
 def build_project(tmp_path: Path) -> BuildProject:
     """Write a tiny project NAME==VERSION and build it with PyPA build; return its dir.
 
+    ``extra`` maps file names to text written at the project's root (setuptools
+    puts a README.txt into the sdist only).
+
     The manifest is written like ``pkgforge build`` writes it, so publish
     sees exactly what a real build leaves behind. Building again into the
     same project (another version or content) replaces the manifest but
     leaves the older artifacts in dist/, as a real dist/ accumulates them.
     """
 
-    def build(name: str, version: str = "1.0", *, value: str = "1") -> Path:
+    def build(
+        name: str, version: str = "1.0", *, value: str = "1", extra: dict[str, str] | None = None
+    ) -> Path:
         from build import ProjectBuilder
         from pyproject_hooks import quiet_subprocess_runner as quiet
 
@@ -158,6 +163,8 @@ def build_project(tmp_path: Path) -> BuildProject:
             encoding="utf-8",
         )
         (package / "__init__.py").write_text(f"VALUE = {value}\n", encoding="utf-8")
+        for relative, text in (extra or {}).items():
+            (project / relative).write_text(text, encoding="utf-8")
         dist = project / "dist"
         dist.mkdir(exist_ok=True)
         staging = tmp_path / f"staging-{uuid.uuid4().hex[:6]}"
