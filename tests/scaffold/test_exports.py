@@ -113,4 +113,4 @@ def test_render_all_uses_ruffs_isort_style_order() -> None:
     assert render_all(names) == (
         '__all__ = ["ECHO_LEVEL", "Echo", "__version__", "echo", "echo2", "echo10"]\n'
     )
-    assert sorted(names, key=export_sort_key)[0] == "ECHO_LEVEL"
+    assert min(names, key=export_sort_key) == "ECHO_LEVEL"

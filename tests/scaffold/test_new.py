@@ -66,7 +66,7 @@ def test_default_template_makes_a_modern_src_layout(work: Path) -> None:
     init = (result.project_dir / "src/sound/__init__.py").read_text()
     assert '__version__ = "0.1.0"' in init
     assert '__all__ = ["__version__"]' in init
-    assert f"Copyright (c) 20" in (result.project_dir / "LICENSE").read_text()
+    assert "Copyright (c) 20" in (result.project_dir / "LICENSE").read_text()
     # The GitHub expressions survive Jinja: they are for Actions, not for cookiecutter.
     ci = (result.project_dir / ".github/workflows/ci.yml").read_text()
     assert "${{ matrix.python-version }}" in ci
@@ -249,7 +249,7 @@ def test_unknown_builtin_template(work: Path) -> None:
 def test_template_folder_without_cookiecutter_json(work: Path, tmp_path: Path) -> None:
     folder = tmp_path / "not-a-template"
     folder.mkdir()
-    with pytest.raises(TemplateError, match="no cookiecutter.json"):
+    with pytest.raises(TemplateError, match=r"no cookiecutter\.json"):
         new_project("sound", template=str(folder))
     with pytest.raises(TemplateError, match="does not exist"):
         new_project("sound", template=str(tmp_path / "missing"))

@@ -111,8 +111,12 @@ class PlannedTree:
             self.plan.edits[init] = (original, updated.encode("utf-8"))
 
     def finish(self) -> Plan:
-        for init, (dotted, exports) in self._new_inits.items():
-            self.plan.new_files[init] = package_init_source(dotted, exports)
+        """The plan, with new ``__init__.py`` files first (outermost package first)."""
+        inits = {
+            init: package_init_source(dotted, exports)
+            for init, (dotted, exports) in sorted(self._new_inits.items())
+        }
+        self.plan.new_files = {**inits, **self.plan.new_files}
         self._new_inits.clear()
         return self.plan
 
