@@ -38,7 +38,8 @@ def invalid_module_name(project: Project) -> Iterator[Hit]:
     """
     ## What it does
     Flags a module file or a directory of modules, inside a package root, whose
-    name is not an ASCII Python identifier: `my-mod.py`, `2d.py`, `sound effects/`.
+    name is not a Python identifier: `my-mod.py`, `2d.py`, `sound effects/`.
+    A non-ASCII identifier (`café.py`) imports, so it is only a warning.
     Directories without Python files (data, templates) are not checked.
 
     ## Why is this bad?
@@ -58,11 +59,19 @@ def invalid_module_name(project: Project) -> Iterator[Hit]:
     for node in _importable_nodes(project, include_flat_top=False):
         if is_keyword(node.name):
             continue  # PF202 says it better
-        if not (node.name.isascii() and node.name.isidentifier()):
+        if not node.name.isidentifier():
             yield Hit(
                 node.relpath,
                 f"{_what(node)} is named {node.name!r}, which is not a Python identifier, "
                 "so it cannot be imported",
+            )
+        elif not node.name.isascii():
+            yield Hit(
+                node.relpath,
+                f"{_what(node)} is named {node.name!r}: importable, but non-ASCII module "
+                "names break where file systems normalise Unicode differently (macOS) "
+                "and in many tools",
+                severity=Severity.WARNING,
             )
 
 
