@@ -120,6 +120,37 @@ def test_refused_urls(url: str, simple: str | None, match: str) -> None:
     assert exc.value.hint
 
 
+def test_refused_url_does_not_show_its_password() -> None:
+    with pytest.raises(UsageError, match="plain http") as exc:
+        resolve_target(
+            repository=None, repository_url=f"http://bob:{SECRET}@example.com/up/", environ={}
+        )
+    assert SECRET not in str(exc.value) and SECRET not in (exc.value.hint or "")
+    with pytest.raises(UsageError, match="not an http") as exc:
+        resolve_target(
+            repository=None,
+            repository_url="http://127.0.0.1:9000/",
+            simple_url=f"ftp://bob:{SECRET}@127.0.0.1/simple/",
+            environ={},
+        )
+    assert SECRET not in str(exc.value)
+
+
+def test_every_known_password_is_a_secret(tmp_path) -> None:
+    rc = tmp_path / ".pypirc"
+    rc.write_text(
+        f"[distutils]\nindex-servers = corp\n[corp]\nrepository = https://c.example/\n"
+        f"password = {SECRET}\n",
+        encoding="utf-8",
+    )
+    env = {"TWINE_PASSWORD": "env-password"}
+    target = resolve_target(
+        repository="corp", repository_url=None, config_file=str(rc), environ=env
+    )
+    assert target.password == "env-password"
+    assert set(target.secrets) == {"env-password", SECRET}
+
+
 def test_defaults_follow_twine(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.pypirc
     missing = str(tmp_path / "none" / ".pypirc")

@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from pkgforge.errors import PublishError, UsageError
+from pkgforge.release.redact import Redactor
 
 __all__ = [
     "PYPI_UPLOAD_URL",
@@ -59,10 +60,13 @@ class Target:
     password: str | None = field(default=None, repr=False)
     url_credentials: bool = field(default=False, repr=False)
     """True when username/password came from the URL and twine must get them by env."""
+    other_secrets: tuple[str, ...] = field(default=(), repr=False)
+    """Passwords that lost to another source (the environment wins over .pypirc)."""
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return (self.password,) if self.password else ()
+        found = (self.password, *self.other_secrets)
+        return tuple(s for s in found if s)
 
 
 def is_loopback(host: str) -> bool:
@@ -110,11 +114,13 @@ def resolve_target(
 
     username = env.get("TWINE_USERNAME") or None
     password = env.get("TWINE_PASSWORD") or None
+    others: list[str] = []
     url_credentials = False
     if repository_url is not None:
         upload_url, url_user, url_password = _split_userinfo(repository_url)
         if url_user or url_password:
             url_credentials = True
+            others += [password] if password else []
             username, password = url_user or username, url_password or password
         repository = None
     else:
@@ -122,6 +128,7 @@ def resolve_target(
         section = _pypirc_section(config_path, repository)
         upload_url = section["repository"]
         username = username or section.get("username")
+        others += [section["password"]] if section.get("password") else []
         password = password or section.get("password")
 
     _check_url(upload_url, "upload URL")
@@ -137,6 +144,7 @@ def resolve_target(
         username=username,
         password=password,
         url_credentials=url_credentials,
+        other_secrets=tuple(others),
     )
 
 
@@ -154,6 +162,7 @@ def _split_userinfo(url: str) -> tuple[str, str | None, str | None]:
 
 
 def _check_url(url: str, what: str) -> None:
+    url = Redactor()(url)  # the messages below quote it; a user:password@ must not show
     try:
         parts = urlsplit(url)
         host = parts.hostname
