@@ -8,6 +8,7 @@ cause of "file too large" and of partial uploads.
 from __future__ import annotations
 
 import http.client
+import logging
 import secrets
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,7 +26,12 @@ _NGINX_413 = (
 )
 
 
-def _proxy_handler(upstream: str, limit: int) -> type[BaseHTTPRequestHandler]:
+def _proxy_handler(
+    upstream: str, limit: int, *, lose_answers: bool = False
+) -> type[BaseHTTPRequestHandler]:
+    """Forward to ``upstream``; 413 over ``limit``; with ``lose_answers``, answer the
+    forwarded upload of an sdist (twine's last) with 504, as a proxy does when the
+    upstream is slow to reply."""
     host, port = urlsplit(upstream).hostname, urlsplit(upstream).port
 
     class Proxy(BaseHTTPRequestHandler):
@@ -46,6 +52,8 @@ def _proxy_handler(upstream: str, limit: int) -> type[BaseHTTPRequestHandler]:
             conn.request(self.command, self.path, body=body, headers=headers)
             response = conn.getresponse()
             payload = response.read()
+            if lose_answers and self.command == "POST" and body and b".tar.gz" in body:
+                response.status, response.reason, payload = 504, "Gateway Time-out", b"timeout"
             self.send_response(response.status, response.reason)
             for key, value in response.getheaders():
                 if key.lower() not in {"content-length", "transfer-encoding", "connection"}:
@@ -64,15 +72,25 @@ def _proxy_handler(upstream: str, limit: int) -> type[BaseHTTPRequestHandler]:
     return Proxy
 
 
-@pytest.fixture
-def limited_proxy(local_index):
-    """The local index behind a proxy that refuses request bodies over 8 KiB."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _proxy_handler(local_index.url, 8 * 1024))
+def _serve(handler: type[BaseHTTPRequestHandler]):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def limited_proxy(local_index):
+    """The local index behind a proxy that refuses request bodies over 8 KiB."""
+    yield from _serve(_proxy_handler(local_index.url, 8 * 1024))
+
+
+@pytest.fixture
+def forgetful_proxy(local_index):
+    """The local index behind a proxy that loses the answer to the sdist's upload."""
+    yield from _serve(_proxy_handler(local_index.url, 1 << 30, lose_answers=True))
 
 
 def test_file_too_large_partial_upload_then_skip_existing(
@@ -112,3 +130,15 @@ def test_file_too_large_on_the_first_file(
     assert "partial upload" not in err
     assert "hint: make the artifact smaller" in err
     assert local_index.files_of(unique_name) == []
+
+
+def test_lost_answer_after_the_upload_landed_is_verified_not_failed(
+    build_project, local_index, forgetful_proxy, credentials, unique_name, caplog
+) -> None:
+    project = build_project(unique_name)
+    with caplog.at_level(logging.WARNING, logger="pkgforge"):
+        result = publish(project, repository_url=forgetful_proxy)
+    assert [f.action for f in result.files] == ["uploaded", "uploaded"]
+    assert "twine failed" in caplog.text and "504" in caplog.text
+    assert "the index lists every file" in caplog.text
+    assert len(local_index.files_of(unique_name)) == 2

@@ -172,7 +172,7 @@ def _publish(
     if todo:
         run = run_twine([outdir / a.filename for a in todo], target, redact)
         if run.returncode != 0:
-            _fail_upload(manifest, target, index, todo, run.failure)
+            _fail_upload(manifest, index, todo, run.failure)
     listed = _verify(manifest, index, target)
     files = [
         PublishedFile(
@@ -212,11 +212,11 @@ def _present(
 
 def _fail_upload(
     manifest: Manifest,
-    target: Target,
     index: SimpleIndex,
     todo: Sequence[Artifact],
     failure: IndexFailure | None,
 ) -> None:
+    """Raise the index's answer, naming the files that did and did not arrive."""
     failure = failure or IndexFailure(None, "", "twine failed", None)
     message, hint = explain(failure, manifest.project)
     try:
@@ -229,6 +229,11 @@ def _fail_upload(
         if a.filename in listed and listed[a.filename].sha256 in {a.sha256, None}
     )
     missing = tuple(a.filename for a in todo if a.filename not in up)
+    if not missing:
+        # twine failed after the last upload (a timeout on the response, say):
+        # every file is there, and _verify will compare the hashes.
+        log.warning("twine failed (%s), but the index lists every file", message)
+        return
     if up:
         raise PartialUploadError(
             f"partial upload: {', '.join(up)} reached the index, {', '.join(missing)} did not: "
