@@ -173,7 +173,8 @@ def test_pypirc_sections(tmp_path) -> None:
     rc.write_text(
         "[distutils]\nindex-servers = pypi testpypi corp nourl\n\n"
         f"[testpypi]\nusername = __token__\npassword = {TOKEN}\n\n"
-        f"[corp]\nrepository = https://corp.example.com/pypi/\nusername = me\npassword = {SECRET}\n",
+        f"[corp]\nrepository = https://corp.example.com/pypi/\nusername = me\npassword = {SECRET}\n"
+        "ca_cert = /etc/corp-ca.pem\n",
         encoding="utf-8",
     )
     test = resolve_target(
@@ -184,6 +185,7 @@ def test_pypirc_sections(tmp_path) -> None:
     assert test.password == TOKEN and test.repository == "testpypi"
     corp = resolve_target(repository="corp", repository_url=None, config_file=str(rc), environ={})
     assert corp.simple_url == "https://corp.example.com/pypi/simple/"
+    assert corp.ca_cert == "/etc/corp-ca.pem" and corp.client_cert is None
     assert corp.password == SECRET
     # the environment wins over .pypirc, as in twine
     env = {"TWINE_PASSWORD": "from-env"}

@@ -60,6 +60,10 @@ class Target:
     password: str | None = field(default=None, repr=False)
     url_credentials: bool = field(default=False, repr=False)
     """True when username/password came from the URL and twine must get them by env."""
+    ca_cert: str | None = None
+    """A CA bundle for the index's TLS (``TWINE_CERT`` or .pypirc ``ca_cert``)."""
+    client_cert: str | None = None
+    """A client certificate (.pypirc ``client_cert``)."""
     other_secrets: tuple[str, ...] = field(default=(), repr=False)
     """Passwords that lost to another source (the environment wins over .pypirc)."""
 
@@ -115,6 +119,8 @@ def resolve_target(
     username = env.get("TWINE_USERNAME") or None
     password = env.get("TWINE_PASSWORD") or None
     others: list[str] = []
+    ca_cert = env.get("TWINE_CERT") or None
+    client_cert = None
     url_credentials = False
     if repository_url is not None:
         upload_url, url_user, url_password = _split_userinfo(repository_url)
@@ -130,6 +136,8 @@ def resolve_target(
         username = username or section.get("username")
         others += [section["password"]] if section.get("password") else []
         password = password or section.get("password")
+        ca_cert = ca_cert or section.get("ca_cert")
+        client_cert = section.get("client_cert")
 
     _check_url(upload_url, "upload URL")
     simple = simple_url or simple_url_for(upload_url)
@@ -144,6 +152,8 @@ def resolve_target(
         username=username,
         password=password,
         url_credentials=url_credentials,
+        ca_cert=ca_cert,
+        client_cert=client_cert,
         other_secrets=tuple(others),
     )
 

@@ -53,6 +53,9 @@ class SimpleIndex:
     simple_url: str
     auth: tuple[str, str] | None = field(default=None, repr=False)
     redact: Redactor = field(default_factory=Redactor)
+    ca_cert: str | None = None
+    """Verify TLS against this CA bundle instead of requests' default (as twine's --cert)."""
+    client_cert: str | None = None
     timeout: float = 30.0
     _session: requests.Session | None = field(default=None, init=False, repr=False)
 
@@ -100,6 +103,10 @@ class SimpleIndex:
 
         if self._session is None:
             self._session = requests.Session()
+            if self.ca_cert:
+                self._session.verify = self.ca_cert
+            if self.client_cert:
+                self._session.cert = self.client_cert
         origin = _origin(self.simple_url)
         use_auth = False
         for _ in range(_MAX_REDIRECTS + 1):

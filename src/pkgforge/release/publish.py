@@ -100,7 +100,13 @@ def publish(
     )
     redact = Redactor.of([*target.secrets, os.environ.get("TWINE_PASSWORD")])
     auth = (target.username or "", target.password) if target.password else None
-    index = SimpleIndex(target.simple_url, auth=auth, redact=redact)
+    index = SimpleIndex(
+        target.simple_url,
+        auth=auth,
+        redact=redact,
+        ca_cert=target.ca_cert,
+        client_cert=target.client_cert,
+    )
     with redacting(log, redact):
         log.info(
             "publishing %s %s (%d files) to %s",
