@@ -137,3 +137,22 @@ def test_unwritable_cache_location_falls_back(
     assert list((tmp_path / "usercache").rglob("*.pickle"))
     _no_parsing(monkeypatch)
     assert len(load_project(project).files) == 2
+
+
+def test_unchanged_project_is_answered_without_running_rules(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "src" / "sound" / "Echo.py").write_text("", encoding="utf-8")
+    first = check([project], select=["PF2"])
+    assert [f.code for f in first.findings] == ["PF204"]
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("rules ran for an unchanged project")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("pkgforge.check.engine._run_rules", refuse)
+        assert check([project], select=["PF2"]).findings == first.findings
+    # A different selection, or a changed tree, runs the rules again.
+    assert check([project], select=["PF204"]).findings == first.findings
+    (project / "src" / "sound" / "Echo.py").rename(project / "src" / "sound" / "echo2.py")
+    assert check([project], select=["PF2"]).findings == ()

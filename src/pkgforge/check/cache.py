@@ -1,14 +1,18 @@
 """The summary cache: one file per project, so a warm ``check`` reads one file.
 
-The file is two pickles back to back: a small header (pkgforge's version and
-the Python version) and, only if the header matches, the body
-``{"feature_version": (3, N), "entries": {relpath: (size, mtime_ns, summary)},
-"memo": {...}}``. Entries parsed for another feature version are dropped.
-A checked project is untrusted input, so unpickling only admits the summary
-dataclasses (see ``_SafeUnpickler``): a planted cache file cannot run code.
+The file is three pickles back to back:
 
-Any problem reading the cache means "no cache"; any problem writing it is
-logged and ignored. Writes are atomic (a temporary file, then ``os.replace``).
+1. a header (pkgforge's version, the Python version): anything else means "no cache";
+2. the front: the parse feature version, a small memo (parsed pyproject.toml,
+   validate-pyproject's verdict, each by content hash) and the last run's raw
+   findings with the fingerprint of the tree and settings they came from;
+3. the per-file summaries ``{relpath: (size, mtime_ns, summary)}``, unpickled only
+   when some file changed: an unchanged project never pays for them.
+
+A checked project is untrusted input, so unpickling only admits pkgforge's own
+summary and finding classes (``_SafeUnpickler``): a planted cache cannot run code.
+Any problem reading the cache means "no cache"; any problem writing it is logged
+and ignored. Writes are atomic (a temporary file, then ``os.replace``).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from pkgforge import __version__
+from pkgforge.check import findings as _findings_module
 from pkgforge.check import summary as _summary_module
 from pkgforge.check.summary import ModuleSummary
 
@@ -39,9 +44,10 @@ _CACHEDIR_TAG = (
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
 _ALLOWED = frozenset(
-    ("pkgforge.check.summary", name)
-    for name in _summary_module.__all__
-    if isinstance(getattr(_summary_module, name), type)
+    (module.__name__, name)
+    for module in (_summary_module, _findings_module)
+    for name in module.__all__
+    if isinstance(getattr(module, name), type)
 )
 
 Entry = tuple[int, int, ModuleSummary]
@@ -65,10 +71,13 @@ class SummaryCache:
         self.root = root
         self.header = _header()
         self.feature_version: tuple[int, int] | None = None
-        self.entries: dict[str, Entry] = {}
         self.memo: dict[str, Any] = {}
         """Small project-level results worth keeping (e.g. pyproject validation by hash)."""
+        self.result: tuple[str, Any] | None = None
+        """(fingerprint, findings data) of the last complete run."""
         self.dirty = False
+        self._entries: dict[str, Entry] | None = {}
+        self._pending: bytes = b""
         self._loaded_from: Path | None = None
 
     @classmethod
@@ -93,24 +102,51 @@ class SummaryCache:
             if _SafeUnpickler(buffer).load() != self.header:
                 log.debug("cache %s is from another pkgforge or Python; ignoring it", path)
                 return False
-            body = _SafeUnpickler(buffer).load()
-            entries, memo = body["entries"], body["memo"]
-            feature_version = body["feature_version"]
-            if not isinstance(entries, dict) or not isinstance(memo, dict):
-                raise TypeError("malformed cache body")
+            front = _SafeUnpickler(buffer).load()
+            memo, result = front["memo"], front["result"]
+            feature_version = front["feature_version"]
+            if not isinstance(memo, dict) or not (result is None or isinstance(result, tuple)):
+                raise TypeError("malformed cache front")
         except Exception as err:  # noqa: BLE001 - a corrupt cache is no cache, never fatal
             log.debug("ignoring unreadable cache %s: %s", path, err)
             return False
-        self.entries = entries
         self.memo = memo
+        self.result = result
         self.feature_version = feature_version
+        self._entries = None
+        self._pending = data[buffer.tell() :]
         return True
+
+    @property
+    def entries(self) -> dict[str, Entry]:
+        """The per-file summaries, unpickled on first use."""
+        if self._entries is None:
+            try:
+                entries = _SafeUnpickler(io.BytesIO(self._pending)).load()
+                if not isinstance(entries, dict):
+                    raise TypeError("malformed cache entries")
+            except Exception as err:  # noqa: BLE001 - a corrupt cache is no cache
+                log.debug("ignoring unreadable cache entries: %s", err)
+                entries = {}
+            self._entries, self._pending = entries, b""
+        return self._entries
+
+    def recall(self, fingerprint: str) -> Any:
+        """The findings data stored for ``fingerprint`` by :meth:`store`, or None."""
+        if self.result is not None and self.result[0] == fingerprint:
+            return self.result[1]
+        return None
+
+    def store(self, fingerprint: str, data: Any) -> None:
+        self.result = (fingerprint, data)
+        self.dirty = True
 
     def use_feature_version(self, feature_version: tuple[int, int] | None) -> None:
         """Summaries depend on the parse feature version: forget those made for another."""
         if feature_version != self.feature_version:
             self.feature_version = feature_version
-            self.entries.clear()
+            self._entries, self._pending = {}, b""
+            self.result = None
             self.dirty = True
 
     def get(self, relpath: str, size: int, mtime_ns: int) -> ModuleSummary | None:
@@ -140,12 +176,12 @@ class SummaryCache:
             return self._loaded_from
         payload = io.BytesIO()
         pickle.dump(self.header, payload, protocol=pickle.HIGHEST_PROTOCOL)
-        body = {
-            "feature_version": self.feature_version,
-            "entries": self.entries,
-            "memo": self.memo,
-        }
-        pickle.dump(body, payload, protocol=pickle.HIGHEST_PROTOCOL)
+        front = {"feature_version": self.feature_version, "memo": self.memo, "result": self.result}
+        pickle.dump(front, payload, protocol=pickle.HIGHEST_PROTOCOL)
+        if self._entries is None:  # never looked at: keep the stored bytes as they are
+            payload.write(self._pending)
+        else:
+            pickle.dump(self._entries, payload, protocol=pickle.HIGHEST_PROTOCOL)
         for target in (self.root / CACHE_DIR_NAME / _CACHE_FILE, None):
             path = target or _user_cache_file(self.root)
             if path is not None and _write_atomic(path, payload.getvalue()):

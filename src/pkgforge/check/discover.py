@@ -324,7 +324,8 @@ def walk_tree(layout: Layout, namespace_packages: Sequence[str] = ()) -> Tree:
     for mount in sorted(layout.mounts, key=lambda m: not m.prefix):
         walker.walk(mount)
     try:
-        root_entries = tuple(sorted(p.name for p in layout.root.iterdir()))
+        # Hidden names (.git, .pkgforge_cache) say nothing about the project's metadata.
+        root_entries = tuple(sorted(p.name for p in layout.root.iterdir() if p.name[0] != "."))
     except OSError:
         root_entries = ()
     return walker.tree(root_entries)

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import functools
 import logging
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pkgforge.check.cache import SummaryCache
-from pkgforge.check.discover import Layout, find_root, read_layout, walk_tree
+from pkgforge.check.discover import Layout, Tree, find_root, read_layout, walk_tree
 from pkgforge.check.findings import Finding, Severity
 from pkgforge.check.model import Project, SourceFile
 from pkgforge.check.parallel import READ_ERROR, summarize_paths
@@ -90,7 +91,18 @@ def load_project(path: str | os.PathLike[str] = ".", *, use_cache: bool = True) 
     return project
 
 
-def _load(path: str | os.PathLike[str], *, use_cache: bool) -> tuple[Project, SummaryCache | None]:
+@dataclass(frozen=True)
+class _Discovery:
+    """Everything known before any file is parsed."""
+
+    layout: Layout
+    settings: Settings
+    tree: Tree
+    feature_version: tuple[int, int] | None
+    cache: SummaryCache | None
+
+
+def _discover(path: str | os.PathLike[str], *, use_cache: bool) -> _Discovery:
     root, focus = find_root(path)
     cache = SummaryCache.load(root) if use_cache else None
     memo = cache.memo if cache is not None else None
@@ -100,12 +112,22 @@ def _load(path: str | os.PathLike[str], *, use_cache: bool) -> tuple[Project, Su
     feature_version = _feature_version(layout, memo)
     if cache is not None:
         cache.use_feature_version(feature_version)
-    summaries = _summaries(tree.files, feature_version, cache)
+    return _Discovery(layout, settings, tree, feature_version, cache)
+
+
+def _load(path: str | os.PathLike[str], *, use_cache: bool) -> tuple[Project, SummaryCache | None]:
+    found = _discover(path, use_cache=use_cache)
+    return _build(found), found.cache
+
+
+def _build(found: _Discovery) -> Project:
+    layout, tree, cache = found.layout, found.tree, found.cache
+    summaries = _summaries(tree.files, found.feature_version, cache)
     files = tuple(
         SourceFile(entry.path, entry.relpath, entry.module, entry.is_package, summary)
         for entry, summary in zip(tree.files, summaries, strict=True)
     )
-    project = Project(
+    return Project(
         root=layout.root,
         pyproject_path=layout.pyproject_path,
         pyproject=layout.pyproject,
@@ -115,17 +137,30 @@ def _load(path: str | os.PathLike[str], *, use_cache: bool) -> tuple[Project, Su
         files=files,
         directories=tree.directories,
         bytecode=tree.bytecode,
-        settings=settings,
+        settings=found.settings,
         extra={
             "layout": layout,
             "focus": layout.focus,
             "root_entries": tree.root_entries,
             "skipped": tree.skipped,
-            "memo": memo if memo is not None else {},
-            "feature_version": feature_version,
+            "memo": cache.memo if cache is not None else {},
+            "feature_version": found.feature_version,
         },
     )
-    return project, cache
+
+
+def _fingerprint(found: _Discovery, selection: object) -> str:
+    """What the raw findings depend on: every file's identity, the tree, the settings."""
+    import hashlib
+
+    tree = found.tree
+    digest = hashlib.blake2b(found.layout.pyproject_bytes or b"", digest_size=20)
+    parts: list[str] = [repr((found.feature_version, selection, found.layout.pyproject_error))]
+    parts.extend(f"{f.relpath}\0{f.size}\0{f.mtime_ns}\0{f.module}" for f in tree.files)
+    parts.extend(f"{d.relpath}\0{d.has_init}\0{'/'.join(d.entries)}" for d in tree.directories)
+    parts.append(repr((tree.bytecode, tree.root_entries, tree.top_level, tree.skipped)))
+    digest.update("\n".join(parts).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def _summaries(
@@ -195,22 +230,31 @@ def check(
     run_imports: bool = False,
 ) -> CheckResult:
     """Check each PATH: a project directory (source rules) or a wheel/sdist (dist rules)."""
-    from pkgforge.check.rules import load_rules
+    cli_select = _parse_cli(select, "--select")
+    cli_ignore = _parse_cli(ignore, "--ignore")
 
-    rules = load_rules()
-    cli_select = _validate(select, rules, "--select")
-    cli_ignore = _validate(ignore, rules, "--ignore")
-    if not paths:
-        paths = (".",)
+    @functools.cache
+    def rules() -> Mapping[str, Rule]:
+        # Imported only when needed: an unchanged project is answered from the cache.
+        from pkgforge.check.rules import load_rules
+
+        registry = load_rules()
+        for option, codes in (("--select", cli_select), ("--ignore", cli_ignore)):
+            for code in codes or ():
+                _known_or_raise(code, registry, option, UsageError)
+        return registry
+
+    if cli_select or cli_ignore:
+        rules()
     findings: list[Finding] = []
     files = suppressed = 0
     errors: list[str] = []
     skipped: list[str] = []
-    for path in paths:
+    for path in paths or (".",):
         if _is_archive(path):
             outcome = _check_archive(
                 Path(path),
-                rules=rules,
+                rules=rules(),
                 cli_select=cli_select,
                 cli_ignore=cli_ignore,
                 use_cache=use_cache,
@@ -243,18 +287,13 @@ def _is_archive(path: str | os.PathLike[str]) -> bool:
     return name.endswith(ARCHIVE_SUFFIXES) and Path(name).is_file()
 
 
-def _validate(
-    codes: Sequence[str] | None, rules: Mapping[str, Rule], option: str
-) -> tuple[str, ...] | None:
+def _parse_cli(codes: Sequence[str] | None, option: str) -> tuple[str, ...] | None:
     if codes is None:
         return None
     try:
-        parsed = parse_codes(list(codes), where=option)
+        return parse_codes(list(codes), where=option)
     except ConfigError as err:
         raise UsageError(err.message, hint=err.hint) from None
-    for code in parsed:
-        _known_or_raise(code, rules, option, UsageError)
-    return parsed
 
 
 def _known_or_raise(
@@ -267,49 +306,58 @@ def _known_or_raise(
     raise error(f"{where}: unknown rule code {code!r}", hint=hint)
 
 
-def _selection(
-    settings: Settings,
-    rules: Mapping[str, Rule],
-    cli_select: tuple[str, ...] | None,
-    cli_ignore: tuple[str, ...] | None,
-) -> Selection:
+def _check_config_codes(settings: Settings, rules: Mapping[str, Rule]) -> None:
     for code in (*(settings.select or ()), *settings.ignore):
         _known_or_raise(code, rules, "[tool.pkgforge]", ConfigError)
-    return Selection(
-        select=cli_select if cli_select is not None else settings.select,
-        ignore=cli_ignore if cli_ignore is not None else settings.ignore,
-        per_path=settings.per_path_ignores,
-    )
 
 
 def _check_project(
     path: str | os.PathLike[str],
     *,
-    rules: Mapping[str, Rule],
+    rules: Callable[[], Mapping[str, Rule]],
     cli_select: tuple[str, ...] | None,
     cli_ignore: tuple[str, ...] | None,
     use_cache: bool,
     run_imports: bool,
 ) -> CheckResult:
-    project, cache = _load(path, use_cache=use_cache)
-    selection = _selection(project.settings, rules, cli_select, cli_ignore)
-    memo_before = dict(project.extra["memo"])
-    if run_imports and selection.enabled("PF412"):
-        from pkgforge.check.importrun import import_modules
+    found = _discover(path, use_cache=use_cache)
+    settings, cache = found.settings, found.cache
+    selection = Selection(
+        select=cli_select if cli_select is not None else settings.select,
+        ignore=cli_ignore if cli_ignore is not None else settings.ignore,
+        per_path=settings.per_path_ignores,
+    )
+    fingerprint = None
+    if cache is not None and not run_imports:
+        fingerprint = _fingerprint(found, (selection, settings.namespace_packages))
+    remembered = cache.recall(fingerprint) if cache is not None and fingerprint else None
+    errors: tuple[str, ...] = ()
+    if remembered is not None:
+        raw, suppressions = remembered
+    else:
+        registry = rules()
+        _check_config_codes(settings, registry)
+        project = _build(found)
+        if run_imports and selection.enabled("PF412"):
+            from pkgforge.check.importrun import import_modules
 
-        project.extra["imports"] = import_modules(project)  # type: ignore[index]
-    chosen = [r for r in rules.values() if r.scope == "source" and selection.enabled(r.code)]
-    raw, errors = _run_rules(chosen, project)
+            project.extra["imports"] = import_modules(project)  # type: ignore[index]
+        chosen = [r for r in registry.values() if r.scope == "source" and selection.enabled(r.code)]
+        raw_list, errors = _run_rules(chosen, project)
+        raw = tuple(raw_list)
+        suppressions = {
+            f.relpath: f.summary.suppressions for f in project.files if f.summary.suppressions
+        }
+        if cache is not None and fingerprint and not errors:
+            cache.store(fingerprint, (raw, suppressions))
     if cache is not None:
-        if project.extra["memo"] != memo_before:
-            cache.dirty = True
         cache.save()
-    kept, suppressed = _filter(raw, project, selection)
-    prefix = _display_prefix(project.root)
+    kept, suppressed = _filter(raw, found.layout.focus, selection, suppressions)
+    prefix = _display_prefix(found.layout.root)
     if prefix:
         kept = [_prefixed(f, prefix) for f in kept]
-    skipped = tuple(f"{prefix}{rel or '.'}: {why}" for rel, why in project.extra["skipped"])
-    return CheckResult(tuple(kept), len(project.files), suppressed, errors, skipped)
+    skipped = tuple(f"{prefix}{rel or '.'}: {why}" for rel, why in found.tree.skipped)
+    return CheckResult(tuple(kept), len(found.tree.files), suppressed, errors, skipped)
 
 
 def _run_rules(rules: Iterable[Rule], model: Any) -> tuple[list[Finding], tuple[str, ...]]:
@@ -325,17 +373,20 @@ def _run_rules(rules: Iterable[Rule], model: Any) -> tuple[list[Finding], tuple[
 
 
 def _filter(
-    findings: Iterable[Finding], project: Project, selection: Selection
+    findings: Iterable[Finding],
+    focus: str,
+    selection: Selection,
+    suppressions: Mapping[str, tuple[tuple[int, tuple[str, ...]], ...]],
 ) -> tuple[list[Finding], int]:
-    focus: str = project.extra.get("focus", "")
-    by_path = {f.relpath: f for f in project.files}
     kept: list[Finding] = []
     suppressed = 0
     for finding in findings:
         if focus and not (finding.path == focus or finding.path.startswith(focus + "/")):
             continue
+        if not selection.enabled(finding.code):
+            continue  # a rule may report for a sibling code it does not own
         if selection.ignored_at(finding.code, finding.path) or _suppressed_inline(
-            finding, by_path.get(finding.path)
+            finding, suppressions.get(finding.path, ())
         ):
             suppressed += 1
             continue
@@ -343,13 +394,13 @@ def _filter(
     return kept, suppressed
 
 
-def _suppressed_inline(finding: Finding, source: SourceFile | None) -> bool:
-    if source is None:
-        return False
-    for line, codes in source.summary.suppressions:
-        if line == finding.line and (not codes or any(finding.code.startswith(c) for c in codes)):
-            return True
-    return False
+def _suppressed_inline(
+    finding: Finding, suppressions: Iterable[tuple[int, tuple[str, ...]]]
+) -> bool:
+    return any(
+        line == finding.line and (not codes or any(finding.code.startswith(c) for c in codes))
+        for line, codes in suppressions
+    )
 
 
 def _display_prefix(root: Path) -> str:
@@ -380,7 +431,12 @@ def _check_archive(
 
     project = _project_of_archive(path, use_cache)
     settings = project.settings if project is not None else Settings()
-    selection = _selection(settings, rules, cli_select, cli_ignore)
+    _check_config_codes(settings, rules)
+    selection = Selection(
+        select=cli_select if cli_select is not None else settings.select,
+        ignore=cli_ignore if cli_ignore is not None else settings.ignore,
+        per_path=settings.per_path_ignores,
+    )
     archive = load_archive(path, project)
     chosen = [r for r in rules.values() if r.scope == "dist" and selection.enabled(r.code)]
     findings, errors = _run_rules(chosen, archive)
