@@ -326,8 +326,11 @@ def test_invalid_build_system_table(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_uninstallable_build_requirement_in_isolation(tmp_path: Path) -> None:
+def test_uninstallable_build_requirement_in_isolation(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     pytest.importorskip("uv")
+    caplog.set_level(logging.DEBUG, logger="pkgforge")
     root = write_project(
         tmp_path / "sound",
         pyproject='[build-system]\nrequires = ["setuptools>=99999"]\n'
@@ -337,6 +340,11 @@ def test_uninstallable_build_requirement_in_isolation(tmp_path: Path) -> None:
         build(root, installer="uv")
     assert "setuptools>=99999" in caught.value.output
     assert not (root / "dist").exists()
+    # The installer's output is shown once, with the error, not also as progress.
+    shown = [r.getMessage() for r in caplog.records if r.name == "pkgforge" and r.levelno > 10]
+    debug = [r.getMessage() for r in caplog.records if r.name == "pkgforge" and r.levelno == 10]
+    assert any("No solution found" in m for m in debug)
+    assert not any("No solution found" in m for m in shown)
 
 
 # -- usage errors ------------------------------------------------------------

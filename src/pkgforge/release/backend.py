@@ -93,6 +93,10 @@ class _ForwardBuildLog(logging.Handler):
     """PyPA build reports its steps on the ``build`` logger; show them as ours."""
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.funcName == "log_subprocess_error":
+            # The installer's output: the BackendError we raise carries it already.
+            log.debug("%s", record.getMessage())
+            return
         message = record.getMessage().replace("\n- ", " ").replace("\n", " ")
         log.log(max(record.levelno, logging.INFO), "%s", message)
 

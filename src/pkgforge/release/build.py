@@ -232,7 +232,8 @@ def _source_date_environ(root: Path) -> dict[str, str]:
         return {}
     try:
         done = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"],
+            # The last commit that touched the project (in a monorepo, not the repo's last).
+            ["git", "log", "-1", "--format=%ct", "--", "."],
             cwd=root,
             capture_output=True,
             text=True,
