@@ -415,3 +415,13 @@ def test_cli_new_ctrl_c_exits_130(work: Path, run_cli, monkeypatch: pytest.Monke
     assert status == 130
     assert "interrupted" in err
     assert list(work.iterdir()) == []
+
+
+def test_bytecode_inside_a_template_is_not_copied(work: Path, tmp_path: Path) -> None:
+    # pip byte-compiles the templates inside pkgforge's wheel; that must not leak.
+    template = make_template(tmp_path / "compiled", {"tool.py": "X = 1\n"}, {})
+    cache = template / "{{cookiecutter.project_name}}" / "__pycache__"
+    cache.mkdir()
+    (cache / "tool.cpython-311.pyc").write_bytes(b"\x00bytecode")
+    result = new_project("sound", template=str(template), no_input=True, run_check=False)
+    assert result.files == ("tool.py",)

@@ -195,7 +195,19 @@ def render_into(template_dir: Path, context: OrderedDict[str, Any], output_dir: 
             f"could not write the project: {_first_line(err)}",
             hint="check the permissions and free space of the output folder",
         ) from err
-    return Path(project)
+    project_dir = Path(project)
+    _remove_bytecode(project_dir)
+    return project_dir
+
+
+def _remove_bytecode(project_dir: Path) -> None:
+    """Drop ``__pycache__`` folders: pip byte-compiles the templates inside pkgforge's wheel,
+    and cookiecutter would copy that bytecode into every new project."""
+    import shutil
+
+    for cache in sorted(project_dir.rglob("__pycache__"), reverse=True):
+        if cache.is_dir():
+            shutil.rmtree(cache)
 
 
 def _first_line(err: BaseException) -> str:
