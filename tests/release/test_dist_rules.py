@@ -30,18 +30,20 @@ def codes(archive: Archive) -> list[str]:
     return sorted(f.code for r in REGISTRY.values() if r.scope == "dist" for f in r.run(archive))
 
 
-def source_project(root: Path, modules: dict[str, bool], top_level: tuple[str, ...]) -> Project:
+def source_project(
+    root: Path, modules: dict[str, bool], top_level: tuple[str, ...], *, src: str = "src/"
+) -> Project:
     """A project model as the checker builds it: dotted name -> is_package."""
     files = []
     for module, is_package in modules.items():
-        relpath = "src/" + module.replace(".", "/") + ("/__init__.py" if is_package else ".py")
+        relpath = src + module.replace(".", "/") + ("/__init__.py" if is_package else ".py")
         files.append(SourceFile(root / relpath, relpath, module, is_package, ModuleSummary()))
     return Project(
         root=root,
         pyproject_path=None,
         pyproject=None,
         pyproject_error=None,
-        package_roots=(root / "src",),
+        package_roots=(root / src,),
         top_level=top_level,
         files=tuple(files),
         directories=(),
@@ -205,6 +207,17 @@ def test_pf504_passes_when_everything_shipped_and_skips_without_project(
     wheel = make_wheel(GOOD_WHEEL)
     assert run("PF504", load_archive(wheel, project)) == []
     assert run("PF504", load_archive(make_wheel([]))) == []
+
+
+def test_pf504_flat_layout_scripts_are_not_expected(
+    tmp_path: Path, make_wheel: Callable[..., Path]
+) -> None:
+    modules = {"sound": True, "sound.formats": True, "sound.formats.wav": False, "manage": False}
+    project = source_project(tmp_path, modules, ("manage", "sound"), src="")
+    assert run("PF504", load_archive(make_wheel(GOOD_WHEEL), project)) == []
+    wheel = make_wheel([("sound/__init__.py", ""), ("sound/formats/__init__.py", "")])
+    findings = run("PF504", load_archive(wheel, project))
+    assert [f.path for f in findings] == ["sound/formats/wav.py"]
 
 
 # -- PF505 unexpected-top-level ----------------------------------------------

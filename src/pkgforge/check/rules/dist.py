@@ -162,7 +162,9 @@ def missing_from_dist(archive: Archive) -> Iterator[Hit]:
     """## What it does
     Compares the wheel with the source tree the checker discovered: every
     module of the project's top-level packages must be in the wheel. A missing
-    package is reported once, not once per module in it. Needs the source
+    package is reported once, not once per module in it. Single-file modules
+    beside ``pyproject.toml`` in a flat layout (scripts, more often than not) are
+    not expected. Needs the source
     project, so ``pkgforge check dist/x.whl`` on its own skips it;
     ``pkgforge build`` runs it.
 
@@ -193,6 +195,8 @@ def missing_from_dist(archive: Archive) -> Iterator[Hit]:
         top = source.module.split(".", 1)[0]
         if top not in project.top_level or top in NOT_PACKAGES or top in _TOOL_MODULES:
             continue
+        if source.module == top and not source.is_package and source.path.parent == project.root:
+            continue  # a script beside pyproject.toml in a flat layout, rarely meant to ship
         if any(source.module.startswith(f"{package}.") for package in missing_packages):
             continue
         expected = source.module.replace(".", "/") + (
