@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +15,10 @@ from pkgforge.check.rules.base import REGISTRY
 from pkgforge.check.summary import ModuleSummary
 from pkgforge.errors import ArchiveError
 from pkgforge.release.inspect import Archive, is_archive, load_archive
+
+from .conftest import write_project, write_wheel
+
+RunCli = Callable[..., tuple[int, str, str]]
 
 GOOD_WHEEL = [
     ("sound/__init__.py", '"""Sound."""\n'),
@@ -356,3 +361,28 @@ def test_pf510_missing_metadata_and_name_mismatch(
 def test_pf510_passes_for_setuptools_style_license_file(make_sdist: Callable[..., Path]) -> None:
     metadata = "Metadata-Version: 2.1\nName: sound\nVersion: 1.0\nLicense-File: LICENSE\n\nx\n"
     assert run("PF510", load_archive(make_sdist(metadata=metadata))) == []
+
+
+# -- `pkgforge check` on archives (the engine calls load_archive) -------------
+
+
+def test_cli_check_on_wheel_and_sdist(
+    make_wheel: Callable[..., Path], make_sdist: Callable[..., Path], run_cli: RunCli
+) -> None:
+    clean = make_wheel(GOOD_WHEEL)
+    status, out, err = run_cli("check", str(clean))
+    assert status == 0, out + err
+    junk = make_sdist([("src/sound/__pycache__/x.cpython-311.pyc", b"\0")])
+    status, out, _ = run_cli("check", str(junk), "--format", "json")
+    assert status == 1
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["PF506"]
+
+
+def test_cli_check_on_wheel_in_project_dist_runs_pf504(tmp_path: Path, run_cli: RunCli) -> None:
+    root = write_project(tmp_path / "sound")
+    (root / "dist").mkdir()
+    wheel = write_wheel(root / "dist", [("sound/__init__.py", "")])
+    status, out, _ = run_cli("check", str(wheel))
+    assert status == 1
+    assert "PF504" in out
+    assert "sound.formats" in out
