@@ -8,6 +8,7 @@ never follows a directory twice, so symlink loops end.
 from __future__ import annotations
 
 import fnmatch
+import keyword
 import logging
 import os
 import stat
@@ -104,12 +105,17 @@ class Layout:
 
 @dataclass(frozen=True)
 class FileEntry:
-    path: Path
+    abspath: str
+    """Absolute path as a string: a Path per file costs more than the rest of the walk."""
     relpath: str
     module: str
     is_package: bool
     size: int
     mtime_ns: int
+
+    @property
+    def path(self) -> Path:
+        return Path(self.abspath)
 
 
 @dataclass(frozen=True)
@@ -333,7 +339,7 @@ def walk_tree(layout: Layout, namespace_packages: Sequence[str] = ()) -> Tree:
 
 @dataclass
 class _DirInfo:
-    path: Path
+    path: str
     relpath: str
     parts: tuple[str, ...] | None
     """Dotted-name parts, or None when some part cannot be imported."""
@@ -343,6 +349,11 @@ class _DirInfo:
     has_python: bool
     parent: str | None
     depth: int
+    device: int
+
+
+# (path, relpath, dotted parts, depth, parent relpath, device, identity)
+_Pending = tuple[str, str, "tuple[str, ...] | None", int, "str | None", int, "tuple[int, int]"]
 
 
 class _Walker:
@@ -367,31 +378,34 @@ class _Walker:
         start_parts = tuple(mount.prefix.split(".")) if mount.prefix else ()
         if mount.prefix:
             self.top_level.add(start_parts[0])
-        stack: list[tuple[str, tuple[str, ...] | None, int, str | None]] = [
-            (os.fspath(mount.path), start_parts, 0, None)
+        start = os.fspath(mount.path)
+        try:
+            info = os.stat(start)  # noqa: PTH116 - str paths keep the walk fast
+        except OSError as err:
+            self._skip(self._rel(start), f"cannot read directory: {err.strerror or err}")
+            return
+        stack: list[_Pending] = [
+            (start, self._rel(start), start_parts, 0, None, info.st_dev, (info.st_dev, info.st_ino))
         ]
         while stack:
-            path, parts, depth, parent = stack.pop()
-            relpath = self._rel(path)
+            path, relpath, parts, depth, parent, device, identity = stack.pop()
             if relpath in self.dirs:
                 continue
             if depth > MAX_DEPTH:
                 self._skip(relpath, f"more than {MAX_DEPTH} directories deep")
                 continue
+            if identity in self.seen:
+                self._skip(relpath, "a directory already checked (symlink loop?)")
+                continue
+            self.seen.add(identity)
             try:
-                info = os.stat(path)  # noqa: PTH116 - str paths keep the walk fast
-                key = (info.st_dev, info.st_ino)
-                if key in self.seen:
-                    self._skip(relpath, "a directory already checked (symlink loop?)")
-                    continue
-                self.seen.add(key)
                 with os.scandir(path) as scan:
-                    entries = sorted(scan, key=lambda e: e.name)
+                    entries = list(scan)
             except OSError as err:
                 self._skip(relpath, f"cannot read directory: {err.strerror or err}")
                 continue
             top = depth == 0 and not mount.prefix
-            node = _DirInfo(Path(path), relpath, parts, [], [], False, False, parent, depth)
+            node = _DirInfo(path, relpath, parts, [], [], False, False, parent, depth, device)
             self.dirs[relpath] = node
             for entry in entries:
                 self._entry(entry, node, mount, top, stack)
@@ -402,34 +416,49 @@ class _Walker:
         node: _DirInfo,
         mount: Mount,
         top: bool,
-        stack: list[tuple[str, tuple[str, ...] | None, int, str | None]],
+        stack: list[_Pending],
     ) -> None:
         name = entry.name
         node.entries.append(name)
-        try:
-            is_dir = entry.is_dir()
-        except OSError:
-            return
-        if is_dir:
-            node.subdirs.append(name)
-            if name == "__pycache__":
-                self._pycache(entry.path)
-            elif not self._skip_dir(name, mount, top):
-                child_parts = _child_parts(node.parts, name)
-                if child_parts is not None and _excluded(child_parts, mount.exclude):
-                    return
-                if top:
-                    self.top_level.add(name)
-                stack.append((entry.path, child_parts, node.depth + 1, node.relpath))
-        elif name.endswith(".py"):
-            stem = name[:-3]
-            if top and not self._take_module(stem, mount):
+        if name.endswith(".py"):
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
                 return
-            self._add_file(entry, node, stem, node.parts)
-            if top and stem != "__init__":
-                self.top_level.add(stem)
+            if not is_dir:
+                stem = name[:-3]
+                if top and not self._take_module(stem, mount):
+                    return
+                self._add_file(entry, node, stem, node.parts)
+                if top and stem != "__init__":
+                    self.top_level.add(stem)
+                return
         elif name.endswith(_BYTECODE_SUFFIXES):
             self.bytecode.append(_join(node.relpath, name))
+            return
+        try:
+            if not entry.is_dir():
+                return
+            if entry.is_symlink():
+                target = entry.stat()
+                device, identity = target.st_dev, (target.st_dev, target.st_ino)
+            else:  # d_ino is free; a real subdirectory shares its parent's device
+                device, identity = node.device, (node.device, entry.inode())
+        except OSError:
+            return
+        node.subdirs.append(name)
+        if name == "__pycache__":
+            self._pycache(entry.path)
+        elif not self._skip_dir(name, mount, top):
+            child_parts = _child_parts(node.parts, name)
+            if mount.exclude and child_parts is not None and _excluded(child_parts, mount.exclude):
+                return
+            if top:
+                self.top_level.add(name)
+            relpath = _join(node.relpath, name)
+            stack.append(
+                (entry.path, relpath, child_parts, node.depth + 1, node.relpath, device, identity)
+            )
 
     def _skip_dir(self, name: str, mount: Mount, top: bool) -> bool:
         if name.startswith(".") or name in _SKIP_DIRS or name.endswith((".egg-info", ".dist-info")):
@@ -467,7 +496,7 @@ class _Walker:
         node.has_python = True
         self.files.append(
             FileEntry(
-                Path(entry.path),
+                entry.path,
                 _join(node.relpath, entry.name),
                 module,
                 is_package and bool(module),
@@ -496,22 +525,18 @@ class _Walker:
                 self.dirs[info.parent].has_python = True
         directories = tuple(
             Directory(
-                path=d.path,
+                path=Path(d.path),
                 relpath=d.relpath,
-                entries=tuple(d.entries),
-                subdirs=tuple(d.subdirs),
+                entries=tuple(sorted(d.entries)),
+                subdirs=tuple(sorted(d.subdirs)),
                 has_init=d.has_init,
                 package=".".join(d.parts) if d.parts else "",
             )
             for d in sorted(self.dirs.values(), key=lambda d: d.relpath)
             if d.has_python
         )
-        top_level = {
-            name
-            for name in self.top_level
-            if _importable(name)
-            and any(f.module == name or f.module.startswith(name + ".") for f in self.files)
-        }
+        provided = {f.module.split(".", 1)[0] for f in self.files if f.module}
+        top_level = {name for name in self.top_level if name in provided}
         return Tree(
             files=tuple(sorted(self.files, key=lambda f: f.relpath)),
             directories=directories,
@@ -523,8 +548,6 @@ class _Walker:
 
 
 def _importable(name: str) -> bool:
-    import keyword
-
     return name.isidentifier() and name.isascii() and not keyword.iskeyword(name)
 
 

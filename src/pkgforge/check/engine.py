@@ -176,7 +176,7 @@ def _summaries(
             found[index] = hit
     if missing:
         log.debug("parsing %d of %d files", len(missing), len(entries))
-        jobs = [(os.fspath(entries[i].path), entries[i].size) for i in missing]
+        jobs = [(entries[i].abspath, entries[i].size) for i in missing]
         for index, summary in zip(missing, summarize_paths(jobs, feature_version), strict=True):
             found[index] = summary
             problem = summary.problem
