@@ -325,6 +325,41 @@ def test_invalid_build_system_table(tmp_path: Path) -> None:
     assert caught.value.hint == "fix [build-system] in pyproject.toml"
 
 
+def test_backend_without_a_mandatory_hook(failing_project: Path) -> None:
+    (failing_project / "_backend" / "failing.py").write_text("")
+    with pytest.raises(BackendError, match="failing failed in build_sdist") as caught:
+        build(failing_project, isolation=False)
+    assert "has no attribute 'build_sdist'" in caught.value.output
+    assert not (failing_project / "dist").exists()
+
+
+def test_backend_refusing_the_operation(failing_project: Path) -> None:
+    (failing_project / "_backend" / "failing.py").write_text(
+        "class UnsupportedOperation(Exception):\n    pass\n\n\n"
+        "def build_sdist(sdist_directory, config_settings=None):\n"
+        "    raise UnsupportedOperation('no sdists here')\n"
+    )
+    with pytest.raises(BuildError, match="failing failed in build_sdist: UnsupportedOperation"):
+        build(failing_project, isolation=False)
+    assert not (failing_project / "dist").exists()
+
+
+def test_unreadable_pyproject(tmp_path: Path) -> None:
+    root = tmp_path / "sound"
+    root.mkdir()
+    (root / "pyproject.toml").write_text("[project\n")
+    with pytest.raises(BuildError, match=r"cannot read .*pyproject\.toml"):
+        build(root, isolation=False)
+
+
+def test_unwritable_outdir_leaves_nothing_behind(project: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a directory should be")
+    with pytest.raises(BuildError, match="cannot write the artifacts"):
+        build(project, outdir=blocker / "dist", isolation=False, wheel=False)
+    assert blocker.read_text() == "a file where a directory should be"
+
+
 @pytest.mark.slow
 def test_uninstallable_build_requirement_in_isolation(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
