@@ -440,3 +440,16 @@ def test_sdist_is_unpacked_safely(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match=r"cannot unpack evil-1\.0\.tar\.gz"):
         unpack_sdist(evil, tmp_path / "out")
     assert not (tmp_path / "escape.txt").exists()
+
+
+def test_config_settings_from_the_command_line() -> None:
+    from pkgforge.commands.build import _config_settings
+
+    assert _config_settings([]) is None
+    assert _config_settings(["a=1", "b=", "a=2", "a=3", "c=x=y"]) == {
+        "a": ["1", "2", "3"],
+        "b": "",
+        "c": "x=y",
+    }
+    with pytest.raises(UsageError, match="is not KEY=VALUE"):
+        _config_settings(["=1"])
