@@ -180,6 +180,8 @@ def test_pypirc_repository(
         encoding="utf-8",
     )
     project = build_project(unique_name)
+    # would win over --repository inside twine; the files must go where pkgforge verifies
+    monkeypatch.setenv("TWINE_REPOSITORY_URL", "http://127.0.0.1:9/")
     status, out, err = run_cli("publish", str(project), "--repository", "local")
     assert status == 0, err
     assert "2 files verified" in out

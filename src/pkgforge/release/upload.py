@@ -64,6 +64,10 @@ def run_twine(files: Sequence[Path], target: Target, redact: Redactor) -> TwineR
         cmd += ["--repository-url", target.upload_url]
     cmd += [str(f) for f in files]
     env = dict(os.environ)
+    # pkgforge resolved the target already; twine's TWINE_REPOSITORY_URL would
+    # override --repository and send the files elsewhere than pkgforge verifies.
+    env.pop("TWINE_REPOSITORY_URL", None)
+    env.pop("TWINE_REPOSITORY", None)
     if target.url_credentials:
         # A user:password@ URL would put the password on twine's command line.
         if target.username:
