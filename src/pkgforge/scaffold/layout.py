@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -280,6 +279,8 @@ def find_package(project_dir: Path) -> tuple[Path, str]:
 
 
 def _project_name(project_dir: Path) -> str | None:
+    import tomllib  # only ``add`` reads a pyproject.toml; ``new`` stays lighter
+
     try:
         with (project_dir / "pyproject.toml").open("rb") as handle:
             data = tomllib.load(handle)
