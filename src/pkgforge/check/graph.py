@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
 
 from pkgforge.check.summary import ImportInfo, ImportScope
 
@@ -38,8 +39,7 @@ __all__ = [
 _IMPORT_TIME = frozenset({ImportScope.MODULE, ImportScope.CLASS, ImportScope.OPTIONAL})
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
     """``source`` imports the project module ``target`` at ``info.line``."""
 
     source: str
@@ -53,8 +53,7 @@ class Edge:
         return self.info.scope in _IMPORT_TIME and not self.info.in_function
 
 
-@dataclass(frozen=True)
-class ResolvedImport:
+class ResolvedImport(NamedTuple):
     """One import statement of a project module, resolved to absolute names."""
 
     importer: str
@@ -83,9 +82,16 @@ class ImportGraph:
             + [d.package for d in project.directories if d.package]
         )
         self.top_level = frozenset(project.top_level) | {m.partition(".")[0] for m in self.modules}
-        self._entries: dict[str, frozenset[str]] = {
-            d.package: frozenset(d.entries) for d in project.directories if d.package
-        }
+        # extension modules and stubs beside the sources (`_speedups.c`, `.so`, `.pyi`)
+        self.opaque = frozenset(
+            f"{d.package}.{entry.partition('.')[0]}"
+            for d in project.directories
+            if d.package
+            for entry in d.entries
+            if "." in entry.strip(".")
+        )
+        self._import_time: dict[str, list[Edge]] = {}
+        self._children: dict[str, frozenset[str]] | None = None
         self.resolved: dict[str, list[ResolvedImport]] = {}
         self.edges: dict[str, list[Edge]] = {}
         for module in sorted(self.modules):
@@ -146,12 +152,7 @@ class ImportGraph:
     def exists(self, dotted: str) -> bool:
         """A project module, package or namespace directory, or an opaque extension module
         (``_speedups.c``/``.so``/``.pyi`` beside the sources) — anything importable."""
-        if dotted in self.modules or dotted in self.packages:
-            return True
-        parent, _, leaf = dotted.rpartition(".")
-        entries = self._entries.get(parent, frozenset())
-        prefix = leaf + "."
-        return any(entry.startswith(prefix) for entry in entries)
+        return dotted in self.modules or dotted in self.packages or dotted in self.opaque
 
     def is_opaque(self, dotted: str) -> bool:
         """Importable but without a summary we can read names from."""
@@ -167,8 +168,7 @@ class ImportGraph:
     @staticmethod
     def parents(dotted: str) -> list[str]:
         """``a.b.c`` -> ``["a", "a.b"]``: what importing it runs first."""
-        parts = dotted.split(".")
-        return [".".join(parts[:i]) for i in range(1, len(parts))]
+        return list(_parents(dotted))
 
     # -- names ------------------------------------------------------------------
 
@@ -228,18 +228,22 @@ class ImportGraph:
 
     def submodules(self, package: str) -> frozenset[str]:
         """Leaf names of the direct submodules and subpackages of ``package``."""
-        prefix = package + "."
-        found = {
-            m[len(prefix) :].partition(".")[0]
-            for m in (*self.modules, *self.packages)
-            if m.startswith(prefix)
-        }
-        return frozenset(found)
+        if self._children is None:
+            children: dict[str, set[str]] = {}
+            for name in (*self.modules, *self.packages):
+                parent, _, leaf = name.rpartition(".")
+                children.setdefault(parent, set()).add(leaf)
+            self._children = {k: frozenset(v) for k, v in children.items()}
+        return self._children.get(package, frozenset())
 
     # -- cycles -----------------------------------------------------------------
 
     def import_time_targets(self, module: str) -> list[Edge]:
-        return [e for e in self.edges.get(module, ()) if e.at_import_time]
+        found = self._import_time.get(module)
+        if found is None:
+            found = [e for e in self.edges.get(module, ()) if e.at_import_time]
+            self._import_time[module] = found
+        return found
 
     def cycles(self) -> list[list[str]]:
         """Module-level import cycles (PF406): SCCs of more than one module, or one module
@@ -286,6 +290,12 @@ class ImportGraph:
                     first_edge[edge.target] = edge
                     queue.append(edge.target)
         return []
+
+
+@lru_cache(maxsize=65536)
+def _parents(dotted: str) -> tuple[str, ...]:
+    parts = dotted.split(".")
+    return tuple(".".join(parts[:i]) for i in range(1, len(parts)))
 
 
 def _edge_order(edge: Edge) -> tuple[str, int]:
@@ -376,16 +386,19 @@ class Breakage:
 class _Simulation:
     """Executes the project's module-level imports in order, as the interpreter would."""
 
-    def __init__(self, graph: ImportGraph, entry: str) -> None:
+    def __init__(self, graph: ImportGraph, entry: str, members: set[str]) -> None:
         self.graph = graph
         self.entry = entry
+        self.members = members
         self.done: set[str] = set()
         self.running: dict[str, int] = {}
         self.found: list[Breakage] = []
 
     def run(self, module: str) -> None:
         graph = self.graph
-        if module in self.done or module in self.running or module not in graph.modules:
+        if module in self.done or module in self.running or module not in self.members:
+            # A module outside the cycle cannot lead back into it (it would be part of
+            # it), so whether it runs now or ran before changes nothing here.
             return
         for parent in graph.parents(module):
             self.run(parent)
@@ -454,7 +467,7 @@ def import_breakages(graph: ImportGraph) -> list[Breakage]:
             continue
         entries = _entries(graph, members, roots, importers)
         for entry in sorted(entries, key=lambda m: (m.count("."), m)):
-            simulation = _Simulation(graph, entry)
+            simulation = _Simulation(graph, entry, members)
             simulation.run(entry)
             for breakage in simulation.found:
                 key = (breakage.importer, breakage.info.line, breakage.name)
