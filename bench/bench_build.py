@@ -23,17 +23,19 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _timing import print_table, time_command, which
 
-MODULES = [
-    "sound.formats.wav",
-    "sound.formats.aiff",
-    "sound.formats.au",
-    "sound.effects.echo",
-    "sound.effects.surround",
-    "sound.effects.reverse",
-    "sound.filters.equalizer",
-    "sound.filters.vocoder",
-    "sound.filters.karaoke",
+# Inside the ``sound`` package, as ``pkgforge new --module`` takes them.
+SUBMODULES = [
+    "formats.wav",
+    "formats.aiff",
+    "formats.au",
+    "effects.echo",
+    "effects.surround",
+    "effects.reverse",
+    "filters.equalizer",
+    "filters.vocoder",
+    "filters.karaoke",
 ]
+MODULES = [f"sound.{name}" for name in SUBMODULES]
 
 PYPROJECT = """\
 [build-system]
@@ -56,12 +58,14 @@ where = ["src"]
 def make_project(parent: Path) -> Path:
     """The Sound demo: ``pkgforge new`` when it works, else written directly."""
     argv = [sys.executable, "-m", "pkgforge", "new", "sound", "-o", str(parent), "--no-input"]
-    for module in MODULES:
+    for module in SUBMODULES:
         argv += ["--module", module]
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
     root = parent / "sound"
     if done.returncode == 0 and (root / "pyproject.toml").is_file():
+        print("project: generated with 'pkgforge new'")
         return root
+    print("project: 'pkgforge new' failed; writing the Sound demo directly")
     shutil.rmtree(root, ignore_errors=True)
     files = {"pyproject.toml": PYPROJECT, "README.md": "# sound\n\nThe Sound demo.\n"}
     packages = {m.rsplit(".", 1)[0] for m in MODULES} | {"sound"}
