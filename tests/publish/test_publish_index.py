@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from pkgforge.errors import PartialUploadError, PublishError
+from pkgforge.errors import PartialUploadError, PublishError, UsageError
 from pkgforge.release.index import SimpleIndex
 from pkgforge.release.manifest import MANIFEST_NAME, sha256_of
 from pkgforge.release.publish import publish
@@ -314,3 +314,42 @@ def test_manifest_names_a_file_that_is_gone(
     status, _, err = _publish_cli(run_cli, project, local_index)
     assert status == 1
     assert "from the last build is missing" in err
+
+
+def test_dry_run_with_skip_existing_reports_what_it_would_skip(
+    run_cli, build_project, local_index, credentials, unique_name
+) -> None:
+    project = build_project(unique_name)
+    wheel = next((project / "dist").glob("*.whl"))
+    # only the wheel is on the index, uploaded by twine itself
+    upload = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "twine",
+            "upload",
+            "--non-interactive",
+            "--repository-url",
+            local_index.url,
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert upload.returncode == 0, upload.stdout + upload.stderr
+    status, out, err = _publish_cli(run_cli, project, local_index, "--dry-run", "--skip-existing")
+    assert status == 0, err
+    assert f"{wheel.name}: would skip (already on the index, same sha256)" in out
+    assert "tar.gz: would upload" in out
+    assert local_index.files_of(unique_name) == [wheel.name]
+
+
+def test_repository_and_url_together_is_a_usage_error(run_cli, build_project, tmp_path) -> None:
+    status, _, err = run_cli(
+        "publish", str(tmp_path), "--repository", "pypi", "--repository-url", "https://x/"
+    )
+    assert status == 2
+    assert "not allowed with argument" in err
+    with pytest.raises(UsageError, match="not both"):
+        publish(tmp_path, repository="pypi", repository_url="https://x/")
