@@ -1,0 +1,185 @@
+"""The import graph: resolution, edges, cycles (PF406) and the import-order simulation (PF411)."""
+
+from __future__ import annotations
+
+import dataclasses
+import textwrap
+from pathlib import Path
+
+from pkgforge.check.engine import load_project
+from pkgforge.check.graph import ImportGraph, import_breakages, strongly_connected
+from pkgforge.check.model import Project
+from pkgforge.check.summary import ImportInfo, ImportScope
+
+PYPROJECT = '[project]\nname = "pkg"\nversion = "1"\nrequires-python = ">=3.11"\n'
+
+
+def make(tmp_path: Path, files: dict[str, str]) -> Project:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT)
+    for relpath, text in files.items():
+        path = tmp_path / "src" / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return load_project(tmp_path, use_cache=False)
+
+
+def info(module: str, level: int, *names: str) -> ImportInfo:
+    return ImportInfo(module, names, level, bool(names), 1, 1, ImportScope.MODULE)
+
+
+def test_relative_imports_resolve_from_modules_and_packages(tmp_path: Path) -> None:
+    graph = make(
+        tmp_path,
+        {"pkg/__init__.py": "", "pkg/sub/__init__.py": "", "pkg/sub/mod.py": ""},
+    ).graph
+    assert graph.absolute("pkg.sub.mod", info("", 1, "x")) == "pkg.sub"
+    assert graph.absolute("pkg.sub.mod", info("other", 2, "x")) == "pkg.other"
+    assert graph.absolute("pkg.sub", info("", 1, "x")) == "pkg.sub"  # a package's own level
+    assert graph.absolute("pkg.sub", info("", 2, "x")) == "pkg"
+    assert graph.absolute("pkg.sub.mod", info("", 3, "x")) is None  # beyond the top
+    assert graph.absolute("pkg.sub.mod", info("os.path", 0)) == "os.path"
+
+
+def test_from_package_import_submodule_or_name(tmp_path: Path) -> None:
+    graph = make(
+        tmp_path,
+        {
+            "pkg/__init__.py": "NAME = 1\n",
+            "pkg/echo.py": "",
+            "pkg/user.py": "from pkg import echo, NAME\nimport pkg.echo\nimport json\n",
+        },
+    ).graph
+    edges = [(e.target, e.name, e.info.line) for e in graph.edges["pkg.user"]]
+    assert edges == [("pkg.echo", None, 1), ("pkg", "NAME", 1), ("pkg.echo", None, 2)]
+    assert graph.parents("pkg.a.b") == ["pkg", "pkg.a"]
+    assert graph.run_order("pkg.echo") == ["pkg", "pkg.echo"]
+
+
+def test_function_type_checking_and_main_imports_form_no_cycle(tmp_path: Path) -> None:
+    project = make(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/a.py": "from pkg import b\n",
+            "pkg/b.py": (
+                "from typing import TYPE_CHECKING\n"
+                "if TYPE_CHECKING:\n    from pkg import a\n"
+                "def f():\n    from pkg import a\n"
+                "if __name__ == '__main__':\n    from pkg import a\n"
+            ),
+        },
+    )
+    assert project.graph.cycles() == []
+
+
+def test_cycle_is_blamed_on_its_members_not_on_importers(tmp_path: Path) -> None:
+    # pylint#9490 blames an unrelated module that merely imports into the cycle
+    project = make(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/zz_unrelated.py": "from pkg import b\n",
+            "pkg/a.py": "from pkg import b\n",
+            "pkg/b.py": "from pkg import a\n",
+        },
+    )
+    graph = project.graph
+    assert graph.cycles() == [["pkg.a", "pkg.b"]]
+    path = graph.shortest_cycle(["pkg.b", "pkg.a"])
+    assert [(e.source, e.target) for e in path] == [("pkg.a", "pkg.b"), ("pkg.b", "pkg.a")]
+
+
+def test_results_do_not_depend_on_file_order(tmp_path: Path) -> None:
+    # pylint#7137: cycles depend on --jobs; here the order of the files must not matter
+    project = make(
+        tmp_path,
+        {
+            "pkg/__init__.py": "from pkg.c import C\nX = 1\n",
+            "pkg/a.py": "from pkg import b\n",
+            "pkg/b.py": "from pkg import c\n",
+            "pkg/c.py": "from pkg import a, X\nC = 1\n",
+        },
+    )
+    shuffled = dataclasses.replace(project, files=tuple(reversed(project.files)))
+    first, second = ImportGraph(project), ImportGraph(shuffled)
+    assert first.cycles() == second.cycles()
+    assert first.shortest_cycle(first.cycles()[0]) == second.shortest_cycle(second.cycles()[0])
+    assert import_breakages(first) == import_breakages(second)
+    assert import_breakages(first) != []
+
+
+def test_strongly_connected_survives_deep_graphs() -> None:
+    nodes = [f"m{i:05d}" for i in range(20_000)]
+    successors = {n: [nodes[(i + 1) % len(nodes)]] for i, n in enumerate(nodes)}
+    (component,) = strongly_connected(nodes, successors)
+    assert len(component) == len(nodes)
+
+
+def test_parent_package_runs_first_and_breaks_the_cycle(tmp_path: Path) -> None:
+    project = make(
+        tmp_path,
+        {
+            "pkg/__init__.py": "from pkg.a import A\nX = 1\n",
+            "pkg/a.py": "from pkg.b import helper\nA = 1\n",
+            "pkg/b.py": "from pkg import X\nhelper = 1\n",
+        },
+    )
+    (breakage,) = import_breakages(project.graph)
+    assert (breakage.importer, breakage.info.line, breakage.target, breakage.name) == (
+        "pkg.b",
+        1,
+        "pkg",
+        "X",
+    )
+    assert breakage.entry == "pkg"
+    assert breakage.chain == (("pkg", 1), ("pkg.a", 1), ("pkg.b", 1))
+    assert (breakage.bound_at, breakage.suspended_at) == (2, 1)
+
+
+def test_cycle_entered_only_through_a_safe_member_does_not_break(tmp_path: Path) -> None:
+    # Django's sqlite3 backend: importing `features` first would fail, but only `base`
+    # (loaded by name) imports it, and importing `base` first works.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/backend/__init__.py": "",
+        "pkg/backend/base.py": "Database = object\nfrom .features import Features\n",
+        "pkg/backend/features.py": "from .base import Database\nFeatures = 1\n",
+    }
+    assert import_breakages(make(tmp_path / "safe", files).graph) == []
+    files["pkg/other.py"] = "from pkg.backend.features import Features\n"
+    (breakage,) = import_breakages(make(tmp_path / "unsafe", files).graph)
+    assert breakage.entry == "pkg.backend.features"
+    assert (breakage.importer, breakage.name) == ("pkg.backend.base", "Features")
+
+
+def test_guarded_and_submodule_imports_do_not_break(tmp_path: Path) -> None:
+    project = make(
+        tmp_path,
+        {
+            "pkg/__init__.py": "from pkg import a\nX = 1\n",
+            "pkg/a.py": (
+                "from pkg import b\n"  # a submodule: always importable
+                "try:\n    from pkg import X\nexcept ImportError:\n    X = None\n"
+            ),
+            "pkg/b.py": "",
+        },
+    )
+    assert import_breakages(project.graph) == []
+
+
+def test_star_imports_count_towards_defined_names(tmp_path: Path) -> None:
+    graph = make(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/base.py": "__all__ = ['a']\na = 1\nb = 2\n",
+            "pkg/plain.py": "c = 1\n_d = 2\n",
+            "pkg/user.py": "from .base import *\nfrom .plain import *\n",
+            "pkg/third.py": "from os.path import *\n",
+        },
+    ).graph
+    assert graph.defined_names("pkg.user") == {"a", "c"}
+    assert graph.star_names("pkg.plain") == {"c"}
+    assert graph.defined_names("pkg.third") is None  # a third-party star: unknown
+    assert graph.submodules("pkg") == {"base", "plain", "user", "third"}
