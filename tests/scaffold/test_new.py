@@ -425,3 +425,41 @@ def test_bytecode_inside_a_template_is_not_copied(work: Path, tmp_path: Path) ->
     (cache / "tool.cpython-311.pyc").write_bytes(b"\x00bytecode")
     result = new_project("sound", template=str(template), no_input=True, run_check=False)
     assert result.files == ("tool.py",)
+
+
+def test_prompts_only_at_a_terminal_and_only_for_open_variables(
+    work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cookiecutter.prompt
+
+    import pkgforge.scaffold.project as project
+
+    asked: list[str] = []
+
+    def answer(key: str, default: object, *args: object) -> object:
+        asked.append(key)
+        return "Typed at the prompt" if key == "description" else default
+
+    def choose(
+        values: object, env: object, key: str, raw: list[str], no_input: bool, *args: object
+    ) -> str:
+        if not no_input:
+            asked.append(key)
+        return raw[0]
+
+    monkeypatch.setattr(cookiecutter.prompt, "read_user_variable", answer)
+    monkeypatch.setattr(cookiecutter.prompt, "prompt_choice_for_config", choose)
+    # Not a terminal: nothing is asked even without no_input.
+    new_project("quiet", run_check=False)
+    assert asked == []
+    monkeypatch.setattr(project, "stdin_is_interactive", lambda: True)
+    result = new_project("sound", settings=["license=BSD-3-Clause"], run_check=False)
+    assert "description" in asked
+    assert not {"project_name", "project_slug", "import_name", "license"} & set(asked)
+    pyproject = tomllib.loads((result.project_dir / "pyproject.toml").read_text())
+    assert pyproject["project"]["description"] == "Typed at the prompt"
+    assert pyproject["project"]["license"] == "BSD-3-Clause"
+    # no_input wins over a terminal
+    asked.clear()
+    new_project("batch", no_input=True, run_check=False)
+    assert asked == []

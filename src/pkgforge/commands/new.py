@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
-import logging
-from collections.abc import Sequence
-from pathlib import Path
-
+from pkgforge import TYPE_CHECKING
 from pkgforge.commands._common import Subparsers, add_parser
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
+    import logging
+    from collections.abc import Sequence
+    from pathlib import Path
+
     from pkgforge.check.findings import Finding
 
 __all__ = ["print_findings", "register", "run", "shown_path"]
@@ -81,6 +81,8 @@ def print_findings(findings: Sequence[Finding]) -> None:
 
 def shown_path(path: Path) -> str:
     """``path`` relative to the working directory when it is below it."""
+    from pathlib import Path
+
     try:
         return Path(path).relative_to(Path.cwd()).as_posix()
     except ValueError:
