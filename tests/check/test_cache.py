@@ -156,3 +156,27 @@ def test_unchanged_project_is_answered_without_running_rules(
     assert check([project], select=["PF204"]).findings == first.findings
     (project / "src" / "sound" / "Echo.py").rename(project / "src" / "sound" / "echo2.py")
     assert check([project], select=["PF2"]).findings == ()
+
+
+def test_tree_is_walked_again_only_when_a_directory_changes(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pkgforge.check import discover
+
+    load_project(project)
+    load_project(project)  # the first run added .pkgforge_cache/ to the root: walk again
+    walks: list[object] = []
+    real_walk = discover._Walker.walk
+
+    def counting(self: object, mount: object) -> None:
+        walks.append(mount)
+        real_walk(self, mount)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(discover._Walker, "walk", counting)
+    load_project(project)
+    assert walks == []
+    (project / "src" / "sound" / "new.py").write_text("", encoding="utf-8")
+    assert "sound.new" in load_project(project).modules
+    assert len(walks) == 1
+    load_project(project)
+    assert len(walks) == 1

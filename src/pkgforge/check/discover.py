@@ -323,18 +323,67 @@ def _named_mounts(root: Path, specs: Iterable[str]) -> list[Mount]:
     return [Mount(parent, only=frozenset(names)) for parent, names in grouped.items()]
 
 
-def walk_tree(layout: Layout, namespace_packages: Sequence[str] = ()) -> Tree:
-    """Every Python file, package directory and bytecode file under the package roots."""
+def walk_tree(
+    layout: Layout,
+    namespace_packages: Sequence[str] = (),
+    *,
+    memo: dict[str, Any] | None = None,
+) -> Tree:
+    """Every Python file, package directory and bytecode file under the package roots.
+
+    With ``memo`` (the cache's), the last walk is reused when no directory it read
+    has changed (same mtime and ctime): then only the Python files are stat'ed.
+    """
+    key = repr((os.fspath(layout.root), layout.mounts))
+    remembered = (memo or {}).get("tree")
+    if isinstance(remembered, tuple) and remembered[0] == key:
+        tree = _revalidate(remembered[1], remembered[2])
+        if tree is not None:
+            return tree
     walker = _Walker(layout.root)
     # Mapped packages first, so a plain walk of their parent does not claim them.
     for mount in sorted(layout.mounts, key=lambda m: not m.prefix):
         walker.walk(mount)
     try:
+        walker.stamp(os.fspath(layout.root), os.stat(layout.root))  # noqa: PTH116
         # Hidden names (.git, .pkgforge_cache) say nothing about the project's metadata.
         root_entries = tuple(sorted(p.name for p in layout.root.iterdir() if p.name[0] != "."))
     except OSError:
         root_entries = ()
-    return walker.tree(root_entries)
+    tree = walker.tree(root_entries)
+    if memo is not None:
+        memo["tree"] = (key, tuple(walker.stamps), _plain_tree(tree))
+    return tree
+
+
+def _plain_tree(tree: Tree) -> tuple[object, ...]:
+    """The tree as tuples of strings and numbers (the cache admits nothing else)."""
+    files = tuple((f.abspath, f.relpath, f.module, f.is_package) for f in tree.files)
+    directories = tuple(
+        (os.fspath(d.path), d.relpath, d.entries, d.subdirs, d.has_init, d.package)
+        for d in tree.directories
+    )
+    return (files, directories, tree.bytecode, tree.top_level, tree.root_entries, tree.skipped)
+
+
+def _revalidate(stamps: Any, plain: Any) -> Tree | None:
+    """The remembered tree if every directory is unchanged, with fresh file stats."""
+    try:
+        for path, mtime_ns, ctime_ns in stamps:
+            info = os.stat(path)  # noqa: PTH116 - str paths keep the warm path fast
+            if info.st_mtime_ns != mtime_ns or info.st_ctime_ns != ctime_ns:
+                return None
+        files, directories, bytecode, top_level, root_entries, skipped = plain
+        entries = []
+        for abspath, relpath, module, is_package in files:
+            info = os.stat(abspath)  # noqa: PTH116
+            entries.append(
+                FileEntry(abspath, relpath, module, is_package, info.st_size, info.st_mtime_ns)
+            )
+        dirs = tuple(Directory(Path(d[0]), *d[1:]) for d in directories)
+    except (OSError, ValueError, TypeError):
+        return None
+    return Tree(tuple(entries), dirs, bytecode, top_level, root_entries, skipped)
 
 
 @dataclass
@@ -349,11 +398,10 @@ class _DirInfo:
     has_python: bool
     parent: str | None
     depth: int
-    device: int
 
 
-# (path, relpath, dotted parts, depth, parent relpath, device, identity)
-_Pending = tuple[str, str, "tuple[str, ...] | None", int, "str | None", int, "tuple[int, int]"]
+# (path, relpath, dotted parts, depth, parent relpath, stat of the directory)
+_Pending = tuple[str, str, "tuple[str, ...] | None", int, "str | None", os.stat_result]
 
 
 class _Walker:
@@ -366,6 +414,12 @@ class _Walker:
         self.top_level: set[str] = set()
         self.skipped: list[tuple[str, str]] = []
         self.seen: set[tuple[int, int]] = set()
+        self.stamps: list[tuple[str, int, int]] = []
+        """(path, mtime_ns, ctime_ns) of every directory read: a change in any of
+        them (an entry added, removed, renamed, or permissions) means walk again."""
+
+    def stamp(self, path: str, info: os.stat_result) -> None:
+        self.stamps.append((path, info.st_mtime_ns, info.st_ctime_ns))
 
     def _rel(self, path: str) -> str:
         if path == self.root_str:
@@ -384,20 +438,20 @@ class _Walker:
         except OSError as err:
             self._skip(self._rel(start), f"cannot read directory: {err.strerror or err}")
             return
-        stack: list[_Pending] = [
-            (start, self._rel(start), start_parts, 0, None, info.st_dev, (info.st_dev, info.st_ino))
-        ]
+        stack: list[_Pending] = [(start, self._rel(start), start_parts, 0, None, info)]
         while stack:
-            path, relpath, parts, depth, parent, device, identity = stack.pop()
+            path, relpath, parts, depth, parent, info = stack.pop()
             if relpath in self.dirs:
                 continue
             if depth > MAX_DEPTH:
                 self._skip(relpath, f"more than {MAX_DEPTH} directories deep")
                 continue
+            identity = (info.st_dev, info.st_ino)
             if identity in self.seen:
                 self._skip(relpath, "a directory already checked (symlink loop?)")
                 continue
             self.seen.add(identity)
+            self.stamp(path, info)
             try:
                 with os.scandir(path) as scan:
                     entries = list(scan)
@@ -405,7 +459,7 @@ class _Walker:
                 self._skip(relpath, f"cannot read directory: {err.strerror or err}")
                 continue
             top = depth == 0 and not mount.prefix
-            node = _DirInfo(path, relpath, parts, [], [], False, False, parent, depth, device)
+            node = _DirInfo(path, relpath, parts, [], [], False, False, parent, depth)
             self.dirs[relpath] = node
             for entry in entries:
                 self._entry(entry, node, mount, top, stack)
@@ -439,15 +493,12 @@ class _Walker:
         try:
             if not entry.is_dir():
                 return
-            if entry.is_symlink():
-                target = entry.stat()
-                device, identity = target.st_dev, (target.st_dev, target.st_ino)
-            else:  # d_ino is free; a real subdirectory shares its parent's device
-                device, identity = node.device, (node.device, entry.inode())
+            info = entry.stat()
         except OSError:
             return
         node.subdirs.append(name)
         if name == "__pycache__":
+            self.stamp(entry.path, info)
             self._pycache(entry.path)
         elif not self._skip_dir(name, mount, top):
             child_parts = _child_parts(node.parts, name)
@@ -456,9 +507,7 @@ class _Walker:
             if top:
                 self.top_level.add(name)
             relpath = _join(node.relpath, name)
-            stack.append(
-                (entry.path, relpath, child_parts, node.depth + 1, node.relpath, device, identity)
-            )
+            stack.append((entry.path, relpath, child_parts, node.depth + 1, node.relpath, info))
 
     def _skip_dir(self, name: str, mount: Mount, top: bool) -> bool:
         if name.startswith(".") or name in _SKIP_DIRS or name.endswith((".egg-info", ".dist-info")):

@@ -17,16 +17,18 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pkgforge.check.cache import SummaryCache
 from pkgforge.check.discover import Layout, Tree, find_root, read_layout, walk_tree
 from pkgforge.check.findings import Finding, Severity
 from pkgforge.check.model import Project, SourceFile
 from pkgforge.check.parallel import READ_ERROR, summarize_paths
-from pkgforge.check.rules.base import Rule
 from pkgforge.config import Settings, load_settings, parse_codes
 from pkgforge.errors import ConfigError, UsageError
+
+if TYPE_CHECKING:
+    from pkgforge.check.rules.base import Rule
 
 __all__ = ["ARCHIVE_SUFFIXES", "CheckResult", "Selection", "check", "load_project"]
 
@@ -106,12 +108,15 @@ def _discover(path: str | os.PathLike[str], *, use_cache: bool) -> _Discovery:
     root, focus = find_root(path)
     cache = SummaryCache.load(root) if use_cache else None
     memo = cache.memo if cache is not None else None
+    remembered = dict(memo or {})
     layout = read_layout(root, focus, memo=memo)
     settings = load_settings(layout.pyproject)
-    tree = walk_tree(layout, settings.namespace_packages)
+    tree = walk_tree(layout, settings.namespace_packages, memo=memo)
     feature_version = _feature_version(layout, memo)
     if cache is not None:
         cache.use_feature_version(feature_version)
+        if memo is not None and any(memo[k] is not remembered.get(k) for k in memo):
+            cache.dirty = True  # a re-read pyproject.toml or a re-walked tree
     return _Discovery(layout, settings, tree, feature_version, cache)
 
 
