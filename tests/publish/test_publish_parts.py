@@ -7,6 +7,7 @@ import json
 import logging
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 
@@ -259,9 +260,13 @@ class _Pep691Index(BaseHTTPRequestHandler):
     unknown projects elsewhere (as pypiserver does)."""
 
     payload = b"wheel bytes"
+    cdn_saw_auth: ClassVar[list[bool]] = []
 
     def do_GET(self) -> None:
-        if self.headers.get("Authorization") is None:
+        if self.path == "/cdn/w":  # "another host" (localhost, not 127.0.0.1): no login
+            type(self).cdn_saw_auth.append(self.headers.get("Authorization") is not None)
+            self._send(200, "application/octet-stream", self.payload)
+        elif self.headers.get("Authorization") is None:
             self._send(401, "text/plain", b"login first")
         elif self.path == "/simple/demo-pkg/":
             body = {
@@ -272,7 +277,9 @@ class _Pep691Index(BaseHTTPRequestHandler):
             }
             self._send(200, "application/vnd.pypi.simple.v1+json", json.dumps(body).encode())
         elif self.path == "/f/w":
-            self._send(200, "application/octet-stream", self.payload)
+            self._send(
+                302, "text/plain", b"", location=f"http://localhost:{self.server.server_port}/cdn/w"
+            )
         elif self.path == "/simple/Demo_Pkg/":
             self._send(301, "text/plain", b"", location="/simple/demo-pkg/")
         elif self.path == "/simple/broken/":
@@ -311,6 +318,7 @@ def test_simple_index_json_auth_download_and_foreign_redirect(json_index: str) -
         remote = files["demo_pkg-1.0-py3-none-any.whl"]
         assert remote.sha256 is None
         assert index.sha256(remote) == hashlib.sha256(_Pep691Index.payload).hexdigest()
+        assert _Pep691Index.cdn_saw_auth == [False]  # followed off the index, without the password
         assert index.files("not-here") == {}  # sent to pypi.org: not on this index
         with pytest.raises(PublishError, match="answered 500") as exc:
             index.files("broken")

@@ -82,14 +82,16 @@ class SimpleIndex:
         if file.sha256:
             return file.sha256
         log.debug("the index lists %s without a hash; downloading it to hash it", file.filename)
-        response = self._get(file.url, accept="*/*", stream=True)
+        # Files often live on a CDN or object store: follow redirects anywhere.
+        response = self._get(file.url, accept="*/*", stream=True, stay_on_index=False)
         if response is None:
             raise PublishError(
-                f"the index lists {file.filename} but does not serve it at {file.url}"
+                f"the index lists {file.filename} but does not serve it at {_safe(file.url)}"
             )
         digest = hashlib.sha256()
-        for chunk in response.iter_content(1 << 20):
-            digest.update(chunk)
+        with response:
+            for chunk in response.iter_content(1 << 20):
+                digest.update(chunk)
         return digest.hexdigest()
 
     def close(self) -> None:
@@ -97,8 +99,13 @@ class SimpleIndex:
             self._session.close()
             self._session = None
 
-    def _get(self, url: str, *, accept: str, stream: bool = False) -> requests.Response | None:
-        """GET within the index's origin; None for 404 or a redirect off the index."""
+    def _get(
+        self, url: str, *, accept: str, stream: bool = False, stay_on_index: bool = True
+    ) -> requests.Response | None:
+        """GET ``url``; None for 404, or for a redirect off the index with ``stay_on_index``.
+
+        Credentials go only to the index's own origin, and only after a 401.
+        """
         import requests
 
         if self._session is None:
@@ -129,7 +136,7 @@ class SimpleIndex:
             log.debug("GET %s -> %s", _safe(url), status)
             if status in {301, 302, 303, 307, 308} and "Location" in response.headers:
                 target = urljoin(url, response.headers["Location"])
-                if _origin(target) != origin:
+                if stay_on_index and _origin(target) != origin:
                     log.debug("the index sends %s to another host; not on this index", url)
                     return None
                 url = target
