@@ -301,9 +301,15 @@ def test_broken_template_leaves_nothing_behind(work: Path, tmp_path: Path) -> No
     assert list(work.iterdir()) == []
 
 
-def test_template_syntax_error_leaves_nothing_behind(work: Path, tmp_path: Path) -> None:
-    template = make_template(tmp_path / "syntax", {"a.txt": "{% if %}\n"}, {})
-    with pytest.raises(TemplateError, match="failed to render"):
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [("{% if %}\n", "TemplateSyntaxError"), ("{{ 1 / 0 }}\n", "ZeroDivisionError")],
+)
+def test_template_errors_leave_nothing_behind(
+    work: Path, tmp_path: Path, text: str, error: str
+) -> None:
+    template = make_template(tmp_path / "syntax", {"a.txt": "fine\n", "b.txt": text}, {})
+    with pytest.raises(TemplateError, match=f"failed to render: {error}"):
         new_project("sound", template=str(template), no_input=True)
     assert list(work.iterdir()) == []
 

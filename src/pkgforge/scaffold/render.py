@@ -161,9 +161,8 @@ def _prompt(context: OrderedDict[str, Any], ask: set[str]) -> OrderedDict[str, A
 
 def render_into(template_dir: Path, context: OrderedDict[str, Any], output_dir: Path) -> Path:
     """Render the template under ``output_dir`` (a fresh, empty folder); return the project."""
-    from cookiecutter.exceptions import CookiecutterException, UndefinedVariableInTemplate
+    from cookiecutter.exceptions import UndefinedVariableInTemplate
     from cookiecutter.generate import generate_files
-    from jinja2 import TemplateError as JinjaError
 
     context = OrderedDict(context)
     context["_cookiecutter"] = context["cookiecutter"]
@@ -185,15 +184,18 @@ def render_into(template_dir: Path, context: OrderedDict[str, Any], output_dir: 
             f"template {template_dir.name!r}: {err.message}: {_first_line(err.error)}",
             hint="the template uses a variable its cookiecutter.json does not define",
         ) from err
-    except (CookiecutterException, JinjaError) as err:
-        raise TemplateError(
-            f"template {template_dir.name!r} failed to render: {_first_line(err)}",
-            hint="fix the template, or run with --debug for the traceback",
-        ) from err
     except OSError as err:
         raise TemplateError(
             f"could not write the project: {_first_line(err)}",
             hint="check the permissions and free space of the output folder",
+        ) from err
+    except Exception as err:
+        # Jinja syntax errors, failing hooks, and whatever a template's own expressions
+        # raise ({{ 1 / 0 }}): all are the template's failure, reported as one.
+        raise TemplateError(
+            f"template {template_dir.name!r} failed to render: "
+            f"{type(err).__name__}: {_first_line(err)}",
+            hint="fix the template, or run with --debug for the traceback",
         ) from err
     project_dir = Path(project)
     _remove_bytecode(project_dir)
