@@ -113,6 +113,7 @@ def test_resolve_url_with_credentials_strips_them() -> None:
         ("http://127.0.0.1:9000/", "http://mirror.example.com/simple/", "mirror.example.com"),
         ("ftp://example.com/", None, "not an http"),
         ("example.com/upload", None, "not an http"),
+        ("http://bob:pw@127.0.0.1:port/", None, "not an http"),
     ],
 )
 def test_refused_urls(url: str, simple: str | None, match: str) -> None:

@@ -123,7 +123,11 @@ def resolve_target(
     client_cert = None
     url_credentials = False
     if repository_url is not None:
-        upload_url, url_user, url_password = _split_userinfo(repository_url)
+        try:
+            upload_url, url_user, url_password = _split_userinfo(repository_url)
+        except ValueError:  # a port that is not a number
+            _check_url(repository_url, "upload URL")
+            raise
         if url_user or url_password:
             url_credentials = True
             others += [password] if password else []
