@@ -267,6 +267,14 @@ def make_template(root: Path, files: dict[str, str], variables: dict[str, object
     return root
 
 
+def test_malformed_cookiecutter_json(work: Path, tmp_path: Path) -> None:
+    template = make_template(tmp_path / "bad-json", {"a.txt": "a\n"}, {})
+    (template / "cookiecutter.json").write_text("{not json")
+    with pytest.raises(TemplateError, match=r"cannot read .*cookiecutter\.json"):
+        new_project("sound", template=str(template), no_input=True)
+    assert list(work.iterdir()) == []
+
+
 def test_local_template_path(work: Path, tmp_path: Path) -> None:
     template = make_template(
         tmp_path / "tpl",

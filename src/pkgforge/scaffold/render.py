@@ -17,7 +17,13 @@ from typing import Any
 
 from pkgforge.errors import TemplateError, UsageError
 
-__all__ = ["git_author", "load_context", "parse_settings", "render_into"]
+__all__ = [
+    "git_author",
+    "load_context",
+    "parse_settings",
+    "render_into",
+    "stdin_is_interactive",
+]
 
 log = logging.getLogger("pkgforge")
 
@@ -73,7 +79,7 @@ def load_context(
     (``--set``) win over both and must name variables the template has.
     """
     from cookiecutter.exceptions import CookiecutterException
-    from cookiecutter.generate import generate_context
+    from cookiecutter.generate import apply_overwrites_to_context, generate_context
 
     try:
         context = generate_context(context_file=str(template_dir / "cookiecutter.json"))
@@ -99,8 +105,6 @@ def load_context(
     overrides = {k: v for k, v in defaults.items() if k in variables}
     overrides.update(settings)
     overrides.update({k: v for k, v in fixed.items() if k in variables})
-    from cookiecutter.generate import apply_overwrites_to_context
-
     try:
         apply_overwrites_to_context(variables, overrides)
     except ValueError as err:
