@@ -45,6 +45,8 @@ def invalid_module_name(project: Project) -> Iterator[Hit]:
     ## Why is this bad?
     `import my-mod` is a syntax error: the module can only be reached with
     `importlib.import_module("pkg.my-mod")`, and tools that resolve imports ignore it.
+    A few projects do that on purpose (rich loads `unicode10-0-0.py` data modules by
+    name); ignore the rule for those paths with `per-path-ignores`.
 
     ## Example
     ```
@@ -62,8 +64,8 @@ def invalid_module_name(project: Project) -> Iterator[Hit]:
         if not node.name.isidentifier():
             yield Hit(
                 node.relpath,
-                f"{_what(node)} is named {node.name!r}, which is not a Python identifier, "
-                "so it cannot be imported",
+                f"{_what(node)} is named {node.name!r}, which is not a Python identifier: "
+                "no import statement can name it (only importlib.import_module can)",
             )
         elif not node.name.isascii():
             yield Hit(
