@@ -30,7 +30,7 @@ from pkgforge.release.manifest import MANIFEST_NAME, Artifact, Manifest, sha256_
 
 if TYPE_CHECKING:
     from pkgforge.check.model import Project
-    from pkgforge.release.backend import ConfigSettings, Installer
+    from pkgforge.release.backend import BuildSession, ConfigSettings, Installer
     from pkgforge.release.inspect import Archive
 
 __all__ = ["BuildResult", "Timing", "build"]
@@ -79,7 +79,7 @@ def build(
     artifacts have error-level findings, :class:`BuildError` when PyPA build or
     the backend fails; in every failure ``outdir`` is left untouched.
     """
-    from pkgforge.release.backend import BuildSession, require_uv, unpack_sdist
+    from pkgforge.release.backend import BuildSession, require_uv
 
     root = Path(path).resolve()
     backend = _backend_of(root)
@@ -96,30 +96,19 @@ def build(
     timings: list[Timing] = []
     with _timed("check", timings):
         findings = list(_check_source(root))
-    environ = _source_date_environ(root)
 
     with tempfile.TemporaryDirectory(prefix="pkgforge-build-") as scratch_name:
         scratch = Path(scratch_name)
-        built = scratch / "dist"
-        artifacts: list[Path] = []
         with BuildSession(
             backend=backend,
             isolation=isolation,
             installer=installer,
             config_settings=config_settings,
-            extra_environ=environ,
+            extra_environ=_source_date_environ(root),
         ) as session:
-            if sdist:
-                log.info("building the sdist with %s", backend)
-                with _timed("sdist", timings):
-                    artifacts.append(session.build("sdist", root, built))
-            if wheel:
-                source = root
-                if sdist:
-                    source = unpack_sdist(artifacts[0], scratch / "unpacked")
-                log.info("building the wheel from %s", "the sdist" if sdist else root.name)
-                with _timed("wheel", timings):
-                    artifacts.append(session.build("wheel", source, built))
+            artifacts = _build_artifacts(
+                session, root, scratch, sdist=sdist, wheel=wheel, timings=timings
+            )
 
         with _timed("inspect", timings):
             archives = _inspect(root, artifacts)
@@ -135,23 +124,9 @@ def build(
         name, version = _name_and_version(archives)
         with _timed("write", timings):
             stale = _stale_files(target, artifacts)
-            final = _commit(artifacts, target)
-            manifest = write_manifest(
-                target,
-                Manifest(
-                    project=name,
-                    version=version,
-                    artifacts=tuple(
-                        Artifact(
-                            filename=p.name,
-                            kind="wheel" if p.name.endswith(".whl") else "sdist",
-                            size=p.stat().st_size,
-                            sha256=sha256_of(p),
-                        )
-                        for p in final
-                    ),
-                ),
-            )
+            manifest = write_manifest(scratch, _manifest(name, version, artifacts))
+            # The manifest goes last: it only ever names artifacts already in place.
+            *final, manifest = _commit([*artifacts, manifest], target)
     for artifact in final:
         log.info("built %s", _display(artifact))
     if stale:
@@ -171,6 +146,48 @@ def build(
         findings=tuple(findings),
         stale=tuple(stale),
         timings=tuple(timings),
+    )
+
+
+def _build_artifacts(
+    session: BuildSession,
+    root: Path,
+    scratch: Path,
+    *,
+    sdist: bool,
+    wheel: bool,
+    timings: list[Timing],
+) -> list[Path]:
+    """The sdist, then the wheel from the unpacked sdist (or from ``root`` for a wheel only)."""
+    from pkgforge.release.backend import unpack_sdist
+
+    outdir = scratch / "dist"
+    artifacts: list[Path] = []
+    if sdist:
+        log.info("building the sdist with %s", session.backend)
+        with _timed("sdist", timings):
+            artifacts.append(session.build("sdist", root, outdir))
+    if wheel:
+        source = unpack_sdist(artifacts[0], scratch / "unpacked") if sdist else root
+        log.info("building the wheel from %s", "the sdist" if sdist else root.name)
+        with _timed("wheel", timings):
+            artifacts.append(session.build("wheel", source, outdir))
+    return artifacts
+
+
+def _manifest(name: str, version: str, artifacts: Sequence[Path]) -> Manifest:
+    return Manifest(
+        project=name,
+        version=version,
+        artifacts=tuple(
+            Artifact(
+                filename=path.name,
+                kind="wheel" if path.name.endswith(".whl") else "sdist",
+                size=path.stat().st_size,
+                sha256=sha256_of(path),
+            )
+            for path in artifacts
+        ),
     )
 
 
@@ -301,10 +318,11 @@ def _stale_files(target: Path, artifacts: Sequence[Path]) -> list[Path]:
 
 
 def _commit(artifacts: Sequence[Path], target: Path) -> list[Path]:
-    """Copy every artifact next to its final name, then rename them all into place.
+    """Copy every file next to its final name, then rename them all into place, in order.
 
-    A failure while copying removes the partial copies (and ``target`` if this
-    call created it), so ``dist/`` never holds half a build.
+    All copying (what can fail: space, permissions) happens before the first
+    rename; a failure removes the partial copies (and ``target`` if this call
+    created it), so ``dist/`` never holds half a build.
     """
     created = not target.exists()
     staged: list[tuple[Path, Path]] = []
