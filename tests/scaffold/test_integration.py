@@ -58,9 +58,9 @@ def run(*argv: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
 
 
 def test_generated_project_passes_every_peer(tmp_path: Path) -> None:
-    project = new_project(
-        "sound", output_dir=tmp_path, no_input=True, modules=SOUND_MODULES
-    ).project_dir
+    # formats.echo beside effects.echo: test files with the same name in two folders
+    modules = (*SOUND_MODULES, "formats.echo")
+    project = new_project("sound", output_dir=tmp_path, no_input=True, modules=modules).project_dir
     py = sys.executable
 
     out = run(py, "-m", "validate_pyproject", "pyproject.toml", cwd=project)
@@ -69,6 +69,9 @@ def test_generated_project_passes_every_peer(tmp_path: Path) -> None:
     for lint in (("check", "--isolated", "."), ("check", "."), ("format", "--check", ".")):
         out = run(py, "-m", "ruff", *lint, cwd=project)
         assert "warning" not in out.lower(), out
+
+    out = run(py, "-m", "mypy", cwd=project)
+    assert out.startswith("Success: no issues found"), out
 
     review = subprocess.run(
         [py, "-m", "repo_review", "--format", "json", str(project)],
@@ -115,7 +118,7 @@ def test_generated_project_passes_every_peer(tmp_path: Path) -> None:
         cwd=project,
         env=isolated_env(PYTHONPATH=str(site)),
     )
-    assert "8 passed" in out, out
+    assert "9 passed" in out, out
 
 
 def test_wheel_in_a_fresh_venv_makes_the_sound_package(tmp_path: Path) -> None:
