@@ -55,6 +55,8 @@ import io, tarfile
 
 def build_sdist(sdist_directory, config_settings=None):
     name = "sound-1.0"
+    import warnings
+    warnings.warn("License classifiers are deprecated")
     with tarfile.open(f"{sdist_directory}/{name}.tar.gz", "w:gz") as tar:
         for path in ("pyproject.toml", "_backend/failing.py"):
             tar.add(path, f"{name}/{path}")
@@ -249,7 +251,7 @@ def test_broken_readme_fails_the_build(tmp_path: Path) -> None:
 
 
 def test_failing_backend_leaves_dist_unchanged_and_names_backend_and_hook(
-    failing_project: Path,
+    failing_project: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     old = old_dist(failing_project)
     with pytest.raises(BackendError) as caught:
@@ -260,6 +262,10 @@ def test_failing_backend_leaves_dist_unchanged_and_names_backend_and_hook(
     assert "compiling the sound extension" in err.output
     assert "boom: no compiler" in err.output
     assert snapshot(failing_project / "dist") == old
+    # The sdist hook's warning was relayed to the user before the wheel failed.
+    assert ("pkgforge", logging.WARNING, "License classifiers are deprecated") in (
+        caplog.record_tuples
+    )
 
 
 def test_cli_shows_backend_output_on_failure(failing_project: Path, run_cli: RunCli) -> None:

@@ -169,7 +169,10 @@ class BuildSession:
                 builder = self._builder(srcdir, distribution)
                 artifact = Path(builder.build(distribution, outdir, self._config))
             for warning in caught:
-                log.warning("%s", warning.message)
+                # The backend's own warnings (relayed by pyproject_hooks) and build's
+                # typo warnings are for the user; library deprecations are not.
+                relevant = issubclass(warning.category, (UserWarning, build.TypoWarning))
+                log.log(logging.WARNING if relevant else logging.DEBUG, "%s", warning.message)
             return artifact
         except build.BuildBackendException as err:
             inner = err.exception
