@@ -11,7 +11,7 @@ from __future__ import annotations
 import tarfile
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
@@ -45,7 +45,7 @@ class Archive:
     """The sdist's single top directory with a trailing slash (``sound-1.0/``); '' for wheels."""
     metadata_path: str | None
     """The member holding the core metadata (``*.dist-info/METADATA`` or ``PKG-INFO``)."""
-    metadata: RawMetadata = field(default_factory=dict)  # type: ignore[assignment]
+    metadata: RawMetadata
     """The parsed core metadata (``packaging.metadata.parse_email``)."""
     metadata_errors: tuple[str, ...] = ()
     """Why the metadata is invalid: unreadable, unparsed fields, spec violations."""
