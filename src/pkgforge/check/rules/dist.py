@@ -147,6 +147,8 @@ def _markdown_problem(text: str, variant: str) -> str | None:
 
     if variant not in ("GFM", "CommonMark"):
         return f"unknown Markdown variant {variant!r} (use GFM or CommonMark)"
+    if not readme_renderer.markdown.variants:
+        return None  # readme_renderer without its [md] extra cannot judge Markdown
     if readme_renderer.markdown.render(text, variant=variant) is None:
         return "the Markdown description renders to nothing"
     return None
