@@ -33,6 +33,7 @@ DEFAULT_FILES = {
     ".github/dependabot.yml",
     ".github/workflows/ci.yml",
     ".github/workflows/release.yml",
+    ".github/zizmor.yml",
     ".gitignore",
     ".pre-commit-config.yaml",
     ".readthedocs.yaml",
@@ -378,7 +379,7 @@ def test_builtin_templates_are_listed() -> None:
 def test_cli_new_reports_what_it_made(work: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     status, out, err = run_cli("new", "sound", "--no-input", "--module", "effects.echo")
     assert status == 0, err
-    assert out.splitlines()[0] == "Created sound/ (18 files) from template 'default'"
+    assert out.splitlines()[0] == "Created sound/ (19 files) from template 'default'"
     assert "added sound.effects.echo" in out
     assert "Traceback" not in err
 
