@@ -68,6 +68,7 @@ _FLAT_EXCLUDED_MODULES = frozenset(
     )
 )
 _BYTECODE_SUFFIXES = (".pyc", ".pyo")
+_CACHE_DIR = ".pkgforge_cache"  # cache.CACHE_DIR_NAME, not imported to keep discovery light
 
 
 @dataclass(frozen=True)
@@ -473,6 +474,8 @@ class _Walker:
         stack: list[_Pending],
     ) -> None:
         name = entry.name
+        if name == _CACHE_DIR:
+            return  # pkgforge's own cache: not part of the project, and it changes
         node.entries.append(name)
         if name.endswith(".py"):
             try:
