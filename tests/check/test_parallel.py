@@ -52,3 +52,13 @@ def test_fork_failure_falls_back_to_one_process(
     monkeypatch.setattr(parallel, "_in_processes", no_fork)
     jobs = _jobs(tmp_path, 3)
     assert len(summarize_paths(jobs, None, workers=2)) == 3
+
+
+def test_meanwhile_runs_while_workers_parse(tmp_path: Path) -> None:
+    calls: list[int] = []
+    jobs = _jobs(tmp_path, 10)
+    summarize_paths(jobs, None, workers=2, meanwhile=lambda: calls.append(1))
+    assert calls == [1]
+    summarize_paths(jobs, None, workers=2, meanwhile=lambda: 1 / 0)  # never fatal
+    summarize_paths(jobs, None, workers=1, meanwhile=lambda: calls.append(2))
+    assert calls == [1]

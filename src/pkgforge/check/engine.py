@@ -127,7 +127,7 @@ def _load(path: str | os.PathLike[str], *, use_cache: bool) -> tuple[Project, Su
 
 def _build(found: _Discovery) -> Project:
     layout, tree, cache = found.layout, found.tree, found.cache
-    summaries = _summaries(tree.files, found.feature_version, cache)
+    summaries = _summaries(tree.files, found.feature_version, cache, _head_start(found))
     files = tuple(
         SourceFile(entry.path, entry.relpath, entry.module, entry.is_package, summary)
         for entry, summary in zip(tree.files, summaries, strict=True)
@@ -168,8 +168,27 @@ def _fingerprint(found: _Discovery, selection: object) -> str:
     return digest.hexdigest()
 
 
+def _head_start(found: _Discovery) -> Callable[[], object] | None:
+    """Work the main process can do while workers parse: validating pyproject.toml."""
+    layout, cache = found.layout, found.cache
+    if layout.pyproject is None or layout.pyproject_bytes is None:
+        return None
+    pyproject, data = layout.pyproject, layout.pyproject_bytes
+    memo = cache.memo if cache is not None else None
+
+    def validate() -> object:
+        from pkgforge.check.rules.metadata import schema_problems
+
+        return schema_problems(pyproject, data.decode("utf-8", "replace"), memo)
+
+    return validate
+
+
 def _summaries(
-    entries: Sequence[Any], feature_version: tuple[int, int] | None, cache: SummaryCache | None
+    entries: Sequence[Any],
+    feature_version: tuple[int, int] | None,
+    cache: SummaryCache | None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[Any]:
     found: list[Any] = [None] * len(entries)
     missing: list[int] = []
@@ -182,7 +201,8 @@ def _summaries(
     if missing:
         log.debug("parsing %d of %d files", len(missing), len(entries))
         jobs = [(entries[i].abspath, entries[i].size) for i in missing]
-        for index, summary in zip(missing, summarize_paths(jobs, feature_version), strict=True):
+        summaries = summarize_paths(jobs, feature_version, meanwhile=meanwhile)
+        for index, summary in zip(missing, summaries, strict=True):
             found[index] = summary
             problem = summary.problem
             # A read error may be gone next time (permissions change, mtime does not).

@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pkgforge.check.summary import ModuleSummary, ParseProblem, summarize
@@ -33,13 +33,20 @@ Job = tuple[str, int]
 
 
 def summarize_paths(
-    jobs: Sequence[Job], feature_version: tuple[int, int] | None, *, workers: int | None = None
+    jobs: Sequence[Job],
+    feature_version: tuple[int, int] | None,
+    *,
+    workers: int | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[ModuleSummary]:
-    """Summaries of the files in ``jobs``, in the same order. Never raises for a bad file."""
+    """Summaries of the files in ``jobs``, in the same order. Never raises for a bad file.
+
+    ``meanwhile`` runs in this process while worker processes parse (only then).
+    """
     count = workers if workers is not None else _default_workers(len(jobs))
     if count > 1:
         try:
-            return _in_processes(jobs, feature_version, count)
+            return _in_processes(jobs, feature_version, count, meanwhile)
         except (OSError, ImportError) as err:  # no fork, no semaphores: do it here
             log.debug("parallel parsing unavailable (%s); parsing in one process", err)
     return _summarize_chunk((list(jobs), feature_version))
@@ -60,7 +67,10 @@ def _default_workers(count: int) -> int:
 
 
 def _in_processes(
-    jobs: Sequence[Job], feature_version: tuple[int, int] | None, workers: int
+    jobs: Sequence[Job],
+    feature_version: tuple[int, int] | None,
+    workers: int,
+    meanwhile: Callable[[], object] | None,
 ) -> list[ModuleSummary]:
     import multiprocessing
 
@@ -74,7 +84,13 @@ def _in_processes(
     tasks = [([jobs[i] for i in chunk], feature_version) for chunk in chunks if chunk]
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
-        results = pool.map(_summarize_chunk, tasks, chunksize=1)
+        pending = pool.map_async(_summarize_chunk, tasks, chunksize=1)
+        if meanwhile is not None:
+            try:
+                meanwhile()
+            except Exception:  # only a head start: the rule does the work itself if need be
+                log.debug("work done while parsing failed", exc_info=True)
+        results = pending.get()
     ordered: list[ModuleSummary | None] = [None] * len(jobs)
     for chunk, summaries in zip((c for c in chunks if c), results, strict=True):
         for index, summary in zip(chunk, summaries, strict=True):

@@ -15,7 +15,13 @@ from pkgforge.check.findings import Severity
 from pkgforge.check.model import Project
 from pkgforge.check.rules.base import Hit, rule
 
-__all__ = ["invalid_pyproject", "missing_license", "missing_requires_python", "version_mismatch"]
+__all__ = [
+    "invalid_pyproject",
+    "missing_license",
+    "missing_requires_python",
+    "schema_problems",
+    "version_mismatch",
+]
 
 PYPROJECT = "pyproject.toml"
 # What setuptools and hatchling pick up as license files when none are declared.
@@ -90,15 +96,23 @@ def invalid_pyproject(project: Project) -> Iterator[Hit]:
 
 
 def _schema_problems(project: Project) -> list[tuple[str, str]]:
-    """validate-pyproject's verdict, remembered by content hash (it takes ~0.2 s)."""
+    memo = project.extra.get("memo")
+    return schema_problems(project.pyproject or {}, _text(project), memo)
+
+
+def schema_problems(
+    pyproject: Mapping[str, Any], text: str, memo: dict[str, Any] | None
+) -> list[tuple[str, str]]:
+    """validate-pyproject's verdict as (message, key) pairs, remembered in ``memo`` by
+    content hash (importing and compiling the schemas takes ~0.2 s). The engine calls
+    this while worker processes parse, so a cold run does not wait for it."""
     import hashlib
 
-    digest = hashlib.sha256(_text(project).encode()).hexdigest()
-    memo = project.extra.get("memo")
+    digest = hashlib.sha256(text.encode()).hexdigest()
     remembered = memo.get("validate-pyproject") if isinstance(memo, dict) else None
     if isinstance(remembered, tuple) and remembered[0] == digest:
         return list(remembered[1])
-    problems = _validate(dict(project.pyproject or {}))
+    problems = _validate(dict(pyproject))
     if isinstance(memo, dict):
         memo["validate-pyproject"] = (digest, tuple(problems))
     return problems
