@@ -90,3 +90,14 @@ def test_rules_text_and_json(run_cli: RunCli) -> None:
     assert codes == sorted(codes)
     assert {"PF101", "PF204", "PF501", "PF503", "PF508", "PF509", "PF412"} <= set(codes)
     assert rows[0]["url"].endswith("#pf101-missing-init")
+
+
+def test_skipped_directories_are_warned_about_on_every_run(run_cli: RunCli, clean: Path) -> None:
+    sound = clean / "src" / "sound"
+    (sound / "loop").mkdir()
+    (sound / "loop" / "__init__.py").write_text("", encoding="utf-8")
+    (sound / "loop" / "again").symlink_to(sound)
+    for _ in range(2):  # cold, then answered from the cache
+        status, _, err = run_cli("check", str(clean), "--select", "PF1")
+        assert status == 0
+        assert "warning: skipped src/sound/loop/again: a directory already checked" in err

@@ -106,3 +106,16 @@ def test_import_failed(fixture_project: Callable[[str], Path]) -> None:
 def test_import_failed_needs_the_flag(fixture_project: Callable[[str], Path]) -> None:
     result = check([fixture_project("pf412/fail")], select=["PF412"], use_cache=False)
     assert result.findings == ()
+
+
+@pytest.mark.slow
+def test_import_that_hangs_is_reported(fixture_project: Callable[[str], Path]) -> None:
+    from pkgforge.check import load_project
+    from pkgforge.check.importrun import import_modules
+
+    root = fixture_project("pf412/pass")
+    (root / "src" / "sound" / "hang.py").write_text("while True:\n    pass\n", encoding="utf-8")
+    failures = import_modules(load_project(root, use_cache=False), timeout=3)
+    assert [(f.module, f.error) for f in failures] == [
+        ("sound.hang", "import did not finish within 3 s")
+    ]

@@ -567,7 +567,7 @@ class _Walker:
         self.bytecode.extend(_join(relpath, n) for n in names if n.endswith(_BYTECODE_SUFFIXES))
 
     def _skip(self, relpath: str, why: str) -> None:
-        log.warning("skipped %s: %s", relpath or ".", why)
+        log.debug("skipped %s: %s", relpath or ".", why)  # the result carries it
         self.skipped.append((relpath, why))
 
     def tree(self, root_entries: tuple[str, ...]) -> Tree:

@@ -53,6 +53,8 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
         run_imports=args.run_imports,
     )
     color = args.output_format == "text" and use_color(sys.stdout)
+    for skipped in result.skipped:
+        log.warning("skipped %s", skipped)
     sys.stdout.write(render(result, args.output_format, color=color))
     for problem in result.rule_errors:
         log.error("%s; this is a pkgforge bug, please report it", problem)
