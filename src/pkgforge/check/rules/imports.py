@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from importlib.machinery import PathFinder
 
-from pkgforge.check.distmap import canonical, import_names_of, is_stdlib, requirement_name
+from pkgforge.check.distmap import (
+    canonical,
+    import_names_of,
+    is_stdlib,
+    is_well_known_import,
+    requirement_name,
+)
 from pkgforge.check.findings import Severity
 from pkgforge.check.graph import Breakage, ImportGraph
 from pkgforge.check.model import Project, SourceFile
@@ -173,12 +179,22 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
         if not package:
             continue
         own_name = file.module.rpartition(".")[2]
+        # `if "." in __name__: from .parser import P` / `else: from parser import P` (ANTLR's
+        # generated code) is a deliberate fallback for running the file as a script
+        relative = {
+            part
+            for info in file.summary.imports
+            if info.level == 1
+            for part in (info.module.partition(".")[0], *info.names)
+        }
         for info in file.summary.imports:
             if info.level != 0 or not info.module or info.optional:
                 continue
             top = info.module.partition(".")[0]
-            if top in graph.top_level or is_stdlib(top) or top == own_name:
+            if top in graph.top_level or is_stdlib(top) or top == own_name or top in relative:
                 continue  # `import redis` inside redis.py means the third-party one
+            if is_well_known_import(top):
+                continue  # sympy/printing/numpy.py does not make `import numpy` relative
             sibling = f"{package}.{top}"
             if not _means_sibling(graph, package, info) or _findable(top):
                 continue
@@ -207,7 +223,8 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
     ## What it does
     Flags an import of the project's own package that names a module that does not
     exist, or a name the module does not define (and is not a submodule).
-    Imports guarded by `try/except ImportError` are left alone.
+    Imports guarded by `try/except ImportError` are left alone, and so are tests
+    (they import missing names on purpose, to check that they are missing).
 
     ## Why is this bad?
     The import raises `ModuleNotFoundError` or `ImportError` the moment it runs —
@@ -228,6 +245,8 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
     graph = project.graph
     for module in sorted(graph.resolved):
         file = graph.modules[module]
+        if not _is_package_code(file):
+            continue  # tests import missing names on purpose (`with raises(ImportError):`)
         for resolved in graph.resolved[module]:
             info, base = resolved.info, resolved.base
             if base is None or info.optional or info.scope is ImportScope.OPTIONAL:
