@@ -88,8 +88,9 @@ def _config_settings(pairs: Sequence[str]) -> dict[str, str | list[str]] | None:
 
 
 def _print_findings(findings: Sequence[Finding]) -> None:
+    # The line format of 'pkgforge check' (text), so editors and people read both alike.
     for f in findings:
-        print(f"{f.path}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.message} ({f.name})")
+        print(f"{f.path}:{f.line}:{f.column}: {f.code} [{f.name}] {f.message}")
 
 
 def _print_output(backend: str, output: str) -> None:
