@@ -130,9 +130,12 @@ def test_build_leaves_stale_files_and_says_so(
     assert "will not upload them" in caplog.text
 
 
-def test_wheel_only_builds_from_the_source_tree(project: Path, tmp_path: Path) -> None:
+def test_wheel_only_builds_from_the_source_tree(
+    project: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out"
     result = build(project, outdir=out, isolation=False, sdist=False)
+    assert capfd.readouterr() == ("", "")  # the library never prints, nor does the backend
     assert [p.name for p in result.artifacts] == ["sound-1.0-py3-none-any.whl"]
     assert sorted(p.name for p in out.iterdir()) == [
         MANIFEST_NAME,
