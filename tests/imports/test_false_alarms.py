@@ -1,0 +1,112 @@
+"""Regression tests for the false alarms found on real projects (see real_projects.py)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pkgforge.check.engine import check
+from pkgforge.check.findings import Finding
+
+
+def run(tmp_path: Path, files: dict[str, str], code: str, deps: str = "[]") -> list[Finding]:
+    (tmp_path / "pyproject.toml").write_text(
+        f'[project]\nname = "pkg"\nversion = "1"\nrequires-python = ">=3.11"\n'
+        f"dependencies = {deps}\n"
+    )
+    for relpath, text in files.items():
+        path = tmp_path / "src" / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    result = check([tmp_path], select=[code], use_cache=False)
+    assert result.rule_errors == ()
+    return [f for f in result.findings if f.code == code]
+
+
+@pytest.mark.parametrize(
+    ("files", "reason"),
+    [
+        ({"pkg/redis.py": "def f():\n    import redis\n"}, "a module importing its namesake"),
+        (
+            {"pkg/geoip2.py": "import geoip2.database\n"},
+            "a dotted path the sibling module cannot have",
+        ),
+        (
+            {"pkg/selenium.py": "x = 1\n", "pkg/test.py": "from selenium import webdriver\n"},
+            "a name the sibling does not define",
+        ),
+        (
+            {
+                "pkg/parser.py": "P = 1\n",
+                "pkg/listener.py": (
+                    'if "." in __name__:\n    from .parser import P\n'
+                    "else:\n    from parser import P\n"
+                ),
+            },
+            "ANTLR's fallback for running the file as a script",
+        ),
+        (
+            {"pkg/numpy.py": "x = 1\n", "pkg/printer.py": "def f():\n    import numpy\n"},
+            "a sibling named like a well-known distribution",
+        ),
+        (
+            {"pkg/echo.py": "x = 1\n", "pkg/user.py": "try:\n    import echo\nexcept ImportError:\n    pass\n"},
+            "a guarded import",
+        ),
+    ],
+)  # fmt: skip
+def test_pf403_ignores_third_party_namesakes(
+    tmp_path: Path, files: dict[str, str], reason: str
+) -> None:
+    files = {"pkg/__init__.py": "", **files}
+    assert run(tmp_path, files, "PF403") == [], reason
+
+
+def test_pf403_still_reports_the_tutorial_case(tmp_path: Path) -> None:
+    files = {"pkg/__init__.py": "", "pkg/echo.py": "x = 1\n", "pkg/surround.py": "import echo\n"}
+    (finding,) = run(tmp_path, files, "PF403")
+    assert "implicit relative import" in finding.message
+
+
+def test_pf407_treats_guarded_names_as_optional(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/compat.py": (
+            "try:\n    import simplejson as json\n    has = True\n"
+            "except ImportError:\n    import json\n    has = False\n"
+            "if has:\n    from simplejson import JSONDecodeError\n"
+        ),
+        "pkg/help.py": (
+            "try:\n    from urllib3.contrib import pyopenssl\nexcept ImportError:\n"
+            "    pyopenssl = None\nelse:\n    import OpenSSL\n"
+        ),
+        "pkg/new.py": "import sys\nif sys.version_info >= (3, 14):\n    import annotationlib\n",
+    }
+    assert run(tmp_path, files, "PF407", deps='["urllib3"]') == []
+
+
+def test_pf407_function_imports_are_warnings(tmp_path: Path) -> None:
+    files = {"pkg/__init__.py": "", "pkg/img.py": "def f():\n    from PIL import Image\n"}
+    (finding,) = run(tmp_path, files, "PF407")
+    assert finding.severity == "warning"
+    assert "inside a function" in finding.message
+
+
+def test_pf404_skips_tests_that_import_missing_names_on_purpose(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "pi = 3\n",
+        "pkg/tests/__init__.py": "",
+        "pkg/tests/test_pi.py": "def test():\n    from pkg import Pi\n",
+    }
+    assert run(tmp_path, files, "PF404") == []
+
+
+def test_pf302_reads_exports_through_project_star_imports(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "from .core import *\n__all__ = ['a', 'core', 'missing']\n",
+        "pkg/core.py": "__all__ = ['a']\na = 1\n",
+    }
+    (finding,) = run(tmp_path, files, "PF302")
+    assert "`missing`" in finding.message
