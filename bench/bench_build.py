@@ -122,7 +122,10 @@ def main() -> None:
                 if argv is None:
                     continue
                 shutil.rmtree(out, ignore_errors=True)
-                seconds = time_command(argv, cwd=str(project))
+                try:
+                    seconds = time_command(argv, cwd=str(project))
+                except subprocess.CalledProcessError as err:
+                    sys.exit(f"{label} failed:\n{err.stderr.decode(errors='replace')[-2000:]}")
                 if round_number:
                     runs[label].append(seconds)
         rows: dict[str, float | None] = {
