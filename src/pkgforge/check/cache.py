@@ -19,18 +19,19 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import io
 import logging
 import os
 import pickle
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pkgforge import __version__
-from pkgforge.check import findings as _findings_module
-from pkgforge.check import summary as _summary_module
-from pkgforge.check.summary import ModuleSummary
+
+if TYPE_CHECKING:
+    from pkgforge.check.summary import ModuleSummary
 
 __all__ = ["CACHE_DIR_NAME", "SummaryCache"]
 
@@ -43,20 +44,20 @@ _CACHEDIR_TAG = (
     "# This file is a cache directory tag created by pkgforge.\n"
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
-_ALLOWED = frozenset(
-    (module.__name__, name)
-    for module in (_summary_module, _findings_module)
-    for name in module.__all__
-    if isinstance(getattr(module, name), type)
-)
+# Only pkgforge's own data classes may be unpickled; their modules are imported
+# on first use, so a warm run that needs no summaries never loads them.
+_ALLOWED_MODULES = frozenset({"pkgforge.check.summary", "pkgforge.check.findings"})
 
-Entry = tuple[int, int, ModuleSummary]
+Entry = tuple[int, int, "ModuleSummary"]
 
 
 class _SafeUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _ALLOWED:
-            return super().find_class(module, name)
+        if module in _ALLOWED_MODULES:
+            namespace = importlib.import_module(module)
+            value = getattr(namespace, name, None)
+            if name in getattr(namespace, "__all__", ()) and isinstance(value, type):
+                return value
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a pkgforge cache")
 
 

@@ -13,12 +13,13 @@ import logging
 import os
 import stat
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pkgforge.check.model import Directory
 from pkgforge.errors import ProjectNotFoundError
+
+if TYPE_CHECKING:
+    from pkgforge.check.model import Directory
 
 __all__ = [
     "MAX_DEPTH",
@@ -71,8 +72,11 @@ _BYTECODE_SUFFIXES = (".pyc", ".pyo")
 _CACHE_DIR = ".pkgforge_cache"  # cache.CACHE_DIR_NAME, not imported to keep discovery light
 
 
-@dataclass(frozen=True)
-class Mount:
+# NamedTuples, not dataclasses: a warm run imports this module, and creating a
+# dataclass costs ~0.7 ms each at import time.
+
+
+class Mount(NamedTuple):
     """A directory walked for modules, and the dotted package name it stands for."""
 
     path: Path
@@ -85,9 +89,13 @@ class Mount:
     exclude: tuple[str, ...] = ()
     """Dotted-name globs (``packages.find`` exclude) to leave out."""
 
+    def key(self) -> tuple[object, ...]:
+        """A value that is equal across processes (a frozenset's order is not)."""
+        only = None if self.only is None else tuple(sorted(self.only))
+        return (os.fspath(self.path), self.prefix, only, self.flat, self.exclude)
 
-@dataclass(frozen=True)
-class Layout:
+
+class Layout(NamedTuple):
     """Where the project is and how its import packages are laid out."""
 
     root: Path
@@ -104,8 +112,7 @@ class Layout:
         return tuple(dict.fromkeys(m.path for m in self.mounts if not m.prefix))
 
 
-@dataclass(frozen=True)
-class FileEntry:
+class FileEntry(NamedTuple):
     abspath: str
     """Absolute path as a string: a Path per file costs more than the rest of the walk."""
     relpath: str
@@ -119,15 +126,25 @@ class FileEntry:
         return Path(self.abspath)
 
 
-@dataclass(frozen=True)
-class Tree:
+DirRow = tuple[str, str, tuple[str, ...], tuple[str, ...], bool, str]
+"""(absolute path, relpath, entries, subdirs, has_init, package) of a Directory."""
+
+
+class Tree(NamedTuple):
     files: tuple[FileEntry, ...]
-    directories: tuple[Directory, ...]
+    dir_rows: tuple[DirRow, ...]
     bytecode: tuple[str, ...]
     top_level: tuple[str, ...]
     root_entries: tuple[str, ...]
     skipped: tuple[tuple[str, str], ...]
     """(relpath, why) for what the walk could not or would not enter."""
+
+    @property
+    def directories(self) -> tuple[Directory, ...]:
+        """The model's Directory objects (built on demand: a warm run never needs them)."""
+        from pkgforge.check.model import Directory
+
+        return tuple(Directory(Path(row[0]), *row[1:]) for row in self.dir_rows)
 
 
 def find_root(path: str | os.PathLike[str]) -> tuple[Path, str]:
@@ -335,7 +352,7 @@ def walk_tree(
     With ``memo`` (the cache's), the last walk is reused when no directory it read
     has changed (same mtime and ctime): then only the Python files are stat'ed.
     """
-    key = repr((os.fspath(layout.root), layout.mounts))
+    key = repr((os.fspath(layout.root), [m.key() for m in layout.mounts]))
     remembered = (memo or {}).get("tree")
     if isinstance(remembered, tuple) and remembered[0] == key:
         tree = _revalidate(remembered[1], remembered[2])
@@ -360,11 +377,7 @@ def walk_tree(
 def _plain_tree(tree: Tree) -> tuple[object, ...]:
     """The tree as tuples of strings and numbers (the cache admits nothing else)."""
     files = tuple((f.abspath, f.relpath, f.module, f.is_package) for f in tree.files)
-    directories = tuple(
-        (os.fspath(d.path), d.relpath, d.entries, d.subdirs, d.has_init, d.package)
-        for d in tree.directories
-    )
-    return (files, directories, tree.bytecode, tree.top_level, tree.root_entries, tree.skipped)
+    return (files, tree.dir_rows, tree.bytecode, tree.top_level, tree.root_entries, tree.skipped)
 
 
 def _revalidate(stamps: Any, plain: Any) -> Tree | None:
@@ -374,31 +387,51 @@ def _revalidate(stamps: Any, plain: Any) -> Tree | None:
             info = os.stat(path)  # noqa: PTH116 - str paths keep the warm path fast
             if info.st_mtime_ns != mtime_ns or info.st_ctime_ns != ctime_ns:
                 return None
-        files, directories, bytecode, top_level, root_entries, skipped = plain
+        files, dir_rows, bytecode, top_level, root_entries, skipped = plain
         entries = []
         for abspath, relpath, module, is_package in files:
             info = os.stat(abspath)  # noqa: PTH116
             entries.append(
                 FileEntry(abspath, relpath, module, is_package, info.st_size, info.st_mtime_ns)
             )
-        dirs = tuple(Directory(Path(d[0]), *d[1:]) for d in directories)
     except (OSError, ValueError, TypeError):
         return None
-    return Tree(tuple(entries), dirs, bytecode, top_level, root_entries, skipped)
+    return Tree(tuple(entries), dir_rows, bytecode, top_level, root_entries, skipped)
 
 
-@dataclass
 class _DirInfo:
-    path: str
-    relpath: str
-    parts: tuple[str, ...] | None
-    """Dotted-name parts, or None when some part cannot be imported."""
-    entries: list[str]
-    subdirs: list[str]
-    has_init: bool
-    has_python: bool
-    parent: str | None
-    depth: int
+    """A directory while the walk reads it."""
+
+    __slots__ = (
+        "depth",
+        "entries",
+        "has_init",
+        "has_python",
+        "parent",
+        "parts",
+        "path",
+        "relpath",
+        "subdirs",
+    )
+
+    def __init__(
+        self,
+        path: str,
+        relpath: str,
+        parts: tuple[str, ...] | None,
+        parent: str | None,
+        depth: int,
+    ) -> None:
+        self.path = path
+        self.relpath = relpath
+        self.parts = parts
+        """Dotted-name parts, or None when some part cannot be imported."""
+        self.entries: list[str] = []
+        self.subdirs: list[str] = []
+        self.has_init = False
+        self.has_python = False
+        self.parent = parent
+        self.depth = depth
 
 
 # (path, relpath, dotted parts, depth, parent relpath, stat of the directory)
@@ -460,7 +493,7 @@ class _Walker:
                 self._skip(relpath, f"cannot read directory: {err.strerror or err}")
                 continue
             top = depth == 0 and not mount.prefix
-            node = _DirInfo(path, relpath, parts, [], [], False, False, parent, depth)
+            node = _DirInfo(path, relpath, parts, parent, depth)
             self.dirs[relpath] = node
             for entry in entries:
                 self._entry(entry, node, mount, top, stack)
@@ -575,14 +608,14 @@ class _Walker:
         for info in sorted(self.dirs.values(), key=lambda d: d.relpath.count("/"), reverse=True):
             if info.has_python and info.parent is not None and info.parent in self.dirs:
                 self.dirs[info.parent].has_python = True
-        directories = tuple(
-            Directory(
-                path=Path(d.path),
-                relpath=d.relpath,
-                entries=tuple(sorted(d.entries)),
-                subdirs=tuple(sorted(d.subdirs)),
-                has_init=d.has_init,
-                package=".".join(d.parts) if d.parts else "",
+        dir_rows = tuple(
+            (
+                d.path,
+                d.relpath,
+                tuple(sorted(d.entries)),
+                tuple(sorted(d.subdirs)),
+                d.has_init,
+                ".".join(d.parts) if d.parts else "",
             )
             for d in sorted(self.dirs.values(), key=lambda d: d.relpath)
             if d.has_python
@@ -591,7 +624,7 @@ class _Walker:
         top_level = {name for name in self.top_level if name in provided}
         return Tree(
             files=tuple(sorted(self.files, key=lambda f: f.relpath)),
-            directories=directories,
+            dir_rows=dir_rows,
             bytecode=tuple(sorted(set(self.bytecode))),
             top_level=tuple(sorted(top_level)),
             root_entries=root_entries,

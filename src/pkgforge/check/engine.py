@@ -8,26 +8,24 @@ applies ``select``/``ignore``, per-path ignores and ``# pkgforge: ignore[...]``.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import functools
 import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pkgforge.check.cache import SummaryCache
 from pkgforge.check.discover import Layout, Tree, find_root, read_layout, walk_tree
 from pkgforge.check.findings import Finding, Severity
-from pkgforge.check.model import Project, SourceFile
-from pkgforge.check.parallel import READ_ERROR, summarize_paths
 from pkgforge.config import Settings, load_settings, parse_codes
 from pkgforge.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
+    from pkgforge.check.model import Project
     from pkgforge.check.rules.base import Rule
 
 __all__ = ["ARCHIVE_SUFFIXES", "CheckResult", "Selection", "check", "load_project"]
@@ -62,13 +60,12 @@ class CheckResult:
         return any(f.severity is Severity.ERROR for f in self.findings)
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     """Which codes run. The longest matching prefix decides; on a tie, ignore wins."""
 
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
-    per_path: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    per_path: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def enabled(self, code: str) -> bool:
         if self.select is None:
@@ -93,8 +90,7 @@ def load_project(path: str | os.PathLike[str] = ".", *, use_cache: bool = True) 
     return project
 
 
-@dataclass(frozen=True)
-class _Discovery:
+class _Discovery(NamedTuple):
     """Everything known before any file is parsed."""
 
     layout: Layout
@@ -126,6 +122,9 @@ def _load(path: str | os.PathLike[str], *, use_cache: bool) -> tuple[Project, Su
 
 
 def _build(found: _Discovery) -> Project:
+    # Imported here: a warm run of an unchanged project never builds the model.
+    from pkgforge.check.model import Project, SourceFile
+
     layout, tree, cache = found.layout, found.tree, found.cache
     summaries = _summaries(tree.files, found.feature_version, cache, _head_start(found))
     files = tuple(
@@ -162,7 +161,7 @@ def _fingerprint(found: _Discovery, selection: object) -> str:
     digest = hashlib.blake2b(found.layout.pyproject_bytes or b"", digest_size=20)
     parts: list[str] = [repr((found.feature_version, selection, found.layout.pyproject_error))]
     parts.extend(f"{f.relpath}\0{f.size}\0{f.mtime_ns}\0{f.module}" for f in tree.files)
-    parts.extend(f"{d.relpath}\0{d.has_init}\0{'/'.join(d.entries)}" for d in tree.directories)
+    parts.extend(f"{row[1]}\0{row[4]}\0{'/'.join(row[2])}" for row in tree.dir_rows)
     parts.append(repr((tree.bytecode, tree.root_entries, tree.top_level, tree.skipped)))
     digest.update("\n".join(parts).encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
@@ -190,6 +189,8 @@ def _summaries(
     cache: SummaryCache | None,
     meanwhile: Callable[[], object] | None = None,
 ) -> list[Any]:
+    from pkgforge.check.parallel import READ_ERROR, summarize_paths
+
     found: list[Any] = [None] * len(entries)
     missing: list[int] = []
     for index, entry in enumerate(entries):
@@ -326,6 +327,8 @@ def _known_or_raise(
 ) -> None:
     if any(known.startswith(code) for known in rules):
         return
+    import difflib
+
     close = difflib.get_close_matches(code, list(rules), n=1)
     hint = f"did you mean {close[0]}?" if close else "run 'pkgforge rules' for the codes"
     raise error(f"{where}: unknown rule code {code!r}", hint=hint)
