@@ -101,3 +101,20 @@ def test_skipped_directories_are_warned_about_on_every_run(run_cli: RunCli, clea
         status, _, err = run_cli("check", str(clean), "--select", "PF1")
         assert status == 0
         assert "warning: skipped src/sound/loop/again: a directory already checked" in err
+
+
+def test_undecodable_file_name_does_not_crash_the_report(clean: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    (clean / "src" / "sound" / os.fsdecode(b"bad\xff.py")).write_text("", encoding="utf-8")
+    env = dict(os.environ, PYTHONIOENCODING="utf-8:strict", NO_COLOR="1")
+    done = subprocess.run(
+        [sys.executable, "-m", "pkgforge", "check", "--no-cache", "--select", "PF201", str(clean)],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert b"bad\\udcff.py" in done.stdout

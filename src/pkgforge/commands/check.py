@@ -53,6 +53,10 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
         run_imports=args.run_imports,
     )
     color = args.output_format == "text" and use_color(sys.stdout)
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        # A file name that is not valid UTF-8 must not crash the report.
+        reconfigure(errors="backslashreplace")
     for skipped in result.skipped:
         log.warning("skipped %s", skipped)
     sys.stdout.write(render(result, args.output_format, color=color))
