@@ -386,11 +386,18 @@ def _breakage_message(project: Project, breakage: Breakage) -> str:
 def cycle_breaks_import(project: Project) -> Iterator[Hit]:
     """
     ## What it does
-    Simulates the interpreter importing each module of an import cycle first: it
-    runs the module-level imports in order (parent packages first, as Python
-    does) and reports a `from X import name` that runs while `X` is partly
+    Simulates the interpreter importing each entry module of an import cycle
+    first: it runs the module-level imports in order (parent packages first, as
+    Python does) and reports a `from X import name` that runs while `X` is partly
     initialised and has not bound `name` yet. The message prints the chain of
     imports in progress, the failing statement and the missing name.
+
+    An entry module is one through which a program can enter the cycle: the
+    member that importing the top-level package, or any module no project module
+    imports (what users and plugin loaders import by name), reaches first. A
+    module that only its own cycle imports is never imported first, so an order
+    in which only it would break does not happen. Imports guarded by
+    `try/except ImportError` cannot break: the error is caught.
 
     ## Why is this bad?
     That import raises `ImportError: cannot import name 'name' from partially
