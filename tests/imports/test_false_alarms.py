@@ -110,3 +110,16 @@ def test_pf302_reads_exports_through_project_star_imports(tmp_path: Path) -> Non
     }
     (finding,) = run(tmp_path, files, "PF302")
     assert "`missing`" in finding.message
+
+
+def test_pf302_checks_package_init_files_too(tmp_path: Path) -> None:
+    # ruff#10095: ruff skips F822 in __init__.py (where __all__ may list submodules);
+    # pkgforge knows the submodules, so it can still check the other names
+    files = {
+        "pkg/__init__.py": "from .sub import thing\n__all__ = ['abcd', 'sub', 'thing', 'nested']\n",
+        "pkg/sub.py": "thing = 1\n",
+        "pkg/nested/__init__.py": "",
+    }
+    (finding,) = run(tmp_path, files, "PF302")
+    assert "`abcd`" in finding.message
+    assert "not one of its submodules" in finding.message

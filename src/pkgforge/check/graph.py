@@ -154,13 +154,6 @@ class ImportGraph:
         (``_speedups.c``/``.so``/``.pyi`` beside the sources) — anything importable."""
         return dotted in self.modules or dotted in self.packages or dotted in self.opaque
 
-    def is_opaque(self, dotted: str) -> bool:
-        """Importable but without a summary we can read names from."""
-        if dotted in self.modules:
-            summary = self.modules[dotted].summary
-            return summary.problem is not None and not summary.bindings
-        return self.exists(dotted) and dotted not in self.packages
-
     def run_order(self, dotted: str) -> list[str]:
         """The project modules importing ``dotted`` runs, in order: parents first."""
         return [m for m in (*self.parents(dotted), dotted) if m in self.modules]
