@@ -478,3 +478,24 @@ def test_prompts_only_at_a_terminal_and_only_for_open_variables(
     asked.clear()
     new_project("batch", no_input=True, run_check=False)
     assert asked == []
+
+
+def test_unwritable_output_folder_is_a_usage_error(
+    work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    def denied(*args: object, **kwargs: object) -> str:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", denied)
+    with pytest.raises(UsageError, match="cannot write in new/place: Permission denied"):
+        new_project("sound", output_dir="new/place", no_input=True)
+    assert list(work.iterdir()) == []
+
+
+def test_output_below_a_file_is_refused(work: Path) -> None:
+    (work / "afile").write_text("x")
+    with pytest.raises(ProjectExistsError, match="is a file"):
+        new_project("sound", output_dir="afile/sub", no_input=True)
+    assert [p.name for p in work.iterdir()] == ["afile"]

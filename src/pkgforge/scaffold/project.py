@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pkgforge.check.findings import Severity
-from pkgforge.errors import ProjectExistsError, ProjectNotFoundError, TemplateError
+from pkgforge.errors import ProjectExistsError, ProjectNotFoundError, TemplateError, UsageError
 from pkgforge.names import ProjectName, parse_project_name, validate_dotted_module
 from pkgforge.scaffold.layout import Plan, PlannedTree, find_package, plan_module, write_plan
 from pkgforge.scaffold.render import (
@@ -101,7 +101,15 @@ def new_project(
     log.info("Rendering %s from template %s", names.distribution, template_dir.name)
 
     made_output = _make_dirs(output)
-    staging = Path(tempfile.mkdtemp(prefix=".pkgforge-new-", dir=output))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".pkgforge-new-", dir=output))
+    except OSError as err:
+        for directory in reversed(made_output):
+            shutil.rmtree(directory, ignore_errors=True)
+        raise UsageError(
+            f"cannot write in {output}: {err.strerror or err}",
+            hint="choose a folder you can write to with -o DIR",
+        ) from err
     try:
         rendered = render_into(template_dir, context, staging)
         plan_warnings, added = _add_modules(rendered, names, module_parts)
@@ -152,9 +160,17 @@ def _make_dirs(directory: Path) -> list[Path]:
             f"{probe} is a file, not a folder", hint="choose another folder with -o DIR"
         )
     made: list[Path] = []
-    for path in reversed(missing):
-        path.mkdir()
-        made.append(path)
+    try:
+        for path in reversed(missing):
+            path.mkdir()
+            made.append(path)
+    except OSError as err:
+        for path in reversed(made):
+            path.rmdir()
+        raise UsageError(
+            f"cannot create {directory}: {err.strerror or err}",
+            hint="choose a folder you can write to with -o DIR",
+        ) from err
     return made
 
 

@@ -49,6 +49,7 @@ def git_author() -> dict[str, str]:
             ["git", "config", "--get-regexp", r"^user\.(name|email)$"],
             capture_output=True,
             text=True,
+            errors="replace",
             timeout=5,
             check=False,
         )
