@@ -353,3 +353,43 @@ def test_repository_and_url_together_is_a_usage_error(run_cli, build_project, tm
     assert "not allowed with argument" in err
     with pytest.raises(UsageError, match="not both"):
         publish(tmp_path, repository="pypi", repository_url="https://x/")
+
+
+def test_password_from_keyring(
+    run_pkgforge, build_project, local_index, credentials, unique_name, tmp_path, monkeypatch
+) -> None:
+    # keyring's documented plug-in point: a backend class named by PYTHON_KEYRING_BACKEND
+    backend = tmp_path / "kr" / "pf_test_keyring.py"
+    backend.parent.mkdir()
+    backend.write_text(
+        "from keyring.backend import KeyringBackend\n\n\n"
+        "class Backend(KeyringBackend):\n"
+        "    priority = 1\n\n"
+        "    def get_password(self, service, username):\n"
+        f"        if username == {local_index.username!r} and service.startswith('http://127.0.0.1'):\n"
+        f"            return {local_index.password!r}\n"
+        "        return None\n\n"
+        "    def set_password(self, service, username, password):\n"
+        "        raise NotImplementedError\n\n"
+        "    def delete_password(self, service, username):\n"
+        "        raise NotImplementedError\n",
+        encoding="utf-8",
+    )
+    monkeypatch.delenv("TWINE_PASSWORD")
+    project = build_project(unique_name)
+    result = run_pkgforge(
+        "--debug",
+        "publish",
+        str(project),
+        "--repository-url",
+        local_index.url,
+        env={
+            "PYTHON_KEYRING_BACKEND": "pf_test_keyring.Backend",
+            "PYTHONPATH": str(backend.parent),
+        },
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "password set from keyring" in output  # twine's own words, shown with --debug
+    assert local_index.password not in output
+    assert len(local_index.files_of(unique_name)) == 2
