@@ -167,8 +167,14 @@ def test_source_date_epoch_comes_from_the_last_commit(
 
 
 def test_cli_build_prints_artifacts(project: Path, run_cli: RunCli) -> None:
-    status, out, err = run_cli("build", str(project), "--no-isolation", "-C", "x=1", "-C", "x=2")
+    status, out, err = run_cli(
+        "build", str(project), "--no-isolation", "-v", "-C", "x=1", "-C", "x=2"
+    )
     assert status == 0, err
+    # Progress: PyPA build's steps, then (with -v) the backend's own output, live.
+    assert "Building sdist..." in err
+    assert "running sdist" in err
+    assert "timings: check" in err
     assert "sound-1.0.tar.gz" in out
     assert "sound-1.0-py3-none-any.whl" in out
     assert (project / "dist" / MANIFEST_NAME).is_file()
