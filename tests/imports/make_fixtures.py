@@ -51,10 +51,23 @@ def project(name, changes, deps=(), requires=">=3.11", extra=None):
 
 E = "src/sound/effects/"
 project("clean", {})
-project("pf301_fail", {E + "__init__.py": '__all__ = ["echo"] + ["surround"]\n'})
+project(
+    "pf301_fail",
+    {E + "__init__.py": '__all__ = [name for name in ("echo", "surround")]\n'},
+)
 project(
     "pf301_pass",
-    {E + "__init__.py": '__all__ = ["echo"]\n__all__ += ["surround"]\n__all__.append("reverse")\n'},
+    {
+        # literals, extensions, and another module's __all__ added in: all readable
+        E + "__init__.py": (
+            "from sound.effects.echo import *\n"
+            "from sound.effects.echo import __all__ as echo_all\n"
+            "\n"
+            '__all__ = ["echo"] + echo_all\n'
+            '__all__ += ["surround"]\n'
+            '__all__.append("reverse")\n'
+        )
+    },
 )
 project(
     "pf302_fail",

@@ -12,6 +12,7 @@ from pkgforge.check.findings import Finding
 
 
 def run(tmp_path: Path, files: dict[str, str], code: str, deps: str = "[]") -> list[Finding]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "pyproject.toml").write_text(
         f'[project]\nname = "pkg"\nversion = "1"\nrequires-python = ">=3.11"\n'
         f"dependencies = {deps}\n"
@@ -123,3 +124,30 @@ def test_pf302_checks_package_init_files_too(tmp_path: Path) -> None:
     (finding,) = run(tmp_path, files, "PF302")
     assert "`abcd`" in finding.message
     assert "not one of its submodules" in finding.message
+
+
+def test_composed_all_is_read_through_the_modules_it_names(tmp_path: Path) -> None:
+    # django.db.models: `from .fields import __all__ as fields_all` ... `__all__ = fields_all + [...]`
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/fields.py": "__all__ = ['Field']\nField = 1\n",
+        "pkg/base.py": "__all__ = ['Model', 'Gone']\nModel = 1\n",
+        "pkg/models.py": (
+            "from pkg.fields import *\n"
+            "from pkg.fields import __all__ as fields_all\n"
+            "from pkg import base\n"
+            "from pkg.base import Model\n"
+            "__all__ = fields_all + base.__all__ + ['helper']\n"
+            "def helper():\n    pass\n"
+        ),
+        "pkg/dynamic.py": "__all__ = [n for n in dir()]\n",
+    }
+    assert [f.path.rsplit("/", 1)[-1] for f in run(tmp_path / "a", files, "PF301")] == [
+        "dynamic.py"
+    ]
+    undefined = run(tmp_path / "b", files, "PF302")
+    # `Gone` is missing from base (reported there) and from models (reported at its __all__)
+    assert sorted((f.path.rsplit("/", 1)[-1], f.line) for f in undefined) == [
+        ("base.py", 1),
+        ("models.py", 5),
+    ]

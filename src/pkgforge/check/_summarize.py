@@ -73,6 +73,8 @@ class _Collector:
     all_line: int = 0
     all_column: int = 0
     all_literal: bool = True
+    all_composed: bool = True
+    all_parts: list[str] = field(default_factory=list)
     all_entries: list[AllEntry] = field(default_factory=list)
     has_all: bool = False
     version: str | None = None
@@ -258,7 +260,7 @@ class _Collector:
             if _binds(where):
                 self.bind(target.id, stmt.lineno)
                 if unpacked and target.id == "__all__":
-                    self.note_all(target, stmt, replace=True)  # a value we cannot read
+                    self.note_all(None, stmt, replace=True)  # a value we cannot read
         elif isinstance(target, ast.Tuple | ast.List):
             for element in target.elts:
                 self.target(element, stmt, where, unpacked=True)
@@ -293,17 +295,33 @@ class _Collector:
             self.version = value.value
             self.version_line = stmt.lineno
 
-    def note_all(self, value: ast.expr, stmt: ast.stmt | ast.expr, *, replace: bool) -> None:
+    def note_all(self, value: ast.expr | None, stmt: ast.stmt | ast.expr, *, replace: bool) -> None:
+        """Record an assignment to (or extension of) ``__all__`` with ``value``; None for a
+        value that cannot be read at all."""
         if not self.has_all:
             self.has_all = True
             self.all_line, self.all_column = stmt.lineno, stmt.col_offset + 1
         if isinstance(value, ast.List | ast.Tuple):
             if replace:
                 self.all_entries.clear()
+                self.all_parts.clear()
             for element in value.elts:
                 self.all_entries.append(_entry(element))
-        else:
-            self.all_literal = False
+            return
+        self.all_literal = False
+        operands = _concatenation(value) if value is not None else None
+        if operands is None:
+            self.all_composed = False
+            return
+        if replace and not any(o == "__all__" for o in operands):
+            self.all_entries.clear()
+            self.all_parts.clear()
+        for operand in operands:
+            if isinstance(operand, str):
+                if operand != "__all__":  # `__all__ = __all__ + [...]` extends itself
+                    self.all_parts.append(operand)
+            else:
+                self.all_entries.extend(_entry(e) for e in operand.elts)
 
     def call(self, call: ast.Call, where: _Where) -> None:
         func = call.func
@@ -320,6 +338,7 @@ class _Collector:
                 self.note_all(ast.List(elts=[call.args[0]]), call, replace=False)
             elif func.attr in {"remove", "pop", "insert", "clear"}:
                 self.all_literal = False
+                self.all_composed = False
 
     def is_sys_path(self, node: ast.expr) -> bool:
         return (
@@ -337,6 +356,8 @@ class _Collector:
             column=self.all_column,
             is_literal=self.all_literal,
             entries=tuple(self.all_entries),
+            parts=tuple(self.all_parts),
+            composed=not self.all_literal and self.all_composed,
         )
 
 
@@ -364,6 +385,42 @@ _DISPATCH: dict[type[ast.stmt], _Handler] = {
 }
 if sys.version_info >= (3, 12):
     _DISPATCH[ast.TypeAlias] = _Collector.type_alias
+
+
+def _concatenation(value: ast.expr) -> list[str | ast.List | ast.Tuple] | None:
+    """The operands of ``a.__all__ + names_all + ["x"]``: literals, and the dotted names whose
+    ``__all__`` (``mod.__all__`` -> "mod") or value (a name) is added; None for anything else.
+    Iterative: generated code can chain thousands of ``+``."""
+    operands: list[str | ast.List | ast.Tuple] = []
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            stack.append(node.right)
+            stack.append(node.left)
+        elif isinstance(node, ast.List | ast.Tuple):
+            operands.append(node)
+        elif isinstance(node, ast.Name):
+            operands.append(node.id)
+        elif isinstance(node, ast.Attribute) and node.attr == "__all__":
+            dotted = _dotted(node.value)
+            if dotted is None:
+                return None
+            operands.append(dotted)
+        else:
+            return None
+    return operands
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
 
 
 def _entry(element: ast.expr) -> AllEntry:

@@ -92,6 +92,7 @@ class ImportGraph:
         )
         self._import_time: dict[str, list[Edge]] = {}
         self._children: dict[str, frozenset[str]] | None = None
+        self._exported_cache: dict[str, tuple[str, ...] | None] = {}
         self.resolved: dict[str, list[ResolvedImport]] = {}
         self.edges: dict[str, list[Edge]] = {}
         for module in sorted(self.modules):
@@ -209,15 +210,61 @@ class ImportGraph:
         file = self.modules.get(module)
         if file is None:
             return None
-        all_info = file.summary.all
-        if all_info is not None:
-            if not all_info.is_literal:
-                return None
-            return frozenset(e.value for e in all_info.entries if e.value is not None)
+        if file.summary.all is not None:
+            exported = self.exported(module)
+            return None if exported is None else frozenset(exported)
         names = self.defined_names(module)
         if names is None:
             return None
         return frozenset(n for n in names if not n.startswith("_"))
+
+    def exported(self, module: str) -> tuple[str, ...] | None:
+        """The string entries of ``module.__all__``, following a composed ``__all__``
+        (``fields_all + base.__all__ + [...]``) into the project modules it names;
+        None when there is no ``__all__`` or it cannot be read."""
+        if module in self._exported_cache:
+            return self._exported_cache[module]
+        self._exported_cache[module] = None  # a cycle of composed __all__ reads as unknown
+        result = self._compute_exported(module)
+        self._exported_cache[module] = result
+        return result
+
+    def _compute_exported(self, module: str) -> tuple[str, ...] | None:
+        file = self.modules.get(module)
+        info = file.summary.all if file is not None else None
+        if info is None or not (info.is_literal or info.composed):
+            return None
+        names = [e.value for e in info.entries if e.value is not None]
+        for part in info.parts:
+            source = self._all_source(module, part)
+            added = None if source is None else self.exported(source)
+            if added is None:
+                return None
+            names.extend(added)
+        return tuple(names)
+
+    def _all_source(self, module: str, part: str) -> str | None:
+        """The project module whose ``__all__`` the name ``part`` of ``module`` stands for:
+        ``from m import __all__ as part``, ``from pkg import part`` (a submodule),
+        ``import a.b`` (part "a.b") or ``import a.b as part``."""
+        head = part.partition(".")[0]
+        for resolved in self.resolved.get(module, ()):
+            info, base = resolved.info, resolved.base
+            if base is None or head not in info.bound:
+                continue
+            if not info.is_from:
+                aliased = info.bound[0] != base.partition(".")[0]
+                target = base + part[len(head) :] if aliased else part
+                return target if target in self.modules else None
+            name = (
+                info.names[info.bound.index(head)] if len(info.names) == len(info.bound) else None
+            )
+            if name == "__all__" and part == head:
+                return base if base in self.modules else None
+            if name is not None:
+                target = f"{base}.{name}" + part[len(head) :]
+                return target if target in self.modules else None
+        return None
 
     def submodules(self, package: str) -> frozenset[str]:
         """Leaf names of the direct submodules and subpackages of ``package``."""

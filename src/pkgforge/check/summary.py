@@ -87,6 +87,12 @@ class AllInfo:
     """False when any assignment/extension is not a literal list/tuple of strings (PF301)."""
     entries: tuple[AllEntry, ...]
     """The literal entries (including ``+=``/``.extend`` of literals), in order."""
+    parts: tuple[str, ...] = ()
+    """For a composed ``__all__`` (``base.__all__ + fields_all + [...]``): the dotted names
+    whose ``__all__`` (``mod.__all__`` -> "mod") or value (``fields_all``) is added."""
+    composed: bool = False
+    """Not literal, but only literals and ``parts`` added together: readable through the
+    modules the parts name (the import graph resolves them)."""
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,11 @@ def _with_all(project: Project) -> Iterator[SourceFile]:
 def dynamic_all(project: Project) -> Iterator[Hit]:
     """
     ## What it does
-    Flags an `__all__` built at run time (concatenation, comprehension, `.append(name)`
-    of a variable, a value returned by a function) instead of written as a literal
-    list or tuple of strings.
+    Flags an `__all__` built at run time (a comprehension, `.append(name)` of a
+    variable, a value returned by a function) instead of written as a literal list
+    or tuple of strings. Adding up literals and other project modules' `__all__`
+    (`__all__ = fields_all + base.__all__ + ["extra"]`) is fine: pkgforge follows
+    the imports and reads those.
 
     ## Why is this bad?
     Readers, type checkers, IDEs and pkgforge cannot tell what `from module import *`
@@ -48,10 +50,12 @@ def dynamic_all(project: Project) -> Iterator[Hit]:
     __all__ = ["base_name", "other_name", "extra"]
     ```
     """
+    graph = project.graph
     for file in _with_all(project):
         info = file.summary.all
         assert info is not None
-        if not info.is_literal:
+        readable = info.is_literal or bool(file.module and graph.exported(file.module) is not None)
+        if not readable:
             yield Hit(
                 file.relpath,
                 "`__all__` is not a literal list or tuple of strings; "
@@ -101,8 +105,15 @@ def undefined_export(project: Project) -> Iterator[Hit]:
         if defined is None:
             continue  # a star import we cannot read, or __getattr__: anything may exist
         submodules = graph.submodules(file.module) if file.is_package else frozenset()
-        for entry in info.entries:
-            name = entry.value
+        entries = [(e.value, e.line, e.column) for e in info.entries]
+        if not info.is_literal:
+            exported = graph.exported(file.module)
+            if exported is None:
+                continue  # PF301's finding
+            # names added from other modules' __all__ are reported at the assignment
+            own = sum(1 for e in info.entries if e.value is not None)
+            entries += [(n, info.line, info.column) for n in exported[own:]]
+        for name, line, column in entries:
             if name is None or name in defined or name in submodules:
                 continue
             if file.is_package and graph.exists(f"{file.module}.{name}"):
@@ -111,8 +122,8 @@ def undefined_export(project: Project) -> Iterator[Hit]:
                 file.relpath,
                 f"`{name}` is listed in `__all__` but is not defined in {file.module}"
                 + (" and is not one of its submodules" if file.is_package else ""),
-                entry.line,
-                entry.column,
+                line,
+                column,
             )
 
 
