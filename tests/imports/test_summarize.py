@@ -300,3 +300,33 @@ def test_never_raises_on_random_bytes(source: bytes) -> None:
 )
 def test_never_raises_on_python_like_text(text: str) -> None:
     assert isinstance(summarize_source(text.encode()), ModuleSummary)
+
+
+@pytest.mark.parametrize(
+    ("code", "parts", "composed", "values"),
+    [
+        ("__all__ = a.__all__ + names_all + ['x']", ("a", "names_all"), True, ["x"]),
+        ("__all__ = ['y']\n__all__ += m.n.__all__", ("m.n",), True, ["y"]),
+        ("__all__ = ['q']\n__all__ = __all__ + ['r']", (), True, ["q", "r"]),
+        ("__all__ = ['q']\n__all__ = other + ['r']", ("other",), True, ["r"]),
+        ("__all__ = f()", (), False, []),
+        ("__all__ = a.__all__ + f()", (), False, []),
+        ("__all__ = ['a']\n__all__.remove('a')", (), False, ["a"]),
+        ("__all__ = " + " + ".join(["['x']"] * 500), (), True, ["x"] * 500),
+    ],
+)
+def test_composed_all(code: str, parts: tuple[str, ...], composed: bool, values: list[str]) -> None:
+    result = summarize_source(code.encode())
+    assert result.problem is None
+    info = result.all
+    assert info is not None
+    assert not info.is_literal
+    assert (info.parts, info.composed) == (parts, composed)
+    if composed:
+        assert [e.value for e in info.entries] == values
+
+
+def test_literal_all_is_not_composed() -> None:
+    info = summary("__all__ = ['a']\n").all
+    assert info is not None
+    assert (info.is_literal, info.composed, info.parts) == (True, False, ())
