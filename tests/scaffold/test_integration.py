@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -142,6 +143,9 @@ def test_wheel_in_a_fresh_venv_makes_the_sound_package(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     wheel = next((tmp_path / "dist").glob("pkgforge-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    assert {f"pkgforge/templates/{t}/cookiecutter.json" for t in ("default", "minimal")} <= names
 
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path)
@@ -164,6 +168,8 @@ def test_wheel_in_a_fresh_venv_makes_the_sound_package(tmp_path: Path) -> None:
     )
     assert Path(located.strip()).is_relative_to(venv), "templates must come from the wheel"
     assert not list(project.rglob("__pycache__")), "bytecode from the installed templates leaked"
+    for dotfile in (".gitignore", ".pre-commit-config.yaml", ".github/workflows/release.yml"):
+        assert (project / dotfile).is_file(), f"{dotfile} did not ship in the wheel"
     assert os.access(project / "noxfile.py", os.X_OK)
 
     # The Sound tree, built into a wheel, installed, and star-imported as the tutorial says.
