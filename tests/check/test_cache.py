@@ -180,3 +180,12 @@ def test_tree_is_walked_again_only_when_a_directory_changes(
     assert len(walks) == 1
     load_project(project)
     assert len(walks) == 1
+
+
+def test_memo_values_the_cache_cannot_read_back_are_dropped(project: Path) -> None:
+    cache = SummaryCache.load(project)
+    cache.remember("good", ("a", 1, [2.0, None], {"k": b"v"}))
+    cache.remember("bad", Path("/x"))
+    cache.save()
+    again = SummaryCache.load(project)
+    assert again.memo == {"good": ("a", 1, [2.0, None], {"k": b"v"})}

@@ -177,7 +177,9 @@ class SummaryCache:
             return self._loaded_from
         payload = io.BytesIO()
         pickle.dump(self.header, payload, protocol=pickle.HIGHEST_PROTOCOL)
-        front = {"feature_version": self.feature_version, "memo": self.memo, "result": self.result}
+        # Anything else would make the next load fail, and every run cold.
+        memo = {key: value for key, value in self.memo.items() if _plain(value)}
+        front = {"feature_version": self.feature_version, "memo": memo, "result": self.result}
         pickle.dump(front, payload, protocol=pickle.HIGHEST_PROTOCOL)
         if self._entries is None:  # never looked at: keep the stored bytes as they are
             payload.write(self._pending)
@@ -190,6 +192,20 @@ class SummaryCache:
                 return path
         log.debug("could not write the cache anywhere; continuing without it")
         return None
+
+
+_PLAIN_TYPES = (str, bytes, int, float, bool, type(None))
+
+
+def _plain(value: object) -> bool:
+    """True for data the safe unpickler reads back: builtins in tuples, lists, dicts."""
+    if isinstance(value, _PLAIN_TYPES):
+        return True
+    if isinstance(value, (tuple, list)):
+        return all(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return all(_plain(k) and _plain(v) for k, v in value.items())
+    return False
 
 
 def _user_cache_file(root: Path) -> Path | None:
