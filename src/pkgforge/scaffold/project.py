@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,7 @@ from pkgforge.scaffold.render import (
 from pkgforge.scaffold.templates import DEFAULT_TEMPLATE, resolve_template
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Iterator, Mapping
 
     from pkgforge.check.findings import Finding
 
@@ -100,26 +101,10 @@ def new_project(
     )
     log.info("Rendering %s from template %s", names.distribution, template_dir.name)
 
-    made_output = _make_dirs(output)
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=".pkgforge-new-", dir=output))
-    except OSError as err:
-        for directory in reversed(made_output):
-            shutil.rmtree(directory, ignore_errors=True)
-        raise UsageError(
-            f"cannot write in {output}: {err.strerror or err}",
-            hint="choose a folder you can write to with -o DIR",
-        ) from err
-    try:
+    with _staging(output) as staging:
         rendered = render_into(template_dir, context, staging)
         plan_warnings, added = _add_modules(rendered, names, module_parts)
         project_dir = _move_into_place(rendered, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        for directory in reversed(made_output):
-            shutil.rmtree(directory, ignore_errors=True)
-        raise
-    shutil.rmtree(staging, ignore_errors=True)
 
     warnings = [*names.warnings, *plan_warnings]
     for warning in plan_warnings:
@@ -138,6 +123,35 @@ def new_project(
         findings=findings,
         warnings=tuple(warnings),
     )
+
+
+@contextmanager
+def _staging(output: Path) -> Iterator[Path]:
+    """A hidden temporary folder inside ``output`` (created if missing), always removed.
+
+    On failure or Ctrl-C the ``output`` folders this created are removed too.
+    """
+    made_output = _make_dirs(output)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".pkgforge-new-", dir=output))
+    except OSError as err:
+        _remove(made_output)
+        raise UsageError(
+            f"cannot write in {output}: {err.strerror or err}",
+            hint="choose a folder you can write to with -o DIR",
+        ) from err
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        _remove(made_output)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove(created_folders: list[Path]) -> None:
+    for directory in reversed(created_folders):
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def _refuse_non_empty(target: Path) -> None:
