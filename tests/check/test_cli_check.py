@@ -118,3 +118,12 @@ def test_undecodable_file_name_does_not_crash_the_report(clean: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert b"bad\\udcff.py" in done.stdout
+
+
+def test_corrupt_wheel_is_an_error_not_a_traceback(run_cli: RunCli, tmp_path: Path) -> None:
+    wheel = tmp_path / "sound-1.0-py3-none-any.whl"
+    wheel.write_bytes(b"not a zip file")
+    status, _, err = run_cli("check", str(wheel))
+    assert status != 0
+    assert err.startswith("error: ")
+    assert "Traceback" not in err

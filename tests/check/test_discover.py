@@ -169,3 +169,43 @@ def test_directories_without_python_are_not_recorded(tmp_path: Path) -> None:
     project = load_project(tmp_path, use_cache=False)
     assert [d.relpath for d in project.directories] == ["", "sound", "sound/a"]
     assert [d.package for d in project.directories] == ["", "sound", "sound.a"]
+
+
+def test_directory_that_cannot_be_listed_is_skipped_even_as_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pkgforge.check import discover
+
+    write_tree(tmp_path, {"sound/__init__.py": "", "sound/secret/x.py": ""})
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> object:
+        if str(path).endswith("secret"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(discover.os, "scandir", scandir)
+    project = load_project(tmp_path, use_cache=False)
+    assert [f.module for f in project.files] == ["sound"]
+    assert project.extra["skipped"] == (
+        ("sound/secret", "cannot read directory: Permission denied"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda p: (p / "pyproject.toml").mkdir(), "cannot read pyproject.toml"),
+        (lambda p: (p / "pyproject.toml").write_bytes(b"[project]\nname = '\xff'\n"), "not UTF-8"),
+    ],
+)
+def test_unreadable_pyproject_is_a_finding(
+    tmp_path: Path, make: Callable[[Path], object], words: str
+) -> None:
+    from pkgforge.check import check
+
+    write_tree(tmp_path, {"sound/__init__.py": ""})
+    make(tmp_path)
+    result = check([tmp_path], select=["PF501"], use_cache=False)
+    assert [f.code for f in result.findings] == ["PF501"]
+    assert words in result.findings[0].message

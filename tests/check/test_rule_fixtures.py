@@ -119,3 +119,16 @@ def test_import_that_hangs_is_reported(fixture_project: Callable[[str], Path]) -
     assert [(f.module, f.error) for f in failures] == [
         ("sound.hang", "import did not finish within 3 s")
     ]
+
+
+def test_import_that_kills_the_interpreter_is_reported(
+    fixture_project: Callable[[str], Path],
+) -> None:
+    from pkgforge.check import load_project
+    from pkgforge.check.importrun import import_modules
+
+    root = fixture_project("pf412/pass")
+    (root / "src" / "sound" / "abort.py").write_text("import os\nos._exit(3)\n", encoding="utf-8")
+    failures = import_modules(load_project(root, use_cache=False))
+    assert [f.module for f in failures] == ["sound.abort"]
+    assert failures[0].error.startswith("import crashed the interpreter")
