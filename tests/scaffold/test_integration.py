@@ -18,7 +18,8 @@ import pytest
 
 from pkgforge.scaffold import new_project
 
-pytestmark = pytest.mark.slow
+# The isolated build and the fresh venv download packages from PyPI (or pip's cache).
+pytestmark = [pytest.mark.slow, pytest.mark.network]
 
 REPO = Path(__file__).resolve().parents[2]
 SOUND_MODULES = (
