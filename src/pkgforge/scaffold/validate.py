@@ -13,7 +13,8 @@ __all__ = ["check_project"]
 
 
 def check_project(project_dir: Path) -> tuple[Finding, ...]:
-    """The findings of every rule on ``project_dir`` (paths relative to it)."""
+    """The findings of every rule on ``project_dir``, with paths as ``pkgforge check`` shows
+    them (relative to the working directory when the project is below it)."""
     from pkgforge.check import check
 
     # No cache: a fresh project should not get a cache folder it never asked for.
