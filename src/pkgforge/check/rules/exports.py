@@ -42,12 +42,12 @@ def dynamic_all(project: Project) -> Iterator[Hit]:
 
     ## Example
     ```python
-    __all__ = base.__all__ + ["extra"]
+    __all__ = [name for name in dir() if not name.startswith("_")]
     ```
 
     ## Use instead
     ```python
-    __all__ = ["base_name", "other_name", "extra"]
+    __all__ = ["echofilter", "surround"]
     ```
     """
     graph = project.graph
