@@ -161,18 +161,18 @@ def test_unchanged_project_is_answered_without_running_rules(
 def test_tree_is_walked_again_only_when_a_directory_changes(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pkgforge.check import discover
+    from pkgforge.check import walk
 
     load_project(project)
     load_project(project)  # the first run added .pkgforge_cache/ to the root: walk again
     walks: list[object] = []
-    real_walk = discover._Walker.walk
+    real_walk = walk._Walker.walk
 
     def counting(self: object, mount: object) -> None:
         walks.append(mount)
         real_walk(self, mount)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(discover._Walker, "walk", counting)
+    monkeypatch.setattr(walk._Walker, "walk", counting)
     load_project(project)
     assert walks == []
     (project / "src" / "sound" / "new.py").write_text("", encoding="utf-8")

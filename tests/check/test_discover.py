@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from pkgforge.check import load_project
-from pkgforge.check.discover import MAX_DEPTH, find_root
+from pkgforge.check.discover import find_root
+from pkgforge.check.walk import MAX_DEPTH
 from pkgforge.errors import ProjectNotFoundError
 
 from .conftest import GOOD_PYPROJECT, write_tree
@@ -174,7 +175,7 @@ def test_directories_without_python_are_not_recorded(tmp_path: Path) -> None:
 def test_directory_that_cannot_be_listed_is_skipped_even_as_root(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pkgforge.check import discover
+    from pkgforge.check import walk
 
     write_tree(tmp_path, {"sound/__init__.py": "", "sound/secret/x.py": ""})
     real_scandir = os.scandir
@@ -184,7 +185,7 @@ def test_directory_that_cannot_be_listed_is_skipped_even_as_root(
             raise PermissionError(13, "Permission denied")
         return real_scandir(path)
 
-    monkeypatch.setattr(discover.os, "scandir", scandir)
+    monkeypatch.setattr(walk.os, "scandir", scandir)
     project = load_project(tmp_path, use_cache=False)
     assert [f.module for f in project.files] == ["sound"]
     assert project.extra["skipped"] == (

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from pkgforge.check import CheckResult, check
-from pkgforge.check.engine import Selection, requires_python_floor
+from pkgforge.check.engine import requires_python_floor
 from pkgforge.check.findings import Severity
 from pkgforge.check.rules.base import REGISTRY, Hit, Rule
+from pkgforge.check.selection import Selection
 from pkgforge.errors import ConfigError, UsageError
 
 from .conftest import GOOD_PYPROJECT

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pkgforge.check import check
-from pkgforge.check.discover import MAX_DEPTH
 from pkgforge.check.parallel import MAX_FILE_BYTES
 from pkgforge.check.report import FORMATS, render
 from pkgforge.check.rules import load_rules
+from pkgforge.check.walk import MAX_DEPTH
 
 from .conftest import GOOD_PYPROJECT, write_tree
 

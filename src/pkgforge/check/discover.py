@@ -1,76 +1,28 @@
-"""Discovery: from a PATH, find the project, its package roots and every file to check.
+"""Discovery: from a PATH, find the project and how its import packages are laid out.
 
-Nothing here parses Python. The walk uses ``os.scandir`` (one system call per
-directory, one ``stat`` per Python file) so a warm ``check`` stays cheap, and it
-never follows a directory twice, so symlink loops end.
+Nothing here parses Python or walks the tree (that is :mod:`.walk`): it finds
+the project root, reads pyproject.toml once, and turns the build backend's
+settings into the directories to walk (:class:`Mount`).
 """
 
 from __future__ import annotations
 
 import fnmatch
-import keyword
-import logging
 import os
-import stat
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from pkgforge.errors import ProjectNotFoundError
 
-if TYPE_CHECKING:
-    from pkgforge.check.model import Directory
-
 __all__ = [
-    "MAX_DEPTH",
-    "FileEntry",
     "Layout",
     "Mount",
-    "Tree",
     "find_root",
+    "join",
     "locate_project",
     "read_layout",
-    "walk_tree",
 ]
-
-log = logging.getLogger("pkgforge")
-
-MAX_DEPTH = 48
-"""Directories nested deeper than this below a package root are skipped (and reported)."""
-
-# Never part of an importable package, and often huge.
-_SKIP_DIRS = frozenset(
-    {
-        "__pycache__",
-        "build",
-        "dist",
-        "env",
-        "node_modules",
-        "site-packages",
-        "venv",
-    }
-)
-# setuptools' flat-layout auto-discovery leaves these out of a distribution;
-# so does pkgforge when the project root is itself the package root.
-_FLAT_EXCLUDED_DIRS = frozenset(
-    (
-        *("benchmark", "benchmarks", "bin", "changelog", "ci", "debian", "doc", "docs"),
-        *("documentation", "example", "examples", "exercise", "exercises", "fabfile"),
-        *("htmlcov", "manpages", "news", "newsfragments", "python", "requirements"),
-        *("scripts", "site_scons", "tasks", "test", "tests", "tools", "unit_test"),
-        *("unit_tests", "util", "utils"),
-    )
-)
-_FLAT_EXCLUDED_MODULES = frozenset(
-    (
-        *("benchmark", "benchmarks", "conanfile", "conftest", "dodo", "example", "examples"),
-        *("exercise", "exercises", "fabfile", "manage", "noxfile", "pavement", "setup"),
-        *("tasks", "test", "tests", "toxfile"),
-    )
-)
-_BYTECODE_SUFFIXES = (".pyc", ".pyo")
-_CACHE_DIR = ".pkgforge_cache"  # cache.CACHE_DIR_NAME, not imported to keep discovery light
-
 
 # NamedTuples, not dataclasses: a warm run imports this module, and creating a
 # dataclass costs ~0.7 ms each at import time.
@@ -112,41 +64,6 @@ class Layout(NamedTuple):
         return tuple(dict.fromkeys(m.path for m in self.mounts if not m.prefix))
 
 
-class FileEntry(NamedTuple):
-    abspath: str
-    """Absolute path as a string: a Path per file costs more than the rest of the walk."""
-    relpath: str
-    module: str
-    is_package: bool
-    size: int
-    mtime_ns: int
-
-    @property
-    def path(self) -> Path:
-        return Path(self.abspath)
-
-
-DirRow = tuple[str, str, tuple[str, ...], tuple[str, ...], bool, str]
-"""(absolute path, relpath, entries, subdirs, has_init, package) of a Directory."""
-
-
-class Tree(NamedTuple):
-    files: tuple[FileEntry, ...]
-    dir_rows: tuple[DirRow, ...]
-    bytecode: tuple[str, ...]
-    top_level: tuple[str, ...]
-    root_entries: tuple[str, ...]
-    skipped: tuple[tuple[str, str], ...]
-    """(relpath, why) for what the walk could not or would not enter."""
-
-    @property
-    def directories(self) -> tuple[Directory, ...]:
-        """The model's Directory objects (built on demand: a warm run never needs them)."""
-        from pkgforge.check.model import Directory
-
-        return tuple(Directory(Path(row[0]), *row[1:]) for row in self.dir_rows)
-
-
 def find_root(path: str | os.PathLike[str]) -> tuple[Path, str]:
     """The project root for PATH, and where PATH is inside it ('' when PATH is the root).
 
@@ -162,7 +79,7 @@ def find_root(path: str | os.PathLike[str]) -> tuple[Path, str]:
     start = target.parent if target.is_file() else target
     root, focus = _find_root(start)
     if target.is_file():
-        focus = _join(focus, target.name)
+        focus = join(focus, target.name)
     return root, focus
 
 
@@ -198,7 +115,8 @@ def read_layout(root: Path, focus: str = "", *, memo: dict[str, Any] | None = No
     return Layout(root, pyproject_path, data, parsed, error, mounts, focus)
 
 
-def _join(prefix: str, name: str) -> str:
+def join(prefix: str, name: str) -> str:
+    """Join POSIX relpaths, where '' is the root."""
     return f"{prefix}/{name}" if prefix else name
 
 
@@ -339,309 +257,3 @@ def _named_mounts(root: Path, specs: Iterable[str]) -> list[Mount]:
         target = (root / spec).resolve()
         grouped.setdefault(target.parent, set()).add(target.name.removesuffix(".py"))
     return [Mount(parent, only=frozenset(names)) for parent, names in grouped.items()]
-
-
-def walk_tree(
-    layout: Layout,
-    namespace_packages: Sequence[str] = (),
-    *,
-    memo: dict[str, Any] | None = None,
-) -> Tree:
-    """Every Python file, package directory and bytecode file under the package roots.
-
-    With ``memo`` (the cache's), the last walk is reused when no directory it read
-    has changed (same mtime and ctime): then only the Python files are stat'ed.
-    """
-    key = repr((os.fspath(layout.root), [m.key() for m in layout.mounts]))
-    remembered = (memo or {}).get("tree")
-    if isinstance(remembered, tuple) and remembered[0] == key:
-        tree = _revalidate(remembered[1], remembered[2])
-        if tree is not None:
-            return tree
-    walker = _Walker(layout.root)
-    # Mapped packages first, so a plain walk of their parent does not claim them.
-    for mount in sorted(layout.mounts, key=lambda m: not m.prefix):
-        walker.walk(mount)
-    try:
-        walker.stamp(os.fspath(layout.root), os.stat(layout.root))  # noqa: PTH116
-        # Hidden names (.git, .pkgforge_cache) say nothing about the project's metadata.
-        root_entries = tuple(sorted(p.name for p in layout.root.iterdir() if p.name[0] != "."))
-    except OSError:
-        root_entries = ()
-    tree = walker.tree(root_entries)
-    if memo is not None:
-        memo["tree"] = (key, tuple(walker.stamps), _plain_tree(tree))
-    return tree
-
-
-def _plain_tree(tree: Tree) -> tuple[object, ...]:
-    """The tree as tuples of strings and numbers (the cache admits nothing else)."""
-    files = tuple((f.abspath, f.relpath, f.module, f.is_package) for f in tree.files)
-    return (files, tree.dir_rows, tree.bytecode, tree.top_level, tree.root_entries, tree.skipped)
-
-
-def _revalidate(stamps: Any, plain: Any) -> Tree | None:
-    """The remembered tree if every directory is unchanged, with fresh file stats."""
-    try:
-        for path, mtime_ns, ctime_ns in stamps:
-            info = os.stat(path)  # noqa: PTH116 - str paths keep the warm path fast
-            if info.st_mtime_ns != mtime_ns or info.st_ctime_ns != ctime_ns:
-                return None
-        files, dir_rows, bytecode, top_level, root_entries, skipped = plain
-        entries = []
-        for abspath, relpath, module, is_package in files:
-            info = os.stat(abspath)  # noqa: PTH116
-            entries.append(
-                FileEntry(abspath, relpath, module, is_package, info.st_size, info.st_mtime_ns)
-            )
-    except (OSError, ValueError, TypeError):
-        return None
-    return Tree(tuple(entries), dir_rows, bytecode, top_level, root_entries, skipped)
-
-
-class _DirInfo:
-    """A directory while the walk reads it."""
-
-    __slots__ = (
-        "depth",
-        "entries",
-        "has_init",
-        "has_python",
-        "parent",
-        "parts",
-        "path",
-        "relpath",
-        "subdirs",
-    )
-
-    def __init__(
-        self,
-        path: str,
-        relpath: str,
-        parts: tuple[str, ...] | None,
-        parent: str | None,
-        depth: int,
-    ) -> None:
-        self.path = path
-        self.relpath = relpath
-        self.parts = parts
-        """Dotted-name parts, or None when some part cannot be imported."""
-        self.entries: list[str] = []
-        self.subdirs: list[str] = []
-        self.has_init = False
-        self.has_python = False
-        self.parent = parent
-        self.depth = depth
-
-
-# (path, relpath, dotted parts, depth, parent relpath, stat of the directory)
-_Pending = tuple[str, str, "tuple[str, ...] | None", int, "str | None", os.stat_result]
-
-
-class _Walker:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.root_str = os.fspath(root)
-        self.files: list[FileEntry] = []
-        self.dirs: dict[str, _DirInfo] = {}
-        self.bytecode: list[str] = []
-        self.top_level: set[str] = set()
-        self.skipped: list[tuple[str, str]] = []
-        self.seen: set[tuple[int, int]] = set()
-        self.stamps: list[tuple[str, int, int]] = []
-        """(path, mtime_ns, ctime_ns) of every directory read: a change in any of
-        them (an entry added, removed, renamed, or permissions) means walk again."""
-
-    def stamp(self, path: str, info: os.stat_result) -> None:
-        self.stamps.append((path, info.st_mtime_ns, info.st_ctime_ns))
-
-    def _rel(self, path: str) -> str:
-        if path == self.root_str:
-            return ""
-        if path.startswith(self.root_str + os.sep):
-            return path[len(self.root_str) + 1 :].replace(os.sep, "/")
-        return Path(os.path.relpath(path, self.root_str)).as_posix()
-
-    def walk(self, mount: Mount) -> None:
-        start_parts = tuple(mount.prefix.split(".")) if mount.prefix else ()
-        if mount.prefix:
-            self.top_level.add(start_parts[0])
-        start = os.fspath(mount.path)
-        try:
-            info = os.stat(start)  # noqa: PTH116 - str paths keep the walk fast
-        except OSError as err:
-            self._skip(self._rel(start), f"cannot read directory: {err.strerror or err}")
-            return
-        stack: list[_Pending] = [(start, self._rel(start), start_parts, 0, None, info)]
-        while stack:
-            path, relpath, parts, depth, parent, info = stack.pop()
-            if relpath in self.dirs:
-                continue
-            if depth > MAX_DEPTH:
-                self._skip(relpath, f"more than {MAX_DEPTH} directories deep")
-                continue
-            identity = (info.st_dev, info.st_ino)
-            if identity in self.seen:
-                self._skip(relpath, "a directory already checked (symlink loop?)")
-                continue
-            self.seen.add(identity)
-            self.stamp(path, info)
-            try:
-                with os.scandir(path) as scan:
-                    entries = list(scan)
-            except OSError as err:
-                self._skip(relpath, f"cannot read directory: {err.strerror or err}")
-                continue
-            top = depth == 0 and not mount.prefix
-            node = _DirInfo(path, relpath, parts, parent, depth)
-            self.dirs[relpath] = node
-            for entry in entries:
-                self._entry(entry, node, mount, top, stack)
-
-    def _entry(
-        self,
-        entry: os.DirEntry[str],
-        node: _DirInfo,
-        mount: Mount,
-        top: bool,
-        stack: list[_Pending],
-    ) -> None:
-        name = entry.name
-        if name == _CACHE_DIR:
-            return  # pkgforge's own cache: not part of the project, and it changes
-        node.entries.append(name)
-        if name.endswith(".py"):
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                return
-            if not is_dir:
-                stem = name[:-3]
-                if top and not self._take_module(stem, mount):
-                    return
-                self._add_file(entry, node, stem, node.parts)
-                if top and stem != "__init__":
-                    self.top_level.add(stem)
-                return
-        elif name.endswith(_BYTECODE_SUFFIXES):
-            self.bytecode.append(_join(node.relpath, name))
-            return
-        try:
-            if not entry.is_dir():
-                return
-            info = entry.stat()
-        except OSError:
-            return
-        node.subdirs.append(name)
-        if name == "__pycache__":
-            self.stamp(entry.path, info)
-            self._pycache(entry.path)
-        elif not self._skip_dir(name, mount, top):
-            child_parts = _child_parts(node.parts, name)
-            if mount.exclude and child_parts is not None and _excluded(child_parts, mount.exclude):
-                return
-            if top:
-                self.top_level.add(name)
-            relpath = _join(node.relpath, name)
-            stack.append((entry.path, relpath, child_parts, node.depth + 1, node.relpath, info))
-
-    def _skip_dir(self, name: str, mount: Mount, top: bool) -> bool:
-        if name.startswith(".") or name in _SKIP_DIRS or name.endswith((".egg-info", ".dist-info")):
-            return True
-        if not top:
-            return False
-        if mount.only is not None:
-            return name not in mount.only
-        return mount.flat and (name in _FLAT_EXCLUDED_DIRS or name.startswith("_"))
-
-    @staticmethod
-    def _take_module(stem: str, mount: Mount) -> bool:
-        if mount.only is not None:
-            return stem in mount.only
-        if mount.flat:
-            return not (stem in _FLAT_EXCLUDED_MODULES or stem.startswith(("_", ".")))
-        return True
-
-    def _add_file(
-        self, entry: os.DirEntry[str], node: _DirInfo, stem: str, parts: tuple[str, ...] | None
-    ) -> None:
-        try:
-            info = entry.stat()
-        except OSError as err:
-            self._skip(_join(node.relpath, entry.name), f"cannot stat: {err.strerror or err}")
-            return
-        if not stat.S_ISREG(info.st_mode):
-            return
-        is_package = stem == "__init__"
-        if is_package:
-            node.has_init = True
-            module = ".".join(parts) if parts else ""
-        else:
-            module = ".".join((*parts, stem)) if parts is not None and _importable(stem) else ""
-        node.has_python = True
-        self.files.append(
-            FileEntry(
-                entry.path,
-                _join(node.relpath, entry.name),
-                module,
-                is_package and bool(module),
-                info.st_size,
-                info.st_mtime_ns,
-            )
-        )
-
-    def _pycache(self, path: str) -> None:
-        relpath = self._rel(path)
-        try:
-            with os.scandir(path) as scan:
-                names = [e.name for e in scan]
-        except OSError:
-            return
-        self.bytecode.extend(_join(relpath, n) for n in names if n.endswith(_BYTECODE_SUFFIXES))
-
-    def _skip(self, relpath: str, why: str) -> None:
-        log.debug("skipped %s: %s", relpath or ".", why)  # the result carries it
-        self.skipped.append((relpath, why))
-
-    def tree(self, root_entries: tuple[str, ...]) -> Tree:
-        # A directory matters when Python files live in it or below it.
-        for info in sorted(self.dirs.values(), key=lambda d: d.relpath.count("/"), reverse=True):
-            if info.has_python and info.parent is not None and info.parent in self.dirs:
-                self.dirs[info.parent].has_python = True
-        dir_rows = tuple(
-            (
-                d.path,
-                d.relpath,
-                tuple(sorted(d.entries)),
-                tuple(sorted(d.subdirs)),
-                d.has_init,
-                ".".join(d.parts) if d.parts else "",
-            )
-            for d in sorted(self.dirs.values(), key=lambda d: d.relpath)
-            if d.has_python
-        )
-        provided = {f.module.split(".", 1)[0] for f in self.files if f.module}
-        top_level = {name for name in self.top_level if name in provided}
-        return Tree(
-            files=tuple(sorted(self.files, key=lambda f: f.relpath)),
-            dir_rows=dir_rows,
-            bytecode=tuple(sorted(set(self.bytecode))),
-            top_level=tuple(sorted(top_level)),
-            root_entries=root_entries,
-            skipped=tuple(self.skipped),
-        )
-
-
-def _importable(name: str) -> bool:
-    return name.isidentifier() and name.isascii() and not keyword.iskeyword(name)
-
-
-def _child_parts(parts: tuple[str, ...] | None, name: str) -> tuple[str, ...] | None:
-    if parts is None or not _importable(name):
-        return None
-    return (*parts, name)
-
-
-def _excluded(parts: tuple[str, ...], patterns: tuple[str, ...]) -> bool:
-    dotted = ".".join(parts)
-    return any(fnmatch.fnmatchcase(dotted, p) for p in patterns)

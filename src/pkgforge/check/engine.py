@@ -8,7 +8,6 @@ applies ``select``/``ignore``, per-path ignores and ``# pkgforge: ignore[...]``.
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import logging
 import os
@@ -19,8 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pkgforge.check.cache import SummaryCache
-from pkgforge.check.discover import Layout, Tree, find_root, read_layout, walk_tree
+from pkgforge.check.discover import Layout, find_root, read_layout
 from pkgforge.check.findings import Finding, Severity
+from pkgforge.check.selection import Selection, filter_findings
+from pkgforge.check.walk import Tree, walk_tree
 from pkgforge.config import Settings, load_settings, parse_codes
 from pkgforge.errors import ConfigError, UsageError
 
@@ -60,28 +61,6 @@ class CheckResult:
         return any(f.severity is Severity.ERROR for f in self.findings)
 
 
-class Selection(NamedTuple):
-    """Which codes run. The longest matching prefix decides; on a tie, ignore wins."""
-
-    select: tuple[str, ...] | None = None
-    ignore: tuple[str, ...] = ()
-    per_path: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-    def enabled(self, code: str) -> bool:
-        if self.select is None:
-            selected = 0
-        else:
-            selected = max((len(p) for p in self.select if code.startswith(p)), default=-1)
-        ignored = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
-        return selected >= 0 and selected > ignored
-
-    def ignored_at(self, code: str, relpath: str) -> bool:
-        return any(
-            fnmatch.fnmatchcase(relpath, pattern) and any(code.startswith(c) for c in codes)
-            for pattern, codes in self.per_path
-        )
-
-
 def load_project(path: str | os.PathLike[str] = ".", *, use_cache: bool = True) -> Project:
     """Discover and summarise the project at (or around) ``path``."""
     project, cache = _load(path, use_cache=use_cache)
@@ -107,7 +86,7 @@ def _discover(path: str | os.PathLike[str], *, use_cache: bool) -> _Discovery:
     remembered = dict(memo or {})
     layout = read_layout(root, focus, memo=memo)
     settings = load_settings(layout.pyproject)
-    tree = walk_tree(layout, settings.namespace_packages, memo=memo)
+    tree = walk_tree(layout, memo=memo)
     feature_version = _feature_version(layout, memo)
     if cache is not None:
         cache.use_feature_version(feature_version)
@@ -380,7 +359,7 @@ def _check_project(
             cache.store(fingerprint, (raw, suppressions))
     if cache is not None:
         cache.save()
-    kept, suppressed = _filter(raw, found.layout.focus, selection, suppressions)
+    kept, suppressed = filter_findings(raw, found.layout.focus, selection, suppressions)
     prefix = _display_prefix(found.layout.root)
     if prefix:
         kept = [_prefixed(f, prefix) for f in kept]
@@ -398,37 +377,6 @@ def _run_rules(rules: Iterable[Rule], model: Any) -> tuple[list[Finding], tuple[
             log.debug("rule %s crashed", rule.code, exc_info=True)
             errors.append(f"rule {rule.code} ({rule.name}) crashed: {type(err).__name__}: {err}")
     return findings, tuple(errors)
-
-
-def _filter(
-    findings: Iterable[Finding],
-    focus: str,
-    selection: Selection,
-    suppressions: Mapping[str, tuple[tuple[int, tuple[str, ...]], ...]],
-) -> tuple[list[Finding], int]:
-    kept: list[Finding] = []
-    suppressed = 0
-    for finding in findings:
-        if focus and not (finding.path == focus or finding.path.startswith(focus + "/")):
-            continue
-        if not selection.enabled(finding.code):
-            continue  # a rule may report for a sibling code it does not own
-        if selection.ignored_at(finding.code, finding.path) or _suppressed_inline(
-            finding, suppressions.get(finding.path, ())
-        ):
-            suppressed += 1
-            continue
-        kept.append(finding)
-    return kept, suppressed
-
-
-def _suppressed_inline(
-    finding: Finding, suppressions: Iterable[tuple[int, tuple[str, ...]]]
-) -> bool:
-    return any(
-        line == finding.line and (not codes or any(finding.code.startswith(c) for c in codes))
-        for line, codes in suppressions
-    )
 
 
 def _display_prefix(root: Path) -> str:

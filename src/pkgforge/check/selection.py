@@ -1,0 +1,68 @@
+"""Which findings a run keeps: select/ignore, per-path ignores, ignore comments, focus."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
+
+from pkgforge.check.findings import Finding
+
+__all__ = ["Selection", "Suppressions", "filter_findings"]
+
+Suppressions = Mapping[str, tuple[tuple[int, tuple[str, ...]], ...]]
+"""relpath -> the file's ``# pkgforge: ignore[...]`` comments as (line, codes)."""
+
+
+class Selection(NamedTuple):
+    """Which codes run. The longest matching prefix decides; on a tie, ignore wins."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    per_path: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def enabled(self, code: str) -> bool:
+        if self.select is None:
+            selected = 0
+        else:
+            selected = max((len(p) for p in self.select if code.startswith(p)), default=-1)
+        ignored = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        return selected >= 0 and selected > ignored
+
+    def ignored_at(self, code: str, relpath: str) -> bool:
+        return any(
+            fnmatch.fnmatchcase(relpath, pattern) and any(code.startswith(c) for c in codes)
+            for pattern, codes in self.per_path
+        )
+
+
+def filter_findings(
+    findings: Iterable[Finding],
+    focus: str,
+    selection: Selection,
+    suppressions: Suppressions,
+) -> tuple[list[Finding], int]:
+    """The findings to report, and how many were suppressed."""
+    kept: list[Finding] = []
+    suppressed = 0
+    for finding in findings:
+        if focus and not (finding.path == focus or finding.path.startswith(focus + "/")):
+            continue
+        if not selection.enabled(finding.code):
+            continue  # a rule may report for a sibling code it does not own
+        if selection.ignored_at(finding.code, finding.path) or _suppressed_inline(
+            finding, suppressions.get(finding.path, ())
+        ):
+            suppressed += 1
+            continue
+        kept.append(finding)
+    return kept, suppressed
+
+
+def _suppressed_inline(
+    finding: Finding, suppressions: Iterable[tuple[int, tuple[str, ...]]]
+) -> bool:
+    return any(
+        line == finding.line and (not codes or any(finding.code.startswith(c) for c in codes))
+        for line, codes in suppressions
+    )
