@@ -139,7 +139,11 @@ PYPROJECTS = st.sampled_from(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("PKGFORGE_HYPOTHESIS_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(entries=st.lists(ENTRY, max_size=12), pyproject=PYPROJECTS)
 def test_random_layouts_never_raise(
     entries: list[tuple[list[str], str, bytes]], pyproject: str | None
