@@ -18,17 +18,35 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
         help="check package layouts, wheels and sdists against the import rules",
         parents=parents,
     )
-    parser.add_argument("paths", metavar="PATH", nargs="*", default=["."])
+    parser.add_argument(
+        "paths",
+        metavar="PATH",
+        nargs="*",
+        default=["."],
+        help="a project directory (default: .), a path inside one, or a .whl/.tar.gz/.zip",
+    )
     parser.add_argument(
         "--format",
         choices=("text", "json", "sarif", "github"),
         default="text",
         dest="output_format",
+        help="report format (default: text; github = workflow annotations)",
     )
-    parser.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes")
-    parser.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes")
     parser.add_argument(
-        "--import", action="store_true", dest="run_imports", help="also import every module"
+        "--select",
+        metavar="CODES",
+        help="comma-separated codes or prefixes to run (replaces [tool.pkgforge] select)",
+    )
+    parser.add_argument(
+        "--ignore",
+        metavar="CODES",
+        help="comma-separated codes or prefixes to skip (replaces [tool.pkgforge] ignore)",
+    )
+    parser.add_argument(
+        "--import",
+        action="store_true",
+        dest="run_imports",
+        help="also import every module in a subprocess (runs the project's code; PF412)",
     )
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     parser.set_defaults(run=run)
