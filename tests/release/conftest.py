@@ -79,9 +79,11 @@ def write_sdist(
 
 @pytest.fixture(autouse=True)
 def _restore_pkgforge_logger() -> Iterator[None]:
-    """The CLI installs a handler on a stream pytest closes later; undo it after each test."""
+    """The CLI installs a handler on a stream pytest closes later (in any earlier test):
+    start each test with the logger as a library user has it, restore it afterwards."""
     logger = logging.getLogger("pkgforge")
     saved = (logger.handlers[:], logger.propagate, logger.level)
+    logger.handlers[:], logger.propagate, logger.level = [], True, logging.NOTSET
     yield
     logger.handlers[:], logger.propagate, logger.level = saved[0], saved[1], saved[2]
 
