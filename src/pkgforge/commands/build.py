@@ -21,12 +21,25 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
     parser = add_parser(
         subparsers, "build", help="check, build the sdist and wheel, inspect them", parents=parents
     )
-    parser.add_argument("path", metavar="PATH", nargs="?", default=".")
+    parser.add_argument(
+        "path", metavar="PATH", nargs="?", default=".", help="the project (default: here)"
+    )
     parser.add_argument("--outdir", metavar="DIR", help="where artifacts go (default PATH/dist)")
-    parser.add_argument("--sdist", action="store_true", help="build the sdist")
-    parser.add_argument("--wheel", action="store_true", help="build the wheel")
-    parser.add_argument("--no-isolation", action="store_true", help="build in this environment")
-    parser.add_argument("--installer", choices=("pip", "uv"), default="pip")
+    parser.add_argument("--sdist", action="store_true", help="build the sdist (neither flag: both)")
+    parser.add_argument(
+        "--wheel", action="store_true", help="build the wheel (from the source tree if alone)"
+    )
+    parser.add_argument(
+        "--no-isolation",
+        action="store_true",
+        help="use the build backend installed in this environment",
+    )
+    parser.add_argument(
+        "--installer",
+        choices=("pip", "uv"),
+        default="pip",
+        help="what installs the build requirements in the isolated environment (default pip)",
+    )
     parser.add_argument(
         "-C",
         "--config-setting",
