@@ -62,3 +62,22 @@ def test_meanwhile_runs_while_workers_parse(tmp_path: Path) -> None:
     summarize_paths(jobs, None, workers=2, meanwhile=lambda: 1 / 0)  # never fatal
     summarize_paths(jobs, None, workers=1, meanwhile=lambda: calls.append(2))
     assert calls == [1]
+
+
+def test_a_dying_worker_does_not_hang_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    jobs = _jobs(tmp_path, 6)
+    parent = os.getpid()
+    real = parallel._summarize_one
+
+    def die_in_worker(path: str, size: int, feature_version: object) -> object:
+        if os.getpid() != parent:
+            os._exit(1)
+        return real(path, size, feature_version)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "_summarize_one", die_in_worker)
+    summaries = summarize_paths(jobs, None, workers=2)
+    assert [s.problem for s in summaries] == [None] * 6

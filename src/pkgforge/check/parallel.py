@@ -45,9 +45,11 @@ def summarize_paths(
     """
     count = workers if workers is not None else _default_workers(len(jobs))
     if count > 1:
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return _in_processes(jobs, feature_version, count, meanwhile)
-        except (OSError, ImportError) as err:  # no fork, no semaphores: do it here
+        except (OSError, ImportError, BrokenProcessPool) as err:  # no fork, a dead worker
             log.debug("parallel parsing unavailable (%s); parsing in one process", err)
     return _summarize_chunk((list(jobs), feature_version))
 
@@ -71,6 +73,7 @@ def _in_processes(
     meanwhile: Callable[[], object] | None,
 ) -> list[ModuleSummary]:
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     # Balance by bytes: largest first, each to the lightest chunk so far.
     chunks: list[list[int]] = [[] for _ in range(workers * 2)]
@@ -81,14 +84,16 @@ def _in_processes(
         loads[lightest] += jobs[index][1] + 2048
     tasks = [([jobs[i] for i in chunk], feature_version) for chunk in chunks if chunk]
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        pending = pool.map_async(_summarize_chunk, tasks, chunksize=1)
+    # An executor, not multiprocessing.Pool: if a worker dies, Pool waits forever,
+    # while the executor raises BrokenProcessPool (and the caller parses here).
+    with ProcessPoolExecutor(workers, mp_context=context) as executor:
+        futures = [executor.submit(_summarize_chunk, task) for task in tasks]
         if meanwhile is not None:
             try:
                 meanwhile()
             except Exception:  # only a head start: the rule does the work itself if need be
                 log.debug("work done while parsing failed", exc_info=True)
-        results = pending.get()
+        results = [future.result() for future in futures]
     ordered: list[ModuleSummary | None] = [None] * len(jobs)
     for chunk, summaries in zip((c for c in chunks if c), results, strict=True):
         for index, summary in zip(chunk, summaries, strict=True):
