@@ -105,7 +105,10 @@ def _build(found: _Discovery) -> Project:
     from pkgforge.check.model import Project, SourceFile
 
     layout, tree, cache = found.layout, found.tree, found.cache
-    summaries = _summaries(tree.files, found.feature_version, cache, _head_start(found))
+    # Without a cache, a fresh memo still lets rules reuse the head start's work.
+    memo: dict[str, Any] = cache.memo if cache is not None else {}
+    head_start = _head_start(layout, memo)
+    summaries = _summaries(tree.files, found.feature_version, cache, head_start)
     files = tuple(
         SourceFile(entry.path, entry.relpath, entry.module, entry.is_package, summary)
         for entry, summary in zip(tree.files, summaries, strict=True)
@@ -126,7 +129,7 @@ def _build(found: _Discovery) -> Project:
             "focus": layout.focus,
             "root_entries": tree.root_entries,
             "skipped": tree.skipped,
-            "memo": cache.memo if cache is not None else {},
+            "memo": memo,
             "feature_version": found.feature_version,
         },
     )
@@ -146,13 +149,11 @@ def _fingerprint(found: _Discovery, selection: object) -> str:
     return digest.hexdigest()
 
 
-def _head_start(found: _Discovery) -> Callable[[], object] | None:
+def _head_start(layout: Layout, memo: dict[str, Any]) -> Callable[[], object] | None:
     """Work the main process can do while workers parse: validating pyproject.toml."""
-    layout, cache = found.layout, found.cache
     if layout.pyproject is None or layout.pyproject_bytes is None:
         return None
     pyproject, data = layout.pyproject, layout.pyproject_bytes
-    memo = cache.memo if cache is not None else None
 
     def validate() -> object:
         from pkgforge.check.rules.metadata import schema_problems
