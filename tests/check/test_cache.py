@@ -164,7 +164,6 @@ def test_tree_is_walked_again_only_when_a_directory_changes(
     from pkgforge.check import walk
 
     load_project(project)
-    load_project(project)  # the first run added .pkgforge_cache/ to the root: walk again
     walks: list[object] = []
     real_walk = walk._Walker.walk
 

@@ -90,6 +90,11 @@ class SummaryCache:
             if target is not None and cache._read(target):
                 cache._loaded_from = target
                 break
+        else:
+            # Made now, before the walk stamps the root directory, so that the
+            # second run does not see a changed root and walk again.
+            with contextlib.suppress(OSError):
+                _prepare_dir(root / CACHE_DIR_NAME)
         return cache
 
     def _read(self, path: Path) -> bool:
