@@ -291,12 +291,14 @@ def test_pf506_vcs_and_editor_dirs_in_sdist(make_sdist: Callable[..., Path]) -> 
             (".git/HEAD", "ref"),
             (".idea/workspace.xml", ""),
             ("src/sound/wav.py~", ""),
+            ("bench/.cache/django-5.2/setup.py", ""),
         ]
     )
     findings = run("PF506", load_archive(sdist))
     assert sorted(f.path.split(".tar.gz/")[1] for f in findings) == [
         "sound-1.0/.git/",
         "sound-1.0/.idea/",
+        "sound-1.0/bench/.cache/",
         "sound-1.0/src/sound/wav.py~",
     ]
 

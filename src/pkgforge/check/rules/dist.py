@@ -67,6 +67,9 @@ _JUNK_DIRS = frozenset(
         ".mypy_cache",
         ".pytest_cache",
         ".ruff_cache",
+        ".hypothesis",
+        ".cache",
+        ".eggs",
         ".ipynb_checkpoints",
     }
 )
