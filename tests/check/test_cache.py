@@ -188,3 +188,14 @@ def test_memo_values_the_cache_cannot_read_back_are_dropped(project: Path) -> No
     cache.save()
     again = SummaryCache.load(project)
     assert again.memo == {"good": ("a", 1, [2.0, None], {"k": b"v"})}
+
+
+def test_changed_checker_code_invalidates_the_cache(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pkgforge.check import cache
+
+    load_project(project)
+    assert SummaryCache.load(project.resolve()).entries
+    monkeypatch.setattr(cache, "_code_stamp", lambda: "another build of pkgforge")
+    assert SummaryCache.load(project.resolve()).entries == {}

@@ -2,7 +2,8 @@
 
 The file is three pickles back to back:
 
-1. a header (pkgforge's version, the Python version): anything else means "no cache";
+1. a header (pkgforge's version, the Python version, a stamp of pkgforge's own
+   check code): anything else means "no cache";
 2. the front: the parse feature version, a small memo (parsed pyproject.toml,
    validate-pyproject's verdict, each by content hash) and the last run's raw
    findings with the fingerprint of the tree and settings they came from;
@@ -62,7 +63,29 @@ class _SafeUnpickler(pickle.Unpickler):
 
 
 def _header() -> tuple[object, ...]:
-    return (__version__, tuple(sys.version_info[:3]))
+    return (__version__, tuple(sys.version_info[:3]), _code_stamp())
+
+
+def _code_stamp() -> str:
+    """A digest of the checker's own source files (names, sizes, mtimes).
+
+    The version alone is not enough: an editable install, or a rule changed
+    without a version bump, must not be answered with findings cached by the
+    old code. About 40 stats; an installed wheel's files never change.
+    """
+    here = Path(__file__).parent
+    parts: list[str] = []
+    for folder in (here, here / "rules", here.parent):
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name.endswith(".py"):
+                        info = entry.stat()
+                        parts.append(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{folder}:unreadable")
+    digest = hashlib.blake2b("\n".join(sorted(parts)).encode(), digest_size=16)
+    return digest.hexdigest()
 
 
 class SummaryCache:
