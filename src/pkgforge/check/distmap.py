@@ -125,14 +125,17 @@ def canonical(name: str) -> str:
     return _NORMALIZE.sub("-", name).lower()
 
 
-def requirement_name(requirement: str) -> str | None:
-    """The canonical distribution name of a PEP 508 requirement string, or None if invalid."""
-    from packaging.requirements import InvalidRequirement, Requirement
+# PEP 508's name rule; importing packaging.requirements for it costs ~50 ms per run.
+_REQUIREMENT_NAME = re.compile(
+    r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:$|[\[(;<>=!~@])"
+)
 
-    try:
-        return canonical(Requirement(requirement).name)
-    except InvalidRequirement:
-        return None
+
+def requirement_name(requirement: str) -> str | None:
+    """The canonical distribution name of a PEP 508 requirement string, or None if it
+    does not start with a valid name (PF501 reports invalid requirements in full)."""
+    match = _REQUIREMENT_NAME.match(requirement)
+    return canonical(match.group(1)) if match else None
 
 
 # Standard-library modules some supported Python has and the running one may not:

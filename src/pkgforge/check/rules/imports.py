@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from functools import lru_cache
 from importlib.machinery import PathFinder
 
 from pkgforge.check.distmap import (
@@ -44,11 +45,12 @@ def _statement(info: ImportInfo) -> str:
 
 def _is_package_code(file: SourceFile) -> bool:
     """Importable modules of the distribution, tests excluded."""
-    if not file.module:
-        return False
-    return not any(
-        part in _TEST_PARTS or part.startswith("test_") for part in file.module.split(".")
-    )
+    return bool(file.module) and not _is_test_module(file.module)
+
+
+@lru_cache(maxsize=65536)
+def _is_test_module(module: str) -> bool:
+    return any(part in _TEST_PARTS or part.startswith("test_") for part in module.split("."))
 
 
 @rule("PF401", "star-import-in-function", "`from x import *` inside a function or class")
