@@ -188,3 +188,23 @@ def test_archives_get_the_dist_rules_only(tmp_path: Path, monkeypatch: pytest.Mo
     assert seen == [("archive", wheel)]
     assert _codes(result) == ["PF598"]
     assert result.files_checked == 1
+
+
+def test_an_archive_in_dist_is_compared_with_its_project(
+    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project({"src/sound/__init__.py": ""})
+    wheel = root / "dist" / "sound-1.0-py3-none-any.whl"
+    wheel.parent.mkdir()
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("sound/__init__.py", "")
+    seen: list[object] = []
+    monkeypatch.setattr(
+        "pkgforge.release.inspect.load_archive",
+        lambda path, project=None: seen.append(project) or "archive",
+    )
+    check([wheel], use_cache=False)
+    (project,) = seen
+    assert project is not None
+    assert project.root == root.resolve()  # type: ignore[attr-defined]
+    assert [f.module for f in project.files] == ["sound"]  # type: ignore[attr-defined]
