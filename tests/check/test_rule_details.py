@@ -89,3 +89,17 @@ def test_metadata_rules_skip_without_a_project_table(tmp_path: Path) -> None:
     root = write_tree(tmp_path, {"pyproject.toml": "[tool.black]\n", "sound/__init__.py": ""})
     result = check([root], select=["PF5"], use_cache=False)
     assert result.findings == ()
+
+
+def test_flat_top_level_packages_are_named_checked_but_scripts_are_not(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "Sound/__init__.py": "",
+            "my-pkg/__init__.py": "",
+            "run-tests.py": "",
+            "RunAll.py": "",
+        },
+    )
+    assert [f.path for f in _found(root, "PF204")] == ["Sound"]
+    assert [f.path for f in _found(root, "PF201")] == ["my-pkg"]

@@ -18,15 +18,17 @@ __all__ = [
 ]
 
 
-def _importable_nodes(project: Project, *, include_flat_top: bool = True) -> Iterator[Node]:
+def _importable_nodes(project: Project, *, flat_top_files: bool = True) -> Iterator[Node]:
     """Every module file and Python directory whose name is an import name."""
     view = tree_view(project)
     for directory in project.directories:
         if not view.holds_modules(directory):
             continue
-        if not include_flat_top and directory.path in view.flat_roots:
-            continue  # scripts beside setup.py are not meant to be imported
-        yield from view.nodes(directory)
+        flat_top = directory.path in view.flat_roots
+        for node in view.nodes(directory):
+            if flat_top and not node.is_dir and not flat_top_files:
+                continue  # scripts beside setup.py (run-tests.py) are not meant as modules
+            yield node
 
 
 def _what(node: Node) -> str:
@@ -58,7 +60,7 @@ def invalid_module_name(project: Project) -> Iterator[Hit]:
     sound/effects/my_echo.py
     ```
     """
-    for node in _importable_nodes(project, include_flat_top=False):
+    for node in _importable_nodes(project, flat_top_files=False):
         if is_keyword(node.name):
             continue  # PF202 says it better
         if not node.name.isidentifier():
@@ -169,7 +171,7 @@ def non_lowercase_module_name(project: Project) -> Iterator[Hit]:
     sound/effects/echo.py
     ```
     """
-    for node in _importable_nodes(project, include_flat_top=False):
+    for node in _importable_nodes(project, flat_top_files=False):
         if node.name != node.name.lower() and node.name.isidentifier():
             yield Hit(
                 node.relpath,
