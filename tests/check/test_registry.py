@@ -1,0 +1,35 @@
+"""The rule registry fills from a tolerant list of family modules."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from pkgforge.check import rules
+
+
+def test_a_family_that_does_not_exist_yet_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rules, "FAMILIES", (*rules.FAMILIES, "pkgforge.check.rules.nothing_yet"))
+    assert "PF101" in rules.load_rules()
+
+
+def test_a_family_with_a_broken_import_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "broken_family.py").write_text("import no_such_module_anywhere\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(rules, "FAMILIES", ("broken_family",))
+    with pytest.raises(ModuleNotFoundError, match="no_such_module_anywhere"):
+        rules.load_rules()
+    sys.modules.pop("broken_family", None)
+
+
+def test_codes_are_unique_and_well_formed() -> None:
+    registry = rules.load_rules()
+    assert list(registry) == sorted(registry)
+    for code, rule in registry.items():
+        assert rule.code == code
+        assert len(code) == 5 and code.startswith("PF") and code[2:].isdigit()
+        assert rule.name == rule.name.lower() and " " not in rule.name
