@@ -149,18 +149,22 @@ def _fingerprint(found: _Discovery, selection: object) -> str:
     return digest.hexdigest()
 
 
-def _head_start(layout: Layout, memo: dict[str, Any]) -> Callable[[], object] | None:
-    """Work the main process can do while workers parse: validating pyproject.toml."""
-    if layout.pyproject is None or layout.pyproject_bytes is None:
-        return None
+def _head_start(layout: Layout, memo: dict[str, Any]) -> Callable[[], object]:
+    """Work the main process can do while workers parse: importing the rules (and
+    the graph and distribution maps they use), validating pyproject.toml."""
     pyproject, data = layout.pyproject, layout.pyproject_bytes
 
-    def validate() -> object:
+    def work() -> object:
+        from pkgforge.check.rules import load_rules
+
+        load_rules()
+        if pyproject is None or data is None:
+            return None
         from pkgforge.check.rules.metadata import schema_problems
 
         return schema_problems(pyproject, data.decode("utf-8", "replace"), memo)
 
-    return validate
+    return work
 
 
 def _summaries(
@@ -343,9 +347,9 @@ def _check_project(
     if remembered is not None:
         raw, suppressions = remembered
     else:
+        project = _build(found)  # first: it imports the rules while workers parse
         registry = rules()
         _check_config_codes(settings, registry)
-        project = _build(found)
         if run_imports and selection.enabled("PF412"):
             from pkgforge.check.importrun import import_modules
 
