@@ -210,3 +210,13 @@ def test_unreadable_pyproject_is_a_finding(
     result = check([tmp_path], select=["PF501"], use_cache=False)
     assert [f.code for f in result.findings] == ["PF501"]
     assert words in result.findings[0].message
+
+
+def test_find_where_is_relative_to_the_project_root(make_project: Callable[..., Path]) -> None:
+    pyproject = GOOD_PYPROJECT + (
+        '[tool.setuptools]\npackage-dir = {"" = "src"}\n'
+        '[tool.setuptools.packages.find]\nwhere = ["src"]\n'
+    )
+    root = make_project({"src/sound/__init__.py": ""}, pyproject=pyproject)
+    assert load_project(root, use_cache=False).package_roots == (root / "src",)
+    assert _modules(root) == {"src/sound/__init__.py": "sound"}

@@ -214,7 +214,8 @@ def _mounts(root: Path, pyproject: Mapping[str, Any]) -> tuple[Mount, ...]:
         exclude = tuple(_strings(find.get("exclude")))
         wheres = _strings(find.get("where")) or ["."]
         for where in wheres:
-            path = (base / where) if where != "." else base
+            # `where` is relative to the project root; "." defers to package-dir.
+            path = base if where in {".", ""} else root / where
             mounts.append(_mount_with_patterns(root, path, include, exclude))
         return tuple(mounts)
     hatch = _strings(
