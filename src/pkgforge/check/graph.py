@@ -423,8 +423,22 @@ class Breakage:
     """(module, line) of each import in progress, from the entry to the failing statement."""
 
 
+class _Broken(Exception):
+    """The ImportError a failing ``from X import name`` raises, unwinding the imports."""
+
+    def __init__(self, breakage: Breakage) -> None:
+        super().__init__(breakage.name)
+        self.breakage = breakage
+
+
 class _Simulation:
-    """Executes the project's module-level imports in order, as the interpreter would."""
+    """Executes the project's module-level imports in order, as the interpreter would.
+
+    A failing ``from X import name`` raises, like ImportError: every module whose
+    import it interrupts is dropped (it is not in ``sys.modules`` afterwards and
+    would run again), up to a ``try/except ImportError`` that catches it, or to the
+    entry, which then fails. Only an uncaught failure is a finding.
+    """
 
     def __init__(self, graph: ImportGraph, entry: str, members: set[str]) -> None:
         self.graph = graph
@@ -433,6 +447,12 @@ class _Simulation:
         self.done: set[str] = set()
         self.running: dict[str, int] = {}
         self.found: list[Breakage] = []
+
+    def simulate(self) -> None:
+        try:
+            self.run(self.entry)
+        except _Broken as failure:
+            self.found.append(failure.breakage)
 
     def run(self, module: str) -> None:
         graph = self.graph
@@ -445,28 +465,41 @@ class _Simulation:
         if module in self.done or module in self.running:
             return  # a parent's __init__ imported it already
         self.running[module] = 0
-        for resolved in graph.resolved[module]:
-            info = resolved.info
-            base = resolved.base
-            if base is None or info.scope not in _IMPORT_TIME or info.in_function:
-                continue
-            self.running[module] = info.line
-            self.run(base)
-            if not info.is_from:
-                continue
-            for name in info.names:
-                sub = f"{base}.{name}"
-                if sub in graph.modules:
-                    self.run(sub)
-                elif name != "*" and base in self.running and sub not in graph.packages:
-                    self.check(module, resolved, name)
-        del self.running[module]
+        try:
+            for resolved in graph.resolved[module]:
+                info = resolved.info
+                if resolved.base is None or info.scope not in _IMPORT_TIME or info.in_function:
+                    continue
+                self.running[module] = info.line
+                try:
+                    self.statement(module, resolved)
+                except _Broken:
+                    if not (info.optional or info.scope is ImportScope.OPTIONAL):
+                        raise
+                    # caught by `except ImportError`: the module carries on
+        finally:
+            del self.running[module]
         self.done.add(module)
+
+    def statement(self, module: str, resolved: ResolvedImport) -> None:
+        graph, info, base = self.graph, resolved.info, resolved.base
+        assert base is not None
+        self.run(base)
+        if not info.is_from:
+            return
+        # `from pkg import X, sub` imports every listed submodule first (importlib's
+        # _handle_fromlist), then looks the names up in order
+        for name in info.names:
+            if f"{base}.{name}" in graph.modules:
+                self.run(f"{base}.{name}")
+        for name in info.names:
+            sub = f"{base}.{name}"
+            partial = base in self.running
+            if partial and name != "*" and sub not in graph.modules and sub not in graph.packages:
+                self.check(module, resolved, name)
 
     def check(self, importer: str, resolved: ResolvedImport, name: str) -> None:
         info = resolved.info
-        if info.optional or info.scope is ImportScope.OPTIONAL:
-            return  # the ImportError it raises is caught
         target = resolved.base
         assert target is not None
         summary = self.graph.modules[target].summary
@@ -477,12 +510,12 @@ class _Simulation:
         if bound_at is None or bound_at < now:
             return  # bound in time, or never bound (that is PF404's finding)
         for star in self.graph.resolved[target]:
-            if "*" in star.info.names and star.info.line < now:
+            if "*" in star.info.names and star.info.line < now and star.base != target:
                 names = None if star.base is None else self.graph.star_names(star.base)
                 if names is None or name in names:
                     return
         chain = tuple(self.running.items())
-        self.found.append(Breakage(self.entry, importer, info, target, name, bound_at, now, chain))
+        raise _Broken(Breakage(self.entry, importer, info, target, name, bound_at, now, chain))
 
 
 def import_breakages(graph: ImportGraph) -> list[Breakage]:
@@ -508,7 +541,7 @@ def import_breakages(graph: ImportGraph) -> list[Breakage]:
         entries = _entries(graph, members, roots, importers)
         for entry in sorted(entries, key=lambda m: (m.count("."), m)):
             simulation = _Simulation(graph, entry, members)
-            simulation.run(entry)
+            simulation.simulate()
             for breakage in simulation.found:
                 key = (breakage.importer, breakage.info.line, breakage.name)
                 found.setdefault(key, breakage)
