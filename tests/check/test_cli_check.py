@@ -127,3 +127,21 @@ def test_corrupt_wheel_is_an_error_not_a_traceback(run_cli: RunCli, tmp_path: Pa
     assert status != 0
     assert err.startswith("error: ")
     assert "Traceback" not in err
+
+
+def test_a_python_file_path_reports_only_that_file(run_cli: RunCli, clean: Path) -> None:
+    sound = clean / "src" / "sound"
+    (sound / "Echo.py").write_text("", encoding="utf-8")
+    (sound / "Delay.py").write_text("", encoding="utf-8")
+    status, out, _ = run_cli("check", str(sound / "Echo.py"), "--select", "PF204")
+    assert status == 0
+    assert "Echo.py" in out and "Delay.py" not in out
+    status, out, _ = run_cli("check", str(clean / "pyproject.toml"), "--select", "PF204")
+    assert "Echo.py" in out and "Delay.py" in out  # pyproject.toml means the project
+
+
+def test_some_other_file_is_a_usage_error(run_cli: RunCli, clean: Path) -> None:
+    (clean / "README.md").write_text("# sound\n", encoding="utf-8")
+    status, _, err = run_cli("check", str(clean / "README.md"))
+    assert status == 2
+    assert "is not a project directory, a Python file or an archive" in err

@@ -24,6 +24,8 @@ __all__ = [
     "read_layout",
 ]
 
+_SOURCE_SUFFIXES = frozenset({".py", ".pyi", ".pyc", ".pyo"})
+
 # NamedTuples, not dataclasses: a warm run imports this module, and creating a
 # dataclass costs ~0.7 ms each at import time.
 
@@ -67,7 +69,7 @@ class Layout(NamedTuple):
 def find_root(path: str | os.PathLike[str]) -> tuple[Path, str]:
     """The project root for PATH, and where PATH is inside it ('' when PATH is the root).
 
-    Raise ProjectNotFoundError when PATH does not exist.
+    Raise ProjectNotFoundError when PATH does not exist or is some other kind of file.
     """
     try:
         target = Path(path).resolve(strict=True)
@@ -76,9 +78,15 @@ def find_root(path: str | os.PathLike[str]) -> tuple[Path, str]:
             f"{os.fspath(path)!r} does not exist",
             hint="give the project directory (where pyproject.toml is), or a wheel or sdist",
         ) from err
-    start = target.parent if target.is_file() else target
+    is_file = not target.is_dir()
+    if is_file and target.suffix not in _SOURCE_SUFFIXES and target.name != "pyproject.toml":
+        raise ProjectNotFoundError(
+            f"{os.fspath(path)!r} is not a project directory, a Python file or an archive",
+            hint="give a directory, a .py file, pyproject.toml, or a .whl/.tar.gz/.zip",
+        )
+    start = target.parent if is_file else target
     root, focus = _find_root(start)
-    if target.is_file():
+    if is_file and target.name != "pyproject.toml":
         focus = join(focus, target.name)
     return root, focus
 
