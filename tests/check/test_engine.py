@@ -208,3 +208,23 @@ def test_an_archive_in_dist_is_compared_with_its_project(
     assert project is not None
     assert project.root == root.resolve()  # type: ignore[attr-defined]
     assert [f.module for f in project.files] == ["sound"]  # type: ignore[attr-defined]
+
+
+def test_many_paths_in_one_project_share_one_run(
+    shouty: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pkgforge.check import engine
+
+    calls: list[object] = []
+    real = engine._discover_at
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_discover_at", counting)
+    sound = shouty / "src" / "sound"
+    result = check([sound / "Echo.py", sound / "old" / "Delay.py"], select=["PF204"])
+    assert len(calls) == 1
+    assert [f.path for f in result.findings] == ["src/sound/Echo.py", "src/sound/old/Delay.py"]
+    assert result.files_checked == 2

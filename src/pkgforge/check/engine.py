@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from pkgforge.check.cache import SummaryCache
 from pkgforge.check.discover import Layout, find_root, read_layout
 from pkgforge.check.findings import Finding, Severity
-from pkgforge.check.selection import Selection, filter_findings
+from pkgforge.check.selection import Selection, filter_findings, under_any
 from pkgforge.check.walk import Tree, walk_tree
 from pkgforge.config import Settings, load_settings, parse_codes
 from pkgforge.errors import ConfigError, UsageError
@@ -81,6 +81,10 @@ class _Discovery(NamedTuple):
 
 def _discover(path: str | os.PathLike[str], *, use_cache: bool) -> _Discovery:
     root, focus = find_root(path)
+    return _discover_at(root, focus, use_cache=use_cache)
+
+
+def _discover_at(root: Path, focus: str, *, use_cache: bool) -> _Discovery:
     cache = SummaryCache.load(root) if use_cache else None
     memo = cache.memo if cache is not None else None
     remembered = dict(memo or {})
@@ -256,14 +260,22 @@ def check(
 
     if cli_select or cli_ignore:
         rules()
+    # Paths inside one project (pre-commit passes file names) share one run.
+    targets: dict[Path | str, list[str]] = {}
+    for path in paths or (".",):
+        if _is_archive(path):
+            targets[os.fspath(path)] = []
+        else:
+            root, focus = find_root(path)
+            targets.setdefault(root, []).append(focus)
     findings: list[Finding] = []
     files = suppressed = 0
     errors: list[str] = []
     skipped: list[str] = []
-    for path in paths or (".",):
-        if _is_archive(path):
+    for target, focuses in targets.items():
+        if isinstance(target, str):
             outcome = _check_archive(
-                Path(path),
+                Path(target),
                 rules=rules(),
                 cli_select=cli_select,
                 cli_ignore=cli_ignore,
@@ -271,7 +283,8 @@ def check(
             )
         else:
             outcome = _check_project(
-                path,
+                target,
+                () if "" in focuses else tuple(focuses),
                 rules=rules,
                 cli_select=cli_select,
                 cli_ignore=cli_ignore,
@@ -324,7 +337,8 @@ def _check_config_codes(settings: Settings, rules: Mapping[str, Rule]) -> None:
 
 
 def _check_project(
-    path: str | os.PathLike[str],
+    root: Path,
+    focuses: tuple[str, ...],
     *,
     rules: Callable[[], Mapping[str, Rule]],
     cli_select: tuple[str, ...] | None,
@@ -332,7 +346,8 @@ def _check_project(
     use_cache: bool,
     run_imports: bool,
 ) -> CheckResult:
-    found = _discover(path, use_cache=use_cache)
+    """Check the project at ``root``, reporting under ``focuses`` only (() for all)."""
+    found = _discover_at(root, focuses[0] if focuses else "", use_cache=use_cache)
     settings, cache = found.settings, found.cache
     selection = Selection(
         select=cli_select if cli_select is not None else settings.select,
@@ -364,12 +379,13 @@ def _check_project(
             cache.store(fingerprint, (raw, suppressions))
     if cache is not None:
         cache.save()
-    kept, suppressed = filter_findings(raw, found.layout.focus, selection, suppressions)
+    kept, suppressed = filter_findings(raw, focuses, selection, suppressions)
     prefix = _display_prefix(found.layout.root)
     if prefix:
         kept = [_prefixed(f, prefix) for f in kept]
     skipped = tuple(f"{prefix}{rel or '.'}: {why}" for rel, why in found.tree.skipped)
-    return CheckResult(tuple(kept), len(found.tree.files), suppressed, errors, skipped)
+    checked = sum(1 for f in found.tree.files if under_any(f.relpath, focuses))
+    return CheckResult(tuple(kept), checked, suppressed, errors, skipped)
 
 
 def _run_rules(rules: Iterable[Rule], model: Any) -> tuple[list[Finding], tuple[str, ...]]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from pkgforge.check.findings import Finding
 
-__all__ = ["Selection", "Suppressions", "filter_findings"]
+__all__ = ["Selection", "Suppressions", "filter_findings", "under_any"]
 
 Suppressions = Mapping[str, tuple[tuple[int, tuple[str, ...]], ...]]
 """relpath -> the file's ``# pkgforge: ignore[...]`` comments as (line, codes)."""
@@ -36,9 +36,16 @@ class Selection(NamedTuple):
         )
 
 
+def under_any(relpath: str, focuses: Sequence[str]) -> bool:
+    """True when ``relpath`` is one of ``focuses`` or inside one; () means everywhere."""
+    return not focuses or any(
+        relpath == focus or relpath.startswith(focus + "/") for focus in focuses
+    )
+
+
 def filter_findings(
     findings: Iterable[Finding],
-    focus: str,
+    focuses: Sequence[str],
     selection: Selection,
     suppressions: Suppressions,
 ) -> tuple[list[Finding], int]:
@@ -46,7 +53,7 @@ def filter_findings(
     kept: list[Finding] = []
     suppressed = 0
     for finding in findings:
-        if focus and not (finding.path == focus or finding.path.startswith(focus + "/")):
+        if not under_any(finding.path, focuses):
             continue
         if not selection.enabled(finding.code):
             continue  # a rule may report for a sibling code it does not own
