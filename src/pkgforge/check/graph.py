@@ -94,6 +94,8 @@ class ImportGraph:
         self._children: dict[str, frozenset[str]] | None = None
         self._exported_cache: dict[str, tuple[str, ...] | None] = {}
         self.resolved: dict[str, list[ResolvedImport]] = {}
+        """Per module, in source order: its imports of project modules, its relative imports
+        (also those that climb too high) and its star imports (which hide names)."""
         self.edges: dict[str, list[Edge]] = {}
         for module in sorted(self.modules):
             self._resolve_module(module)
@@ -118,34 +120,33 @@ class ImportGraph:
         return ".".join(base)
 
     def _resolve_module(self, module: str) -> None:
-        summary = self.modules[module].summary
+        modules, top_level = self.modules, self.top_level
         resolved: list[ResolvedImport] = []
-        edges: list[Edge] = []
-        for info in summary.imports:
-            base = self.absolute(module, info)
+        # one edge per (target, statement) keeps cycle printing tidy
+        edges: dict[tuple[str, int], Edge] = {}
+        for info in self.modules[module].summary.imports:
+            base = info.module if info.level == 0 else self.absolute(module, info)
+            if base is not None and base.partition(".")[0] not in top_level:
+                if "*" in info.names:  # its names are unknown: keep it for defined_names
+                    resolved.append(ResolvedImport(module, info, base))
+                continue  # other third-party and standard-library imports matter to no rule
             resolved.append(ResolvedImport(module, info, base))
             if base is None:
                 continue
+            line = info.line
             if not info.is_from:
-                if base in self.modules:
-                    edges.append(Edge(module, base, info))
+                if base in modules and (base, line) not in edges:
+                    edges[base, line] = Edge(module, base, info)
                 continue
             for name in info.names:
                 sub = f"{base}.{name}"
-                if name != "*" and sub in self.modules:
-                    edges.append(Edge(module, sub, info))
-                elif base in self.modules:
-                    edges.append(Edge(module, base, info, None if name == "*" else name))
+                if name != "*" and sub in modules:
+                    if (sub, line) not in edges:
+                        edges[sub, line] = Edge(module, sub, info)
+                elif base in modules and (base, line) not in edges:
+                    edges[base, line] = Edge(module, base, info, None if name == "*" else name)
         self.resolved[module] = resolved
-        # one edge per (target, statement) keeps cycle printing tidy
-        seen: set[tuple[str, int]] = set()
-        unique = []
-        for edge in edges:
-            key = (edge.target, edge.info.line)
-            if key not in seen:
-                seen.add(key)
-                unique.append(edge)
-        self.edges[module] = unique
+        self.edges[module] = list(edges.values())
 
     def is_first_party(self, dotted: str) -> bool:
         return dotted.partition(".")[0] in self.top_level
