@@ -24,24 +24,32 @@ __all__ = [
     "publish",
 ]
 
-# public name -> module that defines it
+# public name -> the module that defines it. Each is the module that holds the
+# function itself, not a package re-exporting it: once ``pkgforge.release.build``
+# is imported, ``pkgforge.release.build`` is that module, not the function.
 _LAZY = {
     "PkgforgeError": "pkgforge.errors",
-    "new_project": "pkgforge.scaffold",
-    "add_module": "pkgforge.scaffold",
-    "check": "pkgforge.check",
-    "build": "pkgforge.release",
-    "publish": "pkgforge.release",
+    "new_project": "pkgforge.scaffold.project",
+    "add_module": "pkgforge.scaffold.add",
+    "build": "pkgforge.release.build",
+    "publish": "pkgforge.release.publish",
 }
 
 if TYPE_CHECKING:
-    from pkgforge.check import check
+    from pkgforge.check.engine import check
     from pkgforge.errors import PkgforgeError
-    from pkgforge.release import build, publish
-    from pkgforge.scaffold import add_module, new_project
+    from pkgforge.release.build import build
+    from pkgforge.release.publish import publish
+    from pkgforge.scaffold.add import add_module
+    from pkgforge.scaffold.project import new_project
 
 
 def __getattr__(name: str) -> object:
+    if name == "check":
+        # ``pkgforge.check`` is also the subpackage, which the import system binds
+        # here as soon as any ``pkgforge.check.*`` module is imported; so the
+        # package itself is callable (see pkgforge/check/__init__.py).
+        return importlib.import_module("pkgforge.check")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'pkgforge' has no attribute {name!r}")

@@ -108,6 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _print_error("interrupted", None)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`pkgforge check | head`): stop quietly, as cat does.
+        _silence_stdout()
+        return 1
     except Exception as err:
         if debug:
             raise
@@ -116,6 +120,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             "this is a pkgforge bug; run again with --debug for the traceback and report it",
         )
         return 2
+
+
+def _silence_stdout() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _print_error(message: str, hint: str | None) -> None:
@@ -130,4 +141,9 @@ def _print_error(message: str, hint: str | None) -> None:
 
 def console_main() -> NoReturn:
     """Entry point of the ``pkgforge`` console script."""
-    sys.exit(main())
+    status = main()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    sys.exit(status)

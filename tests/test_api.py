@@ -1,0 +1,56 @@
+"""The public library API: every command is a function, whatever was imported first."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    "first_import",
+    ["", "import pkgforge.check.summary", "import pkgforge.release.build", "import pkgforge.cli"],
+)
+def test_public_functions_stay_functions(first_import: str) -> None:
+    code = f"""
+{first_import}
+import pkgforge
+for name in ("new_project", "add_module", "build", "publish", "check"):
+    obj = getattr(pkgforge, name)
+    assert callable(obj), name
+assert pkgforge.build.__module__ == "pkgforge.release.build"
+assert pkgforge.publish.__module__ == "pkgforge.release.publish"
+"""
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_check_is_callable_as_pkgforge_check(tmp_path) -> None:
+    import pkgforge
+    import pkgforge.check.engine
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("def f():\n    from os import *\n")
+    result = pkgforge.check([tmp_path], use_cache=False)
+    assert [f.code for f in result.findings if f.code == "PF401"] == ["PF401"]
+    assert result.has_errors
+
+
+def test_unknown_attribute() -> None:
+    import pkgforge
+
+    with pytest.raises(AttributeError):
+        pkgforge.no_such_thing  # noqa: B018
+
+
+def test_broken_pipe_is_quiet(tmp_path) -> None:
+    (tmp_path / "m.py").write_text("from os import *\n" * 2000)
+    proc = subprocess.run(
+        f"{sys.executable} -m pkgforge check --no-cache {tmp_path} | head -n 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Traceback" not in proc.stderr
+    assert "internal error" not in proc.stderr
