@@ -17,6 +17,7 @@ from importlib import metadata
 __all__ = [
     "KNOWN_IMPORT_NAMES",
     "canonical",
+    "guessed_import_names",
     "import_names_of",
     "is_stdlib",
     "is_well_known_import",
@@ -165,12 +166,20 @@ def is_well_known_import(top: str) -> bool:
 
 @lru_cache(maxsize=1024)
 def import_names_of(distribution: str) -> frozenset[str]:
-    """Top-level import names ``distribution`` provides (best effort, never raises)."""
+    """Top-level import names ``distribution`` provides (best effort, never raises):
+    :func:`guessed_import_names` plus what its installed metadata says."""
+    return guessed_import_names(distribution) | frozenset(
+        _installed_top_levels(canonical(distribution))
+    )
+
+
+@lru_cache(maxsize=1024)
+def guessed_import_names(distribution: str) -> frozenset[str]:
+    """Import names from the distribution's name and the table alone (no metadata read)."""
     name = canonical(distribution)
     names = {name.replace("-", "_"), name.replace("-", "_").lower()}
     for known in KNOWN_IMPORT_NAMES.get(name, ()):
         names.add(known.partition(".")[0])
-    names.update(_installed_top_levels(name))
     return frozenset(names)
 
 

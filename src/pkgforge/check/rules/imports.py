@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib.machinery import PathFinder
 
 from pkgforge.check.distmap import (
     canonical,
+    guessed_import_names,
     import_names_of,
     is_stdlib,
     is_well_known_import,
@@ -586,9 +587,7 @@ def undeclared_dependency(project: Project) -> Iterator[Hit]:
     declared = _declared(project, extras=True)
     if declared is None:
         return
-    provided: set[str] = set()
-    for name in declared:
-        provided |= import_names_of(name)
+    provided = _Provided(declared)
     reported: set[tuple[str, str]] = set()
     imports = list(_third_party_imports(project))
     # `try: import simplejson ... if has_simplejson: from simplejson import X`: once a module
@@ -618,6 +617,27 @@ def undeclared_dependency(project: Project) -> Iterator[Hit]:
             info.line,
             info.column,
         )
+
+
+class _Provided:
+    """The import names the declared distributions provide; installed metadata is read
+    (slow: it scans sys.path) only for a name that the cheap guesses do not cover."""
+
+    def __init__(self, declared: Iterable[str]) -> None:
+        self.declared = tuple(declared)
+        self.names: set[str] = set()
+        for name in self.declared:
+            self.names |= guessed_import_names(name)
+        self.complete = False
+
+    def __contains__(self, top: str) -> bool:
+        if top in self.names:
+            return True
+        if not self.complete:
+            for name in self.declared:
+                self.names |= import_names_of(name)
+            self.complete = True
+        return top in self.names
 
 
 def _is_optional(info: ImportInfo) -> bool:
@@ -664,7 +684,7 @@ def unused_dependency(project: Project) -> Iterator[Hit]:
     for name, requirement in sorted(declared.items()):
         if name in _IMPLICIT or canonical(name) in _IMPLICIT:
             continue
-        if import_names_of(name) & imported:
+        if guessed_import_names(name) & imported or import_names_of(name) & imported:
             continue
         yield Hit(
             relpath,
