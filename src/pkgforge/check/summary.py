@@ -109,7 +109,9 @@ class ParseProblem:
 @dataclass(frozen=True)
 class ModuleSummary:
     problem: ParseProblem | None = None
-    """Set when the file could not be parsed; the other fields are then empty."""
+    """Set when the file could not be parsed; the other fields are then empty. Also set
+    (with the other fields filled) when it parses only with a newer grammar than the
+    project's requires-python allows."""
     bindings: tuple[Binding, ...] = ()
     """Module-level names in first-binding order (defs, classes, assignments, imports,
     for/with targets, names declared ``global`` in functions, conditional ones too)."""
