@@ -151,3 +151,18 @@ def test_composed_all_is_read_through_the_modules_it_names(tmp_path: Path) -> No
         ("base.py", 1),
         ("models.py", 5),
     ]
+
+
+def test_modules_that_write_their_namespace_are_not_second_guessed(tmp_path: Path) -> None:
+    # transformers-style lazy packages replace themselves in sys.modules
+    files = {
+        "pkg/__init__.py": (
+            "import sys\n__all__ = ['Model']\n"
+            "sys.modules[__name__] = _LazyModule(__name__, globals()['__file__'])\n"
+        ),
+        "pkg/user.py": "from pkg import Model\n",
+        "pkg/gen.py": "for n in ('a', 'b'):\n    globals()[n] = n\n__all__ = ['a', 'b']\n",
+        "pkg/other.py": "from pkg.gen import a\n",
+    }
+    assert run(tmp_path / "a", files, "PF302") == []
+    assert run(tmp_path / "b", files, "PF404") == []

@@ -330,3 +330,17 @@ def test_literal_all_is_not_composed() -> None:
     info = summary("__all__ = ['a']\n").all
     assert info is not None
     assert (info.is_literal, info.composed, info.parts) == (True, False, ())
+
+
+@pytest.mark.parametrize(
+    ("code", "dynamic"),
+    [
+        ("globals()['x'] = 1", True),
+        ("globals().update(vars(other))", True),
+        ("import sys\nsys.modules[__name__] = _LazyModule(__name__)", True),
+        ("x = 1", False),
+        ("print(sys.modules[__name__])", False),
+    ],
+)
+def test_dynamic_namespace(code: str, dynamic: bool) -> None:
+    assert summary(code).dynamic_namespace is dynamic

@@ -9,6 +9,7 @@ Nothing here raises: any failure becomes ``ModuleSummary.problem``.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import gc
 import re
 import sys
@@ -34,6 +35,7 @@ _SUPPRESSION = re.compile(rb"#\s*pkgforge:\s*ignore\b(?:\[([^\]]*)\])?")
 _SYS_PATH_METHODS = frozenset({"append", "insert", "extend", "remove", "pop", "clear"})
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _TYPE_CHECKING_NAMES = frozenset({"TYPE_CHECKING", "MYPY"})
+_DYNAMIC_NAMESPACE = re.compile(rb"\bglobals\(\)\s*(?:\[|\.update\b)|sys\.modules\[__name__\]\s*=")
 
 
 # Where the walker is, as bit flags (cheaper than an object per nested body).
@@ -585,13 +587,17 @@ def _summarize(
     if isinstance(parsed, ParseProblem):
         return ModuleSummary(problem=parsed, suppressions=suppressions, line_count=line_count)
     try:
-        return _summarize_tree(parsed, problem, suppressions, line_count)
+        summary = _summarize_tree(parsed, problem, suppressions, line_count)
     except (RecursionError, MemoryError):
         return ModuleSummary(
             problem=ParseProblem("source is nested too deeply to summarise", 1, 1),
             suppressions=suppressions,
             line_count=line_count,
         )
+    if (b"globals()" in source or b"sys.modules[" in source) and _DYNAMIC_NAMESPACE.search(source):
+        # a byte search, not a tree walk: a false hit only makes the rules more cautious
+        summary = dataclasses.replace(summary, dynamic_namespace=True)
+    return summary
 
 
 def _summarize_tree(

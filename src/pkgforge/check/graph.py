@@ -182,7 +182,9 @@ class ImportGraph:
         if file is None:
             return None
         summary = file.summary
-        if summary.has_module_getattr or (summary.problem is not None and not summary.bindings):
+        if summary.has_module_getattr or summary.dynamic_namespace:
+            return None
+        if summary.problem is not None and not summary.bindings:
             return None
         names = set(summary.bound_names)
         for resolved in self.resolved[module]:
@@ -504,7 +506,7 @@ class _Simulation:
         target = resolved.base
         assert target is not None
         summary = self.graph.modules[target].summary
-        if summary.has_module_getattr:
+        if summary.has_module_getattr or summary.dynamic_namespace:
             return
         now = self.running[target]
         bound_at = next((b.line for b in summary.bindings if b.name == name), None)

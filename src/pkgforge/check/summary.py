@@ -128,6 +128,10 @@ class ModuleSummary:
     suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()
     """(line, codes) for each ``# pkgforge: ignore[PF402,...]`` comment; codes () = all."""
     line_count: int = 0
+    dynamic_namespace: bool = False
+    """The module writes its namespace at run time (``globals()[name] = ...``,
+    ``globals().update(...)``, ``sys.modules[__name__] = LazyModule(...)``): its names
+    cannot be listed, so no rule may say one is missing."""
 
     @property
     def bound_names(self) -> frozenset[str]:
