@@ -119,20 +119,9 @@ def schema_problems(
 
 
 def _validate(data: dict[str, Any]) -> list[tuple[str, str]]:
-    try:
-        from validate_pyproject import api, errors
-    except ImportError:  # pragma: no cover - a declared dependency
-        import logging
+    from pkgforge.check.pyproject_schema import schema_errors
 
-        logging.getLogger("pkgforge").warning("validate-pyproject is missing; PF501 skipped")
-        return []
-    try:
-        api.Validator()(data)
-    except errors.ValidationError as err:
-        return [(f"{err.summary}", str(err.name))]
-    except ValueError as err:  # a schema problem reported some other way
-        return [(str(err).splitlines()[0], "")]
-    return []
+    return schema_errors(data)
 
 
 @rule("PF503", "version-mismatch", "`__version__` disagrees with the project's version")
