@@ -166,3 +166,16 @@ def test_modules_that_write_their_namespace_are_not_second_guessed(tmp_path: Pat
     }
     assert run(tmp_path / "a", files, "PF302") == []
     assert run(tmp_path / "b", files, "PF404") == []
+
+
+def test_sibling_named_like_an_installed_dependency_is_that_dependency(tmp_path: Path) -> None:
+    # pkgforge's own layout: release/build.py beside `import build` (PyPA build) in
+    # release/backend.py. Python 3 imports the installed `build`, so the dependency is used.
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/release/__init__.py": "",
+        "pkg/release/build.py": "def run():\n    pass\n",
+        "pkg/release/backend.py": "def go():\n    import build\n    return build.ProjectBuilder\n",
+    }
+    for code in ("PF403", "PF407", "PF408"):
+        assert run(tmp_path / code, files, code, deps='["build>=1.2"]') == [], code

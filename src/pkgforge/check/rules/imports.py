@@ -131,6 +131,16 @@ def _findable(top: str) -> bool:
         return False
 
 
+def _only_means_sibling(graph: ImportGraph, package: str, info: ImportInfo, top: str) -> bool:
+    """Whether an absolute import can only have meant a sibling module (Python 2's implicit
+    relative import). A findable or well-known top-level name wins in Python 3:
+    `import build` in pkgforge/release/ next to build.py is PyPA build, and
+    sympy/printing/numpy.py does not make `import numpy` relative."""
+    if is_well_known_import(top):
+        return False
+    return _means_sibling(graph, package, info) and not _findable(top)
+
+
 def _means_sibling(graph: ImportGraph, package: str, info: ImportInfo) -> bool:
     """Whether the whole statement resolves inside ``package``: the dotted path is a
     sibling module and every imported name exists there. `from selenium import webdriver`
@@ -196,11 +206,9 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
             top = info.module.partition(".")[0]
             if top in graph.top_level or is_stdlib(top) or top == own_name or top in relative:
                 continue  # `import redis` inside redis.py means the third-party one
-            if is_well_known_import(top):
-                continue  # sympy/printing/numpy.py does not make `import numpy` relative
-            sibling = f"{package}.{top}"
-            if not _means_sibling(graph, package, info) or _findable(top):
+            if not _only_means_sibling(graph, package, info, top):
                 continue
+            sibling = f"{package}.{top}"
             fixed = (
                 f"from . import {top}"
                 if not info.is_from
@@ -547,7 +555,7 @@ def _third_party_imports(project: Project) -> Iterator[tuple[SourceFile, ImportI
             top = info.module.partition(".")[0]
             if top in graph.top_level or is_stdlib(top):
                 continue
-            if package and graph.exists(f"{package}.{top}"):
+            if package and _only_means_sibling(graph, package, info, top):
                 continue  # an implicit relative import (PF403), not a third-party one
             yield file, info, top
 
