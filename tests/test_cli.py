@@ -34,7 +34,7 @@ def test_no_command_prints_help(run_cli) -> None:
 
 
 def test_usage_error_is_one_line_with_hint(run_cli) -> None:
-    status, out, err = run_cli("new")
+    status, _, err = run_cli("new")
     assert status == 2
     lines = err.strip().splitlines()
     assert lines[0].startswith("error: ")

@@ -139,8 +139,10 @@ def parse_project_name(name: str) -> ProjectName:
     warnings: tuple[str, ...] = ()
     if import_name != import_name.lower():
         warnings = (
-            f"{import_name!r} has uppercase letters; PEP 8 asks for lowercase package names "
-            f"(consider {import_name.lower()!r})",
+            (
+                f"{import_name!r} has uppercase letters; PEP 8 asks for lowercase package "
+                f"names (consider {import_name.lower()!r})"
+            ),
         )
     return ProjectName(
         distribution=name,

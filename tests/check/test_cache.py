@@ -199,3 +199,30 @@ def test_changed_checker_code_invalidates_the_cache(
     assert SummaryCache.load(project.resolve()).entries
     monkeypatch.setattr(cache, "_code_stamp", lambda: "another build of pkgforge")
     assert SummaryCache.load(project.resolve()).entries == {}
+
+
+def test_installing_a_distribution_invalidates_remembered_findings(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PF403/PF407/PF408 depend on what is installed, so the site-packages state is
+    # part of what the remembered findings depend on.
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    check([project])
+    runs: list[object] = []
+    from pkgforge.check import engine
+
+    real = engine._run_rules
+
+    def counting(*args: object) -> object:
+        runs.append(args)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_run_rules", counting)
+    check([project])
+    assert runs == []
+    (site / "newdist-1.0.dist-info").mkdir()
+    os.utime(site, ns=(1, 1))  # a distinct mtime even on coarse clocks
+    check([project])
+    assert len(runs) == 1

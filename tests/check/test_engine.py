@@ -228,3 +228,21 @@ def test_many_paths_in_one_project_share_one_run(
     assert len(calls) == 1
     assert [f.path for f in result.findings] == ["src/sound/Echo.py", "src/sound/old/Delay.py"]
     assert result.files_checked == 2
+
+
+def test_pyproject_line_suppression(make_project) -> None:  # type: ignore[no-untyped-def]
+    pyproject = (
+        '[project]\nname = "sound"\nversion = "1.0"\nrequires-python = ">=3.11"\n'
+        'license = "MIT"\ndependencies = [\n  "requests>=2",{comment}\n]\n'
+    )
+    files = {"src/sound/__init__.py": '"""Sound."""\n__all__: list[str] = []\n'}
+    root = make_project(files, pyproject=pyproject.format(comment=""))
+    assert [f.code for f in check([root], select=["PF408"], use_cache=False).findings] == [
+        "PF408"
+    ]
+    (root / "pyproject.toml").write_text(
+        pyproject.format(comment="  # pkgforge: ignore[PF408] -- used through a plugin")
+    )
+    result = check([root], select=["PF408"], use_cache=False)
+    assert result.findings == ()
+    assert result.suppressed == 1

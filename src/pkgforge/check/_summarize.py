@@ -478,7 +478,7 @@ def _is_main_guard(test: ast.expr) -> bool:
     )
 
 
-def _suppressions(source: bytes) -> tuple[tuple[int, tuple[str, ...]], ...]:
+def find_suppressions(source: bytes) -> tuple[tuple[int, tuple[str, ...]], ...]:
     if b"pkgforge:" not in source:
         return ()
     found: list[tuple[int, tuple[str, ...]]] = []
@@ -569,7 +569,7 @@ def summarize_source(
 def _summarize(
     source: bytes, filename: str, feature_version: tuple[int, int] | None
 ) -> ModuleSummary:
-    suppressions = _suppressions(source)
+    suppressions = find_suppressions(source)
     line_count = _line_count(source)
     version = _clamp(feature_version)
     parsed = _parse(source, filename, version)

@@ -149,8 +149,21 @@ def _fingerprint(found: _Discovery, selection: object) -> str:
     parts.extend(f"{f.relpath}\0{f.size}\0{f.mtime_ns}\0{f.module}" for f in tree.files)
     parts.extend(f"{row[1]}\0{row[4]}\0{'/'.join(row[2])}" for row in tree.dir_rows)
     parts.append(repr((tree.bytecode, tree.root_entries, tree.top_level, tree.skipped)))
+    # PF403/PF407/PF408 look at what is installed; installing or removing a
+    # distribution changes its site-packages directory's mtime.
+    parts.append(repr(_import_path_stamps()))
     digest.update("\n".join(parts).encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
+
+
+def _import_path_stamps() -> list[tuple[str, int]]:
+    stamps = []
+    for entry in sys.path:
+        try:
+            stamps.append((entry, os.stat(entry or ".").st_mtime_ns))
+        except OSError:
+            continue
+    return stamps
 
 
 def _head_start(layout: Layout, memo: dict[str, Any]) -> Callable[[], object]:
@@ -336,6 +349,20 @@ def _check_config_codes(settings: Settings, rules: Mapping[str, Rule]) -> None:
         _known_or_raise(code, rules, "[tool.pkgforge]", ConfigError)
 
 
+def _pyproject_suppressions(project: Project) -> dict[str, tuple[tuple[int, tuple[str, ...]], ...]]:
+    """`# pkgforge: ignore[PF408]` on a pyproject.toml line (TOML comments look alike)."""
+    path = project.pyproject_path
+    if path is None:
+        return {}
+    from pkgforge.check._summarize import find_suppressions
+
+    try:
+        found = find_suppressions(path.read_bytes())
+    except OSError:
+        return {}
+    return {path.relative_to(project.root).as_posix(): found} if found else {}
+
+
 def _check_project(
     root: Path,
     focuses: tuple[str, ...],
@@ -375,6 +402,7 @@ def _check_project(
         suppressions = {
             f.relpath: f.summary.suppressions for f in project.files if f.summary.suppressions
         }
+        suppressions.update(_pyproject_suppressions(project))
         if cache is not None and fingerprint and not errors:
             cache.store(fingerprint, (raw, suppressions))
     if cache is not None:
