@@ -237,9 +237,7 @@ def test_pyproject_line_suppression(make_project) -> None:  # type: ignore[no-un
     )
     files = {"src/sound/__init__.py": '"""Sound."""\n__all__: list[str] = []\n'}
     root = make_project(files, pyproject=pyproject.format(comment=""))
-    assert [f.code for f in check([root], select=["PF408"], use_cache=False).findings] == [
-        "PF408"
-    ]
+    assert [f.code for f in check([root], select=["PF408"], use_cache=False).findings] == ["PF408"]
     (root / "pyproject.toml").write_text(
         pyproject.format(comment="  # pkgforge: ignore[PF408] -- used through a plugin")
     )

@@ -160,7 +160,7 @@ def _import_path_stamps() -> list[tuple[str, int]]:
     stamps = []
     for entry in sys.path:
         try:
-            stamps.append((entry, os.stat(entry or ".").st_mtime_ns))
+            stamps.append((entry, os.stat(entry or ".").st_mtime_ns))  # noqa: PTH116 - warm path
         except OSError:
             continue
     return stamps
