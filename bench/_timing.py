@@ -38,3 +38,17 @@ def print_table(title: str, rows: dict[str, float | None], *, baseline: str) -> 
 
 def which(name: str) -> str | None:
     return shutil.which(name)
+
+
+def compile_pkgforge() -> None:
+    """Write pkgforge's bytecode once, as an installed wheel has it.
+
+    An editable checkout has none, and under PYTHONDONTWRITEBYTECODE every run
+    would recompile pkgforge while the peers load their installed bytecode.
+    """
+    import compileall
+    from pathlib import Path
+
+    import pkgforge
+
+    compileall.compile_dir(Path(pkgforge.__file__).parent, quiet=1)

@@ -29,6 +29,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _timing import compile_pkgforge
+
 CACHE = Path(__file__).parent / ".cache"
 PROJECTS = {"django": "5.2.19", "sympy": "1.14.0"}
 
@@ -173,6 +177,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--project", action="append", choices=sorted(PROJECTS))
     args = parser.parse_args()
+    compile_pkgforge()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"pkgforge check bench on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     print(f"load average before: {load} (other work on the machine skews wall times)")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _timing import median_seconds, print_table, time_command, which
+from _timing import compile_pkgforge, median_seconds, print_table, time_command, which
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -34,6 +34,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=11)
     args = parser.parse_args()
+    compile_pkgforge()
     py = sys.executable
     template = REPO / "templates" / "default"
 

@@ -28,6 +28,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _timing import compile_pkgforge
+
 USER, PASSWORD = "bench", "bench-password"
 TOOLS = ("pkgforge", "twine", "uv")
 DRY = "pkgforge --dry-run"  # pkgforge's own share: everything but twine
@@ -115,6 +119,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
+    compile_pkgforge()
     env = {
         **os.environ,
         "TWINE_USERNAME": USER,

@@ -11,13 +11,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _timing import median_seconds, print_table, time_command, which
+from _timing import compile_pkgforge, median_seconds, print_table, time_command, which
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
+    compile_pkgforge()
     py = sys.executable
     candidates: dict[str, list[str] | None] = {
         "python -c pass (floor)": [py, "-c", "pass"],
