@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import py_compile
 import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -9,6 +10,17 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# Bytecode the PF102 fixtures need, written at copy time: .pyc files are build
+# output that git must not track.
+BYTECODE = {
+    "pf102/fail": ("sound/gone.pyc",),
+    "pf102/fail_pycache": ("sound/__pycache__/old.cpython-311.pyc",),
+    "pf102/pass": (
+        "sound/__pycache__/__init__.cpython-311.pyc",
+        "sound/__pycache__/echo.cpython-311.pyc",
+    ),
+}
 
 GOOD_PYPROJECT = """\
 [build-system]
@@ -30,9 +42,19 @@ def fixture_project(tmp_path: Path) -> Callable[[str], Path]:
     def copy(name: str) -> Path:
         target = tmp_path / name.replace("/", "-")
         shutil.copytree(FIXTURES / name, target, symlinks=True)
+        for relpath in BYTECODE.get(name, ()):
+            _write_bytecode(target / relpath, tmp_path)
         return target
 
     return copy
+
+
+def _write_bytecode(target: Path, scratch: Path) -> None:
+    source = scratch / f"{target.stem.partition('.')[0]}_source.py"
+    source.write_text("VALUE = 1\n", encoding="utf-8")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    py_compile.compile(str(source), cfile=str(target), doraise=True)
+    source.unlink()
 
 
 def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
