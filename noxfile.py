@@ -8,7 +8,7 @@ nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|venv"
 nox.options.sessions = ["lint", "types", "tests", "docs"]
 
-PYTHONS = ["3.11", "3.12", "3.13", "3.14"]
+PYTHONS = ["3.11", "3.12", "3.13", "3.14", "3.15"]
 
 
 @nox.session(python=PYTHONS)

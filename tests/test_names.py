@@ -65,3 +65,12 @@ def test_dotted_module() -> None:
     for bad in ("", ".echo", "effects.", "effects..echo", "effects.class", "effects.2d"):
         with pytest.raises(InvalidNameError):
             validate_dotted_module(bad)
+
+
+@pytest.mark.parametrize("name", ["profiling", "annotationlib", "asyncore", "distutils", "winreg"])
+def test_stdlib_of_any_supported_python_is_rejected(name: str) -> None:
+    # New in 3.14/3.15, removed in 3.12, or Windows-only: a package of that name shadows
+    # the standard library for some of its users even if not on the Python running here.
+    with pytest.raises(InvalidNameError) as exc:
+        parse_project_name(name)
+    assert "standard-library" in exc.value.message

@@ -64,9 +64,25 @@ def is_keyword(name: str) -> bool:
     return keyword.iskeyword(name)
 
 
+# Standard-library modules that some supported Python has and the running one may
+# not: added in 3.12-3.15, or removed by PEP 594 / in 3.12-3.13, or platform-only.
+_OTHER_STDLIB = frozenset(
+    {
+        "__main__", "annotationlib", "compression", "profiling", "_interpreters",
+        "_interpqueues", "_interpchannels", "asynchat", "asyncore", "audioop", "cgi",
+        "cgitb", "chunk", "crypt", "distutils", "imghdr", "imp", "lib2to3", "mailcap",
+        "msilib", "nis", "nntplib", "ossaudiodev", "pipes", "smtpd", "sndhdr", "spwd",
+        "sunau", "telnetlib", "tkinter", "uu", "xdrlib", "_winapi", "msvcrt", "winreg",
+        "winsound", "_msi", "_overlapped", "posix", "pwd", "grp", "termios", "fcntl",
+        "resource", "_posixsubprocess", "__future__",
+    }
+)  # fmt: skip
+
+
 def is_stdlib_module(name: str) -> bool:
-    """True when a top-level ``name`` would shadow a standard-library module."""
-    return name in sys.stdlib_module_names
+    """True when a top-level ``name`` is (or shadows) a standard-library module on any
+    supported Python, not only the running one."""
+    return name in sys.stdlib_module_names or name in _OTHER_STDLIB
 
 
 def _suggest(name: str) -> str:

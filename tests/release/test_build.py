@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -96,8 +97,12 @@ def failing_project(tmp_path: Path) -> Path:
 
 
 def test_build_makes_sdist_wheel_and_manifest(
-    project: Path, caplog: pytest.LogCaptureFixture
+    project: Path, caplog: pytest.LogCaptureFixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A temp folder of this test's own: other xdist workers build in the shared /tmp too.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     caplog.set_level(logging.INFO, logger="pkgforge")
     result = build(project, isolation=False)
     dist = project / "dist"
@@ -115,7 +120,7 @@ def test_build_makes_sdist_wheel_and_manifest(
     assert {t.step for t in result.timings} >= {"check", "sdist", "wheel", "inspect"}
     assert not [f for f in result.findings if f.severity == "error"]
     assert "building the wheel from the sdist" in caplog.text
-    assert not list(Path(os.environ.get("TMPDIR", "/tmp")).glob("pkgforge-build-*/unpacked"))
+    assert list(scratch.iterdir()) == []
 
 
 def test_build_leaves_stale_files_and_says_so(

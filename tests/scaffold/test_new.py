@@ -63,7 +63,7 @@ def test_default_template_makes_a_modern_src_layout(work: Path) -> None:
     assert project["requires-python"] == ">=3.11"
     assert project["authors"] == [{"name": GIT_NAME, "email": GIT_EMAIL}]
     assert pyproject["build-system"]["requires"] == ["setuptools>=77"]
-    assert "Programming Language :: Python :: 3.14" in project["classifiers"]
+    assert "Programming Language :: Python :: 3.15" in project["classifiers"]
     init = (result.project_dir / "src/sound/__init__.py").read_text()
     assert '__version__ = "0.1.0"' in init
     assert '__all__ = ["__version__"]' in init

@@ -9,10 +9,11 @@ or RECORD. Metadata is read lazily, one declared distribution at a time.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import metadata
+
+from pkgforge.names import is_stdlib_module
 
 __all__ = [
     "KNOWN_IMPORT_NAMES",
@@ -139,22 +140,8 @@ def requirement_name(requirement: str) -> str | None:
     return canonical(match.group(1)) if match else None
 
 
-# Standard-library modules some supported Python has and the running one may not:
-# added in 3.12-3.14, or removed by PEP 594 / in 3.12-3.13.
-_OTHER_STDLIB = frozenset(
-    {
-        "__main__", "annotationlib", "compression", "_interpreters", "_interpqueues", "_interpchannels",
-        "asynchat", "asyncore", "audioop", "cgi", "cgitb", "chunk", "crypt", "distutils",
-        "imghdr", "imp", "lib2to3", "mailcap", "msilib", "nis", "nntplib", "ossaudiodev",
-        "pipes", "smtpd", "sndhdr", "spwd", "sunau", "telnetlib", "tkinter", "uu", "xdrlib",
-        "_winapi", "msvcrt", "winreg", "winsound", "_msi", "_overlapped", "posix", "pwd",
-        "grp", "termios", "fcntl", "resource", "_posixsubprocess",
-    }
-)  # fmt: skip
-
-
 def is_stdlib(top: str) -> bool:
-    return top in sys.stdlib_module_names or top in _OTHER_STDLIB or top == "__future__"
+    return is_stdlib_module(top)
 
 
 def is_well_known_import(top: str) -> bool:
