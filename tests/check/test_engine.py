@@ -244,3 +244,19 @@ def test_pyproject_line_suppression(make_project) -> None:  # type: ignore[no-un
     result = check([root], select=["PF408"], use_cache=False)
     assert result.findings == ()
     assert result.suppressed == 1
+
+
+def test_check_project_agrees_with_check(make_project) -> None:  # type: ignore[no-untyped-def]
+    from pkgforge.check import check_project, load_project
+
+    root = make_project(
+        {
+            "src/sound/__init__.py": "from .echo import *\n__all__ = ['missing']\n",
+            "src/sound/echo.py": "def f():\n    import os  # pkgforge: ignore[PF409]\n",
+        }
+    )
+    expected = check([root], use_cache=False)
+    got = check_project(load_project(root, use_cache=False))
+    assert got.findings == expected.findings
+    assert {f.code for f in got.findings} >= {"PF302", "PF402"}
+    assert (got.files_checked, got.suppressed) == (expected.files_checked, expected.suppressed)

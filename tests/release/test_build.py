@@ -473,3 +473,21 @@ def test_config_settings_from_the_command_line() -> None:
     }
     with pytest.raises(UsageError, match="is not KEY=VALUE"):
         _config_settings(["=1"])
+
+
+def test_build_reads_and_parses_each_source_file_once(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pkgforge.check import parallel
+
+    parsed: list[str] = []
+    real = parallel._summarize_one
+
+    def counting(path: str, size: int, feature_version: tuple[int, int] | None) -> object:
+        parsed.append(path)
+        return real(path, size, feature_version)
+
+    monkeypatch.setattr(parallel, "_summarize_one", counting)
+    build(project, isolation=False)
+    sources = sorted(str(p) for p in project.rglob("*.py") if "dist" not in p.parts)
+    assert sorted(parsed) == sources

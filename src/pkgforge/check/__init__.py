@@ -11,10 +11,10 @@ import sys
 import types
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["CheckResult", "check", "load_project"]
+__all__ = ["CheckResult", "check", "check_project", "load_project"]
 
 if TYPE_CHECKING:
-    from pkgforge.check.engine import CheckResult, check, load_project
+    from pkgforge.check.engine import CheckResult, check, check_project, load_project
 
 
 def __getattr__(name: str) -> Any:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from pkgforge.check.model import Project
     from pkgforge.check.rules.base import Rule
 
-__all__ = ["ARCHIVE_SUFFIXES", "CheckResult", "Selection", "check", "load_project"]
+__all__ = ["ARCHIVE_SUFFIXES", "CheckResult", "Selection", "check", "check_project", "load_project"]
 
 log = logging.getLogger("pkgforge")
 
@@ -390,19 +390,7 @@ def _check_project(
         raw, suppressions = remembered
     else:
         project = _build(found)  # first: it imports the rules while workers parse
-        registry = rules()
-        _check_config_codes(settings, registry)
-        if run_imports and selection.enabled("PF412"):
-            from pkgforge.check.importrun import import_modules
-
-            project.extra["imports"] = import_modules(project)  # type: ignore[index]
-        chosen = [r for r in registry.values() if r.scope == "source" and selection.enabled(r.code)]
-        raw_list, errors = _run_rules(chosen, project)
-        raw = tuple(raw_list)
-        suppressions = {
-            f.relpath: f.summary.suppressions for f in project.files if f.summary.suppressions
-        }
-        suppressions.update(_pyproject_suppressions(project))
+        raw, suppressions, errors = _source_findings(project, selection, rules(), run_imports)
         if cache is not None and fingerprint and not errors:
             cache.store(fingerprint, (raw, suppressions))
     if cache is not None:
@@ -414,6 +402,45 @@ def _check_project(
     skipped = tuple(f"{prefix}{rel or '.'}: {why}" for rel, why in found.tree.skipped)
     checked = sum(1 for f in found.tree.files if under_any(f.relpath, focuses))
     return CheckResult(tuple(kept), checked, suppressed, errors, skipped)
+
+
+def check_project(project: Project) -> CheckResult:
+    """Run the source rules on a project already loaded with :func:`load_project`.
+
+    For callers that need the model as well as the verdict (``build`` inspects the
+    wheel against the same tree), so the files are read and parsed only once.
+    """
+    from pkgforge.check.rules import load_rules
+
+    settings = project.settings
+    selection = Selection(
+        select=settings.select, ignore=settings.ignore, per_path=settings.per_path_ignores
+    )
+    raw, suppressions, errors = _source_findings(project, selection, load_rules(), False)
+    kept, suppressed = filter_findings(raw, (), selection, suppressions)
+    prefix = _display_prefix(project.root)
+    if prefix:
+        kept = [_prefixed(f, prefix) for f in kept]
+    skipped = tuple(f"{prefix}{rel or '.'}: {why}" for rel, why in project.extra.get("skipped", ()))
+    return CheckResult(tuple(sorted(set(kept))), len(project.files), suppressed, errors, skipped)
+
+
+def _source_findings(
+    project: Project, selection: Selection, registry: Mapping[str, Rule], run_imports: bool
+) -> tuple[tuple[Finding, ...], dict[str, Any], tuple[str, ...]]:
+    """The selected source rules' raw findings, the suppression comments, crashed rules."""
+    _check_config_codes(project.settings, registry)
+    if run_imports and selection.enabled("PF412"):
+        from pkgforge.check.importrun import import_modules
+
+        project.extra["imports"] = import_modules(project)  # type: ignore[index]
+    chosen = [r for r in registry.values() if r.scope == "source" and selection.enabled(r.code)]
+    raw, errors = _run_rules(chosen, project)
+    suppressions: dict[str, Any] = {
+        f.relpath: f.summary.suppressions for f in project.files if f.summary.suppressions
+    }
+    suppressions.update(_pyproject_suppressions(project))
+    return tuple(raw), suppressions, errors
 
 
 def _run_rules(rules: Iterable[Rule], model: Any) -> tuple[list[Finding], tuple[str, ...]]:

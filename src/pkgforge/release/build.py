@@ -95,7 +95,8 @@ def build(
 
     timings: list[Timing] = []
     with _timed("check", timings):
-        findings = list(_check_source(root))
+        project = _load_project(root)
+        findings = list(_check_source(project))
 
     with tempfile.TemporaryDirectory(prefix="pkgforge-build-") as scratch_name:
         scratch = Path(scratch_name)
@@ -111,7 +112,7 @@ def build(
             )
 
         with _timed("inspect", timings):
-            archives = _inspect(root, artifacts)
+            archives = _inspect(project, artifacts)
             inspected = [f for archive in archives for f in _dist_findings(archive)]
         findings.extend(inspected)
         errors = [f for f in inspected if f.severity is Severity.ERROR]
@@ -226,13 +227,11 @@ def _backend_of(root: Path) -> str:
     return backend if isinstance(backend, str) else _DEFAULT_BACKEND
 
 
-def _check_source(root: Path) -> Sequence[Finding]:
+def _check_source(project: Project) -> Sequence[Finding]:
     """Run ``pkgforge check`` on the source tree; stop on an error-level finding."""
-    from pkgforge.check import check
+    from pkgforge.check import check_project
 
-    log.info("checking %s", root.name)
-    # No cache: a build must leave the source tree exactly as it found it.
-    result = check([root], use_cache=False)
+    result = check_project(project)
     if result.has_errors:
         errors = sum(f.severity is Severity.ERROR for f in result.findings)
         raise CheckFailedError(
@@ -266,16 +265,18 @@ def _source_date_environ(root: Path) -> dict[str, str]:
     return {"SOURCE_DATE_EPOCH": epoch}
 
 
-def _inspect(root: Path, artifacts: Sequence[Path]) -> list[Archive]:
+def _inspect(project: Project, artifacts: Sequence[Path]) -> list[Archive]:
     from pkgforge.release.inspect import load_archive
 
-    project = _load_project(root)
     return [load_archive(artifact, project) for artifact in artifacts]
 
 
 def _load_project(root: Path) -> Project:
     from pkgforge.check import load_project
 
+    log.info("checking %s", root.name)
+    # No cache: a build must leave the source tree exactly as it found it. The model
+    # serves both the check and, after the build, the comparison with the wheel.
     return load_project(root, use_cache=False)
 
 
