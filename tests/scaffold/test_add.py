@@ -44,6 +44,21 @@ def test_add_module_creates_package_module_and_test(sound: Path) -> None:
     assert out.stdout.strip() == "sound.effects.surround"
 
 
+def test_full_dotted_name_means_the_same_module(sound: Path) -> None:
+    result = add_module("sound.effects.echo", project=sound)
+    assert result.module == "sound.effects.echo"
+    assert (sound / "src/sound/effects/echo.py").is_file()
+    assert not (sound / "src/sound/sound").exists()
+
+
+def test_a_subpackage_named_like_the_package_is_kept(sound: Path) -> None:
+    add_module("sound.inner", project=sound)  # the full name of top-level `inner`
+    (sound / "src/sound/sound").mkdir()
+    (sound / "src/sound/sound/__init__.py").write_text("__all__: list[str] = []\n")
+    result = add_module("sound.echo", project=sound)
+    assert result.module == "sound.sound.echo"
+
+
 def test_add_top_level_module(sound: Path) -> None:
     result = add_module("utils", project=sound)
     assert (sound / "src/sound/utils.py").is_file()

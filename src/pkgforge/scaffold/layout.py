@@ -141,7 +141,19 @@ def plan_module(
     tests_dir: Path,
     parts: tuple[str, ...],
 ) -> str:
-    """Plan the module ``import_name.<parts>``, its packages and its test; return its name."""
+    """Plan the module ``import_name.<parts>``, its packages and its test; return its name.
+
+    ``parts`` are relative to the top-level package; a full dotted name that starts
+    with it (``sound.effects.echo`` for ``effects.echo``) means the same module,
+    unless the package really has a subpackage of its own name.
+    """
+    if (
+        len(parts) > 1
+        and parts[0] == import_name
+        and not tree.exists(package_dir / import_name)
+        and not tree.exists(package_dir / f"{import_name}.py")
+    ):
+        parts = parts[1:]
     dotted = ".".join((import_name, *parts))
     directory = package_dir
     for depth, part in enumerate(parts[:-1], start=1):
