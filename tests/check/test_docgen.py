@@ -28,3 +28,14 @@ def test_anchors_match_finding_urls() -> None:
     for rule in all_rules():
         assert f"\n## {rule.code} {rule.name}\n" in text
         assert f"(#{rule.code.lower()}-{rule.name})" in text
+
+
+def test_check_mode_reports_a_stale_file(tmp_path: Path) -> None:
+    from pkgforge.check.docgen import main
+
+    target = tmp_path / "rules.md"
+    assert main([str(target), "--check"]) == 1
+    assert main([str(target)]) == 0
+    assert main([str(target), "--check"]) == 0
+    target.write_text(target.read_text() + "stale\n")
+    assert main([str(target), "--check"]) == 1

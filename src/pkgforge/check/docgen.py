@@ -68,12 +68,31 @@ def render_rules_markdown(rules: Sequence[Rule] | None = None) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m pkgforge.check.docgen",
+        description="Write the rule reference (docs/rules.md) from the rules' docstrings.",
+    )
+    parser.add_argument("output", nargs="?", help="file to write (default: standard output)")
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if OUTPUT is out of date"
+    )
+    args = parser.parse_args(argv)
     text = render_rules_markdown()
-    if args:
-        Path(args[0]).write_text(text, encoding="utf-8")
-    else:
+    if args.output is None:
+        if args.check:
+            parser.error("--check needs OUTPUT")
         sys.stdout.write(text)
+        return 0
+    target = Path(args.output)
+    if args.check:
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+        if current != text:
+            print(f"{target} is out of date; run: python -m pkgforge.check.docgen {target}")
+            return 1
+        return 0
+    target.write_text(text, encoding="utf-8")
     return 0
 
 
