@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib import metadata
 
 from pkgforge.names import is_stdlib_module
 
@@ -171,6 +170,9 @@ def guessed_import_names(distribution: str) -> frozenset[str]:
 
 
 def _installed_top_levels(name: str) -> Iterable[str]:
+    # Imported here: importlib.metadata costs ~15 ms, and most checks never get here.
+    from importlib import metadata
+
     try:
         dist = metadata.distribution(name)
     except Exception:  # noqa: BLE001 - not installed, or broken metadata: no evidence
