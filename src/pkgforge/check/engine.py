@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pkgforge.check.cache import SummaryCache
 from pkgforge.check.discover import Layout, find_root, read_layout
-from pkgforge.check.findings import Finding, Severity
+from pkgforge.check.findings import Finding, Severity, any_errors
 from pkgforge.check.selection import Selection, filter_findings, under_any
 from pkgforge.check.walk import Tree, walk_tree
 from pkgforge.config import Settings, load_settings, parse_codes
@@ -58,7 +58,7 @@ class CheckResult:
 
     @property
     def has_errors(self) -> bool:
-        return any(f.severity is Severity.ERROR for f in self.findings)
+        return any_errors(self.findings)
 
 
 def load_project(path: str | os.PathLike[str] = ".", *, use_cache: bool = True) -> Project:

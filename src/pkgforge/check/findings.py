@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["DOCS_URL", "Finding", "Severity"]
+__all__ = ["DOCS_URL", "Finding", "Severity", "any_errors"]
 
 DOCS_URL = "https://github.com/pkgforge/pkgforge/blob/main/docs/rules.md"
 
@@ -44,3 +45,8 @@ class Finding:
             "message": self.message,
             "url": self.url,
         }
+
+
+def any_errors(findings: Iterable[Finding]) -> bool:
+    """True when a finding is at error level: what makes a command fail."""
+    return any(f.severity is Severity.ERROR for f in findings)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pkgforge.check.findings import Severity
+from pkgforge.check.findings import any_errors
 from pkgforge.names import validate_dotted_module
 from pkgforge.scaffold.layout import (
     Plan,
@@ -42,7 +42,7 @@ class AddResult:
 
     @property
     def has_errors(self) -> bool:
-        return any(f.severity is Severity.ERROR for f in self.findings)
+        return any_errors(self.findings)
 
 
 def add_module(

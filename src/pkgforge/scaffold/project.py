@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pkgforge.check.findings import Severity
+from pkgforge.check.findings import any_errors
 from pkgforge.errors import ProjectExistsError, ProjectNotFoundError, TemplateError, UsageError
 from pkgforge.names import ProjectName, parse_project_name, validate_dotted_module
 from pkgforge.scaffold.layout import Plan, PlannedTree, find_package, plan_module, write_plan
@@ -56,7 +56,7 @@ class NewProjectResult:
 
     @property
     def has_errors(self) -> bool:
-        return any(f.severity is Severity.ERROR for f in self.findings)
+        return any_errors(self.findings)
 
 
 def new_project(
