@@ -37,7 +37,7 @@ def types(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Regenerate docs/rules.md from the rule docstrings (``-- --check`` only verifies)."""
     session.install("-e", ".")
-    session.run("python", "-m", "pkgforge.check.docgen", "docs/rules.md", *session.posargs)
+    session.run("python", "-m", "pkgforge.checker.docgen", "docs/rules.md", *session.posargs)
 
 
 @nox.session(reuse_venv=True)

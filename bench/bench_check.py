@@ -105,7 +105,7 @@ def median(
 
 
 def checked_files(tree: Path) -> list[Path]:
-    from pkgforge.check.engine import load_project
+    from pkgforge.checker.engine import load_project
 
     project = load_project(tree, use_cache=False)
     return [f.path for f in project.files]

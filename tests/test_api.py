@@ -10,7 +10,7 @@ import pytest
 
 @pytest.mark.parametrize(
     "first_import",
-    ["", "import pkgforge.check.summary", "import pkgforge.release.build", "import pkgforge.cli"],
+    ["", "import pkgforge.checker.summary", "import pkgforge.release.build", "import pkgforge.cli"],
 )
 def test_public_functions_stay_functions(first_import: str) -> None:
     code = f"""
@@ -21,13 +21,16 @@ for name in ("new_project", "add_module", "build", "publish", "check"):
     assert callable(obj), name
 assert pkgforge.build.__module__ == "pkgforge.release.build"
 assert pkgforge.publish.__module__ == "pkgforge.release.publish"
+assert pkgforge.check.__module__ == "pkgforge.checker.engine"
+import types
+assert isinstance(pkgforge.check, types.FunctionType)
 """
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_check_is_callable_as_pkgforge_check(tmp_path) -> None:
     import pkgforge
-    import pkgforge.check.engine
+    import pkgforge.checker.engine
 
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "__init__.py").write_text("def f():\n    from os import *\n")

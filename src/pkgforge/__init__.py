@@ -32,11 +32,12 @@ _LAZY = {
     "new_project": "pkgforge.scaffold.project",
     "add_module": "pkgforge.scaffold.add",
     "build": "pkgforge.release.build",
+    "check": "pkgforge.checker.engine",
     "publish": "pkgforge.release.publish",
 }
 
 if TYPE_CHECKING:
-    from pkgforge.check.engine import check
+    from pkgforge.checker.engine import check
     from pkgforge.errors import PkgforgeError
     from pkgforge.release.build import build
     from pkgforge.release.publish import publish
@@ -45,11 +46,6 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> object:
-    if name == "check":
-        # ``pkgforge.check`` is also the subpackage, which the import system binds
-        # here as soon as any ``pkgforge.check.*`` module is imported; so the
-        # package itself is callable (see pkgforge/check/__init__.py).
-        return importlib.import_module("pkgforge.check")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'pkgforge' has no attribute {name!r}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing is not imported: the CLI's start-up stays fast
 if TYPE_CHECKING:
-    from pkgforge.check.findings import Finding
+    from pkgforge.checker.findings import Finding
 
 __all__ = [
     "ArchiveError",

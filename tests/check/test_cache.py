@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pkgforge.check import check, load_project
-from pkgforge.check.cache import CACHE_DIR_NAME, SummaryCache
-from pkgforge.check.summary import ModuleSummary
+from pkgforge.checker.cache import CACHE_DIR_NAME, SummaryCache
+from pkgforge.checker.engine import check, load_project
+from pkgforge.checker.summary import ModuleSummary
 
 CACHE_FILE = Path(CACHE_DIR_NAME) / "check-v1.pickle"
 
@@ -25,7 +25,7 @@ def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> ModuleSummary:
         raise AssertionError("a cached file was parsed again")
 
-    monkeypatch.setattr("pkgforge.check.parallel.summarize", refuse)
+    monkeypatch.setattr("pkgforge.checker.parallel.summarize", refuse)
 
 
 def test_cache_directory_is_tagged_and_ignored(project: Path) -> None:
@@ -100,13 +100,13 @@ def test_feature_version_change_invalidates(project: Path, monkeypatch: pytest.M
     pyproject = project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace(">=3.11", ">=3.10"), encoding="utf-8")
     calls: list[object] = []
-    real = __import__("pkgforge.check.parallel", fromlist=["summarize"]).summarize
+    real = __import__("pkgforge.checker.parallel", fromlist=["summarize"]).summarize
 
     def counting(*args: object, **kwargs: object) -> ModuleSummary:
         calls.append(kwargs.get("feature_version"))
         return real(*args, **kwargs)  # type: ignore[no-any-return]
 
-    monkeypatch.setattr("pkgforge.check.parallel.summarize", counting)
+    monkeypatch.setattr("pkgforge.checker.parallel.summarize", counting)
     load_project(project)
     assert calls == [(3, 10), (3, 10)]
 
@@ -150,7 +150,7 @@ def test_unchanged_project_is_answered_without_running_rules(
         raise AssertionError("rules ran for an unchanged project")
 
     with monkeypatch.context() as patch:
-        patch.setattr("pkgforge.check.engine._run_rules", refuse)
+        patch.setattr("pkgforge.checker.engine._run_rules", refuse)
         assert check([project], select=["PF2"]).findings == first.findings
     # A different selection, or a changed tree, runs the rules again.
     assert check([project], select=["PF204"]).findings == first.findings
@@ -161,7 +161,7 @@ def test_unchanged_project_is_answered_without_running_rules(
 def test_tree_is_walked_again_only_when_a_directory_changes(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pkgforge.check import walk
+    from pkgforge.checker import walk
 
     load_project(project)
     walks: list[object] = []
@@ -193,7 +193,7 @@ def test_memo_values_the_cache_cannot_read_back_are_dropped(project: Path) -> No
 def test_changed_checker_code_invalidates_the_cache(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pkgforge.check import cache
+    from pkgforge.checker import cache
 
     load_project(project)
     assert SummaryCache.load(project.resolve()).entries
@@ -211,7 +211,7 @@ def test_installing_a_distribution_invalidates_remembered_findings(
     monkeypatch.syspath_prepend(str(site))
     check([project])
     runs: list[object] = []
-    from pkgforge.check import engine
+    from pkgforge.checker import engine
 
     real = engine._run_rules
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pkgforge.check import load_project
-from pkgforge.check.discover import find_root
-from pkgforge.check.walk import MAX_DEPTH
+from pkgforge.checker.discover import find_root
+from pkgforge.checker.engine import load_project
+from pkgforge.checker.walk import MAX_DEPTH
 from pkgforge.errors import ProjectNotFoundError
 
 from .conftest import GOOD_PYPROJECT, write_tree
@@ -175,7 +175,7 @@ def test_directories_without_python_are_not_recorded(tmp_path: Path) -> None:
 def test_directory_that_cannot_be_listed_is_skipped_even_as_root(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pkgforge.check import walk
+    from pkgforge.checker import walk
 
     write_tree(tmp_path, {"sound/__init__.py": "", "sound/secret/x.py": ""})
     real_scandir = os.scandir
@@ -203,7 +203,7 @@ def test_directory_that_cannot_be_listed_is_skipped_even_as_root(
 def test_unreadable_pyproject_is_a_finding(
     tmp_path: Path, make: Callable[[Path], object], words: str
 ) -> None:
-    from pkgforge.check import check
+    from pkgforge.checker.engine import check
 
     write_tree(tmp_path, {"sound/__init__.py": ""})
     make(tmp_path)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pkgforge.check.catalogue import all_rules
-from pkgforge.check.docgen import missing_sections, render_rules_markdown
+from pkgforge.checker.catalogue import all_rules
+from pkgforge.checker.docgen import missing_sections, render_rules_markdown
 
 RULES_MD = Path(__file__).parents[2] / "docs" / "rules.md"
 
@@ -19,7 +19,7 @@ def test_docstring_has_the_required_sections(rule: object) -> None:
 
 def test_committed_rules_md_is_current() -> None:
     assert RULES_MD.read_text(encoding="utf-8") == render_rules_markdown(), (
-        "docs/rules.md is stale: run `python -m pkgforge.check.docgen docs/rules.md`"
+        "docs/rules.md is stale: run `python -m pkgforge.checker.docgen docs/rules.md`"
     )
 
 
@@ -31,7 +31,7 @@ def test_anchors_match_finding_urls() -> None:
 
 
 def test_check_mode_reports_a_stale_file(tmp_path: Path) -> None:
-    from pkgforge.check.docgen import main
+    from pkgforge.checker.docgen import main
 
     target = tmp_path / "rules.md"
     assert main([str(target), "--check"]) == 1

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pkgforge.check import CheckResult, check
-from pkgforge.check.engine import requires_python_floor
-from pkgforge.check.findings import Severity
-from pkgforge.check.rules.base import REGISTRY, Hit, Rule
-from pkgforge.check.selection import Selection
+from pkgforge.checker.engine import CheckResult, check, requires_python_floor
+from pkgforge.checker.findings import Severity
+from pkgforge.checker.rules.base import REGISTRY, Hit, Rule
+from pkgforge.checker.selection import Selection
 from pkgforge.errors import ConfigError, UsageError
 
 from .conftest import GOOD_PYPROJECT
@@ -213,7 +212,7 @@ def test_an_archive_in_dist_is_compared_with_its_project(
 def test_many_paths_in_one_project_share_one_run(
     shouty: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pkgforge.check import engine
+    from pkgforge.checker import engine
 
     calls: list[object] = []
     real = engine._discover_at
@@ -247,7 +246,7 @@ def test_pyproject_line_suppression(make_project) -> None:  # type: ignore[no-un
 
 
 def test_check_project_agrees_with_check(make_project) -> None:  # type: ignore[no-untyped-def]
-    from pkgforge.check import check_project, load_project
+    from pkgforge.checker.engine import check_project, load_project
 
     root = make_project(
         {

@@ -9,11 +9,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pkgforge.check import check
-from pkgforge.check.parallel import MAX_FILE_BYTES
-from pkgforge.check.report import FORMATS, render
-from pkgforge.check.rules import load_rules
-from pkgforge.check.walk import MAX_DEPTH
+from pkgforge.checker.engine import check
+from pkgforge.checker.parallel import MAX_FILE_BYTES
+from pkgforge.checker.report import FORMATS, render
+from pkgforge.checker.rules import load_rules
+from pkgforge.checker.walk import MAX_DEPTH
 
 from .conftest import GOOD_PYPROJECT, write_tree
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pkgforge.check import parallel
-from pkgforge.check.parallel import MAX_FILE_BYTES, READ_ERROR, summarize_paths
+from pkgforge.checker import parallel
+from pkgforge.checker.parallel import MAX_FILE_BYTES, READ_ERROR, summarize_paths
 
 
 def _jobs(tmp_path: Path, count: int) -> list[tuple[str, int]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pkgforge.check import pyproject_schema
+from pkgforge.checker import pyproject_schema
 
 VALID = {"project": {"name": "sound", "version": "1.0", "license": "MIT"}}
 INVALID = {"project": {"name": "sound", "version": "1.0", "license": "MIT License"}}

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from pkgforge.check import rules
+from pkgforge.checker import rules
 
 
 def test_a_family_that_does_not_exist_yet_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rules, "FAMILIES", (*rules.FAMILIES, "pkgforge.check.rules.nothing_yet"))
+    monkeypatch.setattr(rules, "FAMILIES", (*rules.FAMILIES, "pkgforge.checker.rules.nothing_yet"))
     assert "PF101" in rules.load_rules()
 
 

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from pkgforge.check.engine import CheckResult
-from pkgforge.check.findings import Finding, Severity
-from pkgforge.check.report import render
-from pkgforge.check.report.text import use_color
+from pkgforge.checker.engine import CheckResult
+from pkgforge.checker.findings import Finding, Severity
+from pkgforge.checker.report import render
+from pkgforge.checker.report.text import use_color
 
 FINDINGS = (
     Finding(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from pkgforge.check import check
-from pkgforge.check.findings import Finding, Severity
+from pkgforge.checker.engine import check
+from pkgforge.checker.findings import Finding, Severity
 
 from .conftest import GOOD_PYPROJECT, write_tree
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pkgforge.check import check
-from pkgforge.check.findings import Severity
+from pkgforge.checker.engine import check
+from pkgforge.checker.findings import Severity
 
 CASES = [
     ("PF101", "pf101/fail", {"sound/effects"}),
@@ -110,8 +110,8 @@ def test_import_failed_needs_the_flag(fixture_project: Callable[[str], Path]) ->
 
 @pytest.mark.slow
 def test_import_that_hangs_is_reported(fixture_project: Callable[[str], Path]) -> None:
-    from pkgforge.check import load_project
-    from pkgforge.check.importrun import import_modules
+    from pkgforge.checker.engine import load_project
+    from pkgforge.checker.importrun import import_modules
 
     root = fixture_project("pf412/pass")
     (root / "src" / "sound" / "hang.py").write_text("while True:\n    pass\n", encoding="utf-8")
@@ -124,8 +124,8 @@ def test_import_that_hangs_is_reported(fixture_project: Callable[[str], Path]) -
 def test_import_that_kills_the_interpreter_is_reported(
     fixture_project: Callable[[str], Path],
 ) -> None:
-    from pkgforge.check import load_project
-    from pkgforge.check.importrun import import_modules
+    from pkgforge.checker.engine import load_project
+    from pkgforge.checker.importrun import import_modules
 
     root = fixture_project("pf412/pass")
     (root / "src" / "sound" / "abort.py").write_text("import os\nos._exit(3)\n", encoding="utf-8")

@@ -90,7 +90,7 @@ def _tree(target: Path) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    from pkgforge.check.engine import check
+    from pkgforge.checker.engine import check
 
     cache = Path(argv[0]) if argv else Path("bench/.cache/real-projects")
     cache.mkdir(parents=True, exist_ok=True)

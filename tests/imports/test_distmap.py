@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pkgforge.check.distmap import (
+from pkgforge.checker.distmap import (
     canonical,
     import_names_of,
     is_stdlib,

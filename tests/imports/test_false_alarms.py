@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pkgforge.check.engine import check
-from pkgforge.check.findings import Finding
+from pkgforge.checker.engine import check
+from pkgforge.checker.findings import Finding
 
 
 def run(tmp_path: Path, files: dict[str, str], code: str, deps: str = "[]") -> list[Finding]:

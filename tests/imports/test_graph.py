@@ -6,10 +6,10 @@ import dataclasses
 import textwrap
 from pathlib import Path
 
-from pkgforge.check.engine import load_project
-from pkgforge.check.graph import ImportGraph, import_breakages, strongly_connected
-from pkgforge.check.model import Project
-from pkgforge.check.summary import ImportInfo, ImportScope
+from pkgforge.checker.engine import load_project
+from pkgforge.checker.graph import ImportGraph, import_breakages, strongly_connected
+from pkgforge.checker.model import Project
+from pkgforge.checker.summary import ImportInfo, ImportScope
 
 PYPROJECT = '[project]\nname = "pkg"\nversion = "1"\nrequires-python = ">=3.11"\n'
 

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pkgforge.check.engine import load_project
-from pkgforge.check.graph import _Simulation
+from pkgforge.checker.engine import load_project
+from pkgforge.checker.graph import _Simulation
 
 MODULES = {"pkg": "X", "pkg.a": "A", "pkg.b": "B", "pkg.c": "C"}
 IMPORTS = [

@@ -8,8 +8,8 @@ from types import ModuleType
 
 import pytest
 
-from pkgforge.check.engine import check
-from pkgforge.check.findings import Severity
+from pkgforge.checker.engine import check
+from pkgforge.checker.findings import Severity
 
 
 def _corpus() -> ModuleType:

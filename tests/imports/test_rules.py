@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pkgforge.check.engine import check
-from pkgforge.check.findings import Finding, Severity
+from pkgforge.checker.engine import check
+from pkgforge.checker.findings import Finding, Severity
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

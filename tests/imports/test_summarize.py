@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pkgforge.check._summarize import summarize_source
-from pkgforge.check.summary import ImportScope, ModuleSummary, summarize
+from pkgforge.checker._summarize import summarize_source
+from pkgforge.checker.summary import ImportScope, ModuleSummary, summarize
 
 
 def summary(text: str, **kwargs: object) -> ModuleSummary:

@@ -209,7 +209,7 @@ FAILING_CHECKS = {
 
 @pytest.mark.parametrize("code", sorted(FAILING_CHECKS))
 def test_project_failing_check_is_not_built_and_unchanged(tmp_path: Path, code: str) -> None:
-    from pkgforge.check.rules import load_rules
+    from pkgforge.checker.rules import load_rules
 
     if code not in load_rules():
         pytest.skip(f"{code} is not registered yet")
@@ -478,7 +478,7 @@ def test_config_settings_from_the_command_line() -> None:
 def test_build_reads_and_parses_each_source_file_once(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pkgforge.check import parallel
+    from pkgforge.checker import parallel
 
     parsed: list[str] = []
     real = parallel._summarize_one

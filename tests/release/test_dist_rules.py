@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-import pkgforge.check.rules.dist  # noqa: F401 - registers the rules
-from pkgforge.check.findings import Finding, Severity
-from pkgforge.check.model import Project, SourceFile
-from pkgforge.check.rules.base import REGISTRY
-from pkgforge.check.summary import ModuleSummary
+import pkgforge.checker.rules.dist  # noqa: F401 - registers the rules
+from pkgforge.checker.findings import Finding, Severity
+from pkgforge.checker.model import Project, SourceFile
+from pkgforge.checker.rules.base import REGISTRY
+from pkgforge.checker.summary import ModuleSummary
 from pkgforge.errors import ArchiveError
 from pkgforge.release.inspect import Archive, is_archive, load_archive
 

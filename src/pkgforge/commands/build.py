@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-    from pkgforge.check.findings import Finding
+    from pkgforge.checker.findings import Finding
 
 __all__ = ["register", "run"]
 

@@ -59,9 +59,9 @@ def _codes(value: str | None) -> list[str] | None:
 def run(args: argparse.Namespace, log: logging.Logger) -> int:
     import sys
 
-    from pkgforge.check import check
-    from pkgforge.check.report import render
-    from pkgforge.check.report.text import use_color
+    from pkgforge.checker.engine import check
+    from pkgforge.checker.report import render
+    from pkgforge.checker.report.text import use_color
 
     result = check(
         args.paths,

@@ -18,7 +18,7 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
 
 
 def run(args: argparse.Namespace, log: logging.Logger) -> int:
-    from pkgforge.check.catalogue import find_rule, rule_url
+    from pkgforge.checker.catalogue import find_rule, rule_url
 
     rule = find_rule(args.code)
     print(f"{rule.code} {rule.name} ({rule.severity}): {rule.title}\n")

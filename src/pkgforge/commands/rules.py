@@ -18,7 +18,7 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
 
 
 def run(args: argparse.Namespace, log: logging.Logger) -> int:
-    from pkgforge.check.catalogue import all_rules, rule_url
+    from pkgforge.checker.catalogue import all_rules, rule_url
 
     rules = all_rules()
     if args.output_format == "json":

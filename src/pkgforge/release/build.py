@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pkgforge.check.findings import Finding, Severity
+from pkgforge.checker.findings import Finding, Severity
 from pkgforge.errors import BuildError, CheckFailedError, ProjectNotFoundError, UsageError
 from pkgforge.release.manifest import MANIFEST_NAME, Artifact, Manifest, sha256_of, write_manifest
 
 if TYPE_CHECKING:
-    from pkgforge.check.model import Project
+    from pkgforge.checker.model import Project
     from pkgforge.release.backend import BuildSession, ConfigSettings, Installer
     from pkgforge.release.inspect import Archive
 
@@ -229,7 +229,7 @@ def _backend_of(root: Path) -> str:
 
 def _check_source(project: Project) -> Sequence[Finding]:
     """Run ``pkgforge check`` on the source tree; stop on an error-level finding."""
-    from pkgforge.check import check_project
+    from pkgforge.checker.engine import check_project
 
     result = check_project(project)
     if result.has_errors:
@@ -272,7 +272,7 @@ def _inspect(project: Project, artifacts: Sequence[Path]) -> list[Archive]:
 
 
 def _load_project(root: Path) -> Project:
-    from pkgforge.check import load_project
+    from pkgforge.checker.engine import load_project
 
     log.info("checking %s", root.name)
     # No cache: a build must leave the source tree exactly as it found it. The model
@@ -282,8 +282,8 @@ def _load_project(root: Path) -> Project:
 
 def _dist_findings(archive: Archive) -> list[Finding]:
     """Run the distribution rules the project's ``[tool.pkgforge]`` selects."""
-    from pkgforge.check.engine import Selection
-    from pkgforge.check.rules import load_rules
+    from pkgforge.checker.engine import Selection
+    from pkgforge.checker.rules import load_rules
 
     selection = Selection()
     if archive.project is not None:

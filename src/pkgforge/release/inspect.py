@@ -3,7 +3,7 @@
 :func:`load_archive` opens the archive once, lists every member (duplicates
 kept, since a path stored twice is itself a finding) and parses the core
 metadata with :mod:`packaging.metadata`, the parser twine uses. The rules in
-:mod:`pkgforge.check.rules.dist` never open the file again.
+:mod:`pkgforge.checker.rules.dist` never open the file again.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pkgforge.errors import ArchiveError
 if TYPE_CHECKING:
     from packaging.metadata import RawMetadata
 
-    from pkgforge.check.model import Project
+    from pkgforge.checker.model import Project
 
 __all__ = ["ARCHIVE_SUFFIXES", "Archive", "is_archive", "load_archive", "parsed_content_type"]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pkgforge.check.findings import any_errors
+from pkgforge.checker.findings import any_errors
 from pkgforge.names import validate_dotted_module
 from pkgforge.scaffold.layout import (
     Plan,
@@ -20,7 +20,7 @@ from pkgforge.scaffold.layout import (
 )
 
 if TYPE_CHECKING:
-    from pkgforge.check.findings import Finding
+    from pkgforge.checker.findings import Finding
 
 __all__ = ["AddResult", "add_module"]
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pkgforge.check.findings import any_errors
+from pkgforge.checker.findings import any_errors
 from pkgforge.errors import ProjectExistsError, ProjectNotFoundError, TemplateError, UsageError
 from pkgforge.names import ProjectName, parse_project_name, validate_dotted_module
 from pkgforge.scaffold.layout import Plan, PlannedTree, find_package, plan_module, write_plan
@@ -32,7 +32,7 @@ from pkgforge.scaffold.templates import DEFAULT_TEMPLATE, resolve_template
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
 
-    from pkgforge.check.findings import Finding
+    from pkgforge.checker.findings import Finding
 
 __all__ = ["NewProjectResult", "new_project"]
 

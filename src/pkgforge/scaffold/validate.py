@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from pkgforge.check.findings import Finding
+    from pkgforge.checker.findings import Finding
 
 __all__ = ["check_project"]
 
@@ -15,7 +15,7 @@ __all__ = ["check_project"]
 def check_project(project_dir: Path) -> tuple[Finding, ...]:
     """The findings of every rule on ``project_dir``, with paths as ``pkgforge check`` shows
     them (relative to the working directory when the project is below it)."""
-    from pkgforge.check import check
+    from pkgforge.checker.engine import check
 
     # No cache: a fresh project should not get a cache folder it never asked for.
     return check([project_dir], use_cache=False).findings

@@ -16,10 +16,10 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pkgforge.check.discover import Layout, Mount, join
+from pkgforge.checker.discover import Layout, Mount, join
 
 if TYPE_CHECKING:
-    from pkgforge.check.model import Directory
+    from pkgforge.checker.model import Directory
 
 __all__ = ["MAX_DEPTH", "DirRow", "FileEntry", "Tree", "walk_tree"]
 
@@ -92,7 +92,7 @@ class Tree(NamedTuple):
     @property
     def directories(self) -> tuple[Directory, ...]:
         """The model's Directory objects (built on demand: a warm run never needs them)."""
-        from pkgforge.check.model import Directory
+        from pkgforge.checker.model import Directory
 
         return tuple(Directory(Path(row[0]), *row[1:]) for row in self.dir_rows)
 

@@ -1,4 +1,4 @@
-"""Generate docs/rules.md from the rule docstrings: ``python -m pkgforge.check.docgen [OUT]``.
+"""Generate docs/rules.md from the rule docstrings: ``python -m pkgforge.checker.docgen [OUT]``.
 
 A test compares the committed file with :func:`render_rules_markdown`, so the
 reference cannot drift from what ``pkgforge explain`` prints.
@@ -11,15 +11,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from pkgforge.check.catalogue import all_rules
-from pkgforge.check.rules.base import Rule
+from pkgforge.checker.catalogue import all_rules
+from pkgforge.checker.rules.base import Rule
 
 __all__ = ["REQUIRED_SECTIONS", "main", "missing_sections", "render_rules_markdown"]
 
 REQUIRED_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead")
 _GENERATED = (
     "<!-- Generated from the rule docstrings by "
-    "`python -m pkgforge.check.docgen docs/rules.md`; do not edit by hand. -->"
+    "`python -m pkgforge.checker.docgen docs/rules.md`; do not edit by hand. -->"
 )
 _INTRO = (
     "Codes are stable: rules are added, never renumbered. "
@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(
-        prog="python -m pkgforge.check.docgen",
+        prog="python -m pkgforge.checker.docgen",
         description="Write the rule reference (docs/rules.md) from the rules' docstrings.",
     )
     parser.add_argument("output", nargs="?", help="file to write (default: standard output)")
@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.check:
         current = target.read_text(encoding="utf-8") if target.is_file() else None
         if current != text:
-            print(f"{target} is out of date; run: python -m pkgforge.check.docgen {target}")
+            print(f"{target} is out of date; run: python -m pkgforge.checker.docgen {target}")
             return 1
         return 0
     target.write_text(text, encoding="utf-8")

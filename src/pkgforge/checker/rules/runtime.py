@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pkgforge.check.model import Project
-from pkgforge.check.rules.base import Hit, rule
+from pkgforge.checker.model import Project
+from pkgforge.checker.rules.base import Hit, rule
 
 __all__ = ["import_failed"]
 

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pkgforge.check.summary import ModuleSummary, ParseProblem, summarize
+from pkgforge.checker.summary import ModuleSummary, ParseProblem, summarize
 
 __all__ = ["MAX_FILE_BYTES", "PARALLEL_MIN_FILES", "READ_ERROR", "summarize_paths"]
 

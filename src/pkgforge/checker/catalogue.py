@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import difflib
 
-from pkgforge.check.findings import DOCS_URL
-from pkgforge.check.rules.base import Rule
+from pkgforge.checker.findings import DOCS_URL
+from pkgforge.checker.rules.base import Rule
 from pkgforge.errors import UsageError
 
 __all__ = ["all_rules", "find_rule", "rule_url"]
@@ -13,7 +13,7 @@ __all__ = ["all_rules", "find_rule", "rule_url"]
 
 def all_rules() -> tuple[Rule, ...]:
     """Every registered rule, ordered by code."""
-    from pkgforge.check.rules import load_rules
+    from pkgforge.checker.rules import load_rules
 
     return tuple(load_rules().values())
 

@@ -17,7 +17,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 
-from pkgforge.check.model import Project
+from pkgforge.checker.model import Project
 
 __all__ = ["DEFAULT_TIMEOUT", "ImportFailure", "import_modules"]
 

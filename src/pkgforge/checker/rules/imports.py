@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib.machinery import PathFinder
 
-from pkgforge.check.distmap import (
+from pkgforge.checker.distmap import (
     canonical,
     guessed_import_names,
     import_names_of,
@@ -14,11 +14,11 @@ from pkgforge.check.distmap import (
     is_well_known_import,
     requirement_name,
 )
-from pkgforge.check.findings import Severity
-from pkgforge.check.graph import Breakage, ImportGraph
-from pkgforge.check.model import Project, SourceFile
-from pkgforge.check.rules.base import Hit, rule
-from pkgforge.check.summary import ImportInfo, ImportScope
+from pkgforge.checker.findings import Severity
+from pkgforge.checker.graph import Breakage, ImportGraph
+from pkgforge.checker.model import Project, SourceFile
+from pkgforge.checker.rules.base import Hit, rule
+from pkgforge.checker.summary import ImportInfo, ImportScope
 
 __all__ = [
     "cycle_breaks_import",
@@ -429,7 +429,7 @@ def cycle_breaks_import(project: Project) -> Iterator[Hit]:
     instead of the name (`import sound` and use `sound.VERSION` later), or move the
     import into the function that needs it.
     """
-    from pkgforge.check.graph import import_breakages
+    from pkgforge.checker.graph import import_breakages
 
     for breakage in import_breakages(project.graph):
         file = project.modules[breakage.importer]

@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from pkgforge.check.findings import Severity
-from pkgforge.check.model import Project
-from pkgforge.check.rules.base import Hit, rule
+from pkgforge.checker.findings import Severity
+from pkgforge.checker.model import Project
+from pkgforge.checker.rules.base import Hit, rule
 
 __all__ = [
     "invalid_pyproject",
@@ -119,7 +119,7 @@ def schema_problems(
 
 
 def _validate(data: dict[str, Any]) -> list[tuple[str, str]]:
-    from pkgforge.check.pyproject_schema import schema_errors
+    from pkgforge.checker.pyproject_schema import schema_errors
 
     return schema_errors(data)
 

@@ -2,7 +2,7 @@
 
 A rule function takes the project model (or, for distribution rules, an
 archive model) and yields :class:`Hit` objects; the registry turns them into
-:class:`~pkgforge.check.findings.Finding` with the rule's code, name and
+:class:`~pkgforge.checker.findings.Finding` with the rule's code, name and
 severity. The function's docstring (What it does / Why is this bad / Example /
 Use instead) is the rule's documentation for ``pkgforge explain`` and docs.
 """
@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pkgforge.check.findings import Finding, Severity
+from pkgforge.checker.findings import Finding, Severity
 
 __all__ = ["REGISTRY", "Hit", "Rule", "Scope", "rule"]
 

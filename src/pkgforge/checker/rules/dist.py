@@ -11,8 +11,8 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from pkgforge.check.findings import Severity
-from pkgforge.check.rules.base import Hit, rule
+from pkgforge.checker.findings import Severity
+from pkgforge.checker.rules.base import Hit, rule
 
 if TYPE_CHECKING:
     from pkgforge.release.inspect import Archive

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pkgforge.check.findings import Severity
-from pkgforge.check.model import Project, SourceFile
-from pkgforge.check.rules.base import Hit, rule
+from pkgforge.checker.findings import Severity
+from pkgforge.checker.model import Project, SourceFile
+from pkgforge.checker.rules.base import Hit, rule
 
 __all__ = [
     "duplicate_export",

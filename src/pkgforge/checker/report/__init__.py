@@ -6,17 +6,17 @@ import importlib
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from pkgforge.check.engine import CheckResult
+    from pkgforge.checker.engine import CheckResult
 
 __all__ = ["FORMATS", "Format", "render"]
 
 Format = Literal["text", "json", "sarif", "github"]
 FORMATS: tuple[Format, ...] = ("text", "json", "sarif", "github")
 _MODULES = {
-    "text": "pkgforge.check.report.text",
-    "json": "pkgforge.check.report.json_report",
-    "sarif": "pkgforge.check.report.sarif",
-    "github": "pkgforge.check.report.github",
+    "text": "pkgforge.checker.report.text",
+    "json": "pkgforge.checker.report.json_report",
+    "sarif": "pkgforge.checker.report.sarif",
+    "github": "pkgforge.checker.report.github",
 }
 
 

@@ -6,10 +6,10 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Iterator
 
-from pkgforge.check.findings import Severity
-from pkgforge.check.model import Project
-from pkgforge.check.rules._tree import tree_view
-from pkgforge.check.rules.base import Hit, rule
+from pkgforge.checker.findings import Severity
+from pkgforge.checker.model import Project
+from pkgforge.checker.rules._tree import tree_view
+from pkgforge.checker.rules.base import Hit, rule
 
 __all__ = ["case_collision", "missing_init", "module_package_clash", "orphan_bytecode"]
 

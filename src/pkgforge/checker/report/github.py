@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pkgforge.check.engine import CheckResult
-from pkgforge.check.findings import Finding, Severity
+from pkgforge.checker.engine import CheckResult
+from pkgforge.checker.findings import Finding, Severity
 
 __all__ = ["annotation", "render"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from pkgforge import __version__
-from pkgforge.check.catalogue import all_rules, rule_url
-from pkgforge.check.engine import CheckResult
-from pkgforge.check.findings import Severity
+from pkgforge.checker.catalogue import all_rules, rule_url
+from pkgforge.checker.engine import CheckResult
+from pkgforge.checker.findings import Severity
 
 __all__ = ["SARIF_SCHEMA", "render", "to_sarif"]
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from pkgforge import __version__
 
 if TYPE_CHECKING:
-    from pkgforge.check.summary import ModuleSummary
+    from pkgforge.checker.summary import ModuleSummary
 
 __all__ = ["CACHE_DIR_NAME", "SummaryCache"]
 
@@ -47,7 +47,7 @@ _CACHEDIR_TAG = (
 )
 # Only pkgforge's own data classes may be unpickled; their modules are imported
 # on first use, so a warm run that needs no summaries never loads them.
-_ALLOWED_MODULES = frozenset({"pkgforge.check.summary", "pkgforge.check.findings"})
+_ALLOWED_MODULES = frozenset({"pkgforge.checker.summary", "pkgforge.checker.findings"})
 
 Entry = tuple[int, int, "ModuleSummary"]
 

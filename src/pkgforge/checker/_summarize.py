@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pkgforge.check.summary import (
+from pkgforge.checker.summary import (
     AllEntry,
     AllInfo,
     Binding,

@@ -6,8 +6,8 @@ import itertools
 import os
 from typing import TextIO
 
-from pkgforge.check.engine import CheckResult
-from pkgforge.check.findings import Severity
+from pkgforge.checker.engine import CheckResult
+from pkgforge.checker.findings import Severity
 
 __all__ = ["render", "use_color"]
 

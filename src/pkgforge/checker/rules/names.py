@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pkgforge.check.findings import Severity
-from pkgforge.check.model import Project
-from pkgforge.check.rules._tree import Node, tree_view
-from pkgforge.check.rules.base import Hit, rule
+from pkgforge.checker.findings import Severity
+from pkgforge.checker.model import Project
+from pkgforge.checker.rules._tree import Node, tree_view
+from pkgforge.checker.rules.base import Hit, rule
 from pkgforge.names import is_keyword, is_stdlib_module
 
 __all__ = [

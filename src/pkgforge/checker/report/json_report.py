@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from pkgforge.check.engine import CheckResult
+from pkgforge.checker.engine import CheckResult
 
 __all__ = ["SCHEMA_VERSION", "render", "to_dict"]
 

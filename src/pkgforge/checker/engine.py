@@ -17,17 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pkgforge.check.cache import SummaryCache
-from pkgforge.check.discover import Layout, find_root, read_layout
-from pkgforge.check.findings import Finding, Severity, any_errors
-from pkgforge.check.selection import Selection, filter_findings, under_any
-from pkgforge.check.walk import Tree, walk_tree
+from pkgforge.checker.cache import SummaryCache
+from pkgforge.checker.discover import Layout, find_root, read_layout
+from pkgforge.checker.findings import Finding, Severity, any_errors
+from pkgforge.checker.selection import Selection, filter_findings, under_any
+from pkgforge.checker.walk import Tree, walk_tree
 from pkgforge.config import Settings, load_settings, parse_codes
 from pkgforge.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
-    from pkgforge.check.model import Project
-    from pkgforge.check.rules.base import Rule
+    from pkgforge.checker.model import Project
+    from pkgforge.checker.rules.base import Rule
 
 __all__ = ["ARCHIVE_SUFFIXES", "CheckResult", "Selection", "check", "check_project", "load_project"]
 
@@ -106,7 +106,7 @@ def _load(path: str | os.PathLike[str], *, use_cache: bool) -> tuple[Project, Su
 
 def _build(found: _Discovery) -> Project:
     # Imported here: a warm run of an unchanged project never builds the model.
-    from pkgforge.check.model import Project, SourceFile
+    from pkgforge.checker.model import Project, SourceFile
 
     layout, tree, cache = found.layout, found.tree, found.cache
     # Without a cache, a fresh memo still lets rules reuse the head start's work.
@@ -172,12 +172,12 @@ def _head_start(layout: Layout, memo: dict[str, Any]) -> Callable[[], object]:
     pyproject, data = layout.pyproject, layout.pyproject_bytes
 
     def work() -> object:
-        from pkgforge.check.rules import load_rules
+        from pkgforge.checker.rules import load_rules
 
         load_rules()
         if pyproject is None or data is None:
             return None
-        from pkgforge.check.rules.metadata import schema_problems
+        from pkgforge.checker.rules.metadata import schema_problems
 
         return schema_problems(pyproject, data.decode("utf-8", "replace"), memo)
 
@@ -190,7 +190,7 @@ def _summaries(
     cache: SummaryCache | None,
     meanwhile: Callable[[], object] | None = None,
 ) -> list[Any]:
-    from pkgforge.check.parallel import READ_ERROR, summarize_paths
+    from pkgforge.checker.parallel import READ_ERROR, summarize_paths
 
     found: list[Any] = [None] * len(entries)
     missing: list[int] = []
@@ -263,7 +263,7 @@ def check(
     @functools.cache
     def rules() -> Mapping[str, Rule]:
         # Imported only when needed: an unchanged project is answered from the cache.
-        from pkgforge.check.rules import load_rules
+        from pkgforge.checker.rules import load_rules
 
         registry = load_rules()
         for option, codes in (("--select", cli_select), ("--ignore", cli_ignore)):
@@ -354,7 +354,7 @@ def _pyproject_suppressions(project: Project) -> dict[str, tuple[tuple[int, tupl
     path = project.pyproject_path
     if path is None:
         return {}
-    from pkgforge.check._summarize import find_suppressions
+    from pkgforge.checker._summarize import find_suppressions
 
     try:
         found = find_suppressions(path.read_bytes())
@@ -410,7 +410,7 @@ def check_project(project: Project) -> CheckResult:
     For callers that need the model as well as the verdict (``build`` inspects the
     wheel against the same tree), so the files are read and parsed only once.
     """
-    from pkgforge.check.rules import load_rules
+    from pkgforge.checker.rules import load_rules
 
     settings = project.settings
     selection = Selection(
@@ -431,7 +431,7 @@ def _source_findings(
     """The selected source rules' raw findings, the suppression comments, crashed rules."""
     _check_config_codes(project.settings, registry)
     if run_imports and selection.enabled("PF412"):
-        from pkgforge.check.importrun import import_modules
+        from pkgforge.checker.importrun import import_modules
 
         project.extra["imports"] = import_modules(project)  # type: ignore[index]
     chosen = [r for r in registry.values() if r.scope == "source" and selection.enabled(r.code)]

@@ -147,6 +147,6 @@ def summarize(
     """Parse ``source`` once and summarise it. Never raises.
 
     ``feature_version`` is the lower bound of the project's requires-python."""
-    from pkgforge.check._summarize import summarize_source
+    from pkgforge.checker._summarize import summarize_source
 
     return summarize_source(source, filename=filename, feature_version=feature_version)

@@ -13,10 +13,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pkgforge.check.summary import ModuleSummary
+from pkgforge.checker.summary import ModuleSummary
 
 if TYPE_CHECKING:
-    from pkgforge.check.graph import ImportGraph
+    from pkgforge.checker.graph import ImportGraph
     from pkgforge.config import Settings
 
 __all__ = ["Directory", "Project", "SourceFile"]
@@ -76,7 +76,7 @@ class Project:
 
     @cached_property
     def graph(self) -> ImportGraph:
-        from pkgforge.check.graph import build_graph
+        from pkgforge.checker.graph import build_graph
 
         return build_graph(self)
 

@@ -6,7 +6,7 @@ import fnmatch
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-from pkgforge.check.findings import Finding
+from pkgforge.checker.findings import Finding
 
 __all__ = ["Selection", "Suppressions", "filter_findings", "under_any"]
 

@@ -7,7 +7,7 @@ import posixpath
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from pkgforge.check.model import Directory, Project
+from pkgforge.checker.model import Directory, Project
 
 __all__ = ["Node", "TreeView", "tree_view"]
 

@@ -9,18 +9,18 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 
-from pkgforge.check.rules.base import REGISTRY, Rule
+from pkgforge.checker.rules.base import REGISTRY, Rule
 
 __all__ = ["FAMILIES", "load_rules"]
 
 FAMILIES = (
-    "pkgforge.check.rules.layout",
-    "pkgforge.check.rules.names",
-    "pkgforge.check.rules.exports",
-    "pkgforge.check.rules.imports",
-    "pkgforge.check.rules.metadata",
-    "pkgforge.check.rules.dist",
-    "pkgforge.check.rules.runtime",
+    "pkgforge.checker.rules.layout",
+    "pkgforge.checker.rules.names",
+    "pkgforge.checker.rules.exports",
+    "pkgforge.checker.rules.imports",
+    "pkgforge.checker.rules.metadata",
+    "pkgforge.checker.rules.dist",
+    "pkgforge.checker.rules.runtime",
 )
 
 

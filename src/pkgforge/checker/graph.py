@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from pkgforge.check.summary import ImportInfo, ImportScope
+from pkgforge.checker.summary import ImportInfo, ImportScope
 
 if TYPE_CHECKING:
-    from pkgforge.check.model import Project, SourceFile
+    from pkgforge.checker.model import Project, SourceFile
 
 __all__ = [
     "Breakage",
