@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from pkgforge.checker.certainty import Certainty, severity_for
 from pkgforge.checker.findings import Finding, Severity
 
 __all__ = ["REGISTRY", "Hit", "Rule", "Scope", "rule"]
@@ -29,8 +30,12 @@ class Hit:
     message: str
     line: int = 1
     column: int = 1
+    certainty: Certainty = Certainty.PROVEN
+    """How far the rule could see; :func:`~pkgforge.checker.certainty.severity_for` turns
+    it and the rule's severity into the finding's severity."""
     severity: Severity | None = None
-    """Overrides the rule's default severity for this one hit (rarely needed)."""
+    """For a lesser form of the problem itself (a missing long description is only a
+    warning where a broken one is an error); not for doubt, which is ``certainty``."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,7 @@ class Rule:
                 column=hit.column,
                 code=self.code,
                 name=self.name,
-                severity=hit.severity or self.severity,
+                severity=severity_for(hit.severity or self.severity, hit.certainty),
                 message=hit.message,
             )
 
