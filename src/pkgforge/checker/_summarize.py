@@ -11,12 +11,15 @@ from __future__ import annotations
 import ast
 import dataclasses
 import gc
+import operator
 import re
 import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from pkgforge.checker.certainty import Reach
 from pkgforge.checker.summary import (
     AllEntry,
     AllInfo,
@@ -45,12 +48,29 @@ _IN_CLASS = 2
 _TYPE_CHECKING = 4
 _OPTIONAL = 8
 _MAIN_GUARD = 16
-_NO_MODULE_BINDING = _IN_FUNCTION | _IN_CLASS | _TYPE_CHECKING
+_NEVER = 32  # a branch no supported Python takes (dead version check, ``if False:``)
+_SOMETIMES = 64  # a branch taken on some Pythons or platforms only, or not known
+_NO_MODULE_BINDING = _IN_FUNCTION | _IN_CLASS
 _RUNS_LATER = _IN_FUNCTION | _MAIN_GUARD
+_DOES_NOT_RUN = _TYPE_CHECKING | _NEVER
+
+# Reach ranks: a name's binding with the highest rank decides its reach.
+_RANK = {Reach.NEVER: 0, Reach.LATER: 1, Reach.SOMETIMES: 2, Reach.ALWAYS: 3}
+_BY_RANK = tuple(sorted(_RANK, key=_RANK.__getitem__))
+
+
+def _reach(where: _Where) -> Reach:
+    if where & _DOES_NOT_RUN:
+        return Reach.NEVER
+    if where & _RUNS_LATER:
+        return Reach.LATER
+    if where & _SOMETIMES:
+        return Reach.SOMETIMES
+    return Reach.ALWAYS
 
 
 def _scope(where: _Where) -> ImportScope:
-    if where & _TYPE_CHECKING:
+    if where & _DOES_NOT_RUN:
         return ImportScope.TYPE_CHECKING
     if where & _RUNS_LATER:
         return ImportScope.FUNCTION
@@ -68,7 +88,12 @@ def _binds(where: _Where) -> bool:
 
 @dataclass
 class _Collector:
-    bindings: dict[str, int] = field(default_factory=dict)
+    versions: _VersionRange
+    bindings: dict[str, list[int]] = field(default_factory=dict)
+    """name -> [line of the first binding that can run (or of the first one), best rank]"""
+    constants: dict[str, bool] = field(default_factory=dict)
+    """Module-level names bound to a condition known on every supported Python
+    (``PY2 = sys.version_info[0] == 2``)."""
     imports: list[ImportInfo] = field(default_factory=list)
     sys_path: list[tuple[int, int]] = field(default_factory=list)
     sys_aliases: set[str] = field(default_factory=lambda: {"sys"})
@@ -82,8 +107,15 @@ class _Collector:
     version: str | None = None
     version_line: int = 0
 
-    def bind(self, name: str, line: int) -> None:
-        self.bindings.setdefault(name, line)
+    def bind(self, name: str, line: int, where: _Where = 0) -> None:
+        rank = _RANK[_reach(where)]
+        known = self.bindings.get(name)
+        if known is None:
+            self.bindings[name] = [line, rank]
+        elif rank > known[1]:
+            if known[1] == 0:  # only never-running bindings so far: this one comes first
+                known[0] = line
+            known[1] = rank
 
     # -- statements -------------------------------------------------------
 
@@ -101,13 +133,13 @@ class _Collector:
     def def_(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
         if _binds(where):
-            self.bind(node.name, node.lineno)
+            self.bind(node.name, node.lineno, where)
         self.body(node.body, where | _IN_FUNCTION)
 
     def class_(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.ClassDef)
         if _binds(where):
-            self.bind(node.name, node.lineno)
+            self.bind(node.name, node.lineno, where)
         self.body(node.body, where | _IN_CLASS)
 
     def assign(self, node: ast.stmt, where: _Where) -> None:
@@ -143,23 +175,26 @@ class _Collector:
         guarded = where | _OPTIONAL if catches else where
         self.body(node.body, guarded)
         for handler in node.handlers:
+            # a handler runs only when the body raised
             if handler.name and _binds(where):
-                self.bind(handler.name, handler.lineno)
-            self.body(handler.body, where)
+                self.bind(handler.name, handler.lineno, where | _SOMETIMES)
+            self.body(handler.body, where | _SOMETIMES)
         # ``else:`` runs only when the guarded import worked: optional as well
         self.body(node.orelse, guarded)
         self.body(node.finalbody, where)
 
     def for_(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.For | ast.AsyncFor)
-        self.target(node.target, node, where)
-        self.body(node.body, where)
+        # the loop may run no time at all: its body runs only sometimes
+        self.target(node.target, node, where | _SOMETIMES)
+        self.body(node.body, where | _SOMETIMES)
         self.body(node.orelse, where)
 
     def while_(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.While)
-        self.body(node.body, where)
-        self.body(node.orelse, where)
+        forever = type(node.test) is ast.Constant and bool(node.test.value)
+        self.body(node.body, where if forever else where | _SOMETIMES)
+        self.body(node.orelse, where | _SOMETIMES)
 
     def with_(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.With | ast.AsyncWith)
@@ -175,17 +210,17 @@ class _Collector:
         assert isinstance(node, ast.Global)
         # ``global X`` in a function binds X at module level once the function runs.
         for name in node.names:
-            self.bind(name, node.lineno)
+            self.bind(name, node.lineno, where | _IN_FUNCTION)
 
     def match(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.Match)
         for case in node.cases:
-            self.body(case.body, where)
+            self.body(case.body, where | _SOMETIMES)
 
     def type_alias(self, node: ast.stmt, where: _Where) -> None:
         name = getattr(node, "name", None)
         if isinstance(name, ast.Name) and _binds(where):
-            self.bind(name.id, node.lineno)
+            self.bind(name.id, node.lineno, where)
 
     def if_stmt(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.If)
@@ -193,18 +228,32 @@ class _Collector:
 
     def if_(self, node: ast.If, where: _Where) -> None:
         test = node.test
-        if _is_type_checking(test):
-            self.body(node.body, where | _TYPE_CHECKING)
-            self.body(node.orelse, where)
-        elif _is_main_guard(test):
-            self.body(node.body, where | _MAIN_GUARD)
-            self.body(node.orelse, where)
-        else:
-            if type(test) is ast.NamedExpr and _binds(where):
-                assert isinstance(test, ast.NamedExpr)
-                self.bind(test.target.id, node.lineno)
+        if type(test) is ast.NamedExpr and _binds(where):
+            assert isinstance(test, ast.NamedExpr)
+            self.bind(test.target.id, node.lineno, where)
+        truth = self.truth(test)
+        if truth is True:
             self.body(node.body, where)
+            self.body(node.orelse, where | _NEVER)
+        elif truth is None:
+            self.body(node.body, where | _SOMETIMES)
+            self.body(node.orelse, where | _SOMETIMES)
+        else:
+            # False at import time: ``__main__`` guards run later (as a script), a
+            # ``TYPE_CHECKING`` block only for the type checker, a dead branch never
+            if _mentions_main(test):
+                skipped = _MAIN_GUARD
+            elif _mentions_type_checking(test):
+                skipped = _TYPE_CHECKING
+            else:
+                skipped = _NEVER
+            self.body(node.body, where | skipped)
             self.body(node.orelse, where)
+
+    def truth(self, test: ast.expr) -> bool | None:
+        """The value of an ``if`` test at import time on every supported Python; None
+        when it differs between them (or between platforms) or cannot be told."""
+        return _truth(test, self.versions, self.constants, self.sys_aliases)
 
     def import_(self, node: ast.Import | ast.ImportFrom, where: _Where) -> None:
         scope = _scope(where)
@@ -227,10 +276,11 @@ class _Collector:
                         in_class=bool(where & _IN_CLASS),
                         optional=bool(where & _OPTIONAL),
                         bound=(bound,),
+                        reach=_reach(where),
                     )
                 )
                 if binds:
-                    self.bind(bound, node.lineno)
+                    self.bind(bound, node.lineno, where)
             return
         names = tuple(alias.name for alias in node.names)
         bound_names = tuple(alias.asname or alias.name for alias in node.names if alias.name != "*")
@@ -247,11 +297,12 @@ class _Collector:
                 in_class=bool(where & _IN_CLASS),
                 optional=bool(where & _OPTIONAL),
                 bound=bound_names,
+                reach=_reach(where),
             )
         )
         if binds:
             for name in bound_names:
-                self.bind(name, node.lineno)
+                self.bind(name, node.lineno, where)
 
     # -- targets and special names -----------------------------------------
 
@@ -260,7 +311,7 @@ class _Collector:
     ) -> None:
         if isinstance(target, ast.Name):
             if _binds(where):
-                self.bind(target.id, stmt.lineno)
+                self.bind(target.id, stmt.lineno, where)
                 if unpacked and target.id == "__all__":
                     self.note_all(None, stmt, replace=True)  # a value we cannot read
         elif isinstance(target, ast.Tuple | ast.List):
@@ -285,6 +336,12 @@ class _Collector:
         if type(target) is not ast.Name or not _binds(where):
             return
         name = target.id
+        if not augmented and not where & (_DOES_NOT_RUN | _SOMETIMES | _RUNS_LATER):
+            value_truth = self.truth(value) if _is_condition(value) else None
+            if value_truth is None:
+                self.constants.pop(name, None)
+            else:
+                self.constants[name] = value_truth
         if name == "__all__":
             self.note_all(value, stmt, replace=not augmented)
         elif (
@@ -459,20 +516,188 @@ def _suppresses_import_error(expr: ast.expr) -> bool:
     )
 
 
-def _is_type_checking(test: ast.expr) -> bool:
-    if type(test) is ast.Constant:
+_COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+}
+# ``PY2``, ``six.PY3``, ``IS_PY3``, ``PY3K``, ``PYTHON2``: the universal compatibility flags.
+_PY_FLAG = re.compile(r"_?(?:IS_?)?PY(?:THON)?_?([23])K?", re.IGNORECASE)
+_NEWEST_MINOR = 99  # any 3.x to come; Python 4 is not a version anyone supports yet
+_Version = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class _VersionRange:
+    """The Pythons the project supports: 3.x from ``oldest`` on (requires-python's lower
+    bound; 3.0 without one)."""
+
+    oldest: tuple[int, int] = (3, 0)
+
+    def points(self, constants: list[object]) -> list[_Version]:
+        """Versions at which a comparison with ``constants`` can change its value."""
+        low = (self.oldest[0], self.oldest[1], 0)
+        found = {low, (3, _NEWEST_MINOR, _NEWEST_MINOR)}
+        for constant in constants:
+            parts = constant if isinstance(constant, tuple) else (constant,)
+            padded = [p for p in parts[:3] if isinstance(p, int)]
+            if len(padded) != min(len(parts), 3) or not padded:
+                continue
+            padded += [0] * (3 - len(padded))
+            major, minor, micro = padded
+            for point in (
+                (major, minor, micro),
+                (major, minor, micro + 1),
+                (major, minor + 1, 0),
+                (major, max(minor - 1, 0), _NEWEST_MINOR),
+                (major + 1, 0, 0),
+                (major - 1, _NEWEST_MINOR, _NEWEST_MINOR),
+            ):
+                found.add(point)
+        return sorted(p for p in found if low <= p and p[0] <= 3)
+
+
+def _literal(node: ast.expr) -> object | None:
+    if type(node) is ast.Constant and isinstance(node.value, int | str):
+        return node.value
+    if type(node) is ast.Tuple and all(
+        type(e) is ast.Constant and isinstance(e.value, int | str) for e in node.elts
+    ):
+        return tuple(e.value for e in node.elts)  # type: ignore[attr-defined]
+    return None
+
+
+def _version_part(node: ast.expr, sys_aliases: set[str]) -> Callable[[_Version], object] | None:
+    """``sys.version_info`` and its ``[0]``, ``[:2]``, ``.major``: a function of the version."""
+    if (
+        type(node) is ast.Attribute
+        and node.attr == "version_info"
+        and type(node.value) is ast.Name
+        and node.value.id in sys_aliases
+    ) or (type(node) is ast.Name and node.id == "version_info"):
+        return lambda v: (*v, "final", 0)
+    if type(node) is ast.Attribute and node.attr in {"major", "minor", "micro"}:
+        inner = _version_part(node.value, sys_aliases)
+        index = ("major", "minor", "micro").index(node.attr)
+        return None if inner is None else (lambda v: v[index])
+    if type(node) is ast.Subscript:
+        inner = _version_part(node.value, sys_aliases)
+        if inner is None:
+            return None
+        key = node.slice
+        if type(key) is ast.Constant and isinstance(key.value, int):
+            position = key.value
+            return lambda v: inner(v)[position]  # type: ignore[index]
+        if (
+            type(key) is ast.Slice
+            and key.step is None
+            and all(
+                b is None or (type(b) is ast.Constant and isinstance(b.value, int))
+                for b in (key.lower, key.upper)
+            )
+        ):
+            low = key.lower.value if key.lower is not None else None  # type: ignore[attr-defined]
+            high = key.upper.value if key.upper is not None else None  # type: ignore[attr-defined]
+            return lambda v: inner(v)[low:high]  # type: ignore[index]
+    return None
+
+
+def _compare_truth(
+    test: ast.Compare, versions: _VersionRange, sys_aliases: set[str]
+) -> bool | None:
+    sides = [test.left, *test.comparators]
+    parts = [_version_part(side, sys_aliases) for side in sides]
+    if not any(parts):
+        return None
+    literals = [_literal(side) for side, part in zip(sides, parts, strict=True) if part is None]
+    if any(value is None for value in literals):
+        return None
+    ops = [_COMPARE.get(type(op)) for op in test.ops]
+    if any(op is None for op in ops):
+        return None
+    seen: set[bool] = set()
+    for point in versions.points(literals):
+        values = [
+            part(point) if part is not None else _literal(side)
+            for side, part in zip(sides, parts, strict=True)
+        ]
+        try:
+            seen.add(
+                all(op(a, b) for op, a, b in zip(ops, values, values[1:], strict=False))  # type: ignore[misc]
+            )
+        except (TypeError, IndexError):
+            return None
+    return seen.pop() if len(seen) == 1 else None
+
+
+def _truth(
+    test: ast.expr,
+    versions: _VersionRange,
+    constants: dict[str, bool],
+    sys_aliases: set[str],
+) -> bool | None:
+    """An ``if`` test's value at import time on every supported Python and platform;
+    None when it differs between them or cannot be told."""
+    kind = type(test)
+    if kind is ast.Constant:
+        value = test.value  # type: ignore[attr-defined]
+        return bool(value) if isinstance(value, bool | int | str | None) else None
+    if kind is ast.Name or kind is ast.Attribute:
+        name = _name_of(test)
+        if name in _TYPE_CHECKING_NAMES:
+            return False
+        if kind is ast.Name and name in constants:
+            return constants[name]
+        flag = _PY_FLAG.fullmatch(name or "")
+        if flag is None or versions.oldest[0] < 3:
+            return None
+        return flag.group(1) == "3"
+    if kind is ast.UnaryOp and type(test.op) is ast.Not:  # type: ignore[attr-defined]
+        inner = _truth(test.operand, versions, constants, sys_aliases)  # type: ignore[attr-defined]
+        return None if inner is None else not inner
+    if kind is ast.BoolOp:
+        values = [_truth(v, versions, constants, sys_aliases) for v in test.values]  # type: ignore[attr-defined]
+        decisive = type(test.op) is ast.Or  # type: ignore[attr-defined]
+        if decisive in values:
+            return decisive
+        return None if None in values else not decisive
+    if kind is ast.Compare:
+        assert isinstance(test, ast.Compare)
+        if _is_main_guard(test):
+            return type(test.ops[0]) is ast.NotEq
+        return _compare_truth(test, versions, sys_aliases)
+    return None
+
+
+def _is_condition(value: ast.expr) -> bool:
+    """Whether an assigned value may be a version flag worth remembering."""
+    return type(value) in (ast.Compare, ast.BoolOp, ast.UnaryOp) or (
+        isinstance(value, ast.Name) and _PY_FLAG.fullmatch(value.id) is not None
+    )
+
+
+def _mentions_main(test: ast.expr) -> bool:
+    return any(type(n) is ast.Compare and _is_main_guard(n) for n in ast.walk(test))
+
+
+def _mentions_type_checking(test: ast.expr) -> bool:
+    if isinstance(test, ast.Constant):
         return test.value is False  # the old ``if False:`` idiom
-    return _name_of(test) in _TYPE_CHECKING_NAMES
+    return any(
+        _name_of(n) in _TYPE_CHECKING_NAMES
+        for n in ast.walk(test)
+        if isinstance(n, ast.Name | ast.Attribute)
+    )
 
 
-def _is_main_guard(test: ast.expr) -> bool:
-    if type(test) is not ast.Compare:
-        return False
-    assert isinstance(test, ast.Compare)
+def _is_main_guard(test: ast.Compare) -> bool:
     sides = [test.left, *test.comparators]
     return (
         len(sides) == 2
-        and type(test.ops[0]) is ast.Eq
+        and type(test.ops[0]) in (ast.Eq, ast.NotEq)
         and any(type(s) is ast.Name and s.id == "__name__" for s in sides)
         and any(type(s) is ast.Constant and s.value == "__main__" for s in sides)
     )
@@ -587,7 +812,7 @@ def _summarize(
     if isinstance(parsed, ParseProblem):
         return ModuleSummary(problem=parsed, suppressions=suppressions, line_count=line_count)
     try:
-        summary = _summarize_tree(parsed, problem, suppressions, line_count)
+        summary = _summarize_tree(parsed, problem, suppressions, line_count, feature_version)
     except (RecursionError, MemoryError):
         return ModuleSummary(
             problem=ParseProblem("source is nested too deeply to summarise", 1, 1),
@@ -605,8 +830,9 @@ def _summarize_tree(
     problem: ParseProblem | None,
     suppressions: tuple[tuple[int, tuple[str, ...]], ...],
     line_count: int,
+    feature_version: tuple[int, int] | None = None,
 ) -> ModuleSummary:
-    collector = _Collector()
+    collector = _Collector(_VersionRange(feature_version or (3, 0)))
     collector.body(tree.body, 0)
     body = tree.body
     has_docstring = bool(
@@ -615,7 +841,9 @@ def _summarize_tree(
         and type(body[0].value) is ast.Constant
         and isinstance(body[0].value.value, str)
     )
-    bindings = tuple(Binding(name, line) for name, line in collector.bindings.items())
+    bindings = tuple(
+        Binding(name, line, _BY_RANK[rank]) for name, (line, rank) in collector.bindings.items()
+    )
     return ModuleSummary(
         problem=problem,
         bindings=bindings,

@@ -47,7 +47,9 @@ _CACHEDIR_TAG = (
 )
 # Only pkgforge's own data classes may be unpickled; their modules are imported
 # on first use, so a warm run that needs no summaries never loads them.
-_ALLOWED_MODULES = frozenset({"pkgforge.checker.summary", "pkgforge.checker.findings"})
+_ALLOWED_MODULES = frozenset(
+    {"pkgforge.checker.summary", "pkgforge.checker.findings", "pkgforge.checker.certainty"}
+)
 
 Entry = tuple[int, int, "ModuleSummary"]
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from pkgforge.checker.certainty import Reach
 from pkgforge.checker.summary import ImportInfo, ImportScope
 
 if TYPE_CHECKING:
@@ -509,7 +510,10 @@ class _Simulation:
         if summary.has_module_getattr or summary.dynamic_namespace:
             return
         now = self.running[target]
-        bound_at = next((b.line for b in summary.bindings if b.name == name), None)
+        bound_at = next(
+            (b.line for b in summary.bindings if b.name == name and b.reach is not Reach.NEVER),
+            None,
+        )
         if bound_at is None or bound_at < now:
             return  # bound in time, or never bound (that is PF404's finding)
         for star in self.graph.resolved[target]:
@@ -632,7 +636,7 @@ def _has_candidate(graph: ImportGraph, members: set[str]) -> bool:
             if info.scope not in (ImportScope.MODULE, ImportScope.CLASS):
                 continue
             summary = graph.modules[target].summary
-            lines = {b.name: b.line for b in summary.bindings}
+            lines = {b.name: b.line for b in summary.bindings if b.reach is not Reach.NEVER}
             first_import = min(
                 (r.info.line for r in graph.resolved[target] if r.base is not None),
                 default=None,

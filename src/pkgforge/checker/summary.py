@@ -14,6 +14,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from pkgforge.checker.certainty import Reach
+
 __all__ = [
     "AllEntry",
     "AllInfo",
@@ -59,16 +61,25 @@ class ImportInfo:
     bound: tuple[str, ...] = ()
     """The names the statement binds in its scope: ``import a.b`` -> ("a",),
     ``import a.b as c`` -> ("c",), ``from m import x as y, z`` -> ("y", "z"); () for ``*``."""
+    reach: Reach = Reach.ALWAYS
+    """When the statement runs, from its enclosing conditions (``if sys.version_info < (3,)``
+    never runs; a platform branch, an ``except`` body or a loop only sometimes; a function
+    body later)."""
 
 
 @dataclass(frozen=True)
 class Binding:
     """A module-level name and the line of the statement that first binds it (the innermost
     statement: a binding inside a module-level ``if``/``try`` has its own line, which the
-    import-order simulation of PF411 compares with import lines)."""
+    import-order simulation of PF411 compares with import lines). The line is that of the
+    first binding that can run; bindings that never run count only when no other does."""
 
     name: str
     line: int
+    reach: Reach = Reach.ALWAYS
+    """The surest reach among the name's bindings: ALWAYS when one of them runs at import
+    time on every supported Python; NEVER when it is bound only under ``TYPE_CHECKING`` or
+    in a dead version branch (the name then does not exist at run time)."""
 
 
 @dataclass(frozen=True)
@@ -135,7 +146,13 @@ class ModuleSummary:
 
     @property
     def bound_names(self) -> frozenset[str]:
-        return frozenset(b.name for b in self.bindings)
+        """The names the module may bind at run time (bindings that never run left out)."""
+        return frozenset(b.name for b in self.bindings if b.reach is not Reach.NEVER)
+
+    @property
+    def never_bound(self) -> frozenset[str]:
+        """Names bound only where the code never runs (``if TYPE_CHECKING:``, dead branches)."""
+        return frozenset(b.name for b in self.bindings if b.reach is Reach.NEVER)
 
 
 def summarize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pkgforge.checker.certainty import Reach
 from pkgforge.checker.findings import Severity
 from pkgforge.checker.model import Project, SourceFile
 from pkgforge.checker.rules.base import Hit, rule
@@ -248,7 +249,9 @@ def missing_all(project: Project) -> Iterator[Hit]:
             for name in info.bound
         }
         public = [
-            b.name for b in summary.bindings if not b.name.startswith("_") and b.name not in tools
+            b.name
+            for b in summary.bindings
+            if not b.name.startswith("_") and b.name not in tools and b.reach is not Reach.NEVER
         ]
         if public:
             shown = ", ".join(f"`{n}`" for n in public[:5]) + (", …" if len(public) > 5 else "")

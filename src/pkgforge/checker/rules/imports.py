@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib.machinery import PathFinder
 
+from pkgforge.checker.certainty import certainty_of_reach
 from pkgforge.checker.distmap import (
     canonical,
     guessed_import_names,
@@ -262,14 +263,16 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
             info, base = resolved.info, resolved.base
             if base is None or info.optional or info.scope is ImportScope.OPTIONAL:
                 continue
-            if not graph.is_first_party(base):
-                continue
+            certainty = certainty_of_reach(info.reach)
+            if certainty is None or not graph.is_first_party(base):
+                continue  # never runs (`if TYPE_CHECKING:`, a dead version branch)
             if not graph.exists(base):
                 yield Hit(
                     file.relpath,
                     f"`{_statement(info)}`: no module named {base}",
                     info.line,
                     info.column,
+                    certainty=certainty,
                 )
                 continue
             if not info.is_from or base not in graph.modules:
@@ -281,12 +284,18 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
                 if defined is None or name in defined:
                     continue
                 what = "package" if graph.modules[base].is_package else "module"
+                why = (
+                    "binds it only where the code never runs (`if TYPE_CHECKING:` or a "
+                    "branch no supported Python takes)"
+                    if name in graph.modules[base].summary.never_bound
+                    else "has no submodule of that name"
+                )
                 yield Hit(
                     file.relpath,
-                    f"`{_statement(info)}`: {what} {base} defines no `{name}` "
-                    f"and has no submodule of that name",
+                    f"`{_statement(info)}`: {what} {base} defines no `{name}` and {why}",
                     info.line,
                     info.column,
+                    certainty=certainty,
                 )
 
 
