@@ -25,7 +25,7 @@ def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> ModuleSummary:
         raise AssertionError("a cached file was parsed again")
 
-    monkeypatch.setattr("pkgforge.checker.parallel.summarize", refuse)
+    monkeypatch.setattr("pkgforge.checker.parallel.summarize_source", refuse)
 
 
 def test_cache_directory_is_tagged_and_ignored(project: Path) -> None:
@@ -100,13 +100,13 @@ def test_feature_version_change_invalidates(project: Path, monkeypatch: pytest.M
     pyproject = project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace(">=3.11", ">=3.10"), encoding="utf-8")
     calls: list[object] = []
-    real = __import__("pkgforge.checker.parallel", fromlist=["summarize"]).summarize
+    real = __import__("pkgforge.checker.parallel", fromlist=["summarize_source"]).summarize_source
 
     def counting(*args: object, **kwargs: object) -> ModuleSummary:
         calls.append(kwargs.get("feature_version"))
         return real(*args, **kwargs)  # type: ignore[no-any-return]
 
-    monkeypatch.setattr("pkgforge.checker.parallel.summarize", counting)
+    monkeypatch.setattr("pkgforge.checker.parallel.summarize_source", counting)
     load_project(project)
     assert calls == [(3, 10), (3, 10)]
 

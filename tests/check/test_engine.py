@@ -181,7 +181,7 @@ def test_archives_get_the_dist_rules_only(tmp_path: Path, monkeypatch: pytest.Mo
         REGISTRY, "PF199", Rule("PF199", "s", "s", Severity.INFO, "source", "s", source_rule)
     )
     monkeypatch.setattr(
-        "pkgforge.release.inspect.load_archive", lambda path, project=None: ("archive", path)
+        "pkgforge.checker.archive.load_archive", lambda path, project=None: ("archive", path)
     )
     result = check([wheel], select=["PF598", "PF199"], use_cache=False)
     assert seen == [("archive", wheel)]
@@ -199,7 +199,7 @@ def test_an_archive_in_dist_is_compared_with_its_project(
         archive.writestr("sound/__init__.py", "")
     seen: list[object] = []
     monkeypatch.setattr(
-        "pkgforge.release.inspect.load_archive",
+        "pkgforge.checker.archive.load_archive",
         lambda path, project=None: seen.append(project) or "archive",
     )
     check([wheel], use_cache=False)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from pkgforge.checker._summarize import summarize_source
 from pkgforge.checker.certainty import Certainty, Reach, certainty_of_reach, severity_for
 from pkgforge.checker.engine import check
 from pkgforge.checker.findings import Finding, Severity
+from pkgforge.checker.summarize import summarize_source
 from pkgforge.checker.summary import ModuleSummary
 
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pkgforge.checker._summarize import summarize_source
-from pkgforge.checker.summary import ImportScope, ModuleSummary, summarize
+from pkgforge.checker.summarize import summarize_source
+from pkgforge.checker.summary import ImportScope, ModuleSummary
 
 
 def summary(text: str, **kwargs: object) -> ModuleSummary:
@@ -283,7 +283,7 @@ def test_warnings_are_not_errors() -> None:
 
 
 def test_summarize_wrapper_passes_feature_version() -> None:
-    result = summarize(b"match x:\n    case 1: pass\n", feature_version=(3, 9))
+    result = summarize_source(b"match x:\n    case 1: pass\n", feature_version=(3, 9))
     assert result.problem is not None
     assert "newer Python" in result.problem.message
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 import pkgforge.checker.rules.dist  # noqa: F401 - registers the rules
+from pkgforge.checker.archive import Archive, is_archive, load_archive
 from pkgforge.checker.findings import Finding, Severity
 from pkgforge.checker.model import Project, SourceFile
 from pkgforge.checker.rules.base import REGISTRY
 from pkgforge.checker.summary import ModuleSummary
 from pkgforge.errors import ArchiveError
-from pkgforge.release.inspect import Archive, is_archive, load_archive
 
 from .conftest import write_project, write_wheel
 

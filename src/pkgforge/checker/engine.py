@@ -354,7 +354,7 @@ def _pyproject_suppressions(project: Project) -> dict[str, tuple[tuple[int, tupl
     path = project.pyproject_path
     if path is None:
         return {}
-    from pkgforge.checker._summarize import find_suppressions
+    from pkgforge.checker.summarize import find_suppressions
 
     try:
         found = find_suppressions(path.read_bytes())
@@ -479,7 +479,7 @@ def _check_archive(
     cli_ignore: tuple[str, ...] | None,
     use_cache: bool,
 ) -> CheckResult:
-    from pkgforge.release.inspect import load_archive
+    from pkgforge.checker.archive import load_archive
 
     project = _project_of_archive(path, use_cache)
     settings = project.settings if project is not None else Settings()

@@ -14,7 +14,8 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pkgforge.checker.summary import ModuleSummary, ParseProblem, summarize
+from pkgforge.checker.summarize import summarize_source
+from pkgforge.checker.summary import ModuleSummary, ParseProblem
 
 __all__ = ["MAX_FILE_BYTES", "PARALLEL_MIN_FILES", "READ_ERROR", "summarize_paths"]
 
@@ -113,7 +114,7 @@ def _summarize_one(path: str, size: int, feature_version: tuple[int, int] | None
         source = Path(path).read_bytes()
     except OSError as err:
         return _problem(f"{READ_ERROR}: {err.strerror or err}")
-    return summarize(source, filename=path, feature_version=feature_version)
+    return summarize_source(source, filename=path, feature_version=feature_version)
 
 
 def _problem(message: str) -> ModuleSummary:

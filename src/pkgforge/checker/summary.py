@@ -1,11 +1,11 @@
-"""Per-file summaries: each module is read and parsed once into a ModuleSummary.
+"""Per-file summaries: what :mod:`.summarize` makes of each module, parsed once.
 
 Rules never parse files; they read these summaries (and the import graph built
 from them). Summaries are plain frozen dataclasses of tuples and strings so
 they pickle cheaply across processes and into the cache.
 
 CONTRACT (shared by the engine and the rules): the field names below are
-stable; add fields, do not rename them. ``summarize`` must never raise on any
+stable; add fields, do not rename them. ``summarize_source`` must never raise on any
 input bytes.
 """
 
@@ -24,7 +24,6 @@ __all__ = [
     "ImportScope",
     "ModuleSummary",
     "ParseProblem",
-    "summarize",
 ]
 
 
@@ -153,17 +152,3 @@ class ModuleSummary:
     def never_bound(self) -> frozenset[str]:
         """Names bound only where the code never runs (``if TYPE_CHECKING:``, dead branches)."""
         return frozenset(b.name for b in self.bindings if b.reach is Reach.NEVER)
-
-
-def summarize(
-    source: bytes,
-    *,
-    filename: str = "<unknown>",
-    feature_version: tuple[int, int] | None = None,
-) -> ModuleSummary:
-    """Parse ``source`` once and summarise it. Never raises.
-
-    ``feature_version`` is the lower bound of the project's requires-python."""
-    from pkgforge.checker._summarize import summarize_source
-
-    return summarize_source(source, filename=filename, feature_version=feature_version)

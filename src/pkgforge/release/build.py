@@ -29,9 +29,9 @@ from pkgforge.errors import BuildError, CheckFailedError, ProjectNotFoundError, 
 from pkgforge.release.manifest import MANIFEST_NAME, Artifact, Manifest, sha256_of, write_manifest
 
 if TYPE_CHECKING:
+    from pkgforge.checker.archive import Archive
     from pkgforge.checker.model import Project
     from pkgforge.release.backend import BuildSession, ConfigSettings, Installer
-    from pkgforge.release.inspect import Archive
 
 __all__ = ["BuildResult", "Timing", "build"]
 
@@ -266,7 +266,7 @@ def _source_date_environ(root: Path) -> dict[str, str]:
 
 
 def _inspect(project: Project, artifacts: Sequence[Path]) -> list[Archive]:
-    from pkgforge.release.inspect import load_archive
+    from pkgforge.checker.archive import load_archive
 
     return [load_archive(artifact, project) for artifact in artifacts]
 

@@ -1,6 +1,6 @@
 """Distribution rules: what a wheel or sdist holds, and whether its metadata will upload.
 
-Every rule here takes an :class:`~pkgforge.release.inspect.Archive` (``scope="dist"``).
+Every rule here takes an :class:`~pkgforge.checker.archive.Archive` (``scope="dist"``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pkgforge.checker.findings import Severity
 from pkgforge.checker.rules.base import Hit, rule
 
 if TYPE_CHECKING:
-    from pkgforge.release.inspect import Archive
+    from pkgforge.checker.archive import Archive
 
 __all__ = [
     "duplicate_in_dist",
@@ -102,7 +102,7 @@ def readme_render(archive: Archive) -> Iterator[Hit]:
     readme = "README.md"   # text/markdown, from the suffix
     ```
     """
-    from pkgforge.release.inspect import parsed_content_type
+    from pkgforge.checker.archive import parsed_content_type
 
     description = archive.long_description
     where = archive.where(archive.metadata_path or "")
