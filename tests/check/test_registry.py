@@ -33,3 +33,36 @@ def test_codes_are_unique_and_well_formed() -> None:
         assert rule.code == code
         assert len(code) == 5 and code.startswith("PF") and code[2:].isdigit()
         assert rule.name == rule.name.lower() and " " not in rule.name
+
+
+def test_every_rule_says_when_it_is_an_error() -> None:
+    for rule in rules.load_rules().values():
+        assert rule.doc.count("## Severity") == 1, rule.code
+
+
+def test_a_rule_with_its_own_severity_section_keeps_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pkgforge.checker.findings import Severity
+    from pkgforge.checker.rules import base
+
+    monkeypatch.setattr(base, "REGISTRY", {})
+
+    @base.rule("PF999", "own", "a title", severity=Severity.ERROR)
+    def own(project: object) -> list[base.Hit]:
+        """
+        ## What it does
+        x
+        ## Severity
+        An error only on Tuesdays.
+        """
+        return []
+
+    @base.rule("PF998", "generic", "a title", severity=Severity.WARNING)
+    def generic(project: object) -> list[base.Hit]:
+        """
+        ## What it does
+        y
+        """
+        return []
+
+    assert own.doc.endswith("An error only on Tuesdays.")
+    assert "never blocks `pkgforge build`" in generic.doc

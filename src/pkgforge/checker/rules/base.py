@@ -10,6 +10,7 @@ Use instead) is the rule's documentation for ``pkgforge explain`` and docs.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -63,6 +64,32 @@ class Rule:
 
 REGISTRY: dict[str, Rule] = {}
 
+# What a rule's severity promises (docs/check.md), for rules whose docstring has no
+# ``## Severity`` section of its own saying more precisely when it is an error.
+_SEVERITY_SECTIONS = {
+    Severity.ERROR: (
+        "## Severity\n"
+        "An **error** where pkgforge proved the failure: the statement runs at import time "
+        "on every Python and platform the project supports, and everything it depends on "
+        "was seen. A **warning** where it runs only on some paths (a function body, a "
+        "platform or version branch, an `except` block, a loop). An **info** where the "
+        "analysis could not see far enough (a dynamic namespace, a compiled module, a "
+        "namespace shared with other distributions); the message says what stopped it. "
+        "Nothing where the code never runs (`if TYPE_CHECKING:`, a branch no supported "
+        "Python takes)."
+    ),
+    Severity.WARNING: (
+        "## Severity\n"
+        "A **warning**: wrong or fragile, but it does not make an import fail; never an "
+        "error, so it never blocks `pkgforge build`. An **info** where the analysis could "
+        "not see far enough to judge."
+    ),
+    Severity.INFO: (
+        "## Severity\n"
+        "An **info**: something the analysis could not see into, and what stopped it."
+    ),
+}
+
 
 def rule(
     code: str,
@@ -80,6 +107,8 @@ def rule(
         doc = inspect.cleandoc(func.__doc__ or "")
         if not doc:
             raise RuntimeError(f"rule {code} has no documentation")
+        if not re.search(r"^## Severity\s*$", doc, re.MULTILINE):
+            doc += "\n\n" + _SEVERITY_SECTIONS[severity]
         registered = Rule(code, name, title, severity, scope, doc, func)
         REGISTRY[code] = registered
         return registered
