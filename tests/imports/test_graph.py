@@ -7,7 +7,12 @@ import textwrap
 from pathlib import Path
 
 from pkgforge.checker.engine import load_project
-from pkgforge.checker.graph import ImportGraph, import_breakages, strongly_connected
+from pkgforge.checker.graph import (
+    ImportGraph,
+    graph_of,
+    import_breakages,
+    strongly_connected,
+)
 from pkgforge.checker.model import Project
 from pkgforge.checker.summary import ImportInfo, ImportScope
 
@@ -29,10 +34,12 @@ def info(module: str, level: int, *names: str) -> ImportInfo:
 
 
 def test_relative_imports_resolve_from_modules_and_packages(tmp_path: Path) -> None:
-    graph = make(
-        tmp_path,
-        {"pkg/__init__.py": "", "pkg/sub/__init__.py": "", "pkg/sub/mod.py": ""},
-    ).graph
+    graph = graph_of(
+        make(
+            tmp_path,
+            {"pkg/__init__.py": "", "pkg/sub/__init__.py": "", "pkg/sub/mod.py": ""},
+        )
+    )
     assert graph.absolute("pkg.sub.mod", info("", 1, "x")) == "pkg.sub"
     assert graph.absolute("pkg.sub.mod", info("other", 2, "x")) == "pkg.other"
     assert graph.absolute("pkg.sub", info("", 1, "x")) == "pkg.sub"  # a package's own level
@@ -42,14 +49,16 @@ def test_relative_imports_resolve_from_modules_and_packages(tmp_path: Path) -> N
 
 
 def test_from_package_import_submodule_or_name(tmp_path: Path) -> None:
-    graph = make(
-        tmp_path,
-        {
-            "pkg/__init__.py": "NAME = 1\n",
-            "pkg/echo.py": "",
-            "pkg/user.py": "from pkg import echo, NAME\nimport pkg.echo\nimport json\n",
-        },
-    ).graph
+    graph = graph_of(
+        make(
+            tmp_path,
+            {
+                "pkg/__init__.py": "NAME = 1\n",
+                "pkg/echo.py": "",
+                "pkg/user.py": "from pkg import echo, NAME\nimport pkg.echo\nimport json\n",
+            },
+        )
+    )
     edges = [(e.target, e.name, e.info.line) for e in graph.edges["pkg.user"]]
     assert edges == [("pkg.echo", None, 1), ("pkg", "NAME", 1), ("pkg.echo", None, 2)]
     assert graph.parents("pkg.a.b") == ["pkg", "pkg.a"]
@@ -70,7 +79,7 @@ def test_function_type_checking_and_main_imports_form_no_cycle(tmp_path: Path) -
             ),
         },
     )
-    assert project.graph.cycles() == []
+    assert graph_of(project).cycles() == []
 
 
 def test_cycle_is_blamed_on_its_members_not_on_importers(tmp_path: Path) -> None:
@@ -84,7 +93,7 @@ def test_cycle_is_blamed_on_its_members_not_on_importers(tmp_path: Path) -> None
             "pkg/b.py": "from pkg import a\n",
         },
     )
-    graph = project.graph
+    graph = graph_of(project)
     assert graph.cycles() == [["pkg.a", "pkg.b"]]
     path = graph.shortest_cycle(["pkg.b", "pkg.a"])
     assert [(e.source, e.target) for e in path] == [("pkg.a", "pkg.b"), ("pkg.b", "pkg.a")]
@@ -125,7 +134,7 @@ def test_parent_package_runs_first_and_breaks_the_cycle(tmp_path: Path) -> None:
             "pkg/b.py": "from pkg import X\nhelper = 1\n",
         },
     )
-    (breakage,) = import_breakages(project.graph)
+    (breakage,) = import_breakages(graph_of(project))
     assert (breakage.importer, breakage.info.line, breakage.target, breakage.name) == (
         "pkg.b",
         1,
@@ -146,9 +155,9 @@ def test_cycle_entered_only_through_a_safe_member_does_not_break(tmp_path: Path)
         "pkg/backend/base.py": "Database = object\nfrom .features import Features\n",
         "pkg/backend/features.py": "from .base import Database\nFeatures = 1\n",
     }
-    assert import_breakages(make(tmp_path / "safe", files).graph) == []
+    assert import_breakages(graph_of(make(tmp_path / "safe", files))) == []
     files["pkg/other.py"] = "from pkg.backend.features import Features\n"
-    (breakage,) = import_breakages(make(tmp_path / "unsafe", files).graph)
+    (breakage,) = import_breakages(graph_of(make(tmp_path / "unsafe", files)))
     assert breakage.entry == "pkg.backend.features"
     assert (breakage.importer, breakage.name) == ("pkg.backend.base", "Features")
 
@@ -165,20 +174,22 @@ def test_guarded_and_submodule_imports_do_not_break(tmp_path: Path) -> None:
             "pkg/b.py": "",
         },
     )
-    assert import_breakages(project.graph) == []
+    assert import_breakages(graph_of(project)) == []
 
 
 def test_star_imports_count_towards_defined_names(tmp_path: Path) -> None:
-    graph = make(
-        tmp_path,
-        {
-            "pkg/__init__.py": "",
-            "pkg/base.py": "__all__ = ['a']\na = 1\nb = 2\n",
-            "pkg/plain.py": "c = 1\n_d = 2\n",
-            "pkg/user.py": "from .base import *\nfrom .plain import *\n",
-            "pkg/third.py": "from os.path import *\n",
-        },
-    ).graph
+    graph = graph_of(
+        make(
+            tmp_path,
+            {
+                "pkg/__init__.py": "",
+                "pkg/base.py": "__all__ = ['a']\na = 1\nb = 2\n",
+                "pkg/plain.py": "c = 1\n_d = 2\n",
+                "pkg/user.py": "from .base import *\nfrom .plain import *\n",
+                "pkg/third.py": "from os.path import *\n",
+            },
+        )
+    )
     assert graph.defined_names("pkg.user") == {"a", "c"}
     assert graph.star_names("pkg.plain") == {"c"}
     assert graph.defined_names("pkg.third") is None  # a third-party star: unknown

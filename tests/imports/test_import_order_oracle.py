@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pkgforge.checker.engine import load_project
-from pkgforge.checker.graph import _Simulation
+from pkgforge.checker.graph import _Simulation, graph_of
 
 MODULES = {"pkg": "X", "pkg.a": "A", "pkg.b": "B", "pkg.c": "C"}
 IMPORTS = [
@@ -92,7 +92,7 @@ def test_simulation_matches_cpython(bodies: list[tuple[list[str], int]]) -> None
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(statements) + "\n")
     project = load_project(root, use_cache=False)
-    graph = project.graph
+    graph = graph_of(project)
     expected: dict[str, list[object] | None] = {}
     for entry in MODULES:
         simulation = _Simulation(graph, entry, set(graph.modules))

@@ -32,6 +32,7 @@ __all__ = [
     "ImportGraph",
     "ResolvedImport",
     "build_graph",
+    "graph_of",
     "import_breakages",
     "strongly_connected",
 ]
@@ -404,6 +405,16 @@ def strongly_connected(
 
 def build_graph(project: Project) -> ImportGraph:
     return ImportGraph(project)
+
+
+def graph_of(project: Project) -> ImportGraph:
+    """The project's import graph, built once per project model and shared by the rules
+    (kept in ``project.extra``, as the rules' other derived views are)."""
+    graph = project.extra.get("_graph")
+    if not isinstance(graph, ImportGraph):
+        graph = ImportGraph(project)
+        project.extra["_graph"] = graph  # type: ignore[index]
+    return graph
 
 
 # -- import-order simulation (PF411) -------------------------------------------

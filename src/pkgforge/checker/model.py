@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from pkgforge.checker.summary import ModuleSummary
 
 if TYPE_CHECKING:
-    from pkgforge.checker.graph import ImportGraph
     from pkgforge.config import Settings
 
 __all__ = ["Directory", "Project", "SourceFile"]
@@ -73,12 +72,6 @@ class Project:
     def modules(self) -> Mapping[str, SourceFile]:
         """Dotted name -> file, for files inside a package root."""
         return {f.module: f for f in self.files if f.module}
-
-    @cached_property
-    def graph(self) -> ImportGraph:
-        from pkgforge.checker.graph import build_graph
-
-        return build_graph(self)
 
     @property
     def requires_python(self) -> str | None:

@@ -85,8 +85,7 @@ _SEVERITY_SECTIONS = {
         "not see far enough to judge."
     ),
     Severity.INFO: (
-        "## Severity\n"
-        "An **info**: something the analysis could not see into, and what stopped it."
+        "## Severity\nAn **info**: something the analysis could not see into, and what stopped it."
     ),
 }
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from pkgforge.checker.certainty import Reach
 from pkgforge.checker.findings import Severity
+from pkgforge.checker.graph import graph_of
 from pkgforge.checker.model import Project, SourceFile
 from pkgforge.checker.rules.base import Hit, rule
 
@@ -51,7 +52,7 @@ def dynamic_all(project: Project) -> Iterator[Hit]:
     __all__ = ["echofilter", "surround"]
     ```
     """
-    graph = project.graph
+    graph = graph_of(project)
     for file in _with_all(project):
         info = file.summary.all
         assert info is not None
@@ -96,7 +97,7 @@ def undefined_export(project: Project) -> Iterator[Hit]:
     def echofilter(): ...
     ```
     """
-    graph = project.graph
+    graph = graph_of(project)
     for file in _with_all(project):
         info = file.summary.all
         assert info is not None
@@ -234,7 +235,7 @@ def missing_all(project: Project) -> Iterator[Hit]:
     __all__ = ["echofilter"]
     ```
     """
-    graph = project.graph
+    graph = graph_of(project)
     for file in project.files:
         summary = file.summary
         if not file.is_package or summary.all is not None or summary.problem is not None:

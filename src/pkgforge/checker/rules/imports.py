@@ -16,7 +16,7 @@ from pkgforge.checker.distmap import (
     requirement_name,
 )
 from pkgforge.checker.findings import Severity
-from pkgforge.checker.graph import Breakage, ImportGraph
+from pkgforge.checker.graph import Breakage, ImportGraph, graph_of
 from pkgforge.checker.model import Project, SourceFile
 from pkgforge.checker.rules.base import Hit, rule
 from pkgforge.checker.summary import ImportInfo, ImportScope
@@ -185,7 +185,7 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
     from .echo import echofilter
     ```
     """
-    graph = project.graph
+    graph = graph_of(project)
     for file in project.files:
         if not file.module or file.summary.sys_path_mutations:
             continue  # a module that edits sys.path may really have a sibling on it
@@ -254,7 +254,7 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
     import sound.effects.echo
     ```
     """
-    graph = project.graph
+    graph = graph_of(project)
     for module in sorted(graph.resolved):
         file = graph.modules[module]
         if not _is_package_code(file):
@@ -323,7 +323,7 @@ def relative_import_beyond_top(project: Project) -> Iterator[Hit]:
     from ..helpers import mix  # sound/helpers.py
     ```
     """
-    graph = project.graph
+    graph = graph_of(project)
     for module in sorted(graph.resolved):
         file = graph.modules[module]
         for resolved in graph.resolved[module]:
@@ -369,7 +369,7 @@ def import_cycle(project: Project) -> Iterator[Hit]:
     Move what both need into a third module, or import inside the function that
     needs it.
     """
-    graph = project.graph
+    graph = graph_of(project)
     for component in graph.cycles():
         path = graph.shortest_cycle(component)
         if not path:
@@ -440,7 +440,7 @@ def cycle_breaks_import(project: Project) -> Iterator[Hit]:
     """
     from pkgforge.checker.graph import import_breakages
 
-    for breakage in import_breakages(project.graph):
+    for breakage in import_breakages(graph_of(project)):
         file = project.modules[breakage.importer]
         yield Hit(
             file.relpath,
@@ -553,7 +553,7 @@ def _declared(project: Project, *, extras: bool) -> dict[str, str] | None:
 def _third_party_imports(project: Project) -> Iterator[tuple[SourceFile, ImportInfo, str]]:
     """(file, import, top-level name) for each absolute import of package code that is
     neither first-party nor standard library."""
-    graph = project.graph
+    graph = graph_of(project)
     for file in project.files:
         if not _is_package_code(file):
             continue
