@@ -252,3 +252,19 @@ def test_a_missing_module_at_module_level_is_still_an_error(tmp_path: Path) -> N
     (finding,) = _pf404(root)
     assert finding.severity is Severity.ERROR
     assert not _imports_fine(root, "pkg.user")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("from ... import x\n", Severity.ERROR),
+        ("def f():\n    from ... import x\n", Severity.WARNING),
+        ("try:\n    from ... import x\nexcept ImportError:\n    x = None\n", None),
+        ("import sys\nif sys.version_info < (3,):\n    from ... import x\n", None),
+    ],
+)
+def test_pf405_follows_reach(tmp_path: Path, body: str, expected: Severity | None) -> None:
+    root = _project(tmp_path, {"pkg/__init__.py": "", "pkg/user.py": body})
+    result = check([root], select=["PF405"], use_cache=False)
+    assert [f.severity for f in result.findings] == ([expected] if expected else [])
+    assert _imports_fine(root, "pkg.user") is (expected is not Severity.ERROR)

@@ -327,14 +327,16 @@ def relative_import_beyond_top(project: Project) -> Iterator[Hit]:
     for module in sorted(graph.resolved):
         file = graph.modules[module]
         for resolved in graph.resolved[module]:
-            if resolved.beyond_top:
-                info = resolved.info
+            info = resolved.info
+            certainty = certainty_of_reach(info.reach)
+            if resolved.beyond_top and certainty is not None and not info.optional:
                 yield Hit(
                     file.relpath,
                     f"`{_statement(info)}` in {module} climbs {info.level} package levels, "
                     "above the top-level package",
                     info.line,
                     info.column,
+                    certainty=certainty,
                 )
 
 
