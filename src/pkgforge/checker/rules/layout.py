@@ -6,6 +6,7 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Iterator
 
+from pkgforge.checker.certainty import Certainty
 from pkgforge.checker.findings import Severity
 from pkgforge.checker.model import Project
 from pkgforge.checker.rules._tree import tree_view
@@ -136,6 +137,11 @@ def case_collision(project: Project) -> Iterator[Hit]:
     ## Use instead
     Rename or merge them so every name is unique ignoring case (and lowercase, as
     PEP 8 asks).
+
+    ## Severity
+    A **warning**: the import fails only on case-insensitive file systems (macOS,
+    Windows), not on every platform, so pkgforge cannot promise it fails for every
+    user.
     """
     view = tree_view(project)
     for directory in project.directories:
@@ -151,10 +157,16 @@ def case_collision(project: Project) -> Iterator[Hit]:
                 yield Hit(
                     paths[distinct[-1]],
                     f"{shown} differ only by case; a case-insensitive file system keeps one",
+                    certainty=Certainty.SOME_PATHS,
                 )
 
 
-@rule("PF104", "module-package-clash", "a module and a package of the same name side by side")
+@rule(
+    "PF104",
+    "module-package-clash",
+    "a module and a package of the same name side by side",
+    severity=Severity.WARNING,
+)
 def module_package_clash(project: Project) -> Iterator[Hit]:
     """
     ## What it does
