@@ -80,6 +80,7 @@ def test_version_mismatch_points_at_the_line(fixture_project: Callable[[str], Pa
     (finding,) = check([fixture_project("pf503/fail")], select=["PF503"], use_cache=False).findings
     assert finding.line == 3
     assert "'1.0'" in finding.message and "'1.1'" in finding.message
+    assert finding.severity == "warning"  # wrong, but nothing fails
 
 
 def test_invalid_toml_reports_its_line(fixture_project: Callable[[str], Path]) -> None:

@@ -124,7 +124,12 @@ def _validate(data: dict[str, Any]) -> list[tuple[str, str]]:
     return schema_errors(data)
 
 
-@rule("PF503", "version-mismatch", "`__version__` disagrees with the project's version")
+@rule(
+    "PF503",
+    "version-mismatch",
+    "`__version__` disagrees with the project's version",
+    severity=Severity.WARNING,
+)
 def version_mismatch(project: Project) -> Iterator[Hit]:
     """
     ## What it does
@@ -149,6 +154,10 @@ def version_mismatch(project: Project) -> Iterator[Hit]:
     ## Use instead
     Keep one source of truth: `dynamic = ["version"]` with the backend reading
     `__version__`, or `importlib.metadata.version("sound")` in the code.
+
+    ## Severity
+    A **warning**: the two numbers disagree, but nothing fails to import, build or
+    upload, so it does not block `pkgforge build`.
     """
     table = _project_table(project)
     if table is None or "version" in _dynamic(table):
