@@ -255,8 +255,13 @@ def check(
     ignore: Sequence[str] | None = None,
     use_cache: bool = True,
     run_imports: bool = False,
+    python: str | os.PathLike[str] | None = None,
 ) -> CheckResult:
-    """Check each PATH: a project directory (source rules) or a wheel/sdist (dist rules)."""
+    """Check each PATH: a project directory (source rules) or a wheel/sdist (dist rules).
+
+    ``run_imports`` also imports every module with the project's interpreter (``python``,
+    else found as :func:`~pkgforge.checker.interpreter.find_interpreter` says): PF412.
+    """
     cli_select = _parse_cli(select, "--select")
     cli_ignore = _parse_cli(ignore, "--ignore")
 
@@ -303,6 +308,7 @@ def check(
                 cli_ignore=cli_ignore,
                 use_cache=use_cache,
                 run_imports=run_imports,
+                python=python,
             )
         findings.extend(outcome.findings)
         files += outcome.files_checked
@@ -372,6 +378,7 @@ def _check_project(
     cli_ignore: tuple[str, ...] | None,
     use_cache: bool,
     run_imports: bool,
+    python: str | os.PathLike[str] | None = None,
 ) -> CheckResult:
     """Check the project at ``root``, reporting under ``focuses`` only (() for all)."""
     found = _discover_at(root, focuses[0] if focuses else "", use_cache=use_cache)
@@ -390,7 +397,9 @@ def _check_project(
         raw, suppressions = remembered
     else:
         project = _build(found)  # first: it imports the rules while workers parse
-        raw, suppressions, errors = _source_findings(project, selection, rules(), run_imports)
+        raw, suppressions, errors = _source_findings(
+            project, selection, rules(), run_imports, python
+        )
         if cache is not None and fingerprint and not errors:
             cache.store(fingerprint, (raw, suppressions))
     if cache is not None:
@@ -426,14 +435,18 @@ def check_project(project: Project) -> CheckResult:
 
 
 def _source_findings(
-    project: Project, selection: Selection, registry: Mapping[str, Rule], run_imports: bool
+    project: Project,
+    selection: Selection,
+    registry: Mapping[str, Rule],
+    run_imports: bool,
+    python: str | os.PathLike[str] | None = None,
 ) -> tuple[tuple[Finding, ...], dict[str, Any], tuple[str, ...]]:
     """The selected source rules' raw findings, the suppression comments, crashed rules."""
     _check_config_codes(project.settings, registry)
     if run_imports and selection.enabled("PF412"):
-        from pkgforge.checker.importrun import import_modules
+        from pkgforge.checker.importrun import import_check
 
-        project.extra["imports"] = import_modules(project)  # type: ignore[index]
+        project.extra["imports"] = import_check(project, python)  # type: ignore[index]
     chosen = [r for r in registry.values() if r.scope == "source" and selection.enabled(r.code)]
     raw, errors = _run_rules(chosen, project)
     suppressions: dict[str, Any] = {

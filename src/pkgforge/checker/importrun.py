@@ -1,138 +1,585 @@
-"""``check --import``: import every module of the project in one fresh subprocess.
+"""``check --import``: import every module of the project, each in a fresh interpreter.
 
-This runs the project's code, so it is opt-in. It cross-checks the static rules:
-a module that fails to import here but got no error-level finding points at a
-rule that missed something (or at a missing dependency in this environment).
-The child runs with ``-B`` (no bytecode written into the project) from a
-temporary directory, with the project's package roots first on ``sys.path``.
+This runs the project's code, so it is opt-in. It settles at run time what the
+static rules cannot see (dynamic namespaces, compiled modules, import hooks), and
+cross-checks them. Each module is imported by its own new interpreter process —
+a module imported after another in the same process is not fresh: the first may
+have left state that makes the second pass or fail — with a timeout, a few
+processes at a time (one per CPU).
+
+What the child imports: the project's package roots (and any ``package-dir``
+mounts) come first on ``sys.path``, so the checked source tree is what runs, not
+a copy installed in the environment (an editable install *is* the source tree).
+The environment supplies everything else: the dependencies, and compiled or
+generated modules that an editable install builds in place.
+
+The child runs with ``-B`` (no bytecode written into the project) from an empty
+temporary directory, with stdin closed. Its stdout and stderr go to a log file,
+so what a module prints cannot reach pkgforge's output; the verdict goes to a
+separate result file, written before the child leaves through ``os._exit`` so
+that a thread or ``atexit`` hook the module left behind cannot hang it.
 """
 
 from __future__ import annotations
 
+import enum
 import json
+import keyword
 import logging
 import os
+import signal
 import subprocess
-import sys
 import tempfile
-from dataclasses import dataclass
+import threading
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
 
-from pkgforge.checker.model import Project
+from pkgforge.checker.interpreter import Interpreter
+from pkgforge.checker.model import Project, SourceFile
 
-__all__ = ["DEFAULT_TIMEOUT", "ImportFailure", "import_modules"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "Declared",
+    "FailureKind",
+    "ImportFailure",
+    "ImportRun",
+    "declared_distributions",
+    "import_check",
+    "importable_files",
+    "run_imports",
+]
 
 log = logging.getLogger("pkgforge")
 
-DEFAULT_TIMEOUT = 120.0
-_MARK = "\x1epkgforge-import\x1e"
+DEFAULT_TIMEOUT = 60.0
+"""Seconds one module's import may take before it counts as hanging."""
+_TEST_PARTS = frozenset({"tests", "test", "testing", "conftest"})
+_POSIX = os.name == "posix"
 
-# Runs in the child. Results go to a duplicate of the original stdout, so a
-# module that prints, or replaces sys.stdout, cannot corrupt them.
+# Runs in the project's interpreter, which may be older than pkgforge's Python:
+# keep to syntax Python 3.6 understands.
 _CHILD = r"""
-import importlib, json, os, sys, traceback
-request = json.loads(sys.stdin.read())
-out = os.fdopen(os.dup(1), "w", buffering=1)
-sys.path[:0] = request["paths"]
-mark = request["mark"]
-files = set(request["files"])
-for module in request["modules"]:
-    out.write(mark + json.dumps({"start": module}) + "\n")
+import importlib, importlib.abc, importlib.machinery, importlib.util
+import json, os, sys, traceback
+
+
+def describe(err):
+    frames = [[f.filename, f.lineno or 0] for f in traceback.extract_tb(err.__traceback__)]
+    try:
+        message = str(err)
+    except Exception:
+        message = "<unprintable>"
+    kind = type(err)
+    name = kind.__qualname__
+    if kind.__module__ not in ("builtins", "__main__"):
+        name = kind.__module__ + "." + name
+    result = {"type": name, "message": message[:2000], "frames": frames[-200:]}
+    # The module an ImportError is about; for `raise ImportError("install x") from e`,
+    # the one its cause is about.
+    cause, seen = err, 0
+    while isinstance(cause, ImportError) and seen < 5:
+        if cause.name:
+            result["missing"] = cause.name
+            result["not_found"] = isinstance(cause, ModuleNotFoundError)
+            break
+        cause, seen = cause.__cause__ or cause.__context__, seen + 1
+    if isinstance(err, SyntaxError):
+        result["syntax"] = [err.filename or "", err.lineno or 0]
+    return result
+
+
+def main():
+    module, result_path, config_path = sys.argv[1:4]
+    with open(config_path, encoding="utf-8") as stream:
+        config = json.load(stream)
+    here = os.getcwd()
+    sys.path[:] = [p for p in sys.path if p not in ("", here)]
+    sys.path[:0] = config["paths"]
+    mounts = config["mounts"]
+    if mounts:
+
+        class Mounts(importlib.abc.MetaPathFinder):
+            def find_spec(self, name, path=None, target=None):
+                where = mounts.get(name)
+                if where is None:
+                    return None
+                if not os.path.isdir(where):
+                    return importlib.util.spec_from_file_location(name, where)
+                init = os.path.join(where, "__init__.py")
+                if os.path.isfile(init):
+                    return importlib.util.spec_from_file_location(
+                        name, init, submodule_search_locations=[where]
+                    )
+                spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
+                spec.submodule_search_locations = [where]
+                return spec
+
+        sys.meta_path.insert(0, Mounts())
+    sys.argv[:] = ["-c"]
+    result = {}
     try:
         importlib.import_module(module)
     except BaseException as err:
-        line, where = 1, ""
-        for frame in traceback.extract_tb(err.__traceback__):
-            if frame.filename in files:
-                where, line = frame.filename, frame.lineno or 1
-        if isinstance(err, SyntaxError) and err.filename in files:
-            where, line = err.filename, err.lineno or 1
-        text = f"{type(err).__name__}: {err}".splitlines()[0][:300]
-        result = {"module": module, "error": text, "file": where, "line": line}
-    else:
-        result = {"module": module}
-    out.write(mark + json.dumps(result) + "\n")
+        result = describe(err)
+    temporary = result_path + ".part"
+    with open(temporary, "w", encoding="utf-8") as stream:
+        json.dump(result, stream)
+    os.replace(temporary, result_path)
+
+
+main()
+os._exit(0)
 """
+
+
+class FailureKind(enum.StrEnum):
+    RAISED = "raised"
+    """The import raised (any BaseException, SystemExit included)."""
+    TIMEOUT = "timeout"
+    """The import did not finish in time."""
+    CRASHED = "crashed"
+    """The interpreter died without a verdict (a signal, ``os._exit``)."""
 
 
 @dataclass(frozen=True)
 class ImportFailure:
+    """One module whose import failed, as the child saw it."""
+
     module: str
     relpath: str
     """The module's own file."""
+    kind: FailureKind
     error: str
-    """``ExceptionType: message``, one line."""
+    """One line: ``ExceptionType: message``, or what happened to the interpreter."""
+    exc_type: str = ""
+    """The exception's type (``ModuleNotFoundError``; qualified unless a builtin)."""
+    missing: str = ""
+    """For an ImportError: the module it is about (``ImportError.name``, or its cause's)."""
+    not_found: bool = False
+    """``missing`` was not found at all (ModuleNotFoundError), not merely lacking a name."""
     line: int = 1
-    raised_in: str = ""
-    """Project file (relpath) of the deepest frame, when the error came from project code."""
+    """The statement of the module's own file that failed (1 when none ran)."""
+    own_code: bool = False
+    """The failure came through a statement of the module's own file (``line``)."""
+    raised_at: tuple[str, int] | None = None
+    """(relpath, line) of the innermost frame inside the project."""
+    outside: str = ""
+    """``path:line`` of the innermost frame when it is outside the project (a dependency)."""
+    breaks: tuple[str, ...] = ()
+    """Submodules whose import failed only because this package's did (folded in here)."""
 
 
-def import_modules(
-    project: Project, *, timeout: float = DEFAULT_TIMEOUT
-) -> tuple[ImportFailure, ...]:
-    """Import each module of ``project``; return the ones that fail (or hang)."""
-    files = [
-        f
-        for f in project.files
-        if f.module and f.summary.problem is None and f.module.rsplit(".", 1)[-1] != "__main__"
-    ]
+@dataclass(frozen=True)
+class ImportRun:
+    """What one ``--import`` run did."""
+
+    interpreter: Interpreter
+    modules: tuple[str, ...]
+    """Every module imported (each in its own interpreter)."""
+    failures: tuple[ImportFailure, ...]
+    timeout: float
+
+
+def importable_files(project: Project) -> tuple[SourceFile, ...]:
+    """The modules an import run imports: package code that an import statement can name.
+
+    Left out: files outside any package (scripts), ``__main__`` (importing it runs the
+    program), tests and ``conftest`` (pytest's, not the package's), and names no import
+    statement can spell (PF201/PF202 report those; a plugin loader or a path loads them).
+    """
+    chosen = []
+    for file in project.files:
+        parts = file.module.split(".") if file.module else []
+        if not parts or parts[-1] == "__main__":
+            continue
+        if any(not p.isidentifier() or keyword.iskeyword(p) for p in parts):
+            continue
+        if any(p in _TEST_PARTS or p.startswith("test_") for p in parts):
+            continue
+        chosen.append(file)
+    return tuple(chosen)
+
+
+def run_imports(
+    project: Project,
+    interpreter: Interpreter,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    jobs: int | None = None,
+) -> ImportRun:
+    """Import each of :func:`importable_files` with ``interpreter``; report the failures."""
+    files = importable_files(project)
     if not files:
-        return ()
-    by_module = {f.module: f for f in files}
-    by_path = {os.fspath(f.path): f.relpath for f in project.files}
-    request = {
-        "paths": [os.fspath(p) for p in project.package_roots],
-        "modules": sorted(by_module),
-        "files": sorted(by_path),
-        "mark": _MARK,
-    }
-    log.info("importing %d modules in a subprocess", len(by_module))
-    with tempfile.TemporaryDirectory(prefix="pkgforge-import-") as workdir:
-        try:
-            completed = subprocess.run(
-                [sys.executable, "-B", "-P", "-c", _CHILD],
-                input=json.dumps(request),
-                capture_output=True,
-                text=True,
-                cwd=workdir,
-                timeout=timeout,
-                check=False,
-            )
-            stdout, stderr = completed.stdout, completed.stderr
-            timed_out = False
-        except subprocess.TimeoutExpired as err:
-            stdout = _text(err.stdout)
-            stderr = _text(err.stderr)
-            timed_out = True
-    failures: list[ImportFailure] = []
-    started: str | None = None
-    for raw in stdout.split("\n"):
-        if not raw.startswith(_MARK):
-            continue
-        record = json.loads(raw[len(_MARK) :])
-        if "start" in record:
-            started = record["start"]
-            continue
-        started = None
-        if "error" in record and record["module"] in by_module:
-            file = by_module[record["module"]]
-            raised_in = by_path.get(record.get("file", ""), "")
-            line = record.get("line", 1) if raised_in == file.relpath else 1
-            failures.append(
-                ImportFailure(file.module, file.relpath, record["error"], line, raised_in)
-            )
-    if started is not None and started in by_module:
-        file = by_module[started]
-        why = (
-            f"did not finish within {timeout:g} s"
-            if timed_out
-            else "crashed the interpreter: " + (stderr.strip().splitlines() or ["no output"])[-1]
+        log.warning("--import: %s has no importable package modules", project.root)
+        return ImportRun(interpreter, (), (), timeout)
+    workers = max(1, min(jobs or _cpus(), len(files)))
+    log.info(
+        "importing %d modules, each in a fresh interpreter (%d at a time), with Python %s "
+        "at %s (%s)",
+        len(files),
+        workers,
+        interpreter.version_text,
+        interpreter.executable,
+        interpreter.origin,
+    )
+    with tempfile.TemporaryDirectory(prefix="pkgforge-import-") as scratch:
+        runner = _Runner(Path(scratch), project, interpreter, timeout)
+        verdicts = runner.run(files, workers)
+    by_path = {os.path.realpath(f.path): f.relpath for f in project.files}
+    failures = [
+        _failure(file, verdict, by_path)
+        for file, verdict in zip(files, verdicts, strict=True)
+        if verdict is not None
+    ]
+    return ImportRun(interpreter, tuple(f.module for f in files), _fold(failures, project), timeout)
+
+
+# -- running the children ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    kind: FailureKind
+    record: Mapping[str, Any]
+    """The child's description of the exception (RAISED)."""
+    detail: str = ""
+    """What happened to the interpreter (TIMEOUT, CRASHED)."""
+
+
+class _Runner:
+    """Starts one child per module and kills them all when the run is interrupted."""
+
+    def __init__(
+        self, scratch: Path, project: Project, interpreter: Interpreter, timeout: float
+    ) -> None:
+        self.scratch = scratch
+        self.interpreter = interpreter
+        self.timeout = timeout
+        self.cwd = scratch / "cwd"
+        self.cwd.mkdir()
+        self.config = scratch / "config.json"
+        self.config.write_text(
+            json.dumps(
+                {
+                    "paths": [os.fspath(p) for p in project.package_roots],
+                    "mounts": {k: os.fspath(v) for k, v in _mounts(project).items()},
+                }
+            ),
+            encoding="utf-8",
         )
-        failures.append(ImportFailure(file.module, file.relpath, f"import {why}"))
-        log.warning("the import run stopped at %s; later modules were not imported", started)
-    return tuple(failures)
+        self.env = dict(os.environ)
+        # What a module prints goes to a log file, not a terminal: an encoding error
+        # there would be a failure that no user of the module sees.
+        self.env["PYTHONIOENCODING"] = "utf-8:backslashreplace"
+        self.lock = threading.Lock()
+        self.live: set[subprocess.Popen[bytes]] = set()
+        self.stopped = threading.Event()
+
+    def run(self, files: Sequence[SourceFile], workers: int) -> list[_Verdict | None]:
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="pkgforge-import")
+        try:
+            return list(pool.map(self._one, range(len(files)), [f.module for f in files]))
+        finally:
+            # Interrupted (Ctrl-C) or not: no child outlives the run.
+            self.stopped.set()
+            with self.lock:
+                for process in self.live:
+                    _kill(process)
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _one(self, index: int, module: str) -> _Verdict | None:
+        if self.stopped.is_set():
+            return None
+        result = self.scratch / f"{index}.json"
+        output = self.scratch / f"{index}.log"
+        command = [
+            os.fspath(self.interpreter.executable),
+            "-B",
+            "-c",
+            _CHILD,
+            module,
+            os.fspath(result),
+            os.fspath(self.config),
+        ]
+        try:
+            with output.open("wb") as sink:
+                process = subprocess.Popen(
+                    command,
+                    stdin=subprocess.DEVNULL,
+                    stdout=sink,
+                    stderr=subprocess.STDOUT,
+                    cwd=self.cwd,
+                    env=self.env,
+                    # its own process group, so a timeout kills what the module started too
+                    start_new_session=_POSIX,
+                )
+        except OSError as err:
+            return _Verdict(
+                FailureKind.CRASHED, {}, f"the interpreter did not start: {err.strerror or err}"
+            )
+        with self.lock:
+            self.live.add(process)
+        try:
+            if self.stopped.is_set():
+                _kill(process)
+            try:
+                status = process.wait(self.timeout)
+            except subprocess.TimeoutExpired:
+                _kill(process)
+                process.wait()
+                return _Verdict(
+                    FailureKind.TIMEOUT, {}, f"import did not finish within {self.timeout:g} s"
+                )
+        finally:
+            with self.lock:
+                self.live.discard(process)
+        printed = _read_tail(output)
+        if printed:
+            log.debug("importing %s printed: %s", module, printed)
+        try:
+            record = json.loads(result.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return _Verdict(FailureKind.CRASHED, {}, _crash(status, printed))
+        if not isinstance(record, dict):
+            return _Verdict(FailureKind.CRASHED, {}, _crash(status, printed))
+        return _Verdict(FailureKind.RAISED, record) if record else None
 
 
-def _text(value: str | bytes | None) -> str:
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return value or ""
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    if process.returncode is not None:
+        return
+    try:
+        if _POSIX:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+    except (ProcessLookupError, PermissionError):
+        pass  # already gone
+
+
+def _crash(status: int, printed: str) -> str:
+    if status < 0:
+        try:
+            why = f"was killed by {signal.Signals(-status).name}"
+        except ValueError:
+            why = f"was killed by signal {-status}"
+    else:
+        why = f"exited with status {status} before the import finished"
+    last = printed.strip().splitlines()[-1:] if printed.strip() else []
+    return f"the interpreter {why}" + (f" ({last[0][:200]})" if last else "")
+
+
+def _read_tail(path: Path, size: int = 2000) -> str:
+    try:
+        with path.open("rb") as stream:
+            stream.seek(0, os.SEEK_END)
+            stream.seek(max(0, stream.tell() - size))
+            return stream.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _mounts(project: Project) -> dict[str, Path]:
+    """Modules and packages that the package roots on sys.path would not find where
+    discovery found them (``package-dir = {acme = "lib/acme_src"}``)."""
+    where: dict[str, Path] = {d.package: d.path for d in project.directories if d.package}
+    for file in project.files:
+        if file.module and not file.is_package:
+            where.setdefault(file.module, file.path)
+    mounts: dict[str, Path] = {}
+    for name, path in where.items():
+        parent, _, last = name.rpartition(".")
+        bases = [where.get(parent)] if parent else list(project.package_roots)
+        expected = last if path.is_dir() else f"{last}.py"
+        if path.name != expected or not any(b is not None and path.parent == b for b in bases):
+            mounts[name] = path
+    return mounts
+
+
+# -- turning verdicts into failures ----------------------------------------------
+
+
+def _failure(file: SourceFile, verdict: _Verdict, by_path: Mapping[str, str]) -> ImportFailure:
+    if verdict.kind is not FailureKind.RAISED:
+        return ImportFailure(file.module, file.relpath, verdict.kind, verdict.detail)
+    record = verdict.record
+    exc_type = str(record.get("type", "Exception"))
+    message = str(record.get("message", ""))
+    text = f"{exc_type}: {message}" if message else exc_type
+    frames: list[tuple[str, int]] = []
+    for entry in record.get("frames", ()):
+        if isinstance(entry, list) and len(entry) == 2:
+            frames.append((str(entry[0]), int(entry[1] or 0)))
+    syntax = record.get("syntax")
+    if isinstance(syntax, list) and len(syntax) == 2 and syntax[0]:
+        # A SyntaxError's place is not a frame of the traceback: it is deeper than all.
+        frames.append((str(syntax[0]), int(syntax[1] or 0)))
+    line = 1
+    own_code = False
+    raised_at: tuple[str, int] | None = None
+    outside = ""
+    innermost = True
+    for filename, lineno in reversed(frames):
+        if filename.startswith("<"):
+            continue  # importlib's frozen frames, the child's own script
+        relpath = by_path.get(os.path.realpath(filename))
+        if relpath is None:
+            if innermost:
+                outside = f"{_display(filename)}:{lineno}"
+            innermost = False
+            continue
+        innermost = False
+        if raised_at is None:
+            raised_at = (relpath, max(lineno, 1))
+        if relpath == file.relpath:
+            line, own_code = max(lineno, 1), True
+            break
+    return ImportFailure(
+        file.module,
+        file.relpath,
+        FailureKind.RAISED,
+        text.splitlines()[0][:300] if text.strip() else exc_type,
+        exc_type=exc_type,
+        missing=str(record.get("missing") or ""),
+        not_found=bool(record.get("not_found")),
+        line=line,
+        own_code=own_code,
+        raised_at=raised_at,
+        outside=outside,
+    )
+
+
+def _display(filename: str) -> str:
+    """A dependency's file, shortened to what names it: ``site-packages/yaml/x.py``."""
+    normalized = filename.replace(os.sep, "/")
+    for marker in ("/site-packages/", "/dist-packages/"):
+        _, found, tail = normalized.rpartition(marker)
+        if found:
+            return f"{marker.strip('/')}/{tail}"
+    return filename
+
+
+def _fold(failures: list[ImportFailure], project: Project) -> tuple[ImportFailure, ...]:
+    """A package whose ``__init__`` fails breaks every submodule before their own code
+    runs: report that once, on the package, and list the submodules there."""
+    packages = {f.module: f for f in project.files if f.is_package}
+    by_module = {f.module: f for f in failures}
+    folded: dict[str, list[str]] = {}
+    kept: list[ImportFailure] = []
+    for failure in failures:
+        owner = _failed_ancestor(failure, packages, by_module)
+        if owner is None:
+            kept.append(failure)
+        else:
+            folded.setdefault(owner, []).append(failure.module)
+    return tuple(
+        replace(f, breaks=tuple(sorted(folded[f.module]))) if f.module in folded else f
+        for f in kept
+    )
+
+
+def _failed_ancestor(
+    failure: ImportFailure,
+    packages: Mapping[str, SourceFile],
+    by_module: Mapping[str, ImportFailure],
+) -> str | None:
+    if failure.kind is not FailureKind.RAISED or failure.raised_at is None:
+        return None
+    if failure.own_code:
+        return None  # its own code ran: its own finding
+    parts = failure.module.split(".")
+    for depth in range(1, len(parts)):  # the outermost: the one that is kept
+        ancestor = ".".join(parts[:depth])
+        package = packages.get(ancestor)
+        owner = by_module.get(ancestor)
+        if package is None or owner is None or owner.kind is not FailureKind.RAISED:
+            continue
+        if owner.error == failure.error and owner.raised_at == failure.raised_at:
+            return ancestor
+    return None
+
+
+# -- the project's declared distributions ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Declared:
+    """The distributions a project declares, as an import run needs them."""
+
+    required: frozenset[str]
+    """Canonical names from ``[project].dependencies``."""
+    optional: Mapping[str, tuple[str, ...]]
+    """Canonical name -> where it is declared (``extra `yaml```, ``group `test```)."""
+    dynamic: bool
+    """The dependencies (or extras) are computed at build time: not all are known."""
+
+    @property
+    def names(self) -> frozenset[str]:
+        return self.required | frozenset(self.optional)
+
+
+def declared_distributions(project: Project) -> Declared:
+    """What ``[project]`` and ``[dependency-groups]`` of ``project`` declare."""
+    from pkgforge.checker.distmap import requirement_name
+
+    pyproject = project.pyproject or {}
+    table = pyproject.get("project")
+    table = table if isinstance(table, Mapping) else {}
+    dynamic = table.get("dynamic")
+    is_dynamic = isinstance(dynamic, list) and bool(
+        {"dependencies", "optional-dependencies"} & {d for d in dynamic if isinstance(d, str)}
+    )
+    required = {
+        name
+        for name in map(requirement_name, _strings(table.get("dependencies")))
+        if name is not None
+    }
+    optional: dict[str, list[str]] = {}
+    for label, groups in (
+        ("extra", table.get("optional-dependencies")),
+        ("group", pyproject.get("dependency-groups")),
+    ):
+        if not isinstance(groups, Mapping):
+            continue
+        for group, entries in groups.items():
+            for name in map(requirement_name, _strings(entries)):
+                if name is not None:
+                    optional.setdefault(name, []).append(f"{label} `{group}`")
+    return Declared(frozenset(required), {k: tuple(v) for k, v in optional.items()}, is_dynamic)
+
+
+def _strings(value: object) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def import_check(
+    project: Project,
+    python: str | os.PathLike[str] | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    jobs: int | None = None,
+) -> ImportRun:
+    """Find the project's interpreter (see :mod:`pkgforge.checker.interpreter`) and
+    import every module with it. Raise UsageError when there is no usable one."""
+    from pkgforge.checker.interpreter import find_interpreter
+
+    table = (project.pyproject or {}).get("project")
+    name = table.get("name") if isinstance(table, Mapping) else None
+    interpreter = find_interpreter(
+        project.root,
+        python,
+        requires_python=project.requires_python,
+        project_name=name if isinstance(name, str) else None,
+        distributions=declared_distributions(project).names,
+    )
+    return run_imports(project, interpreter, timeout=timeout, jobs=jobs)

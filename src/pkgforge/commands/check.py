@@ -46,7 +46,14 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
         "--import",
         action="store_true",
         dest="run_imports",
-        help="also import every module in a subprocess (runs the project's code; PF412)",
+        help="also import every module, each in a fresh interpreter of the project's "
+        "environment (runs the project's code; PF412)",
+    )
+    parser.add_argument(
+        "--python",
+        metavar="PATH",
+        help="with --import: the project's interpreter or virtual environment "
+        "(default: the project's .venv/ or venv/, else the active environment)",
     )
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     parser.set_defaults(run=run)
@@ -62,13 +69,19 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
     from pkgforge.checker.engine import check
     from pkgforge.checker.report import render
     from pkgforge.checker.report.text import use_color
+    from pkgforge.errors import UsageError
 
+    if args.python is not None and not args.run_imports:
+        raise UsageError(
+            "--python only applies with --import", hint="add --import to import the modules"
+        )
     result = check(
         args.paths,
         select=_codes(args.select),
         ignore=_codes(args.ignore),
         use_cache=not args.no_cache,
         run_imports=args.run_imports,
+        python=args.python,
     )
     color = args.output_format == "text" and use_color(sys.stdout)
     reconfigure = getattr(sys.stdout, "reconfigure", None)

@@ -2,23 +2,49 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
+from pkgforge.checker.certainty import Certainty
+from pkgforge.checker.distmap import import_names_of, is_stdlib
+from pkgforge.checker.importrun import (
+    Declared,
+    FailureKind,
+    ImportFailure,
+    ImportRun,
+    declared_distributions,
+)
 from pkgforge.checker.model import Project
 from pkgforge.checker.rules.base import Hit, rule
 
 __all__ = ["import_failed"]
+
+_LISTED = 5
+_CANNOT_IMPORT = re.compile(r"cannot import name '(\w+)' from '([\w.]+)'")
+_MAYBE_BUILT = (
+    "{}: if the build makes it (a compiled extension, a generated file), build the project "
+    "in place (pip install -e .) and run again"
+)
 
 
 @rule("PF412", "import-failed", "a module raises when imported (`check --import` only)")
 def import_failed(project: Project) -> Iterator[Hit]:
     """
     ## What it does
-    Only with `pkgforge check --import`: imports every module of the project in a
-    fresh subprocess (the package roots first on `sys.path`, no bytecode written)
-    and reports each module whose import raises, hangs or crashes. It runs the
-    project's code, so it is opt-in. It cross-checks the static rules: most
-    failures also have a PF4xx finding that says why.
+    Only with `pkgforge check --import`: imports every module of the project, each
+    in a fresh interpreter of the project's environment (`--python`, the
+    project's `.venv`, or the active environment), with the package roots first
+    on `sys.path`, and reports each module whose import raises, crashes or hangs,
+    with the exception and where it was raised. It runs the project's code, so it
+    is opt-in; it settles what the static rules could not see.
+
+    A failure is an error: it really happened. It is a warning when it says more
+    about the environment than about the code: a dependency or extra that is
+    declared but not installed there, a standard-library module that this Python
+    was built without, a dependency whose own import failed, an import that timed
+    out. It is info when the missing module is the project's own but not in the
+    source tree, since the build may make it (a compiled extension, a generated
+    `_version.py`): build in place (`pip install -e .`) and run again.
 
     ## Why is this bad?
     A module that cannot be imported is broken for every user, whatever the static
@@ -34,13 +60,156 @@ def import_failed(project: Project) -> Iterator[Hit]:
     ## Use instead
     Fix the import the message names, or declare the missing dependency.
     """
-    failures = project.extra.get("imports") or ()
-    for failure in failures:
-        where = ""
-        if failure.raised_in and failure.raised_in != failure.relpath:
-            where = f" (raised in {failure.raised_in})"
+    run = project.extra.get("imports")
+    if not isinstance(run, ImportRun) or not run.failures:
+        return
+    judge = _Judge(project, run)
+    for failure in run.failures:
+        certainty, why = judge(failure)
         yield Hit(
             failure.relpath,
-            f"`import {failure.module}` fails: {failure.error}{where}",
+            _message(failure, why),
             failure.line,
+            certainty=certainty,
         )
+
+
+def _message(failure: ImportFailure, why: str) -> str:
+    text = f"`import {failure.module}` fails: {failure.error}"
+    places = []
+    if failure.outside:
+        places.append(f"raised in {failure.outside}")
+    if failure.raised_at is not None and failure.raised_at[0] != failure.relpath:
+        where = f"{failure.raised_at[0]}:{failure.raised_at[1]}"
+        places.append(f"via {where}" if failure.outside else f"raised at {where}")
+    if places:
+        text += f" ({', '.join(places)})"
+    if why:
+        text += f"; {why}"
+    if failure.breaks:
+        shown = ", ".join(failure.breaks[:_LISTED])
+        more = f" and {len(failure.breaks) - _LISTED} more" if len(failure.breaks) > _LISTED else ""
+        count = len(failure.breaks)
+        text += f"; so does the import of {count} submodule{'s' * (count != 1)}: {shown}{more}"
+    return text
+
+
+class _Judge:
+    """How sure a failure is about the project, rather than about the environment."""
+
+    def __init__(self, project: Project, run: ImportRun) -> None:
+        self.project = project
+        self.run = run
+        self.declared: Declared = declared_distributions(project)
+        installed = run.interpreter.installed
+        self.absent = None if installed is None else sorted(self.declared.names - installed)
+
+    def __call__(self, failure: ImportFailure) -> tuple[Certainty, str]:
+        if failure.kind is FailureKind.TIMEOUT:
+            return Certainty.SOME_PATHS, "it hangs, or is slower than the timeout"
+        if failure.kind is FailureKind.CRASHED or not failure.missing:
+            return Certainty.PROVEN, ""
+        missing = failure.missing
+        top = missing.partition(".")[0]
+        if top in self.project.top_level:
+            return self._first_party(failure, missing)
+        if is_stdlib(top):
+            if failure.not_found:
+                return Certainty.SOME_PATHS, (
+                    f"this Python ({self.run.interpreter.version_text}) lacks the "
+                    f"standard-library module `{top}` (a platform or build option)"
+                )
+            return Certainty.PROVEN, ""
+        provider = self._provider(top)
+        if provider is not None:
+            return Certainty.SOME_PATHS, provider
+        if failure.outside:
+            return Certainty.SOME_PATHS, (
+                "an installed distribution's own import failed: the environment is "
+                "incomplete or inconsistent"
+            )
+        if not failure.not_found:
+            return Certainty.SOME_PATHS, (
+                f"the installed `{top}` lacks it: a lower bound on that dependency may be missing"
+            )
+        return self._undeclared(top)
+
+    def _first_party(self, failure: ImportFailure, missing: str) -> tuple[Certainty, str]:
+        if failure.not_found:
+            if not self._in_source(missing):
+                return Certainty.UNSEEN, _MAYBE_BUILT.format(
+                    f"`{missing}` is not in the source tree"
+                )
+            if failure.module == missing or failure.module.startswith(f"{missing}."):
+                # Discovery found it where the import system did not look: a package
+                # installed in the environment shadows it, or the layout is unusual.
+                return Certainty.SOME_PATHS, (
+                    f"the import system does not find `{missing}` where the source tree has it "
+                    "(an installed package of that name shadows it?)"
+                )
+            return Certainty.PROVEN, ""
+        found = _CANNOT_IMPORT.match(failure.error.partition(": ")[2])
+        if found is not None and found.group(2) == missing:
+            name = found.group(1)
+            if self._maybe_built(missing, name):
+                return Certainty.UNSEEN, _MAYBE_BUILT.format(
+                    f"`{missing}.{name}` is neither in the source tree nor bound in `{missing}`"
+                )
+        return Certainty.PROVEN, ""
+
+    def _maybe_built(self, package: str, name: str) -> bool:
+        """``from package import name`` could find a submodule that the build makes."""
+        file = self.project.modules.get(package)
+        if file is None or not file.is_package or self._in_source(f"{package}.{name}"):
+            return False
+        summary = file.summary
+        bound = {b.name for b in summary.bindings}
+        for info in summary.imports:
+            bound.update(info.bound)
+        return name not in bound
+
+    def _in_source(self, module: str) -> bool:
+        return module in self.project.modules or any(
+            d.package == module for d in self.project.directories
+        )
+
+    def _provider(self, top: str) -> str | None:
+        """Why a missing module that a declared distribution provides is missing."""
+        for dist in sorted(self.declared.required):
+            if top in import_names_of(dist):
+                return (
+                    f"`{top}` comes from the declared dependency {dist}, which this "
+                    "environment lacks: install the project's dependencies into it"
+                )
+        for dist, where in sorted(self.declared.optional.items()):
+            if top in import_names_of(dist):
+                return (
+                    f"`{top}` comes from {dist} ({', '.join(where)}), which this environment "
+                    "lacks: the module fails without it"
+                )
+        return None
+
+    def _undeclared(self, top: str) -> tuple[Certainty, str]:
+        if not isinstance((self.project.pyproject or {}).get("project"), dict):
+            return Certainty.SOME_PATHS, (
+                f"`{top}` is not installed here, and the project declares no dependencies"
+            )
+        if self.declared.dynamic:
+            return Certainty.SOME_PATHS, (
+                f"no declared dependency provides `{top}` as far as pkgforge can tell "
+                "(the dependencies are dynamic)"
+            )
+        if self.absent is None:
+            return Certainty.SOME_PATHS, (
+                f"`{top}` may come from a declared distribution under another name "
+                "(this Python cannot list what is installed)"
+            )
+        if self.absent:
+            names = ", ".join(self.absent[:_LISTED]) + (
+                ", ..." if len(self.absent) > _LISTED else ""
+            )
+            return Certainty.SOME_PATHS, (
+                f"`{top}` may come from a declared distribution that this environment lacks "
+                f"({names})"
+            )
+        return Certainty.PROVEN, f"no declared dependency provides `{top}`"
