@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -96,40 +97,19 @@ def test_invalid_toml_reports_its_line(fixture_project: Callable[[str], Path]) -
 @pytest.mark.slow
 def test_import_failed(fixture_project: Callable[[str], Path]) -> None:
     failing = fixture_project("pf412/fail")
-    result = check([failing], select=["PF412"], use_cache=False, run_imports=True)
+    # The hang, crash and environment cases are in test_import_run.py.
+    result = check(
+        [failing], select=["PF412"], use_cache=False, run_imports=True, python=sys.executable
+    )
     assert [(f.path, f.line) for f in result.findings] == [("src/sound/broken.py", 1)]
     assert "RuntimeError: boom" in result.findings[0].message
     assert not list(failing.rglob("__pycache__")), "--import must not write bytecode"
-    passing = check([fixture_project("pf412/pass")], select=["PF412"], run_imports=True)
+    passing = check(
+        [fixture_project("pf412/pass")], select=["PF412"], run_imports=True, python=sys.executable
+    )
     assert passing.findings == ()
 
 
 def test_import_failed_needs_the_flag(fixture_project: Callable[[str], Path]) -> None:
     result = check([fixture_project("pf412/fail")], select=["PF412"], use_cache=False)
     assert result.findings == ()
-
-
-@pytest.mark.slow
-def test_import_that_hangs_is_reported(fixture_project: Callable[[str], Path]) -> None:
-    from pkgforge.checker.engine import load_project
-    from pkgforge.checker.importrun import import_modules
-
-    root = fixture_project("pf412/pass")
-    (root / "src" / "sound" / "hang.py").write_text("while True:\n    pass\n", encoding="utf-8")
-    failures = import_modules(load_project(root, use_cache=False), timeout=3)
-    assert [(f.module, f.error) for f in failures] == [
-        ("sound.hang", "import did not finish within 3 s")
-    ]
-
-
-def test_import_that_kills_the_interpreter_is_reported(
-    fixture_project: Callable[[str], Path],
-) -> None:
-    from pkgforge.checker.engine import load_project
-    from pkgforge.checker.importrun import import_modules
-
-    root = fixture_project("pf412/pass")
-    (root / "src" / "sound" / "abort.py").write_text("import os\nos._exit(3)\n", encoding="utf-8")
-    failures = import_modules(load_project(root, use_cache=False))
-    assert [f.module for f in failures] == ["sound.abort"]
-    assert failures[0].error.startswith("import crashed the interpreter")
