@@ -67,7 +67,11 @@ import json, os, sys, traceback
 
 
 def describe(err):
-    frames = [[f.filename, f.lineno or 0] for f in traceback.extract_tb(err.__traceback__)]
+    frames = [
+        [f.filename, f.lineno or 0]
+        for f in traceback.extract_tb(err.__traceback__)
+        if f.filename != __file__
+    ]
     try:
         message = str(err)
     except Exception:
@@ -95,8 +99,9 @@ def main():
     module, result_path, config_path = sys.argv[1:4]
     with open(config_path, encoding="utf-8") as stream:
         config = json.load(stream)
-    here = os.getcwd()
-    sys.path[:] = [p for p in sys.path if p not in ("", here)]
+    # Nothing of the child's own: not its directory (sys.path[0]), not the cwd.
+    own = {"", os.getcwd(), os.path.dirname(os.path.realpath(__file__))}
+    sys.path[:] = [p for p in sys.path if p not in own and os.path.realpath(p) not in own]
     sys.path[:0] = config["paths"]
     mounts = config["mounts"]
     if mounts:
@@ -118,7 +123,7 @@ def main():
                 return spec
 
         sys.meta_path.insert(0, Mounts())
-    sys.argv[:] = ["-c"]
+    sys.argv[:] = [""]
     result = {}
     try:
         importlib.import_module(module)
@@ -260,6 +265,9 @@ class _Runner:
         self.timeout = timeout
         self.cwd = scratch / "cwd"
         self.cwd.mkdir()
+        # A file rather than `-c`, so that `ps` shows which module a child imports.
+        self.script = scratch / "pkgforge_import.py"
+        self.script.write_text(_CHILD, encoding="utf-8")
         self.config = scratch / "config.json"
         self.config.write_text(
             json.dumps(
@@ -298,8 +306,7 @@ class _Runner:
         command = [
             os.fspath(self.interpreter.executable),
             "-B",
-            "-c",
-            _CHILD,
+            os.fspath(self.script),
             module,
             os.fspath(result),
             os.fspath(self.config),
