@@ -466,3 +466,20 @@ def test_cli_no_environment(run_cli: RunCli, project: Path) -> None:
     assert (status, out) == (2, "")
     assert err.startswith("error: --import needs the project's Python environment")
     assert "hint: pass --python PATH" in err
+
+
+def test_import_error_raised_on_purpose_is_a_warning(make_project: MakeProject) -> None:
+    # rich._win32_console: `else: raise ImportError("... can only be imported on Windows")`
+    files = {
+        "src/sound/_win32.py": (
+            "import sys\nif sys.platform == 'nonesuch':\n    X = 1\nelse:\n"
+            "    raise ImportError(f'{__name__} can only be imported on nonesuch')\n"
+        ),
+        "src/sound/console.py": "from sound import _win32\n",
+    }
+    findings = run(make_project, files)
+    assert [(f.path, f.line, f.severity) for f in findings] == [
+        ("src/sound/_win32.py", 5, Severity.WARNING),
+        ("src/sound/console.py", 1, Severity.WARNING),
+    ]
+    assert "raised at src/sound/_win32.py:5" in findings[1].message

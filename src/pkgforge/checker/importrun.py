@@ -81,6 +81,7 @@ def describe(err):
     if kind.__module__ not in ("builtins", "__main__"):
         name = kind.__module__ + "." + name
     result = {"type": name, "message": message[:2000], "frames": frames[-200:]}
+    result["import_error"] = isinstance(err, ImportError)
     # The module an ImportError is about; for `raise ImportError("install x") from e`,
     # the one its cause is about.
     cause, seen = err, 0
@@ -161,6 +162,8 @@ class ImportFailure:
     """One line: ``ExceptionType: message``, or what happened to the interpreter."""
     exc_type: str = ""
     """The exception's type (``ModuleNotFoundError``; qualified unless a builtin)."""
+    import_error: bool = False
+    """The exception is an ImportError (or a subclass)."""
     missing: str = ""
     """For an ImportError: the module it is about (``ImportError.name``, or its cause's)."""
     not_found: bool = False
@@ -457,6 +460,7 @@ def _failure(file: SourceFile, verdict: _Verdict, by_path: Mapping[str, str]) ->
         FailureKind.RAISED,
         text.splitlines()[0][:300] if text.strip() else exc_type,
         exc_type=exc_type,
+        import_error=bool(record.get("import_error")),
         missing=str(record.get("missing") or ""),
         not_found=bool(record.get("not_found")),
         line=line,

@@ -41,8 +41,9 @@ def import_failed(project: Project) -> Iterator[Hit]:
     A failure is an error: it really happened. It is a warning when it says more
     about the environment than about the code: a dependency or extra that is
     declared but not installed there, a standard-library module that this Python
-    was built without, a dependency whose own import failed, an import that timed
-    out. It is info when the missing module is the project's own but not in the
+    was built without, a dependency whose own import failed, an `ImportError` the
+    code raises on purpose (`else: raise ImportError("only on Windows")`), an
+    import that timed out. It is info when the missing module is the project's own but not in the
     source tree, since the build may make it (a compiled extension, a generated
     `_version.py`): build in place (`pip install -e .`) and run again.
 
@@ -107,7 +108,15 @@ class _Judge:
     def __call__(self, failure: ImportFailure) -> tuple[Certainty, str]:
         if failure.kind is FailureKind.TIMEOUT:
             return Certainty.SOME_PATHS, "it hangs, or is slower than the timeout"
-        if failure.kind is FailureKind.CRASHED or not failure.missing:
+        if failure.kind is FailureKind.CRASHED:
+            return Certainty.PROVEN, ""
+        if not failure.missing:
+            if failure.import_error:
+                # `else: raise ImportError("only on Windows")`: by convention, "not here".
+                return Certainty.SOME_PATHS, (
+                    "an ImportError raised on purpose: the module is not for this environment "
+                    "(a platform, Python version or configuration it does not support)"
+                )
             return Certainty.PROVEN, ""
         missing = failure.missing
         top = missing.partition(".")[0]
