@@ -483,3 +483,40 @@ def test_import_error_raised_on_purpose_is_a_warning(make_project: MakeProject) 
         ("src/sound/console.py", 1, Severity.WARNING),
     ]
     assert "raised at src/sound/_win32.py:5" in findings[1].message
+
+
+def test_platform_assertion_is_a_warning(make_project: MakeProject) -> None:
+    # click._winconsole: `assert sys.platform == "win32"` at import
+    files = {"src/sound/console.py": "import sys\nassert sys.platform == 'nonesuch'\n"}
+    finding = only(run(make_project, files))
+    assert (finding.line, finding.severity) == (2, Severity.WARNING)
+    assert "the failing statement tests the platform or Python" in finding.message
+
+
+def test_platform_named_module_is_a_warning(make_project: MakeProject) -> None:
+    # keyring.backends.macOS: ctypes bindings to a framework that only macOS has
+    files = {"src/sound/macOS/__init__.py": "", "src/sound/macOS/api.py": "import nowhere_lib\n"}
+    finding = only(run(make_project, files))
+    assert (finding.path, finding.severity) == ("src/sound/macOS/api.py", Severity.WARNING)
+    assert "`macOS` looks platform-specific" in finding.message
+
+
+def test_same_failure_elsewhere_is_an_error(make_project: MakeProject) -> None:
+    files = {"src/sound/console.py": "import sys\nassert sys.maxsize == 1\n"}
+    assert only(run(make_project, files)).severity is Severity.ERROR
+
+
+def test_stub_only_directory_is_a_module_the_build_makes(make_project: MakeProject) -> None:
+    # cryptography's sdist: bindings/_rust/ holds .pyi stubs; the Rust build makes _rust.
+    files = {
+        "src/sound/_native/__init__.pyi": "def mix() -> None: ...\n",
+        "src/sound/_native/fx.pyi": "def echo() -> None: ...\n",
+        "src/sound/mixer.py": "from sound._native import mix\n",
+        "src/sound/fx.py": "from sound._native import fx\nfx.echo\nECHO = fx.echo\n",
+    }
+    findings = run(make_project, files)
+    assert [(f.path, f.severity) for f in findings] == [
+        ("src/sound/fx.py", Severity.INFO),
+        ("src/sound/mixer.py", Severity.INFO),
+    ]
+    assert "`sound._native` has no Python source in the tree" in findings[0].message

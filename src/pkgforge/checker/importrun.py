@@ -68,7 +68,7 @@ import json, os, sys, traceback
 
 def describe(err):
     frames = [
-        [f.filename, f.lineno or 0]
+        [f.filename, f.lineno or 0, (f.line or "")[:200]]
         for f in traceback.extract_tb(err.__traceback__)
         if f.filename != __file__
     ]
@@ -174,6 +174,8 @@ class ImportFailure:
     """The failure came through a statement of the module's own file (``line``)."""
     raised_at: tuple[str, int] | None = None
     """(relpath, line) of the innermost frame inside the project."""
+    statement: str = ""
+    """The source line at ``raised_at``."""
     outside: str = ""
     """``path:line`` of the innermost frame when it is outside the project (a dependency)."""
     breaks: tuple[str, ...] = ()
@@ -426,20 +428,21 @@ def _failure(file: SourceFile, verdict: _Verdict, by_path: Mapping[str, str]) ->
     exc_type = str(record.get("type", "Exception"))
     message = str(record.get("message", ""))
     text = f"{exc_type}: {message}" if message else exc_type
-    frames: list[tuple[str, int]] = []
+    frames: list[tuple[str, int, str]] = []
     for entry in record.get("frames", ()):
-        if isinstance(entry, list) and len(entry) == 2:
-            frames.append((str(entry[0]), int(entry[1] or 0)))
+        if isinstance(entry, list) and len(entry) == 3:
+            frames.append((str(entry[0]), int(entry[1] or 0), str(entry[2])))
     syntax = record.get("syntax")
     if isinstance(syntax, list) and len(syntax) == 2 and syntax[0]:
         # A SyntaxError's place is not a frame of the traceback: it is deeper than all.
-        frames.append((str(syntax[0]), int(syntax[1] or 0)))
+        frames.append((str(syntax[0]), int(syntax[1] or 0), ""))
     line = 1
     own_code = False
     raised_at: tuple[str, int] | None = None
+    statement = ""
     outside = ""
     innermost = True
-    for filename, lineno in reversed(frames):
+    for filename, lineno, source in reversed(frames):
         if filename.startswith("<"):
             continue  # importlib's frozen frames, the child's own script
         relpath = by_path.get(os.path.realpath(filename))
@@ -450,7 +453,7 @@ def _failure(file: SourceFile, verdict: _Verdict, by_path: Mapping[str, str]) ->
             continue
         innermost = False
         if raised_at is None:
-            raised_at = (relpath, max(lineno, 1))
+            raised_at, statement = (relpath, max(lineno, 1)), source.strip()
         if relpath == file.relpath:
             line, own_code = max(lineno, 1), True
             break
@@ -466,6 +469,7 @@ def _failure(file: SourceFile, verdict: _Verdict, by_path: Mapping[str, str]) ->
         line=line,
         own_code=own_code,
         raised_at=raised_at,
+        statement=statement,
         outside=outside,
     )
 

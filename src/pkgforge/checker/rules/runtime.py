@@ -39,13 +39,16 @@ def import_failed(project: Project) -> Iterator[Hit]:
     is opt-in; it settles what the static rules could not see.
 
     A failure is an error: it really happened. It is a warning when it says more
-    about the environment than about the code: a dependency or extra that is
-    declared but not installed there, a standard-library module that this Python
-    was built without, a dependency whose own import failed, an `ImportError` the
-    code raises on purpose (`else: raise ImportError("only on Windows")`), an
-    import that timed out. It is info when the missing module is the project's own but not in the
-    source tree, since the build may make it (a compiled extension, a generated
-    `_version.py`): build in place (`pip install -e .`) and run again.
+    about the environment or the platform than about the code: a dependency or
+    extra that is declared but not installed there, a standard-library module
+    that this Python was built without, a dependency whose own import failed, an
+    `ImportError` the code raises on purpose (`else: raise ImportError("only on
+    Windows")`), a failing statement that tests `sys.platform` or a module named
+    for a platform (`_winconsole`, `macOS`), an import that timed out. It is info
+    when the failure is about a module of the project that has no Python source
+    in the tree (none, or only `.pyi` stubs), since the build may make it (a
+    compiled extension, a generated `_version.py`): build in place
+    (`pip install -e .`) and run again.
 
     ## Why is this bad?
     A module that cannot be imported is broken for every user, whatever the static
@@ -102,12 +105,28 @@ class _Judge:
         self.project = project
         self.run = run
         self.declared: Declared = declared_distributions(project)
+        self.unbuilt = sorted(_without_source(project))
         installed = run.interpreter.installed
         self.absent = None if installed is None else sorted(self.declared.names - installed)
 
     def __call__(self, failure: ImportFailure) -> tuple[Certainty, str]:
         if failure.kind is FailureKind.TIMEOUT:
             return Certainty.SOME_PATHS, "it hangs, or is slower than the timeout"
+        unbuilt = self._unbuilt_in(failure)
+        if unbuilt is not None:
+            return Certainty.UNSEEN, _MAYBE_BUILT.format(
+                f"`{unbuilt}` has no Python source in the tree (type stubs or a bare directory)"
+            )
+        certainty, why = self._judge(failure)
+        if certainty is Certainty.PROVEN:
+            platform = _platform_specific(failure)
+            if platform:
+                return Certainty.SOME_PATHS, (
+                    f"{platform}: a failure on this platform proves none on the others"
+                )
+        return certainty, why
+
+    def _judge(self, failure: ImportFailure) -> tuple[Certainty, str]:
         if failure.kind is FailureKind.CRASHED:
             return Certainty.PROVEN, ""
         if not failure.missing:
@@ -177,6 +196,17 @@ class _Judge:
             bound.update(info.bound)
         return name not in bound
 
+    def _unbuilt_in(self, failure: ImportFailure) -> str | None:
+        """A project module without Python source that the failure is about: a directory
+        holding only type stubs (``_rust/__init__.pyi``) imports as an empty namespace
+        package where the build puts a compiled module."""
+        for name in self.unbuilt:
+            if failure.missing == name or failure.missing.startswith(f"{name}."):
+                return name
+            if f"'{name}'" in failure.error or f"'{name}." in failure.error:
+                return name
+        return None
+
     def _in_source(self, module: str) -> bool:
         return module in self.project.modules or any(
             d.package == module for d in self.project.directories
@@ -222,3 +252,51 @@ class _Judge:
                 f"({names})"
             )
         return Certainty.PROVEN, f"no declared dependency provides `{top}`"
+
+
+def _without_source(project: Project) -> set[str]:
+    """Names inside the project's packages that have no Python source: subdirectories
+    that are not packages, and ``.pyi`` stubs without a ``.py``."""
+    packages = {d.package for d in project.directories if d.package}
+    names: set[str] = set()
+    for directory in project.directories:
+        if not directory.package:
+            continue
+        for sub in directory.subdirs:
+            name = f"{directory.package}.{sub}"
+            if sub.isidentifier() and name not in packages:
+                names.add(name)
+        sources = {entry[:-3] for entry in directory.entries if entry.endswith(".py")}
+        for entry in directory.entries:
+            stem = entry[:-4]
+            if entry.endswith(".pyi") and stem not in sources and stem.isidentifier():
+                names.add(f"{directory.package}.{stem}")
+    return names
+
+
+# Words that name a platform in a module name (`_winconsole`, `backends/macOS`).
+# fmt: off
+_PLATFORM_WORDS = frozenset({
+    "win", "win32", "win64", "windows", "winreg", "winapi", "nt", "msvc", "macos", "mac",
+    "darwin", "osx", "cocoa", "appkit", "ios", "android", "emscripten", "pyodide", "wasm",
+    "wasi", "linux", "posix", "unix", "cygwin", "java", "jython", "ironpython",
+})
+# fmt: on
+_WIN_PREFIXES = ("win32", "win64", "winapi", "wincon", "winterm")
+_PLATFORM_TEST = re.compile(
+    r"\b(?:sys\.platform|os\.name|platform\.(?:system|machine|mac_ver|win32_ver)|"
+    r"sys\.getwindowsversion|sys\.implementation|sys\.version_info)\b"
+)
+
+
+def _platform_specific(failure: ImportFailure) -> str:
+    """Why the failure may hold on this platform only ('' when nothing says so)."""
+    if _PLATFORM_TEST.search(failure.statement):
+        return f"the failing statement tests the platform or Python (`{failure.statement}`)"
+    places = [failure.module.replace(".", "/"), failure.raised_at[0] if failure.raised_at else ""]
+    for place in places:
+        for part in place.removesuffix(".py").split("/"):
+            words = part.lower().strip("_").split("_")
+            if any(w in _PLATFORM_WORDS or w.startswith(_WIN_PREFIXES) for w in words):
+                return f"`{part}` looks platform-specific"
+    return ""
