@@ -520,3 +520,22 @@ def test_stub_only_directory_is_a_module_the_build_makes(make_project: MakeProje
         ("src/sound/mixer.py", Severity.INFO),
     ]
     assert "`sound._native` has no Python source in the tree" in findings[0].message
+
+
+def test_import_error_for_an_undeclared_optional_package_is_a_warning(
+    make_project: MakeProject,
+) -> None:
+    # docutils' recommonmark_wrapper: the module exists to use a package nobody must install
+    source = (
+        "try:\n    import recommonmark_nowhere\nexcept ImportError as err:\n"
+        "    raise ImportError('this parser requires recommonmark_nowhere') from err\n"
+    )
+    finding = only(run(make_project, {"src/sound/md.py": source}))
+    assert (finding.line, finding.severity) == (4, Severity.WARNING)
+    assert "raised on purpose" in finding.message
+    assert "no declared dependency provides `recommonmark_nowhere`" in finding.message
+
+
+def test_import_error_of_the_import_system_stays_an_error(make_project: MakeProject) -> None:
+    finding = only(run(make_project, {"src/sound/md.py": "from json import nothing_here\n"}))
+    assert finding.severity is Severity.ERROR

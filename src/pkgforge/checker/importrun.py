@@ -82,6 +82,8 @@ def describe(err):
         name = kind.__module__ + "." + name
     result = {"type": name, "message": message[:2000], "frames": frames[-200:]}
     result["import_error"] = isinstance(err, ImportError)
+    # The import system names the module; `raise ImportError("needs x")` does not.
+    result["explicit"] = isinstance(err, ImportError) and not err.name
     # The module an ImportError is about; for `raise ImportError("install x") from e`,
     # the one its cause is about.
     cause, seen = err, 0
@@ -164,6 +166,9 @@ class ImportFailure:
     """The exception's type (``ModuleNotFoundError``; qualified unless a builtin)."""
     import_error: bool = False
     """The exception is an ImportError (or a subclass)."""
+    explicit: bool = False
+    """An ImportError that code raised itself (``raise ImportError("needs x")``), not
+    the import system."""
     missing: str = ""
     """For an ImportError: the module it is about (``ImportError.name``, or its cause's)."""
     not_found: bool = False
@@ -464,6 +469,7 @@ def _failure(file: SourceFile, verdict: _Verdict, by_path: Mapping[str, str]) ->
         text.splitlines()[0][:300] if text.strip() else exc_type,
         exc_type=exc_type,
         import_error=bool(record.get("import_error")),
+        explicit=bool(record.get("explicit")),
         missing=str(record.get("missing") or ""),
         not_found=bool(record.get("not_found")),
         line=line,

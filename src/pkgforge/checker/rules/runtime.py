@@ -20,6 +20,10 @@ from pkgforge.checker.rules.base import Hit, rule
 __all__ = ["import_failed"]
 
 _LISTED = 5
+_ON_PURPOSE = (
+    "an ImportError raised on purpose: the module is not for this environment "
+    "(a platform, Python version, optional package or configuration it lacks)"
+)
 _CANNOT_IMPORT = re.compile(r"cannot import name '(\w+)' from '([\w.]+)'")
 _MAYBE_BUILT = (
     "{}: if the build makes it (a compiled extension, a generated file), build the project "
@@ -118,6 +122,9 @@ class _Judge:
                 f"`{unbuilt}` has no Python source in the tree (type stubs or a bare directory)"
             )
         certainty, why = self._judge(failure)
+        if certainty is Certainty.PROVEN and failure.explicit:
+            # `except ImportError: raise ImportError("install x")`: by convention, "not here".
+            return Certainty.SOME_PATHS, _ON_PURPOSE + (f" ({why})" if why else "")
         if certainty is Certainty.PROVEN:
             platform = _platform_specific(failure)
             if platform:
@@ -130,12 +137,6 @@ class _Judge:
         if failure.kind is FailureKind.CRASHED:
             return Certainty.PROVEN, ""
         if not failure.missing:
-            if failure.import_error:
-                # `else: raise ImportError("only on Windows")`: by convention, "not here".
-                return Certainty.SOME_PATHS, (
-                    "an ImportError raised on purpose: the module is not for this environment "
-                    "(a platform, Python version or configuration it does not support)"
-                )
             return Certainty.PROVEN, ""
         missing = failure.missing
         top = missing.partition(".")[0]
