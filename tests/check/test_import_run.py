@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -539,3 +541,64 @@ def test_import_error_for_an_undeclared_optional_package_is_a_warning(
 def test_import_error_of_the_import_system_stays_an_error(make_project: MakeProject) -> None:
     finding = only(run(make_project, {"src/sound/md.py": "from json import nothing_here\n"}))
     assert finding.severity is Severity.ERROR
+
+
+def test_namespace_package_and_single_module_are_imported(make_project: MakeProject) -> None:
+    extra = '[tool.pkgforge]\nnamespace-packages = ["acme"]'
+    root = make_project(
+        {
+            "src/acme/plugins/__init__.py": "",
+            "src/acme/plugins/broken.py": "raise OSError('ns')\n",
+            "src/solo.py": "from acme.plugins import broken\n",
+        },
+        pyproject=pyproject(extra),
+    )
+    findings = check(
+        [root], select=["PF412"], use_cache=False, run_imports=True, python=sys.executable
+    ).findings
+    assert [(f.path, f.line) for f in findings] == [
+        ("src/acme/plugins/broken.py", 1),
+        ("src/solo.py", 1),
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc")
+def test_ctrl_c_stops_the_run_and_its_children(make_project: MakeProject) -> None:
+    module = f"hang_{uuid.uuid4().hex}"
+    root = make_project(
+        {"src/sound/__init__.py": "", f"src/sound/{module}.py": "while True:\n    pass\n"},
+        pyproject=pyproject(),
+    )
+    # Whoever runs the tests may ignore SIGINT (then so would a child); pkgforge's users do not.
+    start = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "runpy.run_module('pkgforge', run_name='__main__')"
+    )
+    args = ["check", str(root), "--import", "--python", sys.executable, "--no-cache"]
+    with subprocess.Popen(
+        [sys.executable, "-c", start, *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stderr is not None
+        assert process.stderr.readline().startswith("importing 2 modules")
+        deadline = time.monotonic() + 30
+        while not _running(module) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _running(module)
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 130
+        assert "error: interrupted" in process.stderr.read()
+        assert not _running(module)
+
+
+def _running(marker: str) -> bool:
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if marker in cmdline.read_text(errors="replace"):
+                return True
+        except OSError:
+            continue
+    return False
