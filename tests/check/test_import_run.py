@@ -196,8 +196,9 @@ def test_tests_and_conftest_are_not_imported(make_project: MakeProject) -> None:
         "src/sound/conftest.py": "raise RuntimeError('pytest loads this, not users')\n",
         "tests/test_sound.py": "raise RuntimeError('not package code')\n",
         "setup.py": "raise RuntimeError('not package code')\n",
+        "src/sound/testing.py": "raise RuntimeError('public API, like numpy.testing')\n",
     }
-    assert run(make_project, files) == ()
+    assert [f.path for f in run(make_project, files)] == ["src/sound/testing.py"]
 
 
 def test_output_printed_by_a_module_does_not_corrupt_the_report(

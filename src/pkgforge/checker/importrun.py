@@ -43,7 +43,9 @@ log = logging.getLogger("pkgforge")
 
 DEFAULT_TIMEOUT = 60.0
 """Seconds one module's import may take before it counts as hanging."""
-_TEST_PARTS = frozenset({"tests", "test", "testing", "conftest"})
+# Test suites and pytest's files; not `testing` or `test` (numpy.testing, django.test
+# are public API that users import).
+_TEST_PARTS = frozenset({"tests", "conftest"})
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def importable_files(project: Project) -> tuple[SourceFile, ...]:
     """The modules an import run imports: package code that an import statement can name.
 
     Left out: files outside any package (scripts), ``__main__`` (importing it runs the
-    program), tests and ``conftest`` (pytest's, not the package's), and names no import
+    program), test suites (``tests``, ``test_*``) and ``conftest`` (pytest's, not the package's), and names no import
     statement can spell (PF201/PF202 report those; a plugin loader or a path loads them).
     """
     chosen = []
