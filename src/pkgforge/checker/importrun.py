@@ -98,8 +98,9 @@ def importable_files(project: Project) -> tuple[SourceFile, ...]:
     """The modules an import run imports: package code that an import statement can name.
 
     Left out: files outside any package (scripts), ``__main__`` (importing it runs the
-    program), test suites (``tests``, ``test_*``) and ``conftest`` (pytest's, not the package's), and names no import
-    statement can spell (PF201/PF202 report those; a plugin loader or a path loads them).
+    program), test suites (``tests``, ``test_*``) and ``conftest`` (pytest's, not the
+    package's), and names no import statement can spell (PF201/PF202 report those; a
+    plugin loader or a path loads them).
     """
     chosen = []
     for file in project.files:
