@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
+from typing import NamedTuple
 
+from pkgforge.checker.certainty import Certainty
 from pkgforge.checker.findings import Severity
 from pkgforge.checker.model import Project
 from pkgforge.checker.rules._tree import Node, tree_view
@@ -20,6 +23,13 @@ __all__ = [
 
 def _importable_nodes(project: Project, *, flat_top_files: bool = True) -> Iterator[Node]:
     """Every module file and Python directory whose name is an import name."""
+    for _dotted, node in _named_nodes(project, flat_top_files=flat_top_files):
+        yield node
+
+
+def _named_nodes(project: Project, *, flat_top_files: bool = True) -> Iterator[tuple[str, Node]]:
+    """(dotted import name, node) for every module file and Python directory in a
+    directory whose names are import names."""
     view = tree_view(project)
     for directory in project.directories:
         if not view.holds_modules(directory):
@@ -28,11 +38,84 @@ def _importable_nodes(project: Project, *, flat_top_files: bool = True) -> Itera
         for node in view.nodes(directory):
             if flat_top and not node.is_dir and not flat_top_files:
                 continue  # scripts beside setup.py (run-tests.py) are not meant as modules
-            yield node
+            dotted = f"{directory.package}.{node.name}" if directory.package else node.name
+            yield dotted, node
 
 
 def _what(node: Node) -> str:
     return f"directory `{node.relpath}/`" if node.is_dir else f"module `{node.relpath}`"
+
+
+class _EntryPoint(NamedTuple):
+    """One entry point of ``[project]`` in pyproject.toml."""
+
+    table: str
+    """Where it is declared: ``[project.scripts]``."""
+    name: str
+    value: str
+    """The object reference as written: ``sound.my-echo:main``."""
+    module: str
+    """Its module part: ``sound.my-echo``."""
+    is_script: bool
+    """A console or GUI script: installers write a wrapper that runs
+    ``from <module> import <object>``."""
+
+
+# How importlib.metadata.EntryPoint reads a module path (its ``pattern``): a name with
+# any other character cannot be loaded at all.
+_ENTRY_POINT_MODULE = re.compile(r"[\w.]+")
+
+
+def _entry_points(project: Project) -> list[_EntryPoint]:
+    table = (project.pyproject or {}).get("project")
+    if not isinstance(table, Mapping):
+        return []
+    groups: list[tuple[str, object, bool]] = [
+        ("[project.scripts]", table.get("scripts"), True),
+        ("[project.gui-scripts]", table.get("gui-scripts"), True),
+    ]
+    plugins = table.get("entry-points")
+    if isinstance(plugins, Mapping):
+        for group, entries in plugins.items():
+            is_script = group in ("console_scripts", "gui_scripts")
+            groups.append((f'[project.entry-points."{group}"]', entries, is_script))
+    found: list[_EntryPoint] = []
+    for where, entries, is_script in groups:
+        if not isinstance(entries, Mapping):
+            continue
+        for name, value in entries.items():
+            if isinstance(value, str):
+                module = value.partition(":")[0].partition("[")[0].strip()
+                found.append(_EntryPoint(where, str(name), value, module, is_script))
+    return found
+
+
+def _named_by(entry: _EntryPoint, dotted: str) -> bool:
+    """Whether the entry point's module is ``dotted`` or inside it."""
+    return entry.module == dotted or entry.module.startswith(dotted + ".")
+
+
+def _proof(project: Project, dotted: str, node: Node) -> str | None:
+    """Why the import system must find ``node`` by its name and cannot: an entry point
+    that names the module (or a module inside the directory) in a way that fails.
+    None when nothing pkgforge can see needs the name to be an identifier."""
+    for entry in _entry_points(project):
+        if not _named_by(entry, dotted):
+            continue
+        declared = f'{entry.table} `{entry.name} = "{entry.value}"`'
+        if entry.is_script:
+            return (
+                f"{declared} names it: the installed script runs `from {entry.module} "
+                "import ...`, a SyntaxError"
+            )
+        if not _ENTRY_POINT_MODULE.fullmatch(node.name):
+            return f"{declared} names it: importlib.metadata cannot load that entry point"
+    return None
+
+
+_LOADED_ANOTHER_WAY = (
+    "no import statement can name it, only a loader (importlib.import_module, or by path)"
+)
 
 
 @rule("PF201", "invalid-module-name", "a module or package name is not a Python identifier")
@@ -45,10 +128,22 @@ def invalid_module_name(project: Project) -> Iterator[Hit]:
     Directories without Python files (data, templates) are not checked.
 
     ## Why is this bad?
-    `import my-mod` is a syntax error: the module can only be reached with
-    `importlib.import_module("pkg.my-mod")`, and tools that resolve imports ignore it.
-    A few projects do that on purpose (rich loads `unicode10-0-0.py` data modules by
-    name); ignore the rule for those paths with `per-path-ignores`.
+    `import my-mod` is a syntax error: no import statement can name the module.
+    It can still be loaded by path or with `importlib.import_module("pkg.my-mod")`,
+    and many projects do that on purpose: Django loads `migrations/0001_initial.py`,
+    PyInstaller runs `hook-*.py` files, rich loads `unicode10-0-0.py` data modules,
+    `python -m pkg.to-dvorak` runs a script. Tools that resolve imports ignore
+    such files all the same.
+
+    It is an **error** only when pkgforge can prove that something must find the
+    module by a name that cannot work: an entry point in `[project.scripts]` or
+    `[project.gui-scripts]` that names it (the installed script runs
+    `from pkg.my-mod import main`, a SyntaxError), or a plugin entry point that
+    `importlib.metadata` cannot load (a name with `-`). Otherwise — and an import
+    statement can never name it, so nothing else can prove a failure — it is a
+    **warning**: the name is fragile, not broken. Shipping the file inside a
+    package is not enough to make it an error, since the loaders above find such
+    files there by design; ignore the rule for their folders with `per-path-ignores`.
 
     ## Example
     ```
@@ -60,15 +155,20 @@ def invalid_module_name(project: Project) -> Iterator[Hit]:
     sound/effects/my_echo.py
     ```
     """
-    for node in _importable_nodes(project, flat_top_files=False):
+    for dotted, node in _named_nodes(project, flat_top_files=False):
         if is_keyword(node.name):
             continue  # PF202 says it better
         if not node.name.isidentifier():
-            yield Hit(
-                node.relpath,
-                f"{_what(node)} is named {node.name!r}, which is not a Python identifier: "
-                "no import statement can name it (only importlib.import_module can)",
-            )
+            what = f"{_what(node)} is named {node.name!r}, which is not a Python identifier"
+            proof = _proof(project, dotted, node)
+            if proof is not None:
+                yield Hit(node.relpath, f"{what}, and {proof}")
+            else:
+                yield Hit(
+                    node.relpath,
+                    f"{what}: {_LOADED_ANOTHER_WAY}",
+                    certainty=Certainty.SOME_PATHS,
+                )
         elif not node.name.isascii():
             yield Hit(
                 node.relpath,
@@ -87,7 +187,17 @@ def keyword_module_name(project: Project) -> Iterator[Hit]:
     Soft keywords such as `match` and `type` are fine names.
 
     ## Why is this bad?
-    `import sound.class` and `from sound import class` are syntax errors.
+    `import sound.class` and `from sound import class` are syntax errors (PF410
+    reports such a statement in the importing module). The module can still be
+    loaded with `importlib.import_module("sound.class")`, which plugin and locale
+    loaders do on purpose (Django's `conf/locale/is/`).
+
+    It is an **error** only when pkgforge can prove that something must import it
+    with a statement: an entry point in `[project.scripts]` or
+    `[project.gui-scripts]` that names it (the installed script runs
+    `from sound.class import main`, a SyntaxError). Otherwise it is a **warning**:
+    the name is fragile, not broken (`importlib.metadata` loads a plugin entry
+    point in `sound.class` fine).
 
     ## Example
     ```
@@ -99,12 +209,18 @@ def keyword_module_name(project: Project) -> Iterator[Hit]:
     sound/classes.py
     ```
     """
-    for node in _importable_nodes(project):
-        if is_keyword(node.name):
+    for dotted, node in _named_nodes(project):
+        if not is_keyword(node.name):
+            continue
+        what = f"{_what(node)} is named after the keyword {node.name!r}"
+        proof = _proof(project, dotted, node)
+        if proof is not None:
+            yield Hit(node.relpath, f"{what}, and {proof}")
+        else:
             yield Hit(
                 node.relpath,
-                f"{_what(node)} is named after the keyword {node.name!r}; "
-                f"`import ...{node.name}` is a syntax error",
+                f"{what}: `import ...{node.name}` is a syntax error, so {_LOADED_ANOTHER_WAY}",
+                certainty=Certainty.SOME_PATHS,
             )
 
 
