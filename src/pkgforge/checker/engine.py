@@ -240,7 +240,9 @@ def requires_python_floor(spec: str) -> tuple[int, int] | None:
         specifiers = SpecifierSet(spec)
     except InvalidSpecifier:
         return None
-    newest = sys.version_info.minor
+    # Past the running Python too: a floor above it means this parser may not know the
+    # project's grammar (PF410 then only informs).
+    newest = sys.version_info.minor + 10
     for minor in range(newest + 1):
         candidates = (f"3.{minor}.{patch}" for patch in (0, 1, 2, 5, 10, 20, 50, 99))
         if any(specifiers.contains(v, prereleases=True) for v in candidates):

@@ -15,14 +15,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pkgforge.checker.summarize import summarize_source
-from pkgforge.checker.summary import ModuleSummary, ParseProblem
+from pkgforge.checker.summary import ModuleSummary, ParseProblem, ProblemKind
 
 __all__ = ["MAX_FILE_BYTES", "PARALLEL_MIN_FILES", "READ_ERROR", "summarize_paths"]
 
 log = logging.getLogger("pkgforge")
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
-"""Larger files are reported, not parsed: no hand-written module is this big."""
+"""Larger files are reported (PF413), not parsed: no hand-written module is this big, and
+a generated one (a data table) costs more to parse than the rest of a project."""
 PARALLEL_MIN_FILES = 64
 """Measured on 2 cores: below this many uncached files, forking costs more than it saves."""
 
@@ -99,7 +100,7 @@ def _in_processes(
     for chunk, summaries in zip((c for c in chunks if c), results, strict=True):
         for index, summary in zip(chunk, summaries, strict=True):
             ordered[index] = summary
-    return [s if s is not None else _problem("not parsed") for s in ordered]
+    return [s if s is not None else _problem("not parsed", ProblemKind.TOO_LARGE) for s in ordered]
 
 
 def _summarize_chunk(task: tuple[list[Job], tuple[int, int] | None]) -> list[ModuleSummary]:
@@ -109,13 +110,18 @@ def _summarize_chunk(task: tuple[list[Job], tuple[int, int] | None]) -> list[Mod
 
 def _summarize_one(path: str, size: int, feature_version: tuple[int, int] | None) -> ModuleSummary:
     if size > MAX_FILE_BYTES:
-        return _problem(f"file is {size / 1_048_576:.1f} MiB; files over 8 MiB are not parsed")
+        message = (
+            f"file is {size / 1_048_576:.1f} MiB; pkgforge does not parse files over "
+            f"{MAX_FILE_BYTES // 1_048_576} MiB, so its names and imports are unknown"
+        )
+        return _problem(message, ProblemKind.TOO_LARGE)
     try:
         source = Path(path).read_bytes()
     except OSError as err:
-        return _problem(f"{READ_ERROR}: {err.strerror or err}")
+        return _problem(f"{READ_ERROR}: {err.strerror or err}", ProblemKind.UNREADABLE)
     return summarize_source(source, filename=path, feature_version=feature_version)
 
 
-def _problem(message: str) -> ModuleSummary:
-    return ModuleSummary(problem=ParseProblem(message=message, line=1, column=1))
+def _problem(message: str, kind: ProblemKind) -> ModuleSummary:
+    """A summary that knows nothing (no bindings): the graph reads its names as unknown."""
+    return ModuleSummary(problem=ParseProblem(message=message, line=1, column=1, kind=kind))

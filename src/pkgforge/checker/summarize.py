@@ -28,6 +28,7 @@ from pkgforge.checker.summary import (
     ImportScope,
     ModuleSummary,
     ParseProblem,
+    ProblemKind,
 )
 
 __all__ = ["summarize_source"]
@@ -38,6 +39,9 @@ _SUPPRESSION = re.compile(rb"#\s*pkgforge:\s*ignore\b(?:\[([^\]]*)\])?")
 _SYS_PATH_METHODS = frozenset({"append", "insert", "extend", "remove", "pop", "clear"})
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _TYPE_CHECKING_NAMES = frozenset({"TYPE_CHECKING", "MYPY"})
+# A SyntaxError about the file's bytes, not its grammar. A bad escape in a string
+# literal names a codec too ('unicodeescape'), and is a syntax error.
+_DECODE_ERROR = re.compile(r"codec can't decode|unknown encoding|encoding problem")
 _DYNAMIC_NAMESPACE = re.compile(rb"\bglobals\(\)\s*(?:\[|\.update\b)|sys\.modules\[__name__\]\s*=")
 
 
@@ -752,20 +756,27 @@ def _parse(
             return ast.parse(source, filename, feature_version=feature_version)
     except SyntaxError as exc:
         text = exc.msg or "invalid syntax"
-        if isinstance(exc, UnicodeError) or "decode" in text or "codec" in text:
-            return ParseProblem(f"cannot decode source: {text}", exc.lineno or 1, 1)
-        line = exc.lineno or 1
+        line = max(exc.lineno or 1, 1)  # an encoding declaration's error has line 0
+        if _DECODE_ERROR.search(text) and "unicodeescape" not in text:
+            return ParseProblem(f"cannot decode source: {text}", line, 1, ProblemKind.UNDECODABLE)
         column = max(exc.offset or 1, 1)
         return ParseProblem(f"syntax error: {text}", line, column)
-    except (ValueError, UnicodeError) as exc:  # NUL bytes (3.11), bad encodings
+    except UnicodeError as exc:
+        return ParseProblem(f"cannot decode source: {exc}", 1, 1, ProblemKind.UNDECODABLE)
+    except ValueError as exc:  # NUL bytes, on the 3.11 releases that raise ValueError for them
         return ParseProblem(f"cannot parse source: {exc}", 1, 1)
     except (RecursionError, MemoryError):
-        return ParseProblem("source is nested too deeply to parse", 1, 1)
+        # CPython itself may compile it (its compiler does not build Python objects): a
+        # limit of this analysis, not proof of a syntax error.
+        return ParseProblem(
+            "source is nested too deeply for pkgforge to parse", 1, 1, ProblemKind.TOO_LARGE
+        )
     except Exception as exc:  # noqa: BLE001 - a summary must never raise
-        return ParseProblem(f"cannot parse source: {type(exc).__name__}: {exc}", 1, 1)
+        message = f"cannot parse source: {type(exc).__name__}: {exc}"
+        return ParseProblem(message, 1, 1, ProblemKind.TOO_LARGE)
 
 
-def _describe(version: tuple[int, int]) -> str:
+def _describe(version: tuple[int, int] | tuple[int, ...]) -> str:
     return f"{version[0]}.{version[1]}"
 
 
@@ -799,7 +810,11 @@ def _summarize(
     version = _clamp(feature_version)
     parsed = _parse(source, filename, version)
     problem: ParseProblem | None = None
-    if isinstance(parsed, ParseProblem) and version is not None:
+    if (
+        isinstance(parsed, ParseProblem)
+        and version is not None
+        and parsed.kind is ProblemKind.SYNTAX
+    ):
         newest = _parse(source, filename, None)
         if isinstance(newest, ast.Module):
             problem = ParseProblem(
@@ -810,12 +825,31 @@ def _summarize(
             )
         parsed = newest
     if isinstance(parsed, ParseProblem):
+        if (
+            parsed.kind is ProblemKind.SYNTAX
+            and feature_version is not None
+            and feature_version > sys.version_info[:2]
+            and b"\0" not in source  # no Python accepts NUL bytes
+        ):
+            # Every Python the project allows is newer than this one: their grammar may
+            # accept what this parser rejects (`type X = int` with Python 3.11).
+            parsed = ParseProblem(
+                f"{parsed.message} (with Python {_describe(sys.version_info[:2])}; "
+                f"requires-python allows only {_describe(feature_version)} and newer, whose "
+                f"grammar may accept it: run pkgforge with Python {_describe(feature_version)} "
+                "to check this file)",
+                parsed.line,
+                parsed.column,
+                ProblemKind.NEWER_GRAMMAR,
+            )
         return ModuleSummary(problem=parsed, suppressions=suppressions, line_count=line_count)
     try:
         summary = _summarize_tree(parsed, problem, suppressions, line_count, feature_version)
     except (RecursionError, MemoryError):
         return ModuleSummary(
-            problem=ParseProblem("source is nested too deeply to summarise", 1, 1),
+            problem=ParseProblem(
+                "source is nested too deeply for pkgforge to summarise", 1, 1, ProblemKind.TOO_LARGE
+            ),
             suppressions=suppressions,
             line_count=line_count,
         )

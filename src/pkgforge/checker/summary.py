@@ -24,6 +24,7 @@ __all__ = [
     "ImportScope",
     "ModuleSummary",
     "ParseProblem",
+    "ProblemKind",
 ]
 
 
@@ -107,13 +108,34 @@ class AllInfo:
     modules the parts name (the import graph resolves them)."""
 
 
+class ProblemKind(enum.StrEnum):
+    """Why a file has no (complete) summary; each kind is a rule of its own."""
+
+    SYNTAX = "syntax"
+    """CPython's parser rejects the file (PF410): a syntax error, NUL bytes, nesting
+    its parser refuses, or syntax newer than requires-python allows."""
+    NEWER_GRAMMAR = "newer-grammar"
+    """The running Python's parser rejects it, but every Python the project allows is
+    newer than the running one: their grammar may accept it (PF410, as info)."""
+    TOO_LARGE = "too-large"
+    """pkgforge's own limits stopped it (PF413): over the size cap, or nesting too deep
+    for pkgforge to parse or summarise. The file may be valid Python."""
+    UNREADABLE = "unreadable"
+    """The file could not be read (PF414)."""
+    UNDECODABLE = "undecodable"
+    """The bytes are not text in the file's declared (or default UTF-8) encoding, or it
+    declares an encoding Python does not know (PF415)."""
+
+
 @dataclass(frozen=True)
 class ParseProblem:
-    """Why a file has no AST: a syntax error, undecodable bytes, NUL bytes, too deep."""
+    """Why a file has no AST: a syntax error, undecodable bytes, NUL bytes, too deep,
+    too large, unreadable (``kind`` says which)."""
 
     message: str
     line: int
     column: int
+    kind: ProblemKind = ProblemKind.SYNTAX
 
 
 @dataclass(frozen=True)

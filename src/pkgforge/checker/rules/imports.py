@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib.machinery import PathFinder
 
-from pkgforge.checker.certainty import certainty_of_reach
+from pkgforge.checker.certainty import Certainty, certainty_of_reach
 from pkgforge.checker.distmap import (
     canonical,
     guessed_import_names,
@@ -19,7 +19,7 @@ from pkgforge.checker.findings import Severity
 from pkgforge.checker.graph import Breakage, ImportGraph, graph_of
 from pkgforge.checker.model import Project, SourceFile
 from pkgforge.checker.rules.base import Hit, rule
-from pkgforge.checker.summary import ImportInfo, ImportScope
+from pkgforge.checker.summary import ImportInfo, ImportScope, ProblemKind
 
 __all__ = [
     "cycle_breaks_import",
@@ -30,7 +30,10 @@ __all__ = [
     "star_import_in_function",
     "syntax_error",
     "sys_path_mutation",
+    "too_large_to_parse",
     "undeclared_dependency",
+    "undecodable_source",
+    "unreadable_file",
     "unresolved_import",
     "unused_dependency",
 ]
@@ -493,13 +496,21 @@ def sys_path_mutation(project: Project) -> Iterator[Hit]:
 def syntax_error(project: Project) -> Iterator[Hit]:
     """
     ## What it does
-    Reports a module that does not parse: a syntax error (Python 2 code such as
-    `print b,`), syntax newer than the oldest Python that `requires-python`
-    allows, undecodable bytes, NUL bytes, or nesting too deep for the parser.
+    Reports a module that CPython's parser rejects: a syntax error (Python 2 code
+    such as `print b,`), syntax newer than the oldest Python that `requires-python`
+    allows, NUL bytes, or nesting the parser refuses (`too many nested parentheses`).
 
     ## Why is this bad?
-    The module cannot be imported (or byte-compiled at install time) on some or
-    all of the Pythons the project claims to support.
+    Importing the module raises `SyntaxError` (or `byte-compiling` it at install time
+    fails) on some or all of the Pythons the project claims to support.
+
+    It is an error when the parser rejects the file on every allowed Python; syntax
+    that only the oldest allowed Pythons reject (a `match` statement with
+    `requires-python = ">=3.9"`) is reported the same way, since those Pythons are
+    allowed. When pkgforge runs on a Python older than every one the project allows,
+    its parser may reject syntax they accept: that is an info that says so. Files
+    pkgforge could not read (PF414), did not parse because they are too large
+    (PF413) or could not decode (PF415) have codes of their own.
 
     ## Example
     ```python
@@ -515,8 +526,124 @@ def syntax_error(project: Project) -> Iterator[Hit]:
     """
     for file in project.files:
         problem = file.summary.problem
-        if problem is not None:
+        if problem is None:
+            continue
+        if problem.kind is ProblemKind.SYNTAX:
             yield Hit(file.relpath, problem.message, problem.line, problem.column)
+        elif problem.kind is ProblemKind.NEWER_GRAMMAR:
+            yield Hit(
+                file.relpath,
+                problem.message,
+                problem.line,
+                problem.column,
+                certainty=Certainty.UNSEEN,
+            )
+
+
+def _problems(project: Project, kind: ProblemKind) -> Iterator[Hit]:
+    for file in project.files:
+        problem = file.summary.problem
+        if problem is not None and problem.kind is kind:
+            yield Hit(file.relpath, problem.message, problem.line, problem.column)
+
+
+@rule(
+    "PF413",
+    "too-large-to-parse",
+    "a file is too large or too deeply nested for pkgforge to parse",
+    severity=Severity.WARNING,
+)
+def too_large_to_parse(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Reports a Python file that pkgforge did not parse: one over 8 MiB (a generated
+    data table, say), or one nested more deeply than pkgforge's parser or summary
+    can follow.
+
+    ## Why is this bad?
+    It may well be valid Python, so this is not an error: it says what pkgforge
+    could not see. Its names and imports are unknown, so no rule reports a name
+    as missing from it, its dependencies are not seen, and import cycles through
+    it are not checked.
+
+    ## Example
+    ```python
+    # sound/_tables.py, 14 MB
+    TABLE = {0: (0.0, 0.1), 1: (0.1, 0.2), ...}
+    ```
+
+    ## Use instead
+    Store large data as a data file (`sound/tables.json`, read with
+    `importlib.resources`), or ignore PF413 for that path with `per-path-ignores`.
+    """
+    yield from _problems(project, ProblemKind.TOO_LARGE)
+
+
+@rule("PF414", "unreadable-file", "a Python file cannot be read", severity=Severity.WARNING)
+def unreadable_file(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Reports a Python file that the walk found but that could not be read
+    (permissions, an I/O error, a file that vanished during the check).
+
+    ## Why is this bad?
+    pkgforge could not see into it: its names and imports are unknown, so no rule
+    reports a name as missing from it. A file that cannot be read is usually also
+    left out of the built distribution, or breaks the build.
+
+    It is a warning, not an error: the problem is in the checkout, and says
+    nothing about the code.
+
+    ## Example
+    ```
+    $ ls -l sound/echo.py
+    --w------- 1 me me 120 sound/echo.py
+    ```
+
+    ## Use instead
+    ```
+    $ chmod a+r sound/echo.py
+    ```
+    """
+    yield from _problems(project, ProblemKind.UNREADABLE)
+
+
+@rule(
+    "PF415",
+    "undecodable-source",
+    "a Python file is not text in its declared encoding",
+    severity=Severity.WARNING,
+)
+def undecodable_source(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Reports a Python file whose bytes do not decode in its declared encoding
+    (UTF-8 when it declares none), or that declares an encoding Python does not
+    know (`# -*- coding: no-such-codec -*-`).
+
+    ## Why is this bad?
+    CPython refuses to import such a file (`SyntaxError: (unicode error) 'utf-8'
+    codec can't decode byte ...`), and pip cannot byte-compile it.
+
+    It is only a warning, although the import fails: files like this are nearly
+    always test fixtures, data or legacy scripts that nothing imports, and a
+    warning does not block `build`. pkgforge cannot see whether anything imports
+    it; `pkgforge check --import` does. Its names and imports are unknown to the
+    other rules.
+
+    ## Example
+    ```python
+    # saved as Latin-1, no encoding declaration
+    NAME = "café"
+    ```
+
+    ## Use instead
+    ```python
+    # saved as UTF-8
+    NAME = "café"
+    ```
+    """
+    yield from _problems(project, ProblemKind.UNDECODABLE)
 
 
 # -- dependencies ----------------------------------------------------------------
