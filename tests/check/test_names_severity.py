@@ -160,3 +160,15 @@ def test_build_is_not_blocked_by_warnings(fixture_project: Callable[[str], Path]
     for fixture in ("pf201/warn", "pf202/warn"):
         result = check([fixture_project(fixture)], select=["PF2"], use_cache=False)
         assert result.findings and not result.has_errors
+
+
+def test_a_flat_layout_script_is_checked_only_when_an_entry_point_names_it(
+    tmp_path: Path,
+) -> None:
+    files = {"sound/__init__.py": "", "my-tool.py": "def main():\n    return 0\n", "run-it.py": ""}
+    scripts = '\n[project.scripts]\nmy-tool = "my-tool:main"\n'
+    plain = write_tree(tmp_path / "plain", {"pyproject.toml": GOOD_PYPROJECT, **files})
+    named = write_tree(tmp_path / "named", {"pyproject.toml": GOOD_PYPROJECT + scripts, **files})
+    assert _found(plain, "PF201") == []
+    (finding,) = _found(named, "PF201")
+    assert (finding.path, finding.severity) == ("my-tool.py", Severity.ERROR)

@@ -23,23 +23,23 @@ __all__ = [
 
 def _importable_nodes(project: Project, *, flat_top_files: bool = True) -> Iterator[Node]:
     """Every module file and Python directory whose name is an import name."""
-    for _dotted, node in _named_nodes(project, flat_top_files=flat_top_files):
-        yield node
+    for _dotted, node, script in _named_nodes(project):
+        if flat_top_files or not script:
+            yield node
 
 
-def _named_nodes(project: Project, *, flat_top_files: bool = True) -> Iterator[tuple[str, Node]]:
-    """(dotted import name, node) for every module file and Python directory in a
-    directory whose names are import names."""
+def _named_nodes(project: Project) -> Iterator[tuple[str, Node, bool]]:
+    """(dotted import name, node, is a script) for every module file and Python
+    directory in a directory whose names are import names. A script is a file at the
+    top of a flat layout (run-tests.py beside setup.py): not meant as a module."""
     view = tree_view(project)
     for directory in project.directories:
         if not view.holds_modules(directory):
             continue
         flat_top = directory.path in view.flat_roots
         for node in view.nodes(directory):
-            if flat_top and not node.is_dir and not flat_top_files:
-                continue  # scripts beside setup.py (run-tests.py) are not meant as modules
             dotted = f"{directory.package}.{node.name}" if directory.package else node.name
-            yield dotted, node
+            yield dotted, node, flat_top and not node.is_dir
 
 
 def _what(node: Node) -> str:
@@ -155,7 +155,7 @@ def invalid_module_name(project: Project) -> Iterator[Hit]:
     sound/effects/my_echo.py
     ```
     """
-    for dotted, node in _named_nodes(project, flat_top_files=False):
+    for dotted, node, script in _named_nodes(project):
         if is_keyword(node.name):
             continue  # PF202 says it better
         if not node.name.isidentifier():
@@ -163,13 +163,13 @@ def invalid_module_name(project: Project) -> Iterator[Hit]:
             proof = _proof(project, dotted, node)
             if proof is not None:
                 yield Hit(node.relpath, f"{what}, and {proof}")
-            else:
+            elif not script:  # a script beside setup.py is run by path: nothing to say
                 yield Hit(
                     node.relpath,
                     f"{what}: {_LOADED_ANOTHER_WAY}",
                     certainty=Certainty.SOME_PATHS,
                 )
-        elif not node.name.isascii():
+        elif not node.name.isascii() and not script:
             yield Hit(
                 node.relpath,
                 f"{_what(node)} is named {node.name!r}: importable, but non-ASCII module "
@@ -209,7 +209,7 @@ def keyword_module_name(project: Project) -> Iterator[Hit]:
     sound/classes.py
     ```
     """
-    for dotted, node in _named_nodes(project):
+    for dotted, node, _script in _named_nodes(project):
         if not is_keyword(node.name):
             continue
         what = f"{_what(node)} is named after the keyword {node.name!r}"
