@@ -57,11 +57,12 @@ def test_syntax_errors_and_nul_bytes_are_errors(make_project: Callable[..., Path
             compile((root / "src" / "sound" / f"{name}.py").read_bytes(), name, "exec")
 
 
-def test_syntax_newer_than_requires_python_is_an_error(make_project: Callable[..., Path]) -> None:
+def test_syntax_newer_than_requires_python_is_a_warning(make_project: Callable[..., Path]) -> None:
+    """It fails on the oldest allowed Pythons, not on every one: less than a proof."""
     files = {"src/sound/__init__.py": "", "src/sound/m.py": "match 1:\n    case _: pass\n"}
     old = GOOD_PYPROJECT.replace(">=3.11", ">=3.9")
     (finding,) = _found(make_project(files, pyproject=old)).values()
-    assert (finding.code, finding.severity) == ("PF410", Severity.ERROR)
+    assert (finding.code, finding.severity) == ("PF410", Severity.WARNING)
     assert "needs a newer Python than requires-python allows (3.9)" in finding.message
 
 

@@ -822,6 +822,7 @@ def _summarize(
                 f"{parsed.message.removeprefix('syntax error: ')}",
                 parsed.line,
                 parsed.column,
+                ProblemKind.TOO_NEW,
             )
         parsed = newest
     if isinstance(parsed, ParseProblem):

@@ -113,7 +113,10 @@ class ProblemKind(enum.StrEnum):
 
     SYNTAX = "syntax"
     """CPython's parser rejects the file (PF410): a syntax error, NUL bytes, nesting
-    its parser refuses, or syntax newer than requires-python allows."""
+    its parser refuses."""
+    TOO_NEW = "too-new"
+    """Newer Pythons parse it, but the oldest ones requires-python allows do not (PF410,
+    a warning: it fails on some supported Pythons, not all)."""
     NEWER_GRAMMAR = "newer-grammar"
     """The running Python's parser rejects it, but every Python the project allows is
     newer than the running one: their grammar may accept it (PF410, as info)."""

@@ -504,10 +504,10 @@ def syntax_error(project: Project) -> Iterator[Hit]:
     Importing the module raises `SyntaxError` (or `byte-compiling` it at install time
     fails) on some or all of the Pythons the project claims to support.
 
-    It is an error when the parser rejects the file on every allowed Python; syntax
+    It is an error when the parser rejects the file on every allowed Python. Syntax
     that only the oldest allowed Pythons reject (a `match` statement with
-    `requires-python = ">=3.9"`) is reported the same way, since those Pythons are
-    allowed. When pkgforge runs on a Python older than every one the project allows,
+    `requires-python = ">=3.9"`) is a warning: it fails there, not everywhere —
+    raise `requires-python` or rewrite the statement. When pkgforge runs on a Python older than every one the project allows,
     its parser may reject syntax they accept: that is an info that says so. Files
     pkgforge could not read (PF414), did not parse because they are too large
     (PF413) or could not decode (PF415) have codes of their own.
@@ -530,6 +530,14 @@ def syntax_error(project: Project) -> Iterator[Hit]:
             continue
         if problem.kind is ProblemKind.SYNTAX:
             yield Hit(file.relpath, problem.message, problem.line, problem.column)
+        elif problem.kind is ProblemKind.TOO_NEW:
+            yield Hit(
+                file.relpath,
+                problem.message,
+                problem.line,
+                problem.column,
+                certainty=Certainty.SOME_PATHS,
+            )
         elif problem.kind is ProblemKind.NEWER_GRAMMAR:
             yield Hit(
                 file.relpath,
