@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from pkgforge.checker.buildinfo import build_files, file_stamps
 from pkgforge.checker.cache import SummaryCache
 from pkgforge.checker.discover import Layout, find_root, read_layout
 from pkgforge.checker.findings import Finding, Severity, any_errors
@@ -106,6 +107,7 @@ def _load(path: str | os.PathLike[str], *, use_cache: bool) -> tuple[Project, Su
 
 def _build(found: _Discovery) -> Project:
     # Imported here: a warm run of an unchanged project never builds the model.
+    from pkgforge.checker.buildinfo import read_build_facts
     from pkgforge.checker.model import Project, SourceFile
 
     layout, tree, cache = found.layout, found.tree, found.cache
@@ -117,6 +119,16 @@ def _build(found: _Discovery) -> Project:
         SourceFile(entry.path, entry.relpath, entry.module, entry.is_package, summary)
         for entry, summary in zip(tree.files, summaries, strict=True)
     )
+    directories = tree.directories
+    facts = read_build_facts(
+        layout.root,
+        pyproject=layout.pyproject,
+        package_roots=layout.package_roots,
+        root_entries=tree.root_entries,
+        dir_rows=tree.dir_rows,
+        files=files,
+        directories=directories,
+    )
     return Project(
         root=layout.root,
         pyproject_path=layout.pyproject_path,
@@ -125,9 +137,12 @@ def _build(found: _Discovery) -> Project:
         package_roots=layout.package_roots,
         top_level=tree.top_level,
         files=files,
-        directories=tree.directories,
+        directories=directories,
         bytecode=tree.bytecode,
         settings=found.settings,
+        build=facts.build,
+        generated=facts.generated,
+        shared_namespaces=facts.shared_namespaces,
         extra={
             "layout": layout,
             "focus": layout.focus,
@@ -149,6 +164,10 @@ def _fingerprint(found: _Discovery, selection: object) -> str:
     parts.extend(f"{f.relpath}\0{f.size}\0{f.mtime_ns}\0{f.module}" for f in tree.files)
     parts.extend(f"{row[1]}\0{row[4]}\0{'/'.join(row[2])}" for row in tree.dir_rows)
     parts.append(repr((tree.bytecode, tree.root_entries, tree.top_level, tree.skipped)))
+    # setup.py, meson.build, ...: what the build creates (buildinfo reads only these)
+    parts.append(
+        repr(file_stamps(build_files(found.layout.root, tree.root_entries, tree.dir_rows)))
+    )
     # PF403/PF407/PF408 look at what is installed; installing or removing a
     # distribution changes its site-packages directory's mtime.
     parts.append(repr(_import_path_stamps()))

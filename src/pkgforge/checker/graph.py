@@ -14,6 +14,7 @@ sets come out of it:
 
 from __future__ import annotations
 
+import fnmatch
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -83,7 +84,14 @@ class ImportGraph:
             [m for m, f in self.modules.items() if f.is_package]
             + [d.package for d in project.directories if d.package]
         )
-        self.top_level = frozenset(project.top_level) | {m.partition(".")[0] for m in self.modules}
+        # modules the build creates (extension modules, a generated _version.py)
+        built = {g for g in project.generated if "*" not in g}
+        self.built_patterns = tuple(sorted(g for g in project.generated if "*" in g))
+        self.top_level = (
+            frozenset(project.top_level)
+            | {m.partition(".")[0] for m in self.modules}
+            | {g.partition(".")[0] for g in built}
+        )
         # extension modules and stubs beside the sources (`_speedups.c`, `.so`, `.pyi`)
         self.opaque = frozenset(
             f"{d.package}.{entry.partition('.')[0]}"
@@ -91,7 +99,9 @@ class ImportGraph:
             if d.package
             for entry in d.entries
             if "." in entry.strip(".")
-        )
+        ).union(built)
+        self.shared = project.shared_namespaces
+        self.unnamed_builds = project.build.unnamed
         self._import_time: dict[str, list[Edge]] = {}
         self._children: dict[str, frozenset[str]] | None = None
         self._exported_cache: dict[str, tuple[str, ...] | None] = {}
@@ -151,12 +161,63 @@ class ImportGraph:
         self.edges[module] = list(edges.values())
 
     def is_first_party(self, dotted: str) -> bool:
-        return dotted.partition(".")[0] in self.top_level
+        """Whether the project provides ``dotted``, as far as any distribution does: under
+        a namespace shared with other distributions (``google``), only the project's own
+        portions are first-party (``google.auth`` is another distribution's)."""
+        top, _, rest = dotted.partition(".")
+        if top not in self.top_level:
+            return False
+        if not rest or not self.shared:
+            return True
+        prefix = top
+        for part in rest.split("."):
+            if prefix not in self.shared:
+                return True
+            prefix = f"{prefix}.{part}"
+            if not self.exists(prefix):
+                return False
+        return True
 
     def exists(self, dotted: str) -> bool:
         """A project module, package or namespace directory, or an opaque extension module
-        (``_speedups.c``/``.so``/``.pyi`` beside the sources) — anything importable."""
+        (``_speedups.c``/``.so``/``.pyi`` beside the sources, or named by the build
+        configuration) — anything importable."""
         return dotted in self.modules or dotted in self.packages or dotted in self.opaque
+
+    def built_by(self, dotted: str) -> str | None:
+        """Why the build may create the first-party module ``dotted`` though the source tree
+        does not hold it; None when pkgforge can prove it will not exist. A glob the build
+        configuration gives (``pkg.*`` for ``cythonize("pkg/*.pyx")``) names it; a build
+        that creates modules pkgforge cannot name (a meson.build, ``ext_modules``
+        computed at run time) may create any module inside a package of the project."""
+        if any(fnmatch.fnmatchcase(dotted, p) for p in self.built_patterns):
+            return "the build configuration names it"
+        if not self.unnamed_builds:
+            return None
+        for parent in reversed(_parents(dotted)):
+            if parent in self.packages:
+                return self.unnamed_builds[0]
+            if self.exists(parent):
+                return None  # inside a plain module: no build puts a module there
+        return None
+
+    def may_exist(self, dotted: str) -> bool:
+        """``exists``, or may exist after the build (see :meth:`built_by`)."""
+        return self.exists(dotted) or self.built_by(dotted) is not None
+
+    def is_closed_namespace(self, dotted: str) -> bool:
+        """A namespace package (a directory without ``__init__.py``) that no other
+        distribution can add to: it sits inside a regular package whose ``__path__`` is the
+        one directory, so its only attributes are its own submodules."""
+        if dotted in self.modules or dotted not in self.packages or dotted in self.shared:
+            return False
+        parent = dotted.rpartition(".")[0]
+        if not parent or parent in self.shared:
+            return False
+        file = self.modules.get(parent)
+        if file is not None:
+            return file.is_package
+        return self.is_closed_namespace(parent)
 
     def run_order(self, dotted: str) -> list[str]:
         """The project modules importing ``dotted`` runs, in order: parents first."""

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pkgforge.checker.buildinfo import BuildInfo
 from pkgforge.checker.summary import ModuleSummary
 
 if TYPE_CHECKING:
@@ -67,6 +68,14 @@ class Project:
     """relpaths of every .pyc/.pyo under the package roots (PF102 decides which are orphans)."""
     settings: Settings
     extra: Mapping[str, Any] = field(default_factory=dict)
+    build: BuildInfo = field(default_factory=BuildInfo)
+    """What the build configuration says: modules it creates, what the wheel holds."""
+    generated: frozenset[str] = frozenset()
+    """Dotted names (``*`` globs allowed) of modules that exist only after a build:
+    extension modules, CFFI modules, a ``_version.py`` written at build time."""
+    shared_namespaces: frozenset[str] = frozenset()
+    """Packages whose submodules other distributions may provide (``google``,
+    ``zope``): the project owns only its own portions of them."""
 
     @cached_property
     def modules(self) -> Mapping[str, SourceFile]:

@@ -270,21 +270,38 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
             if certainty is None or not graph.is_first_party(base):
                 continue  # never runs (`if TYPE_CHECKING:`, a dead version branch)
             if not graph.exists(base):
+                built = graph.built_by(base)
                 yield Hit(
                     file.relpath,
-                    f"`{_statement(info)}`: no module named {base}",
+                    f"`{_statement(info)}`: no module named {base}"
+                    + (f" in the source tree; the build may create it: {built}" if built else ""),
                     info.line,
                     info.column,
-                    certainty=certainty,
+                    certainty=Certainty.UNSEEN if built else certainty,
                 )
                 continue
-            if not info.is_from or base not in graph.modules:
+            if not info.is_from:
+                continue
+            if base not in graph.modules:
+                yield from _namespace_misses(graph, file, info, base, certainty)
                 continue
             for name in info.names:
-                if name == "*" or graph.exists(f"{base}.{name}"):
+                sub = f"{base}.{name}"
+                if name == "*" or graph.exists(sub) or not graph.is_first_party(sub):
                     continue
                 defined = graph.defined_names(base)
                 if defined is None or name in defined:
+                    continue
+                built = graph.built_by(sub)
+                if built:
+                    yield Hit(
+                        file.relpath,
+                        f"`{_statement(info)}`: {base} defines no `{name}` and the source tree "
+                        f"has no submodule of that name; the build may create it: {built}",
+                        info.line,
+                        info.column,
+                        certainty=Certainty.UNSEEN,
+                    )
                     continue
                 what = "package" if graph.modules[base].is_package else "module"
                 why = (
@@ -300,6 +317,28 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
                     info.column,
                     certainty=certainty,
                 )
+
+
+def _namespace_misses(
+    graph: ImportGraph, file: SourceFile, info: ImportInfo, base: str, certainty: Certainty
+) -> Iterator[Hit]:
+    """``from ns import name`` on a namespace package (no ``__init__.py``) binds only its
+    submodules: any other name fails, when no other distribution can add one."""
+    if not graph.is_closed_namespace(base):
+        return
+    for name in info.names:
+        if name == "*" or (name.startswith("__") and name.endswith("__")):
+            continue  # dunders: __path__, __spec__, __file__ (None) exist on every module
+        if graph.may_exist(f"{base}.{name}"):
+            continue
+        yield Hit(
+            file.relpath,
+            f"`{_statement(info)}`: {base} is a namespace package (its directory has no "
+            f"`__init__.py`), so it has no `{name}`: only its submodules can be imported from it",
+            info.line,
+            info.column,
+            certainty=certainty,
+        )
 
 
 @rule("PF405", "relative-import-beyond-top", "a relative import climbs above the top-level package")
