@@ -121,10 +121,7 @@ def read(
     )
     _read_meson(reader, active=backend == "mesonpy")
     _read_cmake(reader, active=uses_cmake)
-    if setuptools or backend == "":
-        wheel = _wheel(reader, cfg)
-    else:
-        wheel = Wheel(source=f"the build backend {backend}")
+    wheel = _wheel(reader, cfg) if setuptools else Wheel(source=f"the build backend {backend}")
     return BuildInfo(
         modules=tuple(dict.fromkeys(reader.modules)),
         paths=tuple(dict.fromkeys(reader.paths)),
@@ -139,8 +136,8 @@ def _backend(pyproject: Mapping[str, Any], has_setup_py: bool) -> str:
     value = _table(pyproject, "build-system").get("build-backend")
     if isinstance(value, str):
         return value.strip()
-    # pip builds a project without a declared backend with setuptools' legacy backend
-    return "setuptools.build_meta:__legacy__" if has_setup_py else ""
+    # PEP 517's fallback: a project without a declared backend builds with setuptools
+    return "setuptools.build_meta:__legacy__" if has_setup_py or pyproject else ""
 
 
 def _table(data: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:

@@ -8,11 +8,20 @@ from collections.abc import Iterator
 
 from pkgforge.checker.certainty import Certainty
 from pkgforge.checker.findings import Severity
-from pkgforge.checker.model import Project
+from pkgforge.checker.model import Directory, Project
 from pkgforge.checker.rules._tree import tree_view
 from pkgforge.checker.rules.base import Hit, rule
+from pkgforge.checker.summary import ImportInfo, ImportScope
 
 __all__ = ["case_collision", "missing_init", "module_package_clash", "orphan_bytecode"]
+
+
+TUTORIAL_RULE = (
+    "The __init__.py files are required to make Python treat the directories as containing packages"
+)
+"""The Python tutorial's rule (section 6.4, Packages), quoted by PF101."""
+
+_TEST_PARTS = frozenset({"tests", "test", "testing", "conftest"})
 
 
 @rule("PF101", "missing-init", "a directory of modules inside a package has no `__init__.py`")
@@ -21,13 +30,34 @@ def missing_init(project: Project) -> Iterator[Hit]:
     ## What it does
     Flags a directory that holds Python modules, sits inside a package (or directly
     in a `src/` package root), has no `__init__.py`, and is not declared in
-    `[tool.pkgforge] namespace-packages`.
+    `[tool.pkgforge] namespace-packages`. Python imports such a directory as a
+    namespace package (PEP 420), not a regular one.
+
+    It is an **error** when pkgforge proves an import fails because of it:
+    - the build configuration leaves the directory out of the wheel (setuptools'
+      `find_packages()` / `packages = find:` / `namespaces = false` skip every
+      directory without `__init__.py` and everything below it; an explicit
+      `packages` list that does not name it skips its modules; MANIFEST.in,
+      `package-data` and setuptools-scm can still ship them as data, and then it
+      is no error), and a shipped module of the package imports a module from
+      it at import time: installed, that import raises `ModuleNotFoundError`;
+    - or a module imports a name from it that a regular package's `__init__.py`
+      would have to define (`from sound.effects import echofilter`, where
+      `echofilter` is not a submodule): a namespace package has no attributes
+      besides its submodules, so the import raises `ImportError`.
+
+    It is a **warning** otherwise: setuptools' automatic discovery
+    (`find_namespace_packages()`), hatchling, flit, pdm-backend and poetry ship
+    the directory, and it imports as a namespace portion; the warning quotes the
+    tutorial's rule. An import that fails only when a function runs, or from a
+    module whose own place in the wheel pkgforge cannot tell, is a warning too.
 
     ## Why is this bad?
-    Without `__init__.py` the directory is a PEP 420 namespace package: imports
-    happen to work from the source tree, but `setuptools.find_packages()` and most
-    build backends leave it out of the wheel, so the installed package raises
-    `ModuleNotFoundError`. Its modules also cannot share package-level code.
+    "The `__init__.py` files are required to make Python treat the directories as
+    containing packages" (the Python tutorial). Without one, `find_packages()`
+    and explicit package lists leave the directory out of the wheel, so the
+    installed package raises `ModuleNotFoundError`; its modules also cannot share
+    package-level code.
 
     ## Example
     ```
@@ -49,24 +79,201 @@ def missing_init(project: Project) -> Iterator[Hit]:
     """
     view = tree_view(project)
     declared = set(project.settings.namespace_packages)
+    wheel = _WheelView(project)
     for directory in project.directories:
-        if directory.has_init or not directory.package or directory.package in declared:
+        if directory.has_init or not directory.package:
             continue
-        if not any(name.endswith(".py") for name in directory.entries):
-            continue  # a namespace level above real packages (acme/ in acme/tools/)
         parent = view.parent(directory)
         if parent is None:
             continue
         inside_package = parent.has_init or (
             view.is_mount_root(parent) and parent.path not in view.flat_roots
         )
-        if inside_package:
-            yield Hit(
-                directory.relpath,
-                f"`{directory.relpath}/` holds modules but has no `__init__.py`, so "
-                f"`{directory.package}` is not a regular package and may be left out of "
-                "the wheel",
-            )
+        if not inside_package:
+            continue
+        holds_modules = any(name.endswith(".py") for name in directory.entries)
+        left_out = wheel.left_out_below(directory.package)
+        if left_out:
+            hits = list(_left_out(project, wheel, directory, left_out))
+            if hits:
+                yield hits[0]
+                continue
+            if wheel.left_out_directly(directory.package):
+                yield _unused_left_out(wheel, directory)
+                continue
+        if directory.package in declared or not holds_modules:
+            continue  # declared, or a namespace level above real packages (acme/ in acme/tools/)
+        misses = list(_needs_regular_package(project, directory))
+        if misses:
+            yield misses[0]
+            continue
+        ships = wheel.ships(directory.package)
+        shipped = f"; {wheel.info.source} ships it" if ships and wheel.info.source else ""
+        yield Hit(
+            directory.relpath,
+            f"`{directory.relpath}/` holds modules but has no `__init__.py`, so "
+            f"`{directory.package}` imports as a namespace package (PEP 420){shipped}. "
+            f'The tutorial: "{TUTORIAL_RULE}". Add `{directory.relpath}/__init__.py`, or '
+            "declare it in [tool.pkgforge] namespace-packages if it is meant to be one",
+            severity=Severity.WARNING,
+        )
+
+
+class _WheelView:
+    """Which of the project's modules setuptools puts into the wheel, as far as the build
+    configuration proves it."""
+
+    def __init__(self, project: Project) -> None:
+        self.info = project.build.wheel
+        self.has_init = {d.package: d.has_init for d in project.directories if d.package}
+        self.modules = project.modules
+        self.by_package: defaultdict[str, list[str]] = defaultdict(list)
+        for module, file in self.modules.items():
+            package = module if file.is_package else module.rpartition(".")[0]
+            self.by_package[package].append(module)
+
+    def chain_has_init(self, package: str) -> bool:
+        parts = package.split(".")
+        return all(self.has_init.get(".".join(parts[:i]), True) for i in range(1, len(parts) + 1))
+
+    def ships(self, package: str) -> bool | None:
+        if not package:
+            return None  # top-level modules ship through py_modules: not read here
+        return self.info.ships(package, self.chain_has_init(package))
+
+    def module_left_out(self, module: str) -> bool:
+        """Proven absent from the wheel: its package is not selected, and nothing ships
+        the file as data."""
+        file = self.modules[module]
+        package = module if file.is_package else module.rpartition(".")[0]
+        if self.ships(package) is not False:
+            return False
+        return not self.info.may_ship_as_data(file.relpath)
+
+    def left_out_below(self, package: str) -> frozenset[str]:
+        """The modules in and below ``package`` proven absent from the wheel."""
+        return frozenset(
+            m
+            for m in self.modules
+            if (m == package or m.startswith(f"{package}.")) and self.module_left_out(m)
+        )
+
+    def left_out_directly(self, package: str) -> bool:
+        """Some module directly in ``package`` is proven absent from the wheel."""
+        return any(self.module_left_out(m) for m in self.by_package.get(package, ()))
+
+
+def _is_package_code(module: str) -> bool:
+    parts = module.split(".")
+    return bool(module) and not any(p in _TEST_PARTS or p.startswith("test_") for p in parts)
+
+
+def _certainty(info: ImportInfo, importer_ships: bool | None) -> Certainty | None:
+    """How surely the statement fails: None when it never fails (a guarded or
+    TYPE_CHECKING import)."""
+    if info.optional or info.scope in (ImportScope.OPTIONAL, ImportScope.TYPE_CHECKING):
+        return None
+    at_import = info.scope in (ImportScope.MODULE, ImportScope.CLASS) and not info.in_function
+    return Certainty.PROVEN if at_import and importer_ships else Certainty.SOME_PATHS
+
+
+def _statement(info: ImportInfo) -> str:
+    dots = "." * info.level
+    if info.is_from:
+        return f"from {dots}{info.module} import {', '.join(info.names)}"
+    return f"import {info.module}"
+
+
+def _left_out(
+    project: Project, wheel: _WheelView, directory: Directory, absent: frozenset[str]
+) -> Iterator[Hit]:
+    """One finding for the directory, at the surest import of one of its ``absent``
+    modules (a namespace directory itself may still exist in the wheel, holding data)."""
+    graph = project.graph
+    package = directory.package
+    found: list[tuple[Certainty, str, int, ImportInfo]] = []
+    for importer in sorted(graph.resolved):
+        if importer == package or importer.startswith(f"{package}."):
+            continue  # left out with it
+        if not _is_package_code(importer):
+            continue
+        file = graph.modules[importer]
+        ships = wheel.ships(importer if file.is_package else importer.rpartition(".")[0])
+        if ships is False:
+            continue  # not installed either: nothing fails
+        for resolved in graph.resolved[importer]:
+            base, info = resolved.base, resolved.info
+            if base is None:
+                continue
+            targets = [base]
+            if info.is_from:
+                targets += [f"{base}.{name}" for name in info.names if name != "*"]
+            if not any(t in absent for t in targets):
+                continue
+            certainty = _certainty(info, ships)
+            if certainty is not None:
+                found.append((certainty, file.relpath, info.line, info))
+    if not found:
+        return
+    certainty, relpath, line, info = max(found, key=lambda f: (f[0], -f[2], f[1]))
+    fix = f"add `{directory.relpath}/__init__.py`"
+    if wheel.info.kind == "list":
+        fix += f" and list `{package}` in packages"
+    yield Hit(
+        directory.relpath,
+        f"`{directory.relpath}/` has no `__init__.py`, so {wheel.info.source} leaves "
+        f"`{package}` out of the wheel, yet `{_statement(info)}` ({relpath}:{line}) imports "
+        f"from it: installed, that import raises ModuleNotFoundError"
+        f"{'' if certainty is Certainty.PROVEN else ' when it runs'}; {fix}",
+        certainty=certainty,
+    )
+
+
+def _unused_left_out(wheel: _WheelView, directory: Directory) -> Hit:
+    return Hit(
+        directory.relpath,
+        f"`{directory.relpath}/` holds modules but has no `__init__.py`, so "
+        f"{wheel.info.source} leaves `{directory.package}` out of the wheel (nothing in the "
+        f'package imports it). The tutorial: "{TUTORIAL_RULE}"',
+        severity=Severity.WARNING,
+    )
+
+
+def _needs_regular_package(project: Project, directory: Directory) -> Iterator[Hit]:
+    """``from pkg.folder import name`` where ``name`` is no submodule: only a regular
+    package's ``__init__.py`` could define it."""
+    graph = project.graph
+    package = directory.package
+    if not graph.is_closed_namespace(package):
+        return  # other distributions may add portions: the name may be one
+    found: list[tuple[Certainty, str, int, ImportInfo, str]] = []
+    for importer in sorted(graph.resolved):
+        if not _is_package_code(importer):
+            continue
+        file = graph.modules[importer]
+        for resolved in graph.resolved[importer]:
+            info = resolved.info
+            if resolved.base != package or not info.is_from:
+                continue
+            certainty = _certainty(info, True)
+            if certainty is None:
+                continue
+            for name in info.names:
+                if name == "*" or (name.startswith("__") and name.endswith("__")):
+                    continue
+                if not graph.may_exist(f"{package}.{name}"):
+                    found.append((certainty, file.relpath, info.line, info, name))
+    if not found:
+        return
+    certainty, relpath, line, info, name = max(found, key=lambda f: (f[0], -f[2], f[1]))
+    yield Hit(
+        directory.relpath,
+        f"`{_statement(info)}` ({relpath}:{line}) needs a regular package: "
+        f"`{directory.relpath}/` has no `__init__.py`, so `{package}` is a namespace "
+        f"package and has no `{name}` (ImportError); add `{directory.relpath}/__init__.py` "
+        f"that defines it",
+        certainty=certainty,
+    )
 
 
 @rule("PF102", "orphan-bytecode", "a `.pyc`/`.pyo` file with no source beside it")
