@@ -1,12 +1,13 @@
-"""What a build adds to the source tree, read from the build configuration.
+"""What a build adds to the source tree: the data the build configuration gives.
 
 A module can exist only after a build: an extension module compiled from C, C++,
 Fortran, Rust or Cython sources, a CFFI out-of-line module, a ``_version.py``
 that setuptools-scm, hatch-vcs, pdm-backend, versioneer or meson writes. And the
 wheel can leave a folder of the source tree out (setuptools' ``packages`` list,
-``find_packages()``). This module reads ``setup.py`` (its syntax tree, literal
-arguments only), ``setup.cfg``, ``pyproject.toml``, ``meson.build``,
-``CMakeLists.txt``, ``Cargo.toml`` and ``MANIFEST.in``; it runs nothing.
+``find_packages()``). :mod:`pkgforge.checker.buildread` reads ``setup.py`` (its
+syntax tree, literal arguments only), ``setup.cfg``, ``pyproject.toml``,
+``meson.build``, ``CMakeLists.txt``, ``Cargo.toml`` and ``MANIFEST.in`` into the
+records defined here; nothing is run.
 
 Where a name cannot be read (``ext_modules`` computed at run time, a meson or
 CMake build, a custom build hook), :attr:`BuildInfo.unnamed` says why: the build
@@ -14,6 +15,7 @@ may create modules pkgforge cannot name, so a missing first-party module is then
 something pkgforge could not see, not a proven failure.
 
 It is read once, when the engine builds the project model; rules read the model.
+This module holds data only (the model and the engine's warm path import it).
 Only the files :func:`build_files` lists are read, so that the engine's cache
 fingerprint (which stamps them) notices every change that matters here.
 """
@@ -21,30 +23,12 @@ fingerprint (which stamps them) notices every change that matters here.
 from __future__ import annotations
 
 import fnmatch
-import logging
 import os
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
-if TYPE_CHECKING:
-    from pkgforge.checker.model import Directory, SourceFile
-
-__all__ = [
-    "BuildFacts",
-    "BuildInfo",
-    "Wheel",
-    "build_files",
-    "clean_path",
-    "file_stamps",
-    "generated_modules",
-    "read_build",
-    "read_build_facts",
-    "shared_namespaces",
-]
-
-log = logging.getLogger("pkgforge")
+__all__ = ["BuildInfo", "Wheel", "build_files", "clean_path", "file_stamps"]
 
 # NamedTuples, not dataclasses: the engine imports this module on warm runs too
 # (for build_files), and a dataclass costs ~0.7 ms at import time.
@@ -155,20 +139,6 @@ def file_stamps(paths: Iterable[str]) -> list[tuple[str, int, int]]:
     return stamps
 
 
-def read_build(
-    root: Path,
-    files: Iterable[str],
-    pyproject: Mapping[str, Any] | None,
-    python_files: Iterable[str] = (),
-) -> BuildInfo:
-    """Read the build configuration at ``root``; ``files`` is :func:`build_files`'s list,
-    ``python_files`` the walked Python files (a CFFI build script may be one of them).
-    Never raises on any file content."""
-    from pkgforge.checker._buildread import read
-
-    return read(root, files, pyproject, python_files)
-
-
 def clean_path(value: str) -> str:
     """A configured path as a root-relative POSIX path."""
     return value.replace("\\", "/").removeprefix("./").strip("/")
@@ -201,130 +171,3 @@ def _under(relpath: str, directory: str) -> bool:
 
 def _any_match(value: str, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatch(value, p) for p in patterns)
-
-
-# -- names of what the build creates -----------------------------------------------------------
-
-
-def generated_modules(
-    info: BuildInfo,
-    directories: Sequence[Directory],
-    package_roots: Sequence[Path],
-    root: Path,
-) -> frozenset[str]:
-    """Dotted names (``*`` globs allowed) of the modules the build creates: the names the
-    configuration gives, and the module names of the files it writes or compiles."""
-    names = set(info.modules)
-    by_relpath = {d.relpath: d for d in directories}
-    roots = []
-    for path in package_roots:
-        try:
-            roots.append(path.relative_to(root).as_posix())
-        except ValueError:
-            continue
-    for relpath in info.paths:
-        dotted = _module_of_path(relpath, by_relpath, roots)
-        if dotted:
-            names.add(dotted)
-    return frozenset(n for n in names if n and all(_name_part(p) for p in n.split(".")))
-
-
-def _name_part(part: str) -> bool:
-    return part.replace("*", "x").isidentifier()
-
-
-def _module_of_path(
-    relpath: str, by_relpath: Mapping[str, Directory], roots: Sequence[str]
-) -> str | None:
-    """The module a file at ``relpath`` imports as: it must sit in a package directory
-    of the model or directly in a package root (a guess elsewhere could invent a
-    top-level name)."""
-    folder, _, filename = relpath.rpartition("/")
-    stem = filename.partition(".")[0]
-    if not stem:
-        return None
-    directory = by_relpath.get(folder)
-    if directory is not None and directory.package:
-        return f"{directory.package}.{stem}"
-    if folder in roots or (folder == "" and "." in roots):
-        return stem
-    return None
-
-
-# -- namespaces shared with other distributions ------------------------------------------------
-
-_PATH_HOOK = (
-    rb"declare_namespace|extend_path|__path__\s*(?:\+?=[^=]|\.\s*(?:append|extend|insert)\b)"
-)
-_NAMESPACE_INIT_LINES = 80  # pkgutil/pkg_resources namespace __init__ files are tiny
-
-
-def shared_namespaces(
-    files: Iterable[SourceFile],
-    directories: Iterable[Directory],
-    declared: Iterable[str],
-) -> frozenset[str]:
-    """Packages whose submodules other distributions may provide: PEP 420 directories
-    (no ``__init__.py``) at the top or inside another shared one, packages whose
-    ``__init__.py`` extends ``__path__`` (pkgutil) or declares a namespace
-    (pkg_resources), and setuptools ``namespace_packages``.
-
-    A PEP 420 directory inside a regular package is not shared: its one portion is
-    the directory below the parent's single ``__path__`` entry.
-    """
-    inits = {f.module: f for f in files if f.is_package and f.module}
-    namespace_dirs = {d.package for d in directories if d.package and not d.has_init}
-    shared = {name for name in declared if name}
-    shared.update(m for m, f in inits.items() if "__path__" in f.summary.bound_names)
-    for package in sorted(namespace_dirs | set(inits), key=lambda p: p.count(".")):
-        parent = package.rpartition(".")[0]
-        if package in shared or (parent and parent not in shared):
-            continue
-        regular = package in inits
-        if (not regular and package in namespace_dirs) or (regular and _hooks_path(inits[package])):
-            shared.add(package)
-    return frozenset(shared)
-
-
-def _hooks_path(file: SourceFile) -> bool:
-    if file.summary.line_count > _NAMESPACE_INIT_LINES:
-        return False
-    try:
-        return re.search(_PATH_HOOK, file.path.read_bytes()) is not None
-    except OSError:
-        return False
-
-
-class BuildFacts(NamedTuple):
-    """The model's build fields, computed together once per model."""
-
-    build: BuildInfo
-    generated: frozenset[str]
-    shared_namespaces: frozenset[str]
-
-
-def read_build_facts(
-    root: Path,
-    *,
-    pyproject: Mapping[str, Any] | None,
-    package_roots: Sequence[Path],
-    root_entries: Iterable[str],
-    dir_rows: Iterable[Any],
-    files: Sequence[SourceFile],
-    directories: Sequence[Directory],
-) -> BuildFacts:
-    """What the engine stores in the model: the build configuration, the modules it
-    creates, the shared namespaces."""
-    info = read_build(
-        root,
-        build_files(root, root_entries, dir_rows),
-        pyproject,
-        (os.fspath(f.path) for f in files),
-    )
-    if info.unnamed:
-        log.debug("the build may create modules pkgforge cannot name: %s", "; ".join(info.unnamed))
-    return BuildFacts(
-        info,
-        generated_modules(info, directories, package_roots, root),
-        shared_namespaces(files, directories, info.namespace_packages),
-    )

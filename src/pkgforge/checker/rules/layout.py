@@ -6,8 +6,9 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Iterator
 
-from pkgforge.checker.certainty import Certainty
+from pkgforge.checker.certainty import Certainty, certainty_of_reach
 from pkgforge.checker.findings import Severity
+from pkgforge.checker.graph import graph_of
 from pkgforge.checker.model import Directory, Project
 from pkgforge.checker.rules._tree import tree_view
 from pkgforge.checker.rules.base import Hit, rule
@@ -33,25 +34,6 @@ def missing_init(project: Project) -> Iterator[Hit]:
     `[tool.pkgforge] namespace-packages`. Python imports such a directory as a
     namespace package (PEP 420), not a regular one.
 
-    It is an **error** when pkgforge proves an import fails because of it:
-    - the build configuration leaves the directory out of the wheel (setuptools'
-      `find_packages()` / `packages = find:` / `namespaces = false` skip every
-      directory without `__init__.py` and everything below it; an explicit
-      `packages` list that does not name it skips its modules; MANIFEST.in,
-      `package-data` and setuptools-scm can still ship them as data, and then it
-      is no error), and a shipped module of the package imports a module from
-      it at import time: installed, that import raises `ModuleNotFoundError`;
-    - or a module imports a name from it that a regular package's `__init__.py`
-      would have to define (`from sound.effects import echofilter`, where
-      `echofilter` is not a submodule): a namespace package has no attributes
-      besides its submodules, so the import raises `ImportError`.
-
-    It is a **warning** otherwise: setuptools' automatic discovery
-    (`find_namespace_packages()`), hatchling, flit, pdm-backend and poetry ship
-    the directory, and it imports as a namespace portion; the warning quotes the
-    tutorial's rule. An import that fails only when a function runs, or from a
-    module whose own place in the wheel pkgforge cannot tell, is a warning too.
-
     ## Why is this bad?
     "The `__init__.py` files are required to make Python treat the directories as
     containing packages" (the Python tutorial). Without one, `find_packages()`
@@ -76,6 +58,27 @@ def missing_init(project: Project) -> Iterator[Hit]:
     [tool.pkgforge]
     namespace-packages = ["sound.effects"]
     ```
+
+    ## Severity
+    An **error** only when pkgforge proves an import fails because of it:
+    - the build configuration leaves the directory out of the wheel (setuptools'
+      `find_packages()` / `packages = find:` / `namespaces = false` skip every
+      directory without `__init__.py` and everything below it; an explicit
+      `packages` list that does not name it skips its modules; MANIFEST.in,
+      `package-data` and setuptools-scm can still ship them as data, and then it
+      is no error), and a shipped module of the package imports a module from
+      it at import time: installed, that import raises `ModuleNotFoundError`;
+    - or a module imports a name from it that a regular package's `__init__.py`
+      would have to define (`from sound.effects import echofilter`, where
+      `echofilter` is not a submodule): a namespace package has no attributes
+      besides its submodules, so the import raises `ImportError`.
+
+    A **warning** otherwise: setuptools' automatic discovery
+    (`find_namespace_packages()`), hatchling, flit, pdm-backend and poetry ship
+    the directory, and it imports as a namespace portion; the warning quotes the
+    tutorial's rule. An import that fails only when a function runs, or from a
+    module whose own place in the wheel pkgforge cannot tell, is a warning too.
+    Nothing for an import under `if TYPE_CHECKING:` or `try/except ImportError`.
     """
     view = tree_view(project)
     declared = set(project.settings.namespace_packages)
@@ -169,12 +172,15 @@ def _is_package_code(module: str) -> bool:
 
 
 def _certainty(info: ImportInfo, importer_ships: bool | None) -> Certainty | None:
-    """How surely the statement fails: None when it never fails (a guarded or
-    TYPE_CHECKING import)."""
+    """How surely the statement fails: None when it never fails (a guarded import, one
+    that never runs); at most SOME_PATHS when it is not at import time on every supported
+    Python, or when the importing module itself may not be in the wheel."""
     if info.optional or info.scope in (ImportScope.OPTIONAL, ImportScope.TYPE_CHECKING):
         return None
-    at_import = info.scope in (ImportScope.MODULE, ImportScope.CLASS) and not info.in_function
-    return Certainty.PROVEN if at_import and importer_ships else Certainty.SOME_PATHS
+    certainty = certainty_of_reach(info.reach)
+    if certainty is None or importer_ships:
+        return certainty
+    return min(certainty, Certainty.SOME_PATHS)
 
 
 def _statement(info: ImportInfo) -> str:
@@ -189,7 +195,7 @@ def _left_out(
 ) -> Iterator[Hit]:
     """One finding for the directory, at the surest import of one of its ``absent``
     modules (a namespace directory itself may still exist in the wheel, holding data)."""
-    graph = project.graph
+    graph = graph_of(project)
     package = directory.package
     found: list[tuple[Certainty, str, int, ImportInfo]] = []
     for importer in sorted(graph.resolved):
@@ -242,7 +248,7 @@ def _unused_left_out(wheel: _WheelView, directory: Directory) -> Hit:
 def _needs_regular_package(project: Project, directory: Directory) -> Iterator[Hit]:
     """``from pkg.folder import name`` where ``name`` is no submodule: only a regular
     package's ``__init__.py`` could define it."""
-    graph = project.graph
+    graph = graph_of(project)
     package = directory.package
     if not graph.is_closed_namespace(package):
         return  # other distributions may add portions: the name may be one
