@@ -416,3 +416,20 @@ def test_a_changed_setup_py_invalidates_remembered_findings(tmp_path: Path) -> N
     (root / "setup.py").write_text("from setuptools import setup\nsetup()\n  ", encoding="utf-8")
     (finding,) = check([root], select=["PF404"]).findings
     assert "no module named sound._x" in finding.message
+
+
+def test_ext_package_prefixes_the_extension_names(tmp_path: Path) -> None:
+    project = _project(
+        tmp_path,
+        {
+            "pyproject.toml": SETUPTOOLS,
+            "build_ffi.py": "ffi.set_source('_sodium', '')\n",
+            "setup.py": (
+                "from setuptools import setup, Extension\n"
+                "setup(ext_package='sound', cffi_modules=['build_ffi.py:ffi'],\n"
+                "      ext_modules=[Extension('_speedups', ['s.c'])])\n"
+            ),
+        },
+    )
+    assert {"sound._sodium", "sound._speedups"} <= project.generated
+    assert "_sodium" not in project.generated

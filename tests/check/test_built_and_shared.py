@@ -397,3 +397,18 @@ def test_other_backends_ship_the_folder(tmp_path: Path) -> None:
     )
     (finding,) = _found(root, "PF101")
     assert finding.severity is Severity.WARNING and TUTORIAL_RULE in finding.message
+
+
+def test_an_extension_module_does_not_make_its_missing_package_first_party(
+    tmp_path: Path,
+) -> None:
+    # pyyaml: Extension('yaml._yaml') while lib/yaml/ is not where pkgforge looks
+    root = write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": GOOD_PYPROJECT,
+            "setup.py": "from setuptools import setup, Extension\nsetup(ext_modules=[Extension('yaml._yaml', ['y.c'])])\n",
+            "src/sound/__init__.py": "import yaml\n",
+        },
+    )
+    assert _found(root, "PF404") == []

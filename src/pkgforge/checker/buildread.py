@@ -290,6 +290,7 @@ def _read_setup_py(reader: _Reader) -> None:
         return
     env = reader.env = _module_assignments(tree)
     found_extension = False
+    first = len(reader.modules)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
@@ -316,6 +317,14 @@ def _read_setup_py(reader: _Reader) -> None:
         reader.sign("setup.py passes its arguments through **kwargs")
     if "cffi_modules" in kwargs:
         _cffi_modules(reader, kwargs["cffi_modules"], env)
+    if "ext_package" in kwargs:
+        # setuptools puts every extension module of setup.py inside this package
+        prefix = _literal(kwargs["ext_package"], env)
+        if prefix is None:
+            reader.sign("setup.py names its ext_package at run time")
+        elif prefix.strip("."):
+            named = reader.modules[first:]
+            reader.modules[first:] = [f"{prefix.strip('.')}.{name}" for name in named]
     _scm_version_file(reader, kwargs.get("use_scm_version"), env)
     cmdclass = kwargs.get("cmdclass")
     if cmdclass is not None and not _versioneer_only(cmdclass):

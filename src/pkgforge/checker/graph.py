@@ -90,7 +90,7 @@ class ImportGraph:
         self.top_level = (
             frozenset(project.top_level)
             | {m.partition(".")[0] for m in self.modules}
-            | {g.partition(".")[0] for g in built}
+            | {g for g in built if "." not in g}  # a top-level extension module
         )
         # extension modules and stubs beside the sources (`_speedups.c`, `.so`, `.pyi`)
         self.opaque = frozenset(
