@@ -412,3 +412,35 @@ def test_an_extension_module_does_not_make_its_missing_package_first_party(
         },
     )
     assert _found(root, "PF404") == []
+
+
+def test_a_subdirectory_without_python_files_imports_as_a_namespace(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": GOOD_PYPROJECT,
+            "src/sound/__init__.py": "",
+            "src/sound/data/table.json": "{}",
+            "src/sound/effects/echo.py": "",
+            "src/sound/effects/presets/x.json": "{}",
+            "src/sound/player.py": (
+                "from sound import data\nimport sound.data\nfrom sound.effects import presets\n"
+            ),
+        },
+    )
+    assert _found(root, "PF404") == []
+    assert _run("import sound.player", root / "src").returncode == 0
+
+
+def test_a_compiled_init_is_no_namespace_package(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": GOOD_PYPROJECT,
+            "src/sound/__init__.py": "",
+            "src/sound/effects/__init__.pyx": "def echofilter(): pass\n",
+            "src/sound/effects/echo.py": "",
+            "src/sound/player.py": "from sound.effects import echofilter\n",
+        },
+    )
+    assert _found(root, "PF404", "PF101") == []

@@ -86,6 +86,8 @@ def missing_init(project: Project) -> Iterator[Hit]:
     for directory in project.directories:
         if directory.has_init or not directory.package:
             continue
+        if any(entry.startswith("__init__.") for entry in directory.entries):
+            continue  # `__init__.pyx`, a compiled `__init__`: a regular package once built
         parent = view.parent(directory)
         if parent is None:
             continue
