@@ -433,3 +433,20 @@ def test_ext_package_prefixes_the_extension_names(tmp_path: Path) -> None:
     )
     assert {"sound._sodium", "sound._speedups"} <= project.generated
     assert "_sodium" not in project.generated
+
+
+def test_meson_build_of_a_root_folder_without_python(tmp_path: Path) -> None:
+    # contourpy: the C++ sources and their meson.build live in a folder of their own
+    project = _project(
+        tmp_path,
+        {
+            "pyproject.toml": MESON,
+            "meson.build": "subdir('csrc')\n",
+            "csrc/meson.build": (
+                "ext = py3.extension_module(\n  '_contourpy',\n  ['a.cpp'],\n"
+                "  install: true,\n  subdir: 'sound',\n)\n"
+            ),
+        },
+    )
+    assert "sound._contourpy" in project.generated
+    assert project.build.unnamed == ("the build backend meson-python compiles modules",)

@@ -110,20 +110,22 @@ class BuildInfo(NamedTuple):
 
 
 def build_files(root: Path, root_entries: Iterable[str], dir_rows: Iterable[Any]) -> list[str]:
-    """Absolute paths of every file :func:`read_build` may read, for the cache fingerprint:
+    """Absolute paths of every file the build readers may read, for the cache fingerprint:
     the root's build files and Python files (CFFI build scripts), and the meson.build and
-    CMakeLists.txt files of the Python directories. Cheap: no file is opened."""
+    CMakeLists.txt files of the Python directories and of the root's subdirectories
+    (a C++ ``src/``). Some may not exist. Cheap: nothing is opened or stat'ed."""
     base = os.fspath(root)
-    found = [
-        os.path.join(base, name)  # noqa: PTH118 - str paths keep the warm path fast
-        for name in root_entries
-        if name in _ROOT_FILES or name.endswith(".py")
-    ]
+    found = []
+    for name in root_entries:
+        path = os.path.join(base, name)  # noqa: PTH118 - str paths keep the warm path fast
+        if name in _ROOT_FILES or name.endswith(".py"):
+            found.append(path)
+        elif "." not in name:
+            found.extend(os.path.join(path, n) for n in _TREE_FILES)  # noqa: PTH118
     for row in dir_rows:
         path, relpath, entries = row[0], row[1], row[2]
-        if not relpath:
-            continue  # the root's are listed above
-        found.extend(os.path.join(path, n) for n in entries if n in _TREE_FILES)  # noqa: PTH118
+        if relpath:  # the root's are listed above
+            found.extend(os.path.join(path, n) for n in entries if n in _TREE_FILES)  # noqa: PTH118
     return sorted(set(found))
 
 

@@ -39,6 +39,14 @@ _COMPILING_BACKENDS = {
     "pymsbuild": "pymsbuild",
     "cmeel.build": "cmeel",
 }
+_CMAKE_BACKENDS = frozenset(
+    {
+        "scikit_build_core.build",
+        "scikit_build_core.setuptools.build_meta",
+        "py_build_cmake.build",
+        "cmeel.build",
+    }
+)
 _SETUPTOOLS_BACKENDS = frozenset({"setuptools.build_meta", "setuptools.build_meta:__legacy__"})
 
 # Calls in setup.py that declare one extension module each; where the name is.
@@ -126,10 +134,11 @@ def read_build(
         backend and not setuptools and _table(reader.pyproject, "build-system").get("backend-path")
     ):
         reader.sign(f"the in-tree build backend {backend} may create modules")
-    uses_cmake = backend in _COMPILING_BACKENDS or bool(
+    uses_cmake = backend in _CMAKE_BACKENDS or bool(
         re.search(r"cmake|skbuild", reader.setup_text, re.IGNORECASE)
     )
-    _read_meson(reader, active=backend == "mesonpy")
+    if backend == "mesonpy":
+        _read_meson(reader)
     _read_cmake(reader, active=uses_cmake)
     wheel = _wheel(reader, cfg) if setuptools else Wheel(source=f"the build backend {backend}")
     return BuildInfo(
@@ -539,13 +548,9 @@ def _meson_kwarg(args: str, key: str) -> list[str] | None:
     return None
 
 
-def _read_meson(reader: _Reader, *, active: bool) -> None:
-    meson_files = sorted(p for p in reader.files if p.name == "meson.build")
-    if not meson_files:
-        return
-    if active:
-        reader.sign("meson.build (meson-python) may build modules pkgforge cannot name")
-    for path in meson_files:
+def _read_meson(reader: _Reader) -> None:
+    """The names meson-python's build gives (its backend is an unnamed sign already)."""
+    for path in sorted(p for p in reader.files if p.name == "meson.build"):
         text = _read_text(path)
         if text is None:
             continue
