@@ -450,3 +450,17 @@ def test_meson_build_of_a_root_folder_without_python(tmp_path: Path) -> None:
     )
     assert "sound._contourpy" in project.generated
     assert project.build.unnamed == ("the build backend meson-python compiles modules",)
+
+
+def test_ext_modules_set_outside_the_setup_call_is_unnamed(tmp_path: Path) -> None:
+    info = _build(
+        tmp_path,
+        {
+            "setup.py": (
+                "from setuptools import setup\nfrom helpers import extensions\n"
+                "kwargs = {'name': 'sound'}\nkwargs['ext_modules'] = extensions()\n"
+                "setup(**kwargs)\n"
+            )
+        },
+    )
+    assert info.unnamed == ("setup.py sets ext_modules in a way pkgforge cannot read",)

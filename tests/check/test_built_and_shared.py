@@ -444,3 +444,27 @@ def test_a_compiled_init_is_no_namespace_package(tmp_path: Path) -> None:
         },
     )
     assert _found(root, "PF404", "PF101") == []
+
+
+def test_sources_beside_the_package_are_modules_and_globs_stay_in_one_package(
+    tmp_path: Path,
+) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": GOOD_PYPROJECT,
+            "setup.py": (
+                "from setuptools import setup\nfrom Cython.Build import cythonize\n"
+                "setup(ext_modules=cythonize('src/sound/*.pyx'))\n"
+            ),
+            "src/sound/__init__.py": "",
+            "src/sound/_speedups.pyx": "",
+            "src/sound/_mix.c": "",
+            "src/sound/sub/__init__.py": "",
+            "src/sound/player.py": (
+                "from sound import _speedups, _mix\nimport sound._fast\nimport sound.sub._fast\n"
+            ),
+        },
+    )
+    findings = _found(root, "PF404")
+    assert [(f.line, f.severity) for f in findings] == [(2, Severity.INFO), (3, Severity.ERROR)]

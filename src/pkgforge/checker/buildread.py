@@ -322,7 +322,11 @@ def _read_setup_py(reader: _Reader) -> None:
     for key in ("ext_modules", "rust_extensions"):
         if key in kwargs and not _seen(kwargs[key], env):
             reader.sign(f"setup.py computes {key} at run time")
-    if reader.setup_star and found_extension:
+    mentioned = re.search(r"\b(ext_modules|cffi_modules|rust_extensions)\b", text)
+    if mentioned and mentioned.group(1) not in kwargs:
+        # `kwargs["ext_modules"] = ...; setup(**kwargs)`, `dist.ext_modules`, a helper
+        reader.sign(f"setup.py sets {mentioned.group(1)} in a way pkgforge cannot read")
+    elif reader.setup_star and found_extension:
         reader.sign("setup.py passes its arguments through **kwargs")
     if "cffi_modules" in kwargs:
         _cffi_modules(reader, kwargs["cffi_modules"], env)

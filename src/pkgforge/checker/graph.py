@@ -14,7 +14,7 @@ sets come out of it:
 
 from __future__ import annotations
 
-import fnmatch
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -86,7 +86,12 @@ class ImportGraph:
         )
         # modules the build creates (extension modules, a generated _version.py)
         built = {g for g in project.generated if "*" not in g}
-        self.built_patterns = tuple(sorted(g for g in project.generated if "*" in g))
+        # `pkg.*` from cythonize("pkg/*.pyx"): a `*` stays inside one name
+        self.built_patterns = tuple(
+            re.compile(re.escape(g).replace(r"\*", "[^.]*"))
+            for g in sorted(project.generated)
+            if "*" in g
+        )
         self.top_level = (
             frozenset(project.top_level)
             | {m.partition(".")[0] for m in self.modules}
@@ -199,7 +204,7 @@ class ImportGraph:
         configuration gives (``pkg.*`` for ``cythonize("pkg/*.pyx")``) names it; a build
         that creates modules pkgforge cannot name (a meson.build, ``ext_modules``
         computed at run time) may create any module inside a package of the project."""
-        if any(fnmatch.fnmatchcase(dotted, p) for p in self.built_patterns):
+        if any(p.fullmatch(dotted) for p in self.built_patterns):
             return "the build configuration names it"
         if not self.unnamed_builds:
             return None
