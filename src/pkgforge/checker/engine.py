@@ -107,7 +107,7 @@ def _load(path: str | os.PathLike[str], *, use_cache: bool) -> tuple[Project, Su
 
 def _build(found: _Discovery) -> Project:
     # Imported here: a warm run of an unchanged project never builds the model.
-    from pkgforge.checker.buildread import read_build_facts
+    from pkgforge.checker.buildconf.facts import read_build_facts
     from pkgforge.checker.model import Project, SourceFile
 
     layout, tree, cache = found.layout, found.tree, found.cache

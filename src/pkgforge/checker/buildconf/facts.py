@@ -1,0 +1,216 @@
+"""All the build readers together, and the build facts the model stores."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from pkgforge.checker.buildconf.native import read_cmake, read_maturin, read_meson
+from pkgforge.checker.buildconf.reader import Reader, table
+from pkgforge.checker.buildconf.setuppy import read_setup_py
+from pkgforge.checker.buildconf.tables import read_pyproject, read_setup_cfg
+from pkgforge.checker.buildconf.wheel import read_wheel
+from pkgforge.checker.buildinfo import BuildInfo, Wheel, build_files
+
+if TYPE_CHECKING:
+    from pkgforge.checker.model import Directory, SourceFile
+
+__all__ = ["BuildFacts", "generated_modules", "read_build", "read_build_facts", "shared_namespaces"]
+
+log = logging.getLogger("pkgforge")
+
+# Build backends that compile modules whose names their configuration does not spell
+# out in a form read here.
+_COMPILING_BACKENDS = {
+    "mesonpy": "meson-python",
+    "scikit_build_core.build": "scikit-build-core",
+    "scikit_build_core.setuptools.build_meta": "scikit-build-core",
+    "py_build_cmake.build": "py-build-cmake",
+    "sipbuild.api": "sip",
+    "enscons.api": "enscons",
+    "pymsbuild": "pymsbuild",
+    "cmeel.build": "cmeel",
+}
+_CMAKE_BACKENDS = frozenset(
+    {
+        "scikit_build_core.build",
+        "scikit_build_core.setuptools.build_meta",
+        "py_build_cmake.build",
+        "cmeel.build",
+    }
+)
+_SETUPTOOLS_BACKENDS = frozenset({"setuptools.build_meta", "setuptools.build_meta:__legacy__"})
+
+
+def read_build(
+    root: Path,
+    files: Iterable[str],
+    pyproject: Mapping[str, Any] | None,
+    python_files: Iterable[str] = (),
+) -> BuildInfo:
+    """Read the build configuration at ``root``; ``files`` is
+    :func:`~pkgforge.checker.buildinfo.build_files`'s list,
+    ``python_files`` the walked Python files (a CFFI build script may be one of them).
+    Never raises on any file content."""
+    reader = Reader(root, files, python_files, pyproject or {})
+    backend = _backend(reader.pyproject, (root / "setup.py") in reader.files)
+    setuptools = backend in _SETUPTOOLS_BACKENDS
+    read_setup_py(reader)
+    cfg = read_setup_cfg(reader)
+    read_pyproject(reader)
+    tool = table(reader.pyproject, "tool")
+    if backend in _COMPILING_BACKENDS:
+        reader.sign(f"the build backend {_COMPILING_BACKENDS[backend]} compiles modules")
+    elif backend == "maturin" or "maturin" in tool:
+        read_maturin(reader, backend == "maturin")
+    elif backend and not setuptools and table(reader.pyproject, "build-system").get("backend-path"):
+        reader.sign(f"the in-tree build backend {backend} may create modules")
+    uses_cmake = backend in _CMAKE_BACKENDS or bool(
+        re.search(r"cmake|skbuild", reader.setup_text, re.IGNORECASE)
+    )
+    if backend == "mesonpy":
+        read_meson(reader)
+    read_cmake(reader, active=uses_cmake)
+    wheel = read_wheel(reader, cfg) if setuptools else Wheel(source=f"the build backend {backend}")
+    return BuildInfo(
+        modules=tuple(dict.fromkeys(reader.modules)),
+        paths=tuple(dict.fromkeys(reader.paths)),
+        unnamed=tuple(reader.unnamed),
+        namespace_packages=tuple(dict.fromkeys(reader.namespaces)),
+        wheel=wheel,
+        backend=backend,
+    )
+
+
+def _backend(pyproject: Mapping[str, Any], has_setup_py: bool) -> str:
+    value = table(pyproject, "build-system").get("build-backend")
+    if isinstance(value, str):
+        return value.strip()
+    # PEP 517's fallback: a project without a declared backend builds with setuptools
+    return "setuptools.build_meta:__legacy__" if has_setup_py or pyproject else ""
+
+
+def generated_modules(
+    info: BuildInfo,
+    directories: Sequence[Directory],
+    package_roots: Sequence[Path],
+    root: Path,
+) -> frozenset[str]:
+    """Dotted names (``*`` globs allowed) of the modules the build creates: the names the
+    configuration gives, and the module names of the files it writes or compiles."""
+    names = set(info.modules)
+    by_relpath = {d.relpath: d for d in directories}
+    roots = []
+    for path in package_roots:
+        try:
+            roots.append(path.relative_to(root).as_posix())
+        except ValueError:
+            continue
+    for relpath in info.paths:
+        dotted = _module_of_path(relpath, by_relpath, roots)
+        if dotted:
+            names.add(dotted)
+    return frozenset(n for n in names if n and all(_name_part(p) for p in n.split(".")))
+
+
+def _name_part(part: str) -> bool:
+    return part.replace("*", "x").isidentifier()
+
+
+def _module_of_path(
+    relpath: str, by_relpath: Mapping[str, Directory], roots: Sequence[str]
+) -> str | None:
+    """The module a file at ``relpath`` imports as: it must sit in a package directory
+    of the model or directly in a package root (a guess elsewhere could invent a
+    top-level name)."""
+    folder, _, filename = relpath.rpartition("/")
+    stem = filename.partition(".")[0]
+    if not stem:
+        return None
+    directory = by_relpath.get(folder)
+    if directory is not None and directory.package:
+        return f"{directory.package}.{stem}"
+    if folder in roots or (folder == "" and "." in roots):
+        return stem
+    return None
+
+
+_PATH_HOOK = (
+    rb"declare_namespace|extend_path|__path__\s*(?:\+?=[^=]|\.\s*(?:append|extend|insert)\b)"
+)
+_NAMESPACE_INIT_LINES = 80  # pkgutil/pkg_resources namespace __init__ files are tiny
+
+
+def shared_namespaces(
+    files: Iterable[SourceFile],
+    directories: Iterable[Directory],
+    declared: Iterable[str],
+) -> frozenset[str]:
+    """Packages whose submodules other distributions may provide: PEP 420 directories
+    (no ``__init__.py``) at the top or inside another shared one, packages whose
+    ``__init__.py`` extends ``__path__`` (pkgutil) or declares a namespace
+    (pkg_resources), and setuptools ``namespace_packages``.
+
+    A PEP 420 directory inside a regular package is not shared: its one portion is
+    the directory below the parent's single ``__path__`` entry.
+    """
+    inits = {f.module: f for f in files if f.is_package and f.module}
+    namespace_dirs = {d.package for d in directories if d.package and not d.has_init}
+    shared = {name for name in declared if name}
+    shared.update(m for m, f in inits.items() if "__path__" in f.summary.bound_names)
+    for package in sorted(namespace_dirs | set(inits), key=lambda p: p.count(".")):
+        parent = package.rpartition(".")[0]
+        if package in shared or (parent and parent not in shared):
+            continue
+        regular = package in inits
+        if (not regular and package in namespace_dirs) or (regular and _hooks_path(inits[package])):
+            shared.add(package)
+    return frozenset(shared)
+
+
+def _hooks_path(file: SourceFile) -> bool:
+    if file.summary.line_count > _NAMESPACE_INIT_LINES:
+        return False
+    try:
+        return re.search(_PATH_HOOK, file.path.read_bytes()) is not None
+    except OSError:
+        return False
+
+
+class BuildFacts(NamedTuple):
+    """The model's build fields, computed together once per model."""
+
+    build: BuildInfo
+    generated: frozenset[str]
+    shared_namespaces: frozenset[str]
+
+
+def read_build_facts(
+    root: Path,
+    *,
+    pyproject: Mapping[str, Any] | None,
+    package_roots: Sequence[Path],
+    root_entries: Iterable[str],
+    dir_rows: Iterable[Any],
+    files: Sequence[SourceFile],
+    directories: Sequence[Directory],
+) -> BuildFacts:
+    """What the engine stores in the model: the build configuration, the modules it
+    creates, the shared namespaces."""
+    info = read_build(
+        root,
+        build_files(root, root_entries, dir_rows),
+        pyproject,
+        (os.fspath(f.path) for f in files),
+    )
+    if info.unnamed:
+        log.debug("the build may create modules pkgforge cannot name: %s", "; ".join(info.unnamed))
+    return BuildFacts(
+        info,
+        generated_modules(info, directories, package_roots, root),
+        shared_namespaces(files, directories, info.namespace_packages),
+    )
