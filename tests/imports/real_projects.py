@@ -103,14 +103,15 @@ PROJECTS = {
     "black": "26.10.1",  # mypyc-compiled, blib2to3 with data files
     "pygments": "2.21.0",  # plugin lexers loaded by name, _mapping tables
     "docutils": "0.23",  # parsers/writers loaded by name
+    "cython": "3.3.1",  # Tools/ and Demos/ folders, Cython compiled by itself
+    "sqlalchemy": "2.1.9",  # Cython extensions, TYPE_CHECKING heavy
 }
 
-# Reviewed with bench/precision.py too, but too big or too slow for the test suite.
+# Judged by bench/precision.py too, but too big for the test suite's time budget
+# (without them the network test takes ~2 min, downloads included, on 2 busy cores).
 EXTRA_PROJECTS = {
     "sympy": "1.14.0",  # dynamic __all__, 26 MB of Python
     "scipy": "1.17.1",  # meson-python, lazy submodules, vendored code, f2py
-    "cython": "3.3.1",  # Tools/ and Demos/ folders, Cython compiled by itself
-    "sqlalchemy": "2.1.9",  # Cython extensions, TYPE_CHECKING heavy
     "botocore": "1.44.8",  # vendored six/requests pieces, big data files
 }
 

@@ -141,8 +141,8 @@ def test_precision_judges_findings_against_the_installed_wheel(tmp_path: Path) -
     env = precision.Env("tiny", "1.0", wheel, venvs=tmp_path / "venvs")
 
     def verdict(code: str, path: str, line: int, message: str) -> str:
-        scope, verdict, reason = precision.judge(env, code, path, line, message)
-        return str(verdict)
+        _scope, found, _reason = precision.judge(env, code, path, line, message)
+        return str(found)
 
     missing = "`from tiny.nothere import x`: no module named tiny.nothere"
     assert verdict("PF404", "src/tiny/bad.py", 2, missing) == "confirmed"
