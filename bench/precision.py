@@ -228,8 +228,19 @@ def module_name(wheel_path: str) -> str:
 
 
 def is_test_path(path: str) -> bool:
+    """Tests, docs or examples, by a folder name on the path or a test file name."""
     parts = path.split("/")
-    return any(p.lower() in _TEST_DIRS for p in parts[:-1]) or bool(_TEST_FILE.match(parts[-1]))
+    return any(p.lower() in _TEST_DIRS for p in parts) or bool(_TEST_FILE.match(parts[-1]))
+
+
+def scope_of(wheel: Wheel, path: str) -> tuple[str, str | None]:
+    """Where a finding is: ("package", its wheel path), ("tests", ...) or ("outside", None)."""
+    wheel_path = wheel.locate(path)
+    if wheel_path is None:
+        return ("tests" if is_test_path(path) else OUTSIDE), None
+    if is_test_path(wheel_path):
+        return "tests", wheel_path
+    return "package", wheel_path
 
 
 # -- the environment: one venv per project -------------------------------------
@@ -565,12 +576,11 @@ def _version(env: Env, module: str, message: str) -> tuple[str, str]:
 
 def judge(env: Env, code: str, path: str, line: int, message: str) -> tuple[str, str, str]:
     """(scope, verdict, reason) for one error-level finding at ``path`` (sdist-relative)."""
-    wheel_path = env.wheel.locate(path)
+    scope, wheel_path = scope_of(env.wheel, path)
     if wheel_path is None:
-        scope = "tests" if is_test_path(path) else OUTSIDE
         return scope, OUTSIDE, "the wheel does not ship it"
-    if is_test_path(wheel_path):
-        return "tests", OUTSIDE, "tests, docs or examples (shipped in the wheel)"
+    if scope != "package":
+        return scope, OUTSIDE, "tests, docs or examples (shipped in the wheel)"
     problem = env.ensure()
     if problem:
         return "package", UNJUDGED, problem
@@ -659,6 +669,8 @@ def judge_project(name: str, tree: Path, result: Any, cache: JudgmentCache) -> P
         path = corpus.tree_path(f.path, tree)
         key = cache.key(name, version, f.code, path, f.line, f.message)
         hit = cache.get(key)
+        if env is not None and hit is not None and hit[0] != scope_of(env.wheel, path)[0]:
+            hit = None  # what counts as package code changed since it was judged
         if hit is None:
             if env is None:
                 hit = ["package", UNJUDGED, "no wheel for this interpreter on PyPI"]
