@@ -85,6 +85,12 @@ def is_stdlib_module(name: str) -> bool:
     return name in sys.stdlib_module_names or name in _OTHER_STDLIB
 
 
+def is_stdlib_module_everywhere(name: str) -> bool:
+    """True when every supported Python 3 has a standard-library module ``name`` on every
+    platform (a top-level module of that name can then never be imported once installed)."""
+    return name in sys.stdlib_module_names and name not in _OTHER_STDLIB
+
+
 def _suggest(name: str) -> str:
     cleaned = re.sub(r"[^0-9A-Za-z_]+", "_", name).strip("_") or "package"
     if cleaned[0].isdigit() or keyword.iskeyword(cleaned) or is_stdlib_module(cleaned):

@@ -17,7 +17,25 @@ def _found(root: Path, code: str) -> list[Finding]:
 
 def test_stdlib_shadowing_single_module_and_nested(make_project: Callable[..., Path]) -> None:
     root = make_project({"src/random.py": "", "src/sound/__init__.py": "", "src/sound/json.py": ""})
-    assert [f.path for f in _found(root, "PF203")] == ["src/random.py"]
+    (finding,) = _found(root, "PF203")
+    assert finding.path == "src/random.py"
+    assert finding.severity is Severity.ERROR  # every supported Python has `random`
+
+
+def test_a_backport_of_a_removed_module_is_a_warning(make_project: Callable[..., Path]) -> None:
+    # asyncore left the standard library in 3.12: the PyPI backport is deliberate
+    root = make_project({"src/asyncore.py": ""})
+    (finding,) = _found(root, "PF203")
+    assert finding.severity is Severity.WARNING
+
+
+def test_a_python2_backport_is_a_warning(make_project: Callable[..., Path]) -> None:
+    # future's `queue/` and `builtins/` serve Python 2, which requires-python admits
+    old = GOOD_PYPROJECT.replace('requires-python = ">=3.11"', 'requires-python = ">=2.7"')
+    assert old != GOOD_PYPROJECT
+    root = make_project({"src/queue/__init__.py": ""}, pyproject=old)
+    (finding,) = _found(root, "PF203")
+    assert finding.severity is Severity.WARNING
 
 
 def test_missing_init_at_the_top_of_src_but_not_of_a_flat_root(tmp_path: Path) -> None:

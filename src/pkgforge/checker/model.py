@@ -82,6 +82,20 @@ class Project:
         """Dotted name -> file, for files inside a package root."""
         return {f.module: f for f in self.files if f.module}
 
+    @cached_property
+    def allows_python2(self) -> bool:
+        """Whether requires-python lets Python 2 install the project (whose standard
+        library, grammar and import rules differ)."""
+        spec = self.requires_python
+        if spec is None:
+            return False
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+        try:
+            return SpecifierSet(spec).contains("2.7.18")
+        except InvalidSpecifier:
+            return False
+
     @property
     def requires_python(self) -> str | None:
         project = (self.pyproject or {}).get("project")

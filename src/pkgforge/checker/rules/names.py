@@ -11,7 +11,7 @@ from pkgforge.checker.findings import Severity
 from pkgforge.checker.model import Project
 from pkgforge.checker.rules._tree import Node, tree_view
 from pkgforge.checker.rules.base import Hit, rule
-from pkgforge.names import is_keyword, is_stdlib_module
+from pkgforge.names import is_keyword, is_stdlib_module, is_stdlib_module_everywhere
 
 __all__ = [
     "invalid_module_name",
@@ -247,6 +247,13 @@ def stdlib_shadowing(project: Project) -> Iterator[Hit]:
     ```
     src/sound_email/__init__.py
     ```
+
+    ## Severity
+    An **error** when every Python and platform the project supports has that
+    standard-library module: installed, the package can never be imported. A
+    **warning** for a backport of a module that some supported Pythons lack (a
+    `requires-python` that admits Python 2, a module added or removed in a later
+    Python 3, a platform-only module), where the name is deliberate.
     """
     view = tree_view(project)
     for directory in project.directories:
@@ -254,10 +261,18 @@ def stdlib_shadowing(project: Project) -> Iterator[Hit]:
             continue
         for node in view.nodes(directory):
             if is_stdlib_module(node.name) and not node.name.startswith("__"):
+                everywhere = is_stdlib_module_everywhere(node.name) and not project.allows_python2
                 yield Hit(
                     node.relpath,
                     f"top-level {_what(node)} has the name of the standard-library module "
-                    f"`{node.name}` and shadows it, or is shadowed by it",
+                    + (
+                        f"`{node.name}`: installed, the standard library wins and it can "
+                        "never be imported"
+                        if everywhere
+                        else f"`{node.name}`, which some supported Pythons or platforms lack "
+                        "(a backport?); where they have it, it wins"
+                    ),
+                    certainty=Certainty.PROVEN if everywhere else Certainty.SOME_PATHS,
                 )
 
 
