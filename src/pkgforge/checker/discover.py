@@ -1,18 +1,19 @@
 """Discovery: from a PATH, find the project and how its import packages are laid out.
 
-Nothing here parses Python or walks the tree (that is :mod:`.walk`): it finds
-the project root, reads pyproject.toml once, and turns the build backend's
-settings into the directories to walk (:class:`Mount`).
+Nothing here walks the tree (that is :mod:`.walk`): it finds the project root,
+reads pyproject.toml once, and has the build backend's own configuration
+(:mod:`.backends`) say which directories ship and are walked (:class:`Mount`).
 """
 
 from __future__ import annotations
 
-import fnmatch
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from pkgforge.checker.backends import ship_decision
+from pkgforge.checker.mounts import Decision, Mount
 from pkgforge.errors import ProjectNotFoundError
 
 __all__ = [
@@ -26,27 +27,8 @@ __all__ = [
 
 _SOURCE_SUFFIXES = frozenset({".py", ".pyi", ".pyc", ".pyo"})
 
-# NamedTuples, not dataclasses: a warm run imports this module, and creating a
+# A NamedTuple, not a dataclass: a warm run imports this module, and creating a
 # dataclass costs ~0.7 ms each at import time.
-
-
-class Mount(NamedTuple):
-    """A directory walked for modules, and the dotted package name it stands for."""
-
-    path: Path
-    prefix: str = ""
-    """``""`` for a directory on sys.path (src/); ``pkg`` when package-dir maps pkg there."""
-    only: frozenset[str] | None = None
-    """Top-level names to take from this directory; None takes every eligible one."""
-    flat: bool = False
-    """The project root doubles as package root: leave out tests/, docs/, setup.py..."""
-    exclude: tuple[str, ...] = ()
-    """Dotted-name globs (``packages.find`` exclude) to leave out."""
-
-    def key(self) -> tuple[object, ...]:
-        """A value that is equal across processes (a frozenset's order is not)."""
-        only = None if self.only is None else tuple(sorted(self.only))
-        return (os.fspath(self.path), self.prefix, only, self.flat, self.exclude)
 
 
 class Layout(NamedTuple):
@@ -60,6 +42,8 @@ class Layout(NamedTuple):
     mounts: tuple[Mount, ...]
     focus: str = ""
     """Root-relative POSIX path the user pointed at inside the project; '' for all."""
+    decided_by: str = ""
+    """Which build configuration chose the mounts (quoted when nothing ships)."""
 
     @property
     def package_roots(self) -> tuple[Path, ...]:
@@ -117,10 +101,12 @@ def read_layout(root: Path, focus: str = "", *, memo: dict[str, Any] | None = No
     top = focus.split("/", maxsplit=1)[0]
     if focus and pyproject_path is None and (root / top).is_dir():
         # PATH is a package directory with no project around it: check just that package.
-        mounts: tuple[Mount, ...] = (Mount(root, only=frozenset({top})),)
+        decision = Decision((Mount(root, only=frozenset({top})),), f"the package {top}/")
     else:
-        mounts = _mounts(root, parsed or {})
-    return Layout(root, pyproject_path, data, parsed, error, mounts, focus)
+        decision = ship_decision(root, parsed or {}, memo)
+    return Layout(
+        root, pyproject_path, data, parsed, error, decision.mounts, focus, decision.decided_by
+    )
 
 
 def join(prefix: str, name: str) -> str:
@@ -177,92 +163,3 @@ def _plain(value: object) -> bool:
     if isinstance(value, list):
         return all(_plain(v) for v in value)
     return isinstance(value, (str, int, float, bool))
-
-
-def _table(data: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
-    for key in keys:
-        value = data.get(key)
-        if not isinstance(value, Mapping):
-            return {}
-        data = value
-    return data
-
-
-def _strings(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [item for item in value if isinstance(item, str)]
-    return []
-
-
-def _mounts(root: Path, pyproject: Mapping[str, Any]) -> tuple[Mount, ...]:
-    """Package roots from the build backend's settings, else src/ or flat layout."""
-    setuptools = _table(pyproject, "tool", "setuptools")
-    package_dir = setuptools.get("package-dir")
-    base = root
-    mounts: list[Mount] = []
-    if isinstance(package_dir, Mapping):
-        for key, value in package_dir.items():
-            if not isinstance(value, str):
-                continue
-            if key == "":
-                base = root / value
-            elif "." not in key:
-                mounts.append(Mount(root / value, prefix=key))
-    packages = setuptools.get("packages")
-    if isinstance(packages, list):
-        names = {p.split(".")[0] for p in _strings(packages)}
-        names.update(_strings(setuptools.get("py-modules")))
-        names -= {m.prefix for m in mounts}
-        return (Mount(base, only=frozenset(names)), *mounts)
-    find = _table(setuptools, "packages", "find")
-    if find:
-        include = _strings(find.get("include"))
-        exclude = tuple(_strings(find.get("exclude")))
-        wheres = _strings(find.get("where")) or ["."]
-        for where in wheres:
-            # `where` is relative to the project root; "." defers to package-dir.
-            path = base if where in {".", ""} else root / where
-            mounts.append(_mount_with_patterns(root, path, include, exclude))
-        return tuple(mounts)
-    hatch = _strings(
-        _table(pyproject, "tool", "hatch", "build", "targets", "wheel").get("packages")
-    )
-    if hatch:
-        return tuple(_named_mounts(root, hatch))
-    poetry = _table(pyproject, "tool", "poetry").get("packages")
-    if isinstance(poetry, list):
-        specs = [
-            f"{p.get('from', '.')}/{p['include']}"
-            for p in poetry
-            if isinstance(p, Mapping) and isinstance(p.get("include"), str)
-        ]
-        if specs:
-            return tuple(_named_mounts(root, specs))
-    if base == root and (root / "src").is_dir():
-        base = root / "src"
-    mounts.insert(0, Mount(base, flat=base == root))
-    return tuple(mounts)
-
-
-def _mount_with_patterns(
-    root: Path, path: Path, include: list[str], exclude: tuple[str, ...]
-) -> Mount:
-    only: frozenset[str] | None = None
-    if include:
-        try:
-            names = {entry.name for entry in os.scandir(path)}
-        except OSError:
-            names = set()
-        stems = {n.removesuffix(".py") for n in names}
-        only = frozenset(s for s in stems if any(fnmatch.fnmatchcase(s, p) for p in include))
-    return Mount(path, only=only, flat=path == root, exclude=exclude)
-
-
-def _named_mounts(root: Path, specs: Iterable[str]) -> list[Mount]:
-    grouped: dict[Path, set[str]] = {}
-    for spec in specs:
-        target = (root / spec).resolve()
-        grouped.setdefault(target.parent, set()).add(target.name.removesuffix(".py"))
-    return [Mount(parent, only=frozenset(names)) for parent, names in grouped.items()]

@@ -148,6 +148,7 @@ def _build(found: _Discovery) -> Project:
             "focus": layout.focus,
             "root_entries": tree.root_entries,
             "skipped": tree.skipped,
+            "strays": tree.strays,
             "memo": memo,
             "feature_version": found.feature_version,
         },
@@ -168,6 +169,7 @@ def _fingerprint(found: _Discovery, selection: object) -> str:
     parts.append(
         repr(file_stamps(build_files(found.layout.root, tree.root_entries, tree.dir_rows)))
     )
+    parts.append(repr((tree.strays, found.layout.decided_by)))
     # PF403/PF407/PF408 look at what is installed; installing or removing a
     # distribution changes its site-packages directory's mtime.
     parts.append(repr(_import_path_stamps()))

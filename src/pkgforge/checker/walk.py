@@ -28,36 +28,39 @@ log = logging.getLogger("pkgforge")
 MAX_DEPTH = 48
 """Directories nested deeper than this below a package root are skipped (and reported)."""
 
-# Never part of an importable package, and often huge.
-_SKIP_DIRS = frozenset(
-    {
-        "__pycache__",
-        "build",
-        "dist",
-        "env",
-        "node_modules",
-        "site-packages",
-        "venv",
-    }
-)
-# setuptools' flat-layout auto-discovery leaves these out of a distribution;
-# so does pkgforge when the project root is itself the package root.
+# Never part of an importable package, and often huge, wherever they are.
+_SKIP_DIRS = frozenset({"__pycache__", "__pypackages__", "node_modules", "site-packages"})
+# Build outputs and virtualenvs, but only at the project root: a package of the same
+# name deeper down (`pkg/build/`, `pkg/env/`) is real code that ships.
+_ROOT_SKIP_DIRS = frozenset({"build", "dist", "env", "venv"})
+# setuptools' flat-layout auto-discovery leaves these out of a distribution
+# (FlatLayoutPackageFinder._EXCLUDE, compared case-insensitively: Doc/, Tools/),
+# and so does pkgforge when the project root is itself the package root, adding
+# other folders that never ship: demos, vendored build tools, meson subprojects.
 _FLAT_EXCLUDED_DIRS = frozenset(
     (
-        *("benchmark", "benchmarks", "bin", "changelog", "ci", "debian", "doc", "docs"),
-        *("documentation", "example", "examples", "exercise", "exercises", "fabfile"),
-        *("htmlcov", "manpages", "news", "newsfragments", "python", "requirements"),
-        *("scripts", "site_scons", "tasks", "test", "tests", "tools", "unit_test"),
-        *("unit_tests", "util", "utils"),
+        *("benchmark", "benchmarks", "bin", "build", "changelog", "ci", "debian", "dist"),
+        *("doc", "docs", "documentation", "env", "example", "examples", "exercise"),
+        *("exercises", "fabfile", "htmlcov", "manpages", "news", "newsfragments", "python"),
+        *("requirements", "scripts", "site_scons", "tasks", "test", "tests", "tools"),
+        *("unit_test", "unit_tests", "util", "utils", "venv"),
+        # pkgforge's additions: folders of this kind are not package code either.
+        *("asv_bench", "bench", "build_tools", "buildtools", "build_utils", "demo", "demos"),
+        *("devtools", "sample", "samples", "subprojects", "tutorial", "tutorials"),
     )
 )
+# FlatLayoutModuleFinder.DEFAULT_EXCLUDE (`[Ss][Cc]onstruct` as sconstruct), and
+# vendored build helpers that sit at the root.
 _FLAT_EXCLUDED_MODULES = frozenset(
     (
-        *("benchmark", "benchmarks", "conanfile", "conftest", "dodo", "example", "examples"),
-        *("exercise", "exercises", "fabfile", "manage", "noxfile", "pavement", "setup"),
-        *("tasks", "test", "tests", "toxfile"),
+        *("benchmark", "benchmarks", "build", "conanfile", "conftest", "dodo", "example"),
+        *("examples", "exercise", "exercises", "fabfile", "manage", "noxfile", "pavement"),
+        *("sconstruct", "setup", "tasks", "test", "tests", "toxfile"),
+        *("distribute_setup", "ez_setup", "versioneer"),
     )
 )
+_MAX_STRAY_DIRS = 2000
+"""How many directories the search for Python outside the mounts reads at most."""
 _BYTECODE_SUFFIXES = (".pyc", ".pyo")
 _CACHE_DIR = ".pkgforge_cache"  # cache.CACHE_DIR_NAME, not imported to keep discovery light
 
@@ -88,6 +91,8 @@ class Tree(NamedTuple):
     root_entries: tuple[str, ...]
     skipped: tuple[tuple[str, str], ...]
     """(relpath, why) for what the walk could not or would not enter."""
+    strays: tuple[str, ...] = ()
+    """When no module ships: a few Python files found elsewhere (for PF105's hint)."""
 
     @property
     def directories(self) -> tuple[Directory, ...]:
@@ -120,6 +125,8 @@ def walk_tree(layout: Layout, *, memo: dict[str, Any] | None = None) -> Tree:
     except OSError:
         root_entries = ()
     tree = walker.tree(root_entries)
+    if not tree.files:
+        tree = tree._replace(strays=walker.strays())
     if memo is not None:
         memo["tree"] = (key, tuple(walker.stamps), _plain_tree(tree))
     return tree
@@ -128,7 +135,15 @@ def walk_tree(layout: Layout, *, memo: dict[str, Any] | None = None) -> Tree:
 def _plain_tree(tree: Tree) -> tuple[object, ...]:
     """The tree as tuples of strings and numbers (the cache admits nothing else)."""
     files = tuple((f.abspath, f.relpath, f.module, f.is_package) for f in tree.files)
-    return (files, tree.dir_rows, tree.bytecode, tree.top_level, tree.root_entries, tree.skipped)
+    return (
+        files,
+        tree.dir_rows,
+        tree.bytecode,
+        tree.top_level,
+        tree.root_entries,
+        tree.skipped,
+        tree.strays,
+    )
 
 
 def _revalidate(stamps: Any, plain: Any) -> Tree | None:
@@ -138,7 +153,7 @@ def _revalidate(stamps: Any, plain: Any) -> Tree | None:
             info = os.stat(path)  # noqa: PTH116 - str paths keep the warm path fast
             if info.st_mtime_ns != mtime_ns or info.st_ctime_ns != ctime_ns:
                 return None
-        files, dir_rows, bytecode, top_level, root_entries, skipped = plain
+        files, dir_rows, bytecode, top_level, root_entries, skipped, strays = plain
         entries = []
         for abspath, relpath, module, is_package in files:
             info = os.stat(abspath)  # noqa: PTH116
@@ -147,7 +162,7 @@ def _revalidate(stamps: Any, plain: Any) -> Tree | None:
             )
     except (OSError, ValueError, TypeError):
         return None
-    return Tree(tuple(entries), dir_rows, bytecode, top_level, root_entries, skipped)
+    return Tree(tuple(entries), dir_rows, bytecode, top_level, root_entries, skipped, strays)
 
 
 class _DirInfo:
@@ -199,6 +214,8 @@ class _Walker:
         self.top_level: set[str] = set()
         self.skipped: list[tuple[str, str]] = []
         self.seen: set[tuple[int, int]] = set()
+        self.packages_win: list[str] = []
+        """Relpaths of flat mounts whose top modules ship only when no package does."""
         self.stamps: list[tuple[str, int, int]] = []
         """(path, mtime_ns, ctime_ns) of every directory read: a change in any of
         them (an entry added, removed, renamed, or permissions) means walk again."""
@@ -224,6 +241,8 @@ class _Walker:
             self._skip(self._rel(start), f"cannot read directory: {err.strerror or err}")
             return
         stack: list[_Pending] = [(start, self._rel(start), start_parts, 0, None, info)]
+        if mount.packages_win:
+            self.packages_win.append(self._rel(start))
         while stack:
             path, relpath, parts, depth, parent, info = stack.pop()
             if relpath in self.dirs:
@@ -243,7 +262,10 @@ class _Walker:
             except OSError as err:
                 self._skip(relpath, f"cannot read directory: {err.strerror or err}")
                 continue
-            top = depth == 0 and not mount.prefix
+            if depth and any(entry.name == "pyvenv.cfg" for entry in entries):
+                log.debug("skipped %s: a virtualenv", relpath)
+                continue
+            top = depth == 0
             node = _DirInfo(path, relpath, parts, parent, depth)
             self.dirs[relpath] = node
             for entry in entries:
@@ -270,8 +292,10 @@ class _Walker:
                 stem = name[:-3]
                 if top and not self._take_module(stem, mount):
                     return
+                if mount.skip and _skipped(join(node.relpath, name), mount.skip):
+                    return
                 self._add_file(entry, node, stem, node.parts)
-                if top and stem != "__init__":
+                if top and stem != "__init__" and not mount.prefix:
                     self.top_level.add(stem)
                 return
         elif name.endswith(_BYTECODE_SUFFIXES):
@@ -287,30 +311,34 @@ class _Walker:
         if name == "__pycache__":
             self.stamp(entry.path, info)
             self._pycache(entry.path)
-        elif not self._skip_dir(name, mount, top):
+        elif not self._skip_dir(entry, mount, top, node.relpath == ""):
             child_parts = _child_parts(node.parts, name)
             if mount.exclude and child_parts is not None and _excluded(child_parts, mount.exclude):
                 return
-            if top:
-                self.top_level.add(name)
             relpath = join(node.relpath, name)
+            if mount.skip and _skipped(relpath, mount.skip):
+                return
+            if top and not mount.prefix:
+                self.top_level.add(name)
             stack.append((entry.path, relpath, child_parts, node.depth + 1, node.relpath, info))
 
-    def _skip_dir(self, name: str, mount: Mount, top: bool) -> bool:
+    @staticmethod
+    def _skip_dir(entry: os.DirEntry[str], mount: Mount, top: bool, at_root: bool) -> bool:
+        name = entry.name
         if name.startswith(".") or name in _SKIP_DIRS or name.endswith((".egg-info", ".dist-info")):
             return True
-        if not top:
-            return False
-        if mount.only is not None:
+        if top and mount.only is not None:
             return name not in mount.only
-        return mount.flat and (name in _FLAT_EXCLUDED_DIRS or name.startswith("_"))
+        if at_root and name in _ROOT_SKIP_DIRS:
+            return True
+        return top and mount.flat and _flat_excluded_dir(entry)
 
     @staticmethod
     def _take_module(stem: str, mount: Mount) -> bool:
         if mount.only is not None:
             return stem in mount.only
         if mount.flat:
-            return not (stem in _FLAT_EXCLUDED_MODULES or stem.startswith(("_", ".")))
+            return _flat_module(stem)
         return True
 
     def _add_file(
@@ -354,11 +382,47 @@ class _Walker:
         log.debug("skipped %s: %s", relpath or ".", why)  # the result carries it
         self.skipped.append((relpath, why))
 
+    def strays(self) -> tuple[str, ...]:
+        """A few Python files outside what ships, for when nothing ships (bounded search).
+
+        The places that never hold package code (tests/, docs/, setup.py, virtualenvs...)
+        are left out: a project of tests alone has no modules to miss.
+        """
+        found: list[str] = []
+        pending = [(self.root_str, "")]
+        read = 0
+        while pending and read < _MAX_STRAY_DIRS and len(found) < 5:
+            path, relpath = pending.pop()
+            read += 1
+            try:
+                self.stamp(path, os.stat(path))  # noqa: PTH116
+                with os.scandir(path) as scan:
+                    entries = sorted(scan, key=lambda e: e.name, reverse=True)
+            except OSError:
+                continue
+            if relpath and any(e.name == "pyvenv.cfg" for e in entries):
+                continue
+            for entry in entries:
+                name = entry.name
+                at_root = not relpath
+                if name.endswith(".py") and entry.is_file():
+                    if not (at_root and not _flat_module(name[:-3])):
+                        found.append(join(relpath, name))
+                elif (
+                    entry.is_dir(follow_symlinks=False)
+                    and not self._skip_dir(entry, Mount(self.root, flat=True), at_root, at_root)
+                    and name != _CACHE_DIR
+                ):
+                    pending.append((entry.path, join(relpath, name)))
+        return tuple(sorted(found))
+
     def tree(self, root_entries: tuple[str, ...]) -> Tree:
         # A directory matters when Python files live in it or below it.
         for info in sorted(self.dirs.values(), key=lambda d: d.relpath.count("/"), reverse=True):
             if info.has_python and info.parent is not None and info.parent in self.dirs:
                 self.dirs[info.parent].has_python = True
+        for relpath in self.packages_win:
+            self._drop_modules_beside_packages(relpath)
         dir_rows = tuple(
             (
                 d.path,
@@ -381,6 +445,52 @@ class _Walker:
             root_entries=root_entries,
             skipped=tuple(self.skipped),
         )
+
+    def _drop_modules_beside_packages(self, relpath: str) -> None:
+        """setuptools' flat layout ships the top modules only when it finds no package."""
+        packages = [
+            d for d in self.dirs.values() if d.parent == relpath and d.depth == 1 and d.has_python
+        ]
+        if not packages:
+            return
+        dropped = {f.relpath for f in self.files if f.relpath.rpartition("/")[0] == relpath}
+        self.files = [f for f in self.files if f.relpath not in dropped]
+        for name in dropped:
+            self.top_level.discard(name.rpartition("/")[2].removesuffix(".py"))
+
+
+def _flat_excluded_dir(entry: os.DirEntry[str]) -> bool:
+    """What flat-layout discovery leaves out: the reserved names (any case), _private,
+    and names that are not identifiers (setuptools requires one, or a -stubs suffix)
+    unless an `__init__.py` says the author meant a package (PF201 reports the name)."""
+    name = entry.name
+    if name.startswith("_") or name.lower() in _FLAT_EXCLUDED_DIRS:
+        return True
+    if _importable(name) or name.endswith("-stubs"):
+        return False
+    return not os.path.isfile(os.path.join(entry.path, "__init__.py"))  # noqa: PTH113, PTH118
+
+
+def _flat_module(stem: str) -> bool:
+    """Whether flat-layout discovery takes ``stem.py`` at the top as a module."""
+    return _importable(stem) and not (
+        stem.startswith("_") or stem.lower() in _FLAT_EXCLUDED_MODULES
+    )
+
+
+def _skipped(relpath: str, patterns: tuple[str, ...]) -> bool:
+    """Whether a backend's exclude pattern (gitignore-like) matches this root-relative path."""
+    name = relpath.rpartition("/")[2]
+    for raw in patterns:
+        pattern = raw.rstrip("/")
+        for suffix in ("/**/*", "/**"):
+            pattern = pattern.removesuffix(suffix)
+        if "/" in pattern:
+            if fnmatch.fnmatchcase(relpath, pattern.lstrip("/")):
+                return True
+        elif pattern and fnmatch.fnmatchcase(name, pattern):
+            return True
+    return False
 
 
 def _importable(name: str) -> bool:

@@ -14,7 +14,13 @@ from pkgforge.checker.rules._tree import tree_view
 from pkgforge.checker.rules.base import Hit, rule
 from pkgforge.checker.summary import ImportInfo, ImportScope
 
-__all__ = ["case_collision", "missing_init", "module_package_clash", "orphan_bytecode"]
+__all__ = [
+    "case_collision",
+    "missing_init",
+    "module_package_clash",
+    "no_modules_found",
+    "orphan_bytecode",
+]
 
 
 TUTORIAL_RULE = (
@@ -421,3 +427,57 @@ def module_package_clash(project: Project) -> Iterator[Hit]:
                     "`__init__.py`), so the modules inside it can never be imported"
                 )
             yield Hit(module, message)
+
+
+@rule(
+    "PF105",
+    "no-modules-found",
+    "the project has Python files, but none of them ships in the package",
+    severity=Severity.WARNING,
+)
+def no_modules_found(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Warns when pkgforge checks no module at all although the project has Python
+    files. pkgforge checks what the wheel ships, and finds that by following the
+    build backend's own configuration (`[tool.setuptools]`, setup.cfg, setup.py's
+    literal arguments, `[tool.hatch.build.targets.wheel]`, flit, pdm-backend,
+    poetry-core, scikit-build-core, maturin, meson-python). The finding names the
+    configuration it read and where the Python files are.
+
+    ## Why is this bad?
+    Either the configuration ships no Python (the wheel is empty, or holds only
+    compiled extensions), or pkgforge could not follow it. Both ways, "no findings"
+    would be silence about code nobody checked.
+
+    ## Example
+    ```
+    setup.py                 # setup(packages=find_packages("lib"))
+    lib/sound/__init__.py    # ...but lib/ has been renamed to python/
+    python/sound/__init__.py
+    ```
+
+    ## Use instead
+    Point the build configuration at the package (`packages=find_packages("python")`),
+    or, when the configuration is computed at build time, tell pkgforge where the
+    package is with the backend's static settings, for example:
+    ```toml
+    [tool.setuptools.packages.find]
+    where = ["python"]
+    ```
+    """
+    strays = project.extra.get("strays") or ()
+    if project.files or not strays:
+        return
+    layout = project.extra.get("layout")
+    decided_by = getattr(layout, "decided_by", "") or "the project's layout"
+    places = sorted({s.rpartition("/")[0] or "." for s in strays})
+    shown = ", ".join(f"`{s}`" for s in strays[:3])
+    path = "pyproject.toml" if project.pyproject_path is not None else "."
+    yield Hit(
+        path,
+        f"no module to check: {decided_by} selects no Python files, yet there are some "
+        f"(e.g. {shown}); if they ship, point the build configuration at "
+        f"{', '.join(f'`{p}/`' for p in places[:3])} (for setuptools, "
+        "`[tool.setuptools.packages.find] where`), otherwise nothing is checked",
+    )

@@ -1,0 +1,96 @@
+"""What discovery hands the walk: the directories that ship, and the names they import as.
+
+Kept apart from :mod:`.discover` so that the readers of each build backend's
+configuration (:mod:`.backends`, :mod:`.setuptools_config`) can build mounts
+without importing discovery back.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+__all__ = ["Decision", "Mount", "merged", "strings", "table"]
+
+# NamedTuples, not dataclasses: a warm run imports this module, and creating a
+# dataclass costs ~0.7 ms each at import time.
+
+
+class Mount(NamedTuple):
+    """A directory walked for modules, and the dotted package name it stands for."""
+
+    path: Path
+    prefix: str = ""
+    """``""`` for a directory on sys.path (src/); ``pkg`` when package-dir maps pkg there."""
+    only: frozenset[str] | None = None
+    """Names to take from the top of this directory; None takes every eligible one."""
+    flat: bool = False
+    """The project root doubles as package root: leave out tests/, docs/, Tools/,
+    setup.py... as setuptools' flat-layout discovery does."""
+    exclude: tuple[str, ...] = ()
+    """Dotted-name globs (``packages.find`` exclude) to leave out."""
+    skip: tuple[str, ...] = ()
+    """Root-relative path globs a backend excludes from the wheel (hatch, pdm, poetry)."""
+    packages_win: bool = False
+    """setuptools' flat layout: modules at the top ship only when no package does."""
+
+    def key(self) -> tuple[object, ...]:
+        """A value that is equal across processes (a frozenset's order is not)."""
+        only = None if self.only is None else tuple(sorted(self.only))
+        return (
+            os.fspath(self.path),
+            self.prefix,
+            only,
+            self.flat,
+            self.exclude,
+            self.skip,
+            self.packages_win,
+        )
+
+
+class Decision(NamedTuple):
+    """The mounts a build backend's configuration ships, and what said so."""
+
+    mounts: tuple[Mount, ...]
+    decided_by: str
+    """For people: which configuration was read (quoted by PF105 when nothing ships)."""
+
+
+def table(data: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
+    """The nested table at ``keys``, or an empty one when any level is missing or not a table."""
+    for key in keys:
+        value = data.get(key)
+        if not isinstance(value, Mapping):
+            return {}
+        data = value
+    return data
+
+
+def strings(value: object) -> list[str]:
+    """A string or a list's strings; anything else is no strings."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, str)]
+    return []
+
+
+def merged(mounts: list[Mount]) -> tuple[Mount, ...]:
+    """One mount per directory and prefix: the walk enters a directory once."""
+    by_place: dict[tuple[Path, str], Mount] = {}
+    for mount in mounts:
+        place = (mount.path, mount.prefix)
+        known = by_place.get(place)
+        if known is None:
+            by_place[place] = mount
+            continue
+        only = None if known.only is None or mount.only is None else known.only | mount.only
+        by_place[place] = known._replace(
+            only=only,
+            flat=known.flat and mount.flat,
+            exclude=(*known.exclude, *mount.exclude),
+            skip=(*known.skip, *mount.skip),
+        )
+    return tuple(by_place.values())
