@@ -16,6 +16,13 @@ from pkgforge.errors import ProjectNotFoundError
 from .conftest import GOOD_PYPROJECT, write_tree
 
 
+def backend(name: str, project: str = "sound") -> str:
+    """A pyproject.toml built by ``name``."""
+    return GOOD_PYPROJECT.replace('"setuptools.build_meta"', f'"{name}"').replace(
+        'name = "sound"', f'name = "{project}"'
+    )
+
+
 def _modules(root: Path) -> dict[str, str]:
     return {f.relpath: f.module for f in load_project(root, use_cache=False).files}
 
@@ -44,12 +51,25 @@ def test_flat_layout_leaves_out_tests_docs_and_scripts(make_project: Callable[..
             ".hidden/x.py": "",
             "build/lib/sound/__init__.py": "",
             ".venv/lib/x.py": "",
+            "Tools/gen.py": "",
+            "Demos/demo.py": "",
+            "Doc/conf.py": "",
+            "subprojects/x/y.py": "",
+            "vendored-meson/mesonbuild/__init__.py": "",
         }
     )
     project = load_project(root, use_cache=False)
     assert project.package_roots == (root,)
-    assert _modules(root) == {"single.py": "single", "sound/__init__.py": "sound"}
-    assert project.top_level == ("single", "sound")
+    # setuptools ships the top modules of a flat layout only when it finds no package.
+    assert _modules(root) == {"sound/__init__.py": "sound"}
+    assert project.top_level == ("sound",)
+
+
+def test_flat_layout_modules_ship_when_there_is_no_package(
+    make_project: Callable[..., Path],
+) -> None:
+    root = make_project({"single.py": "", "setup.py": "", "conftest.py": "", "docs/conf.py": ""})
+    assert _modules(root) == {"single.py": "single"}
 
 
 def test_setuptools_package_dir_and_find(make_project: Callable[..., Path]) -> None:
@@ -85,12 +105,25 @@ def test_package_dir_for_one_package(make_project: Callable[..., Path]) -> None:
 
 
 def test_hatch_and_poetry_package_lists(make_project: Callable[..., Path]) -> None:
-    hatch = GOOD_PYPROJECT + '[tool.hatch.build.targets.wheel]\npackages = ["lib/sound"]\n'
+    hatch = (
+        backend("hatchling.build") + '[tool.hatch.build.targets.wheel]\npackages = ["lib/sound"]\n'
+    )
     root = make_project({"lib/sound/__init__.py": "", "lib/junk/__init__.py": ""}, pyproject=hatch)
     assert _modules(root) == {"lib/sound/__init__.py": "sound"}
-    poetry = GOOD_PYPROJECT + '[tool.poetry]\npackages = [{ include = "sound", from = "lib" }]\n'
+    poetry = backend("poetry.core.masonry.api") + (
+        '[tool.poetry]\npackages = [{ include = "sound", from = "lib" }]\n'
+    )
     (root / "pyproject.toml").write_text(poetry, encoding="utf-8")
     assert _modules(root) == {"lib/sound/__init__.py": "sound"}
+
+
+def test_tool_settings_of_another_backend_do_not_count(make_project: Callable[..., Path]) -> None:
+    """setuptools builds this project: hatch's settings ship nothing, src/ does."""
+    pyproject = GOOD_PYPROJECT + '[tool.hatch.build.targets.wheel]\npackages = ["lib/sound"]\n'
+    root = make_project(
+        {"lib/sound/__init__.py": "", "src/sound/__init__.py": ""}, pyproject=pyproject
+    )
+    assert _modules(root) == {"src/sound/__init__.py": "sound"}
 
 
 def test_plain_directory_without_pyproject(tmp_path: Path) -> None:

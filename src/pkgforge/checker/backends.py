@@ -37,8 +37,9 @@ def ship_decision(
         decision = reader(root, pyproject)
         if decision is not None:
             return decision
-        name = backend if isinstance(backend, str) else "the build backend"
-        return automatic(root, {}, f"{name}'s settings are not literal", guess=True)
+        name = backend if isinstance(backend, str) and backend else "the build backend"
+        why = f"{name}: a file selection pkgforge cannot follow (a glob, or no default match)"
+        return automatic(root, {}, why, guess=True)
     return setuptools_decision(root, pyproject, memo)
 
 

@@ -59,6 +59,8 @@ _FLAT_EXCLUDED_MODULES = frozenset(
         *("distribute_setup", "ez_setup", "versioneer"),
     )
 )
+# Left out of a flat layout, but where mixed projects keep their Python package.
+_STRAY_PLACES = frozenset({"python", "util", "utils"})
 _MAX_STRAY_DIRS = 2000
 """How many directories the search for Python outside the mounts reads at most."""
 _BYTECODE_SUFFIXES = (".pyc", ".pyo")
@@ -410,8 +412,11 @@ class _Walker:
                         found.append(join(relpath, name))
                 elif (
                     entry.is_dir(follow_symlinks=False)
-                    and not self._skip_dir(entry, Mount(self.root, flat=True), at_root, at_root)
                     and name != _CACHE_DIR
+                    and (
+                        name.lower() in _STRAY_PLACES
+                        or not self._skip_dir(entry, Mount(self.root, flat=True), at_root, at_root)
+                    )
                 ):
                     pending.append((entry.path, join(relpath, name)))
         return tuple(sorted(found))

@@ -1,0 +1,61 @@
+"""PF105: a project with Python files where nothing ships is a loud warning, never silence."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from pkgforge.checker.engine import check
+from pkgforge.checker.findings import Severity
+
+from .conftest import GOOD_PYPROJECT
+from .test_discover import backend
+
+
+def test_python_that_does_not_ship_is_a_warning_with_a_hint(
+    make_project: Callable[..., Path],
+) -> None:
+    pyproject = GOOD_PYPROJECT + '[tool.setuptools]\npackages = ["sound"]\n'
+    root = make_project(
+        {"python/sound/__init__.py": "", "python/sound/echo.py": ""}, pyproject=pyproject
+    )
+    result = check([root], use_cache=False)
+    assert result.files_checked == 0
+    (finding,) = [f for f in result.findings if f.code == "PF105"]
+    assert finding.severity is Severity.WARNING
+    assert finding.path.endswith("pyproject.toml")
+    assert "[tool.setuptools] in pyproject.toml" in finding.message
+    assert "`python/sound/__init__.py`" in finding.message
+    assert "`python/sound/`" in finding.message
+    assert not result.has_errors
+
+
+def test_warm_run_still_warns_and_notices_the_fix(make_project: Callable[..., Path]) -> None:
+    pyproject = (
+        backend("hatchling.build") + '[tool.hatch.build.targets.wheel]\npackages = ["sound"]\n'
+    )
+    root = make_project({"lib/sound/__init__.py": ""}, pyproject=pyproject)
+    for _ in range(2):
+        result = check([root], select=["PF105"], use_cache=True)
+        assert [f.code for f in result.findings] == ["PF105"]
+    (root / "pyproject.toml").write_text(pyproject.replace('"sound"]', '"lib/sound"]'))
+    result = check([root], select=["PF105"], use_cache=True)
+    assert result.findings == () and result.files_checked == 1
+
+
+def test_no_warning_when_something_ships(make_project: Callable[..., Path]) -> None:
+    root = make_project({"src/sound/__init__.py": "", "tools/gen.py": ""})
+    assert check([root], select=["PF105"], use_cache=False).findings == ()
+
+
+def test_no_warning_for_tests_docs_and_setup_py_alone(make_project: Callable[..., Path]) -> None:
+    root = make_project(
+        {"setup.py": "", "tests/test_x.py": "", "docs/conf.py": "", ".venv/lib/x.py": ""}
+    )
+    result = check([root], select=["PF105"], use_cache=False)
+    assert result.files_checked == 0 and result.findings == ()
+
+
+def test_no_warning_without_python(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("hello\n")
+    assert check([tmp_path], select=["PF105"], use_cache=False).findings == ()
