@@ -469,3 +469,48 @@ def test_meson_install_subdir_and_project_name(make_project: Callable[..., Path]
     (root / "sound").mkdir()
     (root / "sound" / "__init__.py").write_text("", encoding="utf-8")
     assert _modules(root) == {"sound/__init__.py": "sound"}
+
+
+def test_meson_moved_sources_build_utils_and_nested_installs(
+    make_project: Callable[..., Path],
+) -> None:
+    root = make_project(
+        {
+            "meson.build": "project('sci')\nsubdir('sci')\npy.install_sources('tool.py')\n",
+            "sci/meson.build": "py.install_sources(['__init__.py'], subdir: 'sci')\n"
+            "py.install_sources(['compat/compat/__init__.py'], subdir: 'sci/compat')\n"
+            "install_subdir('data', install_dir: py.get_install_dir(subdir: 'sci/tests'))\n",
+            "sci/__init__.py": "",
+            "sci/compat/compat/__init__.py": "",
+            "sci/compat/docs/conf.py": "",
+            "sci/_build_utils/__init__.py": "",
+            "sci/tests/__init__.py": "",
+            "sci/tests/data/sample.py": "",
+            "tool.py": "",
+        },
+        pyproject=MESON,
+    )
+    assert _modules(root) == {
+        "sci/__init__.py": "sci",
+        "sci/compat/compat/__init__.py": "sci.compat",
+        "sci/tests/__init__.py": "sci.tests",
+        "sci/tests/data/sample.py": "sci.tests.data.sample",
+        "tool.py": "tool",
+    }
+
+
+def test_meson_reading_is_remembered_until_a_meson_build_changes(tmp_path: Path) -> None:
+    from pkgforge.checker.meson_config import meson_packages
+
+    (tmp_path / "sound").mkdir()
+    (tmp_path / "meson.build").write_text("subdir('sound')\n")
+    (tmp_path / "sound" / "meson.build").write_text("py.install_sources('a.py', subdir: 'sound')\n")
+    memo: dict[str, object] = {}
+    first = meson_packages(tmp_path, "sound", memo)
+    assert first is not None and first[0][0] == [("sound", "sound")]
+    assert meson_packages(tmp_path, "sound", memo) == first
+    (tmp_path / "sound" / "meson.build").write_text(
+        "py.install_sources('a.py', subdir: 'audio')  # moved\n"
+    )
+    (tmp_path / "audio").mkdir()
+    assert meson_packages(tmp_path, "sound", memo) != first

@@ -22,6 +22,8 @@ from pkgforge.checker.setuptools_config import automatic, setuptools_decision
 
 __all__ = ["ship_decision"]
 
+_Reader = Callable[[Path, Mapping[str, Any], "dict[str, Any] | None"], "Decision | None"]
+
 _GLOB_CHARS = frozenset("*?[")
 # Trailing patterns that select a whole directory's Python files.
 _WHOLE_DIR_SUFFIXES = ("/**/*.py", "/**/*", "/**", "/*.py", "/*", "/")
@@ -34,7 +36,7 @@ def ship_decision(
     backend = table(pyproject, "build-system").get("build-backend")
     reader = _reader(backend if isinstance(backend, str) else "", pyproject)
     if reader is not None:
-        decision = reader(root, pyproject)
+        decision = reader(root, pyproject, memo)
         if decision is not None:
             return decision
         name = backend if isinstance(backend, str) and backend else "the build backend"
@@ -43,12 +45,10 @@ def ship_decision(
     return setuptools_decision(root, pyproject, memo)
 
 
-def _reader(
-    backend: str, pyproject: Mapping[str, Any]
-) -> Callable[[Path, Mapping[str, Any]], Decision | None] | None:
+def _reader(backend: str, pyproject: Mapping[str, Any]) -> _Reader | None:
     """The backend's reader; None for setuptools (and for backends pkgforge does not know)."""
     top = backend.split(".", maxsplit=1)[0].split(":", maxsplit=1)[0]
-    readers: dict[str, Callable[[Path, Mapping[str, Any]], Decision | None]] = {
+    readers: dict[str, _Reader] = {
         "hatchling": _hatch,
         "flit_core": _flit,
         "flit": _flit,
@@ -123,7 +123,7 @@ def _installed_mounts(
 # hatchling ------------------------------------------------------------------
 
 
-def _hatch(root: Path, pyproject: Mapping[str, Any]) -> Decision | None:
+def _hatch(root: Path, pyproject: Mapping[str, Any], _memo: object = None) -> Decision | None:
     build = table(pyproject, "tool", "hatch", "build")
     wheel = table(build, "targets", "wheel")
 
@@ -199,7 +199,7 @@ def _hatch_rewrite(path: str, rewrite: Mapping[str, str]) -> str:
 # flit-core ------------------------------------------------------------------
 
 
-def _flit(root: Path, pyproject: Mapping[str, Any]) -> Decision | None:
+def _flit(root: Path, pyproject: Mapping[str, Any], _memo: object = None) -> Decision | None:
     name = table(pyproject, "tool", "flit", "module").get("name")
     source = "[tool.flit.module] name"
     if not isinstance(name, str):
@@ -225,7 +225,7 @@ def _flit(root: Path, pyproject: Mapping[str, Any]) -> Decision | None:
 # pdm-backend ----------------------------------------------------------------
 
 
-def _pdm(root: Path, pyproject: Mapping[str, Any]) -> Decision | None:
+def _pdm(root: Path, pyproject: Mapping[str, Any], _memo: object = None) -> Decision | None:
     build = table(pyproject, "tool", "pdm", "build")
     includes = strings(build.get("includes"))
     excludes = strings(build.get("excludes"))
@@ -283,7 +283,7 @@ def _names(path: Path) -> list[str]:
 # poetry-core ----------------------------------------------------------------
 
 
-def _poetry(root: Path, pyproject: Mapping[str, Any]) -> Decision | None:
+def _poetry(root: Path, pyproject: Mapping[str, Any], _memo: object = None) -> Decision | None:
     poetry = table(pyproject, "tool", "poetry")
     packages = poetry.get("packages")
     skip = strings(poetry.get("exclude"))
@@ -320,7 +320,9 @@ def _poetry(root: Path, pyproject: Mapping[str, Any]) -> Decision | None:
 # scikit-build-core -------------------------------------------------------------
 
 
-def _scikit_build(root: Path, pyproject: Mapping[str, Any]) -> Decision | None:
+def _scikit_build(
+    root: Path, pyproject: Mapping[str, Any], _memo: object = None
+) -> Decision | None:
     settings = table(pyproject, "tool", "scikit-build")
     packages = table(settings, "wheel").get("packages")
     if isinstance(packages, list):
@@ -346,7 +348,7 @@ def _scikit_build(root: Path, pyproject: Mapping[str, Any]) -> Decision | None:
 # maturin --------------------------------------------------------------------
 
 
-def _maturin(root: Path, pyproject: Mapping[str, Any]) -> Decision | None:
+def _maturin(root: Path, pyproject: Mapping[str, Any], _memo: object = None) -> Decision | None:
     settings = table(pyproject, "tool", "maturin")
     module = settings.get("module-name")
     if not isinstance(module, str):
@@ -396,11 +398,13 @@ def _cargo_lib_name(root: Path, settings: Mapping[str, Any]) -> str | None:
 # meson-python ---------------------------------------------------------------
 
 
-def _meson(root: Path, pyproject: Mapping[str, Any]) -> Decision | None:
+def _meson(
+    root: Path, pyproject: Mapping[str, Any], memo: dict[str, Any] | None = None
+) -> Decision | None:
     from pkgforge.checker.meson_config import meson_packages
 
-    found = meson_packages(root, _project_name(pyproject))
+    found = meson_packages(root, _project_name(pyproject), memo)
     if found is None:
         return None
-    pairs, source = found
-    return Decision(_installed_mounts(root, pairs), source)
+    (pairs, skip), source = found
+    return Decision(_installed_mounts(root, pairs, skip), source)

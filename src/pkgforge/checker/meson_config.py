@@ -9,67 +9,179 @@ literal, the package named like the project with an ``__init__.py`` is taken.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from pathlib import Path
+from typing import Any
 
 __all__ = ["meson_packages"]
 
 _MAX_FILES = 400
 _SUBDIR_CALL = re.compile(r"(?<![\w.])subdir\(\s*'([^']+)'\s*\)")
 _INSTALL_SOURCES = re.compile(r"\binstall_sources\s*\(")
-_INSTALL_SUBDIR = re.compile(r"(?<![\w.])install_subdir\s*\(\s*'([^']+)'")
+_INSTALL_SUBDIR = re.compile(r"(?<![\w.])install_subdir\s*\(")
+_FIRST_STRING = re.compile(r"\s*'([^']+)'\s*,")
+# install_dir: py.get_install_dir(), optionally (subdir: 'a/b') and / 'c/d': site-packages.
+_PY_INSTALL_DIR = re.compile(
+    r"install_dir\s*:\s*\w+\.get_install_dir\(\s*(?:subdir\s*:\s*'([^']*)'\s*,?\s*)?\)"
+    r"\s*(?:/\s*'([^']*)'\s*)?[,)]"
+)
+_STRIP = re.compile(r"strip_directory\s*:\s*true")
+_PY_FILE = re.compile(r"'([^']+\.pyi?)'")
+# Folders of build helpers inside a package that meson runs but does not install
+# (numpy's and scipy's _build_utils), unless an install names them.
+_BUILD_TOOL_DIRS = ("_build_utils", "_build_tools", "build_utils", "build_tools")
 _SUBDIR_KWARG = re.compile(r"\bsubdir\s*:\s*'([^']*)'")
 _PROJECT = re.compile(r"(?<![\w.])project\(\s*'([^']+)'")
 _COMMENT = re.compile(r"#[^\n]*")
 
 
+_Found = tuple[tuple[list[tuple[str, str]], list[str]], str] | None
+
+
 def meson_packages(
-    root: Path, project_name: str | None
-) -> tuple[list[tuple[str, str]], str] | None:
-    """(source dir, top-level package) pairs meson installs, and what said so; None if unseen."""
-    text = _read(root / "meson.build")
+    root: Path, project_name: str | None, memo: dict[str, Any] | None = None
+) -> _Found:
+    """((source dir, installed path) pairs, folders left out) that meson installs into
+    site-packages, and what said so; None when nothing literal says.
+
+    With ``memo``, the answer is reused while every meson.build read keeps its size and
+    mtime (a new ``subdir()`` edits a file that was read, so it is noticed).
+    """
+    remembered = (memo or {}).get("meson")
+    if (
+        isinstance(remembered, tuple)
+        and len(remembered) == 3
+        and remembered[0] == project_name
+        and _unchanged(root, remembered[1])
+    ):
+        found = remembered[2]
+        if found is None:
+            return None
+        (pairs, skip), source = found
+        return ([(str(a), str(b)) for a, b in pairs], [str(p) for p in skip]), str(source)
+    stamps: list[tuple[str, int, int]] = []
+    found = _meson_packages(root, project_name, stamps)
+    if memo is not None:
+        memo["meson"] = (project_name, tuple(stamps), found)
+    return found
+
+
+def _unchanged(root: Path, stamps: Any) -> bool:
+    try:
+        for relpath, size, mtime_ns in stamps:
+            info = os.stat(root / relpath)  # noqa: PTH116
+            if info.st_size != size or info.st_mtime_ns != mtime_ns:
+                return False
+    except (OSError, TypeError, ValueError):
+        return False
+    return True
+
+
+def _meson_packages(
+    root: Path, project_name: str | None, stamps: list[tuple[str, int, int]]
+) -> _Found:
+    text = _read(root / "meson.build", stamps, root)
     if text is None:
         return None
-    tops: dict[str, str] = {}
-    for folder, body in _build_files(root, text):
+    found = _Installs(root)
+    for folder, body in _build_files(root, text, stamps):
         for call in _calls(body, _INSTALL_SOURCES):
             match = _SUBDIR_KWARG.search(call)
-            if match and _norm(match.group(1)):
-                _add(tops, root, folder, _norm(match.group(1)))
-        for match in _INSTALL_SUBDIR.finditer(body):
-            call = body[match.start() : body.find(")", match.end()) + 1]
-            if "get_install_dir" in call and "strip_directory" not in call:
-                source = _norm(posixpath.join(folder, match.group(1)))
-                if (root / source).is_dir():
-                    tops.setdefault(posixpath.basename(source), source)
-    if tops:
-        pairs = [(source, top) for top, source in sorted(tops.items())]
-        return pairs, "meson.build install_sources/install_subdir"
-    found = _PROJECT.search(text)
-    name = (project_name or (found.group(1) if found else "")).replace("-", "_")
+            if match is None or not _norm(match.group(1)):
+                # Top-level modules (pylab.py): literal file names only.
+                for name in _PY_FILE.findall(call):
+                    found.add_module(_norm(posixpath.join(folder, name)))
+            else:
+                installed = _norm(match.group(1))
+                subfolders = {posixpath.dirname(f) for f in _PY_FILE.findall(call)} or {""}
+                for sub in sorted(subfolders):
+                    found.add(_norm(posixpath.join(folder, sub)), installed, moved=bool(sub))
+        for call in _calls(body, _INSTALL_SUBDIR):
+            first = _FIRST_STRING.match(call)
+            target = _PY_INSTALL_DIR.search(call)
+            if first is None or target is None:
+                continue  # a variable, or an install_dir outside site-packages
+            sub = _norm(posixpath.join(target.group(1) or "", target.group(2) or ""))
+            source = _norm(posixpath.join(folder, first.group(1)))
+            if _STRIP.search(call):
+                installed = sub
+            else:
+                installed = _norm(posixpath.join(sub, posixpath.basename(source)))
+            if installed and (root / source).is_dir():
+                found.whole.add(installed)
+                found.add(source, installed, moved=True)
+    if found.tops or found.modules:
+        return found.result(), "meson.build install_sources/install_subdir"
+    project = _PROJECT.search(text)
+    name = (project_name or (project.group(1) if project else "")).replace("-", "_")
     for base in ("", "src/"):
         if name and (root / f"{base}{name}" / "__init__.py").is_file():
-            return [(f"{base}{name}", name)], f"meson project {name!r} ({base}{name}/)"
+            return ([(f"{base}{name}", name)], []), f"meson project {name!r} ({base}{name}/)"
     return None
 
 
-def _add(tops: dict[str, str], root: Path, folder: str, installed: str) -> None:
-    """Where the top-level package of ``installed`` lives in the source tree."""
-    top = installed.split("/", maxsplit=1)[0]
-    if top in tops:
-        return
-    candidates = []
-    if folder == installed or folder.endswith(f"/{installed}"):
-        candidates.append(_norm(folder[: len(folder) - len(installed)] + top))
-    candidates.extend((_norm(posixpath.join(folder, top)), top, f"src/{top}"))
-    for candidate in candidates:
-        if (root / candidate).is_dir():
-            tops[top] = candidate
-            return
+class _Installs:
+    """Where each installed top-level package lives, and directories installed elsewhere."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.tops: dict[str, str] = {}
+        self.moved: dict[str, str] = {}
+        self.installed: set[str] = set()
+        self.whole: set[str] = set()
+        """Installed paths of whole directories (install_subdir)."""
+        self.modules: list[str] = []
+
+    def add(self, source: str, installed: str, *, moved: bool) -> None:
+        """``source`` (a directory) installs as ``installed`` (a path in site-packages)."""
+        self.installed.add(installed)
+        top = installed.split("/", maxsplit=1)[0]
+        if source == installed or source.endswith(f"/{installed}"):
+            top_source = _norm(source[: len(source) - len(installed)] + top)
+            if self.tops.setdefault(top, top_source) == top_source:
+                return  # where the walk of the top-level package finds it anyway
+        elif top not in self.tops:
+            for candidate in (_norm(posixpath.join(source, top)), top, f"src/{top}"):
+                if (self.root / candidate).is_dir():
+                    self.tops[top] = candidate
+                    break
+        if moved and (self.root / source).is_dir() and source not in self.tops.values():
+            self.moved.setdefault(source, installed)
+
+    def add_module(self, source: str) -> None:
+        if source.endswith(".py") and (self.root / source).is_file():
+            self.modules.append(source)
+
+    def result(self) -> tuple[list[tuple[str, str]], list[str]]:
+        """(source, installed) pairs, and the folders inside packages that do not ship."""
+        pairs = [(source, top) for top, source in sorted(self.tops.items())]
+        pairs.extend(sorted(self.moved.items()))
+        pairs.extend((m, posixpath.basename(m)) for m in sorted(set(self.modules)))
+        skip = [
+            f"{source}/{name}"
+            for top, source in self.tops.items()
+            for name in _BUILD_TOOL_DIRS
+            if (self.root / source / name).is_dir() and not self._ships(f"{top}/{name}")
+        ]
+        # A directory installed from a folder inside it (a git submodule's package):
+        # the rest of that folder (its docs, tests) does not ship.
+        for source, installed in self.moved.items():
+            top, _, rest = installed.partition("/")
+            outer = _norm(posixpath.join(self.tops.get(top, top), rest))
+            if outer != source and source.startswith(f"{outer}/"):
+                skip.append(outer)
+        return pairs, skip
+
+    def _ships(self, path: str) -> bool:
+        inside = any(p == path or p.startswith(f"{path}/") for p in self.installed)
+        return inside or any(path.startswith(f"{w}/") for w in self.whole)
 
 
-def _build_files(root: Path, text: str) -> list[tuple[str, str]]:
+def _build_files(
+    root: Path, text: str, stamps: list[tuple[str, int, int]]
+) -> list[tuple[str, str]]:
     """(root-relative folder, meson.build text without comments), following subdir()."""
     found: list[tuple[str, str]] = []
     pending = [("", text)]
@@ -83,7 +195,7 @@ def _build_files(root: Path, text: str) -> list[tuple[str, str]]:
             if child in seen or child.startswith(".."):
                 continue
             seen.add(child)
-            child_text = _read(root / child / "meson.build")
+            child_text = _read(root / child / "meson.build", stamps, root)
             if child_text is not None:
                 pending.append((child, child_text))
     return found
@@ -106,8 +218,11 @@ def _norm(path: str) -> str:
     return "" if text == "." else text
 
 
-def _read(path: Path) -> str | None:
+def _read(path: Path, stamps: list[tuple[str, int, int]], root: Path) -> str | None:
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        info = path.stat()
+        text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
+    stamps.append((path.relative_to(root).as_posix(), info.st_size, info.st_mtime_ns))
+    return text

@@ -117,8 +117,7 @@ def walk_tree(layout: Layout, *, memo: dict[str, Any] | None = None) -> Tree:
         if tree is not None:
             return tree
     walker = _Walker(layout.root)
-    # Mapped packages first, so a plain walk of their parent does not claim them.
-    for mount in sorted(layout.mounts, key=lambda m: not m.prefix):
+    for mount in sorted(layout.mounts, key=_walk_order):
         walker.walk(mount)
     try:
         walker.stamp(os.fspath(layout.root), os.stat(layout.root))  # noqa: PTH116
@@ -132,6 +131,14 @@ def walk_tree(layout: Layout, *, memo: dict[str, Any] | None = None) -> Tree:
     if memo is not None:
         memo["tree"] = (key, tuple(walker.stamps), _plain_tree(tree))
     return tree
+
+
+def _walk_order(mount: Mount) -> tuple[int, int]:
+    """Mapped packages first, the deepest first, so that a walk of their parent does not
+    claim them under the wrong name; then the plain roots, the outermost first, so that
+    one below another is named from the outer root."""
+    depth = len(mount.path.parts)
+    return (0, -depth) if mount.prefix else (1, depth)
 
 
 def _plain_tree(tree: Tree) -> tuple[object, ...]:
