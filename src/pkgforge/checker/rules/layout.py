@@ -465,6 +465,10 @@ def no_modules_found(project: Project) -> Iterator[Hit]:
     [tool.setuptools.packages.find]
     where = ["python"]
     ```
+
+    ## Severity
+    A **warning**: nothing fails at import, pkgforge only says that it checked
+    nothing; never an error, so it never blocks `pkgforge build`.
     """
     strays = project.extra.get("strays") or ()
     if project.files or not strays:
