@@ -5,6 +5,7 @@
 select = ["PF1", "PF2", "PF4"]            # codes or prefixes; default: every rule
 ignore = { PF402 = "the CLI re-exports on purpose" }   # or a plain list of codes
 namespace-packages = ["acme"]            # PEP 420 packages: no PF101 for them
+packages = ["python/acme"]               # what ships, when the build config is not literal
 [tool.pkgforge.per-path-ignores]
 "src/acme/legacy/*" = ["PF403"]
 ```
@@ -24,7 +25,7 @@ __all__ = ["CODE_PATTERN", "Settings", "load_settings", "parse_codes"]
 CODE_PATTERN = re.compile(r"^PF[0-9]{0,3}$")
 """A rule code (``PF402``) or a prefix of one (``PF4``, ``PF``)."""
 
-_KNOWN_KEYS = ("select", "ignore", "per-path-ignores", "namespace-packages")
+_KNOWN_KEYS = ("select", "ignore", "per-path-ignores", "namespace-packages", "packages")
 _HINT = "see 'pkgforge explain' and docs/check.md for the [tool.pkgforge] settings"
 
 
@@ -81,6 +82,7 @@ def load_settings(pyproject: Mapping[str, Any] | None) -> Settings:
     if "select" in table:
         select = parse_codes(_string_list(table["select"], "select"), where="tool.pkgforge.select")
     ignore, reasons = _ignore(table.get("ignore", []))
+    _string_list(table.get("packages", []), "packages")  # discovery reads it (checker/backends)
     return Settings(
         select=select,
         ignore=ignore,

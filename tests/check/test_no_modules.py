@@ -59,3 +59,40 @@ def test_no_warning_for_tests_docs_and_setup_py_alone(make_project: Callable[...
 def test_no_warning_without_python(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("hello\n")
     assert check([tmp_path], select=["PF105"], use_cache=False).findings == ()
+
+
+def test_the_hint_names_the_backend_setting(make_project: Callable[..., Path]) -> None:
+    root = make_project(
+        {"python/sound/__init__.py": ""}, pyproject=backend("poetry.core.masonry.api")
+    )
+    (finding,) = check([root], select=["PF105"], use_cache=False).findings
+    assert "`[tool.poetry] packages`" in finding.message
+    assert "`[tool.pkgforge] packages`" in finding.message
+
+
+def test_tool_pkgforge_packages_says_what_ships(make_project: Callable[..., Path]) -> None:
+    pyproject = GOOD_PYPROJECT + '[tool.pkgforge]\npackages = ["python/sound", "tools/cli.py"]\n'
+    root = make_project(
+        {
+            "setup.py": "setup(packages=computed())\n",
+            "python/sound/__init__.py": "",
+            "python/other/__init__.py": "",
+            "tools/cli.py": "",
+        },
+        pyproject=pyproject,
+    )
+    result = check([root], use_cache=False)
+    assert result.files_checked == 2
+    assert not [f for f in result.findings if f.code == "PF105"]
+
+
+def test_tool_pkgforge_packages_must_be_strings(make_project: Callable[..., Path]) -> None:
+    import pytest
+
+    from pkgforge.errors import ConfigError
+
+    root = make_project(
+        {"src/sound/__init__.py": ""}, pyproject=GOOD_PYPROJECT + "[tool.pkgforge]\npackages = 3\n"
+    )
+    with pytest.raises(ConfigError, match="packages"):
+        check([root], use_cache=False)

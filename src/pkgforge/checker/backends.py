@@ -32,7 +32,15 @@ _WHOLE_DIR_SUFFIXES = ("/**/*.py", "/**/*", "/**", "/*.py", "/*", "/")
 def ship_decision(
     root: Path, pyproject: Mapping[str, Any], memo: dict[str, Any] | None
 ) -> Decision:
-    """The mounts the project's build backend ships, with what decided them."""
+    """The mounts the project's build backend ships, with what decided them.
+
+    ``[tool.pkgforge] packages`` (root-relative package directories or modules) wins:
+    it is how a project whose build configuration is computed says what ships.
+    """
+    told = strings(table(pyproject, "tool", "pkgforge").get("packages"))
+    if told:
+        pairs = [(_norm(p), posixpath.basename(_norm(p))) for p in told if _norm(p)]
+        return Decision(_installed_mounts(root, pairs), "[tool.pkgforge] packages")
     backend = table(pyproject, "build-system").get("build-backend")
     reader = _reader(backend if isinstance(backend, str) else "", pyproject)
     if reader is not None:

@@ -39,10 +39,10 @@ def setuptools_decision(
     config, source = _pyproject_config(pyproject), "[tool.setuptools] in pyproject.toml"
     if config.get("packages") is None and config.get("py_modules") is None:
         legacy, legacy_source = _legacy_config(root, memo)
-        if legacy_source:
+        if legacy:
             source = f"{source} and {legacy_source}" if config else legacy_source
             config = {**legacy, **config}
-    return _decide(root, config, source)
+    return _decide(root, config, source if config else "")
 
 
 def _pyproject_config(pyproject: Mapping[str, Any]) -> dict[str, Any]:
@@ -90,7 +90,7 @@ def _legacy_config(root: Path, memo: dict[str, Any] | None) -> tuple[dict[str, A
         if from_py:
             config.update(from_py)
             sources.append("setup() arguments in setup.py")
-    source = " and ".join(sources) or "setup.cfg/setup.py (no package settings)"
+    source = " and ".join(sources)
     if memo is not None:
         memo["setuptools"] = (digest, config, source)
     return config, source
@@ -261,7 +261,12 @@ def _decide(root: Path, config: Mapping[str, Any], source: str) -> Decision:
     packages = config.get("packages")
     modules = config.get("py_modules")
     if package_dir == UNKNOWN:
-        return automatic(root, {}, f"{source}: package_dir is not a literal", guess=True)
+        return automatic(
+            root,
+            {},
+            f"{source}: package_dir is not a literal (computed, or in **kwargs)",
+            guess=True,
+        )
     mapping: dict[str, str] = dict(package_dir or {})
     base = _resolve(root, mapping.get("", ""))
     mapped = [
@@ -273,9 +278,15 @@ def _decide(root: Path, config: Mapping[str, Any], source: str) -> Decision:
             flat = base == root and not mapped
             taken = [*mapped, Mount(base, flat=flat)] if "" in mapping or not mapped else mapped
             return Decision(tuple(taken), f"{source} (packages= is not a literal: took all)")
-        return automatic(root, mapping, f"{source}: packages= is not a literal", guess=True)
+        return automatic(
+            root,
+            mapping,
+            f"{source}: packages= is not a literal (computed, or in **kwargs)",
+            guess=True,
+        )
     if packages is None and modules is None:
-        return automatic(root, mapping, f"setuptools automatic discovery ({source})")
+        where = f" ({source})" if source else ""
+        return automatic(root, mapping, f"setuptools automatic discovery{where}")
     mounts: list[Mount] = []
     names: set[str] = set(strings(modules))
     if isinstance(packages, dict):

@@ -477,11 +477,27 @@ def no_modules_found(project: Project) -> Iterator[Hit]:
     decided_by = getattr(layout, "decided_by", "") or "the project's layout"
     places = sorted({s.rpartition("/")[0] or "." for s in strays})
     shown = ", ".join(f"`{s}`" for s in strays[:3])
+    build = (project.pyproject or {}).get("build-system")
+    backend = build.get("build-backend") if isinstance(build, dict) else None
+    setting = _BACKEND_SETTING.get(str(backend).split(".")[0], _BACKEND_SETTING["setuptools"])
     path = "pyproject.toml" if project.pyproject_path is not None else "."
     yield Hit(
         path,
         f"no module to check: {decided_by} selects no Python files, yet there are some "
-        f"(e.g. {shown}); if they ship, point the build configuration at "
-        f"{', '.join(f'`{p}/`' for p in places[:3])} (for setuptools, "
-        "`[tool.setuptools.packages.find] where`), otherwise nothing is checked",
+        f"(e.g. {shown}); if they ship, point {setting} at "
+        f"{', '.join(f'`{p}/`' for p in places[:3])}, or tell pkgforge with "
+        "`[tool.pkgforge] packages`; until then nothing is checked",
     )
+
+
+# Where each build backend says what ships (PF105's hint).
+_BACKEND_SETTING = {
+    "setuptools": "`[tool.setuptools.packages.find] where` (or setup.py's `packages=`)",
+    "hatchling": "`[tool.hatch.build.targets.wheel] packages`",
+    "flit_core": "`[tool.flit.module] name`",
+    "pdm": "`[tool.pdm.build] package-dir`/`includes`",
+    "poetry": "`[tool.poetry] packages`",
+    "scikit_build_core": "`[tool.scikit-build] wheel.packages`",
+    "maturin": "`[tool.maturin] python-source`",
+    "mesonpy": "meson.build's `py.install_sources(..., subdir: ...)`",
+}
