@@ -12,7 +12,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-__all__ = ["Decision", "Mount", "merged", "strings", "table"]
+__all__ = ["UNKNOWN", "Decision", "Mount", "merged", "strings", "table"]
+
+UNKNOWN = "?"
+"""A build setting that is there but not a literal pkgforge can read."""
 
 # NamedTuples, not dataclasses: a warm run imports this module, and creating a
 # dataclass costs ~0.7 ms each at import time.

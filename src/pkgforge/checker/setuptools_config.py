@@ -1,9 +1,7 @@
 """What setuptools ships: `[tool.setuptools]`, setup.cfg `[options]`, and setup.py's literals.
 
-setup.py is read with :mod:`ast`, never run: only literal keyword arguments of the
-``setup(...)`` call count (lists, dicts, ``find_packages(...)`` /
-``find_namespace_packages(...)`` with literal arguments, or a module-level name
-bound once to one of those). Anything else is *unknown*, and an unknown
+setup.py is read, never run (:mod:`.setuptools_legacy`): only literal arguments of
+its ``setup(...)`` call count. Anything else is *unknown*, and an unknown
 ``packages`` falls back to setuptools' automatic discovery rather than a guess.
 
 The readings of setup.cfg and setup.py are plain data remembered in the cache's
@@ -12,23 +10,16 @@ memo by content hash, so a warm run reads the two files but parses neither.
 
 from __future__ import annotations
 
-import ast
-import configparser
 import hashlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pkgforge.checker.mounts import Decision, Mount, merged, strings, table
+from pkgforge.checker.mounts import UNKNOWN, Decision, Mount, merged, strings, table
 
-__all__ = ["UNKNOWN", "automatic", "has_python", "setuptools_decision"]
+__all__ = ["automatic", "has_python", "setuptools_decision"]
 
-UNKNOWN = "?"
-"""A setting that is there but not a literal pkgforge can read."""
-
-_KEYS = ("packages", "package_dir", "py_modules")
-_FIND_FUNCTIONS = {"find_packages": False, "find_namespace_packages": True}
 _MAX_SCAN_DIRS = 2000
 
 
@@ -78,15 +69,18 @@ def _legacy_config(root: Path, memo: dict[str, Any] | None) -> tuple[dict[str, A
     remembered = (memo or {}).get("setuptools")
     if isinstance(remembered, tuple) and len(remembered) == 3 and remembered[0] == digest:
         return dict(remembered[1]), str(remembered[2])
+    # Parsed only when one of them changed: a warm run answers from the memo.
+    from pkgforge.checker.setuptools_legacy import setup_cfg, setup_py
+
     config: dict[str, Any] = {}
     sources = []
     if cfg is not None:
-        from_cfg = _setup_cfg(cfg)
+        from_cfg = setup_cfg(cfg)
         if from_cfg:
             config.update(from_cfg)
             sources.append("[options] in setup.cfg")
     if script is not None:
-        from_py = _setup_py(script)
+        from_py = setup_py(script)
         if from_py:
             config.update(from_py)
             sources.append("setup() arguments in setup.py")
@@ -101,159 +95,6 @@ def _read(path: Path) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
-
-
-def _setup_cfg(data: bytes) -> dict[str, Any]:
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
-    try:
-        parser.read_string(data.decode("utf-8"))
-    except (UnicodeDecodeError, configparser.Error):
-        return {}
-    if not parser.has_section("options"):
-        return {}
-    options = parser["options"]
-    config: dict[str, Any] = {}
-    if "package_dir" in options:
-        config["package_dir"] = _cfg_mapping(options["package_dir"])
-    if "packages" in options:
-        value = options["packages"].strip()
-        if value in {"find:", "find_namespace:"}:
-            find = (
-                parser["options.packages.find"]
-                if parser.has_section("options.packages.find")
-                else {}
-            )
-            config["packages"] = {
-                "where": _cfg_list(find.get("where", "")) or ["."],
-                "include": _cfg_list(find.get("include", "")),
-                "exclude": _cfg_list(find.get("exclude", "")),
-                "namespace": value == "find_namespace:",
-            }
-        elif ":" in value:
-            config["packages"] = UNKNOWN  # attr:/file: directives run code or read files
-        else:
-            config["packages"] = _cfg_list(value)
-    if "py_modules" in options:
-        value = options["py_modules"]
-        config["py_modules"] = UNKNOWN if ":" in value else _cfg_list(value)
-    return config
-
-
-def _cfg_list(value: str) -> list[str]:
-    return [part.strip() for line in value.splitlines() for part in line.split(",") if part.strip()]
-
-
-def _cfg_mapping(value: str) -> dict[str, str] | str:
-    mapping: dict[str, str] = {}
-    for line in value.splitlines():
-        if not line.strip():
-            continue
-        key, sep, target = line.partition("=")
-        if not sep:
-            return UNKNOWN
-        mapping[key.strip()] = target.strip()
-    return mapping
-
-
-def _setup_py(data: bytes) -> dict[str, Any]:
-    """The literal package settings of setup.py's one ``setup(...)`` call."""
-    try:
-        tree = ast.parse(data)
-    except (SyntaxError, ValueError):
-        return dict.fromkeys(_KEYS, UNKNOWN)
-    calls = [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and _called_name(node.func) == "setup"
-    ]
-    if len(calls) != 1:
-        # No setup() (or several, picked at run time): nothing here is known.
-        return dict.fromkeys(_KEYS, UNKNOWN) if calls else {}
-    call = calls[0]
-    bound = _module_bindings(tree)
-    config: dict[str, Any] = {}
-    for keyword in call.keywords:
-        if keyword.arg is None:
-            # setup(**options): every setting it does not spell out may be in there.
-            for key in _KEYS:
-                config.setdefault(key, UNKNOWN)
-            continue
-        if keyword.arg in _KEYS:
-            config[keyword.arg] = _literal(keyword.value, keyword.arg, bound)
-    if call.args:
-        config = dict.fromkeys(_KEYS, UNKNOWN)  # positional setup() arguments: not setuptools'
-    return config
-
-
-def _called_name(func: ast.expr) -> str:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return ""
-
-
-def _module_bindings(tree: ast.Module) -> dict[str, ast.expr | None]:
-    """Module-level names bound by one plain assignment (None when bound more than once)."""
-    bound: dict[str, ast.expr | None] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
-            if isinstance(target, ast.Name):
-                bound[target.id] = None if target.id in bound else node.value
-    return bound
-
-
-def _literal(node: ast.expr, key: str, bound: Mapping[str, ast.expr | None]) -> Any:
-    if isinstance(node, ast.Name):
-        value = bound.get(node.id)
-        return UNKNOWN if value is None else _literal(value, key, {})
-    if key == "packages" and isinstance(node, ast.Call):
-        return _find_call(node)
-    try:
-        value = ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return UNKNOWN
-    if key == "package_dir":
-        if isinstance(value, dict) and all(
-            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-        ):
-            return value
-        return UNKNOWN
-    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-        return list(value)
-    return UNKNOWN
-
-
-def _find_call(call: ast.Call) -> Any:
-    name = _called_name(call.func)
-    if name not in _FIND_FUNCTIONS:
-        return UNKNOWN
-    arguments: dict[str, Any] = {}
-    try:
-        for name_, node in zip(("where", "exclude", "include"), call.args, strict=False):
-            arguments[name_] = ast.literal_eval(node)
-        for keyword in call.keywords:
-            if keyword.arg not in {"where", "exclude", "include"}:
-                return UNKNOWN
-            arguments[keyword.arg] = ast.literal_eval(keyword.value)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return UNKNOWN
-    where = arguments.get("where", ".")
-    include = arguments.get("include", ())
-    exclude = arguments.get("exclude", ())
-    if not isinstance(where, str) or not _string_list(include) or not _string_list(exclude):
-        return UNKNOWN
-    return {
-        "where": [where],
-        "include": list(include),
-        "exclude": list(exclude),
-        "namespace": _FIND_FUNCTIONS[name],
-    }
-
-
-def _string_list(value: object) -> bool:
-    return isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
 
 
 def _decide(root: Path, config: Mapping[str, Any], source: str) -> Decision:
