@@ -253,3 +253,14 @@ def test_find_where_is_relative_to_the_project_root(make_project: Callable[..., 
     root = make_project({"src/sound/__init__.py": ""}, pyproject=pyproject)
     assert load_project(root, use_cache=False).package_roots == (root / "src",)
     assert _modules(root) == {"src/sound/__init__.py": "sound"}
+
+
+def test_flat_layout_keeps_a_top_module_an_entry_point_imports(
+    make_project: Callable[..., Path],
+) -> None:
+    scripts = '\n[project.scripts]\nsound-cli = "cli:main"\n'
+    root = make_project(
+        {"sound/__init__.py": "", "cli.py": "", "release.py": ""},
+        pyproject=GOOD_PYPROJECT + scripts,
+    )
+    assert _modules(root) == {"cli.py": "cli", "sound/__init__.py": "sound"}

@@ -43,14 +43,31 @@ def ship_decision(
         return Decision(_installed_mounts(root, pairs), "[tool.pkgforge] packages")
     backend = table(pyproject, "build-system").get("build-backend")
     reader = _reader(backend if isinstance(backend, str) else "", pyproject)
-    if reader is not None:
-        decision = reader(root, pyproject, memo)
-        if decision is not None:
-            return decision
+    decision = reader(root, pyproject, memo) if reader is not None else None
+    if decision is None and reader is not None:
         name = backend if isinstance(backend, str) and backend else "the build backend"
         why = f"{name}: a file selection pkgforge cannot follow (a glob, or no default match)"
-        return automatic(root, {}, why, guess=True)
-    return setuptools_decision(root, pyproject, memo)
+        decision = automatic(root, {}, why, guess=True)
+    if decision is None:
+        decision = setuptools_decision(root, pyproject, memo)
+    named = _entry_point_modules(pyproject)
+    if named and any(m.flat for m in decision.mounts):
+        mounts = tuple(m._replace(named=named) if m.flat else m for m in decision.mounts)
+        decision = decision._replace(mounts=mounts)
+    return decision
+
+
+def _entry_point_modules(pyproject: Mapping[str, Any]) -> frozenset[str]:
+    """Top-level modules that [project] scripts and entry points import by name."""
+    project = table(pyproject, "project")
+    groups = [table(project, "scripts"), table(project, "gui-scripts")]
+    groups.extend(table(project, "entry-points", group) for group in table(project, "entry-points"))
+    return frozenset(
+        value.partition(":")[0].strip().partition(".")[0]
+        for group in groups
+        for value in group.values()
+        if isinstance(value, str)
+    )
 
 
 def _reader(backend: str, pyproject: Mapping[str, Any]) -> _Reader | None:

@@ -38,6 +38,9 @@ class Mount(NamedTuple):
     """Root-relative path globs a backend excludes from the wheel (hatch, pdm, poetry)."""
     packages_win: bool = False
     """setuptools' flat layout: modules at the top ship only when no package does."""
+    named: frozenset[str] = frozenset()
+    """Top-level files an entry point imports by name (``my-tool`` in ``my-tool:main``):
+    taken even where flat-layout discovery would not, so their names are checked."""
 
     def key(self) -> tuple[object, ...]:
         """A value that is equal across processes (a frozenset's order is not)."""
@@ -50,6 +53,7 @@ class Mount(NamedTuple):
             self.exclude,
             self.skip,
             self.packages_win,
+            tuple(sorted(self.named)),
         )
 
 

@@ -223,7 +223,7 @@ class _Walker:
         self.top_level: set[str] = set()
         self.skipped: list[tuple[str, str]] = []
         self.seen: set[tuple[int, int]] = set()
-        self.packages_win: list[str] = []
+        self.packages_win: list[tuple[str, frozenset[str]]] = []
         """Relpaths of flat mounts whose top modules ship only when no package does."""
         self.stamps: list[tuple[str, int, int]] = []
         """(path, mtime_ns, ctime_ns) of every directory read: a change in any of
@@ -251,7 +251,7 @@ class _Walker:
             return
         stack: list[_Pending] = [(start, self._rel(start), start_parts, 0, None, info)]
         if mount.packages_win:
-            self.packages_win.append(self._rel(start))
+            self.packages_win.append((self._rel(start), mount.named))
         while stack:
             path, relpath, parts, depth, parent, info = stack.pop()
             if relpath in self.dirs:
@@ -347,7 +347,7 @@ class _Walker:
         if mount.only is not None:
             return stem in mount.only
         if mount.flat:
-            return _flat_module(stem)
+            return _flat_module(stem) or stem in mount.named
         return True
 
     def _add_file(
@@ -433,8 +433,8 @@ class _Walker:
         for info in sorted(self.dirs.values(), key=lambda d: d.relpath.count("/"), reverse=True):
             if info.has_python and info.parent is not None and info.parent in self.dirs:
                 self.dirs[info.parent].has_python = True
-        for relpath in self.packages_win:
-            self._drop_modules_beside_packages(relpath)
+        for relpath, named in self.packages_win:
+            self._drop_modules_beside_packages(relpath, named)
         dir_rows = tuple(
             (
                 d.path,
@@ -458,14 +458,20 @@ class _Walker:
             skipped=tuple(self.skipped),
         )
 
-    def _drop_modules_beside_packages(self, relpath: str) -> None:
-        """setuptools' flat layout ships the top modules only when it finds no package."""
+    def _drop_modules_beside_packages(self, relpath: str, named: frozenset[str]) -> None:
+        """setuptools' flat layout ships the top modules only when it finds no package
+        (those an entry point names stay: their names are checked)."""
         packages = [
             d for d in self.dirs.values() if d.parent == relpath and d.depth == 1 and d.has_python
         ]
         if not packages:
             return
-        dropped = {f.relpath for f in self.files if f.relpath.rpartition("/")[0] == relpath}
+        dropped = {
+            f.relpath
+            for f in self.files
+            if f.relpath.rpartition("/")[0] == relpath
+            and f.relpath.rpartition("/")[2].removesuffix(".py") not in named
+        }
         self.files = [f for f in self.files if f.relpath not in dropped]
         for name in dropped:
             self.top_level.discard(name.rpartition("/")[2].removesuffix(".py"))
