@@ -723,17 +723,24 @@ class _Simulation:
         raise _Broken(breakage)
 
 
+# What the import system sets on every module before running it.
+_MODULE_ATTRIBUTES = frozenset(
+    {"__name__", "__doc__", "__file__", "__path__", "__spec__", "__loader__", "__package__"}
+    | {"__builtins__", "__cached__", "__dict__"}
+)
+
+
 def _may_exist(graph: ImportGraph, dotted: str) -> bool:
-    """Whether the import system may find module ``dotted`` (a compiled module beside the
-    sources counts). ``from parent import leaf`` then imports it, whatever ``parent`` has
-    bound yet."""
-    return graph.exists(dotted)
+    """Whether the import system may find module ``dotted`` (a compiled module, or one the
+    build creates, counts). ``from parent import leaf`` then imports it, whatever
+    ``parent`` has bound yet."""
+    return graph.may_exist(dotted)
 
 
 def _never_bound(graph: ImportGraph, module: str, name: str) -> bool:
     """Whether ``module`` binds ``name`` nowhere, as PF404 proves it (the import of it then
     fails however the modules are ordered)."""
-    if module not in graph.modules:
+    if module not in graph.modules or name in _MODULE_ATTRIBUTES:
         return False
     defined = graph.defined_names(module)
     return defined is not None and name not in defined
@@ -751,7 +758,7 @@ def _binds_too_late(
     is never bound (that is PF404's finding). ``partial_stars``: see
     :attr:`_Simulation.partial_stars`."""
     summary = graph.modules[target].summary
-    if summary.dynamic_namespace:
+    if summary.dynamic_namespace or name in _MODULE_ATTRIBUTES:
         return None
     lines = {b.name: b.line for b in summary.bindings if b.reach is not Reach.NEVER}
     if lines.get("__getattr__", now) < now:
@@ -778,7 +785,7 @@ def _may_bind_before(graph: ImportGraph, module: str | None, name: str, line: in
     """Whether ``module`` may have bound ``name`` before its line ``line`` runs (when unsure,
     yes)."""
     file = graph.modules.get(module or "")
-    if file is None or file.summary.dynamic_namespace:
+    if file is None or file.summary.dynamic_namespace or name in _MODULE_ATTRIBUTES:
         return True
     lines = {b.name: b.line for b in file.summary.bindings if b.reach is not Reach.NEVER}
     if lines.get(name, line) < line or lines.get("__getattr__", line) < line:
