@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pkgforge.checker.engine import load_project
 from pkgforge.checker.graph import (
+    EntryKind,
     ImportGraph,
     graph_of,
     import_breakages,
@@ -146,20 +147,41 @@ def test_parent_package_runs_first_and_breaks_the_cycle(tmp_path: Path) -> None:
     assert (breakage.bound_at, breakage.suspended_at) == (2, 1)
 
 
-def test_cycle_entered_only_through_a_safe_member_does_not_break(tmp_path: Path) -> None:
-    # Django's sqlite3 backend: importing `features` first would fail, but only `base`
-    # (loaded by name) imports it, and importing `base` first works.
+def test_cycle_entered_only_through_a_safe_member_breaks_only_on_a_direct_import(
+    tmp_path: Path,
+) -> None:
+    # Django's sqlite3 backend: importing `features` first fails, but only `base`
+    # (loaded by name) imports it, and importing `base` first works: a direct import only.
     files = {
         "pkg/__init__.py": "",
         "pkg/backend/__init__.py": "",
         "pkg/backend/base.py": "Database = object\nfrom .features import Features\n",
         "pkg/backend/features.py": "from .base import Database\nFeatures = 1\n",
     }
-    assert import_breakages(graph_of(make(tmp_path / "safe", files))) == []
+    (breakage,) = import_breakages(graph_of(make(tmp_path / "safe", files)))
+    assert (breakage.entry, breakage.kind) == ("pkg.backend.features", EntryKind.DIRECT)
     files["pkg/other.py"] = "from pkg.backend.features import Features\n"
     (breakage,) = import_breakages(graph_of(make(tmp_path / "unsafe", files)))
-    assert breakage.entry == "pkg.backend.features"
+    assert (breakage.entry, breakage.kind) == ("pkg.backend.features", EntryKind.ROOT)
     assert (breakage.importer, breakage.name) == ("pkg.backend.base", "Features")
+
+
+def test_a_module_importing_a_name_from_itself_before_binding_it_breaks(tmp_path: Path) -> None:
+    project = make(
+        tmp_path,
+        {
+            "pkg/__init__.py": "from . import VERSION\nVERSION = 1\nfrom pkg import sub\n",
+            "pkg/sub.py": "def __getattr__(name):\n    return 1\nfrom pkg.sub import ANY\n",
+            "pkg/late.py": "from pkg.late import A\ndef __getattr__(name):\n    return 1\n",
+            "pkg/fine.py": "A = 1\nfrom pkg.fine import A\ntry:\n    from pkg.fine import B\n"
+            "except ImportError:\n    B = 2\n",
+        },
+    )
+    breakages = import_breakages(graph_of(project))
+    assert [(b.importer, b.info.line, b.name, b.kind) for b in breakages] == [
+        ("pkg", 1, "VERSION", EntryKind.SELF),
+        ("pkg.late", 1, "A", EntryKind.SELF),  # `__getattr__` is defined too late to help
+    ]
 
 
 def test_guarded_and_submodule_imports_do_not_break(tmp_path: Path) -> None:
@@ -194,3 +216,47 @@ def test_star_imports_count_towards_defined_names(tmp_path: Path) -> None:
     assert graph.star_names("pkg.plain") == {"c"}
     assert graph.defined_names("pkg.third") is None  # a third-party star: unknown
     assert graph.submodules("pkg") == {"base", "plain", "user", "third"}
+
+
+def test_a_caught_failure_makes_python_run_the_interrupted_modules_again(tmp_path: Path) -> None:
+    # importing pkg.b: pkg's guarded import of X (which pkg.sub never binds) fails inside
+    # pkg.b and is caught; pkg.b then runs again, and pkg.sub with it, while pkg.b is only
+    # at line 1 (CPython agrees: tests/imports/test_cpython_oracle.py)
+    project = make(
+        tmp_path,
+        {
+            "pkg/__init__.py": "try:\n    from pkg.sub import X\nexcept ImportError:\n    pass\n",
+            "pkg/b.py": "from pkg.sub import X\nfrom pkg import Y\n",
+            "pkg/sub/__init__.py": "from pkg.b import Y\n",
+        },
+    )
+    (breakage,) = import_breakages(graph_of(project))
+    assert (breakage.importer, breakage.info.line, breakage.name) == ("pkg.sub", 1, "Y")
+    assert (breakage.entry, breakage.kind) == ("pkg.b", EntryKind.DIRECT)
+
+
+def test_a_star_import_of_a_partial_module_binds_only_what_it_has_bound(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "try:\n    from pkg.sub import X\nexcept ImportError:\n    pass\n",
+        "pkg/b.py": "from pkg.sub import X\n",
+        "pkg/sub/__init__.py": "from pkg import *\nfrom pkg.b import X\n",
+    }
+    (breakage,) = import_breakages(graph_of(make(tmp_path / "partial", files)))
+    assert (breakage.importer, breakage.info.line, breakage.name) == ("pkg.sub", 2, "X")
+    # once pkg binds X before it imports pkg.sub, the star import brings it in time
+    files["pkg/__init__.py"] = "X = 1\n" + files["pkg/__init__.py"]
+    assert import_breakages(graph_of(make(tmp_path / "bound", files))) == []
+
+
+def test_a_star_import_of_a_partial_module_fails_on_what_its_all_lists(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "__all__ = ['X']\nfrom pkg.sub import Y\nX = 1\n",
+        "pkg/sub/__init__.py": "from pkg import *\nY = 2\n",
+    }
+    (breakage,) = import_breakages(graph_of(make(tmp_path / "late", files)))
+    assert (breakage.importer, breakage.info.names, breakage.name) == ("pkg.sub", ("*",), "X")
+    assert (breakage.entry, breakage.kind, breakage.bound_at) == ("pkg", EntryKind.ROOT, 3)
+    # `__all__` assigned after the import that starts the cycle: the star import binds
+    # the public names bound so far, and nothing fails
+    files["pkg/__init__.py"] = "from pkg.sub import Y\n__all__ = ['X']\nX = 1\n"
+    assert import_breakages(graph_of(make(tmp_path / "unlisted", files))) == []

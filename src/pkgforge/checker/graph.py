@@ -14,12 +14,14 @@ sets come out of it:
 
 from __future__ import annotations
 
+import bisect
+import enum
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
 from pkgforge.checker.certainty import Reach
 from pkgforge.checker.summary import ImportInfo, ImportScope
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Breakage",
     "Edge",
+    "EntryKind",
     "ImportGraph",
     "ResolvedImport",
     "build_graph",
@@ -382,6 +385,11 @@ class ImportGraph:
             for edge in self.import_time_targets(module):
                 targets.add(edge.target)
                 targets.update(p for p in self.parents(edge.target) if p in self.modules)
+            for resolved in self.resolved[module]:
+                # `import pkg.sub.missing` runs pkg/sub/__init__.py before it fails
+                base = resolved.base
+                if base is not None and base not in self.modules and _runs_now(resolved.info):
+                    targets.update(p for p in self.parents(base) if p in self.modules)
             targets.discard(module)
             result[module] = sorted(targets)
         return result
@@ -412,6 +420,16 @@ class ImportGraph:
                     first_edge[edge.target] = edge
                     queue.append(edge.target)
         return []
+
+
+def _runs_now(info: ImportInfo) -> bool:
+    """Whether the statement runs while its module is being imported (on some paths at
+    least: see ``info.reach``)."""
+    return (
+        info.scope in _IMPORT_TIME
+        and not info.in_function
+        and info.reach in (Reach.ALWAYS, Reach.SOMETIMES)
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -497,6 +515,21 @@ def graph_of(project: Project) -> ImportGraph:
 # -- import-order simulation (PF411) -------------------------------------------
 
 
+class EntryKind(enum.IntEnum):
+    """How a program comes to import a breakage's entry module first; lower is surer."""
+
+    SELF = 0
+    """No entry needed: the module imports the name from itself, so the statement fails
+    whenever the module runs."""
+    ROOT = 1
+    """A way the program starts: importing the top-level package, or a module that no
+    project module imports at import time (what users, plugin loaders and
+    ``importlib.import_module`` import by name). Importing it reaches the entry first."""
+    DIRECT = 2
+    """Only a direct import of a module the project itself imports elsewhere (``import
+    pkg.backend.features`` before ``pkg.backend.base``): one import order among others."""
+
+
 @dataclass(frozen=True)
 class Breakage:
     """A ``from target import name`` that runs while ``target`` is partly initialised."""
@@ -508,19 +541,31 @@ class Breakage:
     target: str
     name: str
     bound_at: int
-    """The line where ``target`` binds ``name`` — too late."""
+    """The line where ``target`` first binds ``name`` — too late (for a self-import, the
+    failing statement itself)."""
     suspended_at: int
     """The line of ``target`` whose import is still running."""
     chain: tuple[tuple[str, int], ...]
     """(module, line) of each import in progress, from the entry to the failing statement."""
+    kind: EntryKind = EntryKind.ROOT
+    """How a program gets to import ``entry`` first: decides whether the failure is certain."""
+    reach: Reach = Reach.ALWAYS
+    """SOMETIMES when a statement that ran on the way runs only on some paths (a platform
+    branch, an ``except`` body): the failure is then certain only where it runs."""
 
 
 class _Broken(Exception):
-    """The ImportError a failing ``from X import name`` raises, unwinding the imports."""
+    """The ImportError a failing import raises, unwinding the imports: a breakage, or None
+    for a failure other rules report (a name or module that does not exist at all, PF404;
+    a relative import beyond the top, PF405), which the simulation follows all the same."""
 
-    def __init__(self, breakage: Breakage) -> None:
-        super().__init__(breakage.name)
+    def __init__(self, breakage: Breakage | None) -> None:
+        super().__init__(breakage.name if breakage else "")
         self.breakage = breakage
+
+
+def _is_guarded(info: ImportInfo) -> bool:
+    return info.optional or info.scope is ImportScope.OPTIONAL
 
 
 class _Simulation:
@@ -532,19 +577,32 @@ class _Simulation:
     entry, which then fails. Only an uncaught failure is a finding.
     """
 
-    def __init__(self, graph: ImportGraph, entry: str, members: set[str]) -> None:
+    def __init__(
+        self, graph: ImportGraph, entry: str, members: set[str], kind: EntryKind = EntryKind.ROOT
+    ) -> None:
         self.graph = graph
         self.entry = entry
         self.members = members
+        self.kind = kind
         self.done: set[str] = set()
         self.running: dict[str, int] = {}
         self.found: list[Breakage] = []
+        self.caught = False
+        self.reach = Reach.ALWAYS
+        """SOMETIMES once a statement that runs only on some paths has run."""
+        self.partial_stars: dict[tuple[str, int], int] = {}
+        """(module, line) of a star import that ran while its module was partly
+        initialised -> the line that module was suspended at: it bound only what the
+        module had bound by then."""
+        """Whether a failure was caught: the modules it interrupted were dropped, so what
+        the program imports next may run them again, in another order."""
 
     def simulate(self) -> None:
         try:
             self.run(self.entry)
         except _Broken as failure:
-            self.found.append(failure.breakage)
+            if failure.breakage is not None:
+                self.found.append(failure.breakage)
 
     def run(self, module: str) -> None:
         graph = self.graph
@@ -560,15 +618,19 @@ class _Simulation:
         try:
             for resolved in graph.resolved[module]:
                 info = resolved.info
-                if resolved.base is None or info.scope not in _IMPORT_TIME or info.in_function:
+                if not _runs_now(info):
                     continue
                 self.running[module] = info.line
+                if info.reach is not Reach.ALWAYS:
+                    self.reach = Reach.SOMETIMES
                 try:
+                    if resolved.base is None:
+                        raise _Broken(None)  # beyond the top-level package
                     self.statement(module, resolved)
                 except _Broken:
-                    if not (info.optional or info.scope is ImportScope.OPTIONAL):
+                    if not _is_guarded(info):
                         raise
-                    # caught by `except ImportError`: the module carries on
+                    self.caught = True  # by `except ImportError`: the module carries on
         finally:
             del self.running[module]
         self.done.add(module)
@@ -576,83 +638,272 @@ class _Simulation:
     def statement(self, module: str, resolved: ResolvedImport) -> None:
         graph, info, base = self.graph, resolved.info, resolved.base
         assert base is not None
+        for parent in graph.parents(base):
+            self.run(parent)  # also when `base` itself is missing: its parents run first
         self.run(base)
+        if graph.is_first_party(base) and not _may_exist(graph, base):
+            raise _Broken(None)  # ModuleNotFoundError
         if not info.is_from:
             return
+        if "*" in info.names:
+            if base in self.running:
+                self.partial_stars[module, info.line] = self.running[base]
+            else:
+                self.partial_stars.pop((module, info.line), None)
+            self.star(module, resolved, base)
         # `from pkg import X, sub` imports every listed submodule first (importlib's
         # _handle_fromlist), then looks the names up in order
         for name in info.names:
             if f"{base}.{name}" in graph.modules:
                 self.run(f"{base}.{name}")
         for name in info.names:
-            sub = f"{base}.{name}"
-            partial = base in self.running
-            if partial and name != "*" and sub not in graph.modules and sub not in graph.packages:
+            if name == "*" or _may_exist(graph, f"{base}.{name}"):
+                continue
+            if base in self.running:
                 self.check(module, resolved, name)
+            elif _never_bound(graph, base, name):
+                raise _Broken(None)
+
+    def star(self, importer: str, resolved: ResolvedImport, base: str) -> None:
+        """``from base import *``: importlib imports the submodules ``base.__all__`` lists,
+        then each name it lists must be bound. A partly initialised module has assigned
+        only the ``__all__`` entries before where it is suspended."""
+        graph = self.graph
+        file = graph.modules.get(base)
+        listed = file.summary.all if file is not None else None
+        if listed is None or not listed.is_literal:
+            return
+        now = self.running.get(base)
+        entries = [
+            e.value for e in listed.entries if e.value is not None and (now is None or e.line < now)
+        ]
+        for name in entries:
+            if f"{base}.{name}" in graph.modules:
+                self.run(f"{base}.{name}")
+        if now is None or listed.line >= now:
+            return  # complete (PF302 says what it lacks), or no `__all__` yet
+        for name in entries:
+            if _may_exist(graph, f"{base}.{name}") or _may_bind_before(graph, base, name, now):
+                continue
+            if _never_bound(graph, base, name):
+                raise _Broken(None)
+            bound_at = _binds_too_late(graph, base, name, now, self.partial_stars)
+            if bound_at is None:
+                return
+            self.fail(importer, resolved, base, name, bound_at)
 
     def check(self, importer: str, resolved: ResolvedImport, name: str) -> None:
-        info = resolved.info
         target = resolved.base
         assert target is not None
-        summary = self.graph.modules[target].summary
-        if summary.has_module_getattr or summary.dynamic_namespace:
-            return
         now = self.running[target]
-        bound_at = next(
-            (b.line for b in summary.bindings if b.name == name and b.reach is not Reach.NEVER),
-            None,
-        )
-        if bound_at is None or bound_at < now:
-            return  # bound in time, or never bound (that is PF404's finding)
-        for star in self.graph.resolved[target]:
-            if "*" in star.info.names and star.info.line < now and star.base != target:
-                names = None if star.base is None else self.graph.star_names(star.base)
-                if names is None or name in names:
-                    return
+        bound_at = _binds_too_late(self.graph, target, name, now, self.partial_stars)
+        if bound_at is None:
+            if _never_bound(self.graph, target, name):
+                raise _Broken(None)
+            return
+        self.fail(importer, resolved, target, name, bound_at)
+
+    def fail(
+        self, importer: str, resolved: ResolvedImport, target: str, name: str, bound_at: int
+    ) -> NoReturn:
+        now = self.running[target]
         chain = tuple(self.running.items())
-        raise _Broken(Breakage(self.entry, importer, info, target, name, bound_at, now, chain))
+        breakage = Breakage(
+            self.entry,
+            importer,
+            resolved.info,
+            target,
+            name,
+            bound_at,
+            now,
+            chain,
+            self.kind,
+            self.reach,
+        )
+        raise _Broken(breakage)
+
+
+# What the import system sets on every module before running it.
+_MODULE_ATTRIBUTES = frozenset(
+    {"__name__", "__doc__", "__file__", "__path__", "__spec__", "__loader__", "__package__"}
+    | {"__builtins__", "__cached__", "__dict__"}
+)
+
+
+def _may_exist(graph: ImportGraph, dotted: str) -> bool:
+    """Whether the import system may find module ``dotted`` (a compiled module, or one the
+    build creates, counts). ``from parent import leaf`` then imports it, whatever
+    ``parent`` has bound yet."""
+    return graph.may_exist(dotted)
+
+
+def _never_bound(graph: ImportGraph, module: str, name: str) -> bool:
+    """Whether ``module`` binds ``name`` nowhere, as PF404 proves it (the import of it then
+    fails however the modules are ordered)."""
+    if module not in graph.modules or name in _MODULE_ATTRIBUTES:
+        return False
+    defined = graph.defined_names(module)
+    return defined is not None and name not in defined
+
+
+def _binds_too_late(
+    graph: ImportGraph,
+    target: str,
+    name: str,
+    now: int,
+    partial_stars: Mapping[tuple[str, int], int],
+) -> int | None:
+    """The line where ``target`` first binds ``name``, when that is not before line ``now``
+    (where its execution is suspended); None when ``name`` may well be bound by then, or
+    is never bound (that is PF404's finding). ``partial_stars``: see
+    :attr:`_Simulation.partial_stars`."""
+    summary = graph.modules[target].summary
+    if summary.dynamic_namespace or name in _MODULE_ATTRIBUTES:
+        return None
+    lines = {b.name: b.line for b in summary.bindings if b.reach is not Reach.NEVER}
+    if lines.get("__getattr__", now) < now:
+        return None  # a module `__getattr__` defined in time may serve the name
+    bound_at = lines.get(name)
+    if bound_at is not None and bound_at < now:
+        return None
+    for star in graph.resolved[target]:
+        if "*" not in star.info.names or star.base == target or not _runs_now(star.info):
+            continue
+        names = None if star.base is None else graph.star_names(star.base)
+        if star.info.line < now:
+            suspended = partial_stars.get((target, star.info.line))
+            if suspended is None and (names is None or name in names):
+                return None  # the star import may have bound it in time
+            if suspended is not None and _may_bind_before(graph, star.base, name, suspended):
+                return None  # it ran on a partial module that may have bound it already
+        if names is not None and name in names and (bound_at is None or star.info.line < bound_at):
+            bound_at = star.info.line  # bound by a star import that has not run yet
+    return bound_at
+
+
+def _may_bind_before(graph: ImportGraph, module: str | None, name: str, line: int) -> bool:
+    """Whether ``module`` may have bound ``name`` before its line ``line`` runs (when unsure,
+    yes)."""
+    file = graph.modules.get(module or "")
+    if file is None or file.summary.dynamic_namespace or name in _MODULE_ATTRIBUTES:
+        return True
+    lines = {b.name: b.line for b in file.summary.bindings if b.reach is not Reach.NEVER}
+    if lines.get(name, line) < line or lines.get("__getattr__", line) < line:
+        return True
+    for star in graph.resolved[file.module]:
+        if "*" in star.info.names and star.info.line < line and star.base != module:
+            names = None if star.base is None else graph.star_names(star.base)
+            if names is None or name in names:
+                return True
+    return False
+
+
+def _self_imports(graph: ImportGraph) -> Iterator[Breakage]:
+    """``from M import name`` run by M itself before M binds ``name``: M is in
+    ``sys.modules`` but partly initialised whenever that statement runs, whoever imports
+    M, so it always raises (a statement guarded by ``try/except ImportError`` aside)."""
+    for module in sorted(graph.modules):
+        for resolved in graph.resolved[module]:
+            info = resolved.info
+            if resolved.base != module or not info.is_from or not _runs_now(info):
+                continue
+            if _is_guarded(info):
+                continue
+            for name in info.names:
+                sub = f"{module}.{name}"
+                if name == "*" or _may_exist(graph, sub):
+                    continue
+                # the statement binds `name` itself: a first binding at its own line means
+                # nothing bound it before
+                bound_at = _binds_too_late(graph, module, name, info.line, {})
+                if bound_at is not None:
+                    chain = ((module, info.line),)
+                    yield Breakage(
+                        module,
+                        module,
+                        info,
+                        module,
+                        name,
+                        bound_at,
+                        info.line,
+                        chain,
+                        EntryKind.SELF,
+                        info.reach,
+                    )
+                    break  # the first failing name raises; the others are never looked up
 
 
 def import_breakages(graph: ImportGraph) -> list[Breakage]:
-    """Every ``from X import name`` in an import cycle that fails for some first import.
+    """Every ``from X import name`` that fails at import time for some first import.
 
-    For each cycle (over what imports *run*, parent packages included) that holds a
-    candidate statement, import each of its entry modules (see :class:`_EntryFinder`)
-    first in a fresh simulated interpreter. Results are deduplicated per statement
-    and name, keeping the shallowest entry module, so the outcome does not depend on
-    file order.
+    A module that imports a name from itself before binding it fails whenever it runs
+    (:attr:`EntryKind.SELF`). Otherwise, for each cycle (over what imports *run*,
+    parent packages included) that holds a candidate statement, import each of its
+    entry modules (see :class:`_EntryFinder`) first in a fresh simulated interpreter.
+    When that import caught a failure, the modules it interrupted were dropped and
+    run again later, so each module that enters the cycle there is imported first in
+    a simulation of its own. Results are deduplicated per statement and name, keeping
+    the surest way in (self-import, then a root, then a direct import) and then the
+    shallowest entry module, so the outcome does not depend on file order.
     """
+    found: dict[tuple[str, int, str], Breakage] = {}
+    for breakage in _self_imports(graph):
+        found[breakage.importer, breakage.info.line, breakage.name] = breakage
     successors = graph.run_successors()
     importers: dict[str, set[str]] = {}
     for module, targets in successors.items():
         for target in targets:
             importers.setdefault(target, set()).add(module)
-    roots = [m for m in sorted(successors) if "." not in m or not importers.get(m)]
-    found: dict[tuple[str, int, str], Breakage] = {}
+    roots = frozenset(m for m in successors if "." not in m or not importers.get(m))
+    ordered = sorted(graph.modules)
+    simulations: list[_Simulation] = []
     for component in strongly_connected(sorted(successors), successors):
         members = set(component)
         if len(component) < 2 or not _has_candidate(graph, members):
             continue
-        entries = _entries(graph, members, roots, importers)
-        for entry in sorted(entries, key=lambda m: (m.count("."), m)):
-            simulation = _Simulation(graph, entry, members)
+        reach = _reach(members, importers)
+        first = _first_members(graph, members, reach, roots, ordered)
+        entries: dict[str, EntryKind] = {}
+        for entry, kind in first.values():
+            entries[entry] = min(kind, entries.get(entry, kind))
+        caught: set[str] = set()
+        for entry, kind in sorted(entries.items(), key=_entry_order):
+            simulation = _Simulation(graph, entry, members, kind)
             simulation.simulate()
-            for breakage in simulation.found:
-                key = (breakage.importer, breakage.info.line, breakage.name)
-                found.setdefault(key, breakage)
+            simulations.append(simulation)
+            if simulation.caught:
+                caught.add(entry)
+        if caught:
+            scope = members | reach
+            for module, (entry, kind) in sorted(first.items(), key=_entry_order):
+                if entry in caught and module != entry:
+                    simulation = _Simulation(graph, module, scope, kind)
+                    simulation.simulate()
+                    simulations.append(simulation)
+    ranked = sorted(
+        (b for s in simulations for b in s.found), key=lambda b: _entry_order((b.entry, b.kind))
+    )
+    for breakage in ranked:
+        found.setdefault((breakage.importer, breakage.info.line, breakage.name), breakage)
     return [found[key] for key in sorted(found)]
+
+
+def _entry_order(
+    item: tuple[str, EntryKind] | tuple[str, tuple[str, EntryKind]],
+) -> tuple[int, int, str]:
+    module, how = item
+    kind = how[1] if isinstance(how, tuple) else how
+    return (kind, module.count("."), module)
 
 
 class _EntryFinder:
     """Which module of a cycle is imported first, for each way the program can start.
 
-    The program starts by importing a *root*: a top-level package, or a module no
-    project module imports at import time (what users, plugin loaders and
-    ``importlib.import_module`` import by name). Running a root's statements in
-    order, the first one that reaches the cycle decides which member enters it.
-    Once entered, every member runs before the entry finishes, so the entry alone
-    decides whether the cycle breaks. A module that only its own cycle imports is
-    never imported first, so the order in which it would break never happens.
+    A program starts by importing any module by name; importing ``a.b.c`` runs
+    ``a/__init__`` and ``a/b/__init__`` first. Running those statements in order,
+    the first one that reaches the cycle decides which member enters it. Once
+    entered, every member runs before the entry finishes, so the entry alone
+    decides whether the cycle breaks.
     """
 
     def __init__(self, graph: ImportGraph, members: set[str], reach: set[str]) -> None:
@@ -677,21 +928,29 @@ class _EntryFinder:
             return self.memo[module]
         self.in_progress.add(module)
         found = None
-        for edge in self.graph.import_time_targets(module):
-            found = self.first(self.graph.run_order(edge.target))
-            if found is not None:
-                break
+        for resolved in self.graph.resolved[module]:
+            if resolved.base is not None and _runs_now(resolved.info):
+                found = self.first(_statement_runs(self.graph, resolved))
+                if found is not None:
+                    break
         self.in_progress.discard(module)
         self.memo[module] = found
         return found
 
 
-def _entries(
-    graph: ImportGraph,
-    members: set[str],
-    roots: Iterable[str],
-    importers: Mapping[str, set[str]],
-) -> set[str]:
+def _statement_runs(graph: ImportGraph, resolved: ResolvedImport) -> list[str]:
+    """The project modules an import statement runs, in order: the parents of the module
+    it names (also of a missing one), that module, then the submodules a ``from`` lists."""
+    base = resolved.base
+    assert base is not None
+    runs = graph.run_order(base)
+    if resolved.info.is_from:
+        runs += [s for n in resolved.info.names if (s := f"{base}.{n}") in graph.modules]
+    return runs
+
+
+def _reach(members: set[str], importers: Mapping[str, set[str]]) -> set[str]:
+    """The modules outside the cycle whose import leads into it."""
     reach: set[str] = set()
     queue = deque(members)
     while queue:
@@ -699,17 +958,43 @@ def _entries(
             if importer not in reach and importer not in members:
                 reach.add(importer)
                 queue.append(importer)
+    return reach
+
+
+def _first_members(
+    graph: ImportGraph,
+    members: set[str],
+    reach: set[str],
+    roots: frozenset[str],
+    ordered: Sequence[str],
+) -> dict[str, tuple[str, EntryKind]]:
+    """For each module whose import leads into the cycle: the member it enters through,
+    and how surely a program imports that module first.
+
+    Every module can be imported first by name. A *root* (:attr:`EntryKind.ROOT`) is how
+    programs start; any other module is imported first only by a program that imports
+    it directly, before what the project imports it from (:attr:`EntryKind.DIRECT`). A
+    module under a top-level package whose ``__init__`` leads into the cycle enters it
+    where that package does: the package runs first. ``ordered`` is every module, sorted.
+    """
     finder = _EntryFinder(graph, members, reach)
-    entries: set[str] = set()
-    for root in roots:
-        if root in members or root in reach:
-            try:
-                entry = finder.first(graph.run_order(root))
-            except RecursionError:  # an absurdly deep chain: any member may come first
-                return set(members)
-            if entry is not None:
-                entries.add(entry)
-    return entries
+    first: dict[str, tuple[str, EntryKind]] = {}
+    # the modules whose import runs one of the cycle or reach: those and what is under them
+    involved: set[str] = set()
+    for module in members | reach:
+        involved.add(module)
+        below = bisect.bisect_left(ordered, module + ".")
+        involved.update(ordered[below : bisect.bisect_left(ordered, module + "/", below)])
+    for module in sorted(involved):
+        order = graph.run_order(module)
+        kind = EntryKind.ROOT if module in roots else EntryKind.DIRECT
+        try:
+            entry = finder.first(order)
+        except RecursionError:  # an absurdly deep chain: any member may come first
+            return {m: (m, EntryKind.DIRECT) for m in members}
+        if entry is not None:
+            first[module] = (entry, kind)
+    return first
 
 
 def _has_candidate(graph: ImportGraph, members: set[str]) -> bool:
@@ -729,10 +1014,15 @@ def _has_candidate(graph: ImportGraph, members: set[str]) -> bool:
                 (r.info.line for r in graph.resolved[target] if r.base is not None),
                 default=None,
             )
+            stars = any("*" in r.info.names for r in graph.resolved[target])
+            if "*" in info.names and summary.all is not None and summary.all.is_literal:
+                return True  # `__all__` may list a name bound too late
             for name in info.names:
-                bound = lines.get(name)
-                if f"{target}.{name}" in graph.modules or bound is None:
+                if f"{target}.{name}" in graph.modules:
                     continue
-                if first_import is not None and first_import <= bound:
+                bound = lines.get(name)
+                if bound is None and stars:
+                    return True  # a star import may bind it, maybe too late
+                if bound is not None and first_import is not None and first_import <= bound:
                     return True
     return False

@@ -436,32 +436,57 @@ def import_cycle(project: Project) -> Iterator[Hit]:
 
 
 def _breakage_message(project: Project, breakage: Breakage) -> str:
+    from pkgforge.checker.graph import EntryKind
+
     modules = project.modules
+    statement = f"`{_statement(breakage.info)}` fails with ImportError"
+    if breakage.kind is EntryKind.SELF:
+        return (
+            f"{statement} when {breakage.entry} is imported, whatever is imported first: "
+            f"{breakage.target} imports `{breakage.name}` from itself before binding it "
+            f"(it is only partly initialised at line {breakage.suspended_at})"
+        )
     chain = " -> ".join(f"{modules[module].relpath}:{line}" for module, line in breakage.chain)
-    return (
-        f"`{_statement(breakage.info)}` fails with ImportError when {breakage.entry} is "
-        f"imported first: {breakage.target} is only partly initialised "
-        f"(suspended at line {breakage.suspended_at}) and binds `{breakage.name}` "
-        f"later, at line {breakage.bound_at}; import chain: {chain}"
+    lists = ""
+    if "*" in breakage.info.names:
+        statement = f"`{_statement(breakage.info)}` fails with AttributeError"
+        lists = f"lists `{breakage.name}` in `__all__` but "
+    message = (
+        f"{statement} when {breakage.entry} is imported first: {breakage.target} is only "
+        f"partly initialised (suspended at line {breakage.suspended_at}) and {lists}binds "
+        f"`{breakage.name}` later, at line {breakage.bound_at}; import chain: {chain}"
     )
+    if breakage.kind is EntryKind.DIRECT:
+        message += (
+            f" (only a program that imports {breakage.entry} directly, before the project's "
+            "modules that import it, takes this order)"
+        )
+    return message
 
 
 @rule("PF411", "cycle-breaks-import", "an import cycle fails at import time")
 def cycle_breaks_import(project: Project) -> Iterator[Hit]:
     """
     ## What it does
-    Simulates the interpreter importing each entry module of an import cycle
+    Simulates the interpreter importing each module of an import cycle's package
     first: it runs the module-level imports in order (parent packages first, as
     Python does) and reports a `from X import name` that runs while `X` is partly
-    initialised and has not bound `name` yet. The message prints the chain of
-    imports in progress, the failing statement and the missing name.
+    initialised and has not bound `name` yet (or a `from X import *` while `X`
+    lists in `__all__` a name it has not bound yet). The message names the module imported
+    first (the entry), the chain of imports in progress, the failing statement and
+    the missing name. It also reports a module that imports a name from itself
+    (`from pkg.mod import name` in `pkg/mod.py`, `from . import name` in
+    `pkg/__init__.py`) before binding it: that statement fails whenever it runs.
 
-    An entry module is one through which a program can enter the cycle: the
-    member that importing the top-level package, or any module no project module
-    imports (what users and plugin loaders import by name), reaches first. A
-    module that only its own cycle imports is never imported first, so an order
-    in which only it would break does not happen. Imports guarded by
-    `try/except ImportError` cannot break: the error is caught.
+    Any module can be imported first; importing `pkg.sub.mod` runs `pkg/__init__.py`
+    and `pkg/sub/__init__.py` first, so what those import decides where the cycle is
+    entered. When a failure is caught on the way (`try/except ImportError`), the
+    modules it interrupted are dropped and run again later, as Python does. Imports
+    inside functions, under `if TYPE_CHECKING:` or in a branch no supported Python
+    takes never run, and imports guarded by `try/except ImportError` cannot break. A
+    module-level `__getattr__` defined before the statement, a namespace written at
+    run time (`globals()[...] = ...`) or a star import the analysis cannot read may
+    bind the name in time: no finding.
 
     ## Why is this bad?
     That import raises `ImportError: cannot import name 'name' from partially
@@ -481,16 +506,29 @@ def cycle_breaks_import(project: Project) -> Iterator[Hit]:
     Bind the name before the import that starts the cycle, import the module
     instead of the name (`import sound` and use `sound.VERSION` later), or move the
     import into the function that needs it.
+
+    ## Severity
+    An **error** when the failing order is one a program takes to start: importing
+    the top-level package, or a module that no project module imports at import time
+    (what users, plugin loaders and `importlib.import_module` import by name) — and,
+    for a module importing a name from itself, always. A **warning** when only a
+    direct import of a module that the project imports from elsewhere takes that
+    order (Django's sqlite3 `features` breaks when imported before `base`, the module
+    Django loads), or when a statement on the way runs only on some paths (a
+    platform branch, an `except` body).
     """
-    from pkgforge.checker.graph import import_breakages
+    from pkgforge.checker.certainty import Certainty, Reach
+    from pkgforge.checker.graph import EntryKind, import_breakages
 
     for breakage in import_breakages(graph_of(project)):
         file = project.modules[breakage.importer]
+        certain = breakage.kind is not EntryKind.DIRECT and breakage.reach is Reach.ALWAYS
         yield Hit(
             file.relpath,
             _breakage_message(project, breakage),
             breakage.info.line,
             breakage.info.column,
+            certainty=Certainty.PROVEN if certain else Certainty.SOME_PATHS,
         )
 
 
