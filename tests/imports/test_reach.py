@@ -268,3 +268,19 @@ def test_pf405_follows_reach(tmp_path: Path, body: str, expected: Severity | Non
     result = check([root], select=["PF405"], use_cache=False)
     assert [f.severity for f in result.findings] == ([expected] if expected else [])
     assert _imports_fine(root, "pkg.user") is (expected is not Severity.ERROR)
+
+
+def test_a_python2_backport_named_like_the_stdlib_is_not_first_party(tmp_path: Path) -> None:
+    # future ships `builtins/` for Python 2; on Python 3 `from builtins import max` is the
+    # standard module, whatever the project's own package binds
+    root = _project(
+        tmp_path,
+        {
+            "builtins/__init__.py": "from .misc import newmax\n",
+            "builtins/misc.py": "newmax = max\n",
+            "pkg/__init__.py": "",
+            "pkg/user.py": "from builtins import max, min\n",
+        },
+    )
+    assert _pf404(root) == []
+    assert _imports_fine(root, "pkg.user")

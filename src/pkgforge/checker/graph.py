@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
 from pkgforge.checker.certainty import Reach
 from pkgforge.checker.summary import ImportInfo, ImportScope
+from pkgforge.names import is_stdlib_module_everywhere
 
 if TYPE_CHECKING:
     from pkgforge.checker.model import Project, SourceFile
@@ -95,10 +96,17 @@ class ImportGraph:
             for g in sorted(project.generated)
             if "*" in g
         )
-        self.top_level = (
-            frozenset(project.top_level)
-            | {m.partition(".")[0] for m in self.modules}
-            | {g for g in built if "." not in g}  # a top-level extension module
+        self.top_level = frozenset(
+            name
+            for name in (
+                *project.top_level,
+                *(m.partition(".")[0] for m in self.modules),
+                *(g for g in built if "." not in g),  # a top-level extension module
+            )
+            # Installed, the standard library comes first on sys.path: `from builtins import
+            # max` means the standard module even where the project ships a Python 2 backport
+            # of that name (PF203 reports the shadowing itself).
+            if not is_stdlib_module_everywhere(name)
         )
         # extension modules and stubs beside the sources (`_speedups.c`, `.so`, `.pyi`)
         self.opaque = frozenset(
