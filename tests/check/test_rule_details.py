@@ -38,6 +38,20 @@ def test_a_python2_backport_is_a_warning(make_project: Callable[..., Path]) -> N
     assert finding.severity is Severity.WARNING
 
 
+def test_an_sdist_says_which_pythons_it_serves_in_pkg_info(
+    make_project: Callable[..., Path],
+) -> None:
+    # a setup.py-only sdist: PKG-INFO holds the Requires-Python the build computed
+    plain = "[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n"
+    pkg_info = "Metadata-Version: 2.1\nName: future\nRequires-Python: >=2.6, !=3.0.*\n"
+    root = make_project({"src/queue/__init__.py": "", "PKG-INFO": pkg_info}, pyproject=plain)
+    (finding,) = _found(root, "PF203")
+    assert finding.severity is Severity.WARNING
+    (root / "PKG-INFO").unlink()
+    (finding,) = _found(root, "PF203")
+    assert finding.severity is Severity.ERROR
+
+
 def test_missing_init_at_the_top_of_src_but_not_of_a_flat_root(tmp_path: Path) -> None:
     src = write_tree(
         tmp_path / "src_layout", {"pyproject.toml": GOOD_PYPROJECT, "src/sound/a.py": ""}

@@ -86,7 +86,7 @@ class Project:
     def allows_python2(self) -> bool:
         """Whether requires-python lets Python 2 install the project (whose standard
         library, grammar and import rules differ)."""
-        spec = self.requires_python
+        spec = self.requires_python or self._sdist_requires_python()
         if spec is None:
             return False
         from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -95,6 +95,19 @@ class Project:
             return SpecifierSet(spec).contains("2.7.18")
         except InvalidSpecifier:
             return False
+
+    def _sdist_requires_python(self) -> str | None:
+        """``Requires-Python`` of an unpacked sdist's PKG-INFO: the metadata a setup.py-only
+        project was built with (its ``python_requires`` may be computed)."""
+        try:
+            with (self.root / "PKG-INFO").open("rb") as stream:
+                from email.parser import BytesHeaderParser
+
+                headers = BytesHeaderParser().parse(stream)
+        except OSError:
+            return None
+        value = headers.get("Requires-Python")
+        return value if isinstance(value, str) else None
 
     @property
     def requires_python(self) -> str | None:
