@@ -22,6 +22,7 @@ from pkgforge.checker.cache import SummaryCache
 from pkgforge.checker.discover import Layout, find_root, read_layout
 from pkgforge.checker.findings import Finding, Severity, any_errors
 from pkgforge.checker.selection import Selection, filter_findings, under_any
+from pkgforge.checker.sites import project_site_dirs
 from pkgforge.checker.walk import Tree, walk_tree
 from pkgforge.config import Settings, load_settings, parse_codes
 from pkgforge.errors import ConfigError, UsageError
@@ -173,8 +174,21 @@ def _fingerprint(found: _Discovery, selection: object) -> str:
     # PF403/PF407/PF408 look at what is installed; installing or removing a
     # distribution changes its site-packages directory's mtime.
     parts.append(repr(_import_path_stamps()))
+    # PF407/PF408 read install_requires and extras from setup.cfg and setup.py, and what the
+    # declared distributions provide from the project's own environments too
+    root = found.layout.root
+    parts.append(repr([_stamp(root / name) for name in ("setup.py", "setup.cfg")]))
+    parts.append(repr([(site, _stamp(Path(site))) for site in project_site_dirs(root)]))
     digest.update("\n".join(parts).encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)  # noqa: PTH116 - warm path
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _import_path_stamps() -> list[tuple[str, int]]:

@@ -1,0 +1,468 @@
+"""What a project declares it needs at run time, read from its metadata without running it.
+
+Sources, as the build backends read them: PEP 621 ``[project]`` (``dependencies``,
+``optional-dependencies``, ``entry-points``), PEP 735 ``[dependency-groups]``, poetry's
+``[tool.poetry]`` tables, pdm's and uv's dev dependencies, hatch environments, and for
+setuptools ``[tool.setuptools.dynamic]`` requirement files, setup.cfg's ``[options]`` and the
+literal arguments of setup.py's ``setup(...)`` call (read with :mod:`ast`, never run).
+
+What ships with the package (dependencies and extras) is kept apart from what does not
+(dependency groups, dev dependencies, environments): a module that needs a group's
+distribution fails for a user who installs the wheel. A declaration that exists but cannot
+be read (``dynamic = ["dependencies"]`` filled by a hatch metadata hook, a computed
+``install_requires``) is recorded in :attr:`Declarations.unknown`, so no rule claims that a
+distribution is missing from it.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from pkgforge.checker.distmap import requirement_name
+
+if TYPE_CHECKING:
+    from pkgforge.checker.model import Project
+
+__all__ = [
+    "Declarations",
+    "Requirement",
+    "declarations_of",
+    "read_declarations",
+    "requested_extras",
+]
+
+# Entry-point groups of scripts: the module runs as a program, not inside a host tool.
+_SCRIPT_GROUPS = frozenset({"console_scripts", "gui_scripts"})
+_EXTRAS = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*\[([^\]]*)\]")
+_MARKER = re.compile(r";\s*\S")
+
+
+class Requirement(NamedTuple):
+    """One declared distribution."""
+
+    name: str
+    """Canonical (PEP 503) distribution name."""
+    text: str
+    """The requirement as written (what messages quote and PF408 locates)."""
+    source: str
+    """Where it is declared: ``dependencies``, ``extra 'socks'``, ``group 'test'``..."""
+    ships: bool
+    """Installed with the package (a dependency or an extra), not a development group."""
+    main: bool = False
+    """A required dependency (not an extra, not a group): what PF408 judges."""
+    file: str = "pyproject.toml"
+    """The file that declares it, relative to the project root."""
+
+    @property
+    def conditional(self) -> bool:
+        """Installed only where its environment marker holds (``; sys_platform == 'win32'``)."""
+        return bool(_MARKER.search(self.text))
+
+
+class Declarations(NamedTuple):
+    requirements: tuple[Requirement, ...]
+    unknown: str | None
+    """Why some declarations could not be read (None when everything was)."""
+    found: bool
+    """The project declares its metadata somewhere pkgforge looks (else: no opinion)."""
+    plugin_modules: frozenset[str]
+    """Modules registered in entry points of host tools (``pytest11``, ``sphinx.*``...):
+    the host imports them and brings its own dependencies."""
+    source_files: tuple[str, ...] = ()
+    """Which files the declarations came from (for messages)."""
+
+    @property
+    def shipped(self) -> tuple[Requirement, ...]:
+        return tuple(r for r in self.requirements if r.ships)
+
+    @property
+    def groups(self) -> tuple[Requirement, ...]:
+        return tuple(r for r in self.requirements if not r.ships)
+
+
+def requested_extras(requirement: str) -> frozenset[str]:
+    """``requests[socks, security]>=2`` -> {"socks", "security"}."""
+    match = _EXTRAS.match(requirement)
+    if not match:
+        return frozenset()
+    return frozenset(e.strip().lower() for e in match.group(1).split(",") if e.strip())
+
+
+def declarations_of(project: Project) -> Declarations:
+    """The project's declarations, read once per project model (kept in ``project.extra``,
+    as the rules' other derived views are) and shared by PF403, PF407 and PF408."""
+    declarations = project.extra.get("_declarations")
+    if not isinstance(declarations, Declarations):
+        declarations = read_declarations(project.root, project.pyproject)
+        project.extra["_declarations"] = declarations  # type: ignore[index]
+    return declarations
+
+
+def read_declarations(root: Path, pyproject: Mapping[str, Any] | None) -> Declarations:
+    """Everything the project at ``root`` declares (never raises)."""
+    reader = _Reader(root)
+    reader.read(pyproject or {})
+    return Declarations(
+        tuple(reader.requirements),
+        "; ".join(reader.unknown) or None,
+        reader.found,
+        frozenset(reader.plugins),
+        tuple(reader.sources),
+    )
+
+
+class _Reader:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.requirements: list[Requirement] = []
+        self.unknown: list[str] = []
+        self.plugins: set[str] = set()
+        self.sources: list[str] = []
+        self.found = False
+        self.file = "pyproject.toml"
+
+    def add(self, texts: Iterable[object], source: str, *, ships: bool, main: bool = False) -> None:
+        for text in texts:
+            if isinstance(text, str) and (name := requirement_name(text)) is not None:
+                self.requirements.append(
+                    Requirement(name, text.strip(), source, ships, main, self.file)
+                )
+
+    def read(self, pyproject: Mapping[str, Any]) -> None:
+        project = _table(pyproject, "project")
+        tool = _table(pyproject, "tool")
+        dynamic = project.get("dynamic", [])
+        dynamic = set(dynamic) if isinstance(dynamic, list) else set()
+        if project:
+            self.found = True
+            self.sources.append("pyproject.toml")
+            if "dependencies" not in dynamic:
+                self.add(
+                    _strings(project.get("dependencies")), "dependencies", ships=True, main=True
+                )
+            if "optional-dependencies" not in dynamic:
+                for extra, group in _table(project, "optional-dependencies").items():
+                    self.add(_strings(group), f"extra '{extra}'", ships=True)
+            self.entry_points(_table(project, "entry-points"))
+        self.groups(pyproject, tool)
+        self.mypy_plugins(_table(tool, "mypy").get("plugins"))
+        poetry = _table(tool, "poetry")
+        if poetry:
+            self.found = True
+            self.poetry(poetry)
+        wanted = {"dependencies", "optional-dependencies"} & dynamic
+        if not project:
+            if not poetry:
+                self.legacy(tool, {"dependencies", "optional-dependencies"}, dynamic=False)
+            return
+        if poetry:
+            return  # poetry-core fills the dynamic fields from [tool.poetry], read above
+        if _is_setuptools(pyproject):
+            if wanted or "entry-points" in dynamic:
+                self.legacy(tool, wanted, dynamic=True)
+            return
+        wanted = self.hatch_requirements(tool, wanted)
+        if wanted:
+            backend = _table(pyproject, "build-system").get("build-backend", "its build backend")
+            what = " and ".join(sorted(wanted))
+            self.unknown.append(
+                f"pyproject.toml marks {what} as dynamic; {backend} computes them "
+                "(a metadata hook or plugin) where pkgforge cannot read"
+            )
+
+    # -- pyproject.toml -----------------------------------------------------------
+
+    def hatch_requirements(self, tool: Mapping[str, Any], wanted: set[str]) -> set[str]:
+        """hatch-requirements-txt's hook reads requirement files: so can pkgforge. Returns
+        what is still unread."""
+        hook = _table(tool, "hatch", "metadata", "hooks", "requirements_txt")
+        if not hook:
+            return wanted
+        left = set(wanted)
+        if "dependencies" in left:
+            files = hook.get("files", ["requirements.txt"])
+            self.requirement_files({"file": files}, "dependencies", main=True)
+            left.discard("dependencies")
+        optional = _table(hook, "optional-dependencies")
+        if "optional-dependencies" in left and optional:
+            for extra, files in optional.items():
+                self.requirement_files({"file": files}, f"extra '{extra}'", main=False)
+            left.discard("optional-dependencies")
+        return left
+
+    def entry_points(self, groups: Mapping[str, Any]) -> None:
+        for group, entries in groups.items():
+            if group in _SCRIPT_GROUPS or not isinstance(entries, Mapping):
+                continue
+            for value in entries.values():
+                if isinstance(value, str):
+                    self.plugins.add(value.partition(":")[0].strip())
+
+    def mypy_plugins(self, value: object) -> None:
+        """``plugins = ["pkg.mypy_plugin"]`` (or a comma-separated string): mypy imports them."""
+        names = value.split(",") if isinstance(value, str) else _strings(value)
+        self.plugins.update(n.strip().partition(":")[0] for n in names if n.strip())
+
+    def groups(self, pyproject: Mapping[str, Any], tool: Mapping[str, Any]) -> None:
+        for group, items in _table(pyproject, "dependency-groups").items():
+            # `{include-group = "test"}` entries are read where that group is
+            self.add(_strings(items), f"group '{group}'", ships=False)
+        for group, items in _table(tool, "pdm", "dev-dependencies").items():
+            self.add(_strings(items), f"pdm dev group '{group}'", ships=False)
+        self.add(_strings(_table(tool, "uv").get("dev-dependencies")), "uv dev", ships=False)
+        for env, table in _table(tool, "hatch", "envs").items():
+            if isinstance(table, Mapping):
+                for key in ("dependencies", "extra-dependencies"):
+                    self.add(_strings(table.get(key)), f"hatch env '{env}'", ships=False)
+
+    def poetry(self, poetry: Mapping[str, Any]) -> None:
+        extras = {name for group in _table(poetry, "extras").values() for name in _strings(group)}
+        for name, spec in _table(poetry, "dependencies").items():
+            if name.lower() == "python":
+                continue
+            optional = isinstance(spec, Mapping) and spec.get("optional") is True
+            source = "poetry extra" if optional or name in extras else "poetry dependencies"
+            self.add([_poetry_text(name, spec)], source, ships=True, main=not optional)
+        dev = _table(poetry, "dev-dependencies")
+        self.add([_poetry_text(n, s) for n, s in dev.items()], "poetry dev", ships=False)
+        for group, table in _table(poetry, "group").items():
+            deps = _table(table, "dependencies") if isinstance(table, Mapping) else {}
+            texts = [_poetry_text(n, s) for n, s in deps.items()]
+            self.add(texts, f"poetry group '{group}'", ships=False)
+        for group, entries in _table(poetry, "plugins").items():
+            if group not in _SCRIPT_GROUPS and isinstance(entries, Mapping):
+                self.plugins.update(
+                    v.partition(":")[0].strip() for v in entries.values() if isinstance(v, str)
+                )
+
+    # -- setuptools: dynamic files, setup.cfg, setup.py ----------------------------
+
+    def legacy(self, tool: Mapping[str, Any], wanted: set[str], *, dynamic: bool) -> None:
+        """Fill ``wanted`` ({"dependencies", "optional-dependencies"}) from setuptools'
+        sources; entry points are read from them whatever ``wanted`` is."""
+        files = _table(tool, "setuptools", "dynamic")
+        if "dependencies" in wanted and isinstance(files.get("dependencies"), Mapping):
+            wanted.discard("dependencies")
+            self.requirement_files(files["dependencies"], "dependencies", main=True)
+        optional = _table(files, "optional-dependencies")
+        if "optional-dependencies" in wanted and optional:
+            wanted.discard("optional-dependencies")
+            for extra, spec in optional.items():
+                if isinstance(spec, Mapping):
+                    self.requirement_files(spec, f"extra '{extra}'", main=False)
+        cfg, script = self.root / "setup.cfg", self.root / "setup.py"
+        seen: dict[str, bool] = {}
+        if cfg.is_file():
+            self.found = True
+            self.sources.append("setup.cfg")
+            self.file = "setup.cfg"
+            seen.update(self.setup_cfg(cfg, wanted))
+        if script.is_file():
+            self.found = True
+            self.sources.append("setup.py")
+            self.file = "setup.py"
+            seen.update(self.setup_py(script, wanted))
+        self.file = "pyproject.toml"
+        missing = {key for key in wanted if not seen.get(key, False)}
+        if dynamic and missing and not (cfg.is_file() or script.is_file()):
+            what = " and ".join(sorted(missing))
+            self.unknown.append(
+                f"pyproject.toml marks {what} as dynamic and pkgforge cannot read where "
+                "the build backend computes them"
+            )
+
+    def requirement_files(self, spec: Mapping[str, Any], source: str, *, main: bool) -> None:
+        files = spec.get("file")
+        names = [files] if isinstance(files, str) else _strings(files)
+        for name in names:
+            lines = _requirement_lines(self.root / name, set())
+            if lines is None:
+                self.unknown.append(f"cannot read the requirements file {name}")
+                continue
+            self.file = name
+            self.add(lines, source, ships=True, main=main)
+        self.file = "pyproject.toml"
+
+    def setup_cfg(self, path: Path, wanted: set[str]) -> dict[str, bool]:
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read_string(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeError, configparser.Error) as err:
+            self.unknown.append(f"setup.cfg does not parse ({type(err).__name__})")
+            return {}
+        seen: dict[str, bool] = {}
+        if "dependencies" in wanted and parser.has_option("options", "install_requires"):
+            value = parser.get("options", "install_requires")
+            if value.strip().startswith("file:"):
+                self.unknown.append("setup.cfg reads install_requires from a file")
+            else:
+                self.add(value.splitlines(), "dependencies", ships=True, main=True)
+                seen["dependencies"] = True
+        if "optional-dependencies" in wanted and parser.has_section("options.extras_require"):
+            for extra, value in parser.items("options.extras_require"):
+                self.add(value.splitlines(), f"extra '{extra}'", ships=True)
+            seen["optional-dependencies"] = True
+        if parser.has_option("mypy", "plugins"):
+            self.mypy_plugins(parser.get("mypy", "plugins"))
+        if parser.has_section("options.entry_points"):
+            for group, value in parser.items("options.entry_points"):
+                if group not in _SCRIPT_GROUPS:
+                    self.plugins.update(_entry_modules(value.splitlines()))
+        return seen
+
+    def setup_py(self, path: Path, wanted: set[str]) -> dict[str, bool]:
+        try:
+            tree = ast.parse(path.read_bytes(), filename=str(path))
+        except (OSError, SyntaxError, ValueError, RecursionError):
+            self.unknown.append("setup.py does not parse")
+            return {}
+        call = _setup_call(tree)
+        if call is None:
+            if wanted:
+                self.unknown.append("setup.py has no setup(...) call pkgforge can read")
+            return {}
+        names = _literal_names(tree)
+        keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
+        splat = any(k.arg is None for k in call.keywords)
+        seen: dict[str, bool] = {}
+        for key, what in (
+            ("install_requires", "dependencies"),
+            ("extras_require", "optional-dependencies"),
+        ):
+            if what not in wanted:
+                continue
+            if key not in keywords:
+                if splat:
+                    self.unknown.append(f"setup.py passes **kwargs to setup(), which may set {key}")
+                continue
+            value = _literal(keywords[key], names)
+            if value is _UNREADABLE:
+                self.unknown.append(f"setup.py computes {key}")
+                continue
+            seen[what] = True
+            if key == "install_requires":
+                self.add(_requirement_texts(value), "dependencies", ships=True, main=True)
+            elif isinstance(value, Mapping):
+                for extra, items in value.items():
+                    self.add(_requirement_texts(items), f"extra '{extra}'", ships=True)
+        if "entry_points" in keywords:
+            value = _literal(keywords["entry_points"], names)
+            if isinstance(value, Mapping):
+                for group, entries in value.items():
+                    if group not in _SCRIPT_GROUPS:
+                        lines = entries.splitlines() if isinstance(entries, str) else entries
+                        self.plugins.update(_entry_modules(_requirement_texts(lines)))
+        return seen
+
+
+_UNREADABLE = object()
+
+
+def _setup_call(tree: ast.Module) -> ast.Call | None:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if name == "setup":
+                return node
+    return None
+
+
+def _literal_names(tree: ast.Module) -> dict[str, ast.expr]:
+    """Module-level names bound exactly once, by a plain assignment."""
+    bound: dict[str, ast.expr] = {}
+    counts: dict[str, int] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    bound[target.id] = node.value
+                    counts[target.id] = counts.get(target.id, 0) + 1
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name):
+            counts[node.target.id] = counts.get(node.target.id, 0) + 2
+    return {name: value for name, value in bound.items() if counts[name] == 1}
+
+
+def _literal(node: ast.expr, names: Mapping[str, ast.expr], depth: int = 0) -> Any:
+    if isinstance(node, ast.Name) and node.id in names and depth < 4:
+        return _literal(names[node.id], names, depth + 1)
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return _UNREADABLE
+
+
+def _requirement_texts(value: object) -> list[str]:
+    if isinstance(value, str):
+        return value.splitlines()
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _entry_modules(lines: Iterable[str]) -> Iterator[str]:
+    """``name = module.path:attr [extra]`` -> ``module.path``."""
+    for line in lines:
+        _, eq, value = line.partition("=")
+        if eq:
+            module = value.partition(":")[0].strip().partition(" ")[0]
+            if module:
+                yield module
+
+
+def _requirement_lines(path: Path, seen: set[Path]) -> list[str] | None:
+    """The requirements of a pip requirements file, following ``-r`` includes."""
+    if path in seen or len(seen) > 16:
+        return []
+    seen.add(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
+        return None
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = raw.split(" #", 1)[0].strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith(("-r ", "--requirement ")):
+            included = _requirement_lines(path.parent / line.split(None, 1)[1], seen)
+            if included is None:
+                return None
+            lines += included
+        elif not line.startswith("-"):
+            lines.append(line)
+    return lines
+
+
+def _poetry_text(name: str, spec: object) -> str:
+    markers = spec.get("markers") if isinstance(spec, Mapping) else None
+    platform = spec.get("platform") if isinstance(spec, Mapping) else None
+    if isinstance(markers, str) and markers:
+        return f"{name}; {markers}"
+    if isinstance(platform, str) and platform:
+        return f"{name}; sys_platform == '{platform}'"
+    return name
+
+
+def _is_setuptools(pyproject: Mapping[str, Any]) -> bool:
+    backend = _table(pyproject, "build-system").get("build-backend")
+    # no [build-system] means setuptools' legacy backend (PEP 517)
+    return not isinstance(backend, str) or backend.startswith("setuptools")
+
+
+def _table(data: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
+    for key in keys:
+        value = data.get(key) if isinstance(data, Mapping) else None
+        if not isinstance(value, Mapping):
+            return {}
+        data = value
+    return data
+
+
+def _strings(value: object) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
