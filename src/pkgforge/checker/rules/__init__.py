@@ -18,6 +18,7 @@ FAMILIES = (
     "pkgforge.checker.rules.names",
     "pkgforge.checker.rules.exports",
     "pkgforge.checker.rules.imports",
+    "pkgforge.checker.rules.dependencies",
     "pkgforge.checker.rules.metadata",
     "pkgforge.checker.rules.dist",
     "pkgforge.checker.rules.runtime",

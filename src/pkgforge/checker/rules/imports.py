@@ -1,24 +1,25 @@
-"""PF4xx: import statements, the import graph, and dependencies."""
+"""PF4xx: import statements and the import graph (dependencies: :mod:`.dependencies`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib.machinery import PathFinder
 
 from pkgforge.checker.certainty import Certainty, certainty_of_reach
+from pkgforge.checker.declared import declarations_of
 from pkgforge.checker.distmap import (
-    canonical,
     guessed_import_names,
     import_names_of,
     is_stdlib,
     is_well_known_import,
-    requirement_name,
+    provides,
 )
 from pkgforge.checker.findings import Severity
 from pkgforge.checker.graph import Breakage, ImportGraph, graph_of
 from pkgforge.checker.model import Project, SourceFile
 from pkgforge.checker.rules.base import Hit, rule
+from pkgforge.checker.sites import project_site_dirs
 from pkgforge.checker.summary import ImportInfo, ImportScope, ProblemKind
 
 __all__ = [
@@ -31,11 +32,9 @@ __all__ = [
     "syntax_error",
     "sys_path_mutation",
     "too_large_to_parse",
-    "undeclared_dependency",
     "undecodable_source",
     "unreadable_file",
     "unresolved_import",
-    "unused_dependency",
 ]
 
 _TEST_PARTS = frozenset({"tests", "test", "testing", "conftest"})
@@ -139,10 +138,25 @@ def _only_means_sibling(graph: ImportGraph, package: str, info: ImportInfo, top:
     """Whether an absolute import can only have meant a sibling module (Python 2's implicit
     relative import). A findable or well-known top-level name wins in Python 3:
     `import build` in pkgforge/release/ next to build.py is PyPA build, and
-    sympy/printing/numpy.py does not make `import numpy` relative."""
+    sympy/printing/numpy.py does not make `import numpy` relative. So does a name that a
+    declared dependency provides, even when it is not installed here."""
     if is_well_known_import(top):
         return False
-    return _means_sibling(graph, package, info) and not _findable(top)
+    return (
+        _means_sibling(graph, package, info)
+        and not _findable(top)
+        and not _declared_provides(graph, top)
+    )
+
+
+def _declared_provides(graph: ImportGraph, top: str) -> bool:
+    """Whether a declared dependency (or a group's) provides ``top``: then `import top` is
+    that distribution, installed here or not, whatever sibling shares its name."""
+    requirements = declarations_of(graph.project).requirements
+    if any(provides(guessed_import_names(r.name), top) for r in requirements):
+        return True
+    sites = project_site_dirs(graph.project.root)
+    return any(provides(import_names_of(r.name, sites), top) for r in requirements)
 
 
 def _means_sibling(graph: ImportGraph, package: str, info: ImportInfo) -> bool:
@@ -167,7 +181,9 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
     ## What it does
     Flags an absolute import whose first name is not a top-level module anywhere,
     but is a sibling module in the importing package — `import echo` in
-    `sound/effects/surround.py` next to `sound/effects/echo.py`.
+    `sound/effects/surround.py` next to `sound/effects/echo.py`. A name that a
+    declared dependency (or a dependency group) provides is that distribution, even
+    when it is not installed where pkgforge runs.
 
     ## Why is this bad?
     Python 2 looked in the current package first (an *implicit relative import*),
@@ -729,211 +745,3 @@ def undecodable_source(project: Project) -> Iterator[Hit]:
     ```
     """
     yield from _problems(project, ProblemKind.UNDECODABLE)
-
-
-# -- dependencies ----------------------------------------------------------------
-
-
-def _project_table(project: Project) -> Mapping[str, object] | None:
-    table = (project.pyproject or {}).get("project")
-    return table if isinstance(table, Mapping) else None
-
-
-def _declared(project: Project, *, extras: bool) -> dict[str, str] | None:
-    """Canonical name -> requirement string; None when dependencies are dynamic or absent."""
-    table = _project_table(project)
-    if table is None:
-        return None
-    dynamic = table.get("dynamic")
-    if isinstance(dynamic, Sequence) and "dependencies" in dynamic:
-        return None
-    requirements: list[str] = []
-    deps = table.get("dependencies", [])
-    if isinstance(deps, list):
-        requirements += [d for d in deps if isinstance(d, str)]
-    optional = table.get("optional-dependencies", {})
-    if extras and isinstance(optional, Mapping):
-        for group in optional.values():
-            if isinstance(group, list):
-                requirements += [d for d in group if isinstance(d, str)]
-    declared: dict[str, str] = {}
-    for requirement in requirements:
-        name = requirement_name(requirement)
-        if name is not None:
-            declared.setdefault(name, requirement)
-    return declared
-
-
-def _third_party_imports(project: Project) -> Iterator[tuple[SourceFile, ImportInfo, str]]:
-    """(file, import, top-level name) for each absolute import of package code that is
-    neither first-party nor standard library."""
-    graph = graph_of(project)
-    for file in project.files:
-        if not _is_package_code(file):
-            continue
-        package = file.module if file.is_package else file.module.rpartition(".")[0]
-        for info in file.summary.imports:
-            if info.level or not info.module:
-                continue
-            top = info.module.partition(".")[0]
-            if top in graph.top_level or is_stdlib(top):
-                continue
-            if package and _only_means_sibling(graph, package, info, top):
-                continue  # an implicit relative import (PF403), not a third-party one
-            yield file, info, top
-
-
-@rule("PF407", "undeclared-dependency", "a third-party import is not a declared dependency")
-def undeclared_dependency(project: Project) -> Iterator[Hit]:
-    """
-    ## What it does
-    Flags a third-party import in the package's modules whose distribution is not
-    in `[project].dependencies` (or an extra). Import names are mapped to
-    distributions without importing anything: a table of well-known mismatches
-    (`yaml` is PyYAML, `PIL` is Pillow), the distribution's name, and the
-    installed distributions' `top_level.txt`/RECORD. Imports under
-    `try/except ImportError` and `if TYPE_CHECKING:` are optional, not undeclared.
-    Tests are not package code and are not checked.
-
-    ## Why is this bad?
-    It works on the author's machine, where the distribution happens to be
-    installed, and raises `ModuleNotFoundError` for every user who installs the
-    package.
-
-    ## Example
-    ```toml
-    [project]
-    dependencies = []
-    ```
-    ```python
-    import yaml
-    ```
-
-    ## Use instead
-    ```toml
-    [project]
-    dependencies = ["PyYAML>=6"]
-    ```
-    """
-    declared = _declared(project, extras=True)
-    if declared is None:
-        return
-    provided = _Provided(declared)
-    reported: set[tuple[str, str]] = set()
-    imports = list(_third_party_imports(project))
-    # `try: import simplejson ... if has_simplejson: from simplejson import X`: once a module
-    # guards a name's import, its other imports of that name are guarded too
-    guarded = {(file.relpath, top) for file, info, top in imports if _is_optional(info)}
-    for file, info, top in imports:
-        if _is_optional(info) or (file.relpath, top) in guarded:
-            continue
-        if top in provided or (file.relpath, top) in reported:
-            continue
-        reported.add((file.relpath, top))
-        if info.scope is ImportScope.FUNCTION:
-            # imported lazily, when a feature is used: often an optional feature
-            yield Hit(
-                file.relpath,
-                f"`{_statement(info)}` (inside a function) needs `{top}`, which no declared "
-                "dependency provides; declare it, in an extra if the feature is optional",
-                info.line,
-                info.column,
-                severity=Severity.WARNING,
-            )
-            continue
-        yield Hit(
-            file.relpath,
-            f"`{_statement(info)}` needs `{top}`, which no declared dependency provides; "
-            "add its distribution to [project].dependencies",
-            info.line,
-            info.column,
-        )
-
-
-class _Provided:
-    """The import names the declared distributions provide; installed metadata is read
-    (slow: it scans sys.path) only for a name that the cheap guesses do not cover."""
-
-    def __init__(self, declared: Iterable[str]) -> None:
-        self.declared = tuple(declared)
-        self.names: set[str] = set()
-        for name in self.declared:
-            self.names |= guessed_import_names(name)
-        self.complete = False
-
-    def __contains__(self, top: str) -> bool:
-        if top in self.names:
-            return True
-        if not self.complete:
-            for name in self.declared:
-                self.names |= import_names_of(name)
-            self.complete = True
-        return top in self.names
-
-
-def _is_optional(info: ImportInfo) -> bool:
-    return info.optional or info.scope in (ImportScope.OPTIONAL, ImportScope.TYPE_CHECKING)
-
-
-# Distributions that are used without being imported by name.
-_IMPLICIT = frozenset({"tzdata", "setuptools", "wheel"})
-
-
-@rule(
-    "PF408",
-    "unused-dependency",
-    "a declared dependency is never imported",
-    severity=Severity.WARNING,
-)
-def unused_dependency(project: Project) -> Iterator[Hit]:
-    """
-    ## What it does
-    Flags a distribution in `[project].dependencies` that no module of the package
-    imports (extras are not checked: they often serve plugins and tools).
-
-    ## Why is this bad?
-    Every user downloads and installs it for nothing, and it widens the set of
-    version conflicts the package can cause.
-
-    ## Example
-    ```toml
-    [project]
-    dependencies = ["requests", "PyYAML"]  # nothing imports yaml
-    ```
-
-    ## Use instead
-    ```toml
-    [project]
-    dependencies = ["requests"]
-    ```
-    """
-    declared = _declared(project, extras=False)
-    if not declared or project.pyproject_path is None:
-        return
-    imported = {top for _file, _info, top in _third_party_imports(project)}
-    relpath = project.pyproject_path.name
-    for name, requirement in sorted(declared.items()):
-        if name in _IMPLICIT or canonical(name) in _IMPLICIT:
-            continue
-        if guessed_import_names(name) & imported or import_names_of(name) & imported:
-            continue
-        yield Hit(
-            relpath,
-            f"dependency `{requirement}` is declared but no module of the package imports "
-            f"it (looked for {', '.join(sorted(import_names_of(name)))})",
-            _line_of(project, requirement),
-        )
-
-
-def _line_of(project: Project, text: str) -> int:
-    """The pyproject.toml line that mentions ``text`` (1 when it cannot be found)."""
-    if project.pyproject_path is None:
-        return 1
-    try:
-        lines = project.pyproject_path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeError):
-        return 1
-    for number, line in enumerate(lines, start=1):
-        if text in line:
-            return number
-    return 1

@@ -1,0 +1,551 @@
+"""PF407/PF408: the third-party imports of the package against the distributions it declares.
+
+An undeclared import is an error only when pkgforge can prove that it fails for a user
+who installs the package: it runs at import time on every supported Python and platform,
+it sits in the package's own code (not tests, examples, or a plugin module that a host tool
+loads with its own dependencies), and no declared dependency provides it, as far as the
+installed metadata of every declared dependency shows. Anything short of that is a warning
+(it fails only on some paths, or only for users without a development group, or works only
+through another distribution's dependencies) or one info finding per project that says what
+pkgforge could not see (dynamic metadata, dependencies that are not installed here).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
+
+from pkgforge.checker.certainty import Certainty, Reach
+from pkgforge.checker.declared import Declarations, Requirement, declarations_of, requested_extras
+from pkgforge.checker.distmap import (
+    KNOWN_IMPORT_NAMES,
+    guessed_import_names,
+    installed,
+    is_stdlib,
+    provides,
+    requirement_name,
+)
+from pkgforge.checker.findings import Severity
+from pkgforge.checker.graph import ImportGraph, graph_of
+from pkgforge.checker.model import Project, SourceFile
+from pkgforge.checker.rules.base import Hit, rule
+from pkgforge.checker.rules.imports import _is_package_code, _only_means_sibling, _statement
+from pkgforge.checker.sites import project_site_dirs
+from pkgforge.checker.summary import ImportInfo, ImportScope
+
+__all__ = ["undeclared_dependency", "unused_dependency"]
+
+
+class _Use(NamedTuple):
+    """A third-party import of package code."""
+
+    file: SourceFile
+    info: ImportInfo
+    key: str
+    """The dotted module it needs (``yaml``, ``google.auth``)."""
+
+    @property
+    def top(self) -> str:
+        return self.key.partition(".")[0]
+
+
+# Directories inside a package that hold vendored copies of other distributions.
+_VENDOR_DIRS = frozenset(
+    {"vendor", "vendored", "extern", "externals", "external", "third_party", "thirdparty", "deps"}
+)
+
+
+def _third_party_imports(project: Project) -> tuple[_Use, ...]:
+    """Each absolute import of package code that is neither the project's own (its packages,
+    its portions of a shared namespace, its vendored copies) nor the standard library; found
+    once per project model, for PF407 and PF408."""
+    uses = project.extra.get("_third_party_uses")
+    if not isinstance(uses, tuple):
+        uses = tuple(_find_third_party_imports(project))
+        project.extra["_third_party_uses"] = uses  # type: ignore[index]
+    return uses
+
+
+def _find_third_party_imports(project: Project) -> Iterator[_Use]:
+    graph = graph_of(project)
+    vendored = _vendored_names(project)
+    for file in project.files:
+        if not _is_package_code(file):
+            continue
+        package = file.module if file.is_package else file.module.rpartition(".")[0]
+        for info in file.summary.imports:
+            if info.level or not info.module:
+                continue
+            key = _third_party_key(graph, info.module)
+            if key is None or key.partition(".")[0] in vendored:
+                continue
+            top = key.partition(".")[0]
+            if package and _only_means_sibling(graph, package, info, top):
+                continue  # an implicit relative import (PF403), not a third-party one
+            yield _Use(file, info, key)
+
+
+def _third_party_key(graph: ImportGraph, module: str) -> str | None:
+    top = module.partition(".")[0]
+    if is_stdlib(top):
+        return None
+    if top not in graph.top_level:
+        return module
+    if top in graph.modules:
+        return None  # a regular package or module of the project
+    # `google` is a namespace the project shares with other distributions: it owns only the
+    # portions it has, and `import google.auth` inside google.api_core is a dependency
+    parts = module.split(".")
+    if len(parts) == 1 or graph.exists(".".join(parts[:2])):
+        return None
+    return module
+
+
+def _vendored_names(project: Project) -> frozenset[str]:
+    """Top-level names that the project's vendored copies may answer for (``pip._vendor``
+    put on sys.path, setuptools' ``_vendor``): not judged as third-party."""
+    names: set[str] = set()
+    # `sys.path.insert(0, os.path.dirname(__file__))` serves a package's modules as top names
+    on_path = {
+        f.module if f.is_package else f.module.rpartition(".")[0]
+        for f in project.files
+        if f.module and f.summary.sys_path_mutations
+    }
+    for module in (*project.modules, *graph_of(project).packages):
+        parent, _, name = module.rpartition(".")
+        if parent in on_path:
+            names.add(name)
+        parts = module.split(".")
+        for i, part in enumerate(parts[:-1]):
+            if part.strip("_").lower() in _VENDOR_DIRS:
+                names.add(parts[i + 1])
+    return frozenset(names)
+
+
+# -- where an import sits ---------------------------------------------------------------
+
+# Host tools that import their plugin modules: a module named after one (`pydantic.mypy`,
+# `pkg.sphinx_roles`, `pytest_foo`, `sphinxcontrib.x`) is loaded by that host, which brings
+# its own dependencies; the module is not imported by the package's users.
+# (Other hosts, such as setuptools or tox, find their plugins through entry points.)
+_HOSTS = frozenset({"pytest", "sphinx", "sphinxext", "sphinxcontrib", "mypy", "pylint", "flake8"})
+# Package directories of examples and documentation: shipped by mistake, not imported by users.
+_NOT_USED_DIRS = frozenset(
+    {"examples", "example", "docs", "demo", "demos", "benchmarks", "tutorials", "tutorial"}
+)
+
+
+def _lesser_module(use: _Use, declarations: Declarations, hosts: frozenset[str]) -> str | None:
+    """Why the importing module is not package code its users import (None when it is): a
+    plugin module a host tool loads, an example shipped inside the package. An optional
+    integration (`pkg/contrib/mysql.py`) is package code: importing it fails without its
+    dependency, which is a real error once proven."""
+    module = use.file.module
+    for plugin in declarations.plugin_modules:
+        if module == plugin or module.startswith(plugin + "."):
+            return "a plugin registered in an entry point, which its host tool imports"
+    parts = module.lower().split(".")
+    for part in parts:
+        tokens = part.strip("_").split("_")
+        if hosts.intersection(tokens) or part.endswith(("plugin", "plugins")):
+            return "a plugin module of a host tool (pytest, sphinx, mypy...), which imports it"
+    dirs = parts[1:] if use.file.is_package else parts[1:-1]
+    for part in dirs:
+        if part in _NOT_USED_DIRS:
+            return f"an example or documentation module ({part}/), not what users import"
+    return None
+
+
+# -- who provides an import ---------------------------------------------------------------
+
+
+class _Status(enum.Enum):
+    DIRECT = "direct"
+    GROUP = "group"
+    TRANSITIVE = "transitive"
+    CONDITIONAL = "conditional"
+    UNKNOWN = "unknown"
+    MISSING = "missing"
+
+
+class _Answer(NamedTuple):
+    status: _Status
+    detail: str = ""
+
+
+class _Provided:
+    """Who provides a dotted import name. Cheap guesses from the declared names come first;
+    the installed metadata (slower: it lists sys.path and reads RECORD files) is read only
+    for an import the guesses do not cover, once per check."""
+
+    def __init__(self, declarations: Declarations, sites: tuple[str, ...]) -> None:
+        self.sites = sites
+        self.shipped = declarations.shipped
+        self.groups = declarations.groups
+        self.guessed: set[str] = set()
+        for requirement in self.shipped:
+            self.guessed |= guessed_import_names(requirement.name)
+        self.resolved = False
+        self.known: set[str] = set()
+        self.not_installed: list[Requirement] = []
+        self.closure: dict[str, str] | None = None
+
+    def _resolve(self) -> None:
+        self.index = index = installed(self.sites)
+        for requirement in self.shipped:
+            found = index.get(requirement.name)
+            if found is not None and found.names:
+                self.known |= found.names
+            else:
+                self.not_installed.append(requirement)
+                self.known |= guessed_import_names(requirement.name)
+        self.resolved = True
+
+    def answer(self, key: str) -> _Answer:
+        if provides(self.guessed, key):
+            return _Answer(_Status.DIRECT)
+        if not self.resolved:
+            self._resolve()
+        if provides(self.known, key):
+            return _Answer(_Status.DIRECT)
+        for requirement in self.groups:
+            if provides(self.index.names_of(requirement.name), key):
+                return _Answer(_Status.GROUP, f"{requirement.source} ({requirement.file})")
+        via = self._transitive(key)
+        if via is not None:
+            return _Answer(_Status.TRANSITIVE, via)
+        unconditional = [r.text for r in self.not_installed if not r.conditional]
+        if unconditional:
+            return _Answer(_Status.UNKNOWN, ", ".join(unconditional))
+        if self.not_installed:
+            return _Answer(_Status.CONDITIONAL, ", ".join(r.text for r in self.not_installed))
+        return _Answer(_Status.MISSING)
+
+    def _transitive(self, key: str) -> str | None:
+        """The declared distribution whose own dependencies bring ``key``, if one does."""
+        if self.closure is None:
+            self.closure = _closure(self.shipped, self.sites)
+        for name, via in self.closure.items():
+            if provides(self.index.names_of(name), key):
+                return f"{name}, a dependency of {via}"
+        return None
+
+
+def _closure(declared: Sequence[Requirement], sites: tuple[str, ...]) -> dict[str, str]:
+    """Distribution -> the declared distribution it comes with, for every distribution the
+    declared ones require (their extras' requirements only when the extra is requested)."""
+    index = installed(sites)
+    found: dict[str, str] = {}
+    queue = [(r.name, r.name, requested_extras(r.text)) for r in declared]
+    while queue and len(found) < 2000:
+        name, root, extras = queue.pop()
+        dist = index.get(name)
+        if dist is None:
+            continue
+        for text in dist.requires:
+            required = requirement_name(text)
+            if required is None or required == root or required in found:
+                continue
+            extra = _extra_of(text)
+            if extra is not None and extra not in extras:
+                continue
+            found[required] = root
+            queue.append((required, root, requested_extras(text)))
+    return found
+
+
+def _extra_of(requirement: str) -> str | None:
+    """``pysocks ; extra == "socks"`` -> ``socks`` (markers are otherwise taken as true)."""
+    marker = requirement.partition(";")[2]
+    if "extra" not in marker:
+        return None
+    for quote in ("'", '"'):
+        _, found, rest = marker.partition(f"extra == {quote}")
+        if not found:
+            _, found, rest = marker.partition(f"extra=={quote}")
+        if found:
+            return rest.partition(quote)[0].lower()
+    return None
+
+
+# Often present (ensurepip, venv) but not guaranteed: uv's venvs and Python >= 3.12 lack them.
+_USUALLY_PRESENT = frozenset({"setuptools", "pkg_resources", "_distutils_hack", "pip", "wheel"})
+
+
+def _is_optional(info: ImportInfo) -> bool:
+    """Guarded by ``try/except ImportError``: the module copes without it."""
+    return info.optional or info.scope is ImportScope.OPTIONAL
+
+
+def _is_guarded(info: ImportInfo) -> bool:
+    return _is_optional(info) or info.scope is ImportScope.TYPE_CHECKING
+
+
+@rule("PF407", "undeclared-dependency", "a third-party import is not a declared dependency")
+def undeclared_dependency(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Flags a third-party import in the package's modules that no declared distribution
+    provides: `[project].dependencies` and extras (also poetry's tables, setuptools'
+    dynamic requirement files, setup.cfg `[options]` and setup.py's literal arguments).
+    Import names are mapped to distributions without importing anything: the declared
+    names, a table of well-known mismatches (`yaml` is PyYAML), and the installed
+    distributions' RECORD, dotted where a namespace is shared (`google.protobuf` is
+    protobuf, `google.auth` is google-auth).
+
+    ## Why is this bad?
+    It works on the author's machine, where the distribution happens to be
+    installed, and raises `ModuleNotFoundError` for every user who installs the
+    package.
+
+    ## Example
+    ```toml
+    [project]
+    dependencies = []
+    ```
+    ```python
+    import yaml
+    ```
+
+    ## Use instead
+    ```toml
+    [project]
+    dependencies = ["PyYAML>=6"]
+    ```
+
+    ## Severity
+    An **error** only when all of these hold: the import runs at module level on every
+    supported Python and platform (not in a function or a `__main__` guard, not under
+    `try/except ImportError`, a version or platform check); the module is package code
+    users import (not tests, not examples, not a plugin module that pytest, sphinx, mypy
+    or another host tool loads with its own dependencies); and every declared dependency
+    is installed where pkgforge runs, so it knows all the names they provide. An optional
+    integration (`pkg/contrib/mysql.py` importing a driver) is package code: importing it
+    without the driver fails, so it stays an error until the driver is declared (an extra
+    will do).
+
+    A **warning** when the import fails only on some paths, when the module is a host
+    tool's plugin or a shipped example, when only a dependency group provides it (groups
+    do not ship with the package: the module most likely serves development, and fails
+    for whoever imports it without the group), when it arrives only through a declared
+    dependency's own dependencies, when it is setuptools or pip (present in many
+    environments, promised in none), or when only a conditional dependency that is not
+    installed here could provide it.
+
+    One **info** per project when pkgforge cannot see the declarations (dynamic metadata
+    that a build hook computes, a computed `install_requires`) or the import names of
+    declared dependencies that are not installed here: it lists the imports it could not
+    judge. Install the dependencies where pkgforge runs, or use `pkgforge check --import`.
+    Nothing for imports that never run (`if TYPE_CHECKING:`, dead version branches) or
+    that are guarded by `try/except ImportError`.
+    """
+    declarations = declarations_of(project)
+    if not declarations.found:
+        return
+    provided = _Provided(declarations, project_site_dirs(project.root))
+    uses = _third_party_imports(project)
+    # `try: import simplejson ... if has_simplejson: from simplejson import X`: once a module
+    # guards a name's import, its other imports of that name are guarded too
+    guarded = {(u.file.relpath, u.top) for u in uses if _is_optional(u.info)}
+    # pytest's own modules are not pytest plugins: the project is that host (but a portion
+    # of the shared sphinxcontrib namespace is a sphinx extension)
+    graph = graph_of(project)
+    own = {top.strip("_").lower() for top in graph.top_level if top in graph.modules}
+    hosts = _HOSTS - own
+    # one finding per module and distribution: the surest of its imports
+    chosen: dict[tuple[str, str], Hit] = {}
+    unseen: dict[tuple[str, str], _Use] = {}
+    why_unseen: set[str] = set()
+    for use in uses:
+        info, where = use.info, (use.file.relpath, use.top)
+        if info.reach is Reach.NEVER or _is_guarded(info) or where in guarded:
+            continue
+        answer = provided.answer(use.key)
+        if answer.status is _Status.DIRECT:
+            continue
+        if declarations.unknown is not None or answer.status is _Status.UNKNOWN:
+            unseen.setdefault(where, use)
+            why_unseen.add(
+                declarations.unknown
+                or f"declared dependencies not installed here ({answer.detail}) may provide "
+                "names pkgforge cannot guess"
+            )
+            continue
+        hit = _undeclared_hit(use, answer, _lesser_module(use, declarations, hosts))
+        if where not in chosen or hit.certainty > chosen[where].certainty:
+            chosen[where] = hit
+    yield from chosen.values()
+    if unseen:
+        yield _unseen_hit(project, list(unseen.values()), sorted(why_unseen))
+
+
+def _undeclared_hit(use: _Use, answer: _Answer, lesser: str | None) -> Hit:
+    info = use.info
+    statement, key = _statement(info), use.key
+    where = ""
+    if info.reach is Reach.LATER or info.scope is ImportScope.FUNCTION:
+        where = " (it runs later, inside a function or a `__main__` guard)"
+    elif info.reach is Reach.SOMETIMES:
+        where = " (it runs only under a platform, version or other condition)"
+    elif lesser is not None:
+        where = f" (the module is {lesser})"
+    if answer.status is _Status.GROUP:
+        message = (
+            f"`{statement}` needs `{key}`, which only {answer.detail} provides; groups do "
+            "not ship with the package, so it fails for users who import this module"
+            f"{where}: declare it in [project].dependencies or an extra, or keep the module "
+            "out of the wheel"
+        )
+    elif answer.status is _Status.TRANSITIVE:
+        message = (
+            f"`{statement}` needs `{key}`, which comes only through {answer.detail}; it "
+            f"breaks when that dependency drops it{where}: declare it"
+        )
+    elif answer.status is _Status.CONDITIONAL:
+        message = (
+            f"`{statement}` needs `{key}`, which no dependency installed here provides; "
+            f"only `{answer.detail}` (conditional, not installed here) might, where its "
+            f"marker holds{where}: declare it if every platform needs it"
+        )
+    elif use.top in _USUALLY_PRESENT:
+        message = (
+            f"`{statement}` needs `{key}`, which many environments have but none is "
+            f"promised (Python >= 3.12 and uv venvs come without setuptools){where}: "
+            "declare it"
+        )
+    else:
+        hint = (
+            "add its distribution to [project].dependencies"
+            if not where
+            else "declare it, in an extra if the feature is optional"
+        )
+        message = (
+            f"`{statement}` needs `{key}`, which no declared dependency provides{where}; {hint}"
+        )
+    proven = (
+        answer.status is _Status.MISSING
+        and use.top not in _USUALLY_PRESENT
+        and info.reach is Reach.ALWAYS
+        and info.scope is not ImportScope.FUNCTION
+        and lesser is None
+    )
+    return Hit(
+        use.file.relpath,
+        message,
+        info.line,
+        info.column,
+        certainty=Certainty.PROVEN if proven else Certainty.SOME_PATHS,
+    )
+
+
+def _unseen_hit(project: Project, unseen: Sequence[_Use], why: Iterable[str]) -> Hit:
+    shown = ", ".join(f"`{u.key}` ({u.file.relpath}:{u.info.line})" for u in unseen[:5]) + (
+        f" and {len(unseen) - 5} more" if len(unseen) > 5 else ""
+    )
+    path = (
+        project.pyproject_path.name
+        if project.pyproject_path is not None
+        else unseen[0].file.relpath
+    )
+    line = 1 if project.pyproject_path is not None else unseen[0].info.line
+    return Hit(
+        path,
+        f"could not tell whether {len(unseen)} third-party import(s) are declared: "
+        f"{'; '.join(why)}. Not provided by any dependency pkgforge could read: {shown}. "
+        "Install the project's dependencies where pkgforge runs, or run `pkgforge check --import`",
+        line,
+        certainty=Certainty.UNSEEN,
+    )
+
+
+# -- PF408 ------------------------------------------------------------------------------
+
+# Distributions that are used without being imported by name.
+_IMPLICIT = frozenset({"tzdata", "setuptools", "wheel", "pip", "certifi"})
+
+
+@rule(
+    "PF408",
+    "unused-dependency",
+    "a declared dependency is never imported",
+    severity=Severity.WARNING,
+)
+def unused_dependency(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Flags a distribution in `[project].dependencies` (or setup.py's `install_requires`,
+    setup.cfg's, poetry's main dependencies) that no module of the package imports, in
+    any scope. Extras and groups are not checked: they often serve plugins and tools.
+
+    ## Why is this bad?
+    Every user downloads and installs it for nothing, and it widens the set of
+    version conflicts the package can cause.
+
+    ## Example
+    ```toml
+    [project]
+    dependencies = ["requests", "PyYAML"]  # nothing imports yaml
+    ```
+
+    ## Use instead
+    ```toml
+    [project]
+    dependencies = ["requests"]
+    ```
+
+    ## Severity
+    A **warning**: an unused dependency costs an install, it does not fail. Silence
+    where its use may be invisible: a dependency that is not installed here and whose
+    import names pkgforge cannot tell, one that registers entry points (a plugin, or a
+    command the package runs), type stubs, data-only distributions such as `tzdata`, and
+    a pin of another declared dependency's own dependency.
+    """
+    declarations = declarations_of(project)
+    main = [r for r in declarations.requirements if r.main]
+    if not main:
+        return
+    keys = {use.key for use in _third_party_imports(project)}
+    sites = project_site_dirs(project.root)
+    pins: dict[str, str] | None = None
+    seen: set[str] = set()
+    for requirement in sorted(main, key=lambda r: r.name):
+        name = requirement.name
+        if name in seen or name in _IMPLICIT or name.startswith("types-"):
+            continue
+        seen.add(name)
+        if name.endswith("-stubs") or any(provides(guessed_import_names(name), k) for k in keys):
+            continue
+        dist = installed(sites).get(name)
+        if dist is None or not dist.names:
+            if name not in KNOWN_IMPORT_NAMES:
+                continue  # not installed: its import names are unknown
+            names = guessed_import_names(name)
+        else:
+            names = dist.names
+            if dist.entry_point_groups:
+                continue  # a plugin or a command: used in ways imports do not show
+        if any(provides(names, k) for k in keys):
+            continue
+        if pins is None:
+            pins = _closure(main, sites)
+        if name in pins:
+            continue  # another declared dependency needs it anyway: a pin, not a waste
+        yield Hit(
+            requirement.file,
+            f"dependency `{requirement.text}` is declared but no module of the package imports "
+            f"it (looked for {', '.join(sorted(names))})",
+            _line_of(project, requirement.file, requirement.text),
+        )
+
+
+def _line_of(project: Project, relpath: str, text: str) -> int:
+    """The line of ``relpath`` that mentions ``text`` (1 when it cannot be found)."""
+    try:
+        lines = (project.root / relpath).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeError):
+        return 1
+    for number, line in enumerate(lines, start=1):
+        if text in line:
+            return number
+    return 1
