@@ -1,0 +1,554 @@
+"""PF407/PF408 on real declarations and the distributions installed in the test venv.
+
+PF407 is an error only where pkgforge proves the import fails for a user who installs the
+package; every case that falls short has a fixture here that shows the lesser severity.
+Name mapping uses real installed distributions: pytest (`_pytest`), PyYAML (`yaml`),
+markdown-it-py (`markdown_it`), the `jaraco.*` namespace portions, cookiecutter's own
+dependencies (python-slugify, arrow).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import venv
+from pathlib import Path
+
+import pytest
+
+from pkgforge.checker.engine import check
+from pkgforge.checker.findings import Finding
+
+HEADER = '[project]\nname = "pkg"\nversion = "1"\nrequires-python = ">=3.11"\n'
+
+
+def project(root: Path, files: dict[str, str], deps: str | None = "[]", extra: str = "") -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    text = HEADER + (f"dependencies = {deps}\n" if deps is not None else "") + extra
+    (root / "pyproject.toml").write_text(text)
+    for relpath, body in {"src/pkg/__init__.py": "", **files}.items():
+        path = root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(body))
+    return root
+
+
+def findings(root: Path, code: str = "PF407") -> list[Finding]:
+    result = check([root], select=[code], use_cache=False)
+    assert result.rule_errors == ()
+    return [f for f in result.findings if f.code == code]
+
+
+def one(root: Path, code: str = "PF407") -> Finding:
+    (finding,) = findings(root, code)
+    return finding
+
+
+# -- the error, and the interpreter agreeing --------------------------------------------
+
+
+def test_module_level_undeclared_import_is_an_error_that_really_fails(tmp_path: Path) -> None:
+    root = project(tmp_path / "p", {"src/pkg/core.py": "import yaml\n"})
+    finding = one(root)
+    assert finding.severity == "error"
+    assert "`import yaml` needs `yaml`, which no declared dependency provides" in finding.message
+    # a user's fresh environment: the package, and none of its undeclared dependencies
+    env = tmp_path / "venv"
+    venv.create(env, with_pip=False)
+    python = env / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    run = subprocess.run(
+        [str(python), "-c", "import pkg.core"],
+        env={"PYTHONPATH": str(root / "src")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert "ModuleNotFoundError: No module named 'yaml'" in run.stderr
+
+
+def test_declared_dependency_is_not_reported(tmp_path: Path) -> None:
+    files = {"src/pkg/core.py": "import yaml\nimport attr\nimport dateutil.parser\n"}
+    deps = '["PyYAML>=6", "attrs", "python-dateutil"]'
+    assert findings(project(tmp_path, files, deps)) == []
+
+
+# -- cases that fall short of an error -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ("def f():\n    import yaml\n", "inside a function"),
+        ("if __name__ == '__main__':\n    import yaml\n", "`__main__` guard"),
+        ("import sys\nif sys.platform == 'win32':\n    import yaml\n", "platform"),
+        ("import os\nif os.name == 'nt':\n    import yaml\n", "platform"),
+        ("import sys\nif sys.version_info >= (3, 12):\n    import yaml\n", "version"),
+        ("for _ in range(2):\n    import yaml\n", "condition"),
+    ],
+)
+def test_imports_that_run_only_sometimes_are_warnings(tmp_path: Path, body: str, why: str) -> None:
+    finding = one(project(tmp_path, {"src/pkg/core.py": body}))
+    assert finding.severity == "warning"
+    assert "needs `yaml`" in finding.message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "try:\n    import yaml\nexcept ImportError:\n    yaml = None\n",
+        "try:\n    import yaml\nexcept ModuleNotFoundError:\n    yaml = None\n",
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import yaml\n",
+        "import sys\nif sys.version_info < (3,):\n    import yaml\n",
+        "PY2 = False\nif PY2:\n    import yaml\n",
+    ],
+)
+def test_guarded_and_dead_imports_are_not_reported(tmp_path: Path, body: str) -> None:
+    assert findings(project(tmp_path, {"src/pkg/core.py": body})) == []
+
+
+@pytest.mark.parametrize(
+    ("files", "extra"),
+    [
+        ({"src/pkg/pytest_plugin.py": "import yaml\n"}, ""),
+        ({"src/pkg/plugin.py": "import yaml\n"}, ""),
+        ({"src/pytest_pkg/__init__.py": "import yaml\n"}, ""),
+        ({"src/pkg/sphinxext/roles.py": "import yaml\n", "src/pkg/sphinxext/__init__.py": ""}, ""),
+        ({"src/pkg/contrib/__init__.py": "", "src/pkg/contrib/sphinx.py": "import yaml\n"}, ""),
+        ({"src/sphinxcontrib/pkg/__init__.py": "import yaml\n"}, ""),
+        ({"src/pkg/mypy.py": "import mypy.plugin\n"}, ""),
+        ({"src/pkg/_pytest_fixtures.py": "import yaml\n"}, ""),
+        ({"src/pkg/examples/__init__.py": "", "src/pkg/examples/demo.py": "import yaml\n"}, ""),
+        (
+            {"src/pkg/hooks.py": "import yaml\n"},
+            '[project.entry-points.pytest11]\npkg = "pkg.hooks"\n',
+        ),
+        (
+            {"src/pkg/hooks.py": "import yaml\n"},
+            '[project.entry-points."sphinx.html_themes"]\npkg = "pkg.hooks:setup"\n',
+        ),
+        ({"src/pkg/checks.py": "import mypy.plugin\n"}, '[tool.mypy]\nplugins = ["pkg.checks"]\n'),
+    ],
+)  # fmt: skip
+def test_plugin_integration_and_example_modules_are_warnings(
+    tmp_path: Path, files: dict[str, str], extra: str
+) -> None:
+    finding = one(project(tmp_path, files, extra=extra))
+    assert finding.severity == "warning", finding.message
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"src/pkg/contrib/__init__.py": "", "src/pkg/contrib/mysql.py": "import MySQLdb\n"},
+        {"src/pkg/yaml_support.py": "import yaml\n"},
+        {"src/pkg/scripts/__init__.py": "", "src/pkg/scripts/cli.py": "import yaml\n"},
+    ],
+)
+def test_optional_integrations_are_package_code(tmp_path: Path, files: dict[str, str]) -> None:
+    # Django's db/backends/mysql/introspection.py: importing it without the driver fails,
+    # whoever imports it; only host tools' plugins get the benefit of the doubt
+    finding = one(project(tmp_path, files))
+    assert finding.severity == "error", finding.message
+
+
+def test_a_host_tool_is_not_a_plugin_of_itself(tmp_path: Path) -> None:
+    files = {"src/pytest/__init__.py": "import yaml\n", "src/pytest/plugin.py": "import yaml\n"}
+    root = project(tmp_path, files)
+    found = {f.path: f.severity for f in findings(root)}
+    assert found == {"src/pytest/__init__.py": "error", "src/pytest/plugin.py": "warning"}
+
+
+def test_one_finding_per_module_and_distribution_the_surest(tmp_path: Path) -> None:
+    body = "def f():\n    import pyglet.gl\nimport pyglet.window\nfrom pyglet import clock\n"
+    finding = one(project(tmp_path, {"src/pkg/plot.py": body}))
+    assert (finding.severity, finding.line) == ("error", 3)
+
+
+def test_type_checking_imports_do_not_guard_the_real_one(tmp_path: Path) -> None:
+    body = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import yaml\nimport yaml\n"
+    assert one(project(tmp_path, {"src/pkg/core.py": body})).severity == "error"
+
+
+def test_tests_are_not_package_code(tmp_path: Path) -> None:
+    files = {
+        "src/pkg/tests/__init__.py": "",
+        "src/pkg/tests/test_core.py": "import yaml\n",
+        "src/pkg/conftest.py": "import yaml\n",
+        "src/pkg/testing.py": "import yaml\n",
+    }
+    assert findings(project(tmp_path, files)) == []
+
+
+def test_a_dependency_group_does_not_ship_but_is_a_warning(tmp_path: Path) -> None:
+    extra = '[dependency-groups]\ndev = ["PyYAML"]\n'
+    finding = one(project(tmp_path, {"src/pkg/core.py": "import yaml\n"}, extra=extra))
+    assert finding.severity == "warning"
+    assert "only group 'dev' (pyproject.toml) provides" in finding.message
+    assert "groups do not ship" in finding.message
+
+
+def test_poetry_groups_and_main_dependencies(tmp_path: Path) -> None:
+    extra = (
+        '[tool.poetry.dependencies]\npython = "^3.11"\nrequests = "^2"\n'
+        '[tool.poetry.group.dev.dependencies]\nPyYAML = "*"\n'
+    )
+    files = {"src/pkg/core.py": "import requests\nimport yaml\n"}
+    finding = one(project(tmp_path, files, deps=None, extra=extra))
+    assert finding.severity == "warning"
+    assert "`yaml`" in finding.message
+    assert "poetry group 'dev'" in finding.message
+
+
+def test_transitive_availability_is_a_warning(tmp_path: Path) -> None:
+    # cookiecutter (installed here) requires python-slugify and arrow
+    files = {"src/pkg/core.py": "import cookiecutter\nimport slugify\nimport arrow\n"}
+    found = findings(project(tmp_path, files, '["cookiecutter"]'))
+    assert [f.severity for f in found] == ["warning", "warning"]
+    assert "comes only through python-slugify, a dependency of cookiecutter" in found[0].message
+
+
+def test_an_extra_of_a_dependency_counts_only_when_requested(tmp_path: Path) -> None:
+    # setuptools lists pytest only under its `test` extra
+    files = {"src/pkg/core.py": "import setuptools\nimport _pytest\n"}
+    plain = one(project(tmp_path / "a", files, '["setuptools"]'))
+    assert plain.severity == "error"
+    requested = one(project(tmp_path / "b", files, '["setuptools[test]"]'))
+    assert requested.severity == "warning"
+    assert "a dependency of setuptools" in requested.message
+
+
+def test_usually_present_distributions_are_warnings(tmp_path: Path) -> None:
+    finding = one(project(tmp_path, {"src/pkg/core.py": "import setuptools\n"}))
+    assert finding.severity == "warning"
+
+
+# -- what pkgforge cannot see: one info per project ------------------------------------
+
+
+def test_dynamic_dependencies_from_a_build_hook_are_unknown(tmp_path: Path) -> None:
+    extra = (
+        'dynamic = ["dependencies"]\n'
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        "[tool.hatch.metadata.hooks.custom]\n"
+    )
+    files = {"src/pkg/a.py": "import yaml\n", "src/pkg/b.py": "import requests\nimport toml\n"}
+    finding = one(project(tmp_path, files, deps=None, extra=extra))
+    assert finding.severity == "info"
+    assert finding.path == "pyproject.toml"
+    assert "3 third-party import(s)" in finding.message
+    assert "hatchling.build computes them" in finding.message
+
+
+def test_hatch_requirements_txt_hook_is_read(tmp_path: Path) -> None:
+    extra = (
+        'dynamic = ["dependencies"]\n'
+        '[build-system]\nrequires = ["hatchling", "hatch-requirements-txt"]\n'
+        'build-backend = "hatchling.build"\n'
+        '[tool.hatch.metadata.hooks.requirements_txt]\nfiles = ["requirements/run.txt"]\n'
+    )
+    files = {"src/pkg/a.py": "import yaml\nimport requests\n", "requirements/run.txt": "PyYAML\n"}
+    finding = one(project(tmp_path, files, deps=None, extra=extra))
+    assert (finding.severity, "`requests`" in finding.message) == ("error", True)
+
+
+def test_dependencies_not_installed_here_make_names_unknown(tmp_path: Path) -> None:
+    files = {"src/pkg/a.py": "import yaml\n", "src/pkg/b.py": "import surely_other\n"}
+    finding = one(project(tmp_path, files, '["surely-not-installed-dist>=1"]'))
+    assert finding.severity == "info"
+    assert "surely-not-installed-dist>=1" in finding.message
+    assert "`yaml` (src/pkg/a.py:1)" in finding.message
+
+
+def test_a_conditional_dependency_not_installed_here_is_a_warning(tmp_path: Path) -> None:
+    deps = """["pywin32; sys_platform == 'win32'"]"""
+    files = {"src/pkg/a.py": "import yaml\nimport win32api\n"}
+    finding = one(project(tmp_path, files, deps))
+    assert finding.severity == "warning"
+    assert "`yaml`" in finding.message
+
+
+# -- setuptools' own declarations -------------------------------------------------------
+
+
+def test_setup_py_literal_install_requires_and_extras(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        {
+            "src/pkg/core.py": "import yaml\nimport markdown_it\nimport requests\n",
+            "setup.py": (
+                "from setuptools import setup\n"
+                "REQUIRES = ['PyYAML']\n"
+                "setup(install_requires=REQUIRES, extras_require={'md': ['markdown-it-py']})\n"
+            ),
+        },
+        deps=None,
+        extra='dynamic = ["dependencies", "optional-dependencies"]\n',
+    )
+    finding = one(root)
+    assert finding.severity == "error"
+    assert "`requests`" in finding.message
+
+
+def test_setup_py_without_pyproject_project_table(tmp_path: Path) -> None:
+    root = tmp_path
+    (root / "src/pkg").mkdir(parents=True)
+    (root / "src/pkg/__init__.py").write_text("import yaml\nimport requests\n")
+    (root / "setup.py").write_text(
+        "from setuptools import setup, find_packages\n"
+        "setup(name='pkg', package_dir={'': 'src'}, packages=find_packages('src'),\n"
+        "      install_requires=['requests'])\n"
+    )
+    finding = one(root)
+    assert "`yaml`" in finding.message
+    assert finding.severity == "error"
+
+
+def test_computed_install_requires_is_unknown(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        {
+            "src/pkg/core.py": "import yaml\n",
+            "setup.py": (
+                "from setuptools import setup\n"
+                "setup(install_requires=open('requirements.txt').read().splitlines())\n"
+            ),
+        },
+        deps=None,
+        extra='dynamic = ["dependencies"]\n',
+    )
+    finding = one(root)
+    assert finding.severity == "info"
+    assert "setup.py computes install_requires" in finding.message
+
+
+def test_setup_cfg_and_requirement_files(tmp_path: Path) -> None:
+    files = {
+        "src/pkg/core.py": "import yaml\nimport requests\nimport attr\n",
+        "setup.cfg": "[options]\ninstall_requires =\n    PyYAML\n[options.extras_require]\nweb = requests\n",
+    }
+    extra = 'dynamic = ["dependencies", "optional-dependencies"]\n'
+    finding = one(project(tmp_path / "cfg", files, deps=None, extra=extra))
+    assert "`attr`" in finding.message
+    files = {
+        "src/pkg/core.py": "import yaml\nimport requests\n",
+        "requirements.txt": "# runtime\nPyYAML>=6\n-r more.txt\n",
+        "more.txt": "requests\n",
+    }
+    extra = (
+        'dynamic = ["dependencies"]\n'
+        '[tool.setuptools.dynamic]\ndependencies = {file = ["requirements.txt"]}\n'
+    )
+    assert findings(project(tmp_path / "req", files, deps=None, extra=extra)) == []
+
+
+# -- import names that differ from distribution names -------------------------------------
+
+
+def test_installed_metadata_maps_import_names(tmp_path: Path) -> None:
+    # neither name nor table says markdown-it-py is `markdown_it`; its RECORD does
+    files = {"src/pkg/core.py": "import markdown_it\nimport _pytest.fixtures\n"}
+    assert findings(project(tmp_path, files, '["markdown-it-py", "pytest"]')) == []
+
+
+def test_namespace_portions_are_mapped_by_dotted_prefix(tmp_path: Path) -> None:
+    files = {"src/pkg/core.py": "import jaraco.classes\nimport jaraco.functools\n"}
+    found = findings(project(tmp_path, files, '["jaraco.classes"]'))
+    # jaraco.classes does not provide its namespace sibling jaraco.functools
+    assert [(f.severity, "`jaraco.functools`" in f.message) for f in found] == [("error", True)]
+
+
+def test_protobuf_does_not_provide_the_whole_google_namespace(tmp_path: Path) -> None:
+    files = {"src/pkg/core.py": "import google.protobuf.message\nimport google.auth\n"}
+    finding = one(project(tmp_path, files, '["protobuf"]'))
+    # protobuf is not installed here: what else it provides is unknown, not missing
+    assert finding.severity == "info"
+    assert "`google.auth`" in finding.message
+    assert "google.protobuf" not in finding.message
+
+
+def test_a_shared_namespace_is_first_party_only_for_the_project_portion(tmp_path: Path) -> None:
+    root = tmp_path
+    (root / "pyproject.toml").write_text(
+        HEADER + 'dependencies = ["jaraco.classes"]\n'
+        '[tool.pkgforge]\nnamespace-packages = ["jaraco"]\n'
+    )
+    portion = root / "src/jaraco/mine"
+    portion.mkdir(parents=True)
+    (portion / "__init__.py").write_text(
+        "import jaraco.classes\nimport jaraco.functools\nfrom jaraco.mine import util\n"
+    )
+    (portion / "util.py").write_text("")
+    finding = one(root)
+    assert finding.severity == "error"
+    assert "`jaraco.functools`" in finding.message
+
+
+def test_a_package_put_on_sys_path_serves_its_modules(tmp_path: Path) -> None:
+    files = {
+        "src/pkg/tools/__init__.py": "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n",
+        "src/pkg/tools/helper.py": "",
+        "src/pkg/tools/run.py": "import helper\n",
+        # elsewhere, a module named like a distribution is not that distribution's copy
+        "src/pkg/backends/__init__.py": "",
+        "src/pkg/backends/yaml.py": "import yaml\n",
+    }
+    finding = one(project(tmp_path, files))
+    assert (finding.path, finding.severity) == ("src/pkg/backends/yaml.py", "error")
+
+
+def test_vendored_copies_are_first_party(tmp_path: Path) -> None:
+    files = {
+        "src/pkg/_vendor/__init__.py": "",
+        "src/pkg/_vendor/vendoredlib/__init__.py": "",
+        "src/pkg/core.py": "import vendoredlib\nfrom pkg._vendor import vendoredlib as v\n",
+    }
+    assert findings(project(tmp_path, files)) == []
+
+
+# -- PF408 ------------------------------------------------------------------------------
+
+
+def test_unused_dependency_is_a_warning(tmp_path: Path) -> None:
+    finding = one(project(tmp_path, {}, '["requests>=2"]'), "PF408")
+    assert finding.severity == "warning"
+    assert finding.line == 5
+
+
+@pytest.mark.parametrize(
+    ("deps", "why"),
+    [
+        ('["pytest"]', "registers entry points (a plugin or a command)"),
+        ('["surely-not-installed-dist"]', "not installed: import names unknown"),
+        ('["types-requests", "foo-stubs"]', "type stubs"),
+        ('["tzdata"]', "data only"),
+        ('["cookiecutter", "arrow"]', "arrow pins a dependency of cookiecutter"),
+    ],
+)
+def test_pf408_says_nothing_where_use_is_invisible(tmp_path: Path, deps: str, why: str) -> None:
+    files = {"src/pkg/core.py": "import cookiecutter\n"}
+    found = findings(project(tmp_path, files, deps), "PF408")
+    assert [f for f in found if "cookiecutter" not in f.message] == [], why
+
+
+def test_pf408_counts_guarded_and_function_imports_as_uses(tmp_path: Path) -> None:
+    files = {
+        "src/pkg/core.py": "try:\n    import yaml\nexcept ImportError:\n    pass\n",
+        "src/pkg/web.py": "def get():\n    import requests\n",
+    }
+    assert findings(project(tmp_path, files, '["PyYAML", "requests"]'), "PF408") == []
+
+
+def test_pf408_locates_setup_py_requirements(tmp_path: Path) -> None:
+    root = tmp_path
+    (root / "src/pkg").mkdir(parents=True)
+    (root / "src/pkg/__init__.py").write_text("")
+    (root / "setup.py").write_text(
+        "from setuptools import setup\nsetup(\n    name='pkg',\n    install_requires=[\n"
+        "        'requests>=2',\n    ],\n)\n"
+    )
+    finding = one(root, "PF408")
+    assert (finding.path, finding.line) == ("setup.py", 5)
+
+
+# -- PF403: a declared dependency named like a sibling ------------------------------------
+
+
+def test_declared_dependency_named_like_a_sibling_is_not_a_relative_import(
+    tmp_path: Path,
+) -> None:
+    files = {"src/pkg/echo.py": "x = 1\n", "src/pkg/user.py": "import echo\n"}
+    assert findings(project(tmp_path / "a", files, '["echo>=1"]'), "PF403") == []
+    # undeclared, it is Python 2's implicit relative import
+    assert len(findings(project(tmp_path / "b", files), "PF403")) == 1
+    # a dependency group counts too: the author means the distribution
+    extra = '[dependency-groups]\ndev = ["echo"]\n'
+    assert findings(project(tmp_path / "c", files, extra=extra), "PF403") == []
+
+
+# -- reading the declarations ---------------------------------------------------------------
+
+
+def test_every_declaration_format_is_read(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.poetry.dependencies]\n"
+        'python = "^3.11"\nrequests = "^2"\n'
+        'pywin32 = {version = "*", markers = "sys_platform == \'win32\'"}\n'
+        'lxml = {version = "*", optional = true}\n'
+        "[tool.poetry.extras]\nxml = ['lxml']\n"
+        "[tool.poetry.plugins.pytest11]\npkg = 'pkg.plug'\n"
+        "[tool.pdm.dev-dependencies]\nlint = ['ruff']\n"
+        "[tool.uv]\ndev-dependencies = ['pytest']\n"
+        "[tool.hatch.envs.docs]\ndependencies = ['sphinx']\n"
+    )
+    import tomllib
+
+    from pkgforge.checker.declared import read_declarations
+
+    pyproject = tomllib.loads((tmp_path / "pyproject.toml").read_text())
+    found = read_declarations(tmp_path, pyproject)
+    assert found.unknown is None
+    assert {(r.name, r.ships, r.main) for r in found.requirements} == {
+        ("requests", True, True),
+        ("pywin32", True, True),
+        ("lxml", True, False),
+        ("ruff", False, False),
+        ("pytest", False, False),
+        ("sphinx", False, False),
+    }
+    (pywin32,) = [r for r in found.requirements if r.name == "pywin32"]
+    assert pywin32.conditional
+    assert found.plugin_modules == {"pkg.plug"}
+
+
+@pytest.mark.parametrize(
+    ("setup_py", "unknown"),
+    [
+        ("from setuptools import setup\nsetup(**kwargs)\n", "passes **kwargs"),
+        ("import setuptools\nsetuptools.setup(install_requires=deps())\n", "computes"),
+        ("print('no call')\n", "no setup(...) call"),
+        ("def broken(:\n", "does not parse"),
+    ],
+)
+def test_unreadable_setup_py_is_unknown(tmp_path: Path, setup_py: str, unknown: str) -> None:
+    from pkgforge.checker.declared import read_declarations
+
+    (tmp_path / "setup.py").write_text(setup_py)
+    found = read_declarations(tmp_path, None)
+    assert found.unknown is not None
+    assert unknown in found.unknown
+
+
+def test_setup_py_entry_points_and_name_bound_once(tmp_path: Path) -> None:
+    from pkgforge.checker.declared import read_declarations
+
+    (tmp_path / "setup.py").write_text(
+        "from setuptools import setup\n"
+        "DEPS = ['requests>=2', 'PyYAML']\n"
+        "setup(install_requires=DEPS,\n"
+        "      entry_points={'pytest11': ['pkg = pkg.plugin'],\n"
+        "                    'console_scripts': ['pkg = pkg.cli:main']})\n"
+    )
+    found = read_declarations(tmp_path, None)
+    assert [r.name for r in found.requirements] == ["requests", "pyyaml"]
+    assert found.plugin_modules == {"pkg.plugin"}  # a console script is not a plugin
+    (tmp_path / "setup.py").write_text(
+        "from setuptools import setup\nDEPS = ['a']\nDEPS += ['b']\nsetup(install_requires=DEPS)\n"
+    )
+    assert read_declarations(tmp_path, None).unknown == "setup.py computes install_requires"
+
+
+def test_the_projects_own_venv_tells_what_its_dependencies_provide(tmp_path: Path) -> None:
+    # pkgforge installed with pipx: the project's dependencies live in its .venv only
+    root = project(tmp_path, {"src/pkg/core.py": "import odd_name\n"}, '["fakedist"]')
+    venv.create(root / ".venv", with_pip=False)
+    (site,) = (root / ".venv" / "lib").glob("python3*/site-packages")
+    before = check([root], select=["PF407"])  # cached: the next run must notice the install
+    assert [f.severity for f in before.findings] == ["info"]
+    info = site / "fakedist-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: fakedist\nVersion: 1.0\n")
+    (info / "RECORD").write_text("odd_name/__init__.py,,\nfakedist-1.0.dist-info/RECORD,,\n")
+    assert check([root], select=["PF407"]).findings == ()
+    assert findings(root) == []
