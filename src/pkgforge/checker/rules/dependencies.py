@@ -88,17 +88,10 @@ def _find_third_party_imports(project: Project) -> Iterator[_Use]:
 
 def _third_party_key(graph: ImportGraph, module: str) -> str | None:
     top = module.partition(".")[0]
-    if is_stdlib(top):
+    if is_stdlib(top) or graph.is_first_party(module):
         return None
-    if top not in graph.top_level:
-        return module
-    if top in graph.modules:
-        return None  # a regular package or module of the project
-    # `google` is a namespace the project shares with other distributions: it owns only the
-    # portions it has, and `import google.auth` inside google.api_core is a dependency
-    parts = module.split(".")
-    if len(parts) == 1 or graph.exists(".".join(parts[:2])):
-        return None
+    # under a namespace the project shares with other distributions (`google`), it owns
+    # only its portions: `import google.auth` inside google.api_core is a dependency
     return module
 
 
