@@ -398,6 +398,16 @@ def test_a_package_put_on_sys_path_serves_its_modules(tmp_path: Path) -> None:
     assert (finding.path, finding.severity) == ("src/pkg/backends/yaml.py", "error")
 
 
+def test_a_package_below_a_folder_without_init_may_be_mounted(tmp_path: Path) -> None:
+    # pyyaml: package_dir={"": "lib"} ships lib/yaml as `yaml`, and lib/_yaml imports it
+    files = {
+        "src/lib/yaml/__init__.py": "",
+        "src/lib/_yaml/__init__.py": "import yaml\nimport requests\n",
+    }
+    finding = one(project(tmp_path, files))
+    assert "`requests`" in finding.message
+
+
 def test_vendored_copies_are_first_party(tmp_path: Path) -> None:
     files = {
         "src/pkg/_vendor/__init__.py": "",

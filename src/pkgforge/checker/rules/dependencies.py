@@ -96,8 +96,12 @@ def _third_party_key(graph: ImportGraph, module: str) -> str | None:
 
 
 def _vendored_names(project: Project) -> frozenset[str]:
-    """Top-level names that the project's vendored copies may answer for (``pip._vendor``
-    put on sys.path, setuptools' ``_vendor``): not judged as third-party."""
+    """Top-level names that the project itself may answer for through another mount or a
+    vendored copy: not judged as third-party. ``lib/yaml/`` under a folder without
+    ``__init__.py`` is ``yaml`` when ``lib`` is the package root (pyyaml's
+    ``package_dir``), whatever discovery made of it; ``pip._vendor`` put on sys.path,
+    setuptools' ``_vendor``."""
+    graph = graph_of(project)
     names: set[str] = set()
     # `sys.path.insert(0, os.path.dirname(__file__))` serves a package's modules as top names
     on_path = {
@@ -105,10 +109,12 @@ def _vendored_names(project: Project) -> frozenset[str]:
         for f in project.files
         if f.module and f.summary.sys_path_mutations
     }
-    for module in (*project.modules, *graph_of(project).packages):
+    for module in (*project.modules, *graph.packages):
         parent, _, name = module.rpartition(".")
         if parent in on_path:
             names.add(name)
+        if parent and not any(p in project.modules for p in graph.parents(module)):
+            names.add(name)  # below folders without __init__.py: a mount may serve it
         parts = module.split(".")
         for i, part in enumerate(parts[:-1]):
             if part.strip("_").lower() in _VENDOR_DIRS:
