@@ -177,8 +177,19 @@ def test_tests_are_not_package_code(tmp_path: Path) -> None:
         "src/pkg/tests/test_core.py": "import yaml\n",
         "src/pkg/conftest.py": "import yaml\n",
         "src/pkg/testing.py": "import yaml\n",
+        "src/pkg/tests_core/__init__.py": "import yaml\n",
+        "src/pkg/unittests/__init__.py": "import yaml\n",
     }
     assert findings(project(tmp_path, files)) == []
+
+
+def test_a_package_named_like_test_tools_is_package_code(tmp_path: Path) -> None:
+    files = {
+        "src/testfixtures/__init__.py": "import yaml\n",
+        "src/tests_core/__init__.py": "import yaml\n",
+    }
+    finding = one(project(tmp_path, files))
+    assert (finding.path, finding.severity) == ("src/testfixtures/__init__.py", "error")
 
 
 def test_a_dependency_group_does_not_ship_but_is_a_warning(tmp_path: Path) -> None:

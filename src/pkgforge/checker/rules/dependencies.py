@@ -71,7 +71,7 @@ def _find_third_party_imports(project: Project) -> Iterator[_Use]:
     graph = graph_of(project)
     vendored = _vendored_names(project)
     for file in project.files:
-        if not _is_package_code(file):
+        if not _is_package_code(file) or _is_test_like(file.module):
             continue
         package = file.module if file.is_package else file.module.rpartition(".")[0]
         for info in file.summary.imports:
@@ -84,6 +84,15 @@ def _find_third_party_imports(project: Project) -> Iterator[_Use]:
             if package and _only_means_sibling(graph, package, info, top):
                 continue  # an implicit relative import (PF403), not a third-party one
             yield _Use(file, info, key)
+
+
+def _is_test_like(module: str) -> bool:
+    """Test suites under other names (flit's ``tests_core``, ``testsuite``, ``unittests``):
+    they import what they test for, on purpose."""
+    top, *rest = module.lower().split(".")
+    if top.startswith("tests") or top.endswith("tests") or top == "testsuite":
+        return True  # not `testfixtures` or `testcontainers`: real packages start so too
+    return any(p.startswith("test") or p.endswith("tests") for p in rest)
 
 
 def _third_party_key(graph: ImportGraph, module: str) -> str | None:
