@@ -215,6 +215,7 @@ class _Index:
     def __init__(self, paths: tuple[str, ...]) -> None:
         self.paths: dict[str, str] = {}
         self.read: dict[str, Installed | None] = {}
+        self._owners: dict[str, str] | None = None
         for entry in paths:
             try:
                 with os.scandir(entry or ".") as listing:
@@ -235,6 +236,27 @@ class _Index:
 
     def __contains__(self, name: str) -> bool:
         return name in self.paths
+
+    def owner_of(self, dotted: str) -> str | None:
+        """The distribution that provides the module ``dotted``, as far as the table of
+        well-known names or the installed metadata tells (None when neither does). Reads
+        every installed distribution's RECORD the first time: only for imports that no
+        declared dependency provides."""
+        for distribution, names in KNOWN_IMPORT_NAMES.items():
+            if any(dotted == n or dotted.startswith(n + ".") for n in names):
+                return distribution
+        if self._owners is None:
+            self._owners = {}
+            for name in sorted(self.paths):
+                found = self.get(name)
+                for provided in found.names if found is not None else ():
+                    self._owners.setdefault(provided, name)
+        parts = dotted.split(".")
+        for end in range(len(parts), 0, -1):
+            owner = self._owners.get(".".join(parts[:end]))
+            if owner is not None:
+                return owner
+        return None
 
     def names_of(self, distribution: str) -> frozenset[str]:
         """Its installed import names, or the guessed ones when it is not installed."""

@@ -223,9 +223,14 @@ class _Provided:
         via = self._transitive(key)
         if via is not None:
             return _Answer(_Status.TRANSITIVE, via)
-        unconditional = [r.text for r in self.not_installed if not r.conditional]
+        unconditional = [r for r in self.not_installed if not r.conditional]
         if unconditional:
-            return _Answer(_Status.UNKNOWN, ", ".join(unconditional))
+            # the import's own distribution is known (the table, installed metadata) and is
+            # not declared: the undeclared one is missing, whatever else the others provide
+            owner = self.index.owner_of(key)
+            if owner is None or owner in {r.name for r in self.not_installed}:
+                return _Answer(_Status.UNKNOWN, ", ".join(r.text for r in unconditional))
+            return _Answer(_Status.MISSING, owner)
         if self.not_installed:
             return _Answer(_Status.CONDITIONAL, ", ".join(r.text for r in self.not_installed))
         return _Answer(_Status.MISSING)
@@ -277,8 +282,18 @@ def _extra_of(requirement: str) -> str | None:
     return None
 
 
-# Often present (ensurepip, venv) but not guaranteed: uv's venvs and Python >= 3.12 lack them.
+# Often present but not promised: `python -m venv` brings pip everywhere and setuptools
+# before Python 3.12; uv's venvs bring neither.
 _USUALLY_PRESENT = frozenset({"setuptools", "pkg_resources", "_distutils_hack", "pip", "wheel"})
+_SETUPTOOLS = frozenset({"setuptools", "pkg_resources", "_distutils_hack"})
+
+
+def _usually_present(top: str, floor: object) -> bool:
+    """Whether some supported environment has ``top`` without declaring it: setuptools
+    only while the oldest supported Python (``floor``) is below 3.12."""
+    if top in _SETUPTOOLS:
+        return not (isinstance(floor, tuple) and floor >= (3, 12))
+    return top in _USUALLY_PRESENT
 
 
 def _is_optional(info: ImportInfo) -> bool:
@@ -327,8 +342,12 @@ def undeclared_dependency(project: Project) -> Iterator[Hit]:
     supported Python and platform (not in a function or a `__main__` guard, not under
     `try/except ImportError`, a version or platform check); the module is package code
     users import (not tests, not examples, not a plugin module that pytest, sphinx, mypy
-    or another host tool loads with its own dependencies); and every declared dependency
-    is installed where pkgforge runs, so it knows all the names they provide. An optional
+    or another host tool loads with its own dependencies); and pkgforge knows that no
+    declared dependency provides it: every declared dependency is installed where it
+    runs (the project's `.venv`, `venv` or `VIRTUAL_ENV` count), or the import's own
+    distribution is known (a table of well-known names, installed metadata) and is not
+    declared. setuptools counts as missing only when requires-python starts at 3.12
+    (older venvs bring it). An optional
     integration (`pkg/contrib/mysql.py` importing a driver) is package code: importing it
     without the driver fails, so it stays an error until the driver is declared (an extra
     will do).
@@ -380,7 +399,8 @@ def undeclared_dependency(project: Project) -> Iterator[Hit]:
                 "names pkgforge cannot guess"
             )
             continue
-        hit = _undeclared_hit(use, answer, _lesser_module(use, declarations, hosts))
+        present = _usually_present(use.top, project.extra.get("feature_version"))
+        hit = _undeclared_hit(use, answer, _lesser_module(use, declarations, hosts), present)
         if where not in chosen or hit.certainty > chosen[where].certainty:
             chosen[where] = hit
     yield from chosen.values()
@@ -388,7 +408,7 @@ def undeclared_dependency(project: Project) -> Iterator[Hit]:
         yield _unseen_hit(project, list(unseen.values()), sorted(why_unseen))
 
 
-def _undeclared_hit(use: _Use, answer: _Answer, lesser: str | None) -> Hit:
+def _undeclared_hit(use: _Use, answer: _Answer, lesser: str | None, present: bool) -> Hit:
     info = use.info
     statement, key = _statement(info), use.key
     where = ""
@@ -416,7 +436,7 @@ def _undeclared_hit(use: _Use, answer: _Answer, lesser: str | None) -> Hit:
             f"only `{answer.detail}` (conditional, not installed here) might, where its "
             f"marker holds{where}: declare it if every platform needs it"
         )
-    elif use.top in _USUALLY_PRESENT:
+    elif present:
         message = (
             f"`{statement}` needs `{key}`, which many environments have but none is "
             f"promised (Python >= 3.12 and uv venvs come without setuptools){where}: "
@@ -428,12 +448,14 @@ def _undeclared_hit(use: _Use, answer: _Answer, lesser: str | None) -> Hit:
             if not where
             else "declare it, in an extra if the feature is optional"
         )
+        owner = f" (`{answer.detail}` provides it)" if answer.detail else ""
         message = (
-            f"`{statement}` needs `{key}`, which no declared dependency provides{where}; {hint}"
+            f"`{statement}` needs `{key}`{owner}, which no declared dependency provides"
+            f"{where}; {hint}"
         )
     proven = (
         answer.status is _Status.MISSING
-        and use.top not in _USUALLY_PRESENT
+        and not present
         and info.reach is Reach.ALWAYS
         and info.scope is not ImportScope.FUNCTION
         and lesser is None
