@@ -20,6 +20,7 @@ from pkgforge.checker.certainty import Certainty, Reach
 from pkgforge.checker.declared import Declarations, Requirement, declarations_of, requested_extras
 from pkgforge.checker.distmap import (
     KNOWN_IMPORT_NAMES,
+    canonical,
     guessed_import_names,
     installed,
     is_stdlib,
@@ -448,7 +449,8 @@ def _undeclared_hit(use: _Use, answer: _Answer, lesser: str | None, present: boo
             if not where
             else "declare it, in an extra if the feature is optional"
         )
-        owner = f" (`{answer.detail}` provides it)" if answer.detail else ""
+        named = answer.detail and answer.detail != canonical(use.top)
+        owner = f" (`{answer.detail}` provides it)" if named else ""
         message = (
             f"`{statement}` needs `{key}`{owner}, which no declared dependency provides"
             f"{where}; {hint}"
