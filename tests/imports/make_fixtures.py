@@ -84,7 +84,7 @@ project(
         E
         + "surround.py": 'from .echo import *\n\n__all__ = ["echofilter", "surround"]\n\n\ndef surround():\n    return echofilter()\n',
         E
-        + "reverse.py": '__all__ = ["reverse", "lazy"]\n\n\ndef reverse():\n    return None\n\n\ndef __getattr__(name):\n    raise AttributeError(name)\n',
+        + "reverse.py": '__all__ = ["reverse", "lazy"]\n\n\ndef reverse():\n    return None\n\n\ndef __getattr__(name):\n    if name == "lazy":\n        return reverse\n    raise AttributeError(name)\n',
         "src/sound/formats/wavread.py": 'from os.path import *\n\n__all__ = ["read", "join"]\n\n\ndef read():\n    return b""\n',
     },
 )
@@ -324,5 +324,22 @@ project(
         "src/sound/__init__.py": '"""Sound."""\n\nVERSION = "1.0"\n\nfrom sound.effects import echo  # noqa: E402\n\n__all__ = ["VERSION", "echo"]\n',
         E
         + "echo.py": 'from sound import VERSION\n\n__all__ = ["echofilter"]\n\n\ndef echofilter():\n    return VERSION\n',
+    },
+)
+project(
+    "pf416_fail",
+    {
+        E
+        + "surround.py": "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from .echo import Echo\n\n\nclass Surround(Echo):\n    pass\n",
+        E + "echo.py": '__all__ = ["Echo"]\n\n\nclass Echo:\n    pass\n',
+    },
+)
+project(
+    "pf416_pass",
+    {
+        # the name only in an annotation, which `from __future__ import annotations` never evaluates
+        E
+        + "surround.py": "from __future__ import annotations\n\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from .echo import Echo\n\n\ndef surround(echo: Echo) -> Echo:\n    return echo\n",
+        E + "echo.py": '__all__ = ["Echo"]\n\n\nclass Echo:\n    pass\n',
     },
 )

@@ -72,6 +72,7 @@ FAILING: dict[str, list[tuple[Any, ...]]] = {
             ),
         )
     ],
+    "PF416": [(E + "surround.py", 7, "`Echo` is bound only under `if TYPE_CHECKING:`")],
 }
 
 SEVERITY = {
@@ -92,6 +93,7 @@ SEVERITY = {
     "PF409": Severity.WARNING,
     "PF410": Severity.ERROR,
     "PF411": Severity.ERROR,
+    "PF416": Severity.ERROR,
 }
 
 

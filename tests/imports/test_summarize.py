@@ -140,9 +140,26 @@ def test_literal_all_with_extensions() -> None:
 def test_annotated_all_and_non_string_entries() -> None:
     info = summary('__all__: list[str] = ["a", f, 3]\n').all
     assert info is not None
-    assert info.is_literal
+    assert not info.is_literal  # `f` may hold any string: the list is not known
     assert [e.value for e in info.entries] == ["a", None, None]
+    assert [e.unknown for e in info.entries] == [False, True, False]  # 3 is PF304, f is not
     assert [e.column for e in info.entries] == [23, 28, 31]
+
+
+def test_all_entries_that_name_variables_are_resolved() -> None:
+    info = summary(
+        """\
+        NAME = "value"
+        def func(): pass
+        __all__ = [NAME, func, other]
+        """
+    ).all
+    assert info is not None
+    assert [(e.value, e.unknown) for e in info.entries] == [
+        ("value", False),  # the module binds it to a string
+        (None, False),  # a function object: a proven non-string (PF304)
+        (None, True),  # anything
+    ]
 
 
 @pytest.mark.parametrize(
@@ -344,3 +361,147 @@ def test_literal_all_is_not_composed() -> None:
 )
 def test_dynamic_namespace(code: str, dynamic: bool) -> None:
     assert summary(code).dynamic_namespace is dynamic
+
+
+@pytest.mark.parametrize(
+    ("code", "reason", "line"),
+    [
+        ("x = 1\nglobals()['y'] = 2", "globals()[", 2),
+        ("globals().update(vars(other))", "globals().update", 1),
+        ("x = 1\n\n_fill(globals())", "globals()", 3),
+        ("exec(src, globals())", "globals()", 1),
+        ("import sys\nsetattr(sys.modules[__name__], 'x', 1)", "setattr(sys.modules[__name__]", 2),
+        ("import sys\nsys.modules[__name__].x = 1", "sys.modules[__name__].x", 2),
+        ("x = 1\nexec(CODE)", "exec(...)", 2),
+    ],
+)  # fmt: skip
+def test_dynamic_namespace_says_which_statement(code: str, reason: str, line: int) -> None:
+    result = summary(code)
+    assert result.dynamic_namespace
+    assert result.dynamic_reason == reason
+    assert result.dynamic_line == line
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "if 'x' in globals():\n    pass",
+        "print(globals().get('x'))",
+        "def f():\n    exec(code)",  # a function's own namespace
+        "x = sys.modules[__name__] == y",
+    ],
+)
+def test_reading_the_namespace_is_not_dynamic(code: str) -> None:
+    assert not summary(code).dynamic_namespace
+
+
+def test_guarded_and_deleted_bindings() -> None:
+    result = summary(
+        """\
+        try:
+            import fast
+            speed = 1
+            def accel(): pass
+        except ImportError:
+            fallback = 1
+        else:
+            extra = 1
+        early = 0
+        try:
+            import other
+            early = 1
+        except ImportError:
+            pass
+        tmp = 1
+        del tmp
+        again = 1
+        del again
+        again = 2
+        maybe = 1
+        if flag:
+            del maybe
+        def f():
+            global g
+            g = 1
+        g = 0
+        del g
+        """
+    )
+    guards = {b.name: b.guard for b in result.bindings if b.guard}
+    assert guards == {"speed": 2, "accel": 2, "extra": 2}  # `early` is bound before the try
+    assert result.deleted_names == {"tmp"}  # `g` may be bound again by f()
+    assert "tmp" not in result.bound_names
+
+
+@pytest.mark.parametrize(
+    ("code", "served"),
+    [
+        ("def __getattr__(name):\n    if name == 'a':\n        return 1\n    raise AttributeError(name)", ("a",)),
+        ("def __getattr__(n):\n    if n in ('a', 'b') or n == 'c':\n        return 1\n    raise AttributeError", ("a", "b", "c")),
+        ("M = {'a': 1}\ndef __getattr__(n):\n    if n in M.keys():\n        return 1\n    raise AttributeError", ("a",)),
+        ("M = ['a']\ndef __getattr__(n):\n    if n not in M:\n        raise AttributeError(n)\n    return 1", ("a",)),
+        ("def __getattr__(name):\n    raise AttributeError(name)", ()),
+        ("def __getattr__(name):\n    return 1", None),
+        ("def __getattr__(name):\n    if name == 'a':\n        return 1", None),
+        ("def __getattr__(name):\n    if name.startswith('a'):\n        return 1\n    raise AttributeError", None),
+        ("M = {**other}\ndef __getattr__(n):\n    if n in M:\n        return 1\n    raise AttributeError", None),
+        ("__getattr__ = lazy.attach(__name__)", None),
+    ],
+)  # fmt: skip
+def test_names_a_module_getattr_serves(code: str, served: tuple[str, ...] | None) -> None:
+    result = summary(code)
+    assert result.has_module_getattr
+    assert result.getattr_serves == served
+
+
+def test_a_getattr_under_type_checking_is_no_getattr() -> None:
+    assert not summary("if TYPE_CHECKING:\n    def __getattr__(name): ...\n").has_module_getattr
+
+
+def test_writes_into_other_modules_and_sys_modules() -> None:
+    result = summary(
+        """\
+        import sys
+        import pkg.conf
+        from pkg import other as o
+        pkg.conf.X = 1
+        o.Y = 2
+        setattr(o, "Z", 3)
+        setattr(o, name, 4)
+        self.attr = 5
+        obj.attr = 6
+        sys.modules[__name__ + ".moves"] = m
+        sys.modules[f"{__name__}.lazy"] = m
+        sys.modules["pkg.virtual"] = m
+        sys.modules[key] = m
+        sys.modules.setdefault("pkg.other_virtual", m)
+        sys.meta_path.append(Finder())
+        """
+    )
+    assert [(w.owner, w.name, w.line) for w in result.foreign_writes] == [
+        ("pkg.conf", "X", 4),
+        ("o", "Y", 5),
+        ("o", "Z", 6),
+        ("o", None, 7),
+    ]
+    assert result.module_writes == (
+        (".moves", 10), (".lazy", 11), ("pkg.virtual", 12), ("", 13), ("pkg.other_virtual", 14),
+    )  # fmt: skip
+    assert result.import_hooks == 15
+
+
+def test_import_time_uses_only_of_never_bound_names() -> None:
+    result = summary(
+        """\
+        from typing import TYPE_CHECKING
+        if TYPE_CHECKING:
+            from x import A, B, list
+        else:
+            B = object
+        class K(A, B, list):
+            pass
+        """
+    )
+    # B is bound at run time too; `list` is a builtin either way
+    assert [(u.name, u.line, u.column) for u in result.import_time_uses] == [("A", 6, 9)]
+    assert summary("x = 1\nclass K(A):\n    pass\n").import_time_uses == ()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import enum
 import re
+import types
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,11 +32,14 @@ if TYPE_CHECKING:
     from pkgforge.checker.model import Project, SourceFile
 
 __all__ = [
+    "MODULE_ATTRIBUTES",
     "Breakage",
     "Edge",
     "EntryKind",
     "ImportGraph",
     "ResolvedImport",
+    "RunTimeModule",
+    "Unknown",
     "build_graph",
     "graph_of",
     "import_breakages",
@@ -44,6 +48,41 @@ __all__ = [
 
 # Imports that run while the module itself is being imported.
 _IMPORT_TIME = frozenset({ImportScope.MODULE, ImportScope.CLASS, ImportScope.OPTIONAL})
+
+MODULE_ATTRIBUTES = frozenset(dir(types.ModuleType)) | {
+    "__name__",
+    "__doc__",
+    "__package__",
+    "__loader__",
+    "__spec__",
+    "__file__",
+    "__cached__",
+    "__builtins__",
+}
+"""What ``from module import name`` finds on every module object without the module binding
+it: the attributes the import system sets and those of the module type (``__dict__``)."""
+
+_TEST_PARTS = frozenset({"tests", "test", "testing", "conftest"})
+
+
+class Unknown(NamedTuple):
+    """Why a module's names cannot be listed: the statement that writes them at run time."""
+
+    module: str
+    """The module whose statement it is (the module itself, or one that writes into it)."""
+    line: int
+    what: str
+
+
+class RunTimeModule(NamedTuple):
+    """A module with no file that a statement creates at run time (``sys.modules[...] = ...``,
+    an import hook)."""
+
+    installer: str
+    line: int
+    known: bool
+    """True when the statement names this very module (a literal key); False when it may
+    create any module (an unreadable key, an import hook)."""
 
 
 class Edge(NamedTuple):
@@ -133,6 +172,9 @@ class ImportGraph:
             self._resolve_module(module)
         self._names_cache: dict[str, frozenset[str] | None] = {}
         self._star_cache: dict[str, frozenset[str] | None] = {}
+        self._written: dict[str, tuple[set[str], Unknown | None]] | None = None
+        self._installed: dict[str, tuple[str, int]] | None = None
+        self._hooked: dict[str, tuple[str, int]] | None = None
 
     # -- resolution -----------------------------------------------------------
 
@@ -272,11 +314,18 @@ class ImportGraph:
         if file is None:
             return None
         summary = file.summary
-        if summary.has_module_getattr or summary.dynamic_namespace:
+        if summary.dynamic_namespace:
+            return None
+        if summary.has_module_getattr and summary.getattr_serves is None:
             return None
         if summary.problem is not None and not summary.bindings:
             return None
-        names = set(summary.bound_names)
+        written, unknown = self.written(module)
+        if unknown is not None:
+            return None
+        names = set(summary.bound_names) - self.failed_guards(module)
+        names |= written
+        names.update(summary.getattr_serves or ())
         for resolved in self.resolved[module]:
             info = resolved.info
             if "*" not in info.names or info.scope not in _IMPORT_TIME or info.in_function:
@@ -288,6 +337,145 @@ class ImportGraph:
                 return None
             names |= star
         return frozenset(names)
+
+    def is_module_attribute(self, module: str, name: str) -> bool:
+        """Whether ``name`` is an attribute every module object has (``__file__``,
+        ``__dict__``; ``__path__`` for a package), whatever the module binds."""
+        if name == "__path__":
+            file = self.modules.get(module)
+            return file is not None and file.is_package
+        return name in MODULE_ATTRIBUTES
+
+    def unknown_names(self, module: str) -> Unknown | None:
+        """What makes ``module``'s names unknown (``defined_names`` is None), when it is
+        something the module or another one does at run time."""
+        file = self.modules.get(module)
+        if file is None:
+            return None
+        summary = file.summary
+        if summary.dynamic_namespace:
+            return Unknown(module, summary.dynamic_line, f"`{summary.dynamic_reason}`")
+        if summary.has_module_getattr and summary.getattr_serves is None:
+            line = next((b.line for b in summary.bindings if b.name == "__getattr__"), 1)
+            return Unknown(module, line, "a module `__getattr__` that may serve any name")
+        _, unknown = self.written(module)
+        if unknown is not None:
+            return unknown
+        for resolved in self.resolved[module]:
+            info = resolved.info
+            star = "*" in info.names and info.scope in _IMPORT_TIME and not info.in_function
+            if star and resolved.base is not None and self.star_names(resolved.base) is None:
+                return Unknown(module, info.line, f"`from {info.module or '.'} import *`")
+        return None
+
+    def written(self, module: str) -> tuple[set[str], Unknown | None]:
+        """The names other modules bind in ``module`` (``module.NAME = ...``,
+        ``setattr(module, "NAME", ...)``), and what writes names that cannot be read
+        (``setattr(module, name, ...)``, ``sys.modules["module"] = ...``)."""
+        if self._written is None:
+            self._written = self._collect_writes()
+        return self._written.get(module, (set(), None))
+
+    def _collect_writes(self) -> dict[str, tuple[set[str], Unknown | None]]:
+        found: dict[str, tuple[set[str], Unknown | None]] = {}
+        for module in sorted(self.modules):
+            summary = self.modules[module].summary
+            if not (summary.foreign_writes or summary.module_writes):
+                continue
+            if any(part in _TEST_PARTS or part.startswith("test_") for part in module.split(".")):
+                continue  # a test's monkeypatching changes nothing the package imports
+            for write in summary.foreign_writes:
+                target = self._all_source(module, write.owner)
+                if target is None:
+                    continue
+                names, unknown = found.setdefault(target, (set(), None))
+                if write.name is not None:
+                    names.add(write.name)
+                elif unknown is None:
+                    what = f"`setattr({write.owner}, ...)` with a name it computes"
+                    found[target] = (names, Unknown(module, write.line, what))
+            for key, line in summary.module_writes:
+                target = _installed_name(module, key)
+                if target is not None and target in self.modules and target not in found:
+                    found[target] = (set(), Unknown(module, line, "`sys.modules[...] = ...`"))
+        return found
+
+    def failed_guards(self, module: str) -> set[str]:
+        """Names ``module`` binds only after an optional import that always fails (``try:
+        import pkg.missing; name = 1 except ImportError: pass``)."""
+        summary = self.modules[module].summary
+        guarded = {b.name: b.guard for b in summary.bindings if b.guard}
+        if not guarded:
+            return set()
+        failing = {line for line in set(guarded.values()) if self.import_fails(module, line)}
+        return {name for name, line in guarded.items() if line in failing}
+
+    def import_fails(self, module: str, line: int) -> bool:
+        """Whether an import statement of ``module`` on ``line`` names a project module that
+        does not exist (and that nothing creates at run time), or a name such a module
+        surely lacks."""
+        for resolved in self.resolved.get(module, ()):
+            info = resolved.info
+            if info.line != line:
+                continue
+            base = resolved.base
+            if base is None:
+                return True  # a relative import beyond the top-level package
+            if not self.is_first_party(base):
+                continue  # another distribution's: it may well be installed
+            if not self.exists(base):
+                if self.made_at_run_time(base) is None and self.built_by(base) is None:
+                    return True
+                continue
+            if info.is_from and base in self.modules and self._lacks_a_name(base, info.names):
+                return True
+        return False
+
+    def _lacks_a_name(self, base: str, names: tuple[str, ...]) -> bool:
+        defined = None
+        for name in names:
+            dotted = f"{base}.{name}"
+            if name == "*" or self.may_exist(dotted) or self.is_module_attribute(base, name):
+                continue
+            if self.made_at_run_time(dotted) is not None or not self.is_first_party(dotted):
+                continue
+            defined = self.defined_names(base) if defined is None else defined
+            if defined is not None and name not in defined:
+                return True
+        return False
+
+    def made_at_run_time(self, dotted: str) -> RunTimeModule | None:
+        """The statement that may create the module ``dotted`` (or a parent of it) at run
+        time: a ``sys.modules[...]`` write or an import hook in the same top-level package."""
+        if self._installed is None:
+            self._installed, self._hooked = self._collect_installs()
+        assert self._hooked is not None
+        for name in (*_parents(dotted), dotted):
+            known = self._installed.get(name)
+            if known is not None:
+                return RunTimeModule(known[0], known[1], known=True)
+        unknown = self._hooked.get(dotted.partition(".")[0])
+        if unknown is not None:
+            return RunTimeModule(unknown[0], unknown[1], known=False)
+        return None
+
+    def _collect_installs(
+        self,
+    ) -> tuple[dict[str, tuple[str, int]], dict[str, tuple[str, int]]]:
+        installed: dict[str, tuple[str, int]] = {}
+        hooked: dict[str, tuple[str, int]] = {}
+        for module in sorted(self.modules):
+            summary = self.modules[module].summary
+            top = module.partition(".")[0]
+            for key, line in summary.module_writes:
+                target = _installed_name(module, key)
+                if target is None:
+                    hooked.setdefault(top, (module, line))
+                else:
+                    installed.setdefault(target, (module, line))
+            if summary.import_hooks:
+                hooked.setdefault(top, (module, summary.import_hooks))
+        return installed, hooked
 
     def star_names(self, module: str) -> frozenset[str] | None:
         """The names ``from module import *`` binds; None when unknown (third-party,
@@ -327,6 +515,8 @@ class ImportGraph:
         info = file.summary.all if file is not None else None
         if info is None or not (info.is_literal or info.composed):
             return None
+        if any(e.unknown for e in info.entries):
+            return None  # a variable: it may hold any name
         names = [e.value for e in info.entries if e.value is not None]
         for part in info.parts:
             source = self._all_source(module, part)
@@ -438,6 +628,16 @@ def _runs_now(info: ImportInfo) -> bool:
         and not info.in_function
         and info.reach in (Reach.ALWAYS, Reach.SOMETIMES)
     )
+
+
+def _installed_name(module: str, key: str) -> str | None:
+    """The module a ``sys.modules`` key of ``module`` names (see ``ModuleSummary.module_writes``);
+    None when the key cannot be read."""
+    if not key:
+        return None
+    if key == ".":
+        return module
+    return module + key if key.startswith(".") else key
 
 
 @lru_cache(maxsize=65536)

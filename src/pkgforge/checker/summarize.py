@@ -9,6 +9,7 @@ Nothing here raises: any failure becomes ``ModuleSummary.problem``.
 from __future__ import annotations
 
 import ast
+import builtins
 import dataclasses
 import gc
 import operator
@@ -24,9 +25,11 @@ from pkgforge.checker.summary import (
     AllEntry,
     AllInfo,
     Binding,
+    ForeignWrite,
     ImportInfo,
     ImportScope,
     ModuleSummary,
+    NameUse,
     ParseProblem,
     ProblemKind,
 )
@@ -42,7 +45,19 @@ _TYPE_CHECKING_NAMES = frozenset({"TYPE_CHECKING", "MYPY"})
 # A SyntaxError about the file's bytes, not its grammar. A bad escape in a string
 # literal names a codec too ('unicodeescape'), and is a syntax error.
 _DECODE_ERROR = re.compile(r"codec can't decode|unknown encoding|encoding problem")
-_DYNAMIC_NAMESPACE = re.compile(rb"\bglobals\(\)\s*(?:\[|\.update\b)|sys\.modules\[__name__\]\s*=")
+# Writes to the module's own namespace that no statement shows: ``globals()[k] = v``,
+# ``globals().update(...)``, ``globals()`` handed to a function (``exec(src, globals())``,
+# ``_import_structure(globals())``), ``setattr(sys.modules[__name__], ...)``, and the module
+# replaced in ``sys.modules``. A byte search: a false hit only makes the rules more cautious.
+_DYNAMIC_NAMESPACE = re.compile(
+    rb"\b(?:globals|vars)\(\)\s*(?:\[|\.(?:update|setdefault|pop|__setitem__)\b)"
+    rb"|[(,=]\s*globals\(\)(?!\s*\.(?:get|keys|items|values|copy)\b)"
+    rb"|sys\.modules\[__name__\]\s*(?:=(?!=)|\.\w+\s*=(?!=)|\.__dict__)"
+    rb"|setattr\(\s*sys\.modules\[__name__\]"
+)
+_SYS_MODULES_METHODS = frozenset({"setdefault", "update", "__setitem__"})
+_HOOK_METHODS = frozenset({"append", "insert", "extend", "__setitem__"})
+_NOT_MODULES = frozenset({"self", "cls"})
 
 
 # Where the walker is, as bit flags (cheaper than an object per nested body).
@@ -54,6 +69,7 @@ _OPTIONAL = 8
 _MAIN_GUARD = 16
 _NEVER = 32  # a branch no supported Python takes (dead version check, ``if False:``)
 _SOMETIMES = 64  # a branch taken on some Pythons or platforms only, or not known
+_IN_TRY = 128  # a ``try:`` body: a statement there may not run if an earlier one raised
 _NO_MODULE_BINDING = _IN_FUNCTION | _IN_CLASS
 _RUNS_LATER = _IN_FUNCTION | _MAIN_GUARD
 _DOES_NOT_RUN = _TYPE_CHECKING | _NEVER
@@ -110,6 +126,25 @@ class _Collector:
     has_all: bool = False
     version: str | None = None
     version_line: int = 0
+    guard: int = 0
+    """While walking a ``try: import x ... except ImportError:`` body after its first
+    import: that import's line (the statements after it run only if it worked)."""
+    guards: dict[str, int] = field(default_factory=dict)
+    """name -> the guard line of all its runnable bindings so far; 0 once one is unguarded."""
+    deleted: dict[str, int] = field(default_factory=dict)
+    """name -> line of an unconditional module-level ``del`` not followed by a new binding."""
+    globals_declared: set[str] = field(default_factory=set)
+    def_names: set[str] = field(default_factory=set)
+    str_constants: dict[str, str] = field(default_factory=dict)
+    literal_values: dict[str, ast.expr] = field(default_factory=dict)
+    """Module-level names bound once to a dict/set/list/tuple display (``__getattr__``'s maps)."""
+    all_names: list[str | None] = field(default_factory=list)
+    """Parallel to ``all_entries``: the variable an entry names, resolved at the end."""
+    getattr_def: ast.FunctionDef | None = None
+    foreign: list[tuple[str, str | None, int]] = field(default_factory=list)
+    module_writes: list[tuple[str, int]] = field(default_factory=list)
+    import_hooks: int = 0
+    exec_line: int = 0
 
     def bind(self, name: str, line: int, where: _Where = 0) -> None:
         rank = _RANK[_reach(where)]
@@ -120,6 +155,18 @@ class _Collector:
             if known[1] == 0:  # only never-running bindings so far: this one comes first
                 known[0] = line
             known[1] = rank
+        if not rank:
+            return
+        if self.deleted and name in self.deleted:
+            del self.deleted[name]  # bound again after the ``del``
+        if self.guard and where & _OPTIONAL:
+            guarded = self.guards.get(name)
+            if guarded is None:  # guarded unless an earlier binding runs
+                self.guards[name] = self.guard if known is None or not known[1] else 0
+            elif guarded != self.guard:
+                self.guards[name] = 0
+        elif self.guards and name in self.guards:
+            self.guards[name] = 0
 
     # -- statements -------------------------------------------------------
 
@@ -138,13 +185,25 @@ class _Collector:
         assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
         if _binds(where):
             self.bind(node.name, node.lineno, where)
+            self.def_names.add(node.name)
+            if node.name == "__getattr__" and not where & _DOES_NOT_RUN:
+                self.getattr_def = node if type(node) is ast.FunctionDef else None
         self.body(node.body, where | _IN_FUNCTION)
 
     def class_(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.ClassDef)
         if _binds(where):
             self.bind(node.name, node.lineno, where)
+            self.def_names.add(node.name)
         self.body(node.body, where | _IN_CLASS)
+
+    def delete(self, node: ast.stmt, where: _Where) -> None:
+        assert isinstance(node, ast.Delete)
+        if where:  # only an unconditional module-level ``del`` surely runs
+            return
+        for target in node.targets:
+            if type(target) is ast.Name:
+                self.deleted[target.id] = node.lineno
 
     def assign(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.Assign)
@@ -176,15 +235,29 @@ class _Collector:
     def try_(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.Try | ast.TryStar)
         catches = any(_catches_import_error(h.type) for h in node.handlers)
-        guarded = where | _OPTIONAL if catches else where
-        self.body(node.body, guarded)
+        guarded = where | _OPTIONAL | _IN_TRY if catches else where | _IN_TRY
+        outer_guard = self.guard
+        if catches and _binds(where):
+            # after the body's first import, the body binds names only if it worked
+            dispatch = _DISPATCH
+            for stmt in node.body:
+                visit = dispatch.get(type(stmt))
+                if visit is not None:
+                    visit(self, stmt, guarded)
+                if not self.guard and type(stmt) in (ast.Import, ast.ImportFrom):
+                    self.guard = stmt.lineno
+        else:
+            self.body(node.body, guarded)
+        inner_guard, self.guard = self.guard, outer_guard
         for handler in node.handlers:
             # a handler runs only when the body raised
             if handler.name and _binds(where):
                 self.bind(handler.name, handler.lineno, where | _SOMETIMES)
             self.body(handler.body, where | _SOMETIMES)
         # ``else:`` runs only when the guarded import worked: optional as well
+        self.guard = inner_guard
         self.body(node.orelse, guarded)
+        self.guard = outer_guard
         self.body(node.finalbody, where)
 
     def for_(self, node: ast.stmt, where: _Where) -> None:
@@ -215,6 +288,9 @@ class _Collector:
         # ``global X`` in a function binds X at module level once the function runs.
         for name in node.names:
             self.bind(name, node.lineno, where | _IN_FUNCTION)
+            self.globals_declared.add(name)
+            if name == "__all__":  # a helper that rebuilds ``__all__``
+                self.all_literal = self.all_composed = False
 
     def match(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.Match)
@@ -327,6 +403,15 @@ class _Collector:
             isinstance(target, ast.Subscript) and self.is_sys_path(target.value)
         ):
             self.sys_path.append((stmt.lineno, stmt.col_offset + 1))
+        elif type(target) is ast.Attribute:
+            value = target.value
+            if type(value) is ast.Name and value.id in _NOT_MODULES:
+                return  # ``self.x = ...``: by far the most common attribute assignment
+            owner = _dotted(value)
+            if owner is not None and owner.partition(".")[0] not in _NOT_MODULES:
+                self.foreign.append((owner, target.attr, stmt.lineno))
+        elif type(target) is ast.Subscript and self.is_sys_attr(target.value, "modules"):
+            self.module_writes.append((_module_key(target.slice), stmt.lineno))
 
     def special_assign(
         self,
@@ -346,6 +431,11 @@ class _Collector:
                 self.constants.pop(name, None)
             else:
                 self.constants[name] = value_truth
+        kind = type(value)
+        if kind is ast.Constant and isinstance(value.value, str):  # type: ignore[attr-defined]
+            self.str_constants[name] = value.value  # type: ignore[attr-defined]
+        elif kind in _DISPLAYS:
+            self.literal_values[name] = value
         if name == "__all__":
             self.note_all(value, stmt, replace=not augmented)
         elif (
@@ -367,9 +457,10 @@ class _Collector:
         if isinstance(value, ast.List | ast.Tuple):
             if replace:
                 self.all_entries.clear()
+                self.all_names.clear()
                 self.all_parts.clear()
             for element in value.elts:
-                self.all_entries.append(_entry(element))
+                self.add_all_entry(element)
             return
         self.all_literal = False
         operands = _concatenation(value) if value is not None else None
@@ -378,30 +469,67 @@ class _Collector:
             return
         if replace and not any(o == "__all__" for o in operands):
             self.all_entries.clear()
+            self.all_names.clear()
             self.all_parts.clear()
         for operand in operands:
             if isinstance(operand, str):
                 if operand != "__all__":  # `__all__ = __all__ + [...]` extends itself
                     self.all_parts.append(operand)
             else:
-                self.all_entries.extend(_entry(e) for e in operand.elts)
+                for element in operand.elts:
+                    self.add_all_entry(element)
+
+    def add_all_entry(self, element: ast.expr) -> None:
+        entry = _entry(element)
+        if self.guard:
+            entry = dataclasses.replace(entry, guard=self.guard)
+        self.all_entries.append(entry)
+        self.all_names.append(element.id if type(element) is ast.Name else None)
 
     def call(self, call: ast.Call, where: _Where) -> None:
         func = call.func
+        if type(func) is ast.Name:
+            self.name_call(call, func.id, where)
+            return
         if type(func) is not ast.Attribute:
             return
         assert isinstance(func, ast.Attribute)
         owner = func.value
         if func.attr in _SYS_PATH_METHODS and self.is_sys_path(owner):
             self.sys_path.append((call.lineno, call.col_offset + 1))
-        elif type(owner) is ast.Name and owner.id == "__all__" and _binds(where):
-            if func.attr == "extend" and len(call.args) == 1:
+        elif type(owner) is ast.Name and owner.id == "__all__":
+            if not _binds(where) or where & _SOMETIMES:
+                # a helper, a loop or a branch extends it: what it holds is not known
+                if func.attr in {"extend", "append", "insert", "remove", "pop", "clear"}:
+                    self.all_literal = self.all_composed = False
+            elif func.attr == "extend" and len(call.args) == 1:
                 self.note_all(call.args[0], call, replace=False)
             elif func.attr == "append" and len(call.args) == 1:
                 self.note_all(ast.List(elts=[call.args[0]]), call, replace=False)
             elif func.attr in {"remove", "pop", "insert", "clear"}:
                 self.all_literal = False
                 self.all_composed = False
+        elif type(owner) is ast.Attribute and owner.attr in ("modules", "meta_path", "path_hooks"):
+            if owner.attr == "modules" and func.attr in _SYS_MODULES_METHODS:
+                if self.is_sys_attr(owner, "modules"):
+                    key = _module_key(call.args[0]) if call.args and func.attr != "update" else ""
+                    self.module_writes.append((key, call.lineno))
+            elif func.attr in _HOOK_METHODS and self.is_sys_attr(owner, owner.attr):
+                self.import_hooks = self.import_hooks or call.lineno
+        if self.has_all and call.args and _passes_all(call.args):
+            self.all_literal = self.all_composed = False  # handed to a helper
+
+    def name_call(self, call: ast.Call, name: str, where: _Where) -> None:
+        if name == "setattr" and len(call.args) == 3:
+            owner = _dotted(call.args[0])
+            attr = call.args[1]
+            if owner is not None and owner.partition(".")[0] not in _NOT_MODULES:
+                literal = type(attr) is ast.Constant and isinstance(attr.value, str)
+                self.foreign.append((owner, attr.value if literal else None, call.lineno))  # type: ignore[attr-defined]
+        elif name == "exec" and _binds(where) and not self.exec_line:
+            self.exec_line = call.lineno  # the module body runs code it cannot show
+        elif self.has_all and call.args and _passes_all(call.args):
+            self.all_literal = self.all_composed = False  # handed to a helper
 
     def is_sys_path(self, node: ast.expr) -> bool:
         return (
@@ -411,16 +539,62 @@ class _Collector:
             and node.value.id in self.sys_aliases
         )
 
+    def is_sys_attr(self, node: ast.expr, attr: str) -> bool:
+        return (
+            type(node) is ast.Attribute
+            and node.attr == attr
+            and type(node.value) is ast.Name
+            and node.value.id in self.sys_aliases
+        )
+
     def all_info(self) -> AllInfo | None:
         if not self.has_all:
             return None
+        entries = self.all_entries
+        if any(self.all_names):
+            entries = [
+                self.resolve_entry(e, n) for e, n in zip(entries, self.all_names, strict=True)
+            ]
+            if any(e.unknown for e in entries):
+                self.all_literal = self.all_composed = False
         return AllInfo(
             line=self.all_line,
             column=self.all_column,
             is_literal=self.all_literal,
-            entries=tuple(self.all_entries),
+            entries=tuple(entries),
             parts=tuple(self.all_parts),
             composed=not self.all_literal and self.all_composed,
+        )
+
+    def resolve_entry(self, entry: AllEntry, name: str | None) -> AllEntry:
+        """A variable in ``__all__``: its string when the module binds it to one, a proven
+        non-string when it names a def or class only, else unknown (not PF304)."""
+        if name is None:
+            return entry
+        value = self.str_constants.get(name)
+        if value is not None:
+            return dataclasses.replace(entry, value=value, unknown=False)
+        if name in self.def_names and name not in self.literal_values:
+            return dataclasses.replace(entry, unknown=False)  # a function or class: PF304
+        return entry
+
+    def served_by_getattr(self) -> tuple[str, ...] | None:
+        node = self.getattr_def
+        if node is None or not node.args.args:
+            return None
+        return _served(node, node.args.args[0].arg, self.literal_values)
+
+    def final_bindings(self) -> tuple[Binding, ...]:
+        deleted = {n: line for n, line in self.deleted.items() if n not in self.globals_declared}
+        guards = {n: line for n, line in self.guards.items() if line}
+        by_rank = _BY_RANK
+        if not guards and not deleted:  # the common case, kept as cheap as it was
+            return tuple(
+                Binding(name, line, by_rank[rank]) for name, (line, rank) in self.bindings.items()
+            )
+        return tuple(
+            Binding(name, line, by_rank[rank], guards.get(name, 0), deleted.get(name, 0))
+            for name, (line, rank) in self.bindings.items()
         )
 
 
@@ -445,7 +619,9 @@ _DISPATCH: dict[type[ast.stmt], _Handler] = {
     ast.AsyncWith: _Collector.with_,
     ast.Global: _Collector.global_,
     ast.Match: _Collector.match,
+    ast.Delete: _Collector.delete,
 }
+_DISPLAYS = (ast.Dict, ast.Set, ast.List, ast.Tuple)
 if sys.version_info >= (3, 12):
     _DISPATCH[ast.TypeAlias] = _Collector.type_alias
 
@@ -487,12 +663,143 @@ def _dotted(node: ast.expr) -> str | None:
 
 
 def _entry(element: ast.expr) -> AllEntry:
-    value = element.value if type(element) is ast.Constant else None
+    literal = type(element) is ast.Constant
+    value = element.value if literal else None  # type: ignore[attr-defined]
     return AllEntry(
         value=value if isinstance(value, str) else None,
         line=element.lineno,
         column=element.col_offset + 1,
+        unknown=not literal,
     )
+
+
+def _passes_all(args: list[ast.expr]) -> bool:
+    return any(type(a) is ast.Name and a.id == "__all__" for a in args)
+
+
+def _module_key(key: ast.expr) -> str:
+    """A ``sys.modules`` key: the module name for a literal, ``".sub"`` for
+    ``__name__ + ".sub"`` (``f"{__name__}.sub"``), ``"."`` for ``__name__``, else ``""``."""
+    kind = type(key)
+    if kind is ast.Constant and isinstance(key.value, str):  # type: ignore[attr-defined]
+        return key.value  # type: ignore[attr-defined]
+    if kind is ast.Name and key.id == "__name__":  # type: ignore[attr-defined]
+        return "."
+    if kind is ast.BinOp and type(key.op) is ast.Add:  # type: ignore[attr-defined]
+        left, right = key.left, key.right  # type: ignore[attr-defined]
+        if (
+            type(left) is ast.Name
+            and left.id == "__name__"
+            and type(right) is ast.Constant
+            and isinstance(right.value, str)
+            and right.value.startswith(".")
+        ):
+            return right.value
+    if kind is ast.JoinedStr:
+        parts = key.values  # type: ignore[attr-defined]
+        if (
+            len(parts) == 2
+            and type(parts[0]) is ast.FormattedValue
+            and type(parts[0].value) is ast.Name
+            and parts[0].value.id == "__name__"
+            and type(parts[1]) is ast.Constant
+            and str(parts[1].value).startswith(".")
+        ):
+            return str(parts[1].value)
+    return ""
+
+
+def _strings(node: ast.expr | None, values: dict[str, ast.expr]) -> list[str] | None:
+    """The strings of a display (a dict's keys), or of a module-level name bound to one."""
+    if type(node) is ast.Name:
+        node = values.get(node.id)
+    elif (
+        type(node) is ast.Call
+        and type(node.func) is ast.Attribute
+        and node.func.attr == "keys"
+        and not node.args
+    ):
+        return _strings(node.func.value, values)
+    if node is None:
+        return None
+    elements = node.keys if type(node) is ast.Dict else getattr(node, "elts", None)
+    if elements is None or type(node) not in _DISPLAYS:
+        return None
+    found = []
+    for element in elements:
+        if type(element) is not ast.Constant or not isinstance(element.value, str):
+            return None
+        found.append(element.value)
+    return found
+
+
+def _tested(test: ast.expr, param: str, values: dict[str, ast.expr]) -> list[str] | None:
+    """The names for which ``test`` can be true (``name == "x"``, ``name in {...}``, ``or``
+    of those; a superset for ``and``); None when any name may pass."""
+    kind = type(test)
+    if kind is ast.BoolOp:
+        parts = [_tested(v, param, values) for v in test.values]  # type: ignore[attr-defined]
+        if type(test.op) is ast.Or:  # type: ignore[attr-defined]
+            if any(p is None for p in parts):
+                return None
+            return [n for p in parts if p is not None for n in p]
+        return next((p for p in parts if p is not None), None)
+    if kind is not ast.Compare or len(test.ops) != 1:  # type: ignore[attr-defined]
+        return None
+    assert isinstance(test, ast.Compare)
+    op, left, right = type(test.ops[0]), test.left, test.comparators[0]
+    if op is ast.Eq:
+        if type(right) is ast.Name and right.id == param:
+            left, right = right, left
+        if type(left) is ast.Name and left.id == param and type(right) is ast.Constant:
+            return [right.value] if isinstance(right.value, str) else []
+        return None
+    if op is ast.In and type(left) is ast.Name and left.id == param:
+        return _strings(right, values)
+    return None
+
+
+def _served(
+    node: ast.FunctionDef, param: str, values: dict[str, ast.expr]
+) -> tuple[str, ...] | None:
+    """The names a module ``__getattr__`` can return: its body must test the name with
+    literal ``if``s and then raise (``AttributeError``); None for any other shape."""
+    body = node.body
+    if body and type(body[0]) is ast.Expr and type(body[0].value) is ast.Constant:
+        body = body[1:]  # the docstring
+    served: list[str] = []
+    for stmt in body:
+        if type(stmt) is ast.Raise:
+            return tuple(served)  # every name no test let through fails here
+        if type(stmt) is not ast.If:
+            return None
+        current: ast.If = stmt
+        while True:
+            test = current.test
+            if (
+                type(test) is ast.Compare
+                and len(test.ops) == 1
+                and type(test.ops[0]) is ast.NotIn
+                and len(current.body) == 1
+                and type(current.body[0]) is ast.Raise
+                and not current.orelse
+            ):
+                # ``if name not in _LAZY: raise AttributeError(name)``
+                inverted = ast.Compare(test.left, [ast.In()], test.comparators)
+                allowed = _tested(inverted, param, values)
+                return None if allowed is None else tuple(served + allowed)
+            names = _tested(test, param, values)
+            if names is None:
+                return None
+            served.extend(names)
+            orelse = current.orelse
+            if len(orelse) == 1 and type(orelse[0]) is ast.If:
+                current = orelse[0]
+                continue
+            if not orelse:
+                break
+            return tuple(served) if type(orelse[-1]) is ast.Raise and len(orelse) == 1 else None
+    return None  # falls off the end: returns None for any name
 
 
 def _name_of(node: ast.expr | None) -> str | None:
@@ -854,9 +1161,16 @@ def _summarize(
             suppressions=suppressions,
             line_count=line_count,
         )
-    if (b"globals()" in source or b"sys.modules[" in source) and _DYNAMIC_NAMESPACE.search(source):
+    if b"globals()" in source or b"sys.modules[" in source or b"vars()" in source:
         # a byte search, not a tree walk: a false hit only makes the rules more cautious
-        summary = dataclasses.replace(summary, dynamic_namespace=True)
+        found = _DYNAMIC_NAMESPACE.search(source)
+        if found is not None:
+            summary = dataclasses.replace(
+                summary,
+                dynamic_namespace=True,
+                dynamic_reason=found.group(0).decode("utf-8", "replace").strip("(,= \t"),
+                dynamic_line=source.count(b"\n", 0, found.start()) + 1,
+            )
     return summary
 
 
@@ -876,19 +1190,189 @@ def _summarize_tree(
         and type(body[0].value) is ast.Constant
         and isinstance(body[0].value.value, str)
     )
-    bindings = tuple(
-        Binding(name, line, _BY_RANK[rank]) for name, (line, rank) in collector.bindings.items()
-    )
+    known = collector.bindings
+    getattr_binding = known.get("__getattr__")
+    has_getattr = getattr_binding is not None and getattr_binding[1] > 0
+    never = {name for name, (_, rank) in known.items() if rank == 0}
+    never.difference_update(_BUILTINS)
+    uses: list[NameUse] = []
+    if never:  # names only a type checker sees: are any read while importing?
+        lazy = collector.versions.oldest >= _LAZY_ANNOTATIONS or any(
+            i.module == "__future__" and "annotations" in i.names and i.level == 0
+            for i in collector.imports
+        )
+        _ImportTimeReads(collector, never, lazy, uses).body(body, never)
+    exec_line = collector.exec_line
     return ModuleSummary(
         problem=problem,
-        bindings=bindings,
+        bindings=collector.final_bindings(),
         all=collector.all_info(),
         imports=tuple(collector.imports),
         sys_path_mutations=tuple(collector.sys_path),
-        has_module_getattr="__getattr__" in collector.bindings,
+        has_module_getattr=has_getattr,
         version=collector.version,
         version_line=collector.version_line,
         has_docstring=has_docstring,
         suppressions=suppressions,
         line_count=line_count,
+        dynamic_namespace=bool(exec_line),
+        dynamic_reason="exec(...)" if exec_line else "",
+        dynamic_line=exec_line,
+        getattr_serves=collector.served_by_getattr() if has_getattr else None,
+        foreign_writes=_foreign_writes(collector),
+        module_writes=tuple(collector.module_writes),
+        import_hooks=collector.import_hooks,
+        import_time_uses=tuple(uses),
     )
+
+
+def _foreign_writes(collector: _Collector) -> tuple[ForeignWrite, ...]:
+    """``mod.NAME = ...`` where ``mod`` is a name the module imports (anything else is an
+    object's attribute)."""
+    if not collector.foreign:
+        return ()
+    imported = {name for info in collector.imports for name in info.bound}
+    return tuple(
+        ForeignWrite(owner, name, line)
+        for owner, name, line in collector.foreign
+        if owner.partition(".")[0] in imported
+    )
+
+
+_LAZY_ANNOTATIONS = (3, 14)  # PEP 649: annotations are evaluated only when asked for
+_BUILTINS = frozenset(dir(builtins))
+_CATCHES_NAME_ERROR = frozenset({"NameError", "Exception", "BaseException"})
+
+
+class _ImportTimeReads:
+    """Finds reads, while the module is imported, of names bound only where code never runs
+    (``if TYPE_CHECKING:``): base classes, decorators, defaults, module-level calls and
+    assigned values; annotations where Python still evaluates them. Only statements that
+    run on every supported Python are looked at, and function bodies never."""
+
+    def __init__(
+        self, collector: _Collector, never: set[str], lazy: bool, out: list[NameUse]
+    ) -> None:
+        self.collector = collector
+        self.lazy = lazy
+        self.out = out
+
+    def body(self, stmts: list[ast.stmt], never: set[str]) -> None:
+        for stmt in stmts:
+            kind = type(stmt)
+            if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                assert isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef)
+                self.function(stmt, never)
+            elif kind is ast.ClassDef:
+                assert isinstance(stmt, ast.ClassDef)
+                self.reads([*stmt.decorator_list, *stmt.bases], never)
+                self.reads([k.value for k in stmt.keywords], never)
+                inner = never - _shallow_bindings(stmt.body)
+                if inner:
+                    self.body(stmt.body, inner)
+            elif kind is ast.Assign or kind is ast.Expr:
+                self.reads([stmt.value], never)  # type: ignore[attr-defined]
+            elif kind is ast.AugAssign:
+                assert isinstance(stmt, ast.AugAssign)
+                self.reads([stmt.target, stmt.value], never)
+            elif kind is ast.AnnAssign:
+                assert isinstance(stmt, ast.AnnAssign)
+                if stmt.value is not None:
+                    self.reads([stmt.value], never)
+                if not self.lazy and stmt.simple:
+                    self.reads([stmt.annotation], never, Reach.SOMETIMES)
+            elif kind is ast.If:
+                assert isinstance(stmt, ast.If)
+                self.reads([stmt.test], never)
+                truth = self.collector.truth(stmt.test)
+                if truth is True:
+                    self.body(stmt.body, never)
+                elif truth is False and not _mentions_main(stmt.test):
+                    self.body(stmt.orelse, never)
+            elif kind is ast.With:
+                assert isinstance(stmt, ast.With)
+                self.reads([item.context_expr for item in stmt.items], never)
+                self.body(stmt.body, never)
+            elif kind is ast.Try:
+                assert isinstance(stmt, ast.Try)
+                if not any(_catches_name_error(h.type) for h in stmt.handlers):
+                    self.body(stmt.body, never)
+                self.body(stmt.finalbody, never)
+            elif kind is ast.For:
+                assert isinstance(stmt, ast.For)
+                self.reads([stmt.iter], never)
+
+    def function(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef, never: set[str]) -> None:
+        args = stmt.args
+        self.reads([*stmt.decorator_list, *args.defaults], never)
+        self.reads([d for d in args.kw_defaults if d is not None], never)
+        if not self.lazy:
+            every = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+            every += [a for a in (args.vararg, args.kwarg) if a is not None]
+            notes = [a.annotation for a in every if a.annotation is not None]
+            if stmt.returns is not None:
+                notes.append(stmt.returns)
+            self.reads(notes, never, Reach.SOMETIMES)
+
+    def reads(self, exprs: list[ast.expr], never: set[str], reach: Reach = Reach.ALWAYS) -> None:
+        stack = exprs
+        while stack:
+            node = stack.pop()
+            kind = type(node)
+            if kind is ast.Name:
+                assert isinstance(node, ast.Name)
+                if node.id in never and type(node.ctx) is not ast.Store:
+                    self.out.append(NameUse(node.id, node.lineno, node.col_offset + 1, reach))
+                continue
+            if kind is ast.Lambda:
+                assert isinstance(node, ast.Lambda)
+                stack.extend(node.args.defaults)
+                stack.extend(d for d in node.args.kw_defaults if d is not None)
+                continue
+            if kind is ast.GeneratorExp:  # lazy but for its first iterable
+                stack.append(node.generators[0].iter)  # type: ignore[attr-defined]
+                continue
+            if kind in _COMPREHENSIONS and never & _comprehension_targets(node):
+                continue  # a comprehension variable shadows the name
+            stack.extend(ast.iter_child_nodes(node))  # type: ignore[arg-type]
+
+
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp)
+
+
+def _comprehension_targets(node: ast.AST) -> set[str]:
+    return {
+        n.id
+        for generator in node.generators  # type: ignore[attr-defined]
+        for n in ast.walk(generator.target)
+        if isinstance(n, ast.Name)
+    }
+
+
+def _shallow_bindings(stmts: list[ast.stmt]) -> set[str]:
+    """Names a class body binds itself (they shadow the module's while it runs)."""
+    found: set[str] = set()
+    for stmt in stmts:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found.add(stmt.name)
+        elif isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            found.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+        elif isinstance(stmt, ast.Import | ast.ImportFrom):
+            found.update(a.asname or a.name.partition(".")[0] for a in stmt.names)
+        elif not isinstance(stmt, ast.Expr | ast.Pass):
+            found |= _all_names_in(stmt)
+    return found
+
+
+def _all_names_in(stmt: ast.stmt) -> set[str]:
+    """Any name a compound statement of a class body may bind (conservatively: every name)."""
+    return {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+
+
+def _catches_name_error(handler_type: ast.expr | None) -> bool:
+    if handler_type is None:
+        return True
+    if type(handler_type) is ast.Tuple:
+        return any(_name_of(e) in _CATCHES_NAME_ERROR for e in handler_type.elts)
+    return _name_of(handler_type) in _CATCHES_NAME_ERROR

@@ -20,9 +20,11 @@ __all__ = [
     "AllEntry",
     "AllInfo",
     "Binding",
+    "ForeignWrite",
     "ImportInfo",
     "ImportScope",
     "ModuleSummary",
+    "NameUse",
     "ParseProblem",
     "ProblemKind",
 ]
@@ -80,6 +82,13 @@ class Binding:
     """The surest reach among the name's bindings: ALWAYS when one of them runs at import
     time on every supported Python; NEVER when it is bound only under ``TYPE_CHECKING`` or
     in a dead version branch (the name then does not exist at run time)."""
+    guard: int = 0
+    """Nonzero when every binding of the name that can run sits in a ``try:`` body after
+    the import statement on this line (``try: import fast; name = 1 except ImportError:
+    pass``): when that import fails, the name is never bound."""
+    deleted: int = 0
+    """The line of an unconditional module-level ``del name`` after which nothing binds the
+    name again: it does not exist once the module has been imported."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,12 @@ class AllEntry:
     """The string, or None when the element is not a string literal (PF304)."""
     line: int
     column: int
+    unknown: bool = False
+    """The element is an expression whose value cannot be read (a variable, a call): it
+    may well be a string, so it is not PF304, but the export list is not known either."""
+    guard: int = 0
+    """Nonzero when added in a ``try:`` body after the import on this line (as
+    ``Binding.guard``): when that import fails, the entry is never added."""
 
 
 @dataclass(frozen=True)
@@ -142,6 +157,31 @@ class ParseProblem:
 
 
 @dataclass(frozen=True)
+class ForeignWrite:
+    """``othermod.NAME = ...`` or ``setattr(othermod, "NAME", ...)``: this module binds a name
+    in another module (``owner`` is the dotted name as written, resolved by the graph
+    through the module's imports)."""
+
+    owner: str
+    name: str | None
+    """The attribute; None when it cannot be read (``setattr(mod, name, ...)``)."""
+    line: int
+
+
+@dataclass(frozen=True)
+class NameUse:
+    """A name read while the module is being imported (a base class, a decorator, a default,
+    a module-level call or assignment) that the module binds only where code never runs."""
+
+    name: str
+    line: int
+    column: int
+    reach: Reach = Reach.ALWAYS
+    """ALWAYS when the read runs on every supported Python; SOMETIMES for an annotation,
+    which Python 3.14 no longer evaluates at definition time."""
+
+
+@dataclass(frozen=True)
 class ModuleSummary:
     problem: ParseProblem | None = None
     """Set when the file could not be parsed; the other fields are then empty. Also set
@@ -167,13 +207,38 @@ class ModuleSummary:
     """The module writes its namespace at run time (``globals()[name] = ...``,
     ``globals().update(...)``, ``sys.modules[__name__] = LazyModule(...)``): its names
     cannot be listed, so no rule may say one is missing."""
+    dynamic_reason: str = ""
+    """What made the namespace dynamic, as the statement reads (``globals().update``,
+    ``exec(...)``, ``__all__`` handed to a function)."""
+    dynamic_line: int = 0
+    getattr_serves: tuple[str, ...] | None = None
+    """With ``has_module_getattr``: the names a module-level ``__getattr__`` serves, read from
+    its common literal forms (``if name == "x":``, ``if name in {"a", "b"}:``, keys of a
+    module-level dict literal, then ``raise AttributeError``); None when it may serve any."""
+    foreign_writes: tuple[ForeignWrite, ...] = ()
+    """Names this module binds in other modules (``othermod.NAME = ...``)."""
+    module_writes: tuple[tuple[str, int], ...] = ()
+    """(key, line) of each ``sys.modules[key] = ...``: an absolute module name for a literal
+    key, ``".sub"`` for ``__name__ + ".sub"``, ``""`` for a key that cannot be read."""
+    import_hooks: int = 0
+    """The line of a change to ``sys.meta_path`` or ``sys.path_hooks``: modules may be
+    created at run time without a file."""
+    import_time_uses: tuple[NameUse, ...] = ()
+    """Reads at import time of names bound only where code never runs (NameError)."""
 
     @property
     def bound_names(self) -> frozenset[str]:
         """The names the module may bind at run time (bindings that never run left out)."""
-        return frozenset(b.name for b in self.bindings if b.reach is not Reach.NEVER)
+        return frozenset(
+            b.name for b in self.bindings if b.reach is not Reach.NEVER and not b.deleted
+        )
 
     @property
     def never_bound(self) -> frozenset[str]:
         """Names bound only where the code never runs (``if TYPE_CHECKING:``, dead branches)."""
         return frozenset(b.name for b in self.bindings if b.reach is Reach.NEVER)
+
+    @property
+    def deleted_names(self) -> frozenset[str]:
+        """Names an unconditional module-level ``del`` removes for good."""
+        return frozenset(b.name for b in self.bindings if b.deleted)

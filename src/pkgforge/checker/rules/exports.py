@@ -71,9 +71,16 @@ def dynamic_all(project: Project) -> Iterator[Hit]:
 def undefined_export(project: Project) -> Iterator[Hit]:
     """
     ## What it does
-    Flags a name in `__all__` that the module neither binds, nor gets from a star
-    import, nor serves through a module-level `__getattr__` — and that is not a
-    submodule of the package either.
+    Flags the names in `__all__` that the module neither binds, nor gets from a star
+    import, nor serves through a module-level `__getattr__` — and that are not
+    submodules of the package either; one finding per `__all__`, listing them. A name
+    bound only under `if TYPE_CHECKING:`, in a branch no supported Python takes, or
+    deleted by a module-level `del` is missing too.
+
+    When the module's names are written at run time (`globals().update(...)`, `exec`,
+    a `__getattr__` that may serve anything, another module's `setattr`), or its
+    `__all__` is built at run time (`__all__.extend(names)`, `__all__` handed to a
+    helper), pkgforge cannot tell and says nothing here (PF301 says why).
 
     A package's `__all__` may list its submodules: `from package import *` then
     imports them (the tutorial's `__all__ = ["echo", "surround", "reverse"]`), so
@@ -107,7 +114,12 @@ def undefined_export(project: Project) -> Iterator[Hit]:
         if defined is None:
             continue  # a star import we cannot read, or __getattr__: anything may exist
         submodules = graph.submodules(file.module) if file.is_package else frozenset()
-        entries = [(e.value, e.line, e.column) for e in info.entries]
+        # an entry added after an optional import that always fails is never added
+        entries = [
+            (e.value, e.line, e.column)
+            for e in info.entries
+            if not (e.guard and graph.import_fails(file.module, e.guard))
+        ]
         if not info.is_literal:
             exported = graph.exported(file.module)
             if exported is None:
@@ -115,18 +127,29 @@ def undefined_export(project: Project) -> Iterator[Hit]:
             # names added from other modules' __all__ are reported at the assignment
             own = sum(1 for e in info.entries if e.value is not None)
             entries += [(n, info.line, info.column) for n in exported[own:]]
+        missing: list[tuple[str, int, int]] = []
         for name, line, column in entries:
             if name is None or name in defined or name in submodules:
                 continue
+            if graph.is_module_attribute(file.module, name):
+                continue
             if file.is_package and graph.exists(f"{file.module}.{name}"):
                 continue  # an extension module or a namespace subpackage
-            yield Hit(
-                file.relpath,
-                f"`{name}` is listed in `__all__` but is not defined in {file.module}"
-                + (" and is not one of its submodules" if file.is_package else ""),
-                line,
-                column,
-            )
+            if any(m[0] == name for m in missing):
+                continue
+            missing.append((name, line, column))
+        if not missing:
+            continue
+        names = ", ".join(f"`{m[0]}`" for m in missing)
+        verb = "is" if len(missing) == 1 else "are"
+        _, line, column = missing[0]
+        yield Hit(
+            file.relpath,
+            f"{names} {verb} listed in `__all__` but {verb} not defined in {file.module}"
+            + (" and not one of its submodules" if file.is_package else ""),
+            line,
+            column,
+        )
 
 
 @rule("PF303", "duplicate-export", "a name appears twice in `__all__`", severity=Severity.WARNING)
@@ -172,8 +195,9 @@ def duplicate_export(project: Project) -> Iterator[Hit]:
 def non_string_export(project: Project) -> Iterator[Hit]:
     """
     ## What it does
-    Flags an element of a literal `__all__` that is not a string literal
-    (a function object, a number, a variable).
+    Flags an element of `__all__` that is a literal of another type (a number,
+    `None`) or names a function or class the module defines. A variable that may hold
+    a string (`__all__.append(name)`) is not flagged: PF301 says the list cannot be read.
 
     ## Why is this bad?
     `from module import *` raises `TypeError: Item in module.__all__ must be str`.
@@ -194,7 +218,7 @@ def non_string_export(project: Project) -> Iterator[Hit]:
         info = file.summary.all
         assert info is not None
         for entry in info.entries:
-            if entry.value is None:
+            if entry.value is None and not entry.unknown:
                 yield Hit(
                     file.relpath,
                     "`__all__` entry is not a string literal",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from importlib.machinery import PathFinder
 
-from pkgforge.checker.certainty import Certainty, certainty_of_reach
+from pkgforge.checker.certainty import Certainty, Reach, certainty_of_reach
 from pkgforge.checker.declared import declarations_of
 from pkgforge.checker.distmap import (
     guessed_import_names,
@@ -20,7 +20,7 @@ from pkgforge.checker.graph import Breakage, ImportGraph, graph_of
 from pkgforge.checker.model import Project, SourceFile
 from pkgforge.checker.rules.base import Hit, rule
 from pkgforge.checker.sites import project_site_dirs
-from pkgforge.checker.summary import ImportInfo, ImportScope, ProblemKind
+from pkgforge.checker.summary import ImportInfo, ImportScope, NameUse, ProblemKind
 
 __all__ = [
     "cycle_breaks_import",
@@ -33,6 +33,7 @@ __all__ = [
     "sys_path_mutation",
     "too_large_to_parse",
     "undecodable_source",
+    "undefined_at_import",
     "unreadable_file",
     "unresolved_import",
 ]
@@ -253,9 +254,16 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
     """
     ## What it does
     Flags an import of the project's own package that names a module that does not
-    exist, or a name the module does not define (and is not a submodule).
-    Imports guarded by `try/except ImportError` are left alone, and so are tests
-    (they import missing names on purpose, to check that they are missing).
+    exist, or names the module does not define (and that are not submodules), with
+    one finding per statement listing every missing name. A name counts as missing
+    when the module binds it only under `if TYPE_CHECKING:` or in a branch no
+    supported Python takes, deletes it with a module-level `del`, or binds it only
+    after an optional import that always fails. Module attributes (`__file__`,
+    `__doc__`, `__path__` of a package, `__spec__`, ...) always exist, and so do the
+    names a module-level `__getattr__` serves in its literal forms (`if name == "x":`,
+    `if name in {...}:` then `raise AttributeError`). Imports guarded by
+    `try/except ImportError` are left alone, and so are tests (they import missing
+    names on purpose, to check that they are missing).
 
     ## Why is this bad?
     The import raises `ModuleNotFoundError` or `ImportError` the moment it runs —
@@ -272,8 +280,20 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
     from sound.effects.echo import echofilter
     import sound.effects.echo
     ```
+
+    ## Severity
+    An **error** when the statement runs at import time on every supported Python and
+    platform; a **warning** in a function body or a platform or version branch; nothing
+    under `if TYPE_CHECKING:` or in a branch no supported Python takes. An **info**, once
+    per module, when pkgforge cannot tell: the target's names are written at run time
+    (`globals().update(...)`, `exec`, a `__getattr__` that may serve anything,
+    `setattr(module, name, ...)` from another module, `sys.modules[...] = ...`), a
+    module may be created without a file (an import hook), or the build may create it.
+    The message says which statement stopped it; `pkgforge check --import` gives the
+    real answer.
     """
     graph = graph_of(project)
+    unseen: set[str] = set()  # one info per module whose names or submodules are unknown
     for module in sorted(graph.resolved):
         file = graph.modules[module]
         if not _is_package_code(file):
@@ -286,14 +306,8 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
             if certainty is None or not graph.is_first_party(base):
                 continue  # never runs (`if TYPE_CHECKING:`, a dead version branch)
             if not graph.exists(base):
-                built = graph.built_by(base)
-                yield Hit(
-                    file.relpath,
-                    f"`{_statement(info)}`: no module named {base}"
-                    + (f" in the source tree; the build may create it: {built}" if built else ""),
-                    info.line,
-                    info.column,
-                    certainty=Certainty.UNSEEN if built else certainty,
+                yield from _missing_module(
+                    graph, file, info, base, certainty=certainty, unseen=unseen
                 )
                 continue
             if not info.is_from:
@@ -301,38 +315,137 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
             if base not in graph.modules:
                 yield from _namespace_misses(graph, file, info, base, certainty)
                 continue
-            for name in info.names:
-                sub = f"{base}.{name}"
-                if name == "*" or graph.exists(sub) or not graph.is_first_party(sub):
-                    continue
-                defined = graph.defined_names(base)
-                if defined is None or name in defined:
-                    continue
-                built = graph.built_by(sub)
-                if built:
-                    yield Hit(
-                        file.relpath,
-                        f"`{_statement(info)}`: {base} defines no `{name}` and the source tree "
-                        f"has no submodule of that name; the build may create it: {built}",
-                        info.line,
-                        info.column,
-                        certainty=Certainty.UNSEEN,
-                    )
-                    continue
-                what = "package" if graph.modules[base].is_package else "module"
-                why = (
-                    "binds it only where the code never runs (`if TYPE_CHECKING:` or a "
-                    "branch no supported Python takes)"
-                    if name in graph.modules[base].summary.never_bound
-                    else "has no submodule of that name"
-                )
-                yield Hit(
-                    file.relpath,
-                    f"`{_statement(info)}`: {what} {base} defines no `{name}` and {why}",
-                    info.line,
-                    info.column,
-                    certainty=certainty,
-                )
+            yield from _missing_names(graph, file, info, base, certainty=certainty, unseen=unseen)
+
+
+def _missing_module(
+    graph: ImportGraph,
+    file: SourceFile,
+    info: ImportInfo,
+    base: str,
+    *,
+    certainty: Certainty,
+    unseen: set[str],
+) -> Iterator[Hit]:
+    built = graph.built_by(base)
+    made = graph.made_at_run_time(base) if not built else None
+    if built:
+        yield Hit(
+            file.relpath,
+            f"`{_statement(info)}`: no module named {base} in the source tree; "
+            f"the build may create it: {built}",
+            info.line,
+            info.column,
+            certainty=Certainty.UNSEEN,
+        )
+    elif made is None:
+        yield Hit(
+            file.relpath,
+            f"`{_statement(info)}`: no module named {base}",
+            info.line,
+            info.column,
+            certainty=certainty,
+        )
+    elif not made.known and made.installer not in unseen:
+        unseen.add(made.installer)
+        yield Hit(
+            file.relpath,
+            f"`{_statement(info)}`: no file makes a module {base}, but line {made.line} of "
+            f"{made.installer} creates modules at run time (a `sys.modules` write or an import "
+            "hook) that pkgforge cannot list; `pkgforge check --import` settles it",
+            info.line,
+            info.column,
+            certainty=Certainty.UNSEEN,
+        )
+
+
+def _missing_names(
+    graph: ImportGraph,
+    file: SourceFile,
+    info: ImportInfo,
+    base: str,
+    *,
+    certainty: Certainty,
+    unseen: set[str],
+) -> Iterator[Hit]:
+    """One hit per statement, listing every name the module does not have."""
+    wanted = [
+        name
+        for name in info.names
+        if name != "*"
+        and not graph.is_module_attribute(base, name)
+        and not graph.exists(f"{base}.{name}")
+        and graph.is_first_party(f"{base}.{name}")
+        and graph.made_at_run_time(f"{base}.{name}") is None
+    ]
+    if not wanted:
+        return
+    defined = graph.defined_names(base)
+    if defined is None:
+        yield from _unknown_names(graph, file, info, base, wanted=wanted, unseen=unseen)
+        return
+    missing = []
+    for name in [name for name in wanted if name not in defined]:
+        built = graph.built_by(f"{base}.{name}")
+        if built:
+            yield Hit(
+                file.relpath,
+                f"`{_statement(info)}`: {base} defines no `{name}` and the source tree "
+                f"has no submodule of that name; the build may create it: {built}",
+                info.line,
+                info.column,
+                certainty=Certainty.UNSEEN,
+            )
+        else:
+            missing.append(name)
+    if not missing:
+        return
+    what = "package" if graph.modules[base].is_package else "module"
+    reasons = [_why_missing(graph, base, name) for name in missing]
+    listed = ", ".join(
+        f"`{name}`" + (f" ({why})" if why and len(missing) > 1 else "")
+        for name, why in zip(missing, reasons, strict=True)
+    )
+    if len(missing) == 1:
+        why = reasons[0] or "has no submodule of that name"
+        message = f"{what} {base} defines no {listed} and {why}"
+    else:
+        message = f"{what} {base} defines none of {listed}"
+    yield Hit(
+        file.relpath,
+        f"`{_statement(info)}`: {message}",
+        info.line,
+        info.column,
+        certainty=certainty,
+    )
+
+
+def _unknown_names(
+    graph: ImportGraph,
+    file: SourceFile,
+    info: ImportInfo,
+    base: str,
+    *,
+    wanted: list[str],
+    unseen: set[str],
+) -> Iterator[Hit]:
+    """The one info for a module whose names are written at run time, at the first import
+    of a name it does not bind where pkgforge can see."""
+    bound = graph.modules[base].summary.bound_names
+    unknown = graph.unknown_names(base)
+    if unknown is None or base in unseen or all(n in bound for n in wanted):
+        return
+    unseen.add(base)
+    where = "" if unknown.module == base else f" of {unknown.module}"
+    yield Hit(
+        file.relpath,
+        f"`{_statement(info)}`: the names of {base} cannot be listed ({unknown.what} "
+        f"on line {unknown.line}{where} writes them at run time), so this import "
+        "was not checked; `pkgforge check --import` settles it",
+        info.line,
+        info.column,
+        certainty=Certainty.UNSEEN,
+    )
 
 
 def _namespace_misses(
@@ -355,6 +468,23 @@ def _namespace_misses(
             info.column,
             certainty=certainty,
         )
+
+
+def _why_missing(graph: ImportGraph, module: str, name: str) -> str:
+    summary = graph.modules[module].summary
+    binding = next((b for b in summary.bindings if b.name == name), None)
+    if binding is None:
+        return ""
+    if binding.deleted:
+        return f"deletes it (`del {name}` on line {binding.deleted})"
+    if binding.reach is Reach.NEVER:
+        return (
+            "binds it only where the code never runs (`if TYPE_CHECKING:` or a "
+            "branch no supported Python takes)"
+        )
+    if binding.guard:
+        return f"binds it only after the import on line {binding.guard}, which always fails"
+    return ""
 
 
 @rule("PF405", "relative-import-beyond-top", "a relative import climbs above the top-level package")
@@ -745,3 +875,73 @@ def undecodable_source(project: Project) -> Iterator[Hit]:
     ```
     """
     yield from _problems(project, ProblemKind.UNDECODABLE)
+
+
+@rule(
+    "PF416",
+    "undefined-at-import",
+    "a name bound only under `if TYPE_CHECKING:` is used while the module is imported",
+)
+def undefined_at_import(project: Project) -> Iterator[Hit]:
+    """
+    ## What it does
+    Flags a name that the module binds only where code never runs (under
+    `if TYPE_CHECKING:`, or in a branch no supported Python takes) but reads while it
+    is being imported: as a base class, a decorator, a default value, in a
+    module-level call or assignment, or in a class body. One finding per line lists
+    the names.
+
+    It is an error when the read runs on every supported Python. An annotation
+    (`def f(x: Thing)`, `x: Thing = 1`) is evaluated at definition time only before
+    Python 3.14 (PEP 649) and never with `from __future__ import annotations`, so a
+    TYPE_CHECKING-only name there is a warning while requires-python allows an older
+    Python, and nothing otherwise. Reads inside function bodies, `try:` blocks that
+    catch `NameError`, platform branches and loops are not looked at.
+
+    ## Why is this bad?
+    `if TYPE_CHECKING:` is false at run time, so the name does not exist: the module
+    raises `NameError` the moment it is imported.
+
+    ## Example
+    ```python
+    from typing import TYPE_CHECKING
+
+    if TYPE_CHECKING:
+        from sound.effects.echo import EchoFilter
+
+    class Surround(EchoFilter): ...
+    ```
+
+    ## Use instead
+    ```python
+    from sound.effects.echo import EchoFilter
+
+    class Surround(EchoFilter): ...
+    ```
+    """
+    graph = graph_of(project)
+    for file in project.files:
+        uses = file.summary.import_time_uses
+        if not uses or not file.module or file.module not in graph.modules:
+            continue
+        defined = graph.defined_names(file.module)
+        if defined is None:
+            continue  # a star import or a namespace written at run time may bind them
+        by_line: dict[int, list[NameUse]] = {}
+        for use in uses:
+            if use.name not in defined:
+                by_line.setdefault(use.line, []).append(use)
+        for line, found in sorted(by_line.items()):
+            names = list(dict.fromkeys(u.name for u in found))
+            always = any(u.reach is Reach.ALWAYS for u in found)
+            listed = ", ".join(f"`{n}`" for n in names)
+            verb = "is" if len(names) == 1 else "are"
+            yield Hit(
+                file.relpath,
+                f"{listed} {verb} bound only under `if TYPE_CHECKING:` (or where no supported "
+                f"Python runs) but used while {file.module} is imported: NameError"
+                + ("" if always else " before Python 3.14 (an annotation)"),
+                line,
+                found[0].column,
+                certainty=Certainty.PROVEN if always else Certainty.SOME_PATHS,
+            )

@@ -1,0 +1,502 @@
+"""What a module's namespace holds at run time, and what pkgforge may say about it.
+
+Issue 7, classes 2 and 9 and the name-related misses: namespaces and ``__all__`` built at
+run time are unknown (PF404/PF302 stay silent, one info per module says why); module
+attributes are always importable; a module ``__getattr__`` serves the names its literal
+tests let through; a name bound only in a dead branch, after an optional import that
+always fails, or before a ``del`` is missing; a name bound only under ``TYPE_CHECKING``
+and read at import time is a NameError (PF416). Every claimed error is replayed in a real
+interpreter, and every silence that can be replayed is too.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pkgforge.checker.summarize import summarize_source
+from pkgforge.checker.certainty import Reach
+from pkgforge.checker.engine import check
+from pkgforge.checker.findings import Finding, Severity
+
+
+def project(tmp_path: Path, files: dict[str, str], requires: str = ">=3.11") -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "pyproject.toml").write_text(
+        f'[project]\nname = "pkg"\nversion = "1"\nrequires-python = "{requires}"\n'
+        "dependencies = []\n"
+    )
+    for relpath, text in {"pkg/__init__.py": "", **files}.items():
+        path = tmp_path / "src" / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return tmp_path
+
+
+def findings(root: Path, code: str) -> list[Finding]:
+    result = check([root], select=[code], use_cache=False)
+    assert result.rule_errors == ()
+    return [f for f in result.findings if f.code == code]
+
+
+def runs(root: Path, code: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter with the project's sources importable."""
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=root / "src",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def works(root: Path, code: str) -> bool:
+    return runs(root, code).returncode == 0
+
+
+def fails_with(root: Path, code: str, error: str) -> bool:
+    run = runs(root, code)
+    return run.returncode != 0 and error in run.stderr
+
+
+# -- namespaces written at run time ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dynamic", "statement"),
+    [
+        ("globals().update({'made': 1})\n", "globals().update"),
+        ("def _fill(ns):\n    ns['made'] = 1\n_fill(globals())\n", "globals()"),
+        ("exec('made = 1')\n", "exec(...)"),
+        ("import sys\nsetattr(sys.modules[__name__], 'made', 1)\n", "setattr(sys.modules[__name__]"),
+    ],
+)  # fmt: skip
+def test_a_namespace_written_at_run_time_is_unknown(
+    tmp_path: Path, dynamic: str, statement: str
+) -> None:
+    root = project(
+        tmp_path,
+        {
+            "pkg/dyn.py": "__all__ = ['made']\n" + dynamic,
+            "pkg/user.py": "from pkg.dyn import made\nfrom pkg.dyn import made as again\n",
+            "pkg/star.py": "from pkg.dyn import *\n",
+        },
+    )
+    assert findings(root, "PF302") == []
+    (info,) = findings(root, "PF404")  # one per module, not one per statement or name
+    assert info.severity is Severity.INFO
+    assert statement in info.message
+    assert "pkgforge check --import" in info.message
+    assert works(root, "import pkg.user, pkg.star; print(pkg.star.made)")
+
+
+def test_a_bound_name_of_a_dynamic_module_needs_no_info(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        {"pkg/dyn.py": "x = 1\nglobals().update({})\n", "pkg/user.py": "from pkg.dyn import x\n"},
+    )
+    assert findings(root, "PF404") == []
+
+
+@pytest.mark.parametrize(
+    "extend",
+    [
+        "__all__.extend(_NAMES)\n",
+        "for _n in _NAMES:\n    __all__.append(_n)\n",
+        "def _export(names):\n    names.extend(_NAMES)\n_export(__all__)\n",
+        "def _export():\n    global __all__\n    __all__ = __all__ + list(_NAMES)\n_export()\n",
+        "def _export():\n    __all__.extend(_NAMES)\n_export()\n",
+    ],
+)
+def test_an_all_built_at_run_time_is_not_checked(tmp_path: Path, extend: str) -> None:
+    module = "_NAMES = ('b',)\n__all__ = ['a']\n" + extend + "a = b = 1\n"
+    root = project(tmp_path, {"pkg/mod.py": module, "pkg/user.py": "from pkg.mod import *\n"})
+    assert findings(root, "PF302") == []
+    assert findings(root, "PF304") == []  # a variable may hold a string
+    (warning,) = findings(root, "PF301")
+    assert warning.severity is Severity.WARNING
+    assert works(root, "from pkg.mod import *; print(a, b)")
+
+
+def test_pf304_still_reports_a_proven_non_string(tmp_path: Path) -> None:
+    root = project(tmp_path, {"pkg/mod.py": "def f(): pass\n__all__ = [f, 3]\n"})
+    assert [f.column for f in findings(root, "PF304")] == [12, 15]
+    assert fails_with(root, "from pkg.mod import *", "TypeError")
+
+
+def test_a_name_resolved_to_a_string_is_checked(tmp_path: Path) -> None:
+    root = project(tmp_path, {"pkg/mod.py": "NAME = 'gone'\n__all__ = [NAME]\n"})
+    (finding,) = findings(root, "PF302")
+    assert "`gone`" in finding.message
+    assert fails_with(root, "from pkg.mod import *", "AttributeError")
+
+
+def test_names_another_module_assigns_are_not_missing(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        {
+            "pkg/conf.py": "DEBUG = False\n",
+            "pkg/setup.py": "import pkg.conf\nfrom pkg import conf as c\npkg.conf.LEVEL = 1\nc.NAME = 'x'\n",
+            "pkg/user.py": "import pkg.setup\nfrom pkg.conf import LEVEL, NAME\n",
+            "pkg/wrong.py": "from pkg.conf import LEVELS\n",
+        },
+    )  # fmt: skip
+    (finding,) = findings(root, "PF404")
+    assert finding.path.endswith("wrong.py")
+    assert works(root, "import pkg.user")
+    assert fails_with(root, "import pkg.setup, pkg.wrong", "ImportError")
+
+
+def test_a_computed_setattr_from_another_module_makes_the_names_unknown(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        {
+            "pkg/conf.py": "DEBUG = False\n",
+            "pkg/setup.py": "from pkg import conf\nfor k in ('A', 'B'):\n    setattr(conf, k, 1)\n",
+            "pkg/user.py": "import pkg.setup\nfrom pkg.conf import A\n",
+        },
+    )
+    (info,) = findings(root, "PF404")
+    assert info.severity is Severity.INFO
+    assert "pkg.setup" in info.message
+    assert works(root, "import pkg.user")
+
+
+def test_a_test_module_monkeypatching_changes_nothing(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        {
+            "pkg/conf.py": "DEBUG = False\n",
+            "pkg/tests/__init__.py": "",
+            "pkg/tests/test_conf.py": "from pkg import conf\nconf.MISSING = 1\n",
+            "pkg/user.py": "from pkg.conf import MISSING\n",
+        },
+    )
+    (finding,) = findings(root, "PF404")
+    assert finding.severity is Severity.ERROR
+    assert fails_with(root, "import pkg.user", "ImportError")
+
+
+# -- modules made at run time ------------------------------------------------------------
+
+
+def test_six_style_modules_in_sys_modules_exist(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        {
+            "pkg/six.py": (
+                "import sys, types\n"
+                "moves = types.ModuleType(__name__ + '.moves')\nmoves.urllib = 1\n"
+                "sys.modules[__name__ + '.moves'] = moves\n"
+                "sys.modules['pkg.virtual'] = moves\n"
+            ),
+            "pkg/user.py": "import pkg.six\nfrom pkg.six.moves import urllib\nimport pkg.virtual\n",
+        },
+    )
+    assert findings(root, "PF404") == []
+    assert works(root, "import pkg.user")
+
+
+def test_an_import_hook_makes_missing_modules_unknown(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        {
+            "pkg/__init__.py": "import sys\nfrom pkg._hook import Finder\nsys.meta_path.insert(0, Finder())\n",
+            "pkg/_hook.py": (
+                "import importlib.abc, importlib.util\n"
+                "class Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):\n"
+                "    def find_spec(self, name, path, target=None):\n"
+                "        if name == 'pkg.virtual':\n"
+                "            return importlib.util.spec_from_loader(name, self)\n"
+                "    def create_module(self, spec):\n        return None\n"
+                "    def exec_module(self, module):\n        module.x = 1\n"
+            ),
+            "pkg/user.py": "import pkg.virtual\nfrom pkg.virtual import x\n",
+        },
+    )  # fmt: skip
+    (info,) = findings(root, "PF404")
+    assert info.severity is Severity.INFO
+    assert "import hook" in info.message
+    assert works(root, "import pkg.user")
+
+
+# -- one finding per statement ------------------------------------------------------------
+
+
+def test_one_finding_per_statement_lists_the_missing_names(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        {
+            "pkg/mod.py": "a = 1\n",
+            "pkg/user.py": "from pkg.mod import a, b, c\n",
+        },
+    )
+    (finding,) = findings(root, "PF404")
+    assert "defines none of `b`, `c`" in finding.message
+    assert fails_with(root, "import pkg.user", "cannot import name 'b'")
+
+
+def test_one_pf302_finding_per_all(tmp_path: Path) -> None:
+    root = project(tmp_path, {"pkg/mod.py": "__all__ = ['a',\n 'b', 'c']\na = 1\n"})
+    (finding,) = findings(root, "PF302")
+    assert "`b`, `c` are listed in `__all__`" in finding.message
+    assert (finding.line, finding.column) == (2, 2)  # the first missing entry
+    assert fails_with(root, "from pkg.mod import *", "AttributeError")
+
+
+# -- module attributes ---------------------------------------------------------------------
+
+
+def test_module_attributes_are_always_importable(tmp_path: Path) -> None:
+    statement = (
+        "from pkg import __file__, __doc__, __path__, __spec__, __name__, __loader__, "
+        "__package__, __builtins__, __dict__\nfrom pkg.mod import __file__ as f, __spec__ as s\n"
+    )
+    root = project(tmp_path, {"pkg/mod.py": "x = 1\n", "pkg/user.py": statement})
+    assert findings(root, "PF404") == []
+    assert works(root, "import pkg.user")
+
+
+@pytest.mark.parametrize("name", ["__version__", "__path__", "__all__"])
+def test_other_dunders_are_ordinary_names(tmp_path: Path, name: str) -> None:
+    root = project(
+        tmp_path, {"pkg/mod.py": "x = 1\n", "pkg/user.py": f"from pkg.mod import {name}\n"}
+    )
+    (finding,) = findings(root, "PF404")
+    assert finding.severity is Severity.ERROR
+    assert fails_with(root, "import pkg.user", "ImportError")
+
+
+# -- module __getattr__ ----------------------------------------------------------------------
+
+GETATTR_FORMS = [
+    "def __getattr__(name):\n    if name == 'lazy':\n        return 1\n    raise AttributeError(name)\n",
+    "def __getattr__(name):\n    if name in {'lazy', 'other'}:\n        return 1\n    raise AttributeError(name)\n",
+    "_LAZY = {'lazy': 'x'}\ndef __getattr__(name):\n    if name in _LAZY:\n        return 1\n    raise AttributeError(name)\n",
+    "_LAZY = ('lazy',)\ndef __getattr__(name):\n    if name not in _LAZY:\n        raise AttributeError(name)\n    return 1\n",
+    "def __getattr__(name):\n    '''Lazy.'''\n    if name == 'a':\n        return 1\n    elif name == 'lazy':\n        return 2\n    else:\n        raise AttributeError(name)\n",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("form", GETATTR_FORMS)
+def test_a_literal_getattr_serves_its_names(tmp_path: Path, form: str) -> None:
+    root = project(
+        tmp_path,
+        {
+            "pkg/mod.py": form,
+            "pkg/user.py": "from pkg.mod import lazy\n",
+            "pkg/wrong.py": "from pkg.mod import absent\n",
+        },
+    )
+    (finding,) = findings(root, "PF404")
+    assert finding.path.endswith("wrong.py")
+    assert finding.severity is Severity.ERROR
+    assert works(root, "import pkg.user")
+    assert fails_with(root, "import pkg.wrong", "ImportError")
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        "def __getattr__(name):\n    return name.upper()\n",
+        "def __getattr__(name):\n    if name.startswith('x'):\n        return 1\n    raise AttributeError(name)\n",
+        "import importlib\ndef __getattr__(name):\n    return importlib.import_module('json')\n",
+    ],
+)  # fmt: skip
+def test_any_other_getattr_may_serve_anything(tmp_path: Path, form: str) -> None:
+    root = project(tmp_path, {"pkg/mod.py": form, "pkg/user.py": "from pkg.mod import xyz\n"})
+    (info,) = findings(root, "PF404")
+    assert info.severity is Severity.INFO
+    assert "__getattr__" in info.message
+    assert works(root, "import pkg.user")
+
+
+# -- names the module binds only where code never runs, or takes away -----------------------
+
+MISSING_AT_RUN_TIME = {
+    "dead branch": "import sys\nif sys.version_info < (3,):\n    name = 1\n",
+    "failed optional import": (
+        "try:\n    import pkg.missing\n    name = 1\nexcept ImportError:\n    pass\n"
+    ),
+    "failed optional import, else": (
+        "try:\n    from pkg import missing\nexcept ImportError:\n    pass\nelse:\n    name = 1\n"
+    ),
+    "del": "name = 1\ndel name\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(MISSING_AT_RUN_TIME))
+def test_a_name_missing_at_run_time_is_an_error(tmp_path: Path, case: str) -> None:
+    root = project(
+        tmp_path,
+        {
+            "pkg/mod.py": MISSING_AT_RUN_TIME[case],
+            "pkg/user.py": "from pkg.mod import name\n",
+            "pkg/starred.py": "__all__ = ['name']\nfrom pkg.mod import *\n",
+            "pkg/listed.py": MISSING_AT_RUN_TIME[case] + "__all__ = ['name']\n",
+        },
+    )
+    (finding,) = findings(root, "PF404")
+    assert finding.severity is Severity.ERROR
+    assert fails_with(root, "import pkg.user", "cannot import name 'name'")
+    undefined = findings(root, "PF302")
+    assert {f.path.rsplit("/", 1)[-1] for f in undefined} == {"starred.py", "listed.py"}
+    assert fails_with(root, "from pkg.listed import *", "AttributeError")
+
+
+MAYBE_BOUND = {
+    "handler binds it": "try:\n    import pkg.missing\n    name = 1\nexcept ImportError:\n    name = None\n",
+    "the import exists": "try:\n    import pkg.present\n    name = 1\nexcept ImportError:\n    pass\n",
+    "third-party import": "try:\n    import not_installed_anywhere\n    name = 1\nexcept ImportError:\n    name = 2\n",
+    "bound again": "name = 1\ndel name\nname = 2\n",
+    "conditional del": "import os\nname = 1\nif os.environ.get('X'):\n    del name\n",
+    "bound before the try": "name = 0\ntry:\n    import pkg.missing\n    name = 1\nexcept ImportError:\n    pass\n",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(MAYBE_BOUND))
+def test_a_name_that_may_exist_is_not_reported(tmp_path: Path, case: str) -> None:
+    root = project(
+        tmp_path,
+        {
+            "pkg/present.py": "",
+            "pkg/mod.py": MAYBE_BOUND[case],
+            "pkg/user.py": "from pkg.mod import name\n",
+        },
+    )
+    assert findings(root, "PF404") == []
+    assert works(root, "import pkg.user")
+
+
+def test_a_guarded_name_added_to_all_in_the_same_try_is_not_pf302(tmp_path: Path) -> None:
+    module = "__all__ = []\ntry:\n    import pkg.missing\n    name = 1\n    __all__ += ['name']\nexcept ImportError:\n    pass\n"  # fmt: skip
+    root = project(tmp_path, {"pkg/mod.py": module})
+    assert findings(root, "PF302") == []
+    assert works(root, "from pkg.mod import *")
+
+
+def test_a_global_in_a_function_counts_as_bound(tmp_path: Path) -> None:
+    # Documented limitation: whether any code calls `_init` before `from pkg.mod import name`
+    # runs needs whole-program analysis, so the name counts as bound (no finding) although
+    # CPython fails here.
+    root = project(
+        tmp_path,
+        {
+            "pkg/mod.py": "def _init():\n    global name\n    name = 1\n",
+            "pkg/user.py": "from pkg.mod import name\n",
+        },
+    )
+    assert findings(root, "PF404") == []
+    assert fails_with(root, "import pkg.user", "ImportError")
+
+
+def test_a_module_importing_a_name_from_itself_is_left_to_pf411(tmp_path: Path) -> None:
+    # A module's own `from itself import name` before binding it fails on a partly
+    # initialised module: PF411's finding, which PF404 must not report a second time.
+    # The statement itself binds the name, so even a name bound nowhere else is PF411's.
+    root = project(
+        tmp_path,
+        {
+            "pkg/early.py": "from pkg.early import late\nlate = 1\n",
+            "pkg/never.py": "from pkg.never import nothing\n",
+        },
+    )
+    assert findings(root, "PF404") == []
+    assert fails_with(root, "import pkg.early", "partially initialized")
+    assert fails_with(root, "import pkg.never", "cannot import name 'nothing'")
+
+
+# -- PF416: TYPE_CHECKING-only names read at import time ----------------------------------
+
+TYPED = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.other import Thing\n"
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        "class A(Thing):\n    pass\n",
+        "@Thing\ndef f():\n    pass\n",
+        "def f(x=Thing):\n    pass\n",
+        "print(Thing)\n",
+        "X = [Thing]\n",
+        "class A:\n    attr = Thing\n",
+        "class A(metaclass=Thing):\n    pass\n",
+        "class A:\n    def m(self, x=Thing()):\n        pass\n",
+    ],
+)
+def test_a_type_checking_name_read_at_import_time_is_a_name_error(tmp_path: Path, use: str) -> None:
+    root = project(
+        tmp_path, {"pkg/other.py": "class Thing:\n    pass\n", "pkg/mod.py": TYPED + use}
+    )
+    (finding,) = findings(root, "PF416")
+    assert finding.severity is Severity.ERROR
+    assert "`Thing`" in finding.message
+    assert fails_with(root, "import pkg.mod", "NameError")
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        "def f():\n    return Thing()\n",
+        "def f(x: 'Thing') -> 'Thing':\n    pass\n",
+        "X = lambda: Thing\n",
+        "try:\n    class A(Thing):\n        pass\nexcept NameError:\n    pass\n",
+        "import sys\nif sys.platform == 'nonexistent':\n    X = Thing\n",
+        "if __name__ == '__main__':\n    print(Thing)\n",
+        "X = (Thing for _ in ())\n",
+        "class A:\n    Thing = 1\n    x = Thing\n",
+        "from pkg.other import *\nX = Thing\n",
+    ],
+)
+def test_reads_that_do_not_run_at_import_time_are_silent(tmp_path: Path, use: str) -> None:
+    root = project(
+        tmp_path,
+        {
+            "pkg/other.py": "__all__ = ['Thing']\nclass Thing:\n    pass\n",
+            "pkg/mod.py": TYPED + use,
+        },
+    )
+    assert findings(root, "PF416") == []
+    assert works(root, "import pkg.mod")
+
+
+def test_an_annotation_is_a_warning_before_python_3_14(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        {
+            "pkg/other.py": "class Thing:\n    pass\n",
+            "pkg/mod.py": TYPED + "def f(x: Thing) -> None:\n    pass\nvalue: Thing = None\n",
+        },
+    )
+    found = findings(root, "PF416")
+    assert [(f.line, f.severity) for f in found] == [(4, Severity.WARNING), (6, Severity.WARNING)]
+    assert "before Python 3.14" in found[0].message
+    if sys.version_info < (3, 14):
+        assert fails_with(root, "import pkg.mod", "NameError")
+    else:
+        assert works(root, "import pkg.mod")
+
+
+def test_an_annotation_that_is_never_evaluated_is_silent(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        {
+            "pkg/other.py": "class Thing:\n    pass\n",
+            "pkg/mod.py": "from __future__ import annotations\n"
+            + TYPED
+            + "def f(x: Thing) -> None:\n    pass\n",
+        },
+    )
+    assert findings(root, "PF416") == []
+    assert works(root, "import pkg.mod")
+
+
+def test_annotations_are_lazy_when_every_supported_python_is_3_14_or_newer() -> None:
+    source = (TYPED + "def f(x: Thing) -> None:\n    pass\n").encode()
+    older = summarize_source(source, feature_version=(3, 13)).import_time_uses
+    assert [(u.name, u.reach) for u in older] == [("Thing", Reach.SOMETIMES)]
+    assert summarize_source(source, feature_version=(3, 14)).import_time_uses == ()
