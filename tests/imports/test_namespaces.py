@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from pkgforge.checker.summarize import summarize_source
 from pkgforge.checker.certainty import Reach
 from pkgforge.checker.engine import check
 from pkgforge.checker.findings import Finding, Severity
+from pkgforge.checker.summarize import summarize_source
 
 
 def project(tmp_path: Path, files: dict[str, str], requires: str = ">=3.11") -> Path:
