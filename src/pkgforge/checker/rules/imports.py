@@ -261,9 +261,11 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
     after an optional import that always fails. Module attributes (`__file__`,
     `__doc__`, `__path__` of a package, `__spec__`, ...) always exist, and so do the
     names a module-level `__getattr__` serves in its literal forms (`if name == "x":`,
-    `if name in {...}:` then `raise AttributeError`). Imports guarded by
-    `try/except ImportError` are left alone, and so are tests (they import missing
-    names on purpose, to check that they are missing).
+    `if name in {...}:` then `raise AttributeError`). A name that a function binds
+    through `global` counts as bound: whether anything calls the function first is not
+    something pkgforge can prove. Imports guarded by `try/except ImportError` are left
+    alone, and so are tests (they import missing names on purpose, to check that they
+    are missing).
 
     ## Why is this bad?
     The import raises `ModuleNotFoundError` or `ImportError` the moment it runs —
