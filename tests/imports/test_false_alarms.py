@@ -179,3 +179,48 @@ def test_sibling_named_like_an_installed_dependency_is_that_dependency(tmp_path:
     }
     for code in ("PF403", "PF407", "PF408"):
         assert run(tmp_path / code, files, code, deps='["build>=1.2"]') == [], code
+
+
+def test_all_extended_only_for_the_type_checker_is_not_pf302(tmp_path: Path) -> None:
+    # pip._vendor.pyproject_hooks: `if TYPE_CHECKING: from ._impl import X; __all__ += ["X"]`;
+    # future.moves.html: `__all__` assigned only in the Python 2 branch
+    files = {
+        "pkg/hooks.py": (
+            "from typing import TYPE_CHECKING\n__all__ = ['run']\ndef run(): pass\n"
+            "if TYPE_CHECKING:\n    from pkg.impl import Runner\n    __all__ += ['Runner']\n"
+        ),
+        "pkg/impl.py": "class Runner: pass\n",
+        "pkg/html.py": "PY3 = True\nif PY3:\n    from json import *\nelse:\n    __all__ = ['escape']\n",
+    }
+    assert run(tmp_path, files, "PF302") == []
+
+
+def test_a_computed_sys_modules_key_covers_its_own_package_only(tmp_path: Path) -> None:
+    # pip._vendor's `vendored()` writes sys.modules[computed]: modules under pip._vendor may
+    # exist without a file, but a missing module elsewhere in pip is still missing
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/_vendor/__init__.py": (
+            "import sys\ndef vendored(name):\n    sys.modules[__name__ + '.' + name] = sys\n"
+        ),
+        "pkg/user.py": "import pkg._vendor.anything\n",
+        "pkg/other.py": "import pkg.internal.missing\n",
+    }
+    found = run(tmp_path, files, "PF404")
+    assert [(f.path.rsplit("/", 1)[-1], str(f.severity)) for f in found] == [
+        ("other.py", "error"),
+        ("user.py", "info"),
+    ]
+
+
+def test_a_project_package_named_like_the_standard_library_is_not_imported(
+    tmp_path: Path,
+) -> None:
+    # future ships Python 2 backports as top-level `builtins`, `html`: on Python 3 the
+    # standard library comes first on sys.path, so `from builtins import max` is stdlib's
+    files = {
+        "builtins/__init__.py": "",
+        "html/__init__.py": "",
+        "pkg/minmax.py": "from builtins import max, min\nfrom html import escape\n",
+    }
+    assert run(tmp_path, files, "PF404") == []

@@ -505,3 +505,20 @@ def test_import_time_uses_only_of_never_bound_names() -> None:
     # B is bound at run time too; `list` is a builtin either way
     assert [(u.name, u.line, u.column) for u in result.import_time_uses] == [("A", 6, 9)]
     assert summary("x = 1\nclass K(A):\n    pass\n").import_time_uses == ()
+
+
+def test_all_changed_where_code_never_runs_is_ignored() -> None:
+    result = summary(
+        """\
+        __all__ = ["a"]
+        if TYPE_CHECKING:
+            __all__ += ["Typed"]
+            __all__.append("Other")
+        if __name__ == "__main__":
+            __all__.extend(["main"])
+        """
+    )
+    assert result.all is not None
+    assert [e.value for e in result.all.entries] == ["a"]
+    assert result.all.is_literal
+    assert summary("if PY2:\n    __all__ = ['escape']\n").all is None

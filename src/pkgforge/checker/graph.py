@@ -365,7 +365,8 @@ class ImportGraph:
             info = resolved.info
             star = "*" in info.names and info.scope in _IMPORT_TIME and not info.in_function
             if star and resolved.base is not None and self.star_names(resolved.base) is None:
-                return Unknown(module, info.line, f"`from {info.module or '.'} import *`")
+                source = "." * info.level + info.module
+                return Unknown(module, info.line, f"`from {source} import *`")
         return None
 
     def written(self, module: str) -> tuple[set[str], Unknown | None]:
@@ -446,7 +447,8 @@ class ImportGraph:
 
     def made_at_run_time(self, dotted: str) -> RunTimeModule | None:
         """The statement that may create the module ``dotted`` (or a parent of it) at run
-        time: a ``sys.modules[...]`` write or an import hook in the same top-level package."""
+        time: a ``sys.modules[...]`` write that names it, one with a computed key in the
+        same package, or an import hook in the same top-level package."""
         if self._installed is None:
             self._installed, self._hooked = self._collect_installs()
         assert self._hooked is not None
@@ -454,9 +456,10 @@ class ImportGraph:
             known = self._installed.get(name)
             if known is not None:
                 return RunTimeModule(known[0], known[1], known=True)
-        unknown = self._hooked.get(dotted.partition(".")[0])
-        if unknown is not None:
-            return RunTimeModule(unknown[0], unknown[1], known=False)
+        for name in _parents(dotted):
+            unknown = self._hooked.get(name)
+            if unknown is not None:
+                return RunTimeModule(unknown[0], unknown[1], known=False)
         return None
 
     def _collect_installs(
@@ -465,16 +468,20 @@ class ImportGraph:
         installed: dict[str, tuple[str, int]] = {}
         hooked: dict[str, tuple[str, int]] = {}
         for module in sorted(self.modules):
-            summary = self.modules[module].summary
+            file = self.modules[module]
+            summary = file.summary
             top = module.partition(".")[0]
+            # a key it computes names a module of its own package (pip's `vendored()`,
+            # `sys.modules[__name__ + "." + name]`); an import hook may serve any module
+            package = module if file.is_package else module.rpartition(".")[0] or module
             for key, line in summary.module_writes:
                 target = _installed_name(module, key)
                 if target is None:
-                    hooked.setdefault(top, (module, line))
+                    hooked.setdefault(package, (module, line))
                 else:
                     installed.setdefault(target, (module, line))
             if summary.import_hooks:
-                hooked.setdefault(top, (module, summary.import_hooks))
+                hooked[top] = hooked.get(top) or (module, summary.import_hooks)
         return installed, hooked
 
     def star_names(self, module: str) -> frozenset[str] | None:

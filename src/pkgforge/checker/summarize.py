@@ -73,6 +73,7 @@ _IN_TRY = 128  # a ``try:`` body: a statement there may not run if an earlier on
 _NO_MODULE_BINDING = _IN_FUNCTION | _IN_CLASS
 _RUNS_LATER = _IN_FUNCTION | _MAIN_GUARD
 _DOES_NOT_RUN = _TYPE_CHECKING | _NEVER
+_NOT_AT_IMPORT = _DOES_NOT_RUN | _MAIN_GUARD
 
 # Reach ranks: a name's binding with the highest rank decides its reach.
 _RANK = {Reach.NEVER: 0, Reach.LATER: 1, Reach.SOMETIMES: 2, Reach.ALWAYS: 3}
@@ -437,7 +438,8 @@ class _Collector:
         elif kind in _DISPLAYS:
             self.literal_values[name] = value
         if name == "__all__":
-            self.note_all(value, stmt, replace=not augmented)
+            if not where & _NOT_AT_IMPORT:  # `if TYPE_CHECKING: __all__ += [...]` never runs
+                self.note_all(value, stmt, replace=not augmented)
         elif (
             name == "__version__"
             and not augmented
@@ -498,7 +500,9 @@ class _Collector:
         if func.attr in _SYS_PATH_METHODS and self.is_sys_path(owner):
             self.sys_path.append((call.lineno, call.col_offset + 1))
         elif type(owner) is ast.Name and owner.id == "__all__":
-            if not _binds(where) or where & _SOMETIMES:
+            if _binds(where) and where & _NOT_AT_IMPORT:
+                pass  # never runs while the module is imported
+            elif not _binds(where) or where & _SOMETIMES:
                 # a helper, a loop or a branch extends it: what it holds is not known
                 if func.attr in {"extend", "append", "insert", "remove", "pop", "clear"}:
                     self.all_literal = self.all_composed = False
