@@ -452,6 +452,8 @@ class ImportGraph:
         if self._installed is None:
             self._installed, self._hooked = self._collect_installs()
         assert self._hooked is not None
+        if not self._installed and not self._hooked:
+            return None  # the common case: nothing is made at run time
         for name in (*_parents(dotted), dotted):
             known = self._installed.get(name)
             if known is not None:

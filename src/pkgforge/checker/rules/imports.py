@@ -379,8 +379,8 @@ def _missing_names(
         name
         for name in info.names
         if name != "*"
-        and not graph.is_module_attribute(base, name)
         and not graph.exists(f"{base}.{name}")
+        and not graph.is_module_attribute(base, name)
         and graph.is_first_party(f"{base}.{name}")
         and graph.made_at_run_time(f"{base}.{name}") is None
     ]
