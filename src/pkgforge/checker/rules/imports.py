@@ -307,10 +307,6 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
             certainty = certainty_of_reach(info.reach)
             if certainty is None or not graph.is_first_party(base):
                 continue  # never runs (`if TYPE_CHECKING:`, a dead version branch)
-            if is_stdlib(resolved.top):
-                # the standard library comes first on sys.path: a project package named
-                # like it (future's Python 2 `builtins`, `html`) is not what this imports
-                continue
             if not graph.exists(base):
                 yield from _missing_module(
                     graph, file, info, base, certainty=certainty, unseen=unseen
