@@ -406,6 +406,8 @@ def test_a_module_importing_a_name_from_itself_is_left_to_pf411(tmp_path: Path) 
         },
     )
     assert findings(root, "PF404") == []
+    reported = sorted(f.path.rsplit("/", 1)[-1] for f in findings(root, "PF411"))
+    assert reported == ["early.py", "never.py"]
     assert fails_with(root, "import pkg.early", "partially initialized")
     assert fails_with(root, "import pkg.never", "cannot import name 'nothing'")
 
