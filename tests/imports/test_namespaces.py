@@ -502,3 +502,22 @@ def test_annotations_are_lazy_when_every_supported_python_is_3_14_or_newer() -> 
     older = summarize_source(source, feature_version=(3, 13)).import_time_uses
     assert [(u.name, u.reach) for u in older] == [("Thing", Reach.SOMETIMES)]
     assert summarize_source(source, feature_version=(3, 14)).import_time_uses == ()
+
+
+def test_a_deleted_name_imported_while_its_module_runs_is_no_proof(tmp_path: Path) -> None:
+    # Found by the CPython oracle: the self-import runs before the `del`, so it works
+    root = project(
+        tmp_path,
+        {
+            "pkg/__init__.py": (
+                "try:\n    from pkg import X\nexcept ImportError:\n    X = None\n"
+                "from pkg import X\nX = 1\nfrom pkg import a\ndel X\n"
+            ),
+            "pkg/a.py": "from pkg import X\n",  # in a cycle with pkg: runs before the del
+            "pkg/b.py": "from pkg import X\n",  # after pkg has run: X is gone
+        },
+    )
+    (finding,) = findings(root, "PF404")
+    assert finding.path.endswith("b.py")
+    assert works(root, "import pkg")
+    assert fails_with(root, "import pkg.b", "cannot import name 'X'")

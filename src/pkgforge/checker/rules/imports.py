@@ -16,7 +16,7 @@ from pkgforge.checker.distmap import (
     provides,
 )
 from pkgforge.checker.findings import Severity
-from pkgforge.checker.graph import Breakage, ImportGraph, graph_of
+from pkgforge.checker.graph import Breakage, ImportGraph, graph_of, strongly_connected
 from pkgforge.checker.model import Project, SourceFile
 from pkgforge.checker.rules.base import Hit, rule
 from pkgforge.checker.sites import project_site_dirs
@@ -387,7 +387,13 @@ def _missing_names(
         yield from _unknown_names(graph, file, info, base, wanted=wanted, unseen=unseen)
         return
     missing = []
-    for name in [name for name in wanted if name not in defined]:
+    absent = [name for name in wanted if name not in defined]
+    if absent and (base == file.module or _in_one_cycle(graph, base, file.module)):
+        # the import may run while `base` is still running, before its `del` (a self-import
+        # or a cycle: PF411 simulates those), so a deleted name is no proof
+        deleted = graph.modules[base].summary.deleted_names
+        absent = [name for name in absent if name not in deleted]
+    for name in absent:
         built = graph.built_by(f"{base}.{name}")
         if built:
             yield Hit(
@@ -420,6 +426,18 @@ def _missing_names(
         info.column,
         certainty=certainty,
     )
+
+
+def _in_one_cycle(graph: ImportGraph, first: str, second: str) -> bool:
+    """Whether two modules are in one cycle of what importing them runs (parents too)."""
+    members = graph.project.extra.get("_cycle_of")
+    if not isinstance(members, dict):
+        successors = graph.run_successors()
+        cycles = strongly_connected(sorted(successors), successors)
+        members = {m: i for i, cycle in enumerate(cycles) if len(cycle) > 1 for m in cycle}
+        graph.project.extra["_cycle_of"] = members  # type: ignore[index]
+    index = members.get(first)
+    return index is not None and index == members.get(second)
 
 
 def _unknown_names(
