@@ -284,3 +284,68 @@ def test_a_python2_backport_named_like_the_stdlib_is_not_first_party(tmp_path: P
     )
     assert _pf404(root) == []
     assert _imports_fine(root, "pkg.user")
+
+
+def test_after_a_statement_that_may_raise_a_try_body_runs_only_sometimes() -> None:
+    text = """\
+    try:
+        import first
+        long
+        import cStringIO
+    except NameError:
+        import io
+    """
+    assert reach_of(text, "first") is Reach.ALWAYS
+    assert reach_of(text, "cStringIO") is Reach.SOMETIMES  # `long` raises on Python 3
+    assert reach_of(text, "io") is Reach.SOMETIMES
+
+
+def _pf403(root: Path) -> list[Finding]:
+    result = check([root], select=["PF403"], use_cache=False)
+    assert result.rule_errors == ()
+    return list(result.findings)
+
+
+GENERATOR = {
+    "pkg/__init__.py": "",
+    "pkg/gen/__init__.py": "",
+    "pkg/gen/genapi.py": "VALUE = 1\n",
+}
+
+
+def test_pf403_in_a_script_that_nothing_imports_is_a_warning(tmp_path: Path) -> None:
+    # numpy's code_generators/generate_numpy_api.py: `python generate_numpy_api.py` works
+    script = "import genapi\n\nif __name__ == '__main__':\n    print(genapi.VALUE)\n"
+    root = _project(tmp_path, {**GENERATOR, "pkg/gen/make.py": script})
+    (finding,) = _pf403(root)
+    assert finding.severity is Severity.WARNING
+    assert "as a script" in finding.message
+    folder = root / "src" / "pkg" / "gen"
+    ran = subprocess.run(
+        [sys.executable, "make.py"], cwd=folder, capture_output=True, text=True, check=False
+    )
+    assert ran.returncode == 0 and ran.stdout.strip() == "1"  # as a script it works
+    assert not _imports_fine(root, "pkg.gen.make")  # as a module it does not
+
+
+def test_pf403_in_an_imported_module_stays_an_error(tmp_path: Path) -> None:
+    script = "import genapi\n\nif __name__ == '__main__':\n    print(genapi.VALUE)\n"
+    files = {**GENERATOR, "pkg/gen/make.py": script, "pkg/user.py": "from pkg.gen import make\n"}
+    root = _project(tmp_path, files)
+    (finding,) = _pf403(root)
+    assert finding.severity is Severity.ERROR
+    assert not _imports_fine(root, "pkg.user")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("import genapi\n", Severity.ERROR),
+        ("def f():\n    import genapi\n", Severity.WARNING),
+        ("import sys\nif sys.version_info < (3,):\n    import genapi\n", None),
+    ],
+)
+def test_pf403_follows_reach(tmp_path: Path, body: str, expected: Severity | None) -> None:
+    root = _project(tmp_path, {**GENERATOR, "pkg/gen/user.py": body})
+    assert [f.severity for f in _pf403(root)] == ([expected] if expected else [])
+    assert _imports_fine(root, "pkg.gen.user") is (expected is not Severity.ERROR)

@@ -247,6 +247,17 @@ class _Collector:
                     visit(self, stmt, guarded)
                 if not self.guard and type(stmt) in (ast.Import, ast.ImportFrom):
                     self.guard = stmt.lineno
+        elif node.handlers:
+            # `try: long; import cStringIO / except NameError:` - once a statement that may
+            # raise what a handler catches has run, the rest of the body runs only sometimes
+            dispatch = _DISPATCH
+            current = guarded
+            for stmt in node.body:
+                visit = dispatch.get(type(stmt))
+                if visit is not None:
+                    visit(self, stmt, current)
+                if _may_raise(stmt):
+                    current = guarded | _SOMETIMES
         else:
             self.body(node.body, guarded)
         inner_guard, self.guard = self.guard, outer_guard
@@ -814,6 +825,19 @@ def _name_of(node: ast.expr | None) -> str | None:
     return None
 
 
+_CANNOT_RAISE = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.Pass)
+
+
+def _may_raise(stmt: ast.stmt) -> bool:
+    """Whether a statement may raise something other than ImportError (which the
+    ``try`` it stands in does not catch: imports fail the module either way)."""
+    if isinstance(stmt, _CANNOT_RAISE):
+        return False
+    if isinstance(stmt, ast.Expr | ast.Assign | ast.AnnAssign):
+        return not isinstance(stmt.value, ast.Constant)
+    return True
+
+
 def _catches_import_error(handler_type: ast.expr | None) -> bool:
     if handler_type is None:  # a bare ``except:``
         return True
@@ -1217,6 +1241,7 @@ def _summarize_tree(
         version=collector.version,
         version_line=collector.version_line,
         has_docstring=has_docstring,
+        has_main_guard=any(isinstance(s, ast.If) and _mentions_main(s.test) for s in body),
         suppressions=suppressions,
         line_count=line_count,
         dynamic_namespace=bool(exec_line),

@@ -200,6 +200,9 @@ class ModuleSummary:
     """The literal value of a module-level ``__version__ = "..."``."""
     version_line: int = 0
     has_docstring: bool = False
+    has_main_guard: bool = False
+    """A module-level ``if __name__ == "__main__":``: the file is also run as a script
+    (then its own folder, not its package, is ``sys.path[0]``)."""
     suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()
     """(line, codes) for each ``# pkgforge: ignore[PF402,...]`` comment; codes () = all."""
     line_count: int = 0

@@ -163,6 +163,10 @@ def _lesser_module(use: _Use, declarations: Declarations, hosts: frozenset[str])
     for part in dirs:
         if part in _NOT_USED_DIRS:
             return f"an example or documentation module ({part}/), not what users import"
+    if use.top.lower() in dirs:
+        # `array_api_compat/torch/_aliases.py` importing torch: the adapter for a library,
+        # imported only where that library is installed
+        return f"the adapter package for `{use.top}`, imported where `{use.top}` is installed"
     return None
 
 

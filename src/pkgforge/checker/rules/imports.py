@@ -204,11 +204,22 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
     from . import echo
     from .echo import echofilter
     ```
+
+    ## Severity
+    An **error** where the import runs at import time on every supported Python. A
+    **warning** where it runs only on some paths (a function body, a platform branch),
+    and in a script — a module with an `if __name__ == "__main__":` block that no
+    module of the project imports — which works when run from its own folder.
+    Nothing in code that never runs.
     """
     graph = graph_of(project)
+    imported = {edge.target for edges in graph.edges.values() for edge in edges}
     for file in project.files:
         if not file.module or file.summary.sys_path_mutations:
             continue  # a module that edits sys.path may really have a sibling on it
+        # run as a script (`python gen.py`), its own folder is sys.path[0] and the sibling
+        # is found: it fails only when imported as a module, which nothing here does
+        script = file.summary.has_main_guard and file.module not in imported
         package = file.module if file.is_package else file.module.rpartition(".")[0]
         if not package:
             continue
@@ -222,7 +233,8 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
             for part in (info.module.partition(".")[0], *info.names)
         }
         for info in file.summary.imports:
-            if info.level != 0 or not info.module or info.optional:
+            certainty = certainty_of_reach(info.reach)
+            if info.level != 0 or not info.module or info.optional or certainty is None:
                 continue
             top = info.module.partition(".")[0]
             if top in graph.top_level or is_stdlib(top) or top == own_name or top in relative:
@@ -239,9 +251,15 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
                 file.relpath,
                 f"implicit relative import: `{_statement(info)}` means the sibling module "
                 f"{sibling}; that worked in Python 2 but fails in Python 3 "
-                f"(no top-level `{top}`); write `{fixed}`",
+                f"(no top-level `{top}`); write `{fixed}`"
+                + (
+                    " (it works only when the file runs as a script from its own folder)"
+                    if script
+                    else ""
+                ),
                 info.line,
                 info.column,
+                certainty=Certainty.SOME_PATHS if script else certainty,
             )
 
 
