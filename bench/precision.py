@@ -652,11 +652,28 @@ class JudgmentCache:
             partial.replace(self.path)
 
 
-def check_project(name: str) -> tuple[Path, Any]:
+def check_project(name: str, *, project_env: bool = False) -> tuple[Path, Any]:
+    """Check the unpacked sdist; with ``project_env``, as a developer's checkout would be
+    checked: with the project's own venv (its wheel and declared dependencies) active."""
     from pkgforge.checker.engine import check
 
     tree = corpus.fetch(name, SOURCES)
-    return tree, check([tree], use_cache=False)
+    if not project_env:
+        return tree, check([tree], use_cache=False)
+    version = corpus.ALL_PROJECTS[name]
+    wheel_file = corpus.download(name, version, SOURCES / "wheels", wheel=True)
+    env = Env(name, version, Wheel.open(wheel_file)) if wheel_file else None
+    if env is None or env.ensure() is not None:
+        return tree, check([tree], use_cache=False)
+    before = os.environ.get("VIRTUAL_ENV")
+    os.environ["VIRTUAL_ENV"] = os.fspath(env.root)
+    try:
+        return tree, check([tree], use_cache=False)
+    finally:
+        if before is None:
+            os.environ.pop("VIRTUAL_ENV", None)
+        else:
+            os.environ["VIRTUAL_ENV"] = before
 
 
 def judge_project(name: str, tree: Path, result: Any, cache: JudgmentCache) -> ProjectResult:
@@ -692,14 +709,14 @@ def judge_project(name: str, tree: Path, result: Any, cache: JudgmentCache) -> P
     )
 
 
-def run(names: Sequence[str], jobs: int) -> list[ProjectResult]:
+def run(names: Sequence[str], jobs: int, *, project_env: bool = False) -> list[ProjectResult]:
     cache = JudgmentCache(PRECISION / "judgments.json")
     # Checks run one after another (each forks its own parse workers); judging,
     # which waits on installs and interpreters, runs ``jobs`` projects at a time.
     with ThreadPoolExecutor(max(1, jobs)) as pool:
         futures = []
         for name in names:
-            tree, result = check_project(name)
+            tree, result = check_project(name, project_env=project_env)
             print(f"checked {name}: {result.files_checked} files", file=sys.stderr, flush=True)
             futures.append(pool.submit(judge_project, name, tree, result, cache))
         results = []
@@ -843,6 +860,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"rewrite {corpus.EXPECTED.relative_to(ROOT)} for these projects",
     )
     parser.add_argument("--rejudge", action="store_true", help="ignore cached judgments")
+    parser.add_argument(
+        "--project-env",
+        action="store_true",
+        help="check each project with its own venv active (VIRTUAL_ENV), as a developer would",
+    )
     args = parser.parse_args(argv)
     names = args.projects or list(corpus.ALL_PROJECTS)
     unknown = [n for n in names if n not in corpus.ALL_PROJECTS]
@@ -851,7 +873,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.rejudge:
         with contextlib.suppress(FileNotFoundError):
             (PRECISION / "judgments.json").unlink()
-    results = run(names, args.jobs)
+    results = run(names, args.jobs, project_env=args.project_env)
     if args.json:
         print(
             json.dumps(
