@@ -245,18 +245,26 @@ class _Index:
         for distribution, names in KNOWN_IMPORT_NAMES.items():
             if any(dotted == n or dotted.startswith(n + ".") for n in names):
                 return distribution
-        if self._owners is None:
-            self._owners = {}
-            for name in sorted(self.paths):
-                found = self.get(name)
-                for provided in found.names if found is not None else ():
-                    self._owners.setdefault(provided, name)
+        owners = self.owners()
         parts = dotted.split(".")
         for end in range(len(parts), 0, -1):
-            owner = self._owners.get(".".join(parts[:end]))
+            owner = owners.get(".".join(parts[:end]))
             if owner is not None:
                 return owner
         return None
+
+    def owners(self) -> dict[str, str]:
+        """Import name -> the installed distribution that provides it (reads every
+        installed distribution's metadata once; the engine warms it up while the files
+        are being parsed)."""
+        if self._owners is None:
+            owners: dict[str, str] = {}
+            for name in sorted(self.paths):
+                found = self.get(name)
+                for provided in found.names if found is not None else ():
+                    owners.setdefault(provided, name)
+            self._owners = owners
+        return self._owners
 
     def names_of(self, distribution: str) -> frozenset[str]:
         """Its installed import names, or the guessed ones when it is not installed."""

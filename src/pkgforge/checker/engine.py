@@ -203,13 +203,17 @@ def _import_path_stamps() -> list[tuple[str, int]]:
 
 def _head_start(layout: Layout, memo: dict[str, Any]) -> Callable[[], object]:
     """Work the main process can do while workers parse: importing the rules (and
-    the graph and distribution maps they use), validating pyproject.toml."""
+    the graph and distribution maps they use), reading the installed distributions'
+    metadata, validating pyproject.toml."""
     pyproject, data = layout.pyproject, layout.pyproject_bytes
 
     def work() -> object:
+        from pkgforge.checker.distmap import installed
         from pkgforge.checker.rules import load_rules
 
         load_rules()
+        # PF407 asks who provides each undeclared import: read the installed metadata now
+        installed(project_site_dirs(layout.root)).owners()
         if pyproject is None or data is None:
             return None
         from pkgforge.checker.rules.metadata import schema_problems
