@@ -311,7 +311,7 @@ def test_missing_extra_is_a_warning(make_project: MakeProject) -> None:
         run(make_project, {"src/sound/echo.py": "import ujson_never_installed\n"}, extra=extra)
     )
     assert finding.severity is Severity.WARNING
-    assert "(extra `fast`), which this environment lacks" in finding.message
+    assert "(extra 'fast'), which this environment lacks" in finding.message
 
 
 def test_raise_import_error_from_a_missing_extra_is_a_warning(make_project: MakeProject) -> None:

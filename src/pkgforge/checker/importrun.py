@@ -298,37 +298,21 @@ class Declared:
 
 
 def declared_distributions(project: Project) -> Declared:
-    """What ``[project]`` and ``[dependency-groups]`` of ``project`` declare."""
-    from pkgforge.checker.distmap import requirement_name
+    """What the project declares (read once by :mod:`pkgforge.checker.declared`, which the
+    dependency rules share), as an import run needs it."""
+    from pkgforge.checker.declared import declarations_of
 
-    pyproject = project.pyproject or {}
-    table = pyproject.get("project")
-    table = table if isinstance(table, Mapping) else {}
-    dynamic = table.get("dynamic")
-    is_dynamic = isinstance(dynamic, list) and bool(
-        {"dependencies", "optional-dependencies"} & {d for d in dynamic if isinstance(d, str)}
-    )
-    required = {
-        name
-        for name in map(requirement_name, _strings(table.get("dependencies")))
-        if name is not None
-    }
+    declarations = declarations_of(project)
+    required = frozenset(r.name for r in declarations.requirements if r.main)
     optional: dict[str, list[str]] = {}
-    for label, groups in (
-        ("extra", table.get("optional-dependencies")),
-        ("group", pyproject.get("dependency-groups")),
-    ):
-        if not isinstance(groups, Mapping):
-            continue
-        for group, entries in groups.items():
-            for name in map(requirement_name, _strings(entries)):
-                if name is not None:
-                    optional.setdefault(name, []).append(f"{label} `{group}`")
-    return Declared(frozenset(required), {k: tuple(v) for k, v in optional.items()}, is_dynamic)
-
-
-def _strings(value: object) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+    for requirement in declarations.requirements:
+        if not requirement.main:
+            optional.setdefault(requirement.name, []).append(requirement.source)
+    return Declared(
+        required,
+        {name: tuple(where) for name, where in optional.items()},
+        declarations.unknown is not None,
+    )
 
 
 def import_check(

@@ -8,6 +8,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+# The TOML table helpers discovery uses too: one reading of pyproject.toml's shapes.
+from pkgforge.checker.mounts import strings, table
+
 __all__ = ["MAX_BYTES", "Reader", "cfg_list", "read_text", "strings", "table"]
 
 MAX_BYTES = 2_000_000  # a build file larger than this is not read (it says nothing readable)
@@ -54,23 +57,6 @@ class Reader:
     def sign(self, why: str) -> None:
         if why not in self.unnamed:
             self.unnamed.append(why)
-
-
-def table(data: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
-    for key in keys:
-        value = data.get(key)
-        if not isinstance(value, Mapping):
-            return {}
-        data = value
-    return data
-
-
-def strings(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [item for item in value if isinstance(item, str)]
-    return []
 
 
 def cfg_list(value: str) -> list[str]:
