@@ -1005,10 +1005,28 @@ def _truth(
         return None if None in values else not decisive
     if kind is ast.Compare:
         assert isinstance(test, ast.Compare)
+        # the hot path: most tests compare neither `__name__` nor the Python version
+        if not (_may_tell(test.left) or any(_may_tell(c) for c in test.comparators)):
+            return None
         if _is_main_guard(test):
             return type(test.ops[0]) is ast.NotEq
         return _compare_truth(test, versions, sys_aliases)
     return None
+
+
+_TELLING_ATTRIBUTES = frozenset({"version_info", "major", "minor", "micro"})
+
+
+def _may_tell(node: ast.expr) -> bool:
+    """Whether a side of a comparison can be ``__name__`` or (part of) the version."""
+    kind = type(node)
+    if kind is ast.Name:
+        return node.id in ("__name__", "version_info")  # type: ignore[attr-defined]
+    if kind is ast.Attribute:
+        return node.attr in _TELLING_ATTRIBUTES  # type: ignore[attr-defined]
+    if kind is ast.Subscript:
+        return _may_tell(node.value)  # type: ignore[attr-defined]
+    return False
 
 
 def _is_condition(value: ast.expr) -> bool:
