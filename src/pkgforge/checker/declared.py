@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pkgforge.checker.distmap import requirement_name
+from pkgforge.checker.setup_script import parse_setup_script, resolve
 
 if TYPE_CHECKING:
     from pkgforge.checker.model import Project
@@ -317,16 +318,18 @@ class _Reader:
 
     def setup_py(self, path: Path, wanted: set[str]) -> dict[str, bool]:
         try:
-            tree = ast.parse(path.read_bytes(), filename=str(path))
-        except (OSError, SyntaxError, ValueError, RecursionError):
+            script = parse_setup_script(path.read_bytes())
+        except OSError:
+            script = None
+        if script is None:
             self.unknown.append("setup.py does not parse")
             return {}
-        call = _setup_call(tree)
+        call = script.setup_call
         if call is None:
             if wanted:
                 self.unknown.append("setup.py has no setup(...) call pkgforge can read")
             return {}
-        names = _literal_names(tree)
+        names = script.bindings
         keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
         splat = any(k.arg is None for k in call.keywords)
         seen: dict[str, bool] = {}
@@ -363,36 +366,12 @@ class _Reader:
 _UNREADABLE = object()
 
 
-def _setup_call(tree: ast.Module) -> ast.Call | None:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            func = node.func
-            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-            if name == "setup":
-                return node
-    return None
-
-
-def _literal_names(tree: ast.Module) -> dict[str, ast.expr]:
-    """Module-level names bound exactly once, by a plain assignment."""
-    bound: dict[str, ast.expr] = {}
-    counts: dict[str, int] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    bound[target.id] = node.value
-                    counts[target.id] = counts.get(target.id, 0) + 1
-        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name):
-            counts[node.target.id] = counts.get(node.target.id, 0) + 2
-    return {name: value for name, value in bound.items() if counts[name] == 1}
-
-
-def _literal(node: ast.expr, names: Mapping[str, ast.expr], depth: int = 0) -> Any:
-    if isinstance(node, ast.Name) and node.id in names and depth < 4:
-        return _literal(names[node.id], names, depth + 1)
+def _literal(node: ast.expr, names: Mapping[str, ast.expr | None]) -> Any:
+    value = resolve(node, names)
+    if value is None:
+        return _UNREADABLE
     try:
-        return ast.literal_eval(node)
+        return ast.literal_eval(value)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return _UNREADABLE
 

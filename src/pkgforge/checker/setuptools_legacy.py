@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import ast
 import configparser
-from collections.abc import Mapping
 from typing import Any
 
 from pkgforge.checker.mounts import UNKNOWN
+from pkgforge.checker.setup_script import call_name, cfg_list, parse_setup_script, resolve
 
 __all__ = ["setup_cfg", "setup_py"]
 
@@ -44,23 +44,19 @@ def setup_cfg(data: bytes) -> dict[str, Any]:
                 else {}
             )
             config["packages"] = {
-                "where": _cfg_list(find.get("where", "")) or ["."],
-                "include": _cfg_list(find.get("include", "")),
-                "exclude": _cfg_list(find.get("exclude", "")),
+                "where": cfg_list(find.get("where", "")) or ["."],
+                "include": cfg_list(find.get("include", "")),
+                "exclude": cfg_list(find.get("exclude", "")),
                 "namespace": value == "find_namespace:",
             }
         elif ":" in value:
             config["packages"] = UNKNOWN  # attr:/file: directives run code or read files
         else:
-            config["packages"] = _cfg_list(value)
+            config["packages"] = cfg_list(value)
     if "py_modules" in options:
         value = options["py_modules"]
-        config["py_modules"] = UNKNOWN if ":" in value else _cfg_list(value)
+        config["py_modules"] = UNKNOWN if ":" in value else cfg_list(value)
     return config
-
-
-def _cfg_list(value: str) -> list[str]:
-    return [part.strip() for line in value.splitlines() for part in line.split(",") if part.strip()]
 
 
 def _cfg_mapping(value: str) -> dict[str, str] | str:
@@ -77,20 +73,13 @@ def _cfg_mapping(value: str) -> dict[str, str] | str:
 
 def setup_py(data: bytes) -> dict[str, Any]:
     """The literal package settings of setup.py's one ``setup(...)`` call."""
-    try:
-        tree = ast.parse(data)
-    except (SyntaxError, ValueError):
+    script = parse_setup_script(data)
+    if script is None:
         return dict.fromkeys(_KEYS, UNKNOWN)
-    calls = [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and _called_name(node.func) == "setup"
-    ]
-    if len(calls) != 1:
+    call = script.setup_call
+    if call is None:
         # No setup() (or several, picked at run time): nothing here is known.
-        return dict.fromkeys(_KEYS, UNKNOWN) if calls else {}
-    call = calls[0]
-    bound = _module_bindings(tree)
+        return dict.fromkeys(_KEYS, UNKNOWN) if script.setup_calls else {}
     config: dict[str, Any] = {}
     for keyword in call.keywords:
         if keyword.arg is None:
@@ -99,35 +88,15 @@ def setup_py(data: bytes) -> dict[str, Any]:
                 config.setdefault(key, UNKNOWN)
             continue
         if keyword.arg in _KEYS:
-            config[keyword.arg] = _literal(keyword.value, keyword.arg, bound)
+            config[keyword.arg] = _literal(resolve(keyword.value, script.bindings), keyword.arg)
     if call.args:
         config = dict.fromkeys(_KEYS, UNKNOWN)  # positional setup() arguments: not setuptools'
     return config
 
 
-def _called_name(func: ast.expr) -> str:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return ""
-
-
-def _module_bindings(tree: ast.Module) -> dict[str, ast.expr | None]:
-    """Module-level names bound by one plain assignment (None when bound more than once)."""
-    bound: dict[str, ast.expr | None] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
-            if isinstance(target, ast.Name):
-                bound[target.id] = None if target.id in bound else node.value
-    return bound
-
-
-def _literal(node: ast.expr, key: str, bound: Mapping[str, ast.expr | None]) -> Any:
-    if isinstance(node, ast.Name):
-        value = bound.get(node.id)
-        return UNKNOWN if value is None else _literal(value, key, {})
+def _literal(node: ast.expr | None, key: str) -> Any:
+    if node is None:
+        return UNKNOWN
     if key == "packages" and isinstance(node, ast.Call):
         return _find_call(node)
     try:
@@ -146,7 +115,7 @@ def _literal(node: ast.expr, key: str, bound: Mapping[str, ast.expr | None]) -> 
 
 
 def _find_call(call: ast.Call) -> Any:
-    name = _called_name(call.func)
+    name = call_name(call.func)
     if name not in _FIND_FUNCTIONS:
         return UNKNOWN
     arguments: dict[str, Any] = {}

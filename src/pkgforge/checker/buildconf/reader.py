@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 # The TOML table helpers discovery uses too: one reading of pyproject.toml's shapes.
 from pkgforge.checker.mounts import strings, table
+from pkgforge.checker.setup_script import cfg_list
 
 __all__ = ["MAX_BYTES", "Reader", "cfg_list", "read_text", "strings", "table"]
 
@@ -57,7 +57,3 @@ class Reader:
     def sign(self, why: str) -> None:
         if why not in self.unnamed:
             self.unnamed.append(why)
-
-
-def cfg_list(value: str) -> list[str]:
-    return [part.strip() for part in re.split(r"[,\n]", value) if part.strip()]

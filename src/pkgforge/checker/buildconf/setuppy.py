@@ -9,8 +9,14 @@ from collections.abc import Mapping
 
 from pkgforge.checker.buildconf.reader import Reader, read_text
 from pkgforge.checker.buildinfo import clean_path
+from pkgforge.checker.setup_script import (
+    SetupScript,
+    call_name,
+    parse_setup_script,
+    resolve,
+)
 
-__all__ = ["call_name", "literal", "module_assignments", "read_setup_py"]
+__all__ = ["literal", "read_setup_py"]
 
 # Calls in setup.py that declare one extension module each; where the name is.
 _EXTENSION_CALLS = {
@@ -30,15 +36,15 @@ def read_setup_py(reader: Reader) -> None:
     if text is None:
         return
     reader.setup_text = text
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    script = parse_setup_script(text)
+    if script is None:
         reader.sign("setup.py does not parse, so its extension modules cannot be read")
         return
-    env = reader.env = module_assignments(tree)
+    env = reader.env = dict(script.bindings)
+    _setup_arguments(reader, script)
     found_extension = False
     first = len(reader.modules)
-    for node in ast.walk(tree):
+    for node in ast.walk(script.tree):
         if not isinstance(node, ast.Call):
             continue
         name = call_name(node.func)
@@ -51,9 +57,6 @@ def read_setup_py(reader: Reader) -> None:
                 _cythonize_arg(reader, arg, env)
         elif name == "set_source":
             _cffi_source(reader, node, "setup.py")
-        elif name == "setup":
-            reader.setup_kwargs = {k.arg: k.value for k in node.keywords if k.arg is not None}
-            reader.setup_star = any(k.arg is None for k in node.keywords)
         elif name in {"Configuration", "add_extension"}:
             reader.sign("setup.py builds extension modules through numpy.distutils")
     kwargs = reader.setup_kwargs
@@ -84,30 +87,18 @@ def read_setup_py(reader: Reader) -> None:
             reader.sign("setup.py customises the build (cmdclass)")
 
 
-def module_assignments(tree: ast.Module) -> dict[str, ast.expr | None]:
-    """Module-level ``NAME = value``; None for a name bound more than once (no one value)."""
-    env: dict[str, ast.expr | None] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
-            if isinstance(target, ast.Name):
-                env[target.id] = node.value if target.id not in env else None
-        elif isinstance(node, ast.AugAssign | ast.AnnAssign) and isinstance(node.target, ast.Name):
-            env[node.target.id] = None
-    return env
-
-
-def call_name(func: ast.expr) -> str:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return ""
+def _setup_arguments(reader: Reader, script: SetupScript) -> None:
+    call = script.setup_call
+    if call is not None:
+        reader.setup_kwargs = {k.arg: k.value for k in call.keywords if k.arg is not None}
+        reader.setup_star = any(k.arg is None for k in call.keywords)
+    elif script.setup_calls:
+        reader.setup_star = True  # several setup() calls: which one runs is decided at run time
 
 
 def literal(node: ast.expr | None, env: Mapping[str, ast.expr | None]) -> str | None:
-    if isinstance(node, ast.Name):
-        node = env.get(node.id)
+    """A string argument, spelled out or through a module-level name."""
+    node = resolve(node, env)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     return None
@@ -195,8 +186,7 @@ def _versioneer_only(node: ast.expr) -> bool:
 def _scm_version_file(
     reader: Reader, node: ast.expr | None, env: Mapping[str, ast.expr | None]
 ) -> None:
-    if isinstance(node, ast.Name):
-        node = env.get(node.id)
+    node = resolve(node, env)
     if not isinstance(node, ast.Dict):
         return
     for key, value in zip(node.keys, node.values, strict=True):
@@ -207,9 +197,7 @@ def _scm_version_file(
 
 
 def _cffi_modules(reader: Reader, node: ast.expr, env: Mapping[str, ast.expr | None]) -> None:
-    if isinstance(node, ast.Name):
-        value = env.get(node.id)
-        node = value if value is not None else node
+    node = resolve(node, env) or node
     specs: list[str] = []
     if isinstance(node, ast.List | ast.Tuple):
         specs = [s for s in (literal(item, env) for item in node.elts) if s is not None]

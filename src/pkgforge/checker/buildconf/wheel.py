@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from pkgforge.checker.buildconf.reader import Reader, cfg_list, strings, table
-from pkgforge.checker.buildconf.setuppy import call_name, literal
+from pkgforge.checker.buildconf.setuppy import literal
 from pkgforge.checker.buildinfo import Wheel
+from pkgforge.checker.setup_script import call_name, resolve
 
 __all__ = ["read_wheel"]
 
@@ -56,9 +57,7 @@ def read_wheel(reader: Reader, cfg: Mapping[str, Mapping[str, str]]) -> Wheel:
 
 def _wheel_from_setup_py(node: Any, reader: Reader, data: tuple[tuple[str, ...], ...]) -> Wheel:
     env = reader.env
-    if isinstance(node, ast.Name):
-        value = env.get(node.id)
-        node = value if value is not None else node
+    node = resolve(node, env) or node
     if isinstance(node, ast.List | ast.Tuple):
         names = [literal(item, env) for item in node.elts]
         if all(name is not None for name in names):
@@ -82,9 +81,7 @@ def _literal_patterns(
         node = call.args[position]
     if node is None:
         return ()
-    if isinstance(node, ast.Name):
-        value = env.get(node.id)
-        node = value if value is not None else node
+    node = resolve(node, env) or node
     if isinstance(node, ast.List | ast.Tuple | ast.Set):
         values = [literal(item, env) for item in node.elts]
         if all(v is not None for v in values):

@@ -1,0 +1,147 @@
+"""setup.py read through its syntax tree, never run: what every reader of it shares.
+
+Three readers look at setup.py (discovery's packages, the build facts' extension
+modules, the declared dependencies). They must agree on what "a literal
+argument" is, or one of them trusts a value another knows to be computed; so
+the parse, the module-level bindings, the one ``setup(...)`` call and the
+following of names through bindings live here, once.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from typing import NamedTuple
+
+__all__ = ["SetupScript", "call_name", "cfg_list", "parse_setup_script", "resolve"]
+
+_MAX_DEPTH = 8  # `A = B; B = C; ...`: deeper chains are not worth following
+
+
+class SetupScript(NamedTuple):
+    tree: ast.Module
+    # Module-level names bound exactly once, by a plain ``NAME = value``; None for a
+    # name bound any other way too (rebound, augmented, in a loop, unpacked, imported).
+    bindings: Mapping[str, ast.expr | None]
+    # The one ``setup(...)`` call; None when there is none or several (which one runs
+    # is decided at run time, so none of them is known).
+    setup_call: ast.Call | None
+    setup_calls: int
+
+
+def parse_setup_script(data: bytes | str) -> SetupScript | None:
+    """The script's syntax tree and bindings, or None when it does not parse.
+
+    Cached by content: one check run reads the same setup.py from three places.
+    """
+    if isinstance(data, bytes):
+        data = data.decode("utf-8", errors="replace")
+    return _parse(data)
+
+
+@lru_cache(maxsize=4)
+def _parse(data: str) -> SetupScript | None:
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and call_name(node.func) == "setup"
+    ]
+    return SetupScript(
+        tree=tree,
+        bindings=_bindings(tree),
+        setup_call=calls[0] if len(calls) == 1 else None,
+        setup_calls=len(calls),
+    )
+
+
+def call_name(func: ast.expr) -> str:
+    """``setup`` for ``setup(...)`` and ``setuptools.setup(...)``."""
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def resolve(node: ast.expr | None, bindings: Mapping[str, ast.expr | None]) -> ast.expr | None:
+    """``node`` with names followed through their one binding; None when a name has none."""
+    for _ in range(_MAX_DEPTH):
+        if not isinstance(node, ast.Name):
+            return node
+        node = bindings.get(node.id)
+    return None
+
+
+def cfg_list(value: str) -> list[str]:
+    """A setup.cfg list value: items separated by commas or newlines."""
+    return [part.strip() for line in value.splitlines() for part in line.split(",") if part.strip()]
+
+
+def _bindings(tree: ast.Module) -> dict[str, ast.expr | None]:
+    values: dict[str, ast.expr | None] = {}
+    for statement, nested in _module_statements(tree.body, nested=False):
+        plain = (
+            not nested
+            and isinstance(statement, ast.Assign)
+            and all(isinstance(target, ast.Name) for target in statement.targets)
+        )
+        for name in _bound_names(statement):
+            if plain and name not in values:
+                values[name] = statement.value  # type: ignore[attr-defined]
+            else:
+                values[name] = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Global):
+            values.update(dict.fromkeys(node.names))  # a function rebinds it when called
+    return values
+
+
+def _module_statements(body: list[ast.stmt], *, nested: bool) -> Iterator[tuple[ast.stmt, bool]]:
+    """Every statement that runs in the module's namespace; ``nested`` when it sits in a
+    branch, loop, ``with`` or ``try`` (so it may or may not run, or run many times)."""
+    for statement in body:
+        yield statement, nested
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(statement, field, None)
+            if isinstance(inner, list):
+                yield from _module_statements(inner, nested=True)
+        for handler in getattr(statement, "handlers", ()):
+            yield from _module_statements(handler.body, nested=True)
+        for case in getattr(statement, "cases", ()):
+            yield from _module_statements(case.body, nested=True)
+
+
+def _bound_names(statement: ast.stmt) -> Iterator[str]:
+    """The module-level names a statement (re)binds."""
+    targets: list[ast.expr] = []
+    if isinstance(statement, ast.Assign):
+        targets = statement.targets
+    elif isinstance(statement, ast.AugAssign | ast.AnnAssign | ast.For | ast.AsyncFor):
+        targets = [statement.target]
+    elif isinstance(statement, ast.With | ast.AsyncWith):
+        targets = [item.optional_vars for item in statement.items if item.optional_vars]
+    elif isinstance(statement, ast.Import | ast.ImportFrom):
+        for alias in statement.names:
+            yield (alias.asname or alias.name).partition(".")[0]
+        return
+    elif isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        yield statement.name
+        return
+    elif isinstance(statement, ast.Delete):
+        targets = statement.targets
+    elif isinstance(statement, ast.Expr):
+        # `packages.append("extra")`: the bound value is not what the script passes
+        call = statement.value
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+            targets = [call.func.value]
+    for target in targets:
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name):
+                yield node.id
