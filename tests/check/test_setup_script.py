@@ -11,7 +11,7 @@ from pkgforge.checker.declared import read_declarations
 from pkgforge.checker.engine import load_project
 from pkgforge.checker.mounts import UNKNOWN
 from pkgforge.checker.setup_script import parse_setup_script, resolve
-from pkgforge.checker.setuptools_legacy import setup_py
+from pkgforge.checker.setuptools_legacy import setup_cfg, setup_py
 
 from .conftest import write_tree
 
@@ -92,6 +92,18 @@ def test_every_reader_reads_a_name_bound_once(tmp_path: Path) -> None:
     assert setup_py(source.encode())["packages"] == ["sound"]
     build = load_project(tmp_path, use_cache=False).build
     assert (build.wheel.kind, build.wheel.names) == ("list", ("sound",))
+    declared = read_declarations(tmp_path, None)
+    assert declared.unknown is None
+    assert [r.name for r in declared.requirements] == ["requests"]
+
+
+def test_every_reader_reads_a_setup_cfg_with_a_repeated_key(tmp_path: Path) -> None:
+    # setuptools keeps the last value of a repeated key; a strict parser refused the file
+    cfg = "[options]\npackages = sound\ninstall_requires = requests\npackages = find:\n"
+    setup = "from setuptools import setup\nsetup()\n"
+    write_tree(tmp_path, {"setup.cfg": cfg, "setup.py": setup, "sound/__init__.py": ""})
+    assert setup_cfg(cfg.encode())["packages"]["where"] == ["."]
+    assert load_project(tmp_path, use_cache=False).build.wheel.kind == "find"
     declared = read_declarations(tmp_path, None)
     assert declared.unknown is None
     assert [r.name for r in declared.requirements] == ["requests"]

@@ -17,14 +17,13 @@ distribution is missing from it.
 from __future__ import annotations
 
 import ast
-import configparser
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pkgforge.checker.distmap import requirement_name
-from pkgforge.checker.setup_script import parse_setup_script, resolve
+from pkgforge.checker.setup_script import parse_setup_cfg, parse_setup_script, resolve
 
 if TYPE_CHECKING:
     from pkgforge.checker.model import Project
@@ -290,30 +289,31 @@ class _Reader:
         self.file = "pyproject.toml"
 
     def setup_cfg(self, path: Path, wanted: set[str]) -> dict[str, bool]:
-        parser = configparser.ConfigParser(interpolation=None)
         try:
-            parser.read_string(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeError, configparser.Error) as err:
-            self.unknown.append(f"setup.cfg does not parse ({type(err).__name__})")
+            sections = parse_setup_cfg(path.read_bytes())
+        except OSError:
+            sections = None
+        if sections is None:
+            self.unknown.append("setup.cfg does not parse")
             return {}
+        options = sections.get("options", {})
         seen: dict[str, bool] = {}
-        if "dependencies" in wanted and parser.has_option("options", "install_requires"):
-            value = parser.get("options", "install_requires")
+        if "dependencies" in wanted and "install_requires" in options:
+            value = options["install_requires"]
             if value.strip().startswith("file:"):
                 self.unknown.append("setup.cfg reads install_requires from a file")
             else:
                 self.add(value.splitlines(), "dependencies", ships=True, main=True)
                 seen["dependencies"] = True
-        if "optional-dependencies" in wanted and parser.has_section("options.extras_require"):
-            for extra, value in parser.items("options.extras_require"):
+        if "optional-dependencies" in wanted and "options.extras_require" in sections:
+            for extra, value in sections["options.extras_require"].items():
                 self.add(value.splitlines(), f"extra '{extra}'", ships=True)
             seen["optional-dependencies"] = True
-        if parser.has_option("mypy", "plugins"):
-            self.mypy_plugins(parser.get("mypy", "plugins"))
-        if parser.has_section("options.entry_points"):
-            for group, value in parser.items("options.entry_points"):
-                if group not in _SCRIPT_GROUPS:
-                    self.plugins.update(_entry_modules(value.splitlines()))
+        if "plugins" in sections.get("mypy", {}):
+            self.mypy_plugins(sections["mypy"]["plugins"])
+        for group, value in sections.get("options.entry_points", {}).items():
+            if group not in _SCRIPT_GROUPS:
+                self.plugins.update(_entry_modules(value.splitlines()))
         return seen
 
     def setup_py(self, path: Path, wanted: set[str]) -> dict[str, bool]:

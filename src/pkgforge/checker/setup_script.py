@@ -1,9 +1,9 @@
-"""setup.py read through its syntax tree, never run: what every reader of it shares.
+"""setup.py (through its syntax tree, never run) and setup.cfg: what every reader shares.
 
-Three readers look at setup.py (discovery's packages, the build facts' extension
+Three readers look at them (discovery's packages, the build facts' extension
 modules, the declared dependencies). They must agree on what "a literal
 argument" is, or one of them trusts a value another knows to be computed; so
-the parse, the module-level bindings, the one ``setup(...)`` call and the
+the parses, the module-level bindings, the one ``setup(...)`` call and the
 following of names through bindings live here, once.
 """
 
@@ -14,7 +14,14 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import NamedTuple
 
-__all__ = ["SetupScript", "call_name", "cfg_list", "parse_setup_script", "resolve"]
+__all__ = [
+    "SetupScript",
+    "call_name",
+    "cfg_list",
+    "parse_setup_cfg",
+    "parse_setup_script",
+    "resolve",
+]
 
 _MAX_DEPTH = 8  # `A = B; B = C; ...`: deeper chains are not worth following
 
@@ -75,6 +82,26 @@ def resolve(node: ast.expr | None, bindings: Mapping[str, ast.expr | None]) -> a
             return node
         node = bindings.get(node.id)
     return None
+
+
+def parse_setup_cfg(data: bytes | str) -> Mapping[str, Mapping[str, str]] | None:
+    """setup.cfg's sections (keys lower-cased, as setuptools reads them); None when it
+    does not parse. setuptools tolerates repeated keys, so this does too."""
+    if isinstance(data, bytes):
+        data = data.decode("utf-8", errors="replace")
+    return _parse_cfg(data)
+
+
+@lru_cache(maxsize=4)
+def _parse_cfg(data: str) -> Mapping[str, Mapping[str, str]] | None:
+    import configparser
+
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read_string(data)
+    except configparser.Error:
+        return None
+    return {name: dict(parser.items(name)) for name in parser.sections()}
 
 
 def cfg_list(value: str) -> list[str]:

@@ -11,11 +11,16 @@ changed since the last run.
 from __future__ import annotations
 
 import ast
-import configparser
 from typing import Any
 
 from pkgforge.checker.mounts import UNKNOWN
-from pkgforge.checker.setup_script import call_name, cfg_list, parse_setup_script, resolve
+from pkgforge.checker.setup_script import (
+    call_name,
+    cfg_list,
+    parse_setup_cfg,
+    parse_setup_script,
+    resolve,
+)
 
 __all__ = ["setup_cfg", "setup_py"]
 
@@ -24,25 +29,17 @@ _FIND_FUNCTIONS = {"find_packages": False, "find_namespace_packages": True}
 
 
 def setup_cfg(data: bytes) -> dict[str, Any]:
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
-    try:
-        parser.read_string(data.decode("utf-8"))
-    except (UnicodeDecodeError, configparser.Error):
+    sections = parse_setup_cfg(data)
+    if sections is None or "options" not in sections:
         return {}
-    if not parser.has_section("options"):
-        return {}
-    options = parser["options"]
+    options = sections["options"]
     config: dict[str, Any] = {}
     if "package_dir" in options:
         config["package_dir"] = _cfg_mapping(options["package_dir"])
     if "packages" in options:
         value = options["packages"].strip()
         if value in {"find:", "find_namespace:"}:
-            find = (
-                parser["options.packages.find"]
-                if parser.has_section("options.packages.find")
-                else {}
-            )
+            find = sections.get("options.packages.find", {})
             config["packages"] = {
                 "where": cfg_list(find.get("where", "")) or ["."],
                 "include": cfg_list(find.get("include", "")),

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from pkgforge.checker.buildconf.reader import Reader, cfg_list, strings, table
 from pkgforge.checker.buildinfo import clean_path
+from pkgforge.checker.setup_script import parse_setup_cfg
 
 __all__ = ["read_pyproject", "read_setup_cfg"]
 
@@ -65,14 +66,7 @@ def read_setup_cfg(reader: Reader) -> Mapping[str, Mapping[str, str]]:
     text = reader.text("setup.cfg")
     if text is None:
         return {}
-    import configparser
-
-    parser = configparser.RawConfigParser(strict=False)
-    try:
-        parser.read_string(text)
-    except configparser.Error:
-        return {}
-    sections = {name: dict(parser.items(name)) for name in parser.sections()}
+    sections = parse_setup_cfg(text) or {}
     options = sections.get("options", {})
     reader.namespaces += cfg_list(options.get("namespace_packages", ""))
     versioneer = sections.get("versioneer", {})
