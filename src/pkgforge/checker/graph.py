@@ -1073,13 +1073,16 @@ def import_breakages(graph: ImportGraph) -> list[Breakage]:
             importers.setdefault(target, set()).add(module)
     roots = frozenset(m for m in successors if "." not in m or not importers.get(m))
     ordered = sorted(graph.modules)
+    # What each import statement and each first import runs does not depend on the
+    # cycle: computed once for all of them (Django has two dozen candidate cycles).
+    runs = _RunCache(graph)
     simulations: list[_Simulation] = []
     for component in strongly_connected(sorted(successors), successors):
         members = set(component)
         if len(component) < 2 or not _has_candidate(graph, members):
             continue
         reach = _reach(members, importers)
-        first = _first_members(graph, members, reach, roots, ordered)
+        first = _first_members(graph, members, reach, roots, ordered, runs=runs)
         entries: dict[str, EntryKind] = {}
         for entry, kind in first.values():
             entries[entry] = min(kind, entries.get(entry, kind))
@@ -1123,8 +1126,11 @@ class _EntryFinder:
     decides whether the cycle breaks.
     """
 
-    def __init__(self, graph: ImportGraph, members: set[str], reach: set[str]) -> None:
+    def __init__(
+        self, graph: ImportGraph, members: set[str], reach: set[str], runs: _RunCache
+    ) -> None:
         self.graph = graph
+        self.runs = runs
         self.members = members
         self.reach = reach
         self.memo: dict[str, str | None] = {}
@@ -1145,25 +1151,56 @@ class _EntryFinder:
             return self.memo[module]
         self.in_progress.add(module)
         found = None
-        for resolved in self.graph.resolved[module]:
-            if resolved.base is not None and _runs_now(resolved.info):
-                found = self.first(_statement_runs(self.graph, resolved))
-                if found is not None:
-                    break
+        for runs in self.runs.body(module):
+            found = self.first(runs)
+            if found is not None:
+                break
         self.in_progress.discard(module)
         self.memo[module] = found
         return found
 
 
-def _statement_runs(graph: ImportGraph, resolved: ResolvedImport) -> list[str]:
-    """The project modules an import statement runs, in order: the parents of the module
-    it names (also of a missing one), that module, then the submodules a ``from`` lists."""
-    base = resolved.base
-    assert base is not None
-    runs = graph.run_order(base)
-    if resolved.info.is_from:
-        runs += [s for n in resolved.info.names if (s := f"{base}.{n}") in graph.modules]
-    return runs
+class _RunCache:
+    """The project modules an import runs, in order, computed once per graph."""
+
+    def __init__(self, graph: ImportGraph) -> None:
+        self.graph = graph
+        self.orders: dict[str, list[str]] = {}
+        self.statements: dict[int, list[str]] = {}
+        self.bodies: dict[str, list[list[str]]] = {}
+
+    def body(self, module: str) -> list[list[str]]:
+        """What each import statement that runs with ``module``'s body runs, in order."""
+        body = self.bodies.get(module)
+        if body is None:
+            body = self.bodies[module] = [
+                self.statement(resolved)
+                for resolved in self.graph.resolved[module]
+                if resolved.base is not None and _runs_now(resolved.info)
+            ]
+        return body
+
+    def order(self, module: str) -> list[str]:
+        """Importing ``module`` by name: its parents first, then itself."""
+        order = self.orders.get(module)
+        if order is None:
+            order = self.orders[module] = self.graph.run_order(module)
+        return order
+
+    def statement(self, resolved: ResolvedImport) -> list[str]:
+        """An import statement: the parents of the module it names (also of a missing one),
+        that module, then the submodules a ``from`` lists."""
+        key = id(resolved)  # the graph holds every ResolvedImport for its lifetime
+        runs = self.statements.get(key)
+        if runs is None:
+            base = resolved.base
+            assert base is not None
+            runs = list(self.order(base))
+            if resolved.info.is_from:
+                graph = self.graph
+                runs += [s for n in resolved.info.names if (s := f"{base}.{n}") in graph.modules]
+            self.statements[key] = runs
+        return runs
 
 
 def _reach(members: set[str], importers: Mapping[str, set[str]]) -> set[str]:
@@ -1184,6 +1221,8 @@ def _first_members(
     reach: set[str],
     roots: frozenset[str],
     ordered: Sequence[str],
+    *,
+    runs: _RunCache,
 ) -> dict[str, tuple[str, EntryKind]]:
     """For each module whose import leads into the cycle: the member it enters through,
     and how surely a program imports that module first.
@@ -1194,7 +1233,7 @@ def _first_members(
     module under a top-level package whose ``__init__`` leads into the cycle enters it
     where that package does: the package runs first. ``ordered`` is every module, sorted.
     """
-    finder = _EntryFinder(graph, members, reach)
+    finder = _EntryFinder(graph, members, reach, runs)
     first: dict[str, tuple[str, EntryKind]] = {}
     # the modules whose import runs one of the cycle or reach: those and what is under them
     involved: set[str] = set()
@@ -1203,7 +1242,7 @@ def _first_members(
         below = bisect.bisect_left(ordered, module + ".")
         involved.update(ordered[below : bisect.bisect_left(ordered, module + "/", below)])
     for module in sorted(involved):
-        order = graph.run_order(module)
+        order = runs.order(module)
         kind = EntryKind.ROOT if module in roots else EntryKind.DIRECT
         try:
             entry = finder.first(order)
