@@ -23,6 +23,7 @@ __all__ = [
     "ProjectExistsError",
     "ProjectNotFoundError",
     "PublishError",
+    "StateError",
     "TemplateError",
     "UnsafeEditError",
     "UsageError",
@@ -70,6 +71,10 @@ class UnsafeEditError(UsageError):
 
 class TemplateError(PkgforgeError):
     """A cookiecutter template is missing, malformed, or failed to render."""
+
+
+class StateError(PkgforgeError):
+    """A project's recorded template state (``.pkgforge-template.json``) is missing or unreadable."""
 
 
 class ConfigError(UsageError):

@@ -1,4 +1,9 @@
-"""Find cookiecutter templates: the built-in ones shipped with pkgforge, or a local folder."""
+"""Find cookiecutter templates: the built-in ones shipped with pkgforge, or a local folder.
+
+Each built-in template has its own version, ``_template_version`` in its
+cookiecutter.json, independent of pkgforge's; earlier versions live in the
+template history (:mod:`pkgforge.scaffold.history`).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,20 @@ from pathlib import Path
 
 from pkgforge.errors import TemplateError
 
-__all__ = ["DEFAULT_TEMPLATE", "builtin_templates", "builtin_templates_dir", "resolve_template"]
+__all__ = [
+    "DEFAULT_TEMPLATE",
+    "VERSION_KEY",
+    "builtin_templates",
+    "builtin_templates_dir",
+    "builtin_version",
+    "is_builtin_name",
+    "resolve_template",
+    "template_version",
+]
 
 DEFAULT_TEMPLATE = "default"
 _MARKER = Path(DEFAULT_TEMPLATE) / "cookiecutter.json"
+VERSION_KEY = "_template_version"
 
 
 def builtin_templates_dir() -> Path:
@@ -43,6 +58,38 @@ def builtin_templates() -> tuple[str, ...]:
     """Names of the built-in templates, sorted."""
     root = builtin_templates_dir()
     return tuple(sorted(p.name for p in root.iterdir() if (p / "cookiecutter.json").is_file()))
+
+
+def is_builtin_name(template: object) -> bool:
+    """True when ``template`` names a built-in template (a bare name, not a path)."""
+    if not isinstance(template, str) or "/" in template or "\\" in template:
+        return False
+    if template.startswith(".") or not template:
+        return False
+    return (builtin_templates_dir() / template / "cookiecutter.json").is_file()
+
+
+def template_version(template_dir: Path) -> str | None:
+    """``_template_version`` of a template's cookiecutter.json, or None when it has none."""
+    import json
+
+    try:
+        data = json.loads((template_dir / "cookiecutter.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = data.get(VERSION_KEY) if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def builtin_version(name: str) -> str:
+    """The version of the built-in template ``name`` as shipped (its ``_template_version``)."""
+    version = template_version(builtin_templates_dir() / name)
+    if version is None:
+        raise TemplateError(
+            f"the built-in template {name!r} has no {VERSION_KEY}",
+            hint="reinstall pkgforge",
+        )
+    return version
 
 
 def resolve_template(template: str | Path) -> Path:
