@@ -35,6 +35,7 @@ DEFAULT_FILES = {
     ".github/workflows/release.yml",
     ".github/zizmor.yml",
     ".gitignore",
+    ".pkgforge-template.json",
     ".pre-commit-config.yaml",
     ".readthedocs.yaml",
     "LICENSE",
@@ -379,7 +380,7 @@ def test_builtin_templates_are_listed() -> None:
 def test_cli_new_reports_what_it_made(work: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     status, out, err = run_cli("new", "sound", "--no-input", "--module", "effects.echo")
     assert status == 0, err
-    assert out.splitlines()[0] == "Created sound/ (19 files) from template 'default'"
+    assert out.splitlines()[0] == "Created sound/ (20 files) from template 'default' 1.0.0"
     assert "added sound.effects.echo" in out
     assert "Traceback" not in err
 
@@ -439,7 +440,7 @@ def test_bytecode_inside_a_template_is_not_copied(work: Path, tmp_path: Path) ->
     cache.mkdir()
     (cache / "tool.cpython-311.pyc").write_bytes(b"\x00bytecode")
     result = new_project("sound", template=str(template), no_input=True, run_check=False)
-    assert result.files == ("tool.py",)
+    assert result.files == (".pkgforge-template.json", "tool.py")
 
 
 def test_prompts_only_at_a_terminal_and_only_for_open_variables(

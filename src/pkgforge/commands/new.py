@@ -34,9 +34,20 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
     )
     parser.add_argument(
         "--template",
-        metavar="NAME|PATH",
+        metavar="SOURCE",
         default="default",
-        help="a built-in template (default, minimal) or a local cookiecutter template folder",
+        help="a built-in template (default, minimal), a template folder, a git repository "
+        "(gh:owner/repo, https://..., git+ssh://..., file://..., a local repository) or a zip file",
+    )
+    parser.add_argument(
+        "--checkout",
+        metavar="REF",
+        help="the branch, tag or commit of a git template (default: its default branch)",
+    )
+    parser.add_argument(
+        "--directory",
+        metavar="DIR",
+        help="the template's folder inside the repository, zip or folder",
     )
     parser.add_argument("--no-input", action="store_true", help="use defaults, never prompt")
     parser.add_argument(
@@ -60,9 +71,15 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
         template=args.template,
         no_input=args.no_input,
         settings=args.settings,
+        checkout=args.checkout,
+        directory=args.directory,
     )
     shown = shown_path(result.project_dir)
-    print(f"Created {shown}/ ({len(result.files)} files) from template {result.template.name!r}")
+    state = result.state
+    version = state.version[:12] if state.kind == "git" else state.version
+    if state.kind in ("folder", "zip"):
+        version = state.version[:19]
+    print(f"Created {shown}/ ({len(result.files)} files) from template {state.source!r} {version}")
     for module in result.modules:
         print(f"  added {module}")
     print_findings(result.findings)

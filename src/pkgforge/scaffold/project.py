@@ -11,7 +11,7 @@ import logging
 import os
 import shutil
 import tempfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +27,9 @@ from pkgforge.scaffold.render import (
     render_into,
     stdin_is_interactive,
 )
-from pkgforge.scaffold.templates import DEFAULT_TEMPLATE, resolve_template
+from pkgforge.scaffold.sources import open_template
+from pkgforge.scaffold.state import TemplateState, answers_of, write_state
+from pkgforge.scaffold.templates import DEFAULT_TEMPLATE
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
@@ -53,6 +55,8 @@ class NewProjectResult:
     findings: tuple[Finding, ...]
     """What ``pkgforge check`` says about the new project (nothing, for a built-in template)."""
     warnings: tuple[str, ...]
+    state: TemplateState
+    """The template state recorded in the project's ``.pkgforge-template.json``."""
 
     @property
     def has_errors(self) -> bool:
@@ -69,6 +73,8 @@ def new_project(
     extra_context: Mapping[str, Any] | None = None,
     settings: Iterable[str] = (),
     run_check: bool = True,
+    checkout: str | None = None,
+    directory: str | None = None,
 ) -> NewProjectResult:
     """Create the project ``name`` under ``output_dir`` and return what was made.
 
@@ -76,6 +82,12 @@ def new_project(
     (``effects.echo``). ``extra_context`` and ``settings`` (``KEY=VALUE``
     strings, as ``--set`` takes them) override template variables. Prompts
     happen only when ``no_input`` is false and stdin is a terminal.
+
+    ``template`` is a built-in name, a folder, a git repository (URL,
+    ``gh:owner/repo`` or a local repository; ``checkout`` is the ref) or a zip
+    file; ``directory`` is the template's folder inside it. The template's
+    source, exact version and the answers are recorded in
+    ``.pkgforge-template.json``.
     """
     names = parse_project_name(name)
     for warning in names.warnings:
@@ -83,26 +95,42 @@ def new_project(
     module_parts = [validate_dotted_module(dotted) for dotted in modules]
     overrides: dict[str, Any] = dict(extra_context or {})
     overrides.update(parse_settings(tuple(settings)))
-    template_dir = resolve_template(template if isinstance(template, str) else Path(template))
     output = Path(output_dir)
     _refuse_non_empty(output / names.distribution)
+    # A git clone or unpacked zip lives until the project is rendered.
+    sources = ExitStack()
+    opened = sources.enter_context(open_template(template, checkout=checkout, directory=directory))
+    template_dir = opened.path
 
     fixed = {
         "project_name": names.distribution,
         "project_slug": names.distribution,
         "import_name": names.import_name,
     }
-    context = load_context(
-        template_dir,
-        fixed=fixed,
-        defaults=git_author(),
-        settings=overrides,
-        interactive=not no_input and stdin_is_interactive(),
-    )
+    try:
+        context = load_context(
+            template_dir,
+            fixed=fixed,
+            defaults=git_author(),
+            settings=overrides,
+            interactive=not no_input and stdin_is_interactive(),
+        )
+    except BaseException:
+        sources.close()
+        raise
     log.info("Rendering %s from template %s", names.distribution, template_dir.name)
 
-    with _staging(output) as staging:
+    with sources, _staging(output) as staging:
         rendered = render_into(template_dir, context, staging)
+        state = TemplateState(
+            source=opened.source,
+            kind=opened.kind,
+            version=opened.version,
+            ref=opened.ref,
+            directory=opened.directory,
+            answers=answers_of(context["cookiecutter"]),
+        )
+        write_state(rendered, state)
         plan_warnings, added = _add_modules(rendered, names, module_parts)
         project_dir = _move_into_place(rendered, output)
 
@@ -122,6 +150,7 @@ def new_project(
         modules=added,
         findings=findings,
         warnings=tuple(warnings),
+        state=state,
     )
 
 
