@@ -20,6 +20,7 @@ __all__ = [
     "add_module",
     "build",
     "check",
+    "link_project",
     "new_project",
     "publish",
 ]
@@ -30,6 +31,7 @@ __all__ = [
 _LAZY = {
     "PkgforgeError": "pkgforge.errors",
     "new_project": "pkgforge.scaffold.project",
+    "link_project": "pkgforge.scaffold.link",
     "add_module": "pkgforge.scaffold.add",
     "build": "pkgforge.release.build",
     "check": "pkgforge.checker.engine",
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
     from pkgforge.release.build import build
     from pkgforge.release.publish import publish
     from pkgforge.scaffold.add import add_module
+    from pkgforge.scaffold.link import link_project
     from pkgforge.scaffold.project import new_project
 
 

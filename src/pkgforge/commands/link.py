@@ -1,0 +1,71 @@
+"""``pkgforge link [PATH] --template SOURCE``: record the template a project follows."""
+
+from __future__ import annotations
+
+from pkgforge import TYPE_CHECKING
+from pkgforge.commands._common import Subparsers, add_parser
+
+if TYPE_CHECKING:
+    import argparse
+    import logging
+    from collections.abc import Sequence
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser]) -> None:
+    parser = add_parser(
+        subparsers,
+        "link",
+        help="record the template of a project pkgforge did not make, so update can serve it",
+        parents=parents,
+    )
+    parser.add_argument("path", metavar="PATH", nargs="?", default=".", help="project folder")
+    parser.add_argument(
+        "--template",
+        metavar="SOURCE",
+        required=True,
+        help="a built-in template (default, minimal), a template folder, a git repository "
+        "(gh:owner/repo, https://..., git+ssh://..., file://..., a local repository) or a zip file",
+    )
+    parser.add_argument(
+        "--checkout", metavar="REF", help="the branch, tag or commit of a git template"
+    )
+    parser.add_argument(
+        "--directory", metavar="DIR", help="the template's folder inside the repository or zip"
+    )
+    parser.add_argument(
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        dest="settings",
+        help="an answer to record (repeatable); the rest comes from pyproject.toml and the "
+        "template's defaults",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="replace an existing .pkgforge-template.json"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, log: logging.Logger) -> int:
+    from pkgforge.commands.new import shown_path
+    from pkgforge.scaffold.link import link_project
+
+    result = link_project(
+        args.path,
+        template=args.template,
+        checkout=args.checkout,
+        directory=args.directory,
+        settings=args.settings,
+        force=args.force,
+    )
+    state = result.state
+    verb = "Replaced" if result.replaced else "Wrote"
+    print(f"{verb} {shown_path(result.state_file)}: template {state.source!r} {state.version}")
+    width = max((len(key) for key in state.answers), default=0)
+    for key, value in sorted(state.answers.items()):
+        print(f"  {key:<{width}} = {value!r}  ({result.origins.get(key, '?')})")
+    log.info("Commit it; 'pkgforge update' now follows the template from this version")
+    return 0
