@@ -57,8 +57,6 @@ The contract (what ``update`` codes against):
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -145,15 +143,14 @@ def state_json(state: TemplateState) -> str:
 def write_state(project_dir: Path, state: TemplateState) -> Path:
     """Write ``state`` to ``project_dir/.pkgforge-template.json`` at once; return the path."""
     target = Path(project_dir) / STATE_FILE
-    text = state_json(state)
-    fd, temporary = tempfile.mkstemp(prefix=".pkgforge-template-", dir=project_dir)
+    # Written beside and renamed over: never half a file. Not mkstemp: its 0600 mode
+    # would stick to a file meant to be committed and read by others.
+    temporary = target.with_name(f".{STATE_FILE}.pkgforge-tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        Path(temporary).replace(target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        temporary.write_bytes(state_json(state).encode("utf-8"))
+        temporary.replace(target)
+    finally:
+        temporary.unlink(missing_ok=True)
     return target
 
 
