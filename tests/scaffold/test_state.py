@@ -349,3 +349,23 @@ def test_state_file_travels_with_a_copied_project(work: Path, tmp_path: Path) ->
     copy = tmp_path / "elsewhere"
     shutil.copytree(made, copy)
     assert read_state(copy) == read_state(made)
+
+
+def test_computed_variables_are_recorded_and_rendered_as_recorded(
+    work: Path, tmp_path: Path
+) -> None:
+    # A year computed at render time must not change the base a year later.
+    folder = tmp_path / "dated"
+    (folder / "{{cookiecutter.project_name}}").mkdir(parents=True)
+    (folder / "cookiecutter.json").write_text(
+        json.dumps({"project_name": "x", "__year": "{% now 'utc', '%Y' %}"})
+    )
+    (folder / "{{cookiecutter.project_name}}/LICENSE").write_text(
+        "Copyright (c) {{ cookiecutter.__year }}\n"
+    )
+    made = new_project("sound", template=str(folder), no_input=True, run_check=False)
+    year = made.state.answers["__year"]
+    assert year.isdigit()
+    assert (made.project_dir / "LICENSE").read_text() == f"Copyright (c) {year}\n"
+    root = render_template(folder, {**made.state.answers, "__year": "1999"}, tmp_path / "out")
+    assert (root / "LICENSE").read_text() == "Copyright (c) 1999\n"

@@ -48,6 +48,7 @@ class NewProjectResult:
     project_dir: Path
     names: ProjectName
     template: Path
+    """The template folder rendered (a clone or unpacked zip is already removed: see ``state``)."""
     files: tuple[str, ...]
     """Every file of the new project, relative to ``project_dir``, POSIX style, sorted."""
     modules: tuple[str, ...]
