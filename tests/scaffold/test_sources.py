@@ -348,3 +348,17 @@ print([name for name in heavy if name in sys.modules])
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     ).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("stage", ["load_context", "render_into"])
+def test_ctrl_c_with_a_git_template_leaves_no_project_and_no_clone(
+    work: Path, repo: Path, scratch_tmp: Path, monkeypatch: pytest.MonkeyPatch, stage: str
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(f"pkgforge.scaffold.project.{stage}", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        new_project("sound", template=repo.as_uri(), no_input=True)
+    assert list(work.iterdir()) == []
+    assert list(scratch_tmp.iterdir()) == []
