@@ -446,6 +446,9 @@ def test_guarded_and_deleted_bindings() -> None:
         ("def __getattr__(name):\n    if name.startswith('a'):\n        return 1\n    raise AttributeError", None),
         ("M = {**other}\ndef __getattr__(n):\n    if n in M:\n        return 1\n    raise AttributeError", None),
         ("__getattr__ = lazy.attach(__name__)", None),
+        # an import between two definitions may look a name up while the first is bound
+        ("def __getattr__(n):\n    if n == 'a':\n        return 1\n    raise AttributeError\nfrom . import b\ndef __getattr__(n):\n    raise AttributeError(n)", ("a",)),
+        ("def __getattr__(n):\n    return 1\ndef __getattr__(n):\n    raise AttributeError(n)", None),
     ],
 )  # fmt: skip
 def test_names_a_module_getattr_serves(code: str, served: tuple[str, ...] | None) -> None:

@@ -141,7 +141,7 @@ class _Collector:
     """Module-level names bound once to a dict/set/list/tuple display (``__getattr__``'s maps)."""
     all_names: list[str | None] = field(default_factory=list)
     """Parallel to ``all_entries``: the variable an entry names, resolved at the end."""
-    getattr_def: ast.FunctionDef | None = None
+    getattr_defs: tuple[ast.FunctionDef | None, ...] = ()
     foreign: list[tuple[str, str | None, int]] = field(default_factory=list)
     module_writes: list[tuple[str, int]] = field(default_factory=list)
     import_hooks: int = 0
@@ -188,7 +188,9 @@ class _Collector:
             self.bind(node.name, node.lineno, where)
             self.def_names.add(node.name)
             if node.name == "__getattr__" and not where & _DOES_NOT_RUN:
-                self.getattr_def = node if type(node) is ast.FunctionDef else None
+                # every definition counts: an import between two of them may look a name
+                # up while the first one is bound
+                self.getattr_defs += (node if type(node) is ast.FunctionDef else None,)
         self.body(node.body, where | _IN_FUNCTION)
 
     def class_(self, node: ast.stmt, where: _Where) -> None:
@@ -594,10 +596,17 @@ class _Collector:
         return entry
 
     def served_by_getattr(self) -> tuple[str, ...] | None:
-        node = self.getattr_def
-        if node is None or not node.args.args:
-            return None
-        return _served(node, node.args.args[0].arg, self.literal_values)
+        if not self.getattr_defs:
+            return None  # `__getattr__ = factory()`: bound, but not read here
+        served: list[str] = []
+        for node in self.getattr_defs:
+            if node is None or not node.args.args:
+                return None
+            names = _served(node, node.args.args[0].arg, self.literal_values)
+            if names is None:
+                return None
+            served += (n for n in names if n not in served)
+        return tuple(served)
 
     def final_bindings(self) -> tuple[Binding, ...]:
         deleted = {n: line for n, line in self.deleted.items() if n not in self.globals_declared}
