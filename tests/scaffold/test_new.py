@@ -229,7 +229,10 @@ def test_description_with_quotes_stays_valid_python_and_toml(work: Path) -> None
     ("settings", "message"),
     [
         (["colour=blue"], "no variable 'colour'"),
-        (["license=GPL-3.0"], "GPL-3.0 provided for choice variable license"),
+        (
+            ["license=GPL-3.0-only"],
+            "license: 'GPL-3.0-only' is not one of the template's choices: MIT, ",
+        ),
         (["project_name=other"], "conflicts with the project NAME"),
         (["license"], "not KEY=VALUE"),
     ],

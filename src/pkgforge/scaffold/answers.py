@@ -42,7 +42,9 @@ def _line(variable: str, value: str, _arg: str) -> str:
     # (core metadata fields, a docstring, a Markdown paragraph).
     text = value.strip()
     if any(unicodedata.category(char) in {"Cc", "Cs", "Zl", "Zp"} for char in text):
-        raise InvalidAnswerError(variable, value, "one line of text (no line breaks or control characters)")
+        raise InvalidAnswerError(
+            variable, value, "one line of text (no line breaks or control characters)"
+        )
     return text
 
 
@@ -96,7 +98,9 @@ def _license(variable: str, value: str, _arg: str) -> str:
     try:
         return str(canonicalize_license_expression(value.strip()))
     except InvalidLicenseExpression:
-        raise InvalidAnswerError(variable, value, "an SPDX license expression such as MIT") from None
+        raise InvalidAnswerError(
+            variable, value, "an SPDX license expression such as MIT"
+        ) from None
 
 
 _GITHUB_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")

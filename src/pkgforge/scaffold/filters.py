@@ -82,7 +82,13 @@ def _yaml_escape(char: str) -> str:
     if _YAML_LITERAL.fullmatch(char):
         return char
     code = ord(char)
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    return (
+        f"\\x{code:02x}"
+        if code <= 0xFF
+        else f"\\u{code:04x}"
+        if code <= 0xFFFF
+        else f"\\U{code:08x}"
+    )
 
 
 def yaml_scalar(value: Any) -> str:

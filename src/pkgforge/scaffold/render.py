@@ -110,7 +110,7 @@ def load_context(
             hint="pkgforge derives it from NAME; pass the name you want as NAME instead",
         )
     settings = {key: _checked(key, value, kinds) for key, value in settings.items()}
-    overrides = {k: v for k, v in defaults.items() if k in variables}
+    overrides: dict[str, Any] = {k: v for k, v in defaults.items() if k in variables}
     overrides.update(settings)
     overrides.update({k: v for k, v in fixed.items() if k in variables})
     for key, value in overrides.items():
@@ -190,8 +190,12 @@ def _answers(
 
 def _ask(key: str, default: Any, prompts: dict[str, Any], kinds: dict[str, tuple[str, str]]) -> Any:
     """One answer, asked until it passes its check. End of input cancels ``new``."""
-    from cookiecutter.prompt import read_user_choice, read_user_dict, read_user_variable
-    from cookiecutter.prompt import read_user_yes_no
+    from cookiecutter.prompt import (
+        read_user_choice,
+        read_user_dict,
+        read_user_variable,
+        read_user_yes_no,
+    )
 
     while True:
         try:
