@@ -458,15 +458,12 @@ def test_prompts_only_at_a_terminal_and_only_for_open_variables(
         asked.append(key)
         return "Typed at the prompt" if key == "description" else default
 
-    def choose(
-        values: object, env: object, key: str, raw: list[str], no_input: bool, *args: object
-    ) -> str:
-        if not no_input:
-            asked.append(key)
-        return raw[0]
+    def choose(key: str, options: list[str], *args: object) -> str:
+        asked.append(key)
+        return options[0]
 
     monkeypatch.setattr(cookiecutter.prompt, "read_user_variable", answer)
-    monkeypatch.setattr(cookiecutter.prompt, "prompt_choice_for_config", choose)
+    monkeypatch.setattr(cookiecutter.prompt, "read_user_choice", choose)
     # Not a terminal: nothing is asked even without no_input.
     new_project("quiet", run_check=False)
     assert asked == []
