@@ -499,3 +499,38 @@ def test_output_below_a_file_is_refused(work: Path) -> None:
     with pytest.raises(ProjectExistsError, match="is a file"):
         new_project("sound", output_dir="afile/sub", no_input=True)
     assert [p.name for p in work.iterdir()] == ["afile"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["🎵"], "error: '🎵' is not a valid Python identifier, so it cannot be imported"),
+        (["sound", "--set", "version=banana"], "error: version: 'banana' is not a PEP 440 version"),
+        (["tests"], "error: 'tests' cannot be a project name: a wheel that installs a top-level"),
+        (["a" * 300], "error: the project name is too long: 300 bytes, at most 200"),
+        (["é"], "error: 'é' is not a valid distribution name: PEP 508 allows only ASCII"),
+    ],
+)
+def test_cli_new_refuses_with_one_clear_line(work: Path, argv: list[str], message: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pkgforge", "new", *argv, "--no-input"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert proc.returncode == 2
+    error, hint = proc.stderr.splitlines()
+    assert error.startswith(message)
+    assert hint.startswith("hint: ")
+    assert proc.stdout == ""
+    assert list(work.iterdir()) == []
+
+
+def test_unicode_module_names_are_made_with_a_warning(work: Path) -> None:
+    result = new_project("sound", no_input=True, modules=["effects.écho"])
+    assert (result.project_dir / "src/sound/effects/écho.py").is_file()
+    assert any("'écho' is not ASCII" in warning for warning in result.warnings)
+    assert [f.code for f in result.findings] == ["PF201"]  # check says the same, as a warning
+    assert not result.has_errors

@@ -36,9 +36,7 @@ def test_piped_answers_are_read(work: Path) -> None:
     proc = pkgforge("new", "sound", cwd=work, stdin="\n".join(answers) + "\n")
     assert proc.returncode == 0, proc.stderr
     assert "Created sound/" in proc.stdout
-    project = tomllib.loads((work / "sound/pyproject.toml").read_text(encoding="utf-8"))[
-        "project"
-    ]
+    project = tomllib.loads((work / "sound/pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["description"] == "Piped description"
     assert project["authors"] == [{"name": "José Müller", "email": "ada@example.org"}]
     assert project["license"] == "Apache-2.0"
