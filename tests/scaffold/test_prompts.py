@@ -32,12 +32,12 @@ def pkgforge(*args: str, cwd: Path, stdin: str | None) -> subprocess.CompletedPr
 
 
 def test_piped_answers_are_read(work: Path) -> None:
-    answers = ["Piped description", "José Müller", "", "", "", "2", "", "3.12"]
+    answers = ["Piped {{ 7*7 }} description", "José Müller", "", "", "", "2", "", "3.12"]
     proc = pkgforge("new", "sound", cwd=work, stdin="\n".join(answers) + "\n")
     assert proc.returncode == 0, proc.stderr
     assert "Created sound/" in proc.stdout
     project = tomllib.loads((work / "sound/pyproject.toml").read_text(encoding="utf-8"))["project"]
-    assert project["description"] == "Piped description"
+    assert project["description"] == "Piped {{ 7*7 }} description"  # literal, as typed
     assert project["authors"] == [{"name": "José Müller", "email": "ada@example.org"}]
     assert project["license"] == "Apache-2.0"
     assert project["requires-python"] == ">=3.12"
@@ -130,3 +130,32 @@ def test_a_silent_pipe_does_not_make_new_wait(work: Path) -> None:
         out, err = proc.stdout.read(), proc.stderr.read()
     assert proc.returncode == 0, err
     assert out.startswith("Created sound/")
+
+
+def test_ctrl_c_at_a_prompt_leaves_nothing(work: Path) -> None:
+    import os
+    import signal
+
+    with subprocess.Popen(
+        [sys.executable, "-m", "pkgforge", "new", "sound", "-o", "made/here"],
+        cwd=work,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    ) as proc:
+        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+        proc.stdin.write(b"Piped\n")
+        proc.stdin.flush()
+        seen = b""
+        while b"Author's name" not in seen:  # answered the first, now waits at the second
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            assert chunk, proc.stderr.read()
+            seen += chunk
+        os.killpg(proc.pid, signal.SIGINT)
+        err = proc.stderr.read().decode()
+        proc.stdin.close()
+        proc.wait(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.strip().endswith("error: interrupted")
+    assert list(work.iterdir()) == []

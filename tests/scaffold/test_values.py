@@ -285,3 +285,27 @@ def test_a_template_declaring_an_unknown_kind_is_a_template_error(
     with pytest.raises(TemplateError, match="gives 'colour' the kind 'hue'"):
         new_project("sound", template=str(template), no_input=True)
     assert list(work.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_hostile_answers_pass_the_peers(work: Path) -> None:
+    import subprocess
+    import sys
+
+    project = new_project(
+        "sound", no_input=True, settings=[f"author_name={AUTHOR}", f"description={DESCRIPTION}"]
+    ).project_dir
+
+    def run(*argv: str) -> str:
+        proc = subprocess.run(
+            [sys.executable, "-m", *argv], cwd=project, capture_output=True, text=True, check=False
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return proc.stdout + proc.stderr
+
+    assert "Valid file: pyproject.toml" in run("validate_pyproject", "pyproject.toml")
+    run("ruff", "format", "--check", ".")
+    run("ruff", "check", ".")
+    run("build", "--no-isolation", "--outdir", "dist", ".")
+    dists = sorted(str(p) for p in (project / "dist").iterdir())
+    assert run("twine", "check", "--strict", *dists).count("PASSED") == 2

@@ -70,18 +70,27 @@ def python_docstring(value: Any) -> str:
     return f'"""{body}"""'
 
 
-# What a YAML stream may hold literally (YAML 1.1 and 1.2 "printable"), minus the line
-# breaks that a double-quoted scalar would fold (NEL, LS, PS).
-_YAML_LITERAL = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _YAML_NAMED = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
+
+
+def _yaml_literal(code: int) -> bool:
+    """What a YAML stream may hold as it is (the "printable" set of YAML 1.1 and 1.2),
+    minus the line breaks a double-quoted scalar would fold (NEL, LS, PS). Compared by
+    code point: a regular expression of these ranges takes ~10 ms to compile."""
+    return (
+        0x20 <= code <= 0x7E
+        or (0xA0 <= code <= 0xD7FF and code not in {0x2028, 0x2029})
+        or 0xE000 <= code <= 0xFFFD
+        or code >= 0x10000
+    )
 
 
 def _yaml_escape(char: str) -> str:
     if char in _YAML_NAMED:
         return _YAML_NAMED[char]
-    if _YAML_LITERAL.fullmatch(char):
-        return char
     code = ord(char)
+    if _yaml_literal(code):
+        return char
     return (
         f"\\x{code:02x}"
         if code <= 0xFF
