@@ -4,11 +4,17 @@ import pytest
 
 from pkgforge.errors import InvalidNameError
 from pkgforge.names import (
+    MAX_NAME_LENGTH,
+    NOT_PACKAGES,
     import_name_for,
+    name_warnings,
     normalize_distribution_name,
     parse_project_name,
     validate_dotted_module,
+    validate_module_name,
 )
+
+LONG_S_OUND = "\u017found"  # a valid identifier that Python reads as "sound" (NFKC)
 
 
 @pytest.mark.parametrize(
@@ -47,7 +53,10 @@ def test_uppercase_warns_but_goes_on() -> None:
         ("x..y", "path separator", None),
         ("a\\b", "path separator", None),
         ("my mod", "identifier", "my_mod"),
-        ("naïve", "identifier", None),
+        ("naïve", "PEP 508 allows only ASCII", "naive"),
+        ("é", "PEP 508 allows only ASCII", "e"),
+        (LONG_S_OUND, f"Python reads {LONG_S_OUND!r} as 'sound'", "sound"),
+        ("🎵", "not a valid Python identifier", None),
         ("-sound", "PEP 508", "sound"),
     ],
 )
@@ -74,3 +83,48 @@ def test_stdlib_of_any_supported_python_is_rejected(name: str) -> None:
     with pytest.raises(InvalidNameError) as exc:
         parse_project_name(name)
     assert "standard-library" in exc.value.message
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["tests", "docs", "src", "examples", "scripts", "benchmarks", "test", "tools", "Tests"],
+)
+def test_names_the_wheel_would_refuse_are_refused(name: str) -> None:
+    from pkgforge.checker.rules import dist
+
+    assert dist.NOT_PACKAGES is NOT_PACKAGES  # PF505 and `new` share one list
+    with pytest.raises(InvalidNameError) as exc:
+        parse_project_name(name)
+    assert "PF505" in exc.value.message
+    assert exc.value.hint is not None and "my-" in exc.value.hint
+
+
+def test_every_name_pf505_rejects_is_refused() -> None:
+    for name in NOT_PACKAGES:
+        with pytest.raises(InvalidNameError):
+            parse_project_name(name)
+
+
+def test_over_long_names_are_refused_with_the_limit() -> None:
+    longest = "a" * MAX_NAME_LENGTH
+    assert parse_project_name(longest).import_name == longest
+    for name in ("a" * (MAX_NAME_LENGTH + 1), "a" * 300):
+        with pytest.raises(InvalidNameError, match=f"too long: {len(name)} bytes, at most 200"):
+            parse_project_name(name)
+    with pytest.raises(InvalidNameError, match="too long"):
+        validate_dotted_module("effects." + "e" * 250)
+
+
+@pytest.mark.parametrize("name", ["é", "écho", "ἄλφα", "x²".replace("²", "ö")])
+def test_unicode_module_names_are_accepted_with_a_warning(name: str) -> None:
+    assert validate_module_name(name) == name
+    (warning,) = name_warnings(name)
+    assert "not ASCII" in warning and repr(name) in warning
+    assert name_warnings("echo") == ()
+
+
+def test_module_names_python_reads_as_another_name_are_refused() -> None:
+    # `import \u017found` looks for sound.py: a file named \u017found.py is never found.
+    with pytest.raises(InvalidNameError, match=f"reads {LONG_S_OUND!r} as 'sound'") as exc:
+        validate_module_name(LONG_S_OUND)
+    assert exc.value.hint == "name it 'sound'"

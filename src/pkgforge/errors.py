@@ -14,6 +14,7 @@ __all__ = [
     "ArchiveError",
     "BackendError",
     "BuildError",
+    "CancelledError",
     "CheckFailedError",
     "ConfigError",
     "InvalidNameError",
@@ -67,6 +68,13 @@ class ProjectNotFoundError(UsageError):
 
 class UnsafeEditError(UsageError):
     """A file pkgforge would edit (a literal ``__all__``) is not safe to edit; nothing changed."""
+
+
+class CancelledError(PkgforgeError):
+    """The user ended the input at a prompt (Ctrl-D); nothing was made (exit status 130,
+    as for Ctrl-C)."""
+
+    exit_code = 130
 
 
 class TemplateError(PkgforgeError):

@@ -9,21 +9,52 @@ from __future__ import annotations
 import keyword
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass
 
 from pkgforge.errors import InvalidNameError
 
 __all__ = [
+    "MAX_NAME_LENGTH",
+    "NOT_PACKAGES",
     "ProjectName",
     "import_name_for",
     "is_keyword",
     "is_stdlib_module",
     "is_valid_identifier",
+    "name_warnings",
     "normalize_distribution_name",
     "parse_project_name",
     "validate_dotted_module",
     "validate_module_name",
 ]
+
+# Names that are never part of a package's public import surface. A wheel that
+# installs one of them clobbers whatever else in site-packages has the same idea:
+# PF505 reports them in a wheel, and `new` refuses them as a project's name.
+NOT_PACKAGES = frozenset(
+    {
+        "bench",
+        "benchmarks",
+        "build",
+        "dist",
+        "doc",
+        "docs",
+        "example",
+        "examples",
+        "scripts",
+        "site-packages",
+        "src",
+        "test",
+        "testing",
+        "tests",
+        "tools",
+    }
+)
+
+# File systems allow 255 bytes in a file name; the longest name made from a project's
+# name is its wheel's (``NAME-VERSION-py3-none-any.whl``), so leave room for the rest.
+MAX_NAME_LENGTH = 200
 
 _SEPARATORS = re.compile(r"[-_.]+")
 # PEP 508 names: ASCII letters and digits, with . _ - inside.
@@ -92,10 +123,16 @@ def is_stdlib_module_everywhere(name: str) -> bool:
 
 
 def _suggest(name: str) -> str:
-    cleaned = re.sub(r"[^0-9A-Za-z_]+", "_", name).strip("_") or "package"
+    # Python reads identifiers in NFKC form (a long s is an s); accents fold to ASCII.
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name))
+    ascii_name = folded.encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^0-9A-Za-z_]+", "_", ascii_name).strip("_") or "package"
     if cleaned[0].isdigit() or keyword.iskeyword(cleaned) or is_stdlib_module(cleaned):
         cleaned = f"py{cleaned}"
     return cleaned.lower()
+
+
+_PLAIN_NAME = "use letters, digits and '_' (a project name may also use '-'), e.g. 'sound'"
 
 
 def validate_module_name(name: str, *, top_level: bool = False, what: str = "module") -> str:
@@ -116,10 +153,23 @@ def validate_module_name(name: str, *, top_level: bool = False, what: str = "mod
             f"{name!r} is a Python keyword, so 'import {name}' is a syntax error",
             hint=f"try {_suggest(name)!r}",
         )
-    if not (name.isascii() and name.isidentifier()):
+    if not name.isidentifier():
         raise InvalidNameError(
             f"{name!r} is not a valid Python identifier, so it cannot be imported",
-            hint=f"try {_suggest(name)!r}",
+            hint=f"try {_suggest(name)!r}" if _suggest(name) != "package" else _PLAIN_NAME,
+        )
+    normal = unicodedata.normalize("NFKC", name)
+    if normal != name:
+        raise InvalidNameError(
+            f"Python reads {name!r} as {normal!r} (identifiers are NFKC-normalised), so "
+            f"'import {name}' would look for {normal!r} and never find this {what}",
+            hint=f"name it {normal!r}",
+        )
+    if len(name.encode()) > MAX_NAME_LENGTH:
+        raise InvalidNameError(
+            f"the {what} name is too long: {len(name.encode())} bytes, at most "
+            f"{MAX_NAME_LENGTH} (file names made from it must fit the file system's 255)",
+            hint="choose a shorter name",
         )
     if top_level and is_stdlib_module(name):
         raise InvalidNameError(
@@ -127,6 +177,17 @@ def validate_module_name(name: str, *, top_level: bool = False, what: str = "mod
             hint=f"try {_suggest(name)!r}",
         )
     return name
+
+
+def name_warnings(name: str, *, what: str = "module") -> tuple[str, ...]:
+    """What is legal but fragile about a valid ``name`` (non-ASCII letters)."""
+    if name.isascii():
+        return ()
+    warning = (
+        f"the {what} name {name!r} is not ASCII: Python imports it, but file systems that "
+        f"normalise Unicode differently (macOS) and many tools do not; consider {_suggest(name)!r}"
+    )
+    return (warning,)
 
 
 def validate_dotted_module(dotted: str) -> tuple[str, ...]:
@@ -154,9 +215,21 @@ def parse_project_name(name: str) -> ProjectName:
     import_name = import_name_for(name)
     validate_module_name(import_name, top_level=True, what="project")
     if not _DIST_NAME.match(name):
+        why = (
+            "only ASCII letters, digits, '.', '_' and '-'"
+            if not name.isascii()
+            else ("letters or digits at both ends, '.', '_' and '-' only between them")
+        )
         raise InvalidNameError(
-            f"{name!r} is not a valid distribution name (PEP 508)",
-            hint=f"try {_suggest(name)!r}",
+            f"{name!r} is not a valid distribution name: PEP 508 allows {why}",
+            hint=f"try {_suggest(name).replace('_', '-')!r}",
+        )
+    clobbering = sorted({import_name.lower(), name.lower()} & NOT_PACKAGES)
+    if clobbering:
+        raise InvalidNameError(
+            f"{name!r} cannot be a project name: a wheel that installs a top-level "
+            f"{clobbering[0]!r} clobbers other projects' (pkgforge build refuses it, PF505)",
+            hint=f"choose a name of your own, such as 'my-{normalize_distribution_name(name)}'",
         )
     warnings: tuple[str, ...] = ()
     if import_name != import_name.lower():

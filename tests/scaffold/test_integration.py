@@ -191,3 +191,28 @@ def test_wheel_in_a_fresh_venv_makes_the_sound_package(tmp_path: Path) -> None:
         "['echo', 'reverse', 'surround']",
         "sound.effects.echo sound.effects.surround sound.effects.reverse",
     ]
+
+
+@pytest.mark.parametrize("template", ["default", "minimal"])
+def test_readme_commands_work_in_a_fresh_venv(tmp_path: Path, template: str) -> None:
+    # A fresh venv has the pip that ensurepip bundles; `--group` needs pip 25.1.
+    import ensurepip
+
+    project = new_project(
+        "sound", output_dir=tmp_path, template=template, no_input=True, run_check=False
+    ).project_dir
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    blocks = readme.split("```console\n")[1:]
+    commands = next(b.partition("```")[0] for b in blocks if "--group" in b).splitlines()
+    assert commands[0].startswith("python -m venv .venv")
+    upgrade = next(i for i, c in enumerate(commands) if "install --upgrade pip" in c)
+    assert upgrade < next(i for i, c in enumerate(commands) if "-e . --group" in c)
+    # `python` on PATH is this interpreter until the README activates the venv.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python").symlink_to(sys.executable)
+    env = isolated_env(PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    env.pop("VIRTUAL_ENV", None)
+    out = run("bash", "-e", "-c", "\n".join(commands), cwd=project, env=env)
+    assert "2 passed" in out, out
+    print(f"ensurepip bundles pip {ensurepip.version()}")

@@ -230,7 +230,10 @@ def test_description_with_quotes_stays_valid_python_and_toml(work: Path) -> None
     ("settings", "message"),
     [
         (["colour=blue"], "no variable 'colour'"),
-        (["license=GPL-3.0"], "GPL-3.0 provided for choice variable license"),
+        (
+            ["license=GPL-3.0-only"],
+            "license: 'GPL-3.0-only' is not one of the template's choices: MIT, ",
+        ),
         (["project_name=other"], "conflicts with the project NAME"),
         (["license"], "not KEY=VALUE"),
     ],
@@ -456,15 +459,12 @@ def test_prompts_only_at_a_terminal_and_only_for_open_variables(
         asked.append(key)
         return "Typed at the prompt" if key == "description" else default
 
-    def choose(
-        values: object, env: object, key: str, raw: list[str], no_input: bool, *args: object
-    ) -> str:
-        if not no_input:
-            asked.append(key)
-        return raw[0]
+    def choose(key: str, options: list[str], *args: object) -> str:
+        asked.append(key)
+        return options[0]
 
     monkeypatch.setattr(cookiecutter.prompt, "read_user_variable", answer)
-    monkeypatch.setattr(cookiecutter.prompt, "prompt_choice_for_config", choose)
+    monkeypatch.setattr(cookiecutter.prompt, "read_user_choice", choose)
     # Not a terminal: nothing is asked even without no_input.
     new_project("quiet", run_check=False)
     assert asked == []
@@ -500,3 +500,38 @@ def test_output_below_a_file_is_refused(work: Path) -> None:
     with pytest.raises(ProjectExistsError, match="is a file"):
         new_project("sound", output_dir="afile/sub", no_input=True)
     assert [p.name for p in work.iterdir()] == ["afile"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["🎵"], "error: '🎵' is not a valid Python identifier, so it cannot be imported"),
+        (["sound", "--set", "version=banana"], "error: version: 'banana' is not a PEP 440 version"),
+        (["tests"], "error: 'tests' cannot be a project name: a wheel that installs a top-level"),
+        (["a" * 300], "error: the project name is too long: 300 bytes, at most 200"),
+        (["é"], "error: 'é' is not a valid distribution name: PEP 508 allows only ASCII"),
+    ],
+)
+def test_cli_new_refuses_with_one_clear_line(work: Path, argv: list[str], message: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pkgforge", "new", *argv, "--no-input"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert proc.returncode == 2
+    error, hint = proc.stderr.splitlines()
+    assert error.startswith(message)
+    assert hint.startswith("hint: ")
+    assert proc.stdout == ""
+    assert list(work.iterdir()) == []
+
+
+def test_unicode_module_names_are_made_with_a_warning(work: Path) -> None:
+    result = new_project("sound", no_input=True, modules=["effects.écho"])
+    assert (result.project_dir / "src/sound/effects/écho.py").is_file()
+    assert any("'écho' is not ASCII" in warning for warning in result.warnings)
+    assert [f.code for f in result.findings] == ["PF201"]  # check says the same, as a warning
+    assert not result.has_errors

@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from pkgforge.checker.findings import any_errors
 from pkgforge.errors import ProjectExistsError, ProjectNotFoundError, TemplateError, UsageError
-from pkgforge.names import ProjectName, parse_project_name, validate_dotted_module
+from pkgforge.names import (
+    ProjectName,
+    name_warnings,
+    parse_project_name,
+    validate_dotted_module,
+)
 from pkgforge.scaffold.layout import Plan, PlannedTree, find_package, plan_module, write_plan
 from pkgforge.scaffold.render import (
     git_author,
@@ -81,8 +86,11 @@ def new_project(
 
     ``modules`` are dotted names relative to the top-level package
     (``effects.echo``). ``extra_context`` and ``settings`` (``KEY=VALUE``
-    strings, as ``--set`` takes them) override template variables. Prompts
-    happen only when ``no_input`` is false and stdin is a terminal.
+    strings, as ``--set`` takes them) override template variables; every value is checked
+    before anything is written. Prompts happen only when ``no_input`` is false and stdin
+    is a terminal or has answers piped in; end of input at a prompt raises
+    :class:`~pkgforge.errors.CancelledError`. Nothing is left behind on any error or on
+    Ctrl-C, up to the end of the final check.
 
     ``template`` is a built-in name, a folder, a git repository (URL,
     ``gh:owner/repo`` or a local repository; ``checkout`` is the ref) or a zip
@@ -91,9 +99,13 @@ def new_project(
     ``.pkgforge-template.json``.
     """
     names = parse_project_name(name)
-    for warning in names.warnings:
-        log.warning("%s", warning)
     module_parts = [validate_dotted_module(dotted) for dotted in modules]
+    name_notes = [
+        *names.warnings,
+        *{note: None for parts in module_parts for part in parts for note in name_warnings(part)},
+    ]
+    for warning in name_notes:
+        log.warning("%s", warning)
     overrides: dict[str, Any] = dict(extra_context or {})
     overrides.update(parse_settings(tuple(settings)))
     output = Path(output_dir)
@@ -133,21 +145,22 @@ def new_project(
         )
         write_state(rendered, state)
         plan_warnings, added = _add_modules(rendered, names, module_parts)
-        project_dir = _move_into_place(rendered, output)
+        for warning in plan_warnings:
+            log.warning("%s", warning)
+        with _move_into_place(rendered, output) as project_dir:
+            findings: tuple[Finding, ...] = ()
+            if run_check:
+                from pkgforge.scaffold.validate import check_project
 
-    warnings = [*names.warnings, *plan_warnings]
-    for warning in plan_warnings:
-        log.warning("%s", warning)
-    findings: tuple[Finding, ...] = ()
-    if run_check:
-        from pkgforge.scaffold.validate import check_project
+                findings = check_project(project_dir)
+            files = _files_of(project_dir)
 
-        findings = check_project(project_dir)
+    warnings = [*name_notes, *plan_warnings]
     return NewProjectResult(
         project_dir=project_dir,
         names=names,
         template=template_dir,
-        files=_files_of(project_dir),
+        files=files,
         modules=added,
         findings=findings,
         warnings=tuple(warnings),
@@ -185,7 +198,14 @@ def _remove(created_folders: list[Path]) -> None:
 
 
 def _refuse_non_empty(target: Path) -> None:
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+    try:
+        taken = target.exists() and (not target.is_dir() or any(target.iterdir()))
+    except OSError as err:  # a path the file system cannot hold (ENAMETOOLONG), or unreadable
+        raise UsageError(
+            f"cannot use {target}: {err.strerror or err}",
+            hint="choose another name or another folder with -o DIR",
+        ) from err
+    if taken:
         raise ProjectExistsError(
             f"{target} already exists and is not empty; nothing was changed",
             hint="choose another name or another folder with -o DIR",
@@ -246,7 +266,10 @@ def _add_modules(
     return plan.warnings, added
 
 
-def _move_into_place(rendered: Path, output: Path) -> Path:
+@contextmanager
+def _move_into_place(rendered: Path, output: Path) -> Iterator[Path]:
+    """Rename ``rendered`` to its place in ``output``; take it back out if the block fails
+    or is interrupted (the final check can take a while: Ctrl-C there leaves nothing)."""
     target = (output / rendered.name).absolute()
     _refuse_non_empty(target)
     was_empty_dir = target.is_dir()
@@ -261,7 +284,13 @@ def _move_into_place(rendered: Path, output: Path) -> Path:
             f"{target} appeared while the project was rendered; nothing was changed",
             hint="choose another name or another folder with -o DIR",
         ) from err
-    return target
+    try:
+        yield target
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        if was_empty_dir:
+            target.mkdir(exist_ok=True)
+        raise
 
 
 def _files_of(project_dir: Path) -> tuple[str, ...]:

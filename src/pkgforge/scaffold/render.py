@@ -15,7 +15,8 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from pkgforge.errors import TemplateError, UsageError
+from pkgforge.errors import CancelledError, TemplateError, UsageError
+from pkgforge.scaffold.answers import check_answer, kinds_of
 
 __all__ = [
     "git_author",
@@ -77,7 +78,11 @@ def load_context(
 
     ``fixed`` values (the names pkgforge derived) are never prompted for;
     ``defaults`` (from git) only replace the template's defaults; ``settings``
-    (``--set``) win over both and must name variables the template has.
+    (``--set``) win over both and must name variables the template has. Every value is
+    checked against the kind the template declares for it (:mod:`.answers`) before
+    anything is written, and the values given here are literal text: cookiecutter
+    renders a variable's value as a template, but ``{{ 7*7 }}`` typed by a user stays
+    ``{{ 7*7 }}``.
     """
     from cookiecutter.exceptions import CookiecutterException
     from cookiecutter.generate import apply_overwrites_to_context, generate_context
@@ -90,6 +95,7 @@ def load_context(
             hint="fix the template's cookiecutter.json",
         ) from err
     variables = context["cookiecutter"]
+    kinds = kinds_of(variables, template_dir.name)
     unknown = sorted(k for k in settings if k not in variables)
     if unknown:
         known = ", ".join(k for k in variables if not k.startswith("_")) or "none"
@@ -103,65 +109,113 @@ def load_context(
             f"--set {reserved[0]}=... conflicts with the project NAME",
             hint="pkgforge derives it from NAME; pass the name you want as NAME instead",
         )
-    overrides = {k: v for k, v in defaults.items() if k in variables}
+    settings = {key: _checked(key, value, kinds) for key, value in settings.items()}
+    overrides: dict[str, Any] = {k: v for k, v in defaults.items() if k in variables}
     overrides.update(settings)
     overrides.update({k: v for k, v in fixed.items() if k in variables})
+    for key, value in overrides.items():
+        choices = variables[key]
+        if isinstance(choices, list) and not isinstance(value, list) and value not in choices:
+            raise UsageError(
+                f"{key}: {value!r} is not one of the template's choices: "
+                f"{', '.join(map(str, choices))}",
+                hint=f"choose one of them with --set {key}=...",
+            )
     try:
         apply_overwrites_to_context(variables, overrides)
     except ValueError as err:
         raise UsageError(_first_line(err), hint="check the --set values") from err
-    return _rendered(
-        context, ask=set(variables) - set(fixed) - set(settings), interactive=interactive
+    values = _answers(
+        context,
+        ask=set(variables) - set(fixed) - set(settings) if interactive else set(),
+        literal=set(overrides),
+        kinds=kinds,
     )
-
-
-def _rendered(
-    context: OrderedDict[str, Any], *, ask: set[str], interactive: bool
-) -> OrderedDict[str, Any]:
-    """Render each variable's default (asking for it first when ``interactive``)."""
-    from cookiecutter.exceptions import CookiecutterException
-    from cookiecutter.prompt import prompt_for_config
-
-    try:
-        if not interactive:
-            values = prompt_for_config(context, no_input=True)
-        else:
-            values = _prompt(context, ask)
-    except CookiecutterException as err:
-        raise TemplateError(
-            f"a variable of the template does not render: {_first_line(err)}",
-            hint="fix the template's cookiecutter.json",
-        ) from err
     return OrderedDict([("cookiecutter", values)])
 
 
-def _prompt(context: OrderedDict[str, Any], ask: set[str]) -> OrderedDict[str, Any]:
-    """cookiecutter's prompt loop, minus the variables already decided (NAME, --set)."""
-    from cookiecutter.prompt import (
-        prompt_choice_for_config,
-        read_user_variable,
-        read_user_yes_no,
-        render_variable,
-    )
+def _checked(key: str, value: object, kinds: dict[str, tuple[str, str]]) -> object:
+    """``value`` in the form to write it; a normal form that differs is said, not hidden."""
+    checked = check_answer(key, value, kinds)
+    if isinstance(value, str) and checked != value.strip():
+        log.warning("%s: %r is written in its normal form %r", key, value, checked)
+    return checked
+
+
+def _answers(
+    context: OrderedDict[str, Any],
+    *,
+    ask: set[str],
+    literal: set[str],
+    kinds: dict[str, tuple[str, str]],
+) -> OrderedDict[str, Any]:
+    """cookiecutter's ``prompt_for_config``, with three differences: only ``ask`` is asked
+    (not the variables NAME and ``--set`` decided), ``literal`` values are used as given
+    instead of rendered as templates, and every value is checked (an answer typed at a
+    prompt that does not pass is asked again)."""
+    from cookiecutter.prompt import render_variable
     from cookiecutter.utils import create_env_with_context
+    from jinja2 import TemplateError as JinjaError
 
     values: OrderedDict[str, Any] = OrderedDict()
     env = create_env_with_context(context)
     variables = context["cookiecutter"]
     prompts = variables.pop("__prompts__", {})
-    for key, raw in variables.items():
+    # Dictionaries come last, as in cookiecutter: their values may use the others.
+    ordered = sorted(variables.items(), key=lambda item: isinstance(item[1], dict))
+    for key, raw in ordered:
         if key.startswith("_") and not key.startswith("__"):
             values[key] = raw
             continue
-        asking = key in ask and not key.startswith("__")
-        if isinstance(raw, list):
-            values[key] = prompt_choice_for_config(values, env, key, raw, not asking, prompts, "")
-        elif isinstance(raw, bool):
-            values[key] = read_user_yes_no(key, raw, prompts, "") if asking else raw
+        try:
+            if key in literal:
+                default = raw[0] if isinstance(raw, list) else raw
+            elif isinstance(raw, list):
+                default = [render_variable(env, option, values) for option in raw]
+            else:
+                default = render_variable(env, raw, values)
+        except JinjaError as err:
+            raise TemplateError(
+                f"the template's variable {key!r} does not render: {_first_line(err)}",
+                hint="fix the template's cookiecutter.json",
+            ) from err
+        if key in ask and not key.startswith("__"):
+            values[key] = _ask(key, default, prompts, kinds)
         else:
-            value = render_variable(env, raw, values)
-            values[key] = read_user_variable(key, value, prompts, "") if asking else value
+            if isinstance(default, list):
+                default = default[0]
+            values[key] = _checked(key, default, kinds)
     return values
+
+
+def _ask(key: str, default: Any, prompts: dict[str, Any], kinds: dict[str, tuple[str, str]]) -> Any:
+    """One answer, asked until it passes its check. End of input cancels ``new``."""
+    from cookiecutter.prompt import (
+        read_user_choice,
+        read_user_dict,
+        read_user_variable,
+        read_user_yes_no,
+    )
+
+    while True:
+        try:
+            if isinstance(default, list):
+                answer = read_user_choice(key, default, prompts, "")
+            elif isinstance(default, bool):
+                answer = read_user_yes_no(key, default, prompts, "")
+            elif isinstance(default, dict):
+                answer = read_user_dict(key, default, prompts, "")
+            else:
+                answer = read_user_variable(key, default, prompts, "")
+        except EOFError:
+            raise CancelledError(
+                f"cancelled at the {key!r} prompt (end of input); nothing was made",
+                hint="answer every prompt, or pass --no-input to take the defaults",
+            ) from None
+        try:
+            return _checked(key, answer, kinds)
+        except UsageError as err:
+            log.error("%s", err.message)
 
 
 def render_into(template_dir: Path, context: OrderedDict[str, Any], output_dir: Path) -> Path:
@@ -223,5 +277,28 @@ def _first_line(err: BaseException) -> str:
 
 
 def stdin_is_interactive() -> bool:
-    """True when a person can answer prompts."""
-    return bool(sys.stdin and sys.stdin.isatty())
+    """True when prompts can be answered: a person at a terminal, or answers piped in
+    (``printf 'Sound tools\\n' | pkgforge new sound``), read as cookiecutter reads them.
+
+    A stdin that is empty, closed, or silent (CI, ``< /dev/null``) is no one to ask: the
+    defaults are taken, and nothing waits for input that never comes.
+    """
+    stdin = sys.stdin
+    try:
+        return bool(stdin) and (stdin.isatty() or _has_piped_answers(stdin))
+    except (OSError, ValueError):  # a closed or detached stdin
+        return False
+
+
+def _has_piped_answers(stdin: Any) -> bool:
+    import select
+
+    buffer = getattr(stdin, "buffer", None)
+    if buffer is None or not hasattr(buffer, "peek"):
+        return False
+    try:
+        # A pipe whose writer has not written yet (or never will) gets a moment, not forever.
+        ready, _, _ = select.select([stdin], [], [], 0.1)
+    except (OSError, ValueError, TypeError):  # no select() on Windows pipes
+        return False
+    return bool(ready) and bool(buffer.peek(1))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pkgforge.checker.findings import Severity
 from pkgforge.checker.rules.base import Hit, rule
+from pkgforge.names import NOT_PACKAGES  # one list: `new` refuses these names too
 
 if TYPE_CHECKING:
     from pkgforge.checker.archive import Archive
@@ -25,28 +26,6 @@ __all__ = [
     "readme_render",
     "unexpected_top_level",
 ]
-
-# Names that are never part of a package's public import surface. A wheel that
-# installs one of them clobbers whatever else in site-packages has the same idea.
-NOT_PACKAGES = frozenset(
-    {
-        "bench",
-        "benchmarks",
-        "build",
-        "dist",
-        "doc",
-        "docs",
-        "example",
-        "examples",
-        "scripts",
-        "site-packages",
-        "src",
-        "test",
-        "testing",
-        "tests",
-        "tools",
-    }
-)
 
 # Top-level source modules of a flat layout that configure tools, not the package.
 _TOOL_MODULES = frozenset({"conftest", "fabfile", "noxfile", "setup", "tasks", "toxfile"})

@@ -2,9 +2,9 @@
 
 import importlib.metadata
 
-project = "{{ cookiecutter.project_name }}"
-author = "{{ cookiecutter.author_name | replace('"', "'") }}"
-version = release = importlib.metadata.version("{{ cookiecutter.project_name }}")
+project = {{ cookiecutter.project_name | pyrepr }}
+author = {{ cookiecutter.author_name | pyrepr }}
+version = release = importlib.metadata.version({{ cookiecutter.project_name | pyrepr }})
 
 extensions = ["myst_parser", "sphinx.ext.autodoc", "sphinx.ext.napoleon"]
 source_suffix = {".md": "markdown"}

@@ -6,7 +6,7 @@ import {{ cookiecutter.import_name }}
 
 
 def test_version_matches_the_installed_metadata() -> None:
-    installed = importlib.metadata.version("{{ cookiecutter.project_name }}")
+    installed = importlib.metadata.version({{ cookiecutter.project_name | pyrepr }})
     assert {{ cookiecutter.import_name }}.__version__ == installed
 
 

@@ -1,5 +1,5 @@
-"""{{ cookiecutter.description | replace("\\", "/") | replace("\"", "'") }}"""
+{{ cookiecutter.description | pydoc }}
 
-__version__ = "{{ cookiecutter.version }}"
+__version__ = {{ cookiecutter.version | pyrepr }}
 
 __all__ = ["__version__"]

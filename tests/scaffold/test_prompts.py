@@ -1,0 +1,161 @@
+"""Prompts of the real ``pkgforge new``, driven in a subprocess through its stdin: piped
+answers are read as cookiecutter reads them, end of input cancels cleanly, and a stdin
+with nothing to say never makes ``new`` wait."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+# The default template asks, in this order (NAME decides project_name, project_slug and
+# import_name): description, author_name, author_email, github_owner, url, license
+# (a numbered choice), version, python_min.
+PROMPTS = 8
+
+
+def pkgforge(*args: str, cwd: Path, stdin: str | None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pkgforge", *args],
+        cwd=cwd,
+        input=stdin,
+        stdin=subprocess.DEVNULL if stdin is None else None,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+
+
+def test_piped_answers_are_read(work: Path) -> None:
+    answers = ["Piped {{ 7*7 }} description", "José Müller", "", "", "", "2", "", "3.12"]
+    proc = pkgforge("new", "sound", cwd=work, stdin="\n".join(answers) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "Created sound/" in proc.stdout
+    project = tomllib.loads((work / "sound/pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["description"] == "Piped {{ 7*7 }} description"  # literal, as typed
+    assert project["authors"] == [{"name": "José Müller", "email": "ada@example.org"}]
+    assert project["license"] == "Apache-2.0"
+    assert project["requires-python"] == ">=3.12"
+    assert project["urls"]["Homepage"] == "https://github.com/jose-muller/sound"
+    # Each prompt shows its human label, not the variable's name.
+    for label in ("One-line description", "Author's name", "First version (PEP 440)"):
+        assert label in proc.stdout
+
+
+def test_set_values_are_not_asked(work: Path) -> None:
+    answers = ["Piped", "", "", "", "", "", ""]  # seven: license comes from --set
+    proc = pkgforge(
+        "new", "sound", "--set", "license=BSD-3-Clause", cwd=work, stdin="\n".join(answers) + "\n"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "License" not in proc.stdout
+    project = tomllib.loads((work / "sound/pyproject.toml").read_text())["project"]
+    assert project["license"] == "BSD-3-Clause"
+
+
+def test_an_invalid_answer_is_asked_again(work: Path) -> None:
+    answers = ["", "", "", "", "", "", "banana", "1.0", "2.7", "3.13"]
+    proc = pkgforge("new", "sound", cwd=work, stdin="\n".join(answers) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "error: version: 'banana' is not a PEP 440 version" in proc.stderr
+    assert "error: python_min: '2.7' is not a supported Python" in proc.stderr
+    assert proc.stdout.count("First version (PEP 440)") == 2
+    assert '__version__ = "1.0"' in (work / "sound/src/sound/__init__.py").read_text()
+
+
+@pytest.mark.parametrize("answered", [1, PROMPTS - 1])
+def test_end_of_piped_answers_cancels_and_leaves_nothing(work: Path, answered: int) -> None:
+    stdin = "".join(f"{answer}\n" for answer in ["Piped", "", "", "", "", "", ""][:answered])
+    proc = pkgforge("new", "sound", "-o", "made/here", cwd=work, stdin=stdin)
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr.startswith("error: cancelled at the '")
+    assert "(end of input); nothing was made" in proc.stderr
+    assert "Traceback" not in proc.stderr and "EOFError" not in proc.stderr
+    assert list(work.iterdir()) == []
+
+
+def test_ctrl_d_at_a_terminal_prompt_cancels_and_leaves_nothing(work: Path) -> None:
+    import os
+    import pty
+
+    controller, terminal = pty.openpty()
+    try:
+        with subprocess.Popen(
+            [sys.executable, "-m", "pkgforge", "new", "sound", "-o", "made/here"],
+            cwd=work,
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as proc:
+            os.write(controller, b"\x04")  # Ctrl-D on an empty line: end of input
+            out, err = proc.communicate(timeout=120)
+    finally:
+        os.close(controller)
+        os.close(terminal)
+    assert proc.returncode == 130, err
+    assert "One-line description" in out
+    assert err.startswith("error: cancelled at the 'description' prompt (end of input)")
+    assert list(work.iterdir()) == []
+
+
+def test_no_stdin_takes_the_defaults_without_asking(work: Path) -> None:
+    proc = pkgforge("new", "sound", cwd=work, stdin=None)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("Created sound/")
+    assert "description" not in proc.stdout
+
+
+def test_a_silent_pipe_does_not_make_new_wait(work: Path) -> None:
+    # CI runners may hand over a pipe that nobody ever writes to: take the defaults.
+    with subprocess.Popen(
+        [sys.executable, "-m", "pkgforge", "new", "sound"],
+        cwd=work,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        try:
+            proc.wait(timeout=120)  # stdin stays open and silent meanwhile
+        finally:
+            assert proc.stdin is not None
+            proc.stdin.close()
+        assert proc.stdout is not None and proc.stderr is not None
+        out, err = proc.stdout.read(), proc.stderr.read()
+    assert proc.returncode == 0, err
+    assert out.startswith("Created sound/")
+
+
+def test_ctrl_c_at_a_prompt_leaves_nothing(work: Path) -> None:
+    import os
+    import signal
+
+    with subprocess.Popen(
+        [sys.executable, "-m", "pkgforge", "new", "sound", "-o", "made/here"],
+        cwd=work,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    ) as proc:
+        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+        proc.stdin.write(b"Piped\n")
+        proc.stdin.flush()
+        seen = b""
+        while b"Author's name" not in seen:  # answered the first, now waits at the second
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            assert chunk, proc.stderr.read()
+            seen += chunk
+        os.killpg(proc.pid, signal.SIGINT)
+        err = proc.stderr.read().decode()
+        proc.stdin.close()
+        proc.wait(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.strip().endswith("error: interrupted")
+    assert list(work.iterdir()) == []
