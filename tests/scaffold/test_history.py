@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,20 @@ from pkgforge.scaffold.state import checked_out, render_template
 
 REPO = Path(__file__).resolve().parents[2]
 FREEZE = "python -m pkgforge.scaffold.history freeze --bump VERSION"
+
+
+def _current(name: str) -> str:
+    """The version a built-in template is at today (tests must not pin it)."""
+    config = templates.builtin_templates_dir() / name / "cookiecutter.json"
+    return str(json.loads(config.read_text())["_template_version"])
+
+
+def _next(version: str) -> str:
+    return f"{int(version.split('.', maxsplit=1)[0]) + 1}.0.0"
+
+
+CURRENT = {name: _current(name) for name in ("default", "minimal")}
+OLDEST = "1.0.0"
 
 
 def test_every_builtin_template_is_frozen_at_its_version() -> None:
@@ -41,7 +56,7 @@ def test_history_index_names_archives_that_exist() -> None:
         for entry in entries.values():
             assert (history.history_dir() / entry.archive).is_file()
             assert entry.digest.startswith("sha256:")
-    assert "1.0.0" in versions("default")
+    assert {OLDEST, CURRENT["default"]} <= set(versions("default"))
 
 
 @pytest.fixture
@@ -61,63 +76,69 @@ def _archive_bytes(folder: Path) -> dict[str, bytes]:
 
 
 def test_freeze_is_reproducible(builtins: Path) -> None:
-    shipped = _archive_bytes(builtins)
+    current = {f"{name}-{version}.tar.gz" for name, version in CURRENT.items()}
+    shipped = {k: v for k, v in _archive_bytes(builtins).items() if k in current}
     shutil.rmtree(builtins / "_history")
     result = freeze()
     assert all(s.up_to_date for s in result)
-    assert _archive_bytes(builtins) == shipped
+    assert {k: v for k, v in _archive_bytes(builtins).items() if k in current} == shipped
+    again = _archive_bytes(builtins)
     freeze()  # nothing changed: nothing rewritten
-    assert _archive_bytes(builtins) == shipped
+    assert _archive_bytes(builtins) == again
 
 
 def test_a_change_needs_a_bump_then_both_versions_render(
     builtins: Path, work: Path, tmp_path: Path
 ) -> None:
+    was, bump = CURRENT["minimal"], _next(CURRENT["minimal"])
     old = new_project("sound", template="minimal", no_input=True, run_check=False)
-    assert old.state.version == "1.0.0"
+    assert old.state.version == was
     readme = builtins / "minimal/{{cookiecutter.project_slug}}/README.md"
-    readme.write_text(readme.read_text() + "\nNew in 2.0.0.\n")
+    readme.write_text(readme.read_text() + "\nNew in the next version.\n")
     [stale] = [s for s in status() if not s.up_to_date]
-    assert (stale.template, stale.version) == ("minimal", "1.0.0")
+    assert (stale.template, stale.version) == ("minimal", was)
 
-    with pytest.raises(TemplateError, match=r"content changed under .*minimal 1\.0\.0"):
+    with pytest.raises(TemplateError, match=rf"content changed under .*minimal {re.escape(was)}"):
         freeze()
-    with pytest.raises(TemplateError, match=r"not newer than the frozen version 1\.0\.0"):
-        freeze(bump="1.0.0")
+    with pytest.raises(TemplateError, match=rf"not newer than the frozen version {re.escape(was)}"):
+        freeze(bump=was)
     with pytest.raises(TemplateError, match="is not a version"):
         freeze(bump="two")
     before = (builtins / "minimal/cookiecutter.json").read_text()
-    assert all(s.up_to_date for s in freeze(bump="2.0.0"))
+    assert all(s.up_to_date for s in freeze(bump=bump))
     after = (builtins / "minimal/cookiecutter.json").read_text()
     # Only the version line changed; the file keeps its own layout.
-    assert before.replace('"_template_version": "1.0.0"', '"_template_version": "2.0.0"') == after
-    assert versions("minimal") == ("1.0.0", "2.0.0")
-    assert versions("default") == ("1.0.0",)  # unchanged templates are not bumped
+    assert (
+        before.replace(f'"_template_version": "{was}"', f'"_template_version": "{bump}"') == after
+    )
+    assert versions("minimal")[-2:] == (was, bump)
+    assert versions("default")[-1] == CURRENT["default"]  # unchanged templates are not bumped
 
-    with builtin_at("minimal", "1.0.0") as (folder, version):
-        assert version == "1.0.0"
+    with builtin_at("minimal", was) as (folder, version):
+        assert version == was
         assert (
-            "New in 2.0.0" not in (folder / "{{cookiecutter.project_slug}}/README.md").read_text()
+            "New in the next version"
+            not in (folder / "{{cookiecutter.project_slug}}/README.md").read_text()
         )
     with checked_out(old.state) as (base, base_state):
-        assert base_state.version == "1.0.0"
+        assert base_state.version == was
         rendered = render_template(base, base_state.answers, tmp_path / "base")
         assert (rendered / "README.md").read_bytes() == (old.project_dir / "README.md").read_bytes()
     with checked_out(old.state, target="latest") as (theirs, theirs_state):
-        assert theirs_state.version == "2.0.0"
+        assert theirs_state.version == bump
         rendered = render_template(theirs, theirs_state.answers, tmp_path / "theirs")
-        assert (rendered / "README.md").read_text().endswith("New in 2.0.0.\n")
-    with checked_out(old.state, target="2.0.0") as (_, pinned):
-        assert pinned.version == "2.0.0"
+        assert (rendered / "README.md").read_text().endswith("New in the next version.\n")
+    with checked_out(old.state, target=bump) as (_, pinned):
+        assert pinned.version == bump
     new = new_project("sound2", template="minimal", no_input=True, run_check=False)
-    assert new.state.version == "2.0.0"
+    assert new.state.version == bump
 
 
 def test_an_edited_but_unfrozen_version_renders_from_the_history(builtins: Path) -> None:
     readme = builtins / "minimal/{{cookiecutter.project_slug}}/README.md"
     shipped = readme.read_text()
     readme.write_text("work in progress\n")
-    with builtin_at("minimal", "1.0.0") as (folder, _):
+    with builtin_at("minimal", CURRENT["minimal"]) as (folder, _):
         assert folder != builtins / "minimal"
         assert (folder / "{{cookiecutter.project_slug}}/README.md").read_text() == shipped
     with builtin_at("minimal", "latest") as (folder, _):
@@ -128,20 +149,21 @@ def test_unknown_version_names_the_known_ones() -> None:
     unknown = r"has no version '0\.1\.0' of the built-in"
     with pytest.raises(TemplateError, match=unknown) as caught, builtin_at("default", "0.1.0"):
         pass
-    assert "1.0.0" in (caught.value.hint or "")
+    assert OLDEST in (caught.value.hint or "")
     with pytest.raises(TemplateError, match="no built-in template called"), builtin_at("fancy"):
         pass
 
 
 def test_damaged_history_is_reported(builtins: Path) -> None:
     readme = builtins / "minimal/{{cookiecutter.project_slug}}/README.md"
-    readme.write_text("edited\n")  # the shipped folder no longer serves 1.0.0
-    archive = builtins / "_history" / load_index()["minimal"]["1.0.0"].archive
+    readme.write_text("edited\n")  # the shipped folder no longer serves its version
+    was = CURRENT["minimal"]
+    archive = builtins / "_history" / load_index()["minimal"][was].archive
     archive.write_bytes(history._tar_gz(builtins / "default"))  # a valid archive, wrong content
-    with pytest.raises(TemplateError, match="is damaged"), builtin_at("minimal", "1.0.0"):
+    with pytest.raises(TemplateError, match="is damaged"), builtin_at("minimal", was):
         pass
     archive.write_bytes(b"garbage")
-    with pytest.raises(TemplateError, match="cannot unpack"), builtin_at("minimal", "1.0.0"):
+    with pytest.raises(TemplateError, match="cannot unpack"), builtin_at("minimal", was):
         pass
 
 
@@ -150,8 +172,8 @@ def test_module_command_status_and_freeze(
 ) -> None:
     assert history.main(["status"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "default 1.0.0: frozen",
-        "minimal 1.0.0: frozen",
+        f"default {CURRENT['default']}: frozen",
+        f"minimal {CURRENT['minimal']}: frozen",
     ]
     readme = builtins / "default/{{cookiecutter.project_slug}}/README.md"
     readme.write_text("changed\n")
@@ -159,13 +181,14 @@ def test_module_command_status_and_freeze(
     assert "CHANGED since frozen" in capsys.readouterr().out
     assert history.main(["freeze"]) == 1
     assert "--bump" in capsys.readouterr().err
-    assert history.main(["freeze", "--bump", "2.0.0"]) == 0
+    bump = _next(CURRENT["default"])
+    assert history.main(["freeze", "--bump", bump]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "default 2.0.0: frozen",
-        "minimal 1.0.0: frozen",
+        f"default {bump}: frozen",
+        f"minimal {CURRENT['minimal']}: frozen",
     ]
     index = json.loads((builtins / "_history/index.json").read_text())
-    assert sorted(index["default"]) == ["1.0.0", "2.0.0"]
+    assert {OLDEST, CURRENT["default"], bump} <= set(index["default"])
 
 
 def test_history_is_small() -> None:

@@ -13,6 +13,14 @@ from pkgforge.errors import ProjectExistsError, ProjectNotFoundError, UsageError
 from pkgforge.scaffold import new_project
 from pkgforge.scaffold.link import infer_answers, link_project
 from pkgforge.scaffold.state import STATE_FILE, checked_out, read_state, render_template
+from pkgforge.scaffold.templates import builtin_templates_dir
+
+
+def _version(template: str) -> str:
+    """The built-in template's version today (tests must not pin it)."""
+    config = builtin_templates_dir() / template / "cookiecutter.json"
+    return str(json.loads(config.read_text())["_template_version"])
+
 
 PYPROJECT = """\
 [project]
@@ -43,7 +51,7 @@ def test_answers_come_from_pyproject_and_the_tree(project: Path) -> None:
     assert result.state_file == project / STATE_FILE
     assert read_state(project) == result.state
     state = result.state
-    assert (state.kind, state.source, state.version) == ("builtin", "default", "1.0.0")
+    assert (state.kind, state.source, state.version) == ("builtin", "default", _version("default"))
     assert dict(state.answers) == {
         "project_name": "sound-x",
         "project_slug": "sound-x",
@@ -56,7 +64,9 @@ def test_answers_come_from_pyproject_and_the_tree(project: Path) -> None:
         "license": "Apache-2.0",
         "version": "2.1",
         "python_min": "3.12",
+        "__year": state.answers["__year"],  # the template's computed copyright year
     }
+    assert str(state.answers["__year"]).isdigit()
     assert result.origins["import_name"] == "the package folder"
     assert result.origins["license"] == "pyproject.toml"
     assert not result.replaced
@@ -68,13 +78,19 @@ def test_set_wins_and_the_rest_are_template_defaults(project: Path) -> None:
         '[project]\nname = "sound-x"\ndynamic = ["version"]\nversion = "9"\n'
         'requires-python = ">=3.10,!=3.10.1"\n'
     )
-    result = link_project(project, template="minimal", settings=["license=BSD-3-Clause"])
+    # requires-python allows 3.10; the template starts at 3.11: said, nothing written
+    with pytest.raises(UsageError, match=r"python_min: '3\.10' .* \(read from pyproject\.toml\)"):
+        link_project(project, template="minimal", settings=["license=BSD-3-Clause"])
+    assert not (project / STATE_FILE).exists()
+    result = link_project(
+        project, template="minimal", settings=["license=BSD-3-Clause", "python_min=3.11"]
+    )
     answers = result.state.answers
     assert answers["license"] == "BSD-3-Clause"
     assert result.origins["license"] == "--set"
     assert answers["version"] == "0.1.0"  # a dynamic version is not an answer
     assert result.origins["version"] == "template default"
-    assert answers["python_min"] == "3.10"
+    assert answers["python_min"] == "3.11"
     assert answers["description"] == "A Python package."
 
 
@@ -174,7 +190,9 @@ def test_cli_link(project: Path, run_cli) -> None:  # type: ignore[no-untyped-de
     status, out, err = run_cli("link", str(project), "--template", "minimal", "--set", "version=3")
     assert status == 0, err
     lines = out.splitlines()
-    assert lines[0].startswith("Wrote ") and lines[0].endswith(": template 'minimal' 1.0.0")
+    assert lines[0].startswith("Wrote ") and lines[0].endswith(
+        f": template 'minimal' {_version('minimal')}"
+    )
     assert "  version      = '3'  (--set)" in lines
     assert "  license      = 'Apache-2.0'  (pyproject.toml)" in lines
     status, out, err = run_cli("link", str(project), "--template", "minimal")
@@ -189,4 +207,4 @@ def test_cli_link_defaults_to_the_current_folder(project: Path, run_cli, monkeyp
     monkeypatch.chdir(project)
     status, out, _ = run_cli("link", "--template", "default")
     assert status == 0
-    assert out.startswith(f"Wrote {STATE_FILE}: template 'default' 1.0.0")
+    assert out.startswith(f"Wrote {STATE_FILE}: template 'default' {_version('default')}")

@@ -17,6 +17,7 @@ from pkgforge.errors import (
     UsageError,
 )
 from pkgforge.scaffold import builtin_templates, new_project
+from pkgforge.scaffold.templates import builtin_templates_dir
 
 GIT_NAME = "Ada Lovelace"  # set by the git_identity fixture
 GIT_EMAIL = "ada@example.org"
@@ -383,7 +384,9 @@ def test_builtin_templates_are_listed() -> None:
 def test_cli_new_reports_what_it_made(work: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     status, out, err = run_cli("new", "sound", "--no-input", "--module", "effects.echo")
     assert status == 0, err
-    assert out.splitlines()[0] == "Created sound/ (20 files) from template 'default' 1.0.0"
+    config = builtin_templates_dir() / "default" / "cookiecutter.json"
+    version = json.loads(config.read_text())["_template_version"]
+    assert out.splitlines()[0] == f"Created sound/ (20 files) from template 'default' {version}"
     assert "added sound.effects.echo" in out
     assert "Traceback" not in err
 

@@ -87,6 +87,7 @@ def link_project(
         variables = _variables(opened.path)
         defaults = {k: v for k, (v, _) in inferred.items() if k in variables}
         _check_choices(variables, defaults, overrides)
+        _check_inferred(variables, defaults, overrides, opened.path.name)
         context = load_context(
             opened.path, fixed={}, defaults=defaults, settings=overrides, interactive=False
         )
@@ -210,6 +211,29 @@ def _variables(template_dir: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}  # load_context reports it
     return data if isinstance(data, dict) else {}
+
+
+def _check_inferred(
+    variables: Mapping[str, Any],
+    inferred: Mapping[str, Any],
+    overrides: Mapping[str, Any],
+    template: str,
+) -> None:
+    """An inferred value the template's checks refuse (``requires-python = ">=3.10"``
+    for a template from 3.11) is said with where it came from, before anything is written."""
+    from pkgforge.scaffold.answers import InvalidAnswerError, check_answer, kinds_of
+
+    kinds = kinds_of(variables, template)
+    for key, value in inferred.items():
+        if key in overrides:
+            continue
+        try:
+            check_answer(key, value, kinds)
+        except InvalidAnswerError as err:
+            raise UsageError(
+                f"{err} (read from {FROM_PYPROJECT})",
+                hint=f"choose a value the template accepts with --set {key}=VALUE",
+            ) from err
 
 
 def _check_choices(
