@@ -401,7 +401,7 @@ def _pyproject_suppressions(project: Project) -> dict[str, tuple[tuple[int, tupl
     path = project.pyproject_path
     if path is None:
         return {}
-    from pkgforge.checker.summarize import find_suppressions
+    from pkgforge.checker.suppressions import find_suppressions
 
     try:
         found = find_suppressions(path.read_bytes())
