@@ -120,10 +120,19 @@ def _per_path(value: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
     where = "tool.pkgforge.per-path-ignores"
     if not isinstance(value, Mapping):
         raise ConfigError(f"{where} must be a table of glob = [codes]", hint=_HINT)
+    from pkgforge.globs import GlobError, check_pattern
+
     pairs: list[tuple[str, tuple[str, ...]]] = []
     for pattern, codes in value.items():
         if not isinstance(codes, (str, list)):
             raise ConfigError(f"{where}: {pattern!r} must map to a list of codes", hint=_HINT)
+        try:
+            check_pattern(pattern)
+        except GlobError as err:
+            raise ConfigError(
+                f"{where}: {pattern!r} is not a valid glob: {err}",
+                hint="patterns are relative to the project root, as in ruff's per-file-ignores",
+            ) from None
         pairs.append((pattern, parse_codes(codes, where=f"{where}.{pattern!r}")))
     return tuple(pairs)
 
