@@ -50,6 +50,19 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _parse(parser: argparse.ArgumentParser, args_list: list[str]) -> argparse.Namespace:
+    args, extras = parser.parse_known_args(args_list)
+    if extras:
+        # argparse leaves a subcommand's unknown options to the top-level parser;
+        # the help that lists the right options is the subcommand's own.
+        prog = f"{parser.prog} {args.command}" if args.command else parser.prog
+        raise UsageError(
+            f"unrecognized arguments: {' '.join(extras)}",
+            hint=f"run '{prog} --help' for the options",
+        )
+    return args
+
+
 def _add_global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
     group = parser.add_argument_group("global options")
     count_default = 0 if defaults else argparse.SUPPRESS
@@ -93,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in args_list
     try:
         parser = _build_parser()
-        args = parser.parse_args(args_list)
+        args = _parse(parser, args_list)
         log = _configure_logging(args.verbose, args.quiet, args.debug)
         if args.command is None:
             parser.print_help()

@@ -8,7 +8,6 @@ path relative to the project root, or the file's own name; ``*`` and ``?`` cross
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable
 from pathlib import Path
 

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pkgforge.checker.certainty import Reach
-from pkgforge.checker.suppressions import find_suppressions
 from pkgforge.checker.summary import (
     AllEntry,
     AllInfo,
@@ -34,6 +33,7 @@ from pkgforge.checker.summary import (
     ParseProblem,
     ProblemKind,
 )
+from pkgforge.checker.suppressions import find_suppressions
 
 __all__ = ["summarize_source"]
 
