@@ -9,6 +9,7 @@ function and renders the result. Nothing heavy is imported here, so
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from pkgforge import TYPE_CHECKING, __version__
@@ -48,6 +49,12 @@ def _build_parser() -> argparse.ArgumentParser:
     for command in COMMANDS:
         command.register(sub, [common])
     return parser
+
+
+def _complete(parser: argparse.ArgumentParser) -> None:
+    import argcomplete
+
+    argcomplete.autocomplete(parser)
 
 
 def _parse(parser: argparse.ArgumentParser, args_list: list[str]) -> argparse.Namespace:
@@ -106,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in args_list
     try:
         parser = _build_parser()
+        if "_ARGCOMPLETE" in os.environ:
+            _complete(parser)  # a TAB in a shell: answer and exit (pkgforge completion)
         args = _parse(parser, args_list)
         log = _configure_logging(args.verbose, args.quiet, args.debug)
         if args.command is None:
