@@ -110,7 +110,9 @@ def test_fish_completes(tmp_path: Path) -> None:
     fish = _shell("fish")
     script = tmp_path / "pkgforge.fish"
     script.write_text(_script("fish"), encoding="utf-8")
-    checked = subprocess.run([fish, "--no-execute", str(script)], capture_output=True, text=True)
+    checked = subprocess.run(
+        [fish, "--no-execute", str(script)], capture_output=True, text=True, check=False
+    )
     assert checked.returncode == 0, checked.stderr
     done = subprocess.run(
         [fish, "--no-config", "-c", f"source {script}; complete -C 'pkgforge ch'"],
@@ -149,7 +151,7 @@ def test_zsh_completes(tmp_path: Path) -> None:
     zsh = _shell("zsh")
     script = tmp_path / "pkgforge.zsh"
     script.write_text(_script("zsh"), encoding="utf-8")
-    checked = subprocess.run([zsh, "-n", str(script)], capture_output=True, text=True)
+    checked = subprocess.run([zsh, "-n", str(script)], capture_output=True, text=True, check=False)
     assert checked.returncode == 0, checked.stderr
     done = subprocess.run(
         [zsh, "-f", "-c", _ZSH_DRIVER, "driver", str(script)],

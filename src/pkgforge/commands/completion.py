@@ -19,7 +19,7 @@ __all__ = ["SHELLS", "register", "run"]
 SHELLS = ("bash", "zsh", "fish")
 
 _HOW = """\
-install it once, for your shell:
+Print the completion script for SHELL. Install it once:
   bash:  echo 'eval "$(pkgforge completion bash)"' >> ~/.bashrc
   zsh:   echo 'eval "$(pkgforge completion zsh)"' >> ~/.zshrc   (after compinit)
   fish:  pkgforge completion fish > ~/.config/fish/completions/pkgforge.fish
@@ -42,7 +42,7 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
 def run(args: argparse.Namespace, log: logging.Logger) -> int:
     import sys
 
-    import argcomplete
+    from argcomplete.shell_integration import shellcode
 
-    sys.stdout.write(argcomplete.shellcode(["pkgforge"], shell=args.shell))
+    sys.stdout.write(shellcode(["pkgforge"], shell=args.shell))
     return 0
