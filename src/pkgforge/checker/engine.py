@@ -401,9 +401,8 @@ class _CliCodes(NamedTuple):
         )
 
     def given(self) -> bool:
-        return any(codes is not None for _, codes in self.named()[:2]) or any(
-            codes for _, codes in self.named()[2:]
-        )
+        given = self.select is not None or self.ignore is not None
+        return given or bool(self.extend_select or self.extend_ignore)
 
     def selection(self, settings: Settings) -> Selection:
         """The command line over ``[tool.pkgforge]``, as ruff layers them."""
