@@ -140,7 +140,11 @@ sleep 3
 # put `print -r --` before what the completion left in the line, and run that
 zpty -w -n z $'\x01print -r -- \n'
 out=""
-for i in {1..50}; do zpty -r -t z line && out+="$line" || sleep 0.1; done
+for i in {1..200}; do
+  zpty -r -t z line && out+="$line" || sleep 0.1
+  # print's output ends its line; the echoed input is followed by cursor moves
+  [[ $out == *"pkgforge check"[$'\r\n']* ]] && break
+done
 print -r -- "$out"
 zpty -d z
 """
