@@ -48,7 +48,9 @@ def test_unknown_option(run_cli) -> None:
     assert err.startswith("error: unrecognized arguments: --frobnicate")
 
 
-@pytest.mark.parametrize("command", ["new", "add", "check", "explain", "rules", "build", "publish"])
+@pytest.mark.parametrize(
+    "command", ["new", "add", "check", "explain", "rules", "build", "publish", "completion"]
+)
 def test_every_command_has_help(run_cli, command: str) -> None:
     with pytest.raises(SystemExit) as exc:
         run_cli(command, "--help")

@@ -9,6 +9,7 @@ function and renders the result. Nothing heavy is imported here, so
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from pkgforge import TYPE_CHECKING, __version__
@@ -48,6 +49,25 @@ def _build_parser() -> argparse.ArgumentParser:
     for command in COMMANDS:
         command.register(sub, [common])
     return parser
+
+
+def _complete(parser: argparse.ArgumentParser) -> None:
+    import argcomplete
+
+    argcomplete.autocomplete(parser)
+
+
+def _parse(parser: argparse.ArgumentParser, args_list: list[str]) -> argparse.Namespace:
+    args, extras = parser.parse_known_args(args_list)
+    if extras:
+        # argparse leaves a subcommand's unknown options to the top-level parser;
+        # the help that lists the right options is the subcommand's own.
+        prog = f"{parser.prog} {args.command}" if args.command else parser.prog
+        raise UsageError(
+            f"unrecognized arguments: {' '.join(extras)}",
+            hint=f"run '{prog} --help' for the options",
+        )
+    return args
 
 
 def _add_global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
@@ -93,7 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in args_list
     try:
         parser = _build_parser()
-        args = parser.parse_args(args_list)
+        if "_ARGCOMPLETE" in os.environ:
+            _complete(parser)  # a TAB in a shell: answer and exit (pkgforge completion)
+        args = _parse(parser, args_list)
         log = _configure_logging(args.verbose, args.quiet, args.debug)
         if args.command is None:
             parser.print_help()

@@ -7,8 +7,12 @@ ignore = { PF402 = "the CLI re-exports on purpose" }   # or a plain list of code
 namespace-packages = ["acme"]            # PEP 420 packages: no PF101 for them
 packages = ["python/acme"]               # what ships, when the build config is not literal
 [tool.pkgforge.per-path-ignores]
-"src/acme/legacy/*" = ["PF403"]
+"src/acme/legacy/**" = ["PF403"]          # globs as in ruff's per-file-ignores
 ```
+
+``check --config`` overrides it, as ruff's ``--config`` does: a TOML file read in its
+place (a pyproject.toml's ``[tool.pkgforge]``, or a whole file of settings), and
+``KEY = VALUE`` settings in TOML over either.
 """
 
 from __future__ import annotations
@@ -16,11 +20,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from pkgforge.errors import ConfigError
+from pkgforge.errors import ConfigError, UsageError
 
-__all__ = ["CODE_PATTERN", "Settings", "load_settings", "parse_codes"]
+__all__ = [
+    "CODE_PATTERN",
+    "Overrides",
+    "Settings",
+    "load_settings",
+    "parse_codes",
+    "parse_overrides",
+]
 
 CODE_PATTERN = re.compile(r"^PF[0-9]{0,3}$")
 """A rule code (``PF402``) or a prefix of one (``PF4``, ``PF``)."""
@@ -45,6 +57,75 @@ class Settings:
     """Dotted names of declared PEP 420 namespace packages."""
 
 
+@dataclass(frozen=True)
+class Overrides:
+    """What ``check --config`` says over each project's ``[tool.pkgforge]``."""
+
+    table: Mapping[str, Any] | None = None
+    """The settings of a ``--config`` file, read instead of the project's; None: the project's."""
+    values: Mapping[str, Any] = field(default_factory=dict)
+    """``KEY = VALUE`` settings, over the table."""
+
+
+_CONFIG_HINT = (
+    "give a TOML file, or a TOML setting with its value quoted as TOML: "
+    "--config 'select = [\"PF4\"]'"
+)
+
+
+def parse_overrides(options: Sequence[str]) -> Overrides:
+    """Read ``--config`` values: at most one file path, and any ``KEY = VALUE`` settings."""
+    import tomllib
+
+    table: Mapping[str, Any] | None = None
+    values: dict[str, Any] = {}
+    for option in options:
+        path = Path(option)
+        if path.is_file():
+            if table is not None:
+                raise UsageError(
+                    "only one --config file can be given",
+                    hint="merge the settings into one file, or give the others as KEY = VALUE",
+                )
+            table = _config_file_table(path)
+            continue
+        try:
+            parsed = tomllib.loads(option)
+        except tomllib.TOMLDecodeError as err:
+            raise UsageError(
+                f"--config {option!r} is neither a file nor a TOML KEY = VALUE setting ({err})",
+                hint=_CONFIG_HINT,
+            ) from None
+        values.update(parsed)
+    for source in (table or {}, values):
+        if "packages" in source:
+            raise UsageError(
+                "'packages' cannot be set with --config: it says what the project ships",
+                hint="set [tool.pkgforge] packages in the project's own pyproject.toml",
+            )
+    return Overrides(table, values)
+
+
+def _config_file_table(path: Path) -> Mapping[str, Any]:
+    """A pyproject.toml's ``[tool.pkgforge]``, or a whole file of pkgforge settings."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise ConfigError(f"--config {path}: not valid TOML ({err})", hint=_HINT) from None
+    tool = data.get("tool")
+    if isinstance(tool, Mapping) and "pkgforge" in tool:
+        table = tool["pkgforge"]
+    elif path.name == "pyproject.toml":
+        table = {}  # a pyproject.toml without [tool.pkgforge]: the defaults
+    else:
+        table = data
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"--config {path}: [tool.pkgforge] must be a table", hint=_HINT)
+    return table
+
+
 def parse_codes(value: str | Sequence[str], *, where: str) -> tuple[str, ...]:
     """Split ``"PF4, PF101"`` or a list into upper-case codes; raise ConfigError on junk."""
     items = [value] if isinstance(value, str) else list(value)
@@ -64,14 +145,21 @@ def parse_codes(value: str | Sequence[str], *, where: str) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def load_settings(pyproject: Mapping[str, Any] | None) -> Settings:
-    """Read ``[tool.pkgforge]`` from a parsed pyproject.toml; raise ConfigError if invalid."""
+def load_settings(
+    pyproject: Mapping[str, Any] | None, overrides: Overrides | None = None
+) -> Settings:
+    """Read ``[tool.pkgforge]`` from a parsed pyproject.toml (or ``overrides``);
+    raise ConfigError if invalid."""
     tool = (pyproject or {}).get("tool")
     table = tool.get("pkgforge") if isinstance(tool, Mapping) else None
+    if overrides is not None and overrides.table is not None:
+        table = overrides.table
+    if table is not None and not isinstance(table, Mapping):
+        raise ConfigError("[tool.pkgforge] must be a table", hint=_HINT)
+    if overrides is not None and overrides.values:
+        table = {**(table or {}), **overrides.values}
     if table is None:
         return Settings()
-    if not isinstance(table, Mapping):
-        raise ConfigError("[tool.pkgforge] must be a table", hint=_HINT)
     unknown = sorted(set(table) - set(_KNOWN_KEYS))
     if unknown:
         raise ConfigError(
@@ -120,10 +208,19 @@ def _per_path(value: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
     where = "tool.pkgforge.per-path-ignores"
     if not isinstance(value, Mapping):
         raise ConfigError(f"{where} must be a table of glob = [codes]", hint=_HINT)
+    from pkgforge.globs import GlobError, check_pattern
+
     pairs: list[tuple[str, tuple[str, ...]]] = []
     for pattern, codes in value.items():
         if not isinstance(codes, (str, list)):
             raise ConfigError(f"{where}: {pattern!r} must map to a list of codes", hint=_HINT)
+        try:
+            check_pattern(pattern)
+        except GlobError as err:
+            raise ConfigError(
+                f"{where}: {pattern!r} is not a valid glob: {err}",
+                hint="patterns are relative to the project root, as in ruff's per-file-ignores",
+            ) from None
         pairs.append((pattern, parse_codes(codes, where=f"{where}.{pattern!r}")))
     return tuple(pairs)
 

@@ -58,3 +58,33 @@ def test_invalid_config_is_a_config_error(table: Any, words: str) -> None:
     assert words in info.value.message
     assert info.value.exit_code == 2
     assert info.value.hint
+
+
+def test_overrides_replace_keys_over_the_project_table() -> None:
+    from pkgforge.config import Overrides
+
+    project = {"tool": {"pkgforge": {"select": ["PF1"], "ignore": ["PF101"]}}}
+    settings = load_settings(project, Overrides(values={"ignore": []}))
+    assert settings.select == ("PF1",)
+    assert settings.ignore == ()
+    settings = load_settings(project, Overrides(table={"select": ["PF4"]}))
+    assert settings.select == ("PF4",)
+    assert settings.ignore == ()  # the file's table is read instead of the project's
+    assert load_settings(None, Overrides(values={"select": ["PF2"]})).select == ("PF2",)
+
+
+def test_parse_overrides(tmp_path: Any) -> None:
+    from pkgforge.config import parse_overrides
+    from pkgforge.errors import UsageError
+
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.pkgforge]\nselect = ["PF4"]\n[tool.ruff]\nx = 1\n')
+    parsed = parse_overrides([str(pyproject), 'per-path-ignores."a/**" = ["PF101"]'])
+    assert parsed.table == {"select": ["PF4"]}
+    assert parsed.values == {"per-path-ignores": {"a/**": ["PF101"]}}
+    bare = tmp_path / "other" / "pyproject.toml"
+    bare.parent.mkdir()
+    bare.write_text('[project]\nname = "x"\n')
+    assert parse_overrides([str(bare)]).table == {}
+    with pytest.raises(UsageError, match="neither a file nor a TOML"):
+        parse_overrides(["select=PF4"])

@@ -24,7 +24,7 @@ from pkgforge.checker.findings import Finding, Severity, any_errors
 from pkgforge.checker.selection import Selection, filter_findings, under_any
 from pkgforge.checker.sites import project_site_dirs
 from pkgforge.checker.walk import Tree, walk_tree
-from pkgforge.config import Settings, load_settings, parse_codes
+from pkgforge.config import Overrides, Settings, load_settings, parse_codes, parse_overrides
 from pkgforge.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
@@ -81,17 +81,21 @@ class _Discovery(NamedTuple):
     cache: SummaryCache | None
 
 
-def _discover(path: str | os.PathLike[str], *, use_cache: bool) -> _Discovery:
+def _discover(
+    path: str | os.PathLike[str], *, use_cache: bool, overrides: Overrides | None = None
+) -> _Discovery:
     root, focus = find_root(path)
-    return _discover_at(root, focus, use_cache=use_cache)
+    return _discover_at(root, focus, use_cache=use_cache, overrides=overrides)
 
 
-def _discover_at(root: Path, focus: str, *, use_cache: bool) -> _Discovery:
+def _discover_at(
+    root: Path, focus: str, *, use_cache: bool, overrides: Overrides | None = None
+) -> _Discovery:
     cache = SummaryCache.load(root) if use_cache else None
     memo = cache.memo if cache is not None else None
     remembered = dict(memo or {})
     layout = read_layout(root, focus, memo=memo)
-    settings = load_settings(layout.pyproject)
+    settings = load_settings(layout.pyproject, overrides)
     tree = walk_tree(layout, memo=memo)
     feature_version = _feature_version(layout, memo)
     if cache is not None:
@@ -101,8 +105,10 @@ def _discover_at(root: Path, focus: str, *, use_cache: bool) -> _Discovery:
     return _Discovery(layout, settings, tree, feature_version, cache)
 
 
-def _load(path: str | os.PathLike[str], *, use_cache: bool) -> tuple[Project, SummaryCache | None]:
-    found = _discover(path, use_cache=use_cache)
+def _load(
+    path: str | os.PathLike[str], *, use_cache: bool, overrides: Overrides | None = None
+) -> tuple[Project, SummaryCache | None]:
+    found = _discover(path, use_cache=use_cache, overrides=overrides)
     return _build(found), found.cache
 
 
@@ -297,14 +303,26 @@ def check(
     use_cache: bool = True,
     run_imports: bool = False,
     python: str | os.PathLike[str] | None = None,
+    extend_select: Sequence[str] | None = None,
+    extend_ignore: Sequence[str] | None = None,
+    config: Sequence[str] = (),
 ) -> CheckResult:
     """Check each PATH: a project directory (source rules) or a wheel/sdist (dist rules).
 
+    ``select``/``ignore`` replace the configured ones; ``extend_select``/``extend_ignore``
+    add to them. A selection that names no code, or runs no rule, is a UsageError.
+    ``config`` holds ``--config`` values: a TOML file read instead of each project's
+    ``[tool.pkgforge]``, and ``KEY = VALUE`` settings over it.
     ``run_imports`` also imports every module with the project's interpreter (``python``,
     else found as :func:`~pkgforge.checker.interpreter.find_interpreter` says): PF412.
     """
-    cli_select = _parse_cli(select, "--select")
-    cli_ignore = _parse_cli(ignore, "--ignore")
+    cli = _CliCodes(
+        _parse_cli(select, "--select", blank_ok=False),
+        _parse_cli(ignore, "--ignore"),
+        _parse_cli(extend_select, "--extend-select", blank_ok=False) or (),
+        _parse_cli(extend_ignore, "--extend-ignore") or (),
+    )
+    overrides = parse_overrides(config) if config else None
 
     @functools.cache
     def rules() -> Mapping[str, Rule]:
@@ -312,12 +330,12 @@ def check(
         from pkgforge.checker.rules import load_rules
 
         registry = load_rules()
-        for option, codes in (("--select", cli_select), ("--ignore", cli_ignore)):
+        for option, codes in cli.named():
             for code in codes or ():
                 _known_or_raise(code, registry, option, UsageError)
         return registry
 
-    if cli_select or cli_ignore:
+    if cli.given():
         rules()
     # Paths inside one project (pre-commit passes file names) share one run.
     targets: dict[Path | str, list[str]] = {}
@@ -334,19 +352,15 @@ def check(
     for target, focuses in targets.items():
         if isinstance(target, str):
             outcome = _check_archive(
-                Path(target),
-                rules=rules(),
-                cli_select=cli_select,
-                cli_ignore=cli_ignore,
-                use_cache=use_cache,
+                Path(target), rules=rules(), cli=cli, use_cache=use_cache, overrides=overrides
             )
         else:
             outcome = _check_project(
                 target,
                 () if "" in focuses else tuple(focuses),
                 rules=rules,
-                cli_select=cli_select,
-                cli_ignore=cli_ignore,
+                cli=cli,
+                overrides=overrides,
                 use_cache=use_cache,
                 run_imports=run_imports,
                 python=python,
@@ -370,13 +384,66 @@ def _is_archive(path: str | os.PathLike[str]) -> bool:
     return name.endswith(ARCHIVE_SUFFIXES) and Path(name).is_file()
 
 
-def _parse_cli(codes: Sequence[str] | None, option: str) -> tuple[str, ...] | None:
+class _CliCodes(NamedTuple):
+    """The codes given on the command line (None: not given)."""
+
+    select: tuple[str, ...] | None
+    ignore: tuple[str, ...] | None
+    extend_select: tuple[str, ...]
+    extend_ignore: tuple[str, ...]
+
+    def named(self) -> tuple[tuple[str, tuple[str, ...] | None], ...]:
+        return (
+            ("--select", self.select),
+            ("--ignore", self.ignore),
+            ("--extend-select", self.extend_select),
+            ("--extend-ignore", self.extend_ignore),
+        )
+
+    def given(self) -> bool:
+        given = self.select is not None or self.ignore is not None
+        return given or bool(self.extend_select or self.extend_ignore)
+
+    def selection(self, settings: Settings) -> Selection:
+        """The command line over ``[tool.pkgforge]``, as ruff layers them."""
+        select = self.select if self.select is not None else settings.select
+        if self.extend_select:
+            # "PF" stands for "every rule" so that a more specific code still wins over an ignore
+            select = (*(select if select is not None else ("PF",)), *self.extend_select)
+        ignore = self.ignore if self.ignore is not None else settings.ignore
+        return Selection(
+            select=select,
+            ignore=(*ignore, *self.extend_ignore),
+            per_path=settings.per_path_ignores,
+        )
+
+
+def _parse_cli(
+    codes: Sequence[str] | None, option: str, *, blank_ok: bool = True
+) -> tuple[str, ...] | None:
     if codes is None:
         return None
     try:
-        return parse_codes(list(codes), where=option)
+        parsed = parse_codes(list(codes), where=option)
     except ConfigError as err:
         raise UsageError(err.message, hint=err.hint) from None
+    if not parsed and not blank_ok:
+        # `--select "$CODES"` with $CODES unset must not run nothing and pass
+        raise UsageError(
+            f"{option} names no rule code",
+            hint=f"give codes or prefixes such as PF4,PF101, or leave {option} out",
+        )
+    return parsed
+
+
+def _selects_something(
+    selection: Selection, rules: Mapping[str, Rule], error: type[UsageError]
+) -> None:
+    if not any(selection.enabled(code) for code in rules):
+        raise error(
+            "no rule is selected: select and ignore leave nothing to check",
+            hint="see 'pkgforge rules' for the codes; --extend-select adds to the selection",
+        )
 
 
 def _known_or_raise(
@@ -401,7 +468,7 @@ def _pyproject_suppressions(project: Project) -> dict[str, tuple[tuple[int, tupl
     path = project.pyproject_path
     if path is None:
         return {}
-    from pkgforge.checker.summarize import find_suppressions
+    from pkgforge.checker.suppressions import find_suppressions
 
     try:
         found = find_suppressions(path.read_bytes())
@@ -415,20 +482,20 @@ def _check_project(
     focuses: tuple[str, ...],
     *,
     rules: Callable[[], Mapping[str, Rule]],
-    cli_select: tuple[str, ...] | None,
-    cli_ignore: tuple[str, ...] | None,
+    cli: _CliCodes,
+    overrides: Overrides | None,
     use_cache: bool,
     run_imports: bool,
     python: str | os.PathLike[str] | None = None,
 ) -> CheckResult:
     """Check the project at ``root``, reporting under ``focuses`` only (() for all)."""
-    found = _discover_at(root, focuses[0] if focuses else "", use_cache=use_cache)
-    settings, cache = found.settings, found.cache
-    selection = Selection(
-        select=cli_select if cli_select is not None else settings.select,
-        ignore=cli_ignore if cli_ignore is not None else settings.ignore,
-        per_path=settings.per_path_ignores,
+    found = _discover_at(
+        root, focuses[0] if focuses else "", use_cache=use_cache, overrides=overrides
     )
+    settings, cache = found.settings, found.cache
+    selection = cli.selection(settings)
+    if cli.given():
+        _selects_something(selection, rules(), UsageError)
     fingerprint = None
     if cache is not None and not run_imports:
         fingerprint = _fingerprint(found, (selection, settings.namespace_packages))
@@ -484,6 +551,7 @@ def _source_findings(
 ) -> tuple[tuple[Finding, ...], dict[str, Any], tuple[str, ...]]:
     """The selected source rules' raw findings, the suppression comments, crashed rules."""
     _check_config_codes(project.settings, registry)
+    _selects_something(selection, registry, ConfigError)
     if run_imports and selection.enabled("PF412"):
         from pkgforge.checker.importrun import import_check
 
@@ -529,20 +597,17 @@ def _check_archive(
     path: Path,
     *,
     rules: Mapping[str, Rule],
-    cli_select: tuple[str, ...] | None,
-    cli_ignore: tuple[str, ...] | None,
+    cli: _CliCodes,
     use_cache: bool,
+    overrides: Overrides | None = None,
 ) -> CheckResult:
     from pkgforge.checker.archive import load_archive
 
-    project = _project_of_archive(path, use_cache)
-    settings = project.settings if project is not None else Settings()
+    project = _project_of_archive(path, use_cache, overrides)
+    settings = project.settings if project is not None else load_settings(None, overrides)
     _check_config_codes(settings, rules)
-    selection = Selection(
-        select=cli_select if cli_select is not None else settings.select,
-        ignore=cli_ignore if cli_ignore is not None else settings.ignore,
-        per_path=settings.per_path_ignores,
-    )
+    selection = cli.selection(settings)
+    _selects_something(selection, rules, UsageError if cli.given() else ConfigError)
     archive = load_archive(path, project)
     chosen = [r for r in rules.values() if r.scope == "dist" and selection.enabled(r.code)]
     findings, errors = _run_rules(chosen, archive)
@@ -550,13 +615,15 @@ def _check_archive(
     return CheckResult(tuple(kept), 1, len(findings) - len(kept), errors)
 
 
-def _project_of_archive(path: Path, use_cache: bool) -> Project | None:
+def _project_of_archive(
+    path: Path, use_cache: bool, overrides: Overrides | None = None
+) -> Project | None:
     """The project that built ``dist/NAME.whl``, when the archive sits in its dist/ folder."""
     folder = path.resolve().parent
     for candidate in (folder, folder.parent):
         if (candidate / "pyproject.toml").is_file():
             try:
-                project, _ = _load(candidate, use_cache=False)
+                project, _ = _load(candidate, use_cache=False, overrides=overrides)
             except (UsageError, OSError) as err:
                 log.debug("not comparing %s with its project: %s", path, err)
                 return None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from pkgforge.checker.findings import Finding
+from pkgforge.globs import path_matches
 
 __all__ = ["Selection", "Suppressions", "filter_findings", "under_any"]
 
@@ -30,8 +30,9 @@ class Selection(NamedTuple):
         return selected >= 0 and selected > ignored
 
     def ignored_at(self, code: str, relpath: str) -> bool:
+        """Per-path ignores: globs as ruff's ``per-file-ignores`` reads them (pkgforge.globs)."""
         return any(
-            fnmatch.fnmatchcase(relpath, pattern) and any(code.startswith(c) for c in codes)
+            any(code.startswith(c) for c in codes) and path_matches(pattern, relpath)
             for pattern, codes in self.per_path
         )
 

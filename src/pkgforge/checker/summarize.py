@@ -33,12 +33,12 @@ from pkgforge.checker.summary import (
     ParseProblem,
     ProblemKind,
 )
+from pkgforge.checker.suppressions import find_suppressions
 
 __all__ = ["summarize_source"]
 
 # ast.parse accepts feature_version down to (3, 7); older bounds parse as 3.7.
 _OLDEST_FEATURE_VERSION = (3, 7)
-_SUPPRESSION = re.compile(rb"#\s*pkgforge:\s*ignore\b(?:\[([^\]]*)\])?")
 _SYS_PATH_METHODS = frozenset({"append", "insert", "extend", "remove", "pop", "clear"})
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _TYPE_CHECKING_NAMES = frozenset({"TYPE_CHECKING", "MYPY"})
@@ -1067,30 +1067,6 @@ def _is_main_guard(test: ast.Compare) -> bool:
         and any(type(s) is ast.Name and s.id == "__name__" for s in sides)
         and any(type(s) is ast.Constant and s.value == "__main__" for s in sides)
     )
-
-
-def find_suppressions(source: bytes) -> tuple[tuple[int, tuple[str, ...]], ...]:
-    if b"pkgforge:" not in source:
-        return ()
-    found: list[tuple[int, tuple[str, ...]]] = []
-    for number, line in enumerate(source.splitlines(), start=1):
-        if b"pkgforge:" not in line:
-            continue
-        match = _SUPPRESSION.search(line)
-        if match is None:
-            continue
-        listed = match.group(1)
-        codes = (
-            tuple(
-                c.decode("ascii", "replace").upper()
-                for c in re.split(rb"[\s,]+", listed)
-                if c.strip()
-            )
-            if listed is not None
-            else ()
-        )
-        found.append((number, codes))
-    return tuple(found)
 
 
 def _line_count(source: bytes) -> int:

@@ -3,8 +3,19 @@
 
 from __future__ import annotations
 
-from pkgforge.commands import add, build, check, explain, link, new, publish, rules
+from pkgforge.commands import add, build, check, completion, explain, link, new, publish, rules
 
-__all__ = ["COMMANDS", "add", "build", "check", "explain", "link", "new", "publish", "rules"]
+__all__ = [
+    "COMMANDS",
+    "add",
+    "build",
+    "check",
+    "completion",
+    "explain",
+    "link",
+    "new",
+    "publish",
+    "rules",
+]
 
-COMMANDS = (new, add, link, check, explain, rules, build, publish)
+COMMANDS = (new, add, link, check, explain, rules, build, publish, completion)

@@ -20,8 +20,15 @@ _MODULES = {
 }
 
 
-def render(result: CheckResult, output_format: Format = "text", *, color: bool = False) -> str:
-    """The result in ``output_format``; ``color`` only affects text."""
+def render(
+    result: CheckResult,
+    output_format: Format = "text",
+    *,
+    color: bool = False,
+    summary: bool = True,
+) -> str:
+    """The result in ``output_format``; ``color`` and ``summary`` (the last line) only affect text."""
     module = importlib.import_module(_MODULES[output_format])
-    text: str = module.render(result, color=color)
+    options = {"summary": summary} if output_format == "text" else {}
+    text: str = module.render(result, color=color, **options)
     return text

@@ -31,7 +31,7 @@ def use_color(stream: TextIO, environ: os._Environ[str] | dict[str, str] | None 
     return bool(isatty and isatty())
 
 
-def render(result: CheckResult, *, color: bool = False) -> str:
+def render(result: CheckResult, *, color: bool = False, summary: bool = True) -> str:
     def paint(text: str, code: str) -> str:
         return f"{code}{text}{_RESET}" if color else text
 
@@ -43,8 +43,9 @@ def render(result: CheckResult, *, color: bool = False) -> str:
             for f in group
         ]
         blocks.append("\n".join(lines))
-    blocks.append(summary_line(result))
-    return "\n\n".join(blocks) + "\n"
+    if summary:
+        blocks.append(summary_line(result))
+    return "\n\n".join(blocks) + "\n" if blocks else ""
 
 
 def summary_line(result: CheckResult) -> str:
