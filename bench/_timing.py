@@ -8,7 +8,7 @@ import subprocess
 import time
 from collections.abc import Callable, Sequence
 
-__all__ = ["median_seconds", "print_table", "time_command"]
+__all__ = ["interleaved", "load_note", "median_seconds", "print_table", "time_command"]
 
 
 def time_command(argv: Sequence[str], *, cwd: str | None = None) -> float:
@@ -24,6 +24,39 @@ def median_seconds(run: Callable[[], float], *, repeat: int, warmup: int = 1) ->
     return statistics.median(run() for _ in range(repeat))
 
 
+def interleaved(
+    runs: dict[str, Callable[[], float] | None], *, repeat: int, warmup: int = 1
+) -> dict[str, float | None]:
+    """Median seconds of each run, taken in rounds (each run once per round, in turn).
+
+    On a shared machine the load drifts within seconds; rounds spread that drift over
+    every row alike, so the ratios between rows hold better than with one row after
+    the other. ``None`` rows are not available and stay ``None``.
+    """
+    samples: dict[str, list[float]] = {label: [] for label, run in runs.items() if run}
+    for round_number in range(warmup + repeat):
+        for label, run in runs.items():
+            if run is None:
+                continue
+            seconds = run()
+            if round_number >= warmup:
+                samples[label].append(seconds)
+    return {
+        label: statistics.median(samples[label]) if run else None for label, run in runs.items()
+    }
+
+
+def load_note() -> str:
+    """The 1-minute load average and the core count, to print beside the figures."""
+    import os
+
+    try:
+        load = f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        load = "unknown"
+    return f"load average {load} on {os.cpu_count()} cores"
+
+
 def print_table(title: str, rows: dict[str, float | None], *, baseline: str) -> None:
     """Print medians and the ratio of each row to ``baseline``."""
     print(f"\n{title}")
@@ -37,7 +70,13 @@ def print_table(title: str, rows: dict[str, float | None], *, baseline: str) -> 
 
 
 def which(name: str) -> str | None:
-    return shutil.which(name)
+    """``name`` from this Python's own environment first (a venv run without activating
+    it, as ``.venv/bin/python bench/...``), then from PATH."""
+    import sys
+    from pathlib import Path
+
+    here = Path(sys.executable).parent
+    return shutil.which(name, path=str(here)) or shutil.which(name)
 
 
 def compile_pkgforge() -> None:

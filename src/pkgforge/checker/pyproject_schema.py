@@ -25,6 +25,7 @@ __all__ = ["schema_errors"]
 # Both provide schemas: validate-pyproject for PEP 517/518/621/639, setuptools
 # for [tool.setuptools]. A change in either must regenerate the validator.
 _SCHEMA_PROVIDERS = ("validate_pyproject", "setuptools")
+_UNUSED_BY_FORMATS = ("packaging._manylinux", "packaging._musllinux")
 
 
 def schema_errors(data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -109,8 +110,13 @@ def _load(target: Path, name: str) -> ModuleType:
         raise ImportError(name)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    from pkgforge._lazy import deferred
+
     try:
-        spec.loader.exec_module(module)
+        # The formats import packaging's requirement parser, which imports its wheel-tag
+        # module, which imports the manylinux/musllinux probes that validating never runs.
+        with deferred(*_UNUSED_BY_FORMATS):
+            spec.loader.exec_module(module)
     except BaseException:
         del sys.modules[name]
         raise

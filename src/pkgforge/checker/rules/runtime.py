@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from pkgforge.checker.certainty import Certainty
 from pkgforge.checker.distmap import import_names_of, is_stdlib
-from pkgforge.checker.importrun import (
-    Declared,
-    FailureKind,
-    ImportFailure,
-    ImportRun,
-    declared_distributions,
-)
 from pkgforge.checker.model import Project
 from pkgforge.checker.rules.base import Hit, rule
+
+if TYPE_CHECKING:
+    # Imported where used: only `check --import` needs the import runner (subprocesses,
+    # a thread pool), and every check loads this rule.
+    from pkgforge.checker.importrun import Declared, ImportFailure, ImportRun
 
 __all__ = ["import_failed"]
 
@@ -69,6 +68,10 @@ def import_failed(project: Project) -> Iterator[Hit]:
     Fix the import the message names, or declare the missing dependency.
     """
     run = project.extra.get("imports")
+    if run is None:
+        return
+    from pkgforge.checker.importrun import ImportRun
+
     if not isinstance(run, ImportRun) or not run.failures:
         return
     judge = _Judge(project, run)
@@ -108,12 +111,16 @@ class _Judge:
     def __init__(self, project: Project, run: ImportRun) -> None:
         self.project = project
         self.run = run
+        from pkgforge.checker.importrun import declared_distributions
+
         self.declared: Declared = declared_distributions(project)
         self.unbuilt = sorted(_without_source(project))
         installed = run.interpreter.installed
         self.absent = None if installed is None else sorted(self.declared.names - installed)
 
     def __call__(self, failure: ImportFailure) -> tuple[Certainty, str]:
+        from pkgforge.checker.importrun import FailureKind
+
         if failure.kind is FailureKind.TIMEOUT:
             return Certainty.SOME_PATHS, "it hangs, or is slower than the timeout"
         unbuilt = self._unbuilt_in(failure)
@@ -134,6 +141,8 @@ class _Judge:
         return certainty, why
 
     def _judge(self, failure: ImportFailure) -> tuple[Certainty, str]:
+        from pkgforge.checker.importrun import FailureKind
+
         if failure.kind is FailureKind.CRASHED:
             return Certainty.PROVEN, ""
         if not failure.missing:
