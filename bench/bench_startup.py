@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _timing import compile_pkgforge, median_seconds, print_table, time_command, which
+from _timing import compile_pkgforge, interleaved, load_note, print_table, time_command, which
 
 
 def main() -> None:
@@ -32,13 +33,14 @@ def main() -> None:
         "ruff --version": [which("ruff"), "--version"] if which("ruff") else None,
         "uv --version": [which("uv"), "--version"] if which("uv") else None,
     }
-    rows: dict[str, float | None] = {}
-    for label, argv in candidates.items():
-        if argv is None:
-            rows[label] = None
-            continue
-        rows[label] = median_seconds(lambda argv=argv: time_command(argv), repeat=args.repeat)
-    print_table("CLI start-up (median wall time)", rows, baseline="pkgforge --version")
+    runs: dict[str, Callable[[], float] | None] = {
+        label: (None if argv is None else (lambda argv=argv: time_command(argv)))
+        for label, argv in candidates.items()
+    }
+    before = load_note()
+    rows = interleaved(runs, repeat=args.repeat)
+    print_table("CLI start-up (median wall time, in rounds)", rows, baseline="pkgforge --version")
+    print(f"  machine: {before} before, {load_note()} after")
 
 
 if __name__ == "__main__":
