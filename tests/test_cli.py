@@ -61,3 +61,16 @@ def test_global_options_after_subcommand(run_cli) -> None:
     status, _, err = run_cli("new", "-q", "class")
     assert status == 2
     assert "keyword" in err
+
+
+def test_a_run_builds_only_its_command_and_help_lists_them_all() -> None:
+    from pkgforge.cli import _build_parser, _chosen_command
+
+    assert _chosen_command(["-v", "check", "--select", "PF402"]) == "check"
+    assert _chosen_command(["--debug", "new", "sound"]) == "new"
+    assert _chosen_command(["chek"]) is None  # argparse must see every choice to say so
+    assert _chosen_command(["--help", "check"]) is None
+    full, chosen = _build_parser(), _build_parser("check")
+    assert chosen.format_help() == full.format_help()
+    args = chosen.parse_args(["check", "--select", "PF402", "--exit-zero"])
+    assert (args.command, args.exit_zero) == ("check", True)

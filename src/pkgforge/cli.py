@@ -18,7 +18,7 @@ from pkgforge.errors import PkgforgeError, UsageError
 if TYPE_CHECKING:
     import logging
     from collections.abc import Sequence
-    from typing import NoReturn
+    from typing import Any, NoReturn
 
 __all__ = ["console_main", "main"]
 
@@ -32,8 +32,12 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message, hint=f"run '{self.prog} --help' for the options")
 
 
-def _build_parser() -> argparse.ArgumentParser:
+def _build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``chosen``, only that subcommand gets its options (the others are
+    listed by name and help, which is all ``pkgforge --help`` shows of them)."""
     from pkgforge.commands import COMMANDS
+
+    _remember_translations()
 
     parser = _Parser(
         prog="pkgforge",
@@ -46,9 +50,58 @@ def _build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     _add_global_options(common, defaults=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    subparsers = sub if chosen is None else _OnlyChosen(sub, chosen)
     for command in COMMANDS:
-        command.register(sub, [common])
+        command.register(subparsers, [common])
     return parser
+
+
+def _remember_translations() -> None:
+    """argparse looks its own words up in gettext's catalogues for every parser it makes,
+    searching the disk each time (60% of building pkgforge's parser); the answer does not
+    change within one run, so it is looked up once per word."""
+    import functools
+    import gettext
+
+    if not isinstance(getattr(argparse, "_", None), functools._lru_cache_wrapper):
+        argparse._ = functools.lru_cache(maxsize=256)(gettext.gettext)  # type: ignore[attr-defined]
+
+
+class _OnlyChosen:
+    """Subparsers that build only the chosen command's options: a run parses one
+    command, and building every command's options costs more than the parse."""
+
+    def __init__(self, subparsers: Any, chosen: str) -> None:
+        self.subparsers = subparsers
+        self.chosen = chosen
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        if name == self.chosen:
+            return self.subparsers.add_parser(name, **kwargs)
+        self.subparsers.add_parser(name, help=kwargs.get("help"), add_help=False)
+        return _Ignored()
+
+
+class _Ignored:
+    """Takes a command's ``add_argument``/``add_argument_group``/``set_defaults`` calls
+    and keeps nothing."""
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: self
+
+
+def _chosen_command(args_list: Sequence[str]) -> str | None:
+    """The subcommand named before any option that takes a value, or None (then every
+    command is built: help, completion, a typo argparse should report)."""
+    from pkgforge.commands import COMMANDS
+
+    names = {command.__name__.rpartition(".")[2] for command in COMMANDS}
+    for arg in args_list:
+        if arg in names:
+            return arg
+        if not arg.startswith("-") or arg in {"-h", "--help", "--version"}:
+            return None
+    return None
 
 
 def _complete(parser: argparse.ArgumentParser) -> None:
@@ -112,8 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args_list
     try:
-        parser = _build_parser()
-        if "_ARGCOMPLETE" in os.environ:
+        completing = "_ARGCOMPLETE" in os.environ
+        parser = _build_parser(None if completing else _chosen_command(args_list))
+        if completing:
             _complete(parser)  # a TAB in a shell: answer and exit (pkgforge completion)
         args = _parse(parser, args_list)
         log = _configure_logging(args.verbose, args.quiet, args.debug)
