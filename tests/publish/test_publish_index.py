@@ -11,7 +11,7 @@ import pytest
 
 from pkgforge.errors import PartialUploadError, PublishError, UsageError
 from pkgforge.release.index import SimpleIndex
-from pkgforge.release.manifest import MANIFEST_NAME, sha256_of
+from pkgforge.release.manifest import sha256_of
 from pkgforge.release.publish import publish
 
 
@@ -36,7 +36,7 @@ def test_upload_then_pip_install_from_the_index(
     assert status == 0, err
     assert f"published {unique_name} 1.0: 2 files verified" in out
     dist = project / "dist"
-    built = {p.name: sha256_of(p) for p in dist.iterdir() if p.name != MANIFEST_NAME}
+    built = {p.name: sha256_of(p) for p in dist.iterdir()}
     assert _listed(local_index, unique_name) == built
 
     venv = tmp_path / "venv"
@@ -78,7 +78,7 @@ def test_stale_files_in_dist_are_not_uploaded(
 ) -> None:
     build_project(unique_name, "0.9")
     project = build_project(unique_name, "1.0")  # dist/ still holds the 0.9 files
-    assert len([p for p in (project / "dist").iterdir() if p.name != MANIFEST_NAME]) == 4
+    assert len([p for p in (project / "dist").iterdir() if p.is_file()]) == 4
     status, _, err = _publish_cli(run_cli, project, local_index)
     assert status == 0, err
     on_index = local_index.files_of(unique_name)

@@ -25,7 +25,7 @@ from pkgforge.errors import (
     UsageError,
 )
 from pkgforge.release.build import build
-from pkgforge.release.manifest import MANIFEST_NAME, read_manifest
+from pkgforge.release.manifest import LEGACY_MANIFEST_NAME, manifest_path, read_manifest
 
 from .conftest import write_project
 
@@ -46,7 +46,7 @@ def old_dist(project: Path) -> dict[str, bytes]:
     dist = project / "dist"
     dist.mkdir()
     (dist / "sound-0.9.tar.gz").write_bytes(b"old sdist")
-    (dist / MANIFEST_NAME).write_text('{"schema": 1}\n')
+    (dist / LEGACY_MANIFEST_NAME).write_text('{"schema": 1}\n')
     return snapshot(dist)
 
 
@@ -108,9 +108,11 @@ def test_build_makes_sdist_wheel_and_manifest(
     dist = project / "dist"
     assert [p.name for p in result.artifacts] == ["sound-1.0.tar.gz", "sound-1.0-py3-none-any.whl"]
     assert result.outdir == dist
+    # Only the artifacts: the manifest is beside dist/, out of the way of dist/* globs.
     assert sorted(p.name for p in dist.iterdir()) == sorted(
-        [MANIFEST_NAME, "sound-1.0.tar.gz", "sound-1.0-py3-none-any.whl"]
+        ["sound-1.0.tar.gz", "sound-1.0-py3-none-any.whl"]
     )
+    assert result.manifest == project / ".pkgforge-build" / "dist.manifest.json"
     assert (result.project, result.version) == ("sound", "1.0")
     manifest = read_manifest(dist)  # verifies sizes and hashes
     assert [a.filename for a in manifest.artifacts] == [p.name for p in result.artifacts]
@@ -142,10 +144,8 @@ def test_wheel_only_builds_from_the_source_tree(
     result = build(project, outdir=out, isolation=False, sdist=False)
     assert capfd.readouterr() == ("", "")  # the library never prints, nor does the backend
     assert [p.name for p in result.artifacts] == ["sound-1.0-py3-none-any.whl"]
-    assert sorted(p.name for p in out.iterdir()) == [
-        MANIFEST_NAME,
-        "sound-1.0-py3-none-any.whl",
-    ]
+    assert sorted(p.name for p in out.iterdir()) == ["sound-1.0-py3-none-any.whl"]
+    assert result.manifest == manifest_path(out) == tmp_path / ".pkgforge-build/out.manifest.json"
     assert not (project / "dist").exists()
 
 
@@ -182,7 +182,7 @@ def test_cli_build_prints_artifacts(project: Path, run_cli: RunCli) -> None:
     assert "timings: check" in err
     assert "sound-1.0.tar.gz" in out
     assert "sound-1.0-py3-none-any.whl" in out
-    assert (project / "dist" / MANIFEST_NAME).is_file()
+    assert manifest_path(project / "dist").is_file()
 
 
 @pytest.mark.slow

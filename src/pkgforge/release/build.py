@@ -26,7 +26,15 @@ from typing import TYPE_CHECKING
 
 from pkgforge.checker.findings import Finding, Severity
 from pkgforge.errors import BuildError, CheckFailedError, ProjectNotFoundError, UsageError
-from pkgforge.release.manifest import MANIFEST_NAME, Artifact, Manifest, sha256_of, write_manifest
+from pkgforge.release.manifest import (
+    LEGACY_MANIFEST_NAME,
+    Artifact,
+    Manifest,
+    dump_manifest,
+    manifest_path,
+    prepare_manifest_dir,
+    sha256_of,
+)
 
 if TYPE_CHECKING:
     from pkgforge.checker.archive import Archive
@@ -125,9 +133,12 @@ def build(
         name, version = _name_and_version(archives)
         with _timed("write", timings):
             stale = _stale_files(target, artifacts)
-            manifest = write_manifest(scratch, _manifest(name, version, artifacts))
-            # The manifest goes last: it only ever names artifacts already in place.
-            *final, manifest = _commit([*artifacts, manifest], target)
+            manifest = dump_manifest(scratch / "manifest.json", _manifest(name, version, artifacts))
+            # The manifest goes last (beside target, not in it): it only ever names
+            # artifacts already in place.
+            staged = [(artifact, target / artifact.name) for artifact in artifacts]
+            *final, manifest = _commit([*staged, (manifest, manifest_path(target))], target)
+            (target / LEGACY_MANIFEST_NAME).unlink(missing_ok=True)
     for artifact in final:
         log.info("built %s", _display(artifact))
     if stale:
@@ -310,7 +321,7 @@ def _stale_files(target: Path, artifacts: Sequence[Path]) -> list[Path]:
     if not target.is_dir():
         return []
     # Hidden names are ours (the manifest, partial copies), not earlier artifacts.
-    new = {artifact.name for artifact in artifacts} | {MANIFEST_NAME}
+    new = {artifact.name for artifact in artifacts}
     return sorted(
         entry
         for entry in target.iterdir()
@@ -318,8 +329,9 @@ def _stale_files(target: Path, artifacts: Sequence[Path]) -> list[Path]:
     )
 
 
-def _commit(artifacts: Sequence[Path], target: Path) -> list[Path]:
-    """Copy every file next to its final name, then rename them all into place, in order.
+def _commit(files: Sequence[tuple[Path, Path]], target: Path) -> list[Path]:
+    """Copy every (source, final) file next to its final name, then rename them all into
+    place, in order.
 
     All copying (what can fail: space, permissions) happens before the first
     rename; a failure removes the partial copies (and ``target`` if this call
@@ -329,10 +341,11 @@ def _commit(artifacts: Sequence[Path], target: Path) -> list[Path]:
     staged: list[tuple[Path, Path]] = []
     try:
         target.mkdir(parents=True, exist_ok=True)
-        for artifact in artifacts:
-            partial = target / f".{artifact.name}.partial"
-            staged.append((partial, target / artifact.name))
-            shutil.copyfile(artifact, partial)
+        prepare_manifest_dir(target)
+        for source, final in files:
+            partial = final.with_name(f".{final.name}.partial")
+            staged.append((partial, final))
+            shutil.copyfile(source, partial)
     except OSError as err:
         for partial, _ in staged:
             partial.unlink(missing_ok=True)

@@ -1,8 +1,17 @@
 """The build manifest: what ``pkgforge build`` produced, which ``publish`` uploads.
 
-It lives next to the artifacts as ``.pkgforge-manifest.json`` (hidden, so a
-``twine upload dist/*`` glob never picks it up). ``publish`` uploads exactly
-the files it names, after checking their sizes and hashes.
+It lives *beside* the output directory, never in it: for ``dist/`` it is
+``.pkgforge-build/dist.manifest.json`` in the same parent folder. Tools that
+take every file of ``dist/`` (``twine check dist/*``, a nox session that
+iterates over the folder, ``actions/upload-artifact``, which drops hidden
+files) then see only the artifacts. The folder carries its own ``.gitignore``,
+as pytest's and ruff's caches do, so it is never committed. ``publish``
+uploads exactly the files the manifest names, after checking their sizes and
+hashes. The JSON format (``schema`` 1) is documented in docs/build.md, so a CI
+step can read it without pkgforge.
+
+Earlier versions wrote ``dist/.pkgforge-manifest.json``; it is still read
+when the new file is absent, and ``build`` removes it.
 """
 
 from __future__ import annotations
@@ -15,9 +24,22 @@ from typing import Literal
 
 from pkgforge.errors import ManifestError
 
-__all__ = ["MANIFEST_NAME", "Artifact", "Manifest", "read_manifest", "sha256_of", "write_manifest"]
+__all__ = [
+    "LEGACY_MANIFEST_NAME",
+    "MANIFEST_DIR",
+    "Artifact",
+    "Manifest",
+    "dump_manifest",
+    "find_manifest",
+    "manifest_path",
+    "prepare_manifest_dir",
+    "read_manifest",
+    "sha256_of",
+    "write_manifest",
+]
 
-MANIFEST_NAME = ".pkgforge-manifest.json"
+MANIFEST_DIR = ".pkgforge-build"
+LEGACY_MANIFEST_NAME = ".pkgforge-manifest.json"
 _SCHEMA_VERSION = 1
 
 
@@ -37,6 +59,20 @@ class Manifest:
     artifacts: tuple[Artifact, ...]
 
 
+def manifest_path(outdir: Path) -> Path:
+    """Where the manifest of the build in ``outdir`` is written: beside it, not in it."""
+    outdir = Path(outdir).absolute()
+    return outdir.parent / MANIFEST_DIR / f"{outdir.name}.manifest.json"
+
+
+def find_manifest(outdir: Path) -> Path | None:
+    """The manifest of ``outdir`` that exists (the current place, then the legacy one)."""
+    for path in (manifest_path(outdir), Path(outdir) / LEGACY_MANIFEST_NAME):
+        if path.is_file():
+            return path
+    return None
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as stream:
@@ -45,29 +81,51 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_manifest(outdir: Path, manifest: Manifest) -> Path:
-    """Write the manifest atomically (temp file + replace) and return its path."""
-    target = outdir / MANIFEST_NAME
+def prepare_manifest_dir(outdir: Path) -> Path:
+    """Create the manifest's folder (ignored by git, like a tool cache) and return it."""
+    folder = manifest_path(outdir).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Written by pkgforge build: never commit it.\n*\n", encoding="utf-8")
+    return folder
+
+
+def dump_manifest(path: Path, manifest: Manifest) -> Path:
+    """Write ``manifest`` as JSON to ``path`` (no atomicity: the caller renames it into place)."""
     payload = {"schema": _SCHEMA_VERSION, **asdict(manifest)}
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+def write_manifest(outdir: Path, manifest: Manifest) -> Path:
+    """Write the manifest of ``outdir`` atomically (temp file + replace) and return its path."""
+    prepare_manifest_dir(outdir)
+    target = manifest_path(outdir)
+    tmp = dump_manifest(target.with_name(target.name + ".tmp"), manifest)
     tmp.replace(target)
     return target
 
 
 def read_manifest(outdir: Path, *, verify: bool = True) -> Manifest:
-    """Read the manifest in ``outdir``; with ``verify``, check every artifact's size and hash."""
-    path = outdir / MANIFEST_NAME
+    """Read the manifest of ``outdir``; with ``verify``, check every artifact's size and hash."""
     hint = "run 'pkgforge build' to build and record the artifacts"
+    path = find_manifest(outdir)
+    if path is None:
+        raise ManifestError(f"no build manifest in {outdir}", hint=hint)
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
         if payload.get("schema") != _SCHEMA_VERSION:
             raise ManifestError(f"{path} has an unknown schema", hint=hint)
         artifacts = tuple(Artifact(**item) for item in payload["artifacts"])
         manifest = Manifest(payload["project"], payload["version"], artifacts)
+        # A plain file name of the output directory: an edited manifest never reaches elsewhere.
+        odd = [a.filename for a in artifacts if not _plain_name(a.filename)]
+        if odd:
+            raise ManifestError(f"{path} names a file outside {outdir}: {odd[0]!r}", hint=hint)
     except FileNotFoundError:
         raise ManifestError(f"no build manifest in {outdir}", hint=hint) from None
-    except (OSError, ValueError, KeyError, TypeError) as err:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
         raise ManifestError(f"the build manifest {path} is unreadable: {err}", hint=hint) from None
     if not manifest.artifacts:
         raise ManifestError(f"the build manifest {path} names no artifacts", hint=hint)
@@ -75,6 +133,15 @@ def read_manifest(outdir: Path, *, verify: bool = True) -> Manifest:
         for artifact in manifest.artifacts:
             _verify(outdir / artifact.filename, artifact, hint)
     return manifest
+
+
+def _plain_name(filename: object) -> bool:
+    return (
+        isinstance(filename, str)
+        and filename not in {"", ".", ".."}
+        and "/" not in filename
+        and "\\" not in filename
+    )
 
 
 def _verify(path: Path, artifact: Artifact, hint: str) -> None:

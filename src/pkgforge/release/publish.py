@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from pkgforge.errors import PartialUploadError, PublishError, UsageError
 from pkgforge.release.credentials import Target, is_loopback, resolve_target
 from pkgforge.release.index import IndexFile, SimpleIndex
-from pkgforge.release.manifest import MANIFEST_NAME, Artifact, Manifest, read_manifest
+from pkgforge.release.manifest import Artifact, Manifest, find_manifest, read_manifest
 from pkgforge.release.redact import Redactor, redacting
 from pkgforge.release.upload import IndexFailure, explain, run_twine
 
@@ -130,8 +130,8 @@ def publish(
 
 
 def _dist_dir(path: Path) -> Path:
-    """``path`` itself when it holds the manifest, ``path/dist`` for a project."""
-    if (path / MANIFEST_NAME).is_file():
+    """``path`` itself when a manifest records it, ``path/dist`` for a project."""
+    if find_manifest(path) is not None:
         return path
     if (path / "pyproject.toml").is_file() or (path / "dist").is_dir():
         return path / "dist"
