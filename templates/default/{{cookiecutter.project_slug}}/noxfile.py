@@ -4,21 +4,19 @@
 # ///
 """Development tasks: ``nox`` runs the default sessions, ``nox -l`` lists them."""
 
-import shutil
-from pathlib import Path
-
 import nox
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
 
-DIR = Path(__file__).parent.resolve()
 PYPROJECT = nox.project.load_toml("pyproject.toml")
+# The same pkgforge release as the pkgforge-check hook of .pre-commit-config.yaml.
+PKGFORGE = "pkgforge @ git+https://github.com/pkgforge/pkgforge@v0.1.0"
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Run the linters and formatters over every file."""
+    """Run the linters, the formatters and ``pkgforge check`` over every file."""
     session.install("pre-commit")
     session.run(
         "pre-commit", "run", "--all-files", "--show-diff-on-failure", *session.posargs
@@ -40,15 +38,19 @@ def docs(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def check(session: nox.Session) -> None:
+    """Check the package's layout, imports and metadata with ``pkgforge check``."""
+    session.install(PKGFORGE)
+    session.run("pkgforge", "check", *session.posargs)
+
+
+@nox.session(default=False)
 def build(session: nox.Session) -> None:
-    """Build the sdist and the wheel into dist/ and check them."""
-    build_path = DIR / "build"
-    if build_path.exists():
-        shutil.rmtree(build_path)
-    session.install("build", "twine")
-    session.run("python", "-m", "build")
-    dists = sorted(str(path) for path in (DIR / "dist").iterdir())
-    session.run("twine", "check", "--strict", *dists)
+    """Check, build and inspect the sdist and the wheel into dist/, as the release does."""
+    session.install(PKGFORGE)
+    # The manifest of what was built goes to .pkgforge-build/, so dist/ holds only the
+    # sdist and the wheel; 'pkgforge publish' uploads exactly those.
+    session.run("pkgforge", "build", *session.posargs)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,191 @@
+"""The default template's pins are current, and stay current: drift is a test failure.
+
+- pre-commit hook revisions equal the versions this test environment installs
+  (ruff, mypy, validate-pyproject, zizmor), and the pkgforge hook is this release;
+- every GitHub Action is pinned by full commit SHA with its version in a comment,
+  both as recorded in ``template_pins.toml``;
+- zizmor finds nothing, with no relaxing configuration;
+- each job has only the permissions it needs.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
+import pkgforge
+
+PINS = tomllib.loads((Path(__file__).with_name("template_pins.toml")).read_text("utf-8"))
+TEMPLATE = Path(pkgforge.__file__).parent / "templates" / "default"
+if not TEMPLATE.is_dir():  # an editable install: the templates are at the repository's top
+    TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "default"
+
+# pre-commit hook repository -> the distribution whose installed version its rev must be.
+HOOK_TOOLS = {
+    "https://github.com/astral-sh/ruff-pre-commit": "ruff",
+    "https://github.com/pre-commit/mirrors-mypy": "mypy",
+    "https://github.com/abravalheri/validate-pyproject": "validate-pyproject",
+    "https://github.com/zizmorcore/zizmor-pre-commit": "zizmor",
+}
+PKGFORGE_REPO = "https://github.com/pkgforge/pkgforge"
+USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<ref>\S+)(?:\s+#\s*(?P<comment>.*\S))?\s*$")
+FULL_SHA = re.compile(r"[0-9a-f]{40}")
+
+
+def _installed(distribution: str) -> str | None:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _workflows(project: Path) -> list[Path]:
+    return sorted((project / ".github" / "workflows").glob("*.yml"))
+
+
+def _steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+def _hooks(project: Path) -> dict[str, dict[str, Any]]:
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text("utf-8"))
+    return {repo["repo"]: repo for repo in config["repos"]}
+
+
+# -- pre-commit ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("repo", "distribution"), sorted(HOOK_TOOLS.items()))
+def test_hook_revision_is_the_installed_version(
+    sound_template_project: Path, repo: str, distribution: str
+) -> None:
+    installed = _installed(distribution)
+    if installed is None:
+        pytest.skip(f"{distribution} is not installed here")
+    rev = _hooks(sound_template_project)[repo]["rev"]
+    assert rev == f"v{installed}", (
+        f"{repo} is pinned at {rev} but the test environment installs {distribution} "
+        f"{installed}: set rev: v{installed} in the default template's .pre-commit-config.yaml"
+    )
+
+
+def test_mypy_hook_satisfies_the_dev_group(sound_template_project: Path) -> None:
+    pyproject = tomllib.loads((sound_template_project / "pyproject.toml").read_text("utf-8"))
+    (spec,) = [
+        r for r in pyproject["dependency-groups"]["dev"] if isinstance(r, str) and "mypy" in r
+    ]
+    rev = _hooks(sound_template_project)["https://github.com/pre-commit/mirrors-mypy"]["rev"]
+    assert Version(rev.removeprefix("v")) in SpecifierSet(spec.removeprefix("mypy"))
+
+
+def test_pkgforge_hook_is_this_release(sound_template_project: Path) -> None:
+    repo = _hooks(sound_template_project)[PKGFORGE_REPO]
+    assert repo["rev"] == f"v{pkgforge.__version__}"
+    assert [hook["id"] for hook in repo["hooks"]] == ["pkgforge-check"]
+
+
+def test_every_pkgforge_pin_is_this_release(sound_template_project: Path) -> None:
+    """The hook, the nox sessions and the release workflow install the same pkgforge."""
+    found: dict[str, set[str]] = {}
+    for path in sound_template_project.rglob("*"):
+        if path.is_file():
+            for tag in re.findall(r"pkgforge/pkgforge@(v\S+?)[\"'\s]", path.read_text("utf-8")):
+                found.setdefault(tag, set()).add(path.name)
+    assert {"noxfile.py", "release.yml"} <= found.get(f"v{pkgforge.__version__}", set())
+    assert set(found) == {f"v{pkgforge.__version__}"}, found
+
+
+# -- GitHub Actions --------------------------------------------------------------------
+
+
+def test_every_action_is_pinned_by_sha_with_its_version(sound_template_project: Path) -> None:
+    expected = PINS["actions"]
+    used: set[str] = set()
+    for path in _workflows(sound_template_project):
+        text = path.read_text("utf-8")
+        lines = [m for line in text.splitlines() if (m := USES_LINE.match(line))]
+        # Every `uses:` of the parsed workflow is one of the lines read here.
+        parsed = [step["uses"] for step in _steps(yaml.safe_load(text)) if "uses" in step]
+        assert [m["ref"] for m in lines] == parsed, path.name
+        for match in lines:
+            action, _, ref = match["ref"].partition("@")
+            where = f"{path.name}: {match.group(0).strip()}"
+            assert FULL_SHA.fullmatch(ref), f"{where}: not pinned by a full commit SHA"
+            assert match["comment"], f"{where}: no '# vX.Y.Z' comment after the SHA"
+            assert action in expected, f"{where}: not recorded in template_pins.toml"
+            assert (ref, match["comment"]) == (expected[action]["sha"], expected[action]["tag"]), (
+                f"{where}: template_pins.toml records {expected[action]['sha']} "
+                f"# {expected[action]['tag']}"
+            )
+            used.add(action)
+    assert used == set(expected), "template_pins.toml records actions the template no longer uses"
+
+
+def test_no_zizmor_relaxation(sound_template_project: Path) -> None:
+    assert not list(sound_template_project.rglob("zizmor.y*ml"))
+
+
+def _zizmor() -> str | None:
+    beside = Path(sys.executable).with_name("zizmor")
+    return str(beside) if beside.is_file() else shutil.which("zizmor")
+
+
+@pytest.mark.parametrize("persona", ["regular", "pedantic"])
+def test_zizmor_finds_nothing(sound_template_project: Path, persona: str) -> None:
+    zizmor = _zizmor()
+    if zizmor is None:
+        pytest.skip("zizmor is not installed")
+    done = subprocess.run(
+        [zizmor, "--offline", "--no-progress", "--persona", persona, "."],
+        cwd=sound_template_project,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No findings to report" in done.stdout + done.stderr
+
+
+def test_each_job_has_only_the_permissions_it_needs(sound_template_project: Path) -> None:
+    granted: dict[str, dict[str, str]] = {}
+    for path in _workflows(sound_template_project):
+        workflow = yaml.safe_load(path.read_text("utf-8"))
+        assert workflow["permissions"] == {}, f"{path.name}: the workflow grants a default"
+        for name, job in workflow["jobs"].items():
+            granted[f"{path.stem}.{name}"] = job["permissions"]
+            for step in job["steps"]:
+                if step.get("uses", "").startswith("actions/checkout@"):
+                    assert step["with"]["persist-credentials"] is False, f"{path.name}: {name}"
+    assert granted == {
+        "ci.lint": {"contents": "read"},
+        "ci.tests": {"contents": "read"},
+        "release.dist": {"contents": "read"},
+        # OIDC for Trusted Publishing and the PEP 740 attestations; nothing else writes.
+        "release.publish": {"id-token": "write"},
+    }
+
+
+def test_release_publishes_with_trusted_publishing_and_attestations(
+    sound_template_project: Path,
+) -> None:
+    workflow = yaml.safe_load(
+        (sound_template_project / ".github/workflows/release.yml").read_text()
+    )
+    (step,) = [
+        s for s in workflow["jobs"]["publish"]["steps"] if "gh-action-pypi-publish" in s["uses"]
+    ]
+    assert step["with"] == {"packages-dir": "dist/", "attestations": True}  # no password
+    assert "secrets" not in (sound_template_project / ".github/workflows/release.yml").read_text()
+    assert workflow["jobs"]["publish"]["environment"]["name"] == "pypi"
