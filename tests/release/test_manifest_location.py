@@ -9,6 +9,7 @@ a later job anyway.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -100,3 +101,33 @@ def test_a_manifest_that_is_not_an_object_is_unreadable(tmp_path: Path) -> None:
     manifest_path(dist).write_text("[1, 2]", encoding="utf-8")
     with pytest.raises(ManifestError, match="unreadable"):
         read_manifest(dist)
+
+
+@pytest.mark.slow
+def test_generated_nox_build_session_works_after_pkgforge_build(tmp_path: Path) -> None:
+    """The issue's reproduction: ``pkgforge build``, then ``nox -s build``, in a new project.
+
+    nox runs in this environment (``--no-venv --no-install``), so its sessions use
+    this pkgforge and need no index; ``--no-isolation`` builds with this setuptools.
+    """
+    from pkgforge.scaffold import new_project
+
+    project = new_project("sound", output_dir=tmp_path, no_input=True, run_check=False).project_dir
+    build(project, isolation=False)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    nox = [sys.executable, "-m", "nox", "--no-venv", "--no-install", "--no-color"]
+    done = subprocess.run(
+        [*nox, "-s", "build", "--", "--no-isolation"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(p.name for p in (project / "dist").iterdir()) == [
+        "sound-0.1.0-py3-none-any.whl",
+        "sound-0.1.0.tar.gz",
+    ]
+    assert read_manifest(project / "dist").version == "0.1.0"
