@@ -34,7 +34,6 @@ DEFAULT_FILES = {
     ".github/dependabot.yml",
     ".github/workflows/ci.yml",
     ".github/workflows/release.yml",
-    ".github/zizmor.yml",
     ".gitignore",
     ".pkgforge-template.json",
     ".pre-commit-config.yaml",
@@ -74,7 +73,7 @@ def test_default_template_makes_a_modern_src_layout(work: Path) -> None:
     ci = (result.project_dir / ".github/workflows/ci.yml").read_text()
     assert "${{ matrix.python-version }}" in ci
     release = (result.project_dir / ".github/workflows/release.yml").read_text()
-    assert "pypa/gh-action-pypi-publish@release/v1" in release
+    assert "uses: pypa/gh-action-pypi-publish@ba38be9e461d3875417946c167d0b5f3d385a247" in release
     assert "id-token: write" in release
     assert not list(work.glob(".pkgforge-new-*"))
 
@@ -386,7 +385,7 @@ def test_cli_new_reports_what_it_made(work: Path, run_cli) -> None:  # type: ign
     assert status == 0, err
     config = builtin_templates_dir() / "default" / "cookiecutter.json"
     version = json.loads(config.read_text())["_template_version"]
-    assert out.splitlines()[0] == f"Created sound/ (20 files) from template 'default' {version}"
+    assert out.splitlines()[0] == f"Created sound/ (19 files) from template 'default' {version}"
     assert "added sound.effects.echo" in out
     assert "Traceback" not in err
 
