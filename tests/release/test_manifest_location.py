@@ -131,3 +131,14 @@ def test_generated_nox_build_session_works_after_pkgforge_build(tmp_path: Path) 
         "sound-0.1.0.tar.gz",
     ]
     assert read_manifest(project / "dist").version == "0.1.0"
+
+
+@pytest.mark.parametrize("template", ["default", "minimal"])
+def test_generated_gitignore_lists_the_manifest_folder(tmp_path: Path, template: str) -> None:
+    """hatchling reads only the top .gitignore: without this line its sdist takes the manifest."""
+    from pkgforge.scaffold import new_project
+
+    project = new_project(
+        "sound", output_dir=tmp_path, template=template, no_input=True, run_check=False
+    ).project_dir
+    assert ".pkgforge-build/" in (project / ".gitignore").read_text("utf-8").splitlines()
