@@ -20,8 +20,12 @@ import pytest
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
 DRIVER = """
-import sys, time
+import signal, sys, time
 from pathlib import Path
+
+# Whoever runs the tests may ignore SIGINT (a background job does) and a child inherits
+# that; a user's terminal does not.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 point, marker = sys.argv[1], Path(sys.argv[2])
 

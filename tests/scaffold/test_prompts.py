@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -132,8 +133,17 @@ def test_a_silent_pipe_does_not_make_new_wait(work: Path) -> None:
     assert out.startswith("Created sound/")
 
 
+def _interruptible() -> None:
+    """Whoever runs the tests may ignore SIGINT (a background job does) and a child
+    inherits that; a user's terminal does not."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_at_a_prompt_leaves_nothing(work: Path) -> None:
     import os
+    import select
     import signal
 
     with subprocess.Popen(
@@ -143,12 +153,17 @@ def test_ctrl_c_at_a_prompt_leaves_nothing(work: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        preexec_fn=_interruptible,  # noqa: PLW1509 - only resets a signal, before exec
     ) as proc:
         assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
         proc.stdin.write(b"Piped\n")
         proc.stdin.flush()
         seen = b""
+        deadline = time.monotonic() + 120
         while b"Author's name" not in seen:  # answered the first, now waits at the second
+            assert time.monotonic() < deadline, seen
+            if not select.select([proc.stdout], [], [], 1)[0]:
+                continue
             chunk = os.read(proc.stdout.fileno(), 4096)
             assert chunk, proc.stderr.read()
             seen += chunk
