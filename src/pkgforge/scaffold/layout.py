@@ -158,9 +158,13 @@ def _existing_children(directory: Path) -> set[str]:
     for entry in directory.iterdir():
         if entry.suffix == ".py" and entry.stem.isidentifier() and is_exported(entry.stem):
             children.add(entry.stem)
-        elif entry.is_dir() and (entry / "__init__.py").is_file() and entry.name.isidentifier():
-            if is_exported(entry.name):
-                children.add(entry.name)
+        elif (
+            entry.is_dir()
+            and (entry / "__init__.py").is_file()
+            and entry.name.isidentifier()
+            and is_exported(entry.name)
+        ):
+            children.add(entry.name)
     return children
 
 
@@ -284,9 +288,7 @@ def _refuse_case_clashes(
         directory = directory / spelled
     hint_name = ".".join(suggestion)
     exists = tree.exists(directory.with_name(f"{directory.name}.py")) or tree.exists(directory)
-    hint = (
-        f"did you mean {hint_name!r}? (it exists already)" if exists else f"use {hint_name!r}"
-    )
+    hint = f"did you mean {hint_name!r}? (it exists already)" if exists else f"use {hint_name!r}"
     if clash is not None:
         top = package_dir.name
         raise ProjectExistsError(
