@@ -366,13 +366,14 @@ def test_a_rewrite_that_loses_a_member_is_refused_and_leaves_nothing(
     before = sdist.read_bytes()
     real = reproducible._rewrite
 
-    def lossy(source: Path, target: Path, epoch: int) -> None:
-        real(source, target, epoch)
+    def lossy(source: Path, target: Path, epoch: int) -> list[reproducible.Entry]:
+        entries = real(source, target, epoch)
         with tarfile.open(target, "r:gz") as archive:
             kept = [m for m in archive.getmembers() if m.name.endswith("PKG-INFO")]
             payload = archive.extractfile(kept[0]).read()  # type: ignore[union-attr]
         with tarfile.open(target, "w:gz") as archive:
             archive.addfile(kept[0], io.BytesIO(payload))
+        return entries
 
     monkeypatch.setattr(reproducible, "_rewrite", lossy)
     with pytest.raises(BuildError, match="changed its contents"):
@@ -388,7 +389,7 @@ def test_a_failed_normalisation_leaves_dist_untouched(
     dist.mkdir()
     (dist / "sound-0.9.tar.gz").write_bytes(b"old")
 
-    def broken(source: Path, target: Path, epoch: int) -> None:
+    def broken(source: Path, target: Path, epoch: int) -> list[reproducible.Entry]:
         target.write_bytes(b"half")
         raise OSError("disk full")
 

@@ -367,8 +367,10 @@ def test_cli_says_added_once(sound: Path, run_cli) -> None:  # type: ignore[no-u
     assert (out + err).count("Added") == 1
 
 
-def test_cli_add_mixed_case_is_a_one_line_error(sound: Path, run_cli, snapshot) -> None:  # type: ignore[no-untyped-def]
-    add_module("effects.echo", project=sound)
+@pytest.mark.parametrize("existing", ["effects.echo", "formats.wav", None])
+def test_cli_add_mixed_case_is_a_one_line_error(sound: Path, run_cli, snapshot, existing) -> None:  # type: ignore[no-untyped-def]
+    if existing:
+        add_module(existing, project=sound)
     before = snapshot(sound)
     status, out, err = run_cli("add", "Effects.Echo", "--project", str(sound))
     assert status == 2

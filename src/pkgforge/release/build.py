@@ -177,7 +177,8 @@ def _build_artifacts(
         with _timed("sdist", timings):
             artifacts.append(session.build("sdist", root, outdir))
         with _timed("normalize", timings):
-            if normalize_sdist(artifacts[0], epoch):
+            # The only sdist format the spec allows (and the only one this can normalise).
+            if artifacts[0].name.endswith(".tar.gz") and normalize_sdist(artifacts[0], epoch):
                 log.info("normalised the sdist's dates, owners, modes and order (reproducible)")
     if wheel:
         source = unpack_sdist(artifacts[0], scratch / "unpacked") if sdist else root

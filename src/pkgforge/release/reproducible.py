@@ -24,7 +24,7 @@ from typing import IO
 
 from pkgforge.errors import BuildError, UsageError
 
-__all__ = ["DEFAULT_EPOCH", "SourceDate", "normalize_sdist", "source_date"]
+__all__ = ["DEFAULT_EPOCH", "Entry", "SourceDate", "normalize_sdist", "source_date"]
 
 log = logging.getLogger("pkgforge")
 
@@ -98,10 +98,9 @@ def normalize_sdist(sdist: Path, epoch: int) -> bool:
     try:
         if _is_normalized(sdist, epoch):
             return False
-        before = _contents(sdist)
         partial = sdist.with_name(f".{sdist.name}.normalizing")
         try:
-            _rewrite(sdist, partial, epoch)
+            before = _rewrite(sdist, partial, epoch)
             after = _contents(partial)
             if after != before:
                 raise BuildError(
@@ -162,7 +161,13 @@ def _mode(member: tarfile.TarInfo) -> int:
     return 0o644
 
 
-def _rewrite(source: Path, target: Path, epoch: int) -> None:
+Entry = tuple[str, bytes, str, str]
+"""(name, type, link target, sha256) of a member; a hard link counts as the file it names."""
+
+
+def _rewrite(source: Path, target: Path, epoch: int) -> list[Entry]:
+    """Write the normalised ``source`` to ``target``; return the contents of ``source``."""
+    entries: list[Entry] = []
     with (
         tarfile.open(source, "r:gz") as archive,
         target.open("wb") as raw,
@@ -184,16 +189,20 @@ def _rewrite(source: Path, target: Path, epoch: int) -> None:
                 info.type = tarfile.REGTYPE
                 info.size = len(payload)
                 out.addfile(info, io.BytesIO(payload))
+                digest = hashlib.sha256(payload).hexdigest()
+                entries.append((member.name, tarfile.REGTYPE, "", digest))
                 continue
             info.type = member.type
             info.linkname = member.linkname
             info.devmajor, info.devminor = member.devmajor, member.devminor
             out.addfile(info)
+            entries.append((member.name, member.type, member.linkname, ""))
+    return entries
 
 
-def _contents(sdist: Path) -> list[tuple[str, bytes, str, str]]:
-    """(name, type, link target, sha256) of every member, a hard link as the file it names."""
-    entries: list[tuple[str, bytes, str, str]] = []
+def _contents(sdist: Path) -> list[Entry]:
+    """The :data:`Entry` of every member, sorted by name (stably)."""
+    entries: list[Entry] = []
     with tarfile.open(sdist, "r:gz") as archive:
         for member in archive:
             if member.isfile() or member.islnk():
