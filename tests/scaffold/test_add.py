@@ -380,3 +380,14 @@ def test_cli_add_mixed_case_is_a_one_line_error(sound: Path, run_cli, snapshot, 
     assert lines[0].startswith("error: ") and "Effects" in lines[0]
     assert lines[1].startswith("hint: ") and "'effects.echo'" in lines[1]
     assert snapshot(sound) == before
+
+
+def test_invalid_project_settings_are_refused_before_writing(sound: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+    from pkgforge.errors import ConfigError
+
+    pyproject = sound / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.pkgforge]\nselect = ["banana"]\n')
+    before = snapshot(sound)
+    with pytest.raises(ConfigError, match="banana"):
+        add_module("effects.echo", project=sound)
+    assert snapshot(sound) == before
