@@ -222,3 +222,172 @@ def test_cli_add_prints_findings_of_the_project(sound: Path, run_cli) -> None:  
     status, out, _ = run_cli("add", "effects.echo", "--project", str(sound))
     assert status == 1
     assert any(" PF302 " in line and "ghost" in line for line in out.splitlines())
+
+
+# --- add never creates what check then reports ----------------------------------------
+
+
+def _check_findings(project: Path) -> set[tuple[str, str]]:
+    from pkgforge import check
+
+    return {(f.code, f.path) for f in check([project], use_cache=False).findings}
+
+
+@pytest.mark.parametrize(
+    ("dotted", "suggestion"),
+    [
+        ("Effects.Echo", "effects.echo"),  # the package collides with effects/
+        ("Effects.reverb", "effects.reverb"),
+        ("effects.ECHO", "effects.echo"),  # the module collides with effects/echo.py
+        ("EFFECTS", "effects"),  # a module file next to the package effects/
+    ],
+)
+def test_case_collision_is_refused_with_a_suggestion(
+    sound: Path,
+    snapshot,  # type: ignore[no-untyped-def]
+    dotted: str,
+    suggestion: str,
+) -> None:
+    add_module("effects.echo", project=sound)
+    before = snapshot(sound)
+    with pytest.raises(ProjectExistsError, match="differ only by case") as caught:
+        add_module(dotted, project=sound)
+    assert caught.value.hint is not None
+    assert f"'{suggestion}'" in caught.value.hint
+    assert snapshot(sound) == before
+
+
+def test_case_collision_with_a_module_file(sound: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+    add_module("utils", project=sound)
+    before = snapshot(sound)
+    with pytest.raises(ProjectExistsError, match=r"the module sound\.utils would differ"):
+        add_module("Utils.helpers", project=sound)
+    assert snapshot(sound) == before
+
+
+def test_case_collision_between_modules_planned_together(sound: Path) -> None:
+    from pkgforge.scaffold.layout import Plan, PlannedTree, plan_module
+
+    tree = PlannedTree(Plan())
+    common = {"package_dir": sound / "src/sound", "import_name": "sound"}
+    plan_module(tree, tests_dir=sound / "tests", parts=("effects", "echo"), **common)
+    with pytest.raises(ProjectExistsError, match="differ only by case"):
+        plan_module(tree, tests_dir=sound / "tests", parts=("effects", "Echo"), **common)
+
+
+def test_uppercase_name_is_refused_while_pf204_is_selected(sound: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+    before = snapshot(sound)
+    with pytest.raises(InvalidNameError, match="lowercase") as caught:
+        add_module("Effects.Echo", project=sound)
+    assert caught.value.hint is not None
+    assert "'effects.echo'" in caught.value.hint
+    assert snapshot(sound) == before
+
+
+def test_uppercase_name_is_added_when_the_project_ignores_pf204(sound: Path) -> None:
+    pyproject = sound / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.pkgforge]\nignore = ["PF204"]\n')
+    before = _check_findings(sound)
+    result = add_module("Effects.Echo", project=sound)
+    assert (sound / "src/sound/Effects/Echo.py").is_file()
+    assert _check_findings(sound) == before
+    assert result.findings == ()
+
+
+@pytest.mark.parametrize(
+    ("dotted", "module_file", "init", "listed"),
+    [
+        ("effects._private", "effects/_private.py", "effects/__init__.py", "[]"),
+        ("effects.__main__", "effects/__main__.py", "effects/__init__.py", "[]"),
+        ("_impl.echo", "_impl/echo.py", "_impl/__init__.py", '["echo"]'),
+        ("_helpers", "_helpers.py", "__init__.py", '["__version__"]'),
+    ],
+)
+def test_underscore_names_stay_out_of_all(
+    sound: Path, dotted: str, module_file: str, init: str, listed: str
+) -> None:
+    before = _check_findings(sound)
+    result = add_module(dotted, project=sound)
+    package = sound / "src/sound"
+    assert (package / module_file).is_file()
+    text = (package / init).read_text()
+    assert f"__all__ = {listed}" in text or f"__all__: list[str] = {listed}" in text
+    assert '"_' not in (package / "__init__.py").read_text().replace('"__version__"', "")
+    assert result.findings == ()
+    assert _check_findings(sound) == before
+
+
+def test_main_module_is_not_run_by_import_star(sound: Path) -> None:
+    add_module("effects.echo", project=sound)
+    add_module("effects.__main__", project=sound)
+    main = sound / "src/sound/effects/__main__.py"
+    main.write_text(main.read_text() + '\nprint("RAN")\n')
+    out = subprocess.run(
+        [sys.executable, "-c", "from sound.effects import *"],
+        env={"PYTHONPATH": str(sound / "src")},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "RAN" not in out.stdout
+
+
+def test_new_package_does_not_list_private_modules_it_already_holds(sound: Path) -> None:
+    folder = sound / "src/sound/effects"
+    folder.mkdir()
+    for name in ("reverse", "_mix", "__main__"):
+        (folder / f"{name}.py").write_text(f'"""{name}."""\n\n__all__: list[str] = []\n')
+    result = add_module("effects.echo", project=sound)
+    assert '__all__ = ["echo", "reverse"]' in (folder / "__init__.py").read_text()
+    assert result.findings == ()
+
+
+def test_init_is_refused_as_a_module_name(sound: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+    before = snapshot(sound)
+    with pytest.raises(InvalidNameError, match="__init__"):
+        add_module("effects.__init__", project=sound)
+    assert snapshot(sound) == before
+
+
+@pytest.mark.parametrize(
+    "dotted", ["effects.echo", "effects._private", "effects.__main__", "_impl.echo"]
+)
+def test_cli_check_after_add_finds_nothing_new(sound: Path, run_cli, dotted: str) -> None:  # type: ignore[no-untyped-def]
+    before = _check_findings(sound)
+    status, _, err = run_cli("add", dotted, "--project", str(sound))
+    assert status == 0, err
+    status, out, err = run_cli("check", str(sound), "--no-cache")
+    assert status == 0, out + err
+    assert _check_findings(sound) == before == set()
+
+
+def test_cli_says_added_once(sound: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    status, out, err = run_cli("add", "effects.echo", "--project", str(sound))
+    assert status == 0, err
+    assert (out + err).count("Added") == 1
+
+
+@pytest.mark.parametrize("existing", ["effects.echo", "formats.wav", None])
+def test_cli_add_mixed_case_is_a_one_line_error(sound: Path, run_cli, snapshot, existing) -> None:  # type: ignore[no-untyped-def]
+    if existing:
+        add_module(existing, project=sound)
+    before = snapshot(sound)
+    status, out, err = run_cli("add", "Effects.Echo", "--project", str(sound))
+    assert status == 2
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 2, err
+    assert lines[0].startswith("error: ") and "Effects" in lines[0]
+    assert lines[1].startswith("hint: ") and "'effects.echo'" in lines[1]
+    assert snapshot(sound) == before
+
+
+def test_invalid_project_settings_are_refused_before_writing(sound: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+    from pkgforge.errors import ConfigError
+
+    pyproject = sound / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.pkgforge]\nselect = ["banana"]\n')
+    before = snapshot(sound)
+    with pytest.raises(ConfigError, match="banana"):
+        add_module("effects.echo", project=sound)
+    assert snapshot(sound) == before

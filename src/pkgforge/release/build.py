@@ -6,7 +6,8 @@ sdist, so a file the sdist forgot breaks the build here and not on a user's
 machine. Everything is built in a temporary directory; the artifacts reach
 ``dist/`` only after both builds succeeded and their inspection found no
 error, so a failed build leaves ``dist/`` exactly as it was. The manifest
-written last names exactly these artifacts for ``pkgforge publish``.
+written last names exactly these artifacts for ``pkgforge publish``. Builds are
+reproducible: see :mod:`pkgforge.release.reproducible`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import contextlib
 import logging
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 import tomllib
@@ -35,6 +35,7 @@ from pkgforge.release.manifest import (
     prepare_manifest_dir,
     sha256_of,
 )
+from pkgforge.release.reproducible import normalize_sdist, source_date
 
 if TYPE_CHECKING:
     from pkgforge.checker.archive import Archive
@@ -101,6 +102,8 @@ def build(
     if isolation and installer == "uv":
         require_uv()
 
+    epoch = source_date(root)
+    log.debug("SOURCE_DATE_EPOCH=%d (%s)", epoch.epoch, epoch.origin)
     timings: list[Timing] = []
     with _timed("check", timings):
         project = _load_project(root)
@@ -113,10 +116,10 @@ def build(
             isolation=isolation,
             installer=installer,
             config_settings=config_settings,
-            extra_environ=_source_date_environ(root),
+            extra_environ={"SOURCE_DATE_EPOCH": str(epoch.epoch)},
         ) as session:
             artifacts = _build_artifacts(
-                session, root, scratch, sdist=sdist, wheel=wheel, timings=timings
+                session, root, scratch, sdist=sdist, wheel=wheel, epoch=epoch.epoch, timings=timings
             )
 
         with _timed("inspect", timings):
@@ -168,9 +171,14 @@ def _build_artifacts(
     *,
     sdist: bool,
     wheel: bool,
+    epoch: int,
     timings: list[Timing],
 ) -> list[Path]:
-    """The sdist, then the wheel from the unpacked sdist (or from ``root`` for a wheel only)."""
+    """The sdist, then the wheel from the unpacked sdist (or from ``root`` for a wheel only).
+
+    The sdist is normalised before anything reads it: the wheel, the inspection
+    and the manifest all see the archive that reaches ``dist/``.
+    """
     from pkgforge.release.backend import unpack_sdist
 
     outdir = scratch / "dist"
@@ -179,6 +187,10 @@ def _build_artifacts(
         log.info("building the sdist with %s", session.backend)
         with _timed("sdist", timings):
             artifacts.append(session.build("sdist", root, outdir))
+        with _timed("normalize", timings):
+            # The only sdist format the spec allows (and the only one this can normalise).
+            if artifacts[0].name.endswith(".tar.gz") and normalize_sdist(artifacts[0], epoch):
+                log.info("normalised the sdist's dates, owners, modes and order (reproducible)")
     if wheel:
         source = unpack_sdist(artifacts[0], scratch / "unpacked") if sdist else root
         log.info("building the wheel from %s", "the sdist" if sdist else root.name)
@@ -251,29 +263,6 @@ def _check_source(project: Project) -> Sequence[Finding]:
             findings=tuple(result.findings),
         )
     return tuple(result.findings)
-
-
-def _source_date_environ(root: Path) -> dict[str, str]:
-    """SOURCE_DATE_EPOCH from the last commit, for reproducible archives, unless already set."""
-    if "SOURCE_DATE_EPOCH" in os.environ or shutil.which("git") is None:
-        return {}
-    try:
-        done = subprocess.run(
-            # The last commit that touched the project (in a monorepo, not the repo's last).
-            ["git", "log", "-1", "--format=%ct", "--", "."],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return {}
-    epoch = done.stdout.strip()
-    if done.returncode or not epoch.isdigit():
-        return {}
-    log.debug("SOURCE_DATE_EPOCH=%s (the last commit)", epoch)
-    return {"SOURCE_DATE_EPOCH": epoch}
 
 
 def _inspect(project: Project, artifacts: Sequence[Path]) -> list[Archive]:

@@ -66,12 +66,12 @@ def add_module(
         import_name=import_name,
         tests_dir=project_dir / "tests",
         parts=parts,
+        lowercase=_reports(project_dir, "PF204"),
     )
     plan = tree.finish()
     created, edited = write_plan(plan)
     for warning in plan.warnings:
         log.warning("%s", warning)
-    log.info("Added %s to %s", module, project_dir)
     findings: tuple[Finding, ...] = ()
     if run_check:
         from pkgforge.scaffold.validate import check_project
@@ -85,3 +85,16 @@ def add_module(
         findings=findings,
         warnings=tuple(plan.warnings),
     )
+
+
+def _reports(project_dir: Path, code: str) -> bool:
+    """Whether ``pkgforge check`` runs rule ``code`` on the project (its ``[tool.pkgforge]``)."""
+    import tomllib
+
+    from pkgforge.checker.selection import Selection
+    from pkgforge.config import load_settings
+
+    # find_package has read this file already; an unreadable one never gets here.
+    with (project_dir / "pyproject.toml").open("rb") as handle:
+        settings = load_settings(tomllib.load(handle))
+    return Selection(settings.select, settings.ignore).enabled(code)

@@ -38,6 +38,8 @@ def export_sort_key(name: str) -> tuple[int, tuple[tuple[int, int | str], ...]]:
 def render_all(names: Iterable[str]) -> str:
     """A fresh ``__all__`` assignment, sorted the way ruff expects, on one line."""
     ordered = sorted(set(names), key=export_sort_key)
+    if not ordered:
+        return "__all__: list[str] = []\n"  # typed: mypy cannot infer an empty list's type
     return "__all__ = [" + ", ".join(f'"{name}"' for name in ordered) + "]\n"
 
 

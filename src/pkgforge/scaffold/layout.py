@@ -11,7 +11,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pkgforge.errors import ProjectExistsError, ProjectNotFoundError, UnsafeEditError
+from pkgforge.errors import (
+    InvalidNameError,
+    ProjectExistsError,
+    ProjectNotFoundError,
+    UnsafeEditError,
+)
 from pkgforge.names import import_name_for
 from pkgforge.scaffold.exports import insert_export, render_all
 
@@ -20,6 +25,7 @@ __all__ = [
     "PlannedTree",
     "find_package",
     "find_project",
+    "is_exported",
     "module_source",
     "package_init_source",
     "plan_module",
@@ -87,14 +93,38 @@ class PlannedTree:
         planned = [*self.plan.new_files, *self._new_inits]
         return path.exists() or any(str(p).startswith(prefix) for p in planned)
 
-    def add_export(self, init: Path, dotted_package: str, name: str) -> None:
-        """Make ``name`` part of the ``__all__`` of the package whose ``__init__.py`` is ``init``."""
+    def names_in(self, directory: Path) -> dict[str, Path]:
+        """The module and package names in ``directory``, on disk or planned -> their paths."""
+        found: dict[str, Path] = {}
+        if directory.is_dir():
+            for entry in directory.iterdir():
+                name = _module_name_of(entry)
+                if name:
+                    found.setdefault(name, entry)
+        for planned in (*self.plan.new_files, *self._new_inits):
+            if planned.parent == directory:
+                name = _module_name_of(planned)
+                if name:
+                    found.setdefault(name, planned)
+            elif directory in planned.parents:
+                child = directory / planned.relative_to(directory).parts[0]
+                found.setdefault(child.name, child)
+        return found
+
+    def add_export(self, init: Path, dotted_package: str, name: str | None) -> None:
+        """Make ``name`` part of the ``__all__`` of the package whose ``__init__.py`` is ``init``.
+
+        With ``name`` None the package is only made to exist (a new ``__init__.py``).
+        """
         if init in self._new_inits:
-            self._new_inits[init][1].add(name)
+            if name is not None:
+                self._new_inits[init][1].add(name)
             return
         if not init.exists():
             existing = _existing_children(init.parent)
-            self._new_inits[init] = (dotted_package, existing | {name})
+            self._new_inits[init] = (dotted_package, existing | ({name} if name else set()))
+            return
+        if name is None:
             return
         original = self.plan.edits[init][0] if init in self.plan.edits else init.read_bytes()
         current = self.plan.edits[init][1] if init in self.plan.edits else original
@@ -121,16 +151,43 @@ class PlannedTree:
 
 
 def _existing_children(directory: Path) -> set[str]:
-    """Modules and packages already in a folder that is becoming a package."""
+    """The public modules and packages already in a folder that is becoming a package."""
     if not directory.is_dir():
         return set()
     children: set[str] = set()
     for entry in directory.iterdir():
-        if entry.suffix == ".py" and entry.stem.isidentifier() and entry.stem != "__init__":
+        if entry.suffix == ".py" and entry.stem.isidentifier() and is_exported(entry.stem):
             children.add(entry.stem)
-        elif entry.is_dir() and (entry / "__init__.py").is_file() and entry.name.isidentifier():
+        elif (
+            entry.is_dir()
+            and (entry / "__init__.py").is_file()
+            and entry.name.isidentifier()
+            and is_exported(entry.name)
+        ):
             children.add(entry.name)
     return children
+
+
+# What may sit beside a module of the same name: sources, stubs, bytecode, extensions.
+_MODULE_SUFFIXES = frozenset({".py", ".pyi", ".pyc", ".pyo", ".pyd", ".so"})
+
+
+def _module_name_of(entry: Path) -> str | None:
+    """The import name ``entry`` provides in its folder (``echo`` for ``echo.cpython-312.so``)."""
+    if entry.suffix in _MODULE_SUFFIXES:
+        return entry.name.split(".", 1)[0] or None
+    if not entry.suffix and not entry.is_file():
+        return entry.name  # a package folder, on disk or planned
+    return None
+
+
+def is_exported(name: str) -> bool:
+    """Whether a new module ``name`` belongs in its package's ``__all__``.
+
+    Underscore names stay out: ``_private`` would be PF306, and a dunder module is
+    no API (``__main__`` in ``__all__`` would run it on ``import *``).
+    """
+    return not name.startswith("_")
 
 
 def plan_module(
@@ -140,12 +197,16 @@ def plan_module(
     import_name: str,
     tests_dir: Path,
     parts: tuple[str, ...],
+    lowercase: bool = True,
 ) -> str:
     """Plan the module ``import_name.<parts>``, its packages and its test; return its name.
 
     ``parts`` are relative to the top-level package; a full dotted name that starts
     with it (``sound.effects.echo`` for ``effects.echo``) means the same module,
-    unless the package really has a subpackage of its own name.
+    unless the package really has a subpackage of its own name. Nothing is planned
+    that ``pkgforge check`` would report: a name that differs only by case from one
+    already there (PF103), a new name with uppercase letters while ``lowercase``
+    (PF204), an underscore name in an ``__all__`` (PF306).
     """
     if (
         len(parts) > 1
@@ -155,6 +216,12 @@ def plan_module(
     ):
         parts = parts[1:]
     dotted = ".".join((import_name, *parts))
+    if "__init__" in parts:
+        raise InvalidNameError(
+            f"{dotted} names a package's __init__ module, which pkgforge creates itself",
+            hint="name the module or the package to add; each package gets its __init__.py",
+        )
+    _refuse_case_clashes(tree, package_dir, parts, lowercase=lowercase)
     directory = package_dir
     for depth, part in enumerate(parts[:-1], start=1):
         clash = directory / f"{part}.py"
@@ -180,7 +247,7 @@ def plan_module(
     directory = package_dir
     package = import_name
     for part in parts:
-        tree.add_export(directory / "__init__.py", package, part)
+        tree.add_export(directory / "__init__.py", package, part if is_exported(part) else None)
         directory = directory / part
         package = f"{package}.{part}"
     tree.plan.new_files[module_file] = module_source(dotted)
@@ -190,6 +257,50 @@ def plan_module(
     else:
         tree.plan.new_files[test_file] = test_source(dotted)
     return dotted
+
+
+def _refuse_case_clashes(
+    tree: PlannedTree, package_dir: Path, parts: tuple[str, ...], *, lowercase: bool
+) -> None:
+    """Refuse a part that differs only by case from a name beside it, or a new uppercase one.
+
+    The hint spells every part as it already exists (or in lowercase), so
+    ``Effects.Echo`` next to ``effects/`` suggests ``effects.echo``.
+    """
+    directory = package_dir
+    suggestion: list[str] = []
+    clash: tuple[str, str] | None = None
+    kind = ""
+    new_upper = False
+    for part in parts:
+        siblings = tree.names_in(directory)
+        if part in siblings:
+            spelled = part
+        else:
+            same = sorted(name for name in siblings if name.casefold() == part.casefold())
+            if same and clash is None:
+                clash = (".".join((*suggestion, part)), ".".join((*suggestion, same[0])))
+                existing = siblings[same[0]]
+                kind = "module" if existing.suffix else "package"
+            spelled = same[0] if same else part.lower() if lowercase else part
+            new_upper = new_upper or (not same and part != part.lower())
+        suggestion.append(spelled)
+        directory = directory / spelled
+    hint_name = ".".join(suggestion)
+    exists = tree.exists(directory.with_name(f"{directory.name}.py")) or tree.exists(directory)
+    hint = f"did you mean {hint_name!r}? (it exists already)" if exists else f"use {hint_name!r}"
+    if clash is not None:
+        top = package_dir.name
+        raise ProjectExistsError(
+            f"{top}.{clash[0]} and the {kind} {top}.{clash[1]} would differ only by case "
+            "(PF103); a case-insensitive file system keeps one",
+            hint=hint,
+        )
+    if lowercase and new_upper:
+        raise InvalidNameError(
+            f"{'.'.join(parts)!r} is not lowercase, as PEP 8 asks of module names (PF204)",
+            hint=f"{hint}, or ignore PF204 in [tool.pkgforge]",
+        )
 
 
 def write_plan(plan: Plan) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
