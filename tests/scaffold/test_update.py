@@ -149,6 +149,9 @@ def template_v2() -> Tree:
     tree[f"{P}/pyproject.toml"] = PYPROJECT_V2
     tree[f"{P}/README.md"] = README_V2
     tree[f"{PKG}/core.py"] = CORE_V2
+    tree[f"{PKG}/__init__.py"] = (
+        '"""{{ cookiecutter.description }} (v2)"""\n\n__all__: list[str] = []\n'
+    )
     del tree[f"{P}/docs/old.md"]
     tree[f"{P}/docs/guide.md"] = GUIDE_V2
     del tree[f"{P}/CHANGES.txt"]
@@ -298,12 +301,13 @@ def test_template_only_changes_arrive(project: Path, template_repo: Path) -> Non
 
 
 def test_user_only_changes_stay(project: Path) -> None:
-    edit(project / "src/sound/__init__.py", "__all__: list[str] = []", "__all__ = ['x']\nx = 1")
+    with (project / "LICENSE").open("a", encoding="utf-8") as license_file:
+        license_file.write("Copyright 2026 The sound team\n")
     commit_all(project, "user edit")
-    before = (project / "src/sound/__init__.py").read_bytes()
+    before = (project / "LICENSE").read_bytes()
     result = update_project(project, to="v2", run_check=False)
-    assert (project / "src/sound/__init__.py").read_bytes() == before
-    assert "src/sound/__init__.py" not in result.updated
+    assert (project / "LICENSE").read_bytes() == before
+    assert "LICENSE" not in result.updated
 
 
 def test_both_sides_merge_cleanly_where_the_lines_differ(project: Path) -> None:
@@ -464,11 +468,11 @@ def test_a_file_the_user_deleted_stays_deleted_and_is_reported_if_changed(
     project: Path,
 ) -> None:
     (project / "README.md").unlink()  # the template changes it
-    (project / "src/sound/__init__.py").unlink()  # the template does not
+    (project / "LICENSE").unlink()  # the template does not
     commit_all(project, "user deletes")
     result = update_project(project, to="v2", run_check=False)
     assert not (project / "README.md").exists()
-    assert not (project / "src/sound/__init__.py").exists()
+    assert not (project / "LICENSE").exists()
     assert [k.path for k in result.kept] == ["README.md"]
     assert "you deleted it" in result.kept[0].reason
 
@@ -788,30 +792,39 @@ def test_a_failing_rename_restores_everything(
 def test_the_sound_tree_keeps_every_module_and_all(
     project: Path, sound_modules: tuple[str, ...]
 ) -> None:
+    from pkgforge.checker.findings import Severity
     from pkgforge.scaffold import add_module
 
     for dotted in sound_modules:
         add_module(dotted, project=project, run_check=False)
     commit_all(project, "the Sound tree")
     package = project / "src/sound"
-    before = {
-        p.relative_to(project).as_posix(): p.read_bytes()
-        for p in sorted(project.rglob("*.py"))
-        if ".git" not in p.parts and p.name != "core.py"
-    }
+
+    def modules() -> dict[str, bytes]:
+        return {
+            p.relative_to(project).as_posix(): p.read_bytes()
+            for p in sorted(project.rglob("*.py"))
+            if ".git" not in p.parts and p.name != "core.py"
+        }
+
+    before = modules()
+    top_all = (package / "__init__.py").read_text().split("__all__", 1)[1]
+    assert "effects" in top_all and "formats" in top_all and "filters" in top_all
     result = update_project(project, to="v2")
-    after = {
-        p.relative_to(project).as_posix(): p.read_bytes()
-        for p in sorted(project.rglob("*.py"))
-        if ".git" not in p.parts and p.name != "core.py"
-    }
-    assert after == before
+    after = modules()
+    # every module and package of the tree is still there, byte for byte, except the
+    # top __init__.py: the template changed its docstring, the user's __all__ stays
+    assert set(after) == set(before)
+    changed = {path for path in after if after[path] != before[path]}
+    assert changed == {"src/sound/__init__.py"}
+    init = (package / "__init__.py").read_text()
+    assert init.startswith('"""A package. (v2)"""')
+    assert init.split("__all__", 1)[1] == top_all
     for dotted in sound_modules:
         assert (package / (dotted.replace(".", "/") + ".py")).is_file()
-    init = (package / "effects/__init__.py").read_text()
-    assert "echo" in init and "surround" in init and "reverse" in init
+    assert "src/sound/__init__.py" in result.merged
     assert result.conflicts == ()
-    assert [f for f in result.findings if f.severity == "error"] == []
+    assert [f for f in result.findings if f.severity == Severity.ERROR] == []
 
 
 def test_the_findings_of_check_are_returned(project: Path) -> None:
