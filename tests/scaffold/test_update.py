@@ -401,8 +401,11 @@ def test_a_renamed_import_package_moves_with_the_users_modules(project: Path) ->
     (project / "src/sound/sub/__init__.py").write_text("")
     edit(project / "src/sound/core.py", "return 10", "return 11")
     commit_all(project, "user modules")
+    (project / "src/sound/__pycache__").mkdir()
+    (project / "src/sound/__pycache__/extra.cpython-311.pyc").write_bytes(b"\0bytecode")
     result = update_project(project, to="v2", settings=["import_name=noise"], run_check=False)
     assert not (project / "src/sound").exists()
+    assert not list(project.rglob("*.pyc"))
     assert (project / "src/noise/extra.py").read_text() == "X = 1\n"
     assert (project / "src/noise/sub/__init__.py").is_file()
     core = (project / "src/noise/core.py").read_text()
@@ -410,6 +413,22 @@ def test_a_renamed_import_package_moves_with_the_users_modules(project: Path) ->
     assert ("src/sound/core.py", "src/noise/core.py") in result.moved
     assert ("src/sound/extra.py", "src/noise/extra.py") in result.moved
     assert ("src/sound/sub/__init__.py", "src/noise/sub/__init__.py") in result.moved
+
+
+def test_a_move_onto_an_existing_path_is_not_made_and_is_reported(project: Path) -> None:
+    (project / "src/noise").mkdir()
+    (project / "src/noise/core.py").write_text("MINE = 1\n")
+    (project / "src/sound/extra.py").write_text("X = 1\n")
+    commit_all(project, "a noise package of the user's")
+    (project / "src/noise/extra.py").write_text("Y = 2\n")
+    commit_all(project, "more")
+    result = update_project(project, to="v1", settings=["import_name=noise"], run_check=False)
+    # nothing lands on what the user already has at the new name
+    assert "MINE = 1" in (project / "src/noise/core.py").read_text()
+    assert (project / "src/noise/extra.py").read_text() == "Y = 2\n"
+    assert (project / "src/sound/extra.py").read_text() == "X = 1\n"
+    kept = {k.path: k.reason for k in result.kept}
+    assert "something is already there" in kept["src/sound/extra.py"]
 
 
 def test_an_unknown_answer_is_refused_before_anything_is_written(project: Path) -> None:
@@ -484,6 +503,9 @@ def test_a_template_file_landing_on_an_untracked_user_file_is_merged(project: Pa
     assert text == "<<<<<<< ours\nMine.\n=======\nPull requests welcome.\n>>>>>>> theirs\n"
     assert "CONTRIBUTING.md" in result.conflicted
     assert "CONTRIBUTING.md" not in result.created
+    stages = git("ls-files", "-u", "--", "CONTRIBUTING.md", cwd=project).splitlines()
+    assert [line.split()[2] for line in stages] == ["2", "3"]  # no base: "both added"
+    assert "AA CONTRIBUTING.md" in git("status", "--porcelain", cwd=project)
 
 
 def test_everything_the_user_added_is_never_touched(project: Path) -> None:
