@@ -340,8 +340,20 @@ def pkgforge_case(repo: Path, root: Path, case: Case) -> tuple[float, str]:
     out = root / "pkgforge"
     out.mkdir()
     subprocess.run(
-        [py, "-m", "pkgforge", "new", "sound", "--template", str(repo), "--checkout", "v1"]
-        + ["--no-input", "-o", str(out)],
+        [
+            py,
+            "-m",
+            "pkgforge",
+            "new",
+            "sound",
+            "--template",
+            str(repo),
+            "--checkout",
+            "v1",
+            "--no-input",
+            "-o",
+            str(out),
+        ],
         check=True,
         capture_output=True,
     )
