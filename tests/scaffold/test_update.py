@@ -14,22 +14,10 @@ from typing import Any
 
 import pytest
 
+import pkgforge.scaffold.state as state_module
 from pkgforge.cli import main
 from pkgforge.errors import DirtyTreeError, ProjectNotFoundError, TemplateError, UsageError
 from pkgforge.scaffold.update import update_project
-
-try:  # TEMPORARY: until helper tmplstate's state module lands on main
-    import pkgforge.scaffold.state as state_module
-except ImportError:
-    import importlib.util
-
-    _spec = importlib.util.spec_from_file_location(
-        "pkgforge.scaffold.state", Path(__file__).with_name("_state_standin.py")
-    )
-    assert _spec is not None and _spec.loader is not None
-    state_module = importlib.util.module_from_spec(_spec)
-    sys.modules["pkgforge.scaffold.state"] = state_module
-    _spec.loader.exec_module(state_module)
 
 STATE_FILE = state_module.STATE_FILE
 
@@ -714,7 +702,6 @@ def test_the_update_is_found_from_a_subfolder(project: Path) -> None:
 INTERRUPT = """\
 import os, signal, sys
 import pkgforge.scaffold.landing as landing
-{standin}
 real = landing._rename
 calls = 0
 def interrupted(source, target):
@@ -728,17 +715,6 @@ from pkgforge.cli import main
 sys.exit(main(["update", {project!r}, "--to", "v2"]))
 """
 
-STANDIN = """\
-try:
-    import pkgforge.scaffold.state
-except ImportError:
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("pkgforge.scaffold.state", {path!r})
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["pkgforge.scaffold.state"] = module
-    spec.loader.exec_module(module)
-"""
-
 
 @pytest.mark.parametrize("at", [1, 4, 9])
 def test_ctrl_c_mid_update_leaves_the_tree_byte_identical(project: Path, at: int) -> None:
@@ -749,7 +725,6 @@ def test_ctrl_c_mid_update_leaves_the_tree_byte_identical(project: Path, at: int
     script = INTERRUPT.format(
         at=at,
         project=str(project),
-        standin=STANDIN.format(path=str(Path(__file__).with_name("_state_standin.py"))),
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=False
@@ -812,14 +787,23 @@ def test_a_failing_rename_restores_everything(
 
 
 def test_the_sound_tree_keeps_every_module_and_all(
-    project: Path, sound_modules: tuple[str, ...]
+    template_repo: Path, tmp_path: Path, sound_modules: tuple[str, ...]
 ) -> None:
     from pkgforge.checker.findings import Severity
-    from pkgforge.scaffold import add_module
+    from pkgforge.scaffold import new_project
 
-    for dotted in sound_modules:
-        add_module(dotted, project=project, run_check=False)
-    commit_all(project, "the Sound tree")
+    made = new_project(
+        "sound",
+        output_dir=tmp_path / "made",
+        modules=sound_modules,
+        template=str(template_repo),
+        checkout="v1",
+        no_input=True,
+        run_check=False,
+    )
+    project = made.project_dir
+    git("init", "-q", "-b", "main", cwd=project)
+    commit_all(project, "pkgforge new sound --module ...")
     package = project / "src/sound"
 
     def modules() -> dict[str, bytes]:
@@ -847,6 +831,31 @@ def test_the_sound_tree_keeps_every_module_and_all(
     assert "src/sound/__init__.py" in result.merged
     assert result.conflicts == ()
     assert [f for f in result.findings if f.severity == Severity.ERROR] == []
+
+
+def test_a_builtin_template_updates_from_its_oldest_version_to_a_fresh_render(
+    tmp_path: Path,
+) -> None:
+    from dataclasses import replace
+
+    from pkgforge.scaffold import new_project
+    from pkgforge.scaffold.history import versions
+
+    fresh = new_project("sound", output_dir=tmp_path / "fresh", no_input=True, run_check=False)
+    current = state_module.read_state(fresh.project_dir)
+    oldest = replace(current, version=versions("default")[0])
+    project = tmp_path / "old" / "sound"
+    with state_module.checked_out(oldest) as (template_dir, described):
+        assert described.version == oldest.version
+        rendered = state_module.render_template(template_dir, current.answers, tmp_path / "r")
+    project.parent.mkdir()
+    rendered.rename(project)
+    state_module.write_state(project, oldest)
+    result = update_project(project, run_check=False)
+    assert result.behind == (oldest.version != current.version)
+    assert result.to_version == current.version
+    assert result.conflicts == () and result.kept == ()
+    assert snapshot(project) == snapshot(fresh.project_dir)
 
 
 def test_the_findings_of_check_are_returned(project: Path) -> None:

@@ -14,6 +14,7 @@ the landing, and not at all for ``dry_run`` and ``check_only``.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import logging
@@ -127,23 +128,26 @@ def update_project(
         answers = _new_answers(their_template, state.answers, changes)
         changed = tuple(sorted(k for k in answers if state.answers.get(k) != answers.get(k)))
         behind = their_state.version != state.version or bool(changed)
-        summary = {
-            "project_dir": project_dir,
-            "source": state.source,
-            "from_version": state.version,
-            "to_version": their_state.version,
-            "answers": MappingProxyType(dict(answers)),
-            "changed_answers": changed,
-            "behind": behind,
-            "dry_run": dry_run,
-        }
+        summary = UpdateResult(
+            project_dir=project_dir,
+            source=state.source,
+            from_version=state.version,
+            to_version=their_state.version,
+            answers=MappingProxyType(dict(answers)),
+            changed_answers=changed,
+            behind=behind,
+            landed=False,
+            dry_run=dry_run,
+        )
         if check_only or not behind:
-            return UpdateResult(landed=False, **summary)
+            return summary
         log.info("Updating %s: %s -> %s", project_dir.name, state.version, their_state.version)
-        with (
-            checked_out(state, target=None) as (base_template, _),
-            tempfile.TemporaryDirectory(prefix="pkgforge-update-") as scratch,
-        ):
+        with contextlib.ExitStack() as stack:
+            base_template = their_template
+            if their_state.version != state.version:
+                base_template, _ = stack.enter_context(checked_out(state, target=None))
+            # else only answers change: the target checkout is the recorded version too
+            scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="pkgforge-update-"))
             plan = _plan(
                 project_dir,
                 state=state,
@@ -169,7 +173,8 @@ def update_project(
         from pkgforge.scaffold.validate import check_project
 
         findings = check_project(project_dir)
-    return UpdateResult(
+    return replace(
+        summary,
         landed=not dry_run,
         updated=tuple(plan.updated),
         merged=tuple(plan.merged),
@@ -181,7 +186,6 @@ def update_project(
         diff=diff,
         git_index=git_index,
         findings=findings,
-        **summary,
     )
 
 
