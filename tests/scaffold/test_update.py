@@ -129,6 +129,7 @@ def template_v1() -> Tree:
         f"{P}/CHANGES.txt": "0.1: first\n",
         f"{P}/NOTES.txt": "Notes of the template.\n",
         f"{P}/logo.bin": b"\x89PNG\0v1",
+        f"{P}/tools/run.sh": "#!/bin/sh\necho run\n",
     }
 
 
@@ -165,11 +166,13 @@ def write_tree(root: Path, tree: Tree) -> None:
             path.write_text(content, encoding="utf-8")
 
 
-def commit_version(repo: Path, tree: Tree, tag: str) -> str:
+def commit_version(repo: Path, tree: Tree, tag: str, executable: tuple[str, ...] = ()) -> str:
     for child in repo.iterdir():
         if child.name != ".git":
             shutil.rmtree(child) if child.is_dir() else child.unlink()
     write_tree(repo, tree)
+    for relative in executable:
+        (repo / relative).chmod(0o755)
     git("add", "-A", cwd=repo)
     git("commit", "-q", "-m", tag, cwd=repo)
     git("tag", tag, cwd=repo)
@@ -183,7 +186,7 @@ def template_repo(tmp_path: Path) -> Path:
     repo.mkdir()
     git("init", "-q", "-b", "main", cwd=repo)
     commit_version(repo, template_v1(), "v1")
-    commit_version(repo, template_v2(), "v2")
+    commit_version(repo, template_v2(), "v2", executable=(f"{P}/tools/run.sh",))
     return repo
 
 
@@ -556,6 +559,25 @@ def test_the_executable_bit_is_kept(project: Path) -> None:
 
 
 # -- git -------------------------------------------------------------------------------
+
+
+def test_the_templates_executable_bit_arrives(project: Path) -> None:
+    script = project / "tools/run.sh"
+    assert not script.stat().st_mode & stat.S_IXUSR
+    result = update_project(project, to="v2", run_check=False)
+    assert stat.S_IMODE(script.stat().st_mode) & 0o111 == 0o111 & (
+        (stat.S_IMODE(script.stat().st_mode) & 0o444) >> 2
+    )
+    assert script.stat().st_mode & stat.S_IXUSR
+    assert "tools/run.sh" in result.updated
+
+
+def test_a_private_files_permissions_are_kept(project: Path) -> None:
+    readme = project / "README.md"
+    readme.chmod(0o600)
+    update_project(project, to="v2", run_check=False)
+    assert "python -m pip install" in readme.read_text()
+    assert stat.S_IMODE(readme.stat().st_mode) == 0o600
 
 
 def test_a_dirty_git_tree_is_refused(project: Path) -> None:

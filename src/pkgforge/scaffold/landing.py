@@ -13,6 +13,7 @@ import contextlib
 import logging
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ def land(
     """
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=project_dir))
     try:
-        staged = _stage(staging, writes)
+        staged = _stage(project_dir, staging, writes)
         journal = _Journal(project_dir, staging)
         try:
             for path in sorted(deletes | set(writes)):
@@ -71,7 +72,7 @@ def land(
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _stage(staging: Path, writes: Mapping[str, FileContent]) -> dict[str, Path]:
+def _stage(root: Path, staging: Path, writes: Mapping[str, FileContent]) -> dict[str, Path]:
     new = staging / "new"
     new.mkdir()
     staged: dict[str, Path] = {}
@@ -79,8 +80,7 @@ def _stage(staging: Path, writes: Mapping[str, FileContent]) -> dict[str, Path]:
         target = new / str(index)
         try:
             target.write_bytes(content.data)
-            if content.executable:
-                target.chmod(target.stat().st_mode | 0o111)
+            target.chmod(_mode(root / path, target, executable=content.executable))
         except OSError as err:
             raise PkgforgeError(
                 f"cannot write the update of {path}: {err.strerror or err}; nothing was changed",
@@ -88,6 +88,18 @@ def _stage(staging: Path, writes: Mapping[str, FileContent]) -> dict[str, Path]:
             ) from err
         staged[path] = target
     return staged
+
+
+def _mode(existing: Path, staged: Path, *, executable: bool) -> int:
+    """The replaced file's permissions (a private 0600 file stays private), or the new
+    file's default; executable for whoever may read it, as git sets the bit."""
+    try:
+        mode = stat.S_IMODE(existing.stat().st_mode)
+    except OSError:
+        mode = stat.S_IMODE(staged.stat().st_mode)
+    if executable:
+        return mode | ((mode & 0o444) >> 2)
+    return mode & ~0o111
 
 
 class _Journal:
