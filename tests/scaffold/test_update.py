@@ -886,3 +886,18 @@ def test_the_findings_of_check_are_returned(project: Path) -> None:
     commit_all(project, "broken")
     result = update_project(project, to="v2")
     assert any(f.code == "PF404" for f in result.findings)
+
+
+def test_update_project_is_part_of_the_public_api() -> None:
+    import pkgforge
+
+    assert "update_project" in pkgforge.__all__
+    assert pkgforge.update_project is update_project
+
+
+def test_update_is_a_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["update", "--help"])
+    out = capsys.readouterr().out
+    for option in ("--to", "--set", "--dry-run", "--check", "--conflict", "--allow-dirty"):
+        assert option in out
