@@ -405,7 +405,7 @@ def main() -> None:
         times: dict[str, list[float]] = {"pkgforge": [], "cruft": []}
         rows: list[tuple[str, str, str]] = []
         for index, case in enumerate(CASES):
-            outcomes: dict[str, str] = {}
+            outcomes: dict[str, list[str]] = {"pkgforge": [], "cruft": []}
             for run in range(args.repeat):
                 for tool in ("pkgforge", "cruft"):
                     folder = root / f"{index}-{run}-{tool}"
@@ -415,8 +415,12 @@ def main() -> None:
                     else:
                         seconds, verdict = cruft_case(cruft, repo, folder, case)
                     times[tool].append(seconds)
-                    outcomes[tool] = verdict
-            rows.append((case.name, outcomes["pkgforge"], outcomes["cruft"]))
+                    if verdict not in outcomes[tool]:
+                        outcomes[tool].append(verdict)
+            # runs that disagree show every outcome: "right / .rej"
+            rows.append(
+                (case.name, " / ".join(outcomes["pkgforge"]), " / ".join(outcomes["cruft"]))
+            )
     width = max(len(name) for name, _, _ in rows)
     print(f"\n{'case':<{width}}  {'pkgforge update':<24}  cruft update")
     for name, ours, theirs in rows:
