@@ -356,6 +356,7 @@ def test_the_state_advances_with_the_update(project: Path, template_repo: Path) 
     update_project(project, to="v2", settings=["license=Apache-2.0"], run_check=False)
     recorded = state_module.read_state(project)
     assert recorded.version == sha_of(template_repo, "v2")
+    assert recorded.ref == "v2"  # later updates follow the ref given to --to
     assert recorded.answers["license"] == "Apache-2.0"
     assert recorded.answers["project_name"] == "sound"
 
