@@ -95,15 +95,19 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
         where = "git status shows them as unmerged" if result.git_index else "fix them by hand"
         log.warning("%d file(s) with conflicts: %s", len(result.conflicts), where)
         return 1
+    if not result.findings:
+        log.info("pkgforge check: no findings")
     return 1 if result.has_errors else 0
 
 
 def _report_check(result: UpdateResult, shown: str) -> int:
     if result.behind:
-        what = f"template {_short(result.from_version)} -> {_short(result.to_version)}"
+        reasons = []
+        if result.from_version != result.to_version:
+            reasons.append(f"template {_short(result.from_version)} -> {_short(result.to_version)}")
         if result.changed_answers:
-            what += f", answers changed: {', '.join(result.changed_answers)}"
-        print(f"{shown} is behind its template ({what}); run 'pkgforge update'")
+            reasons.append(f"answers changed: {', '.join(result.changed_answers)}")
+        print(f"{shown} is behind its template ({'; '.join(reasons)}); run 'pkgforge update'")
         return 1
     print(f"{shown} is up to date with its template ({_short(result.to_version)})")
     return 0
