@@ -622,6 +622,30 @@ def test_conflicts_are_unmerged_in_the_git_index(project: Path) -> None:
     assert "<<<<<<< ours" in (project / "pyproject.toml").read_text()
 
 
+def test_git_mergetool_resolves_the_conflicts(project: Path) -> None:
+    user_edits(project)
+    update_project(project, to="v2", run_check=False)
+    # a merge tool that takes the base version: it can only do so from stage 1
+    subprocess.run(
+        [
+            "git",
+            "-c",
+            'mergetool.base.cmd=cp "$BASE" "$MERGED"',
+            "-c",
+            "mergetool.base.trustExitCode=true",
+            "mergetool",
+            "--tool=base",
+            "--no-prompt",
+        ],
+        cwd=project,
+        check=True,
+        capture_output=True,
+    )
+    assert git("ls-files", "-u", cwd=project) == ""
+    assert "line-length = 88" in (project / "pyproject.toml").read_text()
+    assert "M  pyproject.toml" in git("status", "--porcelain", cwd=project)
+
+
 def test_without_git_the_update_works_and_lists_conflicts(
     template_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
