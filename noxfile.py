@@ -43,6 +43,7 @@ def docs(session: nox.Session) -> None:
 @nox.session(reuse_venv=True)
 def bench(session: nox.Session) -> None:
     """Benchmarks against the peers on this machine; prints medians and ratios."""
-    session.install("-e", ".", "--group", "test", "cookiecutter", "hatch")
-    for script in ("bench_startup", "bench_new", "bench_check", "bench_build", "bench_publish"):
+    session.install("-e", ".", "--group", "test", "cookiecutter", "hatch", "cruft")
+    scripts = ("startup", "new", "update", "check", "build", "publish")
+    for script in (f"bench_{name}" for name in scripts):
         session.run("python", f"bench/{script}.py", *session.posargs)

@@ -23,6 +23,7 @@ __all__ = [
     "link_project",
     "new_project",
     "publish",
+    "update_project",
 ]
 
 # public name -> the module that defines it. Each is the module that holds the
@@ -36,6 +37,7 @@ _LAZY = {
     "build": "pkgforge.release.build",
     "check": "pkgforge.checker.engine",
     "publish": "pkgforge.release.publish",
+    "update_project": "pkgforge.scaffold.update",
 }
 
 if TYPE_CHECKING:
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     from pkgforge.scaffold.add import add_module
     from pkgforge.scaffold.link import link_project
     from pkgforge.scaffold.project import new_project
+    from pkgforge.scaffold.update import update_project
 
 
 def __getattr__(name: str) -> object:

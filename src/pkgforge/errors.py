@@ -17,6 +17,7 @@ __all__ = [
     "CancelledError",
     "CheckFailedError",
     "ConfigError",
+    "DirtyTreeError",
     "InvalidNameError",
     "ManifestError",
     "PartialUploadError",
@@ -83,6 +84,10 @@ class TemplateError(PkgforgeError):
 
 class StateError(PkgforgeError):
     """A project's recorded template state (``.pkgforge-template.json``) is missing or unreadable."""
+
+
+class DirtyTreeError(PkgforgeError):
+    """``update`` found uncommitted changes in the project's git work tree; nothing changed."""
 
 
 class ConfigError(UsageError):

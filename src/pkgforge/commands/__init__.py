@@ -3,7 +3,18 @@
 
 from __future__ import annotations
 
-from pkgforge.commands import add, build, check, completion, explain, link, new, publish, rules
+from pkgforge.commands import (
+    add,
+    build,
+    check,
+    completion,
+    explain,
+    link,
+    new,
+    publish,
+    rules,
+    update,
+)
 
 __all__ = [
     "COMMANDS",
@@ -16,6 +27,7 @@ __all__ = [
     "new",
     "publish",
     "rules",
+    "update",
 ]
 
-COMMANDS = (new, add, link, check, explain, rules, build, publish, completion)
+COMMANDS = (new, add, update, link, check, explain, rules, build, publish, completion)
