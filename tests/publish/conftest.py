@@ -283,10 +283,22 @@ def deaf_index() -> Iterator[str]:
 Answer = Callable[[BaseHTTPRequestHandler, threading.Event], None]
 
 
-def _fake_index(on_post: Answer, *, answered_gets: int | None = None):  # type: ignore[no-untyped-def]
+class _SmallBufferServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def server_bind(self) -> None:
+        # Accepted sockets inherit it: a client's upload fills it at once.
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        super().server_bind()
+
+
+def _fake_index(  # type: ignore[no-untyped-def]
+    on_post: Answer, *, answered_gets: int | None = None, read_uploads: bool = True
+):
     """An index whose simple API has no files (404) and whose uploads ``on_post`` answers.
 
-    With ``answered_gets``, the GETs after that many are never answered.
+    With ``answered_gets``, the GETs after that many are never answered; without
+    ``read_uploads``, an upload's body is never read (its headers are).
     """
     posts: list[bytes] = []
     gets: list[str] = []
@@ -305,14 +317,16 @@ def _fake_index(on_post: Answer, *, answered_gets: int | None = None):  # type: 
             self.end_headers()
 
         def do_POST(self) -> None:
-            posts.append(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+            if read_uploads:
+                posts.append(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+            else:
+                posts.append(b"")
             on_post(self, release)
 
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = _SmallBufferServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -354,3 +368,9 @@ def index_goes_silent() -> Iterator[FakeIndex]:
     """Answers the first simple-API request, then nothing at all: not the upload, not
     the listing after it."""
     yield from _fake_index(_never_answer, answered_gets=1)
+
+
+@pytest.fixture
+def unread_uploads() -> Iterator[FakeIndex]:
+    """Answers the simple API; reads an upload's headers, never its body, never answers."""
+    yield from _fake_index(_never_answer, read_uploads=False)

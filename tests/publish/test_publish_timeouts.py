@@ -8,7 +8,9 @@ the real pypiserver behind a proxy that loses the sdist's upload.
 
 from __future__ import annotations
 
+import base64
 import http.client
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -88,6 +90,25 @@ def test_upload_without_an_answer_from_a_hung_index_says_what_is_unknown(
     assert f"{wheel} may or may not have reached the index" in err.message
     assert f"{sdist} was not sent" in err.message
     assert err.hint is not None and "--skip-existing" in err.hint
+
+
+def test_upload_the_index_stops_taking(
+    unread_uploads, build_project, credentials, unique_name
+) -> None:
+    # More than the socket buffers hold (4 MiB at most here): the send itself stalls.
+    blob = base64.b64encode(os.urandom(6 << 20)).decode()
+    project = build_project(unique_name, extra={"README.txt": "x"})
+    package = project / "src" / unique_name.replace("-", "_")
+    (package / "blob.py").write_text(f'BLOB = "{blob}"\n', encoding="utf-8")
+    project = build_project(unique_name)
+    wheel, _ = _names(project)
+    assert (project / "dist" / wheel).stat().st_size > 5 << 20
+    err, elapsed = _timed_publish(project, repository_url=unread_uploads.url, timeout=TIMEOUT)
+    assert elapsed < WALL
+    assert len(unread_uploads.posts) == 1
+    assert "the index at 127.0.0.1:" in err.message
+    assert f"stopped taking the upload of {wheel} for 1 s" in err.message
+    assert "nothing was uploaded" in err.message
 
 
 def _proxy(upstream: str, hang_on: bytes) -> type[BaseHTTPRequestHandler]:
