@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,7 +35,13 @@ from pkgforge.release.index import IndexFile, SimpleIndex
 from pkgforge.release.manifest import Artifact, Manifest, find_manifest, read_manifest
 from pkgforge.release.redact import Redactor, redacting
 from pkgforge.release.transport import DEFAULT_TIMEOUT, check_timeout, host_of
-from pkgforge.release.upload import ProgressCallback, UploadReport, explain, upload_files
+from pkgforge.release.upload import (
+    ProgressCallback,
+    UploadReport,
+    explain,
+    preload_twine,
+    upload_files,
+)
 
 __all__ = ["PublishResult", "PublishedFile", "publish"]
 
@@ -104,6 +111,8 @@ def publish(
     except (TypeError, ValueError) as err:
         raise UsageError(str(err), hint="give --timeout a number of seconds, such as 60") from None
     _require_project_or_build(Path(path))
+    # twine loads while the manifest is hashed and the index is asked what it has.
+    preloading = None if dry_run else preload_twine()
     outdir = _dist_dir(Path(path))
     manifest = read_manifest(outdir)
     target = resolve_target(
@@ -141,6 +150,7 @@ def publish(
                 skip_existing=skip_existing,
                 timeout=timeout,
                 progress=progress,
+                preloading=preloading,
             )
         finally:
             index.close()
@@ -183,6 +193,7 @@ def _publish(
     skip_existing: bool,
     timeout: float,
     progress: ProgressCallback | None,
+    preloading: threading.Thread | None,
 ) -> PublishResult:
     with _noting("nothing was uploaded"):
         existing = index.files(manifest.project)
@@ -219,6 +230,7 @@ def _publish(
             timeout=timeout,
             redact=redact,
             progress=progress,
+            preloading=preloading,
         )
         if report.failure is not None:
             _fail_upload(manifest, index, todo, report, target=target, timeout=timeout)

@@ -26,6 +26,7 @@ import http
 import io
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,8 @@ __all__ = [
     "UploadReport",
     "body_text",
     "explain",
+    "explain_network",
+    "preload_twine",
     "upload_files",
 ]
 
@@ -92,6 +95,25 @@ def upload_order(files: Sequence[Path]) -> list[Path]:
     return sorted(files, key=lambda f: 0 if f.suffix == ".whl" else 1)
 
 
+def preload_twine() -> threading.Thread:
+    """Start importing twine's upload code in the background.
+
+    The import takes longer than asking an index what it has, which ``publish``
+    does first: in a thread, the import runs while that request waits on the
+    network. Pass the thread to :func:`upload_files`, which waits for it.
+    """
+    thread = threading.Thread(target=_import_twine, name="pkgforge-twine-import", daemon=True)
+    thread.start()
+    return thread
+
+
+def _import_twine() -> None:
+    # A failure here shows again, with its traceback, where upload_files imports.
+    with contextlib.suppress(Exception):
+        import twine.commands.upload
+        import twine.settings  # noqa: F401
+
+
 def upload_files(
     files: Sequence[Path],
     target: Target,
@@ -99,8 +121,12 @@ def upload_files(
     timeout: float,
     redact: Redactor,
     progress: ProgressCallback | None = None,
+    preloading: threading.Thread | None = None,
 ) -> UploadReport:
     """Upload ``files`` to ``target`` with twine, one at a time; stop at the first failure."""
+    if preloading is not None:
+        # Imported in one thread at a time: no partly initialised module is ever seen.
+        preloading.join()
     import requests
     from twine.commands.upload import upload
     from twine.exceptions import TwineException
