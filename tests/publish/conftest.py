@@ -327,6 +327,7 @@ def _fake_index(  # type: ignore[no-untyped-def]
             pass
 
     server = _SmallBufferServer(("127.0.0.1", 0), Handler)
+    server.posts = posts  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -374,3 +375,18 @@ def index_goes_silent() -> Iterator[FakeIndex]:
 def unread_uploads() -> Iterator[FakeIndex]:
     """Answers the simple API; reads an upload's headers, never its body, never answers."""
     yield from _fake_index(_never_answer, read_uploads=False)
+
+
+def _first_then_silence(handler: BaseHTTPRequestHandler, release: threading.Event) -> None:
+    if len(handler.server.posts) == 1:  # type: ignore[attr-defined]
+        handler.send_response(200)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+    else:
+        _never_answer(handler, release)
+
+
+@pytest.fixture
+def silent_after_first_upload() -> Iterator[FakeIndex]:
+    """Answers the first listing and accepts the first upload; then answers nothing."""
+    yield from _fake_index(_first_then_silence, answered_gets=1)

@@ -92,6 +92,26 @@ def test_upload_without_an_answer_from_a_hung_index_says_what_is_unknown(
     assert err.hint is not None and "--skip-existing" in err.hint
 
 
+def test_index_silent_after_the_first_file_says_what_it_knows(
+    silent_after_first_upload, build_project, credentials, unique_name
+) -> None:
+    project = build_project(unique_name)
+    wheel, sdist = _names(project)
+    start = time.monotonic()
+    with pytest.raises(PartialUploadError) as exc:
+        publish(project, repository_url=silent_after_first_upload.url, timeout=TIMEOUT)
+    assert time.monotonic() - start < WALL
+    err = exc.value
+    assert len(silent_after_first_upload.posts) == 2
+    assert (err.uploaded, err.missing) == ((wheel,), (sdist,))
+    assert err.message == (
+        f"partial upload: the index at 127.0.0.1:{silent_after_first_upload.url.split(':')[2][:-1]} "
+        f"did not answer the upload of {sdist} within 1 s; {wheel} reached the index, "
+        f"{sdist} may or may not have reached the index"
+    )
+    assert err.hint is not None and "--skip-existing" in err.hint
+
+
 def test_upload_the_index_stops_taking(
     unread_uploads, build_project, credentials, unique_name
 ) -> None:
