@@ -156,23 +156,6 @@ def publish(
             index.close()
 
 
-def _require_project_or_build(path: Path) -> None:
-    """Refuse a path that is neither a project nor a build, as ``build`` refuses it."""
-    if path.is_dir() and (
-        (path / "pyproject.toml").is_file()
-        or (path / "setup.py").is_file()
-        or (path / "dist").is_dir()
-        or (path / MANIFEST_NAME).exists()
-    ):
-        return
-    # build's words and exit status (ProjectNotFoundError is a usage error, 2).
-    raise ProjectNotFoundError(
-        f"no pyproject.toml in {path.resolve()}",
-        hint="run 'pkgforge publish' in a built project's directory, or give its path "
-        "(or the --outdir of its build)",
-    )
-
-
 def _dist_dir(path: Path) -> Path:
     """``path`` itself when a manifest records it, ``path/dist`` for a project."""
     if find_manifest(path) is not None:
@@ -415,3 +398,25 @@ def _result(
         dry_run=dry_run,
         files=tuple(files),
     )
+
+
+def _require_project_or_build(path: Path) -> None:
+    """Refuse a path that is neither a project nor a build, as ``build`` refuses it."""
+    if path.is_dir() and (
+        (path / "pyproject.toml").is_file()
+        or (path / "setup.py").is_file()
+        or (path / "dist").is_dir()
+        or _has_manifest(path)
+    ):
+        return
+    # build's words and exit status (ProjectNotFoundError is a usage error, 2).
+    raise ProjectNotFoundError(
+        f"no pyproject.toml in {path.resolve()}",
+        hint="run 'pkgforge publish' in a built project's directory, or give its path "
+        "(or the --outdir of its build)",
+    )
+
+
+def _has_manifest(path: Path) -> bool:
+    """Whether ``path`` is the output directory of a build (its manifest is there)."""
+    return (path / MANIFEST_NAME).is_file()
