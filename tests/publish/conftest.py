@@ -390,3 +390,20 @@ def _first_then_silence(handler: BaseHTTPRequestHandler, release: threading.Even
 def silent_after_first_upload() -> Iterator[FakeIndex]:
     """Answers the first listing and accepts the first upload; then answers nothing."""
     yield from _fake_index(_first_then_silence, answered_gets=1)
+
+
+def _echo_credentials(handler: BaseHTTPRequestHandler, release: threading.Event) -> None:
+    import base64
+
+    sent = handler.headers.get("Authorization", "").removeprefix("Basic ")
+    body = f"no upload for {base64.b64decode(sent).decode()} ({sent})".encode()
+    handler.send_response(403, f"Forbidden: {base64.b64decode(sent).decode()}")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+@pytest.fixture
+def echoing_index() -> Iterator[FakeIndex]:
+    """Refuses every upload, quoting the credentials it got in its reason and body."""
+    yield from _fake_index(_echo_credentials)

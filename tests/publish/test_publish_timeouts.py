@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pkgforge.errors import PartialUploadError, PublishError
+from pkgforge.errors import PartialUploadError, PublishError, UsageError
 from pkgforge.release.publish import publish
 
 # Long enough for a loaded CI machine to answer a healthy request, short enough for tests.
@@ -262,3 +262,23 @@ def test_timeout_error_never_shows_the_password(
     err, _ = _timed_publish(project, repository_url=url, timeout=TIMEOUT)
     assert local_index.password not in err.message
     assert local_index.password not in (err.hint or "")
+
+
+def test_an_index_that_quotes_the_password_does_not_get_it_shown(
+    run_pkgforge, echoing_index, build_project, credentials, unique_name, local_index
+) -> None:
+    project = build_project(unique_name)
+    for argv in ([], ["--debug"]):
+        done = run_pkgforge(*argv, "publish", str(project), "--repository-url", echoing_index.url)
+        assert done.returncode == 1
+        assert "error: the index refused the credentials" in done.stderr
+        assert "no upload for uploader:********" in done.stderr
+        assert local_index.password not in done.stdout + done.stderr
+        basic = base64.b64encode(f"uploader:{local_index.password}".encode()).decode()
+        assert basic not in done.stdout + done.stderr
+
+
+def test_library_refuses_a_bad_timeout(tmp_path) -> None:
+    for bad in (0, -5, float("nan")):
+        with pytest.raises(UsageError, match="above 0"):
+            publish(tmp_path, repository_url="http://127.0.0.1:9/", timeout=bad)

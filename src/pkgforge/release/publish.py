@@ -19,6 +19,7 @@ tell (it stopped answering), the error says which file may or may not be there.
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import threading
@@ -121,7 +122,7 @@ def publish(
         simple_url=simple_url,
         config_file=config_file,
     )
-    redact = Redactor.of([*target.secrets, os.environ.get("TWINE_PASSWORD")])
+    redact = Redactor.of([*target.secrets, os.environ.get("TWINE_PASSWORD"), _basic(target)])
     auth = (target.username or "", target.password) if target.password else None
     index = SimpleIndex(
         target.simple_url,
@@ -420,3 +421,12 @@ def _require_project_or_build(path: Path) -> None:
 def _has_manifest(path: Path) -> bool:
     """Whether ``path`` is the output directory of a build (its manifest is there)."""
     return (path / MANIFEST_NAME).is_file()
+
+
+def _basic(target: Target) -> str | None:
+    """The credentials as an ``Authorization: Basic`` header carries them, which an index
+    may quote back."""
+    if not target.password:
+        return None
+    pair = f"{target.username or ''}:{target.password}".encode()
+    return base64.b64encode(pair).decode("ascii")

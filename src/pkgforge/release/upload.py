@@ -90,7 +90,7 @@ class UploadReport:
     """Files not sent because an earlier one failed."""
 
 
-def upload_order(files: Sequence[Path]) -> list[Path]:
+def _wheels_first(files: Sequence[Path]) -> list[Path]:
     """twine's order: wheels first, so an sdist never lands without its wheel."""
     return sorted(files, key=lambda f: 0 if f.suffix == ".whl" else 1)
 
@@ -133,7 +133,7 @@ def upload_files(
 
     from pkgforge.release.transport import ServerError, network_failure
 
-    ordered = upload_order(files)
+    ordered = _wheels_first(files)
     uploaded: list[str] = []
     current = {"name": ""}
 
@@ -141,12 +141,14 @@ def upload_files(
         if progress is not None:
             progress(current["name"], sent, total)
 
+    settings = None
     with _twine_output(redact):
-        settings = _settings(target, timeout, report if progress is not None else None)
         for index, path in enumerate(ordered):
             current["name"] = path.name
             log.info("uploading %s", path.name)
             try:
+                if settings is None:  # twine reads .pypirc here: its errors are failures too
+                    settings = _settings(target, timeout, report if progress else None)
                 upload(settings, [str(path)])
             except ServerError as err:
                 failure = _answered(err.response, path.name)
@@ -163,7 +165,7 @@ def upload_files(
                 uploaded.append(path.name)
                 continue
             not_sent = tuple(p.name for p in ordered[index + 1 :])
-            return UploadReport(tuple(uploaded), failure, not_sent)
+            return UploadReport(tuple(uploaded), _redacted(failure, redact), not_sent)
     return UploadReport(tuple(uploaded), None, ())
 
 
@@ -257,6 +259,20 @@ class _Forward(logging.Handler):
         for line in record.getMessage().splitlines():
             if line.strip():
                 log.debug("twine: %s", self._redact(line))
+
+
+def _redacted(failure: IndexFailure, redact: Redactor) -> IndexFailure:
+    """The failure with no secret in what the index (or the network) said."""
+    network = failure.network
+    if network is not None:
+        network = NetworkFailure(network.kind, redact(network.reason))
+    return IndexFailure(
+        failure.status,
+        redact(failure.reason),
+        redact(failure.body),
+        failure.filename,
+        network=network,
+    )
 
 
 def _answered(response: requests.Response, filename: str) -> IndexFailure:
