@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import pty
+import select
 import subprocess
 import sys
 import time
@@ -24,6 +25,8 @@ def _on_a_terminal(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
     chunks: list[bytes] = []
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
+        if not select.select([master], [], [], 1.0)[0]:
+            continue
         try:
             chunk = os.read(master, 1 << 16)
         except OSError as err:  # EIO: the child closed the terminal
@@ -34,6 +37,8 @@ def _on_a_terminal(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
             break
         chunks.append(chunk)
     os.close(master)
+    if proc.poll() is None:
+        proc.kill()
     status = proc.wait(timeout=30)
     return status, b"".join(chunks).decode("utf-8", "replace")
 
