@@ -420,7 +420,7 @@ def _require_project_or_build(path: Path) -> None:
 
 def _has_manifest(path: Path) -> bool:
     """Whether ``path`` is the output directory of a build (its manifest is there)."""
-    return (path / MANIFEST_NAME).is_file()
+    return find_manifest(path) is not None
 
 
 def _basic(target: Target) -> str | None:
