@@ -3,20 +3,28 @@
 All three upload the same kind of project (an sdist and a wheel) to one
 local pypiserver that needs a password, each round with fresh versions so no
 upload collides. The artifacts are built before the clock starts; rounds
-interleave the tools so drift hits them alike. Prints the median of each
-and the ratios.
+interleave the tools so drift hits them alike. Prints the median of each,
+the ratios of the medians, and the median of each round's own ratio (the
+tools of one round ran back to back, so a loaded machine disturbs it less).
 
-    .venv/bin/python bench/bench_publish.py [--rounds N]
+    .venv/bin/python bench/bench_publish.py [--rounds N] [--instructions]
+
+``--instructions`` also counts the instructions of one pkgforge and one twine
+run under valgrind's callgrind: CPU work, whatever the load of the machine
+(the index's own time is not in it).
 
 pkgforge does more than the others: it re-hashes the manifest's files, asks
 the index's simple API what it has before uploading and verifies every file
-on it afterwards. twine and uv only upload.
+on it afterwards. twine and uv only upload. pkgforge runs twine's upload code
+in its own process (with timeouts), so it pays for one interpreter and one
+import of twine, as ``twine upload`` does.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -118,6 +126,9 @@ def command(tool: str, dist: Path, url: str) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count instructions with callgrind"
+    )
     args = parser.parse_args()
     compile_pkgforge()
     env = {
@@ -137,6 +148,11 @@ def main() -> None:
                 for r in range(args.rounds)
                 for tool in TOOLS
             }
+            if args.instructions:
+                counts = {
+                    tool: instructions(command(tool, build(root, f"cg-{tool}", "1.0"), url), env)
+                    for tool in ("pkgforge", "twine")
+                }
             times: dict[str, list[float]] = {tool: [] for tool in (*TOOLS, DRY)}
             for r in range(args.rounds):
                 for tool in (DRY, *TOOLS):
@@ -158,6 +174,33 @@ def main() -> None:
         print(f"  {tool:<18} {medians[tool] * 1000:7.0f} ms")
     print(f"  pkgforge / twine upload = {medians['pkgforge'] / medians['twine']:.2f}x")
     print(f"  pkgforge / uv publish   = {medians['pkgforge'] / medians['uv']:.2f}x")
+    paired = statistics.median(
+        p / t for p, t in zip(times["pkgforge"], times["twine"], strict=True)
+    )
+    print(f"  pkgforge / twine upload, median of the rounds' own ratios = {paired:.2f}x")
+    if args.instructions:
+        ratio = counts["pkgforge"] / counts["twine"]
+        print(
+            f"  instructions: pkgforge {counts['pkgforge'] / 1e6:.0f} M, "
+            f"twine {counts['twine'] / 1e6:.0f} M = {ratio:.2f}x"
+        )
+
+
+def instructions(cmd: list[str], env: dict[str, str]) -> int:
+    """The instructions ``cmd`` executes, counted by callgrind (its children not included)."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind")
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if done.returncode or found is None:
+        raise SystemExit(f"callgrind run failed:\n{done.stdout}{done.stderr}")
+    return int(found.group(1))
 
 
 if __name__ == "__main__":

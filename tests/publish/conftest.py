@@ -12,10 +12,12 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -197,3 +199,211 @@ def run_pkgforge() -> Callable[..., subprocess.CompletedProcess[str]]:
         )
 
     return run
+
+
+# -- indexes that misbehave ----------------------------------------------------
+
+
+@dataclass
+class FakeIndex:
+    """A hand-made index on 127.0.0.1; ``posts`` counts the upload requests it got."""
+
+    url: str
+    posts: list[bytes]
+    gets: list[str]
+
+
+def _drain(conn: socket.socket, stop: threading.Event) -> None:
+    """Read and drop what a client sends, never answering, until told to stop."""
+    conn.settimeout(0.1)
+    with conn:
+        while not stop.is_set():
+            try:
+                if not conn.recv(1 << 16):
+                    return
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+
+
+@pytest.fixture
+def silent_index() -> Iterator[str]:
+    """Accepts every TCP connection, reads everything, never answers a byte."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.1)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=_drain, args=(conn, stop), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/"
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+
+
+@pytest.fixture
+def deaf_index() -> Iterator[str]:
+    """Listens, but its accept queue is full and it never accepts: connecting hangs."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    fillers: list[socket.socket] = []
+    try:
+        for _ in range(16):
+            filler = socket.socket()
+            filler.settimeout(0.3)
+            try:
+                filler.connect(server.getsockname())
+            except TimeoutError:
+                filler.close()
+                break  # the queue is full: the next SYN is dropped
+            fillers.append(filler)
+        else:
+            pytest.skip("this kernel accepts connections for a listener that never accepts")
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/"
+    finally:
+        for filler in fillers:
+            filler.close()
+        server.close()
+
+
+Answer = Callable[[BaseHTTPRequestHandler, threading.Event], None]
+
+
+class _SmallBufferServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def server_bind(self) -> None:
+        # Accepted sockets inherit it: a client's upload fills it at once.
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        super().server_bind()
+
+
+def _fake_index(  # type: ignore[no-untyped-def]
+    on_post: Answer, *, answered_gets: int | None = None, read_uploads: bool = True
+):
+    """An index whose simple API has no files (404) and whose uploads ``on_post`` answers.
+
+    With ``answered_gets``, the GETs after that many are never answered; without
+    ``read_uploads``, an upload's body is never read (its headers are).
+    """
+    posts: list[bytes] = []
+    gets: list[str] = []
+    release = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            gets.append(self.path)
+            if answered_gets is not None and len(gets) > answered_gets:
+                _never_answer(self, release)
+                return
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_POST(self) -> None:
+            if read_uploads:
+                posts.append(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+            else:
+                posts.append(b"")
+            on_post(self, release)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = _SmallBufferServer(("127.0.0.1", 0), Handler)
+    server.posts = posts  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield FakeIndex(f"http://127.0.0.1:{server.server_address[1]}/", posts, gets)
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+
+
+def _never_answer(handler: BaseHTTPRequestHandler, release: threading.Event) -> None:
+    release.wait()
+    handler.close_connection = True
+
+
+def _answer_500(handler: BaseHTTPRequestHandler, release: threading.Event) -> None:
+    body = b"<html><body><h1>500 Internal Server Error</h1>the database is down</body></html>"
+    handler.send_response(500)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+@pytest.fixture
+def hanging_uploads() -> Iterator[FakeIndex]:
+    """Answers the simple API, takes every upload whole and never answers it."""
+    yield from _fake_index(_never_answer)
+
+
+@pytest.fixture
+def failing_index() -> Iterator[FakeIndex]:
+    """Answers the simple API and every upload with a 500, counting the uploads."""
+    yield from _fake_index(_answer_500)
+
+
+@pytest.fixture
+def index_goes_silent() -> Iterator[FakeIndex]:
+    """Answers the first simple-API request, then nothing at all: not the upload, not
+    the listing after it."""
+    yield from _fake_index(_never_answer, answered_gets=1)
+
+
+@pytest.fixture
+def unread_uploads() -> Iterator[FakeIndex]:
+    """Answers the simple API; reads an upload's headers, never its body, never answers."""
+    yield from _fake_index(_never_answer, read_uploads=False)
+
+
+def _first_then_silence(handler: BaseHTTPRequestHandler, release: threading.Event) -> None:
+    if len(handler.server.posts) == 1:  # type: ignore[attr-defined]
+        handler.send_response(200)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+    else:
+        _never_answer(handler, release)
+
+
+@pytest.fixture
+def silent_after_first_upload() -> Iterator[FakeIndex]:
+    """Answers the first listing and accepts the first upload; then answers nothing."""
+    yield from _fake_index(_first_then_silence, answered_gets=1)
+
+
+def _echo_credentials(handler: BaseHTTPRequestHandler, release: threading.Event) -> None:
+    import base64
+
+    sent = handler.headers.get("Authorization", "").removeprefix("Basic ")
+    body = f"no upload for {base64.b64decode(sent).decode()} ({sent})".encode()
+    handler.send_response(403, f"Forbidden: {base64.b64decode(sent).decode()}")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+@pytest.fixture
+def echoing_index() -> Iterator[FakeIndex]:
+    """Refuses every upload, quoting the credentials it got in its reason and body."""
+    yield from _fake_index(_echo_credentials)

@@ -5,17 +5,20 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
 import pytest
+import requests
 
 from pkgforge.errors import PublishError, UsageError
 from pkgforge.release.credentials import is_loopback, resolve_target, simple_url_for
 from pkgforge.release.index import SimpleIndex, parse_html, parse_json
 from pkgforge.release.redact import MASK, Redactor, redacting
-from pkgforge.release.upload import IndexFailure, body_text, explain, parse_failure
+from pkgforge.release.transport import NetworkFailure, check_timeout, host_of, network_failure
+from pkgforge.release.upload import IndexFailure, _answered, body_text, explain, explain_network
 
 SECRET = "s3cr3t-Value-77"
 TOKEN = "pypi-AgEIcHlwaS5vcmcCJDAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMAACKlszLCJ"
@@ -338,66 +341,103 @@ def test_simple_index_without_credentials_is_refused(json_index: str) -> None:
 
 # -- twine's output and the index's answer ------------------------------------
 
-_PYPISERVER_EXISTS = """\
-Uploading distributions to http://127.0.0.1:8080/
-INFO     dist/demo-1.0.tar.gz (0.8 KB)
-INFO     password: <hidden>
-Uploading demo-1.0.tar.gz
-INFO     Response from http://127.0.0.1:8080/:
-         400 Bad Request
-INFO
-             <html><head><title>Error: 400 Bad Request</title></head>
-             <body><pre>Package &#039;demo-1.0.tar.gz&#039; already exists!
-           You may start server with `--overwrite` option.</pre></body></html>
 
-ERROR    HTTPError: 400 Bad Request from http://127.0.0.1:8080/
-         Bad Request
-"""
-
-_PYPI_NAME = """\
-Uploading distributions to https://upload.pypi.org/legacy/
-Uploading requests2-1.0-py3-none-any.whl
-INFO     Response from https://upload.pypi.org/legacy/:
-         400 The name 'requests2' isn't allowed. See https://pypi.org/help/#project-name
-ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/
-         The name 'requests2' isn't allowed. See https://pypi.org/help/#project-name for more information.
-"""
-
-_TRACEBACK = """\
-Uploading distributions to http://127.0.0.1:1/
-Traceback (most recent call last):
-  File "x.py", line 1, in <module>
-requests.exceptions.ConnectionError: HTTPConnectionPool(host='127.0.0.1', port=1): Max retries exceeded
-"""
+def _response(status: int, reason: str, body: str) -> requests.Response:
+    response = requests.Response()
+    response.status_code, response.reason = status, reason
+    response._content = body.encode()
+    response.encoding = "utf-8"
+    response.url = "http://127.0.0.1:8080/"
+    return response
 
 
-def test_parse_failure_pypiserver_body() -> None:
-    failure = parse_failure(_PYPISERVER_EXISTS)
-    assert failure.status == 400 and failure.reason == "Bad Request"
-    assert failure.filename == "demo-1.0.tar.gz"
+def test_answer_of_pypiserver_already_exists() -> None:
+    page = (
+        "<html><head><title>Error: 409 Conflict</title></head><body><pre>"
+        "Package &#039;demo-1.0.tar.gz&#039; already exists!\n"
+        "You may start server with `--overwrite` option.</pre></body></html>"
+    )
+    failure = _answered(_response(409, "Conflict", page), "demo-1.0.tar.gz")
+    assert (failure.status, failure.reason, failure.filename) == (
+        409,
+        "Conflict",
+        "demo-1.0.tar.gz",
+    )
     assert failure.body == (
         "Package 'demo-1.0.tar.gz' already exists! You may start server with `--overwrite` option."
     )
-    message, hint = explain(failure, "demo")
-    assert message.startswith("the index already has this file (400 Bad Request: Package")
+    message, hint = explain(failure, "demo", "127.0.0.1:8080", 60)
+    assert message.startswith("the index already has this file (409 Conflict: Package")
     assert "bump the version" in hint
 
 
-def test_parse_failure_pypi_reason_and_name() -> None:
-    failure = parse_failure(_PYPI_NAME)
-    assert failure.status == 400
-    assert "isn't allowed" in failure.body
-    message, hint = explain(failure, "requests2")
+def test_answer_of_pypi_in_the_reason_phrase() -> None:
+    said = "The name 'requests2' isn't allowed. See https://pypi.org/help/#project-name"
+    failure = _answered(_response(400, said, ""), "requests2-1.0-py3-none-any.whl")
+    assert (failure.status, failure.reason) == (400, "Bad Request")
+    assert failure.body == said
+    message, hint = explain(failure, "requests2", "upload.pypi.org", 60)
     assert message.startswith("the index does not allow the project name 'requests2'")
     assert "[project] name" in hint
 
 
-def test_parse_failure_traceback() -> None:
-    failure = parse_failure(_TRACEBACK)
-    assert failure.status is None
-    message, _hint = explain(failure, "demo")
-    assert message.startswith("twine cannot reach the index")
-    assert "Max retries exceeded" in message
+def test_answer_that_repeats_its_status_says_it_once() -> None:
+    page = "<html><body><h1>500 Internal Server Error</h1>the database is down</body></html>"
+    failure = _answered(_response(500, "Internal Server Error", page), "demo-1.0.tar.gz")
+    message, _ = explain(failure, "demo", "127.0.0.1:8080", 60)
+    assert message == (
+        "the index failed while uploading demo-1.0.tar.gz "
+        "(500 Internal Server Error: the database is down)"
+    )
+    assert failure.file_may_have_arrived  # an index can store a file and then fail
+    assert not _answered(_response(403, "Forbidden", ""), "x").file_may_have_arrived
+
+
+def test_network_failures_are_classified() -> None:
+    with socket.socket() as sock:  # bound, not listening: refused
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        with pytest.raises(requests.RequestException) as exc:
+            requests.get(f"http://127.0.0.1:{port}/", timeout=5)
+    failure = network_failure(exc.value)
+    assert failure.kind == "unreachable" and not failure.request_may_have_arrived
+    read = network_failure(requests.ReadTimeout("Read timed out."))
+    assert read.kind == "read-timeout" and read.request_may_have_arrived
+    connect = network_failure(requests.ConnectTimeout("timed out"))
+    assert connect.kind == "connect-timeout" and not connect.request_may_have_arrived
+    stalled = requests.ConnectionError(OSError("Connection aborted.", TimeoutError("timed out")))
+    assert network_failure(stalled).kind == "send-timeout"
+
+
+@pytest.mark.parametrize(
+    ("kind", "filename", "expected"),
+    [
+        ("connect-timeout", None, "the index at h:1 did not accept a connection within 2.5 s"),
+        ("read-timeout", None, "the index at h:1 accepted the connection but did not answer within 2.5 s"),
+        ("read-timeout", "d.whl", "the index at h:1 did not answer the upload of d.whl within 2.5 s"),
+        ("send-timeout", "d.whl", "the index at h:1 stopped taking the upload of d.whl for 2.5 s"),
+        ("unreachable", None, "cannot reach the index at h:1: refused"),
+        ("network", "d.whl", "the connection to the index at h:1 broke during the upload of d.whl: refused"),
+    ],
+)  # fmt: skip
+def test_explain_network(kind, filename, expected) -> None:
+    failure = NetworkFailure(kind, "refused")
+    message, hint = explain(IndexFailure(None, "", "", filename, network=failure), "d", "h:1", 2.5)
+    assert message == expected
+    if kind.endswith("timeout"):
+        assert "--timeout SECONDS (now 2.5 s)" in hint
+    if filename is None:
+        assert (message, hint) == explain_network(failure, "h:1", 2.5)
+
+
+def test_host_of_and_check_timeout() -> None:
+    assert host_of("http://bob:pw@127.0.0.1:8080/x/") == "127.0.0.1:8080"
+    assert host_of("https://[::1]:9/") == "[::1]:9"
+    assert host_of("https://upload.pypi.org/legacy/") == "upload.pypi.org"
+    assert check_timeout(0.5) == 0.5
+    for bad in (0.0, -1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="above 0"):
+            check_timeout(bad)
 
 
 @pytest.mark.parametrize(
@@ -414,10 +454,11 @@ def test_parse_failure_traceback() -> None:
         (422, "Unprocessable", "metadata broken", "the index rejected uploading demo-1.0.tar.gz", "answer"),
         (None, "", "NonInteractive: Credential not found for password.", "twine has no credentials", "TWINE_USERNAME"),
         (None, "", "InvalidDistribution: Unknown distribution format", "uploading demo-1.0.tar.gz failed", "--debug"),
+        (None, "", "InvalidConfiguration: could not determine credentials", "twine has no credentials", "keyring"),
     ],
 )  # fmt: skip
 def test_explain(status, reason, body, starts, hint_has) -> None:
-    message, hint = explain(IndexFailure(status, reason, body, "demo-1.0.tar.gz"), "demo")
+    message, hint = explain(IndexFailure(status, reason, body, "demo-1.0.tar.gz"), "demo", "h", 60)
     assert message.startswith(starts), message
     assert hint_has in hint
     if status:

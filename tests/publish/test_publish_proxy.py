@@ -140,6 +140,6 @@ def test_lost_answer_after_the_upload_landed_is_verified_not_failed(
     with caplog.at_level(logging.WARNING, logger="pkgforge"):
         result = publish(project, repository_url=forgetful_proxy)
     assert [f.action for f in result.files] == ["uploaded", "uploaded"]
-    assert "twine failed" in caplog.text and "504" in caplog.text
+    assert "the upload failed" in caplog.text and "504" in caplog.text
     assert "the index lists every file" in caplog.text
     assert len(local_index.files_of(unique_name)) == 2

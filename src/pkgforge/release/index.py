@@ -23,7 +23,8 @@ from packaging.utils import canonicalize_name
 
 from pkgforge.errors import PublishError
 from pkgforge.release.redact import Redactor
-from pkgforge.release.upload import body_text
+from pkgforge.release.transport import DEFAULT_TIMEOUT
+from pkgforge.release.upload import body_text, explain_network
 
 if TYPE_CHECKING:
     import requests
@@ -56,7 +57,8 @@ class SimpleIndex:
     ca_cert: str | None = None
     """Verify TLS against this CA bundle instead of requests' default (as twine's --cert)."""
     client_cert: str | None = None
-    timeout: float = 30.0
+    timeout: float = DEFAULT_TIMEOUT
+    """Seconds the index may take to accept a connection, and then to answer."""
     _session: requests.Session | None = field(default=None, init=False, repr=False)
 
     def files(self, project: str) -> dict[str, IndexFile]:
@@ -108,8 +110,13 @@ class SimpleIndex:
         """
         import requests
 
+        from pkgforge.release.transport import IndexAdapter, host_of, network_failure
+
         if self._session is None:
             self._session = requests.Session()
+            adapter = IndexAdapter(self.timeout)  # a timeout on every request, no retries
+            self._session.mount("https://", adapter)
+            self._session.mount("http://", adapter)
             if self.ca_cert:
                 self._session.verify = self.ca_cert
             if self.client_cert:
@@ -128,10 +135,8 @@ class SimpleIndex:
                     stream=stream,
                 )
             except requests.RequestException as err:
-                raise PublishError(
-                    f"cannot reach the index at {_safe(url)}: {self.redact(_reason(err))}",
-                    hint="check the URL, your network, and that the index is running",
-                ) from None
+                message, hint = explain_network(network_failure(err), host_of(url), self.timeout)
+                raise PublishError(self.redact(message), hint=hint) from None
             status = response.status_code
             log.debug("GET %s -> %s", _safe(url), status)
             if status in {301, 302, 303, 307, 308} and "Location" in response.headers:
@@ -225,15 +230,6 @@ def _origin(url: str) -> tuple[str, str, int | None]:
 
 def _safe(url: str) -> str:
     return Redactor()(url)
-
-
-def _reason(err: Exception) -> str:
-    # requests wraps urllib3 errors several deep; the innermost says what happened.
-    inner: BaseException = err
-    while inner.__context__ is not None and inner.__context__ is not inner:
-        inner = inner.__context__
-    text = str(inner) or type(inner).__name__
-    return text.splitlines()[0][:_BODY_SNIPPET]
 
 
 def _snippet(body: str) -> str:

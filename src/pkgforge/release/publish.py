@@ -8,17 +8,21 @@ The steps, each of which can stop the run before anything is uploaded:
    file is skipped with ``skip_existing`` (twine 6.2+ refuses its own
    ``--skip-existing`` off PyPI, twine#1251), a same-name file with other
    content is always an error;
-4. upload the rest with twine in a subprocess (not with ``dry_run``);
+4. upload the rest with twine (not with ``dry_run``), one file at a time, each
+   request with ``timeout`` and none retried (see :mod:`.transport`);
 5. verify that the index lists every file with the manifest's sha256.
 
-When twine fails part-way, the index is asked what arrived, and the error
-names the files that are up and the ones that are not.
+When an upload fails part-way, the index is asked what arrived, and the error
+names the files that are up and the ones that are not; when the index cannot
+tell (it stopped answering), the error says which file may or may not be there.
 """
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,12 +30,19 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pkgforge.errors import PartialUploadError, PublishError, UsageError
+from pkgforge.errors import PartialUploadError, ProjectNotFoundError, PublishError, UsageError
 from pkgforge.release.credentials import Target, is_loopback, resolve_target
 from pkgforge.release.index import IndexFile, SimpleIndex
 from pkgforge.release.manifest import Artifact, Manifest, find_manifest, read_manifest
 from pkgforge.release.redact import Redactor, redacting
-from pkgforge.release.upload import IndexFailure, explain, run_twine
+from pkgforge.release.transport import DEFAULT_TIMEOUT, check_timeout, host_of
+from pkgforge.release.upload import (
+    ProgressCallback,
+    UploadReport,
+    explain,
+    preload_twine,
+    upload_files,
+)
 
 __all__ = ["PublishResult", "PublishedFile", "publish"]
 
@@ -79,17 +90,30 @@ def publish(
     skip_existing: bool = False,
     simple_url: str | None = None,
     config_file: str | None = None,
+    timeout: float | None = None,
+    progress: ProgressCallback | None = None,
 ) -> PublishResult:
     """Upload the artifacts of the last build in ``path`` (a project or its dist dir).
 
     ``simple_url`` overrides the simple API root derived from the upload URL;
     ``config_file`` is the ``.pypirc`` to read (default ``~/.pypirc``).
+    ``timeout`` is how many seconds the index may stay silent (connecting, taking
+    the next piece of an upload, answering) before that is an error; default
+    :data:`~pkgforge.release.transport.DEFAULT_TIMEOUT`. ``progress`` is called
+    with (filename, bytes sent, bytes to send) while each file is uploaded.
     """
     if repository is not None and repository_url is not None:
         raise UsageError(
             "give a repository name or a repository URL, not both",
             hint="--repository reads the URL from .pypirc; --repository-url names it directly",
         )
+    try:
+        timeout = check_timeout(DEFAULT_TIMEOUT if timeout is None else float(timeout))
+    except (TypeError, ValueError) as err:
+        raise UsageError(str(err), hint="give --timeout a number of seconds, such as 60") from None
+    _require_project_or_build(Path(path))
+    # twine loads while the manifest is hashed and the index is asked what it has.
+    preloading = None if dry_run else preload_twine()
     outdir = _dist_dir(Path(path))
     manifest = read_manifest(outdir)
     target = resolve_target(
@@ -98,7 +122,7 @@ def publish(
         simple_url=simple_url,
         config_file=config_file,
     )
-    redact = Redactor.of([*target.secrets, os.environ.get("TWINE_PASSWORD")])
+    redact = Redactor.of([*target.secrets, os.environ.get("TWINE_PASSWORD"), _basic(target)])
     auth = (target.username or "", target.password) if target.password else None
     index = SimpleIndex(
         target.simple_url,
@@ -106,6 +130,7 @@ def publish(
         redact=redact,
         ca_cert=target.ca_cert,
         client_cert=target.client_cert,
+        timeout=timeout,
     )
     with redacting(log, redact):
         log.info(
@@ -124,6 +149,9 @@ def publish(
                 redact=redact,
                 dry_run=dry_run,
                 skip_existing=skip_existing,
+                timeout=timeout,
+                progress=progress,
+                preloading=preloading,
             )
         finally:
             index.close()
@@ -147,8 +175,12 @@ def _publish(
     redact: Redactor,
     dry_run: bool,
     skip_existing: bool,
+    timeout: float,
+    progress: ProgressCallback | None,
+    preloading: threading.Thread | None,
 ) -> PublishResult:
-    existing = index.files(manifest.project)
+    with _noting("nothing was uploaded"):
+        existing = index.files(manifest.project)
     present = _present(manifest.artifacts, existing, index, target)
     if present and not skip_existing:
         names = ", ".join(a.filename for a in present)
@@ -176,10 +208,17 @@ def _publish(
         return _result(manifest, target, dry_run=True, files=files)
 
     if todo:
-        run = run_twine([outdir / a.filename for a in todo], target, redact)
-        if run.returncode != 0:
-            _fail_upload(manifest, index, todo, run.failure)
-    listed = _verify(manifest, index, target)
+        report = upload_files(
+            [outdir / a.filename for a in todo],
+            target,
+            timeout=timeout,
+            redact=redact,
+            progress=progress,
+            preloading=preloading,
+        )
+        if report.failure is not None:
+            _fail_upload(manifest, index, todo, report, target=target, timeout=timeout)
+    listed = _verify(manifest, index, target, uploaded=[a.filename for a in todo])
     files = [
         PublishedFile(
             a.filename,
@@ -204,7 +243,8 @@ def _present(
         remote = existing.get(artifact.filename)
         if remote is None:
             continue
-        remote_sha = index.sha256(remote)
+        with _noting("nothing was uploaded"):
+            remote_sha = index.sha256(remote)
         if remote_sha != artifact.sha256:
             raise PublishError(
                 f"the index at {target.simple_url} already has {artifact.filename} with other "
@@ -220,58 +260,123 @@ def _fail_upload(
     manifest: Manifest,
     index: SimpleIndex,
     todo: Sequence[Artifact],
-    failure: IndexFailure | None,
+    report: UploadReport,
+    *,
+    target: Target,
+    timeout: float,
 ) -> None:
-    """Raise the index's answer, naming the files that did and did not arrive."""
-    failure = failure or IndexFailure(None, "", "twine failed", None)
-    message, hint = explain(failure, manifest.project)
+    """Raise why the upload failed, naming the files that did and did not arrive.
+
+    The index's listing is the truth; when it cannot be read (the index stopped
+    answering), what the uploads' answers showed is said, and the file that got
+    no answer is said to be unknown. Returns when the index has every file after
+    all (only the answer to an upload was lost): the verification decides.
+    """
+    failure = report.failure
+    assert failure is not None
+    message, hint = explain(failure, manifest.project, host_of(target.upload_url), timeout)
     try:
-        listed = index.files(manifest.project)
-    except PublishError:
-        listed = {}
-    up = tuple(
-        a.filename
-        for a in todo
-        if a.filename in listed and listed[a.filename].sha256 in {a.sha256, None}
-    )
-    missing = tuple(a.filename for a in todo if a.filename not in up)
-    if not missing:
-        # twine failed after the last upload (a timeout on the response, say):
-        # every file is there, and _verify will compare the hashes.
-        log.warning("twine failed (%s), but the index lists every file", message)
-        return
+        listed: dict[str, IndexFile] | None = index.files(manifest.project)
+    except PublishError as err:
+        log.debug("the index cannot say what arrived: %s", err)
+        listed = None
+    names = [a.filename for a in todo]
+    if listed is not None:
+        hashes = {a.filename: a.sha256 for a in todo}
+        up = tuple(n for n in names if n in listed and listed[n].sha256 in {hashes[n], None})
+        missing = tuple(n for n in names if n not in up)
+        if not missing:
+            log.warning("the upload failed (%s), but the index lists every file", message)
+            return
+        if up:
+            raise PartialUploadError(
+                f"partial upload: {_join(up)} reached the index, {_join(missing)} did not: "
+                f"{message}",
+                hint=f"{hint}; then run 'pkgforge publish --skip-existing' to upload the rest"
+                if "--skip-existing" not in hint
+                else hint,
+                uploaded=up,
+                missing=missing,
+            )
+        raise PublishError(f"{message}; nothing was uploaded", hint=hint)
+
+    up = report.uploaded
+    unknown = (failure.filename,) if failure.filename and failure.file_may_have_arrived else ()
+    missing = tuple(n for n in names if n not in up and n not in unknown)
+    said = []
+    if up:
+        said.append(f"{_join(up)} reached the index")
+    if unknown:
+        said.append(f"{_join(unknown)} may or may not have reached the index")
+    if missing:
+        said.append(f"{_join(missing)} {'was' if len(missing) == 1 else 'were'} not sent")
+    account = ", ".join(said) if up or unknown else "nothing was uploaded"
     if up:
         raise PartialUploadError(
-            f"partial upload: {', '.join(up)} reached the index, {', '.join(missing)} did not: "
-            f"{message}",
-            hint=f"{hint}; then run 'pkgforge publish --skip-existing' to upload the rest",
+            f"partial upload: {message}; {account}",
+            hint=hint,
             uploaded=up,
-            missing=missing,
+            missing=unknown + missing,
         )
-    raise PublishError(message, hint=hint)
+    raise PublishError(f"{message}; {account}", hint=hint)
 
 
-def _verify(manifest: Manifest, index: SimpleIndex, target: Target) -> dict[str, IndexFile]:
+class _noting:  # used like contextlib's lower-case context managers
+    """Add what was (not) uploaded to an error of the index raised in the block;
+    reusable, as the verification asks the index several times."""
+
+    def __init__(self, note: str, *, hint: str | None = None) -> None:
+        self.note = note
+        self.hint = hint
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, err: BaseException | None, tb: object) -> Literal[False]:
+        if isinstance(err, PublishError) and not isinstance(err, PartialUploadError):
+            raise PublishError(f"{err.message}; {self.note}", hint=self.hint or err.hint) from None
+        return False
+
+
+def _join(names: Sequence[str]) -> str:
+    return ", ".join(names)
+
+
+def _verify(
+    manifest: Manifest, index: SimpleIndex, target: Target, *, uploaded: Sequence[str]
+) -> dict[str, IndexFile]:
     """Wait until the index lists every artifact, then compare sha256s."""
+    if uploaded:
+        were = "was" if len(uploaded) == 1 else "were"
+        silent = _noting(
+            f"{_join(uploaded)} {were} uploaded but not verified",
+            hint="once the index answers, 'pkgforge publish --skip-existing' verifies every "
+            "file and uploads only what is missing",
+        )
+    else:
+        silent = _noting("nothing was uploaded")
     listed: dict[str, IndexFile] = {}
     missing: list[str] = []
     # A CDN in front of a remote index may lag; an index on this machine does not.
     local = is_loopback(urlsplit(target.simple_url).hostname or "")
     for delay in _VERIFY_DELAYS[:1] if local else _VERIFY_DELAYS:
         time.sleep(delay)
-        listed = index.files(manifest.project)
+        with silent:
+            listed = index.files(manifest.project)
         missing = [a.filename for a in manifest.artifacts if a.filename not in listed]
         if not missing:
             break
         log.debug("the index does not list %s yet", ", ".join(missing))
     if missing:
         raise PublishError(
-            f"twine reported success but {target.simple_url} does not list {', '.join(missing)}",
+            f"the index accepted the upload but {target.simple_url} does not list "
+            f"{', '.join(missing)}",
             hint="if the simple API is not at UPLOAD_URL/simple/, set PKGFORGE_SIMPLE_URL; "
             "otherwise ask the index's admins why the upload was dropped",
         )
     for artifact in manifest.artifacts:
-        remote_sha = index.sha256(listed[artifact.filename])
+        with silent:
+            remote_sha = index.sha256(listed[artifact.filename])
         if remote_sha != artifact.sha256:
             raise PublishError(
                 f"the index serves {artifact.filename} with sha256 {remote_sha[:12]}…, "
@@ -294,3 +399,34 @@ def _result(
         dry_run=dry_run,
         files=tuple(files),
     )
+
+
+def _require_project_or_build(path: Path) -> None:
+    """Refuse a path that is neither a project nor a build, as ``build`` refuses it."""
+    if path.is_dir() and (
+        (path / "pyproject.toml").is_file()
+        or (path / "setup.py").is_file()
+        or (path / "dist").is_dir()
+        or _has_manifest(path)
+    ):
+        return
+    # build's words and exit status (ProjectNotFoundError is a usage error, 2).
+    raise ProjectNotFoundError(
+        f"no pyproject.toml in {path.resolve()}",
+        hint="run 'pkgforge publish' in a built project's directory, or give its path "
+        "(or the --outdir of its build)",
+    )
+
+
+def _has_manifest(path: Path) -> bool:
+    """Whether ``path`` is the output directory of a build (its manifest is there)."""
+    return find_manifest(path) is not None
+
+
+def _basic(target: Target) -> str | None:
+    """The credentials as an ``Authorization: Basic`` header carries them, which an index
+    may quote back."""
+    if not target.password:
+        return None
+    pair = f"{target.username or ''}:{target.password}".encode()
+    return base64.b64encode(pair).decode("ascii")
