@@ -748,6 +748,9 @@ def test_the_update_is_found_from_a_subfolder(project: Path) -> None:
 
 INTERRUPT = """\
 import os, signal, sys
+# Whoever runs the tests may ignore SIGINT (a background job does) and a child inherits
+# that; a user's terminal does not.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import pkgforge.scaffold.landing as landing
 real = landing._rename
 calls = 0
