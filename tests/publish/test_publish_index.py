@@ -36,7 +36,7 @@ def test_upload_then_pip_install_from_the_index(
     assert status == 0, err
     assert f"published {unique_name} 1.0: 2 files verified" in out
     dist = project / "dist"
-    built = {p.name: sha256_of(p) for p in dist.iterdir()}
+    built = {p.name: sha256_of(p) for p in dist.iterdir() if p.is_file()}
     assert _listed(local_index, unique_name) == built
 
     venv = tmp_path / "venv"

@@ -132,7 +132,7 @@ def test_release_workflow_uploads_exactly_what_pkgforge_built(
     artifact: Path = released["artifact"]
     # pkgforge build ran its check, built, inspected, and wrote the manifest.
     assert "will not upload them" in released["log"]  # it saw the older build in dist/
-    manifest = json.loads((project / ".pkgforge-build" / "dist.manifest.json").read_text())
+    manifest = json.loads((project / "dist" / ".pkgforge" / "manifest.json").read_text())
     recorded = {a["filename"]: a["sha256"] for a in manifest["artifacts"]}
     assert len(recorded) == 2
 

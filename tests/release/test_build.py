@@ -108,11 +108,11 @@ def test_build_makes_sdist_wheel_and_manifest(
     dist = project / "dist"
     assert [p.name for p in result.artifacts] == ["sound-1.0.tar.gz", "sound-1.0-py3-none-any.whl"]
     assert result.outdir == dist
-    # Only the artifacts: the manifest is beside dist/, out of the way of dist/* globs.
+    # Only the artifacts and the hidden manifest folder, out of the way of dist/* globs.
     assert sorted(p.name for p in dist.iterdir()) == sorted(
-        ["sound-1.0.tar.gz", "sound-1.0-py3-none-any.whl"]
+        [".pkgforge", "sound-1.0.tar.gz", "sound-1.0-py3-none-any.whl"]
     )
-    assert result.manifest == project / ".pkgforge-build" / "dist.manifest.json"
+    assert result.manifest == project / "dist" / ".pkgforge" / "manifest.json"
     assert (result.project, result.version) == ("sound", "1.0")
     manifest = read_manifest(dist)  # verifies sizes and hashes
     assert [a.filename for a in manifest.artifacts] == [p.name for p in result.artifacts]
@@ -144,8 +144,8 @@ def test_wheel_only_builds_from_the_source_tree(
     result = build(project, outdir=out, isolation=False, sdist=False)
     assert capfd.readouterr() == ("", "")  # the library never prints, nor does the backend
     assert [p.name for p in result.artifacts] == ["sound-1.0-py3-none-any.whl"]
-    assert sorted(p.name for p in out.iterdir()) == ["sound-1.0-py3-none-any.whl"]
-    assert result.manifest == manifest_path(out) == tmp_path / ".pkgforge-build/out.manifest.json"
+    assert sorted(p.name for p in out.iterdir()) == [".pkgforge", "sound-1.0-py3-none-any.whl"]
+    assert result.manifest == manifest_path(out) == out / ".pkgforge" / "manifest.json"
     assert not (project / "dist").exists()
 
 

@@ -27,11 +27,13 @@ from pkgforge.release.manifest import (
 )
 
 
-def test_every_file_of_dist_passes_twine_check_after_a_build(project: Path) -> None:
+def test_every_file_dist_glob_names_passes_twine_check_after_a_build(project: Path) -> None:
+    import glob
+
     build(project, isolation=False)
-    entries = sorted(str(p) for p in (project / "dist").iterdir())
+    entries = sorted(glob.glob(str(project / "dist" / "*")))  # noqa: PTH207 - its hidden-name rule
     assert len(entries) == 2
-    # What the template's old nox session did: twine check on each entry of dist/.
+    # What release tooling does: twine check (and upload) of dist/*.
     done = subprocess.run(
         [sys.executable, "-m", "twine", "check", "--strict", *entries],
         capture_output=True,
@@ -41,12 +43,12 @@ def test_every_file_of_dist_passes_twine_check_after_a_build(project: Path) -> N
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_manifest_lives_beside_dist_and_git_ignores_it(project: Path) -> None:
+def test_manifest_lives_hidden_in_dist_and_git_ignores_it(project: Path) -> None:
     if shutil.which("git") is None:
         pytest.skip("needs git")
     subprocess.run(["git", "init", "-q"], cwd=project, check=True)
     result = build(project, isolation=False)
-    assert result.manifest == project / ".pkgforge-build" / "dist.manifest.json"
+    assert result.manifest == project / "dist" / ".pkgforge" / "manifest.json"
     payload = json.loads(result.manifest.read_text(encoding="utf-8"))
     assert payload["schema"] == 1
     assert [a["filename"] for a in payload["artifacts"]] == [p.name for p in result.artifacts]
@@ -57,7 +59,7 @@ def test_manifest_lives_beside_dist_and_git_ignores_it(project: Path) -> None:
         text=True,
         check=True,
     ).stdout
-    assert ".pkgforge-build" not in status
+    assert ".pkgforge" not in status
 
 
 def test_build_removes_the_legacy_manifest(project: Path) -> None:
@@ -127,18 +129,35 @@ def test_generated_nox_build_session_works_after_pkgforge_build(tmp_path: Path) 
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert sorted(p.name for p in (project / "dist").iterdir()) == [
+        ".pkgforge",
         "sound-0.1.0-py3-none-any.whl",
         "sound-0.1.0.tar.gz",
     ]
     assert read_manifest(project / "dist").version == "0.1.0"
 
 
-@pytest.mark.parametrize("template", ["default", "minimal"])
-def test_generated_gitignore_lists_the_manifest_folder(tmp_path: Path, template: str) -> None:
-    """hatchling reads only the top .gitignore: without this line its sdist takes the manifest."""
-    from pkgforge.scaffold import new_project
+def test_globs_and_backends_leave_the_manifest_out(project: Path) -> None:
+    """dist/* (shell, glob, twine, gh-action-pypi-publish) skips hidden names, and a
+    hatchling sdist built after pkgforge build does not sweep the manifest in."""
+    import glob
+    import tarfile
 
-    project = new_project(
-        "sound", output_dir=tmp_path, template=template, no_input=True, run_check=False
-    ).project_dir
-    assert ".pkgforge-build/" in (project / ".gitignore").read_text("utf-8").splitlines()
+    pytest.importorskip("hatchling")
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    build_system = text[text.index("[build-system]") : text.index("[project]")]
+    pyproject.write_text(
+        text.replace(
+            build_system,
+            '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n',
+        ),
+        encoding="utf-8",
+    )
+    first = build(project, isolation=False)
+    globbed = glob.glob(str(project / "dist" / "*"))  # noqa: PTH207 - as a shell globs
+    assert sorted(globbed) == sorted(map(str, first.artifacts))
+    second = build(project, isolation=False)  # the first build's manifest is in the tree now
+    sdist = next(p for p in second.artifacts if p.name.endswith(".tar.gz"))
+    with tarfile.open(sdist) as archive:
+        assert not [n for n in archive.getnames() if ".pkgforge" in n]
+    assert [p.read_bytes() for p in first.artifacts] == [p.read_bytes() for p in second.artifacts]

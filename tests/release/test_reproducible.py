@@ -22,7 +22,7 @@ import pytest
 from pkgforge.errors import BuildError, UsageError
 from pkgforge.release import reproducible
 from pkgforge.release.build import build
-from pkgforge.release.manifest import MANIFEST_NAME, read_manifest
+from pkgforge.release.manifest import manifest_path, read_manifest
 from pkgforge.release.reproducible import DEFAULT_EPOCH, normalize_sdist, source_date
 
 from .conftest import write_project, write_sdist
@@ -104,9 +104,7 @@ def test_copies_of_a_tree_without_git_build_identical_bytes(tmp_path: Path) -> N
     assert list(one) == ["sound-1.0.tar.gz", "sound-1.0-py3-none-any.whl"]
     assert one == two
     assert_normalized(first / "dist" / "sound-1.0.tar.gz", DEFAULT_EPOCH)
-    assert (first / "dist" / MANIFEST_NAME).read_bytes() == (
-        second / "dist" / MANIFEST_NAME
-    ).read_bytes()
+    assert manifest_path(first / "dist").read_bytes() == manifest_path(second / "dist").read_bytes()
 
 
 def test_wheel_alone_from_copies_is_identical(tmp_path: Path) -> None:

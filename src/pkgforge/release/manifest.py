@@ -1,14 +1,14 @@
 """The build manifest: what ``pkgforge build`` produced, which ``publish`` uploads.
 
-It lives *beside* the output directory, never in it: for ``dist/`` it is
-``.pkgforge-build/dist.manifest.json`` in the same parent folder. Tools that
-take every file of ``dist/`` (``twine check dist/*``, a nox session that
-iterates over the folder, ``actions/upload-artifact``, which drops hidden
-files) then see only the artifacts. The folder carries its own ``.gitignore``,
-as pytest's and ruff's caches do, so it is never committed. ``publish``
-uploads exactly the files the manifest names, after checking their sizes and
-hashes. The JSON format (``schema`` 1) is documented in docs/build.md, so a CI
-step can read it without pkgforge.
+It lives in a hidden folder of the output directory: ``dist/.pkgforge/manifest.json``.
+Tools that glob ``dist/*`` (a shell, :func:`glob.glob`, ``twine upload dist/*``,
+pypa/gh-action-pypi-publish) skip hidden names, so they see only the artifacts,
+and build backends leave ``dist/`` out of the sdists they make (a folder beside
+``dist/`` was swept into hatchling's sdists). The folder carries its own
+``.gitignore``, as pytest's and ruff's caches do, so it is never committed.
+``publish`` uploads exactly the files the manifest names, after checking their
+sizes and hashes. The JSON format (``schema`` 1) is documented in docs/build.md,
+so a CI step can read it without pkgforge.
 
 Earlier versions wrote ``dist/.pkgforge-manifest.json``; it is still read
 when the new file is absent, and ``build`` removes it.
@@ -27,6 +27,7 @@ from pkgforge.errors import ManifestError
 __all__ = [
     "LEGACY_MANIFEST_NAME",
     "MANIFEST_DIR",
+    "MANIFEST_NAME",
     "Artifact",
     "Manifest",
     "dump_manifest",
@@ -38,7 +39,8 @@ __all__ = [
     "write_manifest",
 ]
 
-MANIFEST_DIR = ".pkgforge-build"
+MANIFEST_DIR = ".pkgforge"
+MANIFEST_NAME = "manifest.json"
 LEGACY_MANIFEST_NAME = ".pkgforge-manifest.json"
 _SCHEMA_VERSION = 1
 
@@ -60,9 +62,8 @@ class Manifest:
 
 
 def manifest_path(outdir: Path) -> Path:
-    """Where the manifest of the build in ``outdir`` is written: beside it, not in it."""
-    outdir = Path(outdir).absolute()
-    return outdir.parent / MANIFEST_DIR / f"{outdir.name}.manifest.json"
+    """Where the manifest of the build in ``outdir`` is written: a hidden folder in it."""
+    return Path(outdir).absolute() / MANIFEST_DIR / MANIFEST_NAME
 
 
 def find_manifest(outdir: Path) -> Path | None:

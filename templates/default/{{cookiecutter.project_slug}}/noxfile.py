@@ -48,8 +48,8 @@ def check(session: nox.Session) -> None:
 def build(session: nox.Session) -> None:
     """Check, build and inspect the sdist and the wheel into dist/, as the release does."""
     session.install(PKGFORGE)
-    # The manifest of what was built goes to .pkgforge-build/, so dist/ holds only the
-    # sdist and the wheel; 'pkgforge publish' uploads exactly those.
+    # The manifest of what was built goes to the hidden dist/.pkgforge/, so dist/*
+    # names only the sdist and the wheel; 'pkgforge publish' uploads exactly those.
     session.run("pkgforge", "build", *session.posargs)
 
 
