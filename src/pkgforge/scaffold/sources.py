@@ -247,21 +247,12 @@ def _cloned(
         UnknownRepoType,
         VCSNotInstalled,
     )
-    from cookiecutter.repository import determine_repo_dir
 
     url = _git_url(source)
     with _scratch() as scratch:
         log.info("Cloning %s%s", source, f" at {checkout}" if checkout else "")
         try:
-            with _fetching_into(scratch):
-                repo_dir, _ = determine_repo_dir(
-                    template=url,
-                    abbreviations={},
-                    clone_to_dir=scratch,
-                    checkout=checkout,
-                    no_input=True,
-                    directory=directory,
-                )
+            repo_dir = _fetch(url, scratch, checkout=checkout, directory=directory)
         except VCSNotInstalled as err:
             raise TemplateError(
                 f"git is not installed; it is needed for the template {source!r}",
@@ -343,25 +334,32 @@ def _warn_if_dirty(repo: Path, commit: str) -> None:
         )
 
 
+def _fetch(template: str, scratch: Path, *, checkout: str | None, directory: str | None) -> str:
+    """cookiecutter's own clone or unpack of ``template`` into ``scratch``; its template folder."""
+    from cookiecutter.repository import determine_repo_dir
+
+    with _fetching_into(scratch):
+        repo_dir, _ = determine_repo_dir(
+            template=template,
+            abbreviations={},
+            clone_to_dir=scratch,
+            checkout=checkout,
+            no_input=True,
+            directory=directory,
+        )
+    return str(repo_dir)
+
+
 @contextmanager
 def _unzipped(source: str, *, directory: str | None) -> Iterator[Path]:
     """Unpack the zip ``source`` with cookiecutter; yield the template folder."""
     from cookiecutter.exceptions import InvalidZipRepository, RepositoryNotFound
-    from cookiecutter.repository import determine_repo_dir
 
     if not _looks_remote(source) and not Path(source).is_file():
         raise TemplateError(f"zip file {source!r} does not exist", hint="check the path")
     with _scratch() as scratch:
         try:
-            with _fetching_into(scratch):
-                repo_dir, _ = determine_repo_dir(
-                    template=source,
-                    abbreviations={},
-                    clone_to_dir=scratch,
-                    checkout=None,
-                    no_input=True,
-                    directory=directory,
-                )
+            repo_dir = _fetch(source, scratch, checkout=None, directory=directory)
         except InvalidZipRepository as err:
             raise TemplateError(
                 f"{source!r} is not a usable zip template: {str(err).rstrip(':')}",
