@@ -8,7 +8,16 @@ import subprocess
 import time
 from collections.abc import Callable, Sequence
 
-__all__ = ["interleaved", "load_note", "median_seconds", "print_table", "time_command"]
+__all__ = [
+    "compile_pkgforge",
+    "interleaved",
+    "load_note",
+    "median_seconds",
+    "print_table",
+    "time_command",
+    "user_python",
+    "which",
+]
 
 
 def time_command(argv: Sequence[str], *, cwd: str | None = None) -> float:
@@ -91,3 +100,47 @@ def compile_pkgforge() -> None:
     import pkgforge
 
     compileall.compile_dir(Path(pkgforge.__file__).parent, quiet=1)
+
+
+def user_python() -> str:
+    """A Python where pkgforge is installed from its wheel, as a user has it.
+
+    The development venv's editable install loads setuptools' import finder at every
+    interpreter start (about 15 ms here, for every command of that venv, peers
+    included); users who ``pip install pkgforge`` never pay it. So the benches run
+    pkgforge and the Python-based peers with this interpreter: a venv next to the
+    development one (``bench/.cache/user-venv``) that holds pkgforge's wheel, built
+    from this checkout now and byte-compiled as pip does, and sees the development
+    venv's other distributions through a ``.pth`` line (a path line, which does not
+    run the editable install's ``.pth`` code).
+    """
+    import compileall
+    import subprocess
+    import sys
+    import sysconfig
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    venv = repo / "bench" / ".cache" / "user-venv"
+    shutil.rmtree(venv, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    (Path(site) / "_dev_venv.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run(
+            [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", out,
+             str(repo)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        (wheel,) = Path(out).glob("pkgforge-*.whl")
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(site)
+    # as pip does; the templates' Jinja-laden .py files do not compile, which pip ignores
+    compileall.compile_dir(Path(site) / "pkgforge", quiet=2)
+    return str(python)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _timing import compile_pkgforge, print_table, time_command, which
+from _timing import print_table, time_command, user_python, which
 
 # Inside the ``sound`` package, as ``pkgforge new --module`` takes them.
 SUBMODULES = [
@@ -101,8 +101,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    compile_pkgforge()
-    py = sys.executable
+    py = user_python()
     with tempfile.TemporaryDirectory(prefix="bench-build-") as scratch_name:
         scratch = Path(scratch_name)
         project = make_project(scratch)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _timing import compile_pkgforge
+from _timing import user_python, which
 
 CACHE = Path(__file__).parent / ".cache"
 PROJECTS = {"django": "5.2.19", "sympy": "1.14.0"}
@@ -116,7 +116,7 @@ def bench_project(name: str, repeat: int) -> dict[str, Timing | None]:
     files = checked_files(tree)
     size = sum(p.stat().st_size for p in files)
     print(f"\n{name} {PROJECTS[name]}: {len(files)} files, {size / 1e6:.1f} MB ({tree})")
-    py = sys.executable
+    py = user_python()
     with tempfile.TemporaryDirectory() as scratch:
         listing = Path(scratch, "files.txt")
         listing.write_text("\n".join(os.fspath(p) for p in files), encoding="utf-8")
@@ -136,7 +136,7 @@ def bench_project(name: str, repeat: int) -> dict[str, Timing | None]:
         rows["pkgforge check (warm, one file edited)"] = median(
             [*pkgforge, os.fspath(tree)], repeat, touch=files[len(files) // 2]
         )
-        ruff = shutil.which("ruff") or shutil.which("ruff", path=os.fspath(Path(py).parent))
+        ruff = which("ruff")
         packages = sorted({os.fspath(tree / p.relative_to(tree).parts[0]) for p in files})
         rows[f"ruff check --no-cache --select {RUFF_RULES}"] = (
             median(
@@ -177,7 +177,6 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--project", action="append", choices=sorted(PROJECTS))
     args = parser.parse_args()
-    compile_pkgforge()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"pkgforge check bench on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     print(f"load average before: {load} (other work on the machine skews wall times)")

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _timing import compile_pkgforge, interleaved, load_note, print_table, time_command, which
+from _timing import interleaved, load_note, print_table, time_command, user_python, which
 
 REPO = Path(__file__).resolve().parents[1]
 OURS = "pkgforge new sound --no-input"
@@ -44,8 +44,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=11)
     args = parser.parse_args()
-    compile_pkgforge()
-    py = sys.executable
+    py = user_python()
     template = REPO / "templates" / "default"
     hatch, uv = which("hatch"), which("uv")
 
@@ -75,7 +74,7 @@ def main() -> None:
             "cookiecutter --no-input (same template)": fresh(
                 [py, "-m", "cookiecutter", "--no-input", str(template), "project_name=sound"]
             ),
-            "hatch new sound": fresh([hatch, "new", "sound"]) if hatch else None,
+            "hatch new sound": fresh([py, "-m", "hatch", "new", "sound"]) if hatch else None,
             "uv init --lib sound": fresh([uv, "init", "--lib", "sound"]) if uv else None,
         }
         before = load_note()

@@ -38,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _timing import compile_pkgforge
+from _timing import user_python
 
 USER, PASSWORD = "bench", "bench-password"
 TOOLS = ("pkgforge", "twine", "uv")
@@ -103,11 +103,11 @@ def build(root: Path, name: str, version: str) -> Path:
     return dist
 
 
-def command(tool: str, dist: Path, url: str) -> list[str]:
+def command(tool: str, dist: Path, url: str, py: str) -> list[str]:
     files = sorted(str(p) for p in dist.iterdir() if not p.name.startswith("."))
     if tool == "pkgforge":
         return [
-            sys.executable,
+            py,
             "-m",
             "pkgforge",
             "-q",
@@ -117,7 +117,7 @@ def command(tool: str, dist: Path, url: str) -> list[str]:
             url,
         ]
     if tool == "twine":
-        twine = [sys.executable, "-m", "twine", "upload", "--non-interactive"]
+        twine = [py, "-m", "twine", "upload", "--non-interactive"]
         return [*twine, "--disable-progress-bar", "--repository-url", url, *files]
     uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or "uv"
     return [uv, "publish", "--publish-url", url, *files]
@@ -130,7 +130,7 @@ def main() -> None:
         "--instructions", action="store_true", help="also count instructions with callgrind"
     )
     args = parser.parse_args()
-    compile_pkgforge()
+    py = user_python()
     env = {
         **os.environ,
         "TWINE_USERNAME": USER,
@@ -150,16 +150,18 @@ def main() -> None:
             }
             if args.instructions:
                 counts = {
-                    tool: instructions(command(tool, build(root, f"cg-{tool}", "1.0"), url), env)
+                    tool: instructions(
+                        command(tool, build(root, f"cg-{tool}", "1.0"), url, py), env
+                    )
                     for tool in ("pkgforge", "twine")
                 }
             times: dict[str, list[float]] = {tool: [] for tool in (*TOOLS, DRY)}
             for r in range(args.rounds):
                 for tool in (DRY, *TOOLS):
                     if tool == DRY:
-                        cmd = [*command("pkgforge", dists["pkgforge", r], url), "--dry-run"]
+                        cmd = [*command("pkgforge", dists["pkgforge", r], url, py), "--dry-run"]
                     else:
-                        cmd = command(tool, dists[tool, r], url)
+                        cmd = command(tool, dists[tool, r], url, py)
                     start = time.perf_counter()
                     done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
                     times[tool].append(time.perf_counter() - start)

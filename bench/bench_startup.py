@@ -12,15 +12,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _timing import compile_pkgforge, interleaved, load_note, print_table, time_command, which
+from _timing import interleaved, load_note, print_table, time_command, user_python, which
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
-    compile_pkgforge()
-    py = sys.executable
+    py = user_python()
     candidates: dict[str, list[str] | None] = {
         "python -c pass (floor)": [py, "-c", "pass"],
         "pkgforge --version": [py, "-m", "pkgforge", "--version"],
@@ -29,7 +28,7 @@ def main() -> None:
         "python -m build --version": [py, "-m", "build", "--version"],
         "twine --version": [py, "-m", "twine", "--version"],
         "cookiecutter --version": [py, "-m", "cookiecutter", "--version"],
-        "hatch --version": [which("hatch"), "--version"] if which("hatch") else None,
+        "hatch --version": [py, "-m", "hatch", "--version"] if which("hatch") else None,
         "ruff --version": [which("ruff"), "--version"] if which("ruff") else None,
         "uv --version": [which("uv"), "--version"] if which("uv") else None,
     }

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _timing import compile_pkgforge, which
+from _timing import user_python, which
 
 P = "{{cookiecutter.project_name}}"
 PKG = f"{P}/src/{{{{cookiecutter.import_name}}}}"
@@ -335,8 +335,7 @@ def run_timed(argv: list[str], cwd: Path) -> tuple[float, int]:
     return time.perf_counter() - start, done.returncode
 
 
-def pkgforge_case(repo: Path, root: Path, case: Case) -> tuple[float, str]:
-    py = sys.executable
+def pkgforge_case(py: str, repo: Path, root: Path, case: Case) -> tuple[float, str]:
     out = root / "pkgforge"
     out.mkdir()
     subprocess.run(
@@ -367,19 +366,19 @@ def pkgforge_case(repo: Path, root: Path, case: Case) -> tuple[float, str]:
     return seconds, outcome(project, case, code)
 
 
-def cruft_case(cruft: str, repo: Path, root: Path, case: Case) -> tuple[float, str]:
+def cruft_case(cruft: list[str], repo: Path, root: Path, case: Case) -> tuple[float, str]:
     out = root / "cruft"
     out.mkdir()
     subprocess.run(
-        [cruft, "create", str(repo), "--checkout", "v1", "--no-input", "--output-dir", str(out)],
+        [*cruft, "create", str(repo), "--checkout", "v1", "--no-input", "--output-dir", str(out)],
         check=True,
         capture_output=True,
     )
     project = out / "sound"
     user_edit(project, case)
-    argv = [cruft, "update", "--skip-apply-ask", "--checkout", "v2"]
+    argv = [*cruft, "update", "--skip-apply-ask", "--checkout", "v2"]
     if case.answers:
-        argv = [cruft, "update", "--skip-apply-ask", "--checkout", "v1"]
+        argv = [*cruft, "update", "--skip-apply-ask", "--checkout", "v1"]
         argv += ["--variables-to-update", json.dumps(case.answers)]
     seconds, code = run_timed(argv, project)
     return seconds, outcome(project, case, code)
@@ -392,7 +391,7 @@ def main() -> None:
     cruft = which("cruft")
     if cruft is None:
         sys.exit("cruft is not installed: pip install cruft")
-    compile_pkgforge()
+    py = user_python()
     with tempfile.TemporaryDirectory(prefix="bench-update-") as scratch:
         root = Path(scratch)
         config = root / "cookiecutterrc.yaml"
@@ -411,9 +410,9 @@ def main() -> None:
                     folder = root / f"{index}-{run}-{tool}"
                     folder.mkdir()
                     if tool == "pkgforge":
-                        seconds, verdict = pkgforge_case(repo, folder, case)
+                        seconds, verdict = pkgforge_case(py, repo, folder, case)
                     else:
-                        seconds, verdict = cruft_case(cruft, repo, folder, case)
+                        seconds, verdict = cruft_case([py, "-m", "cruft"], repo, folder, case)
                     times[tool].append(seconds)
                     if verdict not in outcomes[tool]:
                         outcomes[tool].append(verdict)
