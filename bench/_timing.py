@@ -114,12 +114,10 @@ def user_python() -> str:
     venv's other distributions through a ``.pth`` line (a path line, which does not
     run the editable install's ``.pth`` code).
     """
-    import compileall
     import subprocess
     import sys
     import sysconfig
     import tempfile
-    import zipfile
     from pathlib import Path
 
     repo = Path(__file__).resolve().parents[1]
@@ -139,8 +137,10 @@ def user_python() -> str:
             check=True, capture_output=True,
         )  # fmt: skip
         (wheel,) = Path(out).glob("pkgforge-*.whl")
-        with zipfile.ZipFile(wheel) as archive:
-            archive.extractall(site)
-    # as pip does; the templates' Jinja-laden .py files do not compile, which pip ignores
-    compileall.compile_dir(Path(site) / "pkgforge", quiet=2)
+        # pip installs it as for a user: console script, byte-compiled modules
+        subprocess.run(
+            [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
+             "--no-deps", "--no-index", "--isolated", str(wheel)],
+            check=True, capture_output=True,
+        )  # fmt: skip
     return str(python)

@@ -170,10 +170,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if completing:
             _complete(parser)  # a TAB in a shell: answer and exit (pkgforge completion)
         args = _parse(parser, args_list)
-        log = _configure_logging(args.verbose, args.quiet, args.debug)
         if args.command is None:
             parser.print_help()
             return 2
+        # A command may answer without running (check replays an unchanged project's
+        # output), before logging, which such an answer never uses, is even imported.
+        answer = getattr(args, "answer", None)
+        answered: int | None = answer(args) if answer is not None else None
+        if answered is not None:
+            return answered
+        log = _configure_logging(args.verbose, args.quiet, args.debug)
         status: int = args.run(args, log)
         return status
     except PkgforgeError as err:

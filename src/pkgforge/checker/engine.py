@@ -29,7 +29,10 @@ from pkgforge.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
     from pkgforge.checker.model import Project
+    from pkgforge.checker.replay import Stamp
     from pkgforge.checker.rules.base import Rule
+
+    InputsCallback = Callable[[str | None, "list[Stamp] | None"], None]
 
 __all__ = ["ARCHIVE_SUFFIXES", "CheckResult", "Selection", "check", "check_project", "load_project"]
 
@@ -306,6 +309,7 @@ def check(
     extend_select: Sequence[str] | None = None,
     extend_ignore: Sequence[str] | None = None,
     config: Sequence[str] = (),
+    on_inputs: InputsCallback | None = None,
 ) -> CheckResult:
     """Check each PATH: a project directory (source rules) or a wheel/sdist (dist rules).
 
@@ -315,6 +319,9 @@ def check(
     ``[tool.pkgforge]``, and ``KEY = VALUE`` settings over it.
     ``run_imports`` also imports every module with the project's interpreter (``python``,
     else found as :func:`~pkgforge.checker.interpreter.find_interpreter` says): PF412.
+    ``on_inputs(root, stamps)`` is called once per target with the ``os.stat`` signatures
+    of everything its findings depend on (:mod:`~pkgforge.checker.replay`), or with
+    ``(None, None)`` for a target that cannot say (an archive, a run without the cache).
     """
     cli = _CliCodes(
         _parse_cli(select, "--select", blank_ok=False),
@@ -354,6 +361,8 @@ def check(
             outcome = _check_archive(
                 Path(target), rules=rules(), cli=cli, use_cache=use_cache, overrides=overrides
             )
+            if on_inputs is not None:
+                on_inputs(None, None)
         else:
             outcome = _check_project(
                 target,
@@ -364,6 +373,7 @@ def check(
                 use_cache=use_cache,
                 run_imports=run_imports,
                 python=python,
+                on_inputs=on_inputs,
             )
         findings.extend(outcome.findings)
         files += outcome.files_checked
@@ -487,11 +497,14 @@ def _check_project(
     use_cache: bool,
     run_imports: bool,
     python: str | os.PathLike[str] | None = None,
+    on_inputs: InputsCallback | None = None,
 ) -> CheckResult:
     """Check the project at ``root``, reporting under ``focuses`` only (() for all)."""
     found = _discover_at(
         root, focuses[0] if focuses else "", use_cache=use_cache, overrides=overrides
     )
+    # Taken before any file is parsed: an edit during the run must not be stamped as seen.
+    inputs = _input_stamps(found, focuses) if on_inputs is not None else None
     settings, cache = found.settings, found.cache
     selection = cli.selection(settings)
     if cli.given():
@@ -518,7 +531,40 @@ def _check_project(
         kept = [_prefixed(f, prefix) for f in kept]
     skipped = tuple(f"{prefix}{rel or '.'}: {why}" for rel, why in found.tree.skipped)
     checked = sum(1 for f in found.tree.files if under_any(f.relpath, focuses))
+    if on_inputs is not None:
+        on_inputs(os.fspath(root) if inputs is not None else None, inputs)
     return CheckResult(tuple(kept), checked, suppressed, errors, skipped)
+
+
+def _input_stamps(found: _Discovery, focuses: Sequence[str]) -> list[Stamp] | None:
+    """What the findings of ``found`` depend on, as stat signatures; None without the
+    cache's record of the walk. The same inputs as :func:`_fingerprint`, in a form that
+    can be checked without discovering the project again."""
+    from pkgforge.checker import replay
+
+    walked = found.cache.memo.get("tree") if found.cache is not None else None
+    if not (isinstance(walked, tuple) and len(walked) == 3):
+        return None
+    tree, root = found.tree, os.fspath(found.layout.root)
+    inputs: list[Stamp] = [
+        (path, replay.DIRECTORY, mtime_ns, ctime_ns) for path, mtime_ns, ctime_ns in walked[1]
+    ]
+    inputs += ((f.abspath, replay.FILE, f.size, f.mtime_ns) for f in tree.files)
+    # the root's files (pyproject.toml, setup.cfg, Cargo.toml...) and folders (a package
+    # that automatic discovery would find), then what the build readers may read
+    inputs += replay.stamps(os.path.join(root, name) for name in tree.root_entries)  # noqa: PTH118
+    inputs += replay.stamps(build_files(found.layout.root, tree.root_entries, tree.dir_rows))
+    # what is installed, for PF403/PF407/PF408
+    inputs += replay.stamps(os.path.abspath(entry or ".") for entry in sys.path)  # noqa: PTH100
+    inputs += replay.stamps(project_site_dirs(found.layout.root))
+    # find_root went from each PATH up to the root
+    for focus in focuses or ("",):
+        path = root
+        inputs.append(replay.stamp(path))
+        for part in focus.split("/") if focus else ():
+            path = os.path.join(path, part)  # noqa: PTH118
+            inputs.append(replay.stamp(path))
+    return inputs
 
 
 def check_project(project: Project) -> CheckResult:

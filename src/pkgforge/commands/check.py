@@ -6,14 +6,17 @@ The options mean what ruff's options of the same name mean (docs/check.md).
 from __future__ import annotations
 
 import argparse
-import logging
 from collections.abc import Sequence
 
 from pkgforge import TYPE_CHECKING
 from pkgforge.commands._common import Subparsers, add_parser
 
 if TYPE_CHECKING:
+    import logging
+    from typing import Self
+
     from pkgforge.checker.engine import CheckResult
+    from pkgforge.checker.replay import Recorder
 
 __all__ = ["register", "run"]
 
@@ -116,7 +119,7 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
         "(default: the project's .venv/ or venv/, else the active environment)",
     )
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, answer=answer)
 
 
 def _codes(values: list[str] | None) -> list[str] | None:
@@ -126,9 +129,75 @@ def _codes(values: list[str] | None) -> list[str] | None:
     return [code for value in values for code in value.split(",") if code.strip()]
 
 
+def answer(args: argparse.Namespace) -> int | None:
+    """An unchanged project's answer, as the same command printed it last time; None when
+    there is none (then :func:`run` checks). Called before logging is even set up: a
+    replayed run costs argparse and a stat of each input, nothing more."""
+    from pkgforge.checker import replay
+
+    key = _replay_key(args)
+    answered = replay.answer(key, args.paths) if key is not None else None
+    if answered is None:
+        return None
+    output, status = answered
+    _write(output)
+    return status
+
+
 def run(args: argparse.Namespace, log: logging.Logger) -> int:
+    from pkgforge.checker import replay
+
+    key = _replay_key(args)
+    recorder = replay.Recorder(key, extra_files=args.config) if key is not None else None
+    with _LogCounter(log) as logged:
+        output, status = _check(args, log, recorder)
+    _write(output)
+    if recorder is not None and not logged.count:
+        # Only a run that printed nothing else can be replayed by printing its output.
+        recorder.save(output, status)
+    return status
+
+
+def _replay_key(args: argparse.Namespace) -> str | None:
+    """The replay key of this command, or None when it is not to be replayed: without
+    the cache, with --import (its answer is the project's code running), or when the
+    working directory is gone. Archives need no exclusion: the engine reports that it
+    cannot stamp them, so a command that names one is never recorded."""
     import sys
 
+    from pkgforge.checker import replay
+
+    if args.no_cache or args.run_imports:
+        return None
+    try:
+        return replay.command_key(_options(args), args.paths, _isatty(sys.stdout))
+    except OSError:
+        return None
+
+
+def _options(args: argparse.Namespace) -> list[tuple[str, object]]:
+    return [(name, value) for name, value in vars(args).items() if not callable(value)]
+
+
+def _isatty(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _write(output: str) -> None:
+    import sys
+
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        # A file name that is not valid UTF-8 must not crash the report.
+        reconfigure(errors="backslashreplace")
+    sys.stdout.write(output)
+
+
+def _check(
+    args: argparse.Namespace, log: logging.Logger, recorder: Recorder | None
+) -> tuple[str, int]:
+    """Run the check: (what to print on stdout, the exit status)."""
     from pkgforge.checker.engine import check
     from pkgforge.checker.findings import Severity
     from pkgforge.checker.report.statistics import STATISTICS_FORMATS
@@ -153,19 +222,40 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
         use_cache=not args.no_cache,
         run_imports=args.run_imports,
         python=args.python,
+        on_inputs=recorder.add if recorder is not None else None,
     )
     for skipped in result.skipped:
         log.warning("skipped %s", skipped)
-    if args.quiet < 2:  # -qq / --silent: the exit status alone tells
-        sys.stdout.write(_report(result, args))
+    output = _report(result, args) if args.quiet < 2 else ""  # -qq: the exit status alone
     for problem in result.rule_errors:
         log.error("%s; this is a pkgforge bug, please report it", problem)
     if result.rule_errors:
-        return 2
+        return output, 2
     if args.exit_zero:
-        return 0
+        return output, 0
     failing = {Severity(level) for level in _LEVELS[: _LEVELS.index(args.fail_on) + 1]}
-    return 1 if any(f.severity in failing for f in result.findings) else 0
+    return output, 1 if any(f.severity in failing for f in result.findings) else 0
+
+
+class _LogCounter:
+    """Counts what the CLI's handlers print while the check runs."""
+
+    def __init__(self, log: logging.Logger) -> None:
+        self.handlers = list(log.handlers)
+        self.count = 0
+
+    def filter(self, record: object) -> bool:
+        self.count += 1
+        return True
+
+    def __enter__(self) -> Self:
+        for handler in self.handlers:
+            handler.addFilter(self)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for handler in self.handlers:
+            handler.removeFilter(self)
 
 
 def _report(result: CheckResult, args: argparse.Namespace) -> str:
@@ -174,10 +264,6 @@ def _report(result: CheckResult, args: argparse.Namespace) -> str:
     from pkgforge.checker.report import render, statistics
     from pkgforge.checker.report.text import use_color
 
-    reconfigure = getattr(sys.stdout, "reconfigure", None)
-    if reconfigure is not None:
-        # A file name that is not valid UTF-8 must not crash the report.
-        reconfigure(errors="backslashreplace")
     if args.statistics:
         return statistics.render(result, args.output_format)
     color = args.output_format == "text" and use_color(sys.stdout)

@@ -9,10 +9,13 @@ drift from the options. Other runs only test one environment variable.
 from __future__ import annotations
 
 import argparse
-import logging
 from collections.abc import Sequence
 
+from pkgforge import TYPE_CHECKING
 from pkgforge.commands._common import Subparsers, add_parser
+
+if TYPE_CHECKING:
+    import logging
 
 __all__ = ["SHELLS", "register", "run"]
 
