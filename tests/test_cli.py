@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +76,36 @@ def test_a_run_builds_only_its_command_and_help_lists_them_all() -> None:
     assert chosen.format_help() == full.format_help()
     args = chosen.parse_args(["check", "--select", "PF402", "--exit-zero"])
     assert (args.command, args.exit_zero) == ("check", True)
+
+
+_CONSOLE_WITH_ATEXIT = """\
+import atexit, sys
+atexit.register(lambda: print("torn down", file=sys.stderr))
+sys.argv = ["pkgforge", *sys.argv[1:]]
+from pkgforge.cli import console_main
+console_main()
+"""
+
+
+def test_check_ends_without_tearing_down_but_prints_everything(tmp_path: Path) -> None:
+    package = tmp_path / "sound"
+    package.mkdir()
+    (package / "__init__.py").write_text("from sound.gone import X\n", encoding="utf-8")
+
+    def console(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", _CONSOLE_WITH_ATEXIT, *argv],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    checked = console("check", "--no-cache", "--output-format", "json", str(package))
+    assert checked.returncode == 1
+    assert json.loads(checked.stdout)["findings"]  # flushed whole before the quick exit
+    assert "torn down" not in checked.stderr
+    refused = console("check", "--select", "NOPE", str(package))
+    assert refused.returncode == 2 and "error:" in refused.stderr
+    assert "torn down" not in refused.stderr
+    listed = console("rules")  # other commands end as usual
+    assert listed.returncode == 0 and "torn down" in listed.stderr

@@ -81,3 +81,29 @@ def test_a_dying_worker_does_not_hang_the_run(
     monkeypatch.setattr(parallel, "_summarize_one", die_in_worker)
     summaries = summarize_paths(jobs, None, workers=2)
     assert [s.problem for s in summaries] == [None] * 6
+
+
+def test_this_process_parses_too_while_the_workers_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two parsers in all: one forked worker and this process, taking chunks in turn;
+    # this process's own summaries never cross a pipe.
+    import os
+    import time
+
+    jobs = _jobs(tmp_path, 40)
+    parent = os.getpid()
+    here: list[str] = []
+    real = parallel._summarize_one
+
+    def slow_in_worker(path: str, size: int, feature_version: object) -> object:
+        if os.getpid() == parent:
+            here.append(path)
+        else:
+            time.sleep(0.01)
+        return real(path, size, feature_version)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "_summarize_one", slow_in_worker)
+    summaries = summarize_paths(jobs, None, workers=2)
+    assert 0 < len(here) < len(jobs)
+    assert summaries == summarize_paths(jobs, None, workers=1)

@@ -1,8 +1,10 @@
 """Read and summarise files, across processes when there are enough of them.
 
 Parsing is CPU-bound, so threads do not help; forked workers start in a few
-milliseconds on Linux and inherit the already-imported summariser. Below
-:data:`PARALLEL_MIN_FILES` (or without ``fork``) one process is faster.
+milliseconds on Linux and inherit the already-imported summariser. This process is
+one of the parsers: with N CPUs it forks N - 1 workers and joins them once its own
+head start (``meanwhile``) is done. Below :data:`PARALLEL_MIN_FILES` (or without
+``fork``) one process is faster.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from pkgforge.checker.summarize import summarize_source
 from pkgforge.checker.summary import ModuleSummary, ParseProblem, ProblemKind
@@ -68,39 +71,77 @@ def _default_workers(count: int) -> int:
     return min(cpus, max(1, count // (PARALLEL_MIN_FILES // 2)))
 
 
+_CHUNKS_PER_PARSER = 8
+"""Chunks per parsing process: enough that whoever is free last waits for one small chunk."""
+
+_Shared = tuple[Sequence[Job], list[list[int]], "tuple[int, int] | None", Any]
+_inherited: list[_Shared] = []
+"""What forked workers inherit: the jobs, the chunks, the feature version, and the queue
+of chunk numbers still to parse. Only chunk numbers and summaries cross processes."""
+
+
 def _in_processes(
     jobs: Sequence[Job],
     feature_version: tuple[int, int] | None,
     workers: int,
     meanwhile: Callable[[], object] | None,
 ) -> list[ModuleSummary]:
+    """Parse with ``workers`` processes in all: ``workers - 1`` forked ones and this one,
+    which joins them once ``meanwhile`` is done. Each takes the next chunk when it is
+    free, so no process waits while another has work left, and this process's own
+    summaries are never pickled."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # Balance by bytes: largest first, each to the lightest chunk so far.
-    chunks: list[list[int]] = [[] for _ in range(workers * 2)]
-    loads = [0] * len(chunks)
+    chunks = _balanced_chunks(jobs, workers * _CHUNKS_PER_PARSER)
+    context = multiprocessing.get_context("fork")
+    queue = context.SimpleQueue()
+    for number in range(len(chunks)):
+        queue.put(number)
+    for _ in range(workers + 1):  # one end mark for each take, however the pool hands them out
+        queue.put(None)
+    _inherited[:] = [(jobs, chunks, feature_version, queue)]
+    try:
+        # An executor, not multiprocessing.Pool: if a worker dies, Pool waits forever,
+        # while the executor raises BrokenProcessPool (and the caller parses here).
+        with ProcessPoolExecutor(workers - 1, mp_context=context) as executor:
+            futures = [executor.submit(_take_chunks) for _ in range(workers - 1)]
+            if meanwhile is not None:
+                try:
+                    meanwhile()
+                except Exception:  # only a head start: the rule does the work itself if need be
+                    log.debug("work done while parsing failed", exc_info=True)
+            parsed = _take_chunks()
+            for future in futures:
+                parsed.update(future.result())
+    finally:
+        _inherited.clear()
+    ordered: list[ModuleSummary | None] = [None] * len(jobs)
+    for number, summaries in parsed.items():
+        for index, summary in zip(chunks[number], summaries, strict=True):
+            ordered[index] = summary
+    return [s if s is not None else _problem("not parsed", ProblemKind.TOO_LARGE) for s in ordered]
+
+
+def _balanced_chunks(jobs: Sequence[Job], count: int) -> list[list[int]]:
+    """Job indexes in ``count`` chunks of about equal bytes, the heaviest chunk first."""
+    chunks: list[list[int]] = [[] for _ in range(count)]
+    loads = [0] * count
     for index in sorted(range(len(jobs)), key=lambda i: -jobs[i][1]):
         lightest = loads.index(min(loads))
         chunks[lightest].append(index)
         loads[lightest] += jobs[index][1] + 2048
-    tasks = [([jobs[i] for i in chunk], feature_version) for chunk in chunks if chunk]
-    context = multiprocessing.get_context("fork")
-    # An executor, not multiprocessing.Pool: if a worker dies, Pool waits forever,
-    # while the executor raises BrokenProcessPool (and the caller parses here).
-    with ProcessPoolExecutor(workers, mp_context=context) as executor:
-        futures = [executor.submit(_summarize_chunk, task) for task in tasks]
-        if meanwhile is not None:
-            try:
-                meanwhile()
-            except Exception:  # only a head start: the rule does the work itself if need be
-                log.debug("work done while parsing failed", exc_info=True)
-        results = [future.result() for future in futures]
-    ordered: list[ModuleSummary | None] = [None] * len(jobs)
-    for chunk, summaries in zip((c for c in chunks if c), results, strict=True):
-        for index, summary in zip(chunk, summaries, strict=True):
-            ordered[index] = summary
-    return [s if s is not None else _problem("not parsed", ProblemKind.TOO_LARGE) for s in ordered]
+    order = sorted(range(count), key=lambda c: -loads[c])
+    return [chunks[c] for c in order if chunks[c]]
+
+
+def _take_chunks() -> dict[int, list[ModuleSummary]]:
+    """Parse chunks from the shared queue until it says there are no more."""
+    ((jobs, chunks, feature_version, queue),) = _inherited  # set before the workers fork
+    parsed: dict[int, list[ModuleSummary]] = {}
+    while (number := queue.get()) is not None:
+        parsed[number] = [_summarize_one(*jobs[i], feature_version) for i in chunks[number]]
+    return parsed
 
 
 def _summarize_chunk(task: tuple[list[Job], tuple[int, int] | None]) -> list[ModuleSummary]:

@@ -119,7 +119,8 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
         "(default: the project's .venv/ or venv/, else the active environment)",
     )
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
-    parser.set_defaults(run=run, answer=answer)
+    # quick_exit: a check holds nothing that needs cleaning up when the process ends
+    parser.set_defaults(run=run, answer=answer, quick_exit=True)
 
 
 def _codes(values: list[str] | None) -> list[str] | None:
