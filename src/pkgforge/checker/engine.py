@@ -603,12 +603,35 @@ def _source_findings(
 
         project.extra["imports"] = import_check(project, python)  # type: ignore[index]
     chosen = [r for r in registry.values() if r.scope == "source" and selection.enabled(r.code)]
-    raw, errors = _run_rules(chosen, project)
+    raw, errors = _run_rules_beside(chosen, project)
     suppressions: dict[str, Any] = {
         f.relpath: f.summary.suppressions for f in project.files if f.summary.suppressions
     }
     suppressions.update(_pyproject_suppressions(project))
     return tuple(raw), suppressions, errors
+
+
+_RULES_BESIDE = frozenset({"PF411"})
+"""Rules that cost about as much as all the others on a large project: a forked child
+runs them while this process runs the rest (:mod:`~pkgforge.checker.beside`)."""
+
+
+def _run_rules_beside(
+    rules: Sequence[Rule], project: Project
+) -> tuple[list[Finding], tuple[str, ...]]:
+    from pkgforge.checker.parallel import PARALLEL_MIN_FILES
+
+    apart = [r for r in rules if r.code in _RULES_BESIDE]
+    if not apart or len(project.files) < PARALLEL_MIN_FILES or (os.cpu_count() or 1) < 2:
+        return _run_rules(rules, project)
+    from pkgforge.checker.beside import Beside
+
+    child = Beside(lambda: _run_rules(apart, project))
+    try:
+        findings, errors = _run_rules([r for r in rules if r not in apart], project)
+    finally:
+        more, more_errors = child.result()
+    return [*findings, *more], (*errors, *more_errors)
 
 
 def _run_rules(rules: Iterable[Rule], model: Any) -> tuple[list[Finding], tuple[str, ...]]:
