@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from pkgforge.checker import parallel
+from pkgforge.checker.engine import check
 from pkgforge.checker.parallel import MAX_FILE_BYTES, READ_ERROR, summarize_paths
 
 
@@ -46,12 +48,12 @@ def test_missing_file_is_a_read_problem(tmp_path: Path) -> None:
 def test_fork_failure_falls_back_to_one_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def no_fork(*args: object) -> None:
+    def no_fork(*args: object, **kwargs: object) -> None:
         raise OSError("no fork here")
 
-    monkeypatch.setattr(parallel, "_in_processes", no_fork)
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", no_fork)
     jobs = _jobs(tmp_path, 3)
-    assert len(summarize_paths(jobs, None, workers=2)) == 3
+    assert summarize_paths(jobs, None, workers=2) == summarize_paths(jobs, None, workers=1)
 
 
 def test_meanwhile_runs_while_workers_parse(tmp_path: Path) -> None:
@@ -107,3 +109,67 @@ def test_this_process_parses_too_while_the_workers_do(
     summaries = summarize_paths(jobs, None, workers=2)
     assert 0 < len(here) < len(jobs)
     assert summaries == summarize_paths(jobs, None, workers=1)
+
+
+def test_files_handed_over_during_the_walk_are_parsed_while_it_goes_on(tmp_path: Path) -> None:
+    jobs = _jobs(tmp_path, 100)
+    with parallel.ParsePool(None, 2) as pool:
+        for job in jobs[:70]:
+            pool.add(job)
+        assert pool._tasks  # the workers started before the walk ended
+        # a file the walk found but the tree left out is not asked for
+        summaries = pool.summaries(jobs[5:])
+    assert summaries == summarize_paths(jobs[5:], None, workers=1)
+
+
+def test_a_run_that_ends_before_parsing_stops_the_workers(tmp_path: Path) -> None:
+    import time
+
+    jobs = _jobs(tmp_path, 400)
+    start = time.perf_counter()
+    with parallel.ParsePool(None, 2) as pool:
+        for job in jobs:
+            pool.add(job)
+    assert pool._executor is None
+    assert time.perf_counter() - start < 30  # no hang waiting for work nobody wants
+
+
+def test_a_cold_check_parses_during_the_walk_and_finds_the_same(
+    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {f"src/sound/m{i}.py": f"from sound import m{(i + 1) % 80}\n" for i in range(80)}
+    files["src/sound/__init__.py"] = "from sound.gone import X\n"
+    root = make_project(files)
+    added: list[object] = []
+    real_add = parallel.ParsePool.add
+
+    def counting(self: parallel.ParsePool, job: parallel.Job) -> None:
+        added.append(job)
+        real_add(self, job)
+
+    monkeypatch.setattr(parallel.ParsePool, "add", counting)
+    streamed = check([root], use_cache=False)
+    assert len(added) == 81
+    monkeypatch.setattr(parallel, "_parsers", lambda: 1)
+    assert check([root], use_cache=False) == streamed
+
+
+def test_a_check_that_fails_after_the_walk_leaves_no_worker_behind(
+    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pkgforge.errors import UsageError
+
+    pools: list[parallel.ParsePool] = []
+    real_add = parallel.ParsePool.add
+
+    def remembered(self: parallel.ParsePool, job: parallel.Job) -> None:
+        if self not in pools:
+            pools.append(self)
+        real_add(self, job)
+
+    monkeypatch.setattr(parallel.ParsePool, "add", remembered)
+    root = make_project({f"src/sound/m{i}.py": "X = 1\n" for i in range(90)})
+    with pytest.raises(UsageError, match="no rule is selected"):
+        check([root], use_cache=False, select=["PF1"], ignore=["PF1"])
+    assert len(pools) == 1
+    assert pools[0]._tasks == [] and pools[0]._executor is None  # closed, workers gone

@@ -149,6 +149,11 @@ class SummaryCache:
         return True
 
     @property
+    def has_summaries(self) -> bool:
+        """Whether any file's summary is stored (without unpickling them)."""
+        return bool(self._pending) if self._entries is None else bool(self._entries)
+
+    @property
     def entries(self) -> dict[str, Entry]:
         """The per-file summaries, unpickled on first use."""
         if self._entries is None:

@@ -29,6 +29,7 @@ from pkgforge.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
     from pkgforge.checker.model import Project
+    from pkgforge.checker.parallel import ParsePool
     from pkgforge.checker.replay import Stamp
     from pkgforge.checker.rules.base import Rule
 
@@ -82,6 +83,12 @@ class _Discovery(NamedTuple):
     tree: Tree
     feature_version: tuple[int, int] | None
     cache: SummaryCache | None
+    pool: ParsePool | None = None
+    """Workers already parsing what the walk found (a cold run); closed by the caller."""
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
 
 
 def _discover(
@@ -99,20 +106,40 @@ def _discover_at(
     remembered = dict(memo or {})
     layout = read_layout(root, focus, memo=memo)
     settings = load_settings(layout.pyproject, overrides)
-    tree = walk_tree(layout, memo=memo)
     feature_version = _feature_version(layout, memo)
     if cache is not None:
         cache.use_feature_version(feature_version)
-        if memo is not None and any(memo[k] is not remembered.get(k) for k in memo):
-            cache.dirty = True  # a re-read pyproject.toml or a re-walked tree
-    return _Discovery(layout, settings, tree, feature_version, cache)
+    pool = None
+    if cache is None or not cache.has_summaries:
+        # Nothing is parsed yet: workers parse what the walk finds while it goes on.
+        from pkgforge.checker.parallel import ParsePool
+
+        pool = ParsePool(feature_version)
+    try:
+        tree = walk_tree(
+            layout, memo=memo, on_file=(lambda f: pool.add((f.abspath, f.size))) if pool else None
+        )
+    except BaseException:
+        if pool is not None:
+            pool.close()
+        raise
+    if (
+        cache is not None
+        and memo is not None
+        and any(memo[k] is not remembered.get(k) for k in memo)
+    ):
+        cache.dirty = True  # a re-read pyproject.toml or a re-walked tree
+    return _Discovery(layout, settings, tree, feature_version, cache, pool)
 
 
 def _load(
     path: str | os.PathLike[str], *, use_cache: bool, overrides: Overrides | None = None
 ) -> tuple[Project, SummaryCache | None]:
     found = _discover(path, use_cache=use_cache, overrides=overrides)
-    return _build(found), found.cache
+    try:
+        return _build(found), found.cache
+    finally:
+        found.close()
 
 
 def _build(found: _Discovery) -> Project:
@@ -124,7 +151,7 @@ def _build(found: _Discovery) -> Project:
     # Without a cache, a fresh memo still lets rules reuse the head start's work.
     memo: dict[str, Any] = cache.memo if cache is not None else {}
     head_start = _head_start(layout, memo)
-    summaries = _summaries(tree.files, found.feature_version, cache, head_start)
+    summaries = _summaries(tree.files, found.feature_version, cache, head_start, found.pool)
     files = tuple(
         SourceFile(entry.path, entry.relpath, entry.module, entry.is_package, summary)
         for entry, summary in zip(tree.files, summaries, strict=True)
@@ -237,6 +264,7 @@ def _summaries(
     feature_version: tuple[int, int] | None,
     cache: SummaryCache | None,
     meanwhile: Callable[[], object] | None = None,
+    pool: ParsePool | None = None,
 ) -> list[Any]:
     from pkgforge.checker.parallel import READ_ERROR, summarize_paths
 
@@ -251,7 +279,10 @@ def _summaries(
     if missing:
         log.debug("parsing %d of %d files", len(missing), len(entries))
         jobs = [(entries[i].abspath, entries[i].size) for i in missing]
-        summaries = summarize_paths(jobs, feature_version, meanwhile=meanwhile)
+        if pool is not None:
+            summaries = pool.summaries(jobs, meanwhile)
+        else:
+            summaries = summarize_paths(jobs, feature_version, meanwhile=meanwhile)
         for index, summary in zip(missing, summaries, strict=True):
             found[index] = summary
             problem = summary.problem
@@ -503,37 +534,40 @@ def _check_project(
     found = _discover_at(
         root, focuses[0] if focuses else "", use_cache=use_cache, overrides=overrides
     )
-    # Taken before any file is parsed: an edit during the run must not be stamped as seen.
-    inputs = _input_stamps(found, focuses) if on_inputs is not None else None
-    settings, cache = found.settings, found.cache
-    selection = cli.selection(settings)
-    if cli.given():
-        _selects_something(selection, rules(), UsageError)
-    fingerprint = None
-    if cache is not None and not run_imports:
-        fingerprint = _fingerprint(found, (selection, settings.namespace_packages))
-    remembered = cache.recall(fingerprint) if cache is not None and fingerprint else None
-    errors: tuple[str, ...] = ()
-    if remembered is not None:
-        raw, suppressions = remembered
-    else:
-        project = _build(found)  # first: it imports the rules while workers parse
-        raw, suppressions, errors = _source_findings(
-            project, selection, rules(), run_imports, python
-        )
-        if cache is not None and fingerprint and not errors:
-            cache.store(fingerprint, (raw, suppressions))
-    if cache is not None:
-        cache.save()
-    kept, suppressed = filter_findings(raw, focuses, selection, suppressions)
-    prefix = _display_prefix(found.layout.root)
-    if prefix:
-        kept = [_prefixed(f, prefix) for f in kept]
-    skipped = tuple(f"{prefix}{rel or '.'}: {why}" for rel, why in found.tree.skipped)
-    checked = sum(1 for f in found.tree.files if under_any(f.relpath, focuses))
-    if on_inputs is not None:
-        on_inputs(os.fspath(root) if inputs is not None else None, inputs)
-    return CheckResult(tuple(kept), checked, suppressed, errors, skipped)
+    try:
+        # Taken before any file is parsed: an edit during the run must not be stamped as seen.
+        inputs = _input_stamps(found, focuses) if on_inputs is not None else None
+        settings, cache = found.settings, found.cache
+        selection = cli.selection(settings)
+        if cli.given():
+            _selects_something(selection, rules(), UsageError)
+        fingerprint = None
+        if cache is not None and not run_imports:
+            fingerprint = _fingerprint(found, (selection, settings.namespace_packages))
+        remembered = cache.recall(fingerprint) if cache is not None and fingerprint else None
+        errors: tuple[str, ...] = ()
+        if remembered is not None:
+            raw, suppressions = remembered
+        else:
+            project = _build(found)  # first: it imports the rules while workers parse
+            raw, suppressions, errors = _source_findings(
+                project, selection, rules(), run_imports, python
+            )
+            if cache is not None and fingerprint and not errors:
+                cache.store(fingerprint, (raw, suppressions))
+        if cache is not None:
+            cache.save()
+        kept, suppressed = filter_findings(raw, focuses, selection, suppressions)
+        prefix = _display_prefix(found.layout.root)
+        if prefix:
+            kept = [_prefixed(f, prefix) for f in kept]
+        skipped = tuple(f"{prefix}{rel or '.'}: {why}" for rel, why in found.tree.skipped)
+        checked = sum(1 for f in found.tree.files if under_any(f.relpath, focuses))
+        if on_inputs is not None:
+            on_inputs(os.fspath(root) if inputs is not None else None, inputs)
+        return CheckResult(tuple(kept), checked, suppressed, errors, skipped)
+    finally:
+        found.close()
 
 
 def _input_stamps(found: _Discovery, focuses: Sequence[str]) -> list[Stamp] | None:

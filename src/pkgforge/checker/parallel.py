@@ -15,7 +15,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from pkgforge.checker.summarize import summarize_source
 from pkgforge.checker.summary import ModuleSummary, ParseProblem, ProblemKind
@@ -48,100 +48,158 @@ def summarize_paths(
 
     ``meanwhile`` runs in this process while worker processes parse (only then).
     """
-    count = workers if workers is not None else _default_workers(len(jobs))
-    if count > 1:
-        from concurrent.futures.process import BrokenProcessPool
-
-        try:
-            return _in_processes(jobs, feature_version, count, meanwhile)
-        except (OSError, ImportError, BrokenProcessPool) as err:  # no fork, a dead worker
-            log.debug("parallel parsing unavailable (%s); parsing in one process", err)
-    return _summarize_chunk((list(jobs), feature_version))
+    with ParsePool(feature_version, workers) as pool:
+        return pool.summaries(jobs, meanwhile)
 
 
 def _default_workers(count: int) -> int:
-    if count < PARALLEL_MIN_FILES or sys.platform != "linux":
+    if count < PARALLEL_MIN_FILES:
+        return 1
+    return _parsers()
+
+
+def _parsers() -> int:
+    """How many processes may parse: one per CPU, on Linux (fork), single-threaded."""
+    if sys.platform != "linux":
         return 1
     # forking a multi-threaded process can deadlock in the child
     if threading.active_count() > 1:
         return 1
     # The load average was tried as a brake and dropped: it lags by a minute, and on
     # this 2-core machine at load 2.7 two workers still beat one by 30% (Django).
-    cpus = os.cpu_count() or 1
-    return min(cpus, max(1, count // (PARALLEL_MIN_FILES // 2)))
+    return os.cpu_count() or 1
 
 
-_CHUNKS_PER_PARSER = 8
-"""Chunks per parsing process: enough that whoever is free last waits for one small chunk."""
-
-_Shared = tuple[Sequence[Job], list[list[int]], "tuple[int, int] | None", Any]
-_inherited: list[_Shared] = []
-"""What forked workers inherit: the jobs, the chunks, the feature version, and the queue
-of chunk numbers still to parse. Only chunk numbers and summaries cross processes."""
+_CHUNK_FILES = 24
+"""Files per task: small enough that the last one to finish keeps nobody waiting long,
+large enough that a task's round trip costs little beside its parsing."""
 
 
-def _in_processes(
-    jobs: Sequence[Job],
-    feature_version: tuple[int, int] | None,
-    workers: int,
-    meanwhile: Callable[[], object] | None,
-) -> list[ModuleSummary]:
-    """Parse with ``workers`` processes in all: ``workers - 1`` forked ones and this one,
-    which joins them once ``meanwhile`` is done. Each takes the next chunk when it is
-    free, so no process waits while another has work left, and this process's own
-    summaries are never pickled."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+class ParsePool:
+    """Parsing processes: ``parsers - 1`` forked workers, and this process.
 
-    chunks = _balanced_chunks(jobs, workers * _CHUNKS_PER_PARSER)
-    context = multiprocessing.get_context("fork")
-    queue = context.SimpleQueue()
-    for number in range(len(chunks)):
-        queue.put(number)
-    for _ in range(workers + 1):  # one end mark for each take, however the pool hands them out
-        queue.put(None)
-    _inherited[:] = [(jobs, chunks, feature_version, queue)]
-    try:
-        # An executor, not multiprocessing.Pool: if a worker dies, Pool waits forever,
-        # while the executor raises BrokenProcessPool (and the caller parses here).
-        with ProcessPoolExecutor(workers - 1, mp_context=context) as executor:
-            futures = [executor.submit(_take_chunks) for _ in range(workers - 1)]
+    A cold run hands over each file as the walk finds it (:meth:`add`): the workers start
+    once there are :data:`PARALLEL_MIN_FILES` of them, and parse while the walk goes on.
+    :meth:`summaries` then sends what is left, runs ``meanwhile`` (the main process's
+    head start), and takes its own share: every task the workers have not started yet
+    is cancelled and parsed here, so that nobody waits while another has work left, and
+    this process's own summaries never cross a pipe. Any failure of the workers (no
+    fork, a dead worker) leaves their files to this process. Use it as a context manager,
+    so that a run that ends early stops the workers.
+    """
+
+    def __init__(self, feature_version: tuple[int, int] | None, parsers: int | None = None):
+        self.feature_version = feature_version
+        self.parsers = parsers if parsers is not None else _parsers()
+        # told how many: parse in parallel whatever the number of files
+        self._enough = 1 if parsers is not None else PARALLEL_MIN_FILES
+        self._executor: Any = None
+        self._tasks: list[tuple[Any, list[Job]]] = []
+        self._held: list[Job] = []
+        self._given: set[str] = set()
+        self._failed = self.parsers < 2
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def add(self, job: Job) -> None:
+        """A file the walk found: parsed by a worker soon, if workers are worth it."""
+        if self._failed:
+            return
+        self._held.append(job)
+        if len(self._held) >= (_CHUNK_FILES if self._executor else self._enough):
+            self._give(self._held)
+            self._held = []
+
+    def summaries(
+        self, jobs: Sequence[Job], meanwhile: Callable[[], object] | None = None
+    ) -> list[ModuleSummary]:
+        """Summaries of ``jobs``, in order (files added but not asked for are dropped)."""
+        rest = [job for job in jobs if job[0] not in self._given]
+        self._held = []
+        if self._executor is not None or len(jobs) >= self._enough:
+            self._give(_largest_first(rest))
+        done: dict[str, ModuleSummary] = {}
+        if self._executor is not None:
             if meanwhile is not None:
                 try:
                     meanwhile()
                 except Exception:  # only a head start: the rule does the work itself if need be
                     log.debug("work done while parsing failed", exc_info=True)
-            parsed = _take_chunks()
-            for future in futures:
-                parsed.update(future.result())
-    finally:
-        _inherited.clear()
-    ordered: list[ModuleSummary | None] = [None] * len(jobs)
-    for number, summaries in parsed.items():
-        for index, summary in zip(chunks[number], summaries, strict=True):
-            ordered[index] = summary
-    return [s if s is not None else _problem("not parsed", ProblemKind.TOO_LARGE) for s in ordered]
+            done = self._collect()
+        fv = self.feature_version
+        return [
+            found if (found := done.get(path)) is not None else _summarize_one(path, size, fv)
+            for path, size in jobs
+        ]
+
+    def close(self) -> None:
+        """Stop the workers (tasks not started are dropped); idempotent."""
+        executor, self._executor, self._tasks = self._executor, None, []
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def _give(self, jobs: Sequence[Job]) -> None:
+        if not jobs or (self._executor is None and not self._start()):
+            return
+        for start in range(0, len(jobs), _CHUNK_FILES):
+            chunk = list(jobs[start : start + _CHUNK_FILES])
+            try:
+                future = self._executor.submit(_summarize_chunk, (chunk, self.feature_version))
+            except Exception as err:  # noqa: BLE001 - a broken pool: this process parses
+                log.debug("parallel parsing stopped (%s); parsing in one process", err)
+                self._failed = True
+                return
+            self._tasks.append((future, chunk))
+            self._given.update(path for path, _ in chunk)
+
+    def _start(self) -> bool:
+        # forking a multi-threaded process can deadlock in the child
+        if self._failed or sys.platform != "linux" or threading.active_count() > 1:
+            self._failed = True
+            return False
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        try:
+            # An executor, not multiprocessing.Pool: if a worker dies, Pool waits forever,
+            # while the executor raises BrokenProcessPool (and this process parses).
+            context = multiprocessing.get_context("fork")
+            self._executor = ProcessPoolExecutor(self.parsers - 1, mp_context=context)
+        except (OSError, ValueError, ImportError) as err:  # no fork here
+            log.debug("parallel parsing unavailable (%s); parsing in one process", err)
+            self._failed = True
+            return False
+        return True
+
+    def _collect(self) -> dict[str, ModuleSummary]:
+        """Parse here every task no worker has started (the last given first), then wait
+        for the workers' results."""
+        done: dict[str, ModuleSummary] = {}
+        fv = self.feature_version
+        for future, chunk in reversed(self._tasks):
+            if future.cancel():
+                done.update((path, _summarize_one(path, size, fv)) for path, size in chunk)
+        for future, chunk in self._tasks:
+            if future.cancelled():
+                continue
+            try:
+                summaries = future.result()
+            except Exception as err:  # noqa: BLE001 - a dead worker: parsed here below
+                log.debug("a parsing worker failed (%s); parsing its files here", err)
+                continue
+            done.update(zip((path for path, _ in chunk), summaries, strict=True))
+        self.close()
+        return done
 
 
-def _balanced_chunks(jobs: Sequence[Job], count: int) -> list[list[int]]:
-    """Job indexes in ``count`` chunks of about equal bytes, the heaviest chunk first."""
-    chunks: list[list[int]] = [[] for _ in range(count)]
-    loads = [0] * count
-    for index in sorted(range(len(jobs)), key=lambda i: -jobs[i][1]):
-        lightest = loads.index(min(loads))
-        chunks[lightest].append(index)
-        loads[lightest] += jobs[index][1] + 2048
-    order = sorted(range(count), key=lambda c: -loads[c])
-    return [chunks[c] for c in order if chunks[c]]
-
-
-def _take_chunks() -> dict[int, list[ModuleSummary]]:
-    """Parse chunks from the shared queue until it says there are no more."""
-    ((jobs, chunks, feature_version, queue),) = _inherited  # set before the workers fork
-    parsed: dict[int, list[ModuleSummary]] = {}
-    while (number := queue.get()) is not None:
-        parsed[number] = [_summarize_one(*jobs[i], feature_version) for i in chunks[number]]
-    return parsed
+def _largest_first(jobs: Sequence[Job]) -> list[Job]:
+    """The largest files first: the last tasks, those this process takes, are the
+    smallest, so the parsers finish close together."""
+    return sorted(jobs, key=lambda job: -job[1])
 
 
 def _summarize_chunk(task: tuple[list[Job], tuple[int, int] | None]) -> list[ModuleSummary]:

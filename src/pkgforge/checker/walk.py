@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from pkgforge.checker.discover import Layout, Mount, join
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pkgforge.checker.model import Directory
 
 __all__ = ["MAX_DEPTH", "DirRow", "FileEntry", "Tree", "walk_tree"]
@@ -104,11 +106,18 @@ class Tree(NamedTuple):
         return tuple(Directory(Path(row[0]), *row[1:]) for row in self.dir_rows)
 
 
-def walk_tree(layout: Layout, *, memo: dict[str, Any] | None = None) -> Tree:
+def walk_tree(
+    layout: Layout,
+    *,
+    memo: dict[str, Any] | None = None,
+    on_file: Callable[[FileEntry], object] | None = None,
+) -> Tree:
     """Every Python file, package directory and bytecode file under the package roots.
 
     With ``memo`` (the cache's), the last walk is reused when no directory it read
     has changed (same mtime and ctime): then only the Python files are stat'ed.
+    ``on_file`` is called with each Python file as a fresh walk finds it (the tree may
+    still leave some out), so that parsing can start before the walk ends.
     """
     key = repr((os.fspath(layout.root), [m.key() for m in layout.mounts]))
     remembered = (memo or {}).get("tree")
@@ -116,7 +125,7 @@ def walk_tree(layout: Layout, *, memo: dict[str, Any] | None = None) -> Tree:
         tree = _revalidate(remembered[1], remembered[2])
         if tree is not None:
             return tree
-    walker = _Walker(layout.root)
+    walker = _Walker(layout.root, on_file)
     for mount in sorted(layout.mounts, key=_walk_order):
         walker.walk(mount)
     try:
@@ -214,8 +223,9 @@ _Pending = tuple[str, str, "tuple[str, ...] | None", int, "str | None", os.stat_
 
 
 class _Walker:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, on_file: Callable[[FileEntry], object] | None = None) -> None:
         self.root = root
+        self.on_file = on_file
         self.root_str = os.fspath(root)
         self.files: list[FileEntry] = []
         self.dirs: dict[str, _DirInfo] = {}
@@ -367,16 +377,17 @@ class _Walker:
         else:
             module = ".".join((*parts, stem)) if parts is not None and _importable(stem) else ""
         node.has_python = True
-        self.files.append(
-            FileEntry(
-                entry.path,
-                join(node.relpath, entry.name),
-                module,
-                is_package and bool(module),
-                info.st_size,
-                info.st_mtime_ns,
-            )
+        found = FileEntry(
+            entry.path,
+            join(node.relpath, entry.name),
+            module,
+            is_package and bool(module),
+            info.st_size,
+            info.st_mtime_ns,
         )
+        self.files.append(found)
+        if self.on_file is not None:
+            self.on_file(found)
 
     def _pycache(self, path: str) -> None:
         relpath = self._rel(path)
