@@ -29,8 +29,16 @@ def test_processes_give_the_same_summaries_in_order(tmp_path: Path) -> None:
     assert [s.bindings[-1].name for s in forked[:3]] == ["VALUE_0", "VALUE_1", "VALUE_2"]
 
 
-def test_threshold_keeps_small_runs_in_process(tmp_path: Path) -> None:
-    assert parallel._default_workers(parallel.PARALLEL_MIN_FILES - 1) == 1
+def test_threshold_keeps_small_runs_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "_parsers", lambda: 2)
+    jobs = _jobs(tmp_path, parallel.PARALLEL_MIN_FILES - 1)
+    with parallel.ParsePool(None) as pool:
+        for job in jobs:
+            pool.add(job)
+        assert len(pool.summaries(jobs)) == len(jobs)
+        assert pool._given == set()  # nothing was handed to a worker
 
 
 def test_huge_file_is_reported_not_parsed(tmp_path: Path) -> None:

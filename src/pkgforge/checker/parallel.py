@@ -2,7 +2,8 @@
 
 Parsing is CPU-bound, so threads do not help; forked workers start in a few
 milliseconds on Linux and inherit the already-imported summariser. This process is
-one of the parsers: with N CPUs it forks N - 1 workers and joins them once its own
+one of the parsers: with N CPUs it forks N - 1 workers (:class:`ParsePool`), which on a
+cold run start parsing while the walk still finds files, and joins them once its own
 head start (``meanwhile``) is done. Below :data:`PARALLEL_MIN_FILES` (or without
 ``fork``) one process is faster.
 """
@@ -50,12 +51,6 @@ def summarize_paths(
     """
     with ParsePool(feature_version, workers) as pool:
         return pool.summaries(jobs, meanwhile)
-
-
-def _default_workers(count: int) -> int:
-    if count < PARALLEL_MIN_FILES:
-        return 1
-    return _parsers()
 
 
 def _parsers() -> int:
