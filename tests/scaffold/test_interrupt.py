@@ -52,10 +52,10 @@ elif point == "modules":
 elif point == "check":
     import pkgforge.scaffold.validate as validate
     real_check = validate.check_project
-    def check_project(project_dir):
+    def check_project(project_dir, **kwargs):
         assert (project_dir / "pyproject.toml").is_file()  # already moved into place
         pause()
-        return real_check(project_dir)
+        return real_check(project_dir, **kwargs)
     validate.check_project = check_project
 
 from pkgforge.cli import main

@@ -24,6 +24,7 @@ from pkgforge.names import (
     parse_project_name,
     validate_dotted_module,
 )
+from pkgforge.scaffold.checkahead import CheckAhead
 from pkgforge.scaffold.layout import Plan, PlannedTree, find_package, plan_module, write_plan
 from pkgforge.scaffold.render import (
     git_author,
@@ -110,6 +111,35 @@ def new_project(
     overrides.update(parse_settings(tuple(settings)))
     output = Path(output_dir)
     _refuse_non_empty(output / names.distribution)
+    # The final check's modules load in a helper process while the template renders.
+    with CheckAhead(enabled=run_check) as ahead:
+        return _new_project(
+            names,
+            module_parts,
+            name_notes,
+            output=output,
+            template=template,
+            checkout=checkout,
+            directory=directory,
+            overrides=overrides,
+            no_input=no_input,
+            ahead=ahead if run_check else None,
+        )
+
+
+def _new_project(
+    names: ProjectName,
+    module_parts: list[tuple[str, ...]],
+    name_notes: list[str],
+    *,
+    output: Path,
+    template: str | os.PathLike[str],
+    checkout: str | None,
+    directory: str | None,
+    overrides: dict[str, Any],
+    no_input: bool,
+    ahead: CheckAhead | None,
+) -> NewProjectResult:
     # A git clone or unpacked zip lives until the project is rendered.
     sources = ExitStack()
     opened = sources.enter_context(open_template(template, checkout=checkout, directory=directory))
@@ -149,10 +179,10 @@ def new_project(
             log.warning("%s", warning)
         with _move_into_place(rendered, output) as project_dir:
             findings: tuple[Finding, ...] = ()
-            if run_check:
+            if ahead is not None:
                 from pkgforge.scaffold.validate import check_project
 
-                findings = check_project(project_dir)
+                findings = check_project(project_dir, ahead=ahead)
             files = _files_of(project_dir)
 
     warnings = [*name_notes, *plan_warnings]

@@ -8,13 +8,22 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from pkgforge.checker.findings import Finding
+    from pkgforge.scaffold.checkahead import CheckAhead
 
 __all__ = ["check_project"]
 
 
-def check_project(project_dir: Path) -> tuple[Finding, ...]:
+def check_project(project_dir: Path, *, ahead: CheckAhead | None = None) -> tuple[Finding, ...]:
     """The findings of every rule on ``project_dir``, with paths as ``pkgforge check`` shows
-    them (relative to the working directory when the project is below it)."""
+    them (relative to the working directory when the project is below it).
+
+    With ``ahead``, the helper process that loaded the checker meanwhile runs the check;
+    when it cannot, the check runs here.
+    """
+    if ahead is not None:
+        findings = ahead.check(project_dir)
+        if findings is not None:
+            return findings
     from pkgforge.checker.engine import check
 
     # No cache: a fresh project should not get a cache folder it never asked for.
