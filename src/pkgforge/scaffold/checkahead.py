@@ -2,15 +2,16 @@
 
 Most of that check's cost is loading the checker (the rule families, the project
 model, packaging's parsers, PF501's validator), not checking a fresh project. A
-helper Python started when ``new`` starts does that loading on another core while
+helper process forked when ``new`` starts does that loading on another core while
 cookiecutter renders; when the project is in place it runs the same
 :func:`~pkgforge.scaffold.validate.check_project` on it, every rule included, and
 sends the findings back with the log records and warnings the check produced.
 
-The helper is an optimisation, never a behaviour: if it cannot start, dies, or its
-check raises, the check runs here as it always did, so an error surfaces exactly as
-before. It never writes to the project; Ctrl-C reaches only this process (the helper
-has its own session), which stops the helper and waits for it before going on.
+The helper is an optimisation, never a behaviour: if it cannot start (no ``fork``,
+as on Windows and macOS, or other threads running), dies, or its check raises, the
+check runs here as it always did, so an error surfaces exactly as before. It never
+writes to the project, never prints, and has its own session: a terminal's Ctrl-C
+reaches only this process, which stops the helper and reaps it before going on.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-import subprocess
+import signal
 import sys
-from typing import IO, TYPE_CHECKING, Any
+from contextlib import suppress
+from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -32,13 +34,6 @@ __all__ = ["CheckAhead", "warm_up"]
 
 log = logging.getLogger("pkgforge")
 
-# Run by the helper: the same module search path as ours first, then serve one check.
-_BOOT = (
-    "import pickle, sys\n"
-    "sys.path[:] = pickle.load(sys.stdin.buffer)\n"
-    "from pkgforge.scaffold.checkahead import _serve\n"
-    "_serve()\n"
-)
 _STOP_WAIT = 5.0
 _FAILED = pickle.dumps(("failed",))
 
@@ -49,11 +44,13 @@ class CheckAhead:
 
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled
-        self._proc: subprocess.Popen[bytes] | None = None
+        self._pid: int | None = None
+        self._request: int | None = None  # we write the project folder here
+        self._reply: int | None = None  # and read the helper's reply here
 
-    def __enter__(self) -> CheckAhead:
-        if self.enabled and sys.executable and not getattr(sys, "frozen", False):
-            self._proc = _start()
+    def __enter__(self) -> Self:
+        if self.enabled and _can_fork():
+            self._start()
         return self
 
     def __exit__(
@@ -64,16 +61,44 @@ class CheckAhead:
     ) -> None:
         self._stop()
 
+    @property
+    def pid(self) -> int | None:
+        """The helper's process id while it runs."""
+        return self._pid
+
+    def _start(self) -> None:
+        request_r, request_w = os.pipe()
+        reply_r, reply_w = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError as err:
+            log.debug("no helper process for the check (%s)", err)
+            for fd in (request_r, request_w, reply_r, reply_w):
+                os.close(fd)
+            return
+        if pid == 0:  # the helper
+            try:
+                os.close(request_w)
+                os.close(reply_r)
+                _serve(request_r, reply_w)
+            finally:
+                os._exit(0)
+        os.close(request_r)
+        os.close(reply_w)
+        self._pid, self._request, self._reply = pid, request_w, reply_r
+
     def check(self, project_dir: Path) -> tuple[Finding, ...] | None:
         """The helper's findings on ``project_dir``; None if it has none to give."""
-        proc = self._proc
-        if proc is None or proc.stdin is None or proc.stdout is None:
+        if self._pid is None or self._request is None or self._reply is None:
             return None
         replied = False
         try:
-            pickle.dump(project_dir, proc.stdin)
-            proc.stdin.close()
-            reply = pickle.load(proc.stdout)
+            with os.fdopen(self._request, "wb") as request:
+                self._request = None
+                pickle.dump(project_dir, request)
+            with os.fdopen(self._reply, "rb") as answer:
+                self._reply = None
+                reply = pickle.load(answer)
             replied = True
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError) as err:
             log.debug("the check's helper process failed (%s); checking here", err)
@@ -89,54 +114,52 @@ class CheckAhead:
 
     def _stop(self, *, replied: bool = False) -> None:
         """End the helper (if it still runs) and reap it: no zombie, nothing left."""
-        proc, self._proc = self._proc, None
-        if proc is None:
+        for fd in (self._request, self._reply):
+            if fd is not None:
+                with suppress(OSError):
+                    os.close(fd)
+        self._request = self._reply = None
+        pid, self._pid = self._pid, None
+        if pid is None:
             return
-        for stream in (proc.stdin, proc.stdout):
-            if stream is not None:
-                try:
-                    stream.close()
-                except OSError:
-                    pass
-        if replied:
-            try:
-                proc.wait(_STOP_WAIT)  # it exits as soon as it has replied
-            except subprocess.TimeoutExpired:
-                pass
-        if proc.poll() is None:
+        if not replied or not _reaped(pid, _STOP_WAIT):
             # SIGTERM first: the helper's finally blocks run (say, a half-written cache
             # of PF501's validator is removed); SIGKILL if it does not end in time.
-            proc.terminate()
-            try:
-                proc.wait(_STOP_WAIT)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        proc.wait()
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+            if not _reaped(pid, _STOP_WAIT):
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                with suppress(ChildProcessError):
+                    os.waitpid(pid, 0)
 
 
-def _start() -> subprocess.Popen[bytes] | None:
-    try:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", _BOOT],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            # Its own session: a terminal's Ctrl-C goes to this process only, which
-            # stops the helper itself.
-            start_new_session=True,
-        )
-    except (OSError, ValueError) as err:
-        log.debug("no helper process for the check (%s)", err)
-        return None
-    assert proc.stdin is not None
-    try:
-        pickle.dump(list(sys.path), proc.stdin)
-        proc.stdin.flush()
-    except OSError:
-        proc.kill()
-        proc.wait()
-        return None
-    return proc
+def _reaped(pid: int, timeout: float) -> bool:
+    """Wait up to ``timeout`` seconds for ``pid`` to end; True once it is reaped."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    delay = 0.0005
+    while True:
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return True
+        if done:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(delay)
+        delay = min(delay * 2, 0.05)
+
+
+def _can_fork() -> bool:
+    """``fork`` is safe here: Linux (macOS frameworks may not survive it), and no other
+    thread that could hold a lock the helper would need."""
+    if sys.platform != "linux" or not hasattr(os, "fork"):
+        return False
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() == 1
 
 
 def _replay(records: list[logging.LogRecord], caught: list[tuple[Any, ...]]) -> None:
@@ -152,18 +175,33 @@ def _replay(records: list[logging.LogRecord], caught: list[tuple[Any, ...]]) -> 
 
 def warm_up() -> None:
     """Import what the final check of a new project uses: the engine, every rule family,
-    packaging's parsers and PF501's validator (generated into the user cache if missing).
+    the build readers, packaging's parsers and PF501's validator (generated into the
+    user cache if missing).
 
     ``tests/scaffold/test_checkahead.py`` checks that checking a new project after this
     imports nothing more.
     """
+    import importlib
+
     from pkgforge.checker.engine import requires_python_floor
     from pkgforge.checker.pyproject_schema import schema_errors
     from pkgforge.checker.rules import load_rules
 
+    for name in _USED_BY_THE_CHECK:
+        importlib.import_module(name)
     load_rules()
     requires_python_floor(">=3")
     schema_errors({})
+
+
+# Imported by the engine inside its functions.
+_USED_BY_THE_CHECK = (
+    "tomllib",
+    "pkgforge.checker.buildconf.facts",
+    "pkgforge.checker.parallel",
+    "pkgforge.checker.suppressions",
+    "pkgforge.scaffold.validate",
+)
 
 
 class _Collect(logging.Handler):
@@ -178,29 +216,28 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
-def _serve() -> None:
+def _serve(request: int, reply_to: int) -> None:
     """The helper's side: warm up, read one project folder, check it, send the reply.
 
     Any failure sends a reply that makes the caller check in-process (where the same
     failure raises as it always did).
     """
-    import signal
     import warnings
 
+    os.setsid()  # out of the terminal's process group: Ctrl-C is the caller's to handle
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_term)
-    # Only the reply goes to the caller: anything else printed goes nowhere.
-    reply_to: IO[bytes] = os.fdopen(os.dup(1), "wb")
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
+    # Only the reply goes to the caller: anything printed here goes nowhere.
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
     reply = _FAILED
     try:
-        try:
+        with suppress(Exception):  # the check itself will meet it, or not
             warm_up()
-        except Exception:  # noqa: BLE001, S110 - the check itself will meet it, or not
-            pass
         try:
-            project_dir = pickle.load(sys.stdin.buffer)
+            with os.fdopen(request, "rb") as f:
+                project_dir = pickle.load(f)
         except EOFError:  # the caller needs no check (an error, or Ctrl-C)
             return
         collect = _Collect()
@@ -217,14 +254,8 @@ def _serve() -> None:
         reply = pickle.dumps(("ok", findings, collect.records, shown))
     except Exception:  # noqa: BLE001 - reported as "failed": the caller re-runs the check
         reply = _FAILED
-    try:
-        reply_to.write(reply)
-        reply_to.flush()
-    except OSError:
-        pass
-    finally:
-        # At once: the caller waits for this exit, and there is nothing left to tidy.
-        os._exit(0)
+    with suppress(OSError), os.fdopen(reply_to, "wb") as f:
+        f.write(reply)
 
 
 def _exit_on_term(signum: int, frame: object) -> None:

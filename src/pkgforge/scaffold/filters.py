@@ -157,3 +157,8 @@ class Filters(Extension):
             md=markdown_text,
             github_handle=github_handle,
         )
+        # Compiled templates are kept between runs when pkgforge renders (not cookiecutter's
+        # own CLI): see jinjacache.
+        from pkgforge.scaffold.jinjacache import install
+
+        install(environment)

@@ -232,15 +232,18 @@ def render_into(template_dir: Path, context: OrderedDict[str, Any], output_dir: 
     context["cookiecutter"]["_template"] = str(template_dir)
     context["cookiecutter"]["_output_dir"] = str(output_dir)
     context["cookiecutter"]["_repo_dir"] = str(template_dir)
+    from pkgforge.scaffold.jinjacache import compiled_templates
+
     try:
-        project = generate_files(
-            repo_dir=str(template_dir),
-            context=context,
-            output_dir=str(output_dir),
-            overwrite_if_exists=False,
-            accept_hooks=True,
-            keep_project_on_failure=False,
-        )
+        with compiled_templates():
+            project = generate_files(
+                repo_dir=str(template_dir),
+                context=context,
+                output_dir=str(output_dir),
+                overwrite_if_exists=False,
+                accept_hooks=True,
+                keep_project_on_failure=False,
+            )
     except UndefinedVariableInTemplate as err:
         raise TemplateError(
             f"template {template_dir.name!r}: {err.message}: {_first_line(err.error)}",
