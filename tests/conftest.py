@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,6 +11,15 @@ from pathlib import Path
 import pytest
 
 from pkgforge.cli import main
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_template_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """``new`` keeps compiled templates in the user cache; the tests keep theirs here (the
+    variable reaches the subprocesses too)."""
+    from pkgforge.scaffold.jinjacache import CACHE_ENV
+
+    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("template-cache"))
 
 
 @pytest.fixture
