@@ -147,6 +147,15 @@ def test_a_helper_that_dies_means_the_check_runs_here(work: Path) -> None:
     assert "Created sound/" in out
 
 
+def test_a_failing_new_leaves_no_process_behind(work: Path, tmp_path: Path) -> None:
+    # git (for the author's name) and the helper start first; a template that is not
+    # one fails after that: both are reaped all the same.
+    report, _, err = run_new(work, "helper", "sound", "--template", str(tmp_path / "nowhere"))
+    assert report["status"] in {1, 2}
+    assert report["unreaped_children"] is False
+    assert "Traceback" not in err
+
+
 def test_no_helper_is_forked_while_other_threads_run(work: Path) -> None:
     report, _, _ = run_new(work, "threads", "sound", "--no-input")
     assert report["status"] == 0

@@ -27,7 +27,7 @@ from pkgforge.names import (
 from pkgforge.scaffold.checkahead import CheckAhead
 from pkgforge.scaffold.layout import Plan, PlannedTree, find_package, plan_module, write_plan
 from pkgforge.scaffold.render import (
-    git_author,
+    git_author_ahead,
     load_context,
     parse_settings,
     render_into,
@@ -38,7 +38,7 @@ from pkgforge.scaffold.state import TemplateState, answers_of, write_state
 from pkgforge.scaffold.templates import DEFAULT_TEMPLATE
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
     from pkgforge.checker.findings import Finding
 
@@ -111,8 +111,9 @@ def new_project(
     overrides.update(parse_settings(tuple(settings)))
     output = Path(output_dir)
     _refuse_non_empty(output / names.distribution)
-    # The final check's modules load in a helper process while the template renders.
-    with CheckAhead(enabled=run_check) as ahead:
+    # The final check's modules load in a helper process while the template renders;
+    # git gives the author's name while cookiecutter loads.
+    with CheckAhead(enabled=run_check) as ahead, git_author_ahead() as author:
         return _new_project(
             names,
             module_parts,
@@ -124,6 +125,7 @@ def new_project(
             overrides=overrides,
             no_input=no_input,
             ahead=ahead if run_check else None,
+            author=author,
         )
 
 
@@ -139,6 +141,7 @@ def _new_project(
     overrides: dict[str, Any],
     no_input: bool,
     ahead: CheckAhead | None,
+    author: Callable[[], dict[str, str]],
 ) -> NewProjectResult:
     # A git clone or unpacked zip lives until the project is rendered.
     sources = ExitStack()
@@ -154,7 +157,7 @@ def _new_project(
         context = load_context(
             template_dir,
             fixed=fixed,
-            defaults=git_author(),
+            defaults=author,
             settings=overrides,
             interactive=not no_input and stdin_is_interactive(),
         )

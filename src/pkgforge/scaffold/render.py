@@ -12,6 +12,8 @@ import logging
 import subprocess
 import sys
 from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from pkgforge.scaffold.answers import check_answer, kinds_of
 
 __all__ = [
     "git_author",
+    "git_author_ahead",
     "load_context",
     "parse_settings",
     "render_into",
@@ -45,19 +48,57 @@ def parse_settings(settings: list[str] | tuple[str, ...]) -> dict[str, str]:
 
 def git_author() -> dict[str, str]:
     """``author_name``/``author_email`` from ``git config``, for the keys git knows."""
+    with git_author_ahead() as author:
+        return author()
+
+
+@contextmanager
+def git_author_ahead() -> Iterator[Callable[[], dict[str, str]]]:
+    """Start ``git config`` now; the function yielded returns :func:`git_author`'s answer.
+
+    ``new`` starts git before it loads cookiecutter, which takes longer than git does, so
+    reading the answer later costs no wait. Leaving the block reaps git, answer read or
+    not (an error, Ctrl-C).
+    """
     try:
-        out = subprocess.run(
+        proc: subprocess.Popen[str] | None = subprocess.Popen(
             ["git", "config", "--get-regexp", r"^user\.(name|email)$"],
-            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
             text=True,
             errors="replace",
-            timeout=5,
-            check=False,
         )
     except (OSError, subprocess.SubprocessError):
+        proc = None
+    answer: dict[str, str] | None = None
+
+    def read() -> dict[str, str]:
+        nonlocal answer
+        if answer is None:
+            answer = _read_author(proc)
+        return answer
+
+    try:
+        yield read
+    finally:
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+        if proc is not None:
+            proc.communicate()
+
+
+def _read_author(proc: subprocess.Popen[str] | None) -> dict[str, str]:
+    if proc is None:
+        return {}
+    try:
+        out, _ = proc.communicate(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
         return {}
     found: dict[str, str] = {}
-    for line in out.stdout.splitlines():
+    for line in out.splitlines():
         key, _, value = line.partition(" ")
         if key == "user.name" and value.strip():
             found["author_name"] = value.strip()
@@ -70,14 +111,15 @@ def load_context(
     template_dir: Path,
     *,
     fixed: dict[str, str],
-    defaults: dict[str, str],
+    defaults: Mapping[str, str] | Callable[[], Mapping[str, str]],
     settings: dict[str, Any],
     interactive: bool,
 ) -> OrderedDict[str, Any]:
     """The cookiecutter context: the template's variables with our values applied.
 
     ``fixed`` values (the names pkgforge derived) are never prompted for;
-    ``defaults`` (from git) only replace the template's defaults; ``settings``
+    ``defaults`` (from git; or a function that returns them, called once cookiecutter is
+    loaded) only replace the template's defaults; ``settings``
     (``--set``) win over both and must name variables the template has. Every value is
     checked against the kind the template declares for it (:mod:`.answers`) before
     anything is written, and the values given here are literal text: cookiecutter
@@ -111,6 +153,8 @@ def load_context(
             hint="pkgforge derives it from NAME; pass the name you want as NAME instead",
         )
     settings = {key: _checked(key, value, kinds) for key, value in settings.items()}
+    if callable(defaults):
+        defaults = defaults()
     overrides: dict[str, Any] = {k: v for k, v in defaults.items() if k in variables}
     overrides.update(_clock_defaults(variables))
     overrides.update(settings)
@@ -293,9 +337,54 @@ def _import_cookiecutter() -> None:
         return
     from pkgforge._lazy import deferred
 
+    _cookiecutter_version_on_demand()
     with deferred("arrow", "uuid", "socket", "calendar"):
         import cookiecutter.extensions
         import cookiecutter.generate  # noqa: F401
+
+
+# cookiecutter/__init__.py, whole: its one job is to read cookiecutter's own version.
+_COOKIECUTTER_INIT = (
+    '"""Main package for Cookiecutter."""\n\n'
+    "from importlib.metadata import version\n\n"
+    '__version__ = version("cookiecutter")\n'
+)
+
+
+def _cookiecutter_version_on_demand() -> None:
+    """Load the ``cookiecutter`` package with its ``__version__`` read when first asked for.
+
+    Its ``__init__`` reads the version from the installed metadata: ``importlib.metadata``
+    and the email parser it reads with, ~40 M instructions of every run, for a value
+    that rendering never reads (cookiecutter's CLI does, and still gets it, from the
+    same call). Only an ``__init__`` with exactly that content is replaced; any other
+    is imported as usual.
+    """
+    if "cookiecutter" in sys.modules:
+        return
+    import importlib.util
+
+    spec = importlib.util.find_spec("cookiecutter")
+    if spec is None or spec.origin is None or spec.submodule_search_locations is None:
+        return
+    try:
+        source = Path(spec.origin).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    if source != _COOKIECUTTER_INIT:
+        return
+    module = importlib.util.module_from_spec(spec)
+
+    def on_demand(name: str) -> Any:
+        if name not in {"__version__", "version"}:
+            raise AttributeError(f"module 'cookiecutter' has no attribute {name!r}")
+        from importlib.metadata import version
+
+        module.__dict__.update(version=version, __version__=version("cookiecutter"))
+        return module.__dict__[name]
+
+    module.__dict__["__getattr__"] = on_demand
+    sys.modules["cookiecutter"] = module
 
 
 def _remove_bytecode(project_dir: Path) -> None:
