@@ -25,19 +25,19 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the template files Jinja compiles (file names and answers, which
-    cookiecutter renders from strings, have no name)."""
-    names: list[str] = []
+def compiled(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str | None, str]]:
+    """What Jinja compiles, as (name, source): template files have a name; what
+    cookiecutter renders from strings (file and folder names, the variables' defaults)
+    has none."""
+    seen: list[tuple[str | None, str]] = []
     real = jinja2.Environment.compile
 
     def compile_(self: jinja2.Environment, source: str, name: str | None = None, *a, **k):  # type: ignore[no-untyped-def]
-        if name is not None:
-            names.append(name)
+        seen.append((name, source))
         return real(self, source, name, *a, **k)
 
     monkeypatch.setattr(jinja2.Environment, "compile", compile_)
-    return names
+    return seen
 
 
 def make(name: str, parent: Path, **kwargs: object) -> Path:
@@ -54,15 +54,23 @@ def same_tree(a: Path, b: Path) -> bool:
     return all(filecmp.cmp(a / f, b / f, shallow=False) for f in files_a)
 
 
-def test_the_second_run_compiles_no_template_file(
-    work: Path, cache: Path, compiled: list[str]
+def test_the_second_run_compiles_only_what_names_its_own_output_folder(
+    work: Path, cache: Path, compiled: list[tuple[str | None, str]]
 ) -> None:
     first = make("sound", work / "one")
-    assert len(compiled) >= 10
-    assert len(list(cache.glob("*.jinja"))) == len(set(compiled))
+    files = {name for name, _ in compiled if name is not None}
+    strings = {source for name, source in compiled if name is None}
+    assert len(files) >= 10
+    assert len(strings) >= 20
+    kept = [source for source in strings if str(work / "one") not in source]
+    assert len(list(cache.glob("*.jinja"))) == len(files) + len(kept)
+    entries = sorted(cache.iterdir())
     compiled.clear()
     second = make("sound", work / "two")
-    assert compiled == []
+    # Folder names that hold the run's own output folder: never asked for again.
+    assert compiled
+    assert all(name is None and str(work / "two") in source for name, source in compiled)
+    assert sorted(cache.iterdir()) == entries  # nothing added: the cache does not grow
     assert same_tree(first, second)
 
 
@@ -78,7 +86,7 @@ def test_without_the_cache_the_output_is_the_same(
 
 
 def test_a_corrupt_cache_is_ignored_and_rewritten(
-    work: Path, cache: Path, compiled: list[str]
+    work: Path, cache: Path, compiled: list[tuple[str | None, str]]
 ) -> None:
     expected = make("sound", work / "one")
     entries = sorted(cache.glob("*.jinja"))
@@ -90,10 +98,10 @@ def test_a_corrupt_cache_is_ignored_and_rewritten(
     compiled.clear()
     again = make("sound", work / "two")
     assert same_tree(expected, again)
-    assert compiled  # recompiled what it could not read...
+    assert any(name is not None for name, _ in compiled)  # recompiled what it could not read...
     compiled.clear()
     make("sound", work / "three")
-    assert compiled == []  # ...and wrote it back
+    assert all(str(work / "three") in source for _, source in compiled)  # ...and wrote it back
 
 
 def test_an_unusable_cache_folder_is_no_error(

@@ -1,9 +1,12 @@
 """Compiled templates kept between ``pkgforge new`` runs: Jinja's bytecode cache, on disk.
 
-Compiling a template's files to Python is most of what rendering costs (~80 M
+Compiling a template's files to Python is most of what rendering costs (~100 M
 instructions for the default template, every run). cookiecutter compiles each file
 through its Jinja environment's loader (``env.get_template``), so a bytecode cache on
-that environment skips the compiling when a file's source is unchanged.
+that environment skips the compiling when a file's source is unchanged. The file and
+folder names and the variables' defaults, which cookiecutter renders from strings
+(``env.from_string``, which no bytecode cache serves), go through the same cache: the
+environment's ``compile`` is wrapped for sources without a name.
 
 pkgforge asks for it (:func:`compiled_templates`) around its own rendering; the built-in
 templates' extension (:class:`pkgforge.scaffold.filters.Filters`) installs it on the
@@ -24,12 +27,12 @@ import sys
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jinja2.bccache import Bucket, BytecodeCache
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from jinja2 import Environment
 
@@ -38,13 +41,19 @@ __all__ = ["CACHE_ENV", "TemplateCache", "compiled_templates", "install"]
 CACHE_ENV = "PKGFORGE_TEMPLATE_CACHE"
 """A folder to keep compiled templates in, instead of the user cache (``off``: none)."""
 
-_ASKED: ContextVar[bool] = ContextVar("pkgforge_compiled_templates", default=False)
+# None: not asked for; else the texts that mark a source as one of this run only.
+_ASKED: ContextVar[tuple[str, ...] | None] = ContextVar("pkgforge_compiled_templates", default=None)
 
 
 @contextmanager
-def compiled_templates() -> Iterator[None]:
-    """Within the block, the built-in templates' environments use :class:`TemplateCache`."""
-    token = _ASKED.set(True)
+def compiled_templates(*run_only: str) -> Iterator[None]:
+    """Within the block, the built-in templates' environments use :class:`TemplateCache`.
+
+    A source without a name that holds one of ``run_only`` (the output folder, which
+    cookiecutter puts in the folder names it renders) is compiled, never kept: no run
+    would ask for it again.
+    """
+    token = _ASKED.set(tuple(text for text in run_only if text))
     try:
         yield
     finally:
@@ -53,13 +62,17 @@ def compiled_templates() -> Iterator[None]:
 
 def install(environment: Environment) -> None:
     """Give ``environment`` the cache, if pkgforge's renderer asked for one (and it has none)."""
-    if not _ASKED.get() or environment.bytecode_cache is not None:
+    run_only = _ASKED.get()
+    if run_only is None or environment.bytecode_cache is not None:
         return
     if not isinstance(environment.autoescape, bool):  # decided per template name: not keyed
         return
     directory = _directory()
     if directory is not None:
-        environment.bytecode_cache = TemplateCache(directory, environment)
+        cache = TemplateCache(directory, environment, run_only=run_only)
+        environment.bytecode_cache = cache
+        # This instance only, which pkgforge's renderer asked for: from_string calls it.
+        environment.compile = cache.compiling(environment.compile)  # type: ignore[method-assign]
 
 
 def _directory() -> Path | None:
@@ -79,9 +92,12 @@ def _directory() -> Path | None:
 class TemplateCache(BytecodeCache):
     """One file per compiled template in ``directory``; every failure is a cache miss."""
 
-    def __init__(self, directory: Path, environment: Environment) -> None:
+    def __init__(
+        self, directory: Path, environment: Environment, *, run_only: tuple[str, ...] = ()
+    ) -> None:
         self.directory = directory
         self.environment = environment
+        self.run_only = run_only
         self.fingerprint: str | None = None
 
     def get_bucket(
@@ -101,6 +117,31 @@ class TemplateCache(BytecodeCache):
         bucket = Bucket(environment, key, checksum)
         self.load_bytecode(bucket)
         return bucket
+
+    def compiling(self, compile_: Callable[..., Any]) -> Callable[..., Any]:
+        """``compile_`` (an environment's ``compile``), through the cache for sources that
+        have no name (``from_string``'s); other calls are passed on unchanged."""
+        environment = self.environment
+
+        def compile_nameless(
+            source: Any, name: Any = None, filename: Any = None, *args: Any, **kwargs: Any
+        ) -> Any:
+            if (
+                name is not None
+                or filename is not None
+                or args
+                or kwargs
+                or not isinstance(source, str)
+                or any(text in source for text in self.run_only)
+            ):
+                return compile_(source, name, filename, *args, **kwargs)
+            bucket = self.get_bucket(environment, "", None, source)
+            if bucket.code is None:
+                bucket.code = compile_(source)
+                self.set_bucket(bucket)
+            return bucket.code
+
+        return compile_nameless
 
     def _path(self, bucket: Bucket) -> Path:
         return self.directory / f"{bucket.key[:40]}.jinja"

@@ -203,8 +203,11 @@ def _answers(
     from cookiecutter.utils import create_env_with_context
     from jinja2 import TemplateError as JinjaError
 
+    from pkgforge.scaffold.jinjacache import compiled_templates
+
     values: OrderedDict[str, Any] = OrderedDict()
-    env = create_env_with_context(context)
+    with compiled_templates():
+        env = create_env_with_context(context)
     variables = context["cookiecutter"]
     prompts = variables.pop("__prompts__", {})
     # Dictionaries come last, as in cookiecutter: their values may use the others.
@@ -279,7 +282,7 @@ def render_into(template_dir: Path, context: OrderedDict[str, Any], output_dir: 
     from pkgforge.scaffold.jinjacache import compiled_templates
 
     try:
-        with compiled_templates():
+        with compiled_templates(str(output_dir)):
             project = generate_files(
                 repo_dir=str(template_dir),
                 context=context,
