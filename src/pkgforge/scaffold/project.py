@@ -185,7 +185,7 @@ def _new_project(
             if ahead is not None:
                 from pkgforge.scaffold.validate import check_project
 
-                findings = check_project(project_dir, ahead=ahead)
+                findings = check_project(project_dir, ahead=ahead.check)
             files = _files_of(project_dir)
 
     warnings = [*name_notes, *plan_warnings]
