@@ -61,11 +61,6 @@ class CheckAhead:
     ) -> None:
         self._stop()
 
-    @property
-    def pid(self) -> int | None:
-        """The helper's process id while it runs."""
-        return self._pid
-
     def _start(self) -> None:
         request_r, request_w = os.pipe()
         reply_r, reply_w = os.pipe()
