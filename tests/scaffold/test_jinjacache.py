@@ -138,3 +138,16 @@ def test_cookiecutter_s_own_cli_keeps_its_behaviour(tmp_path: Path, cache: Path)
     assert (out / "sound" / "pyproject.toml").is_file()
     assert not cache.exists()
     assert not (tmp_path / "pkgforge").exists()
+
+
+def test_a_relative_cache_folder_is_the_working_directory_s(
+    work: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # cookiecutter renders from inside the template's folder: nothing may land there.
+    template = tmp_path / "mine"
+    shutil.copytree(builtin_templates_dir() / "default", template)
+    before = sorted(template.rglob("*"))
+    monkeypatch.setenv(CACHE_ENV, "relative-cache")
+    make("sound", work / "one", template=template)
+    assert sorted(template.rglob("*")) == before
+    assert len(list((work / "relative-cache").glob("*.jinja"))) >= 30

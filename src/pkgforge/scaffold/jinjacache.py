@@ -79,12 +79,13 @@ def _directory() -> Path | None:
     chosen = os.environ.get(CACHE_ENV, "").strip()
     if chosen.lower() == "off":
         return None
+    # Made absolute now: cookiecutter renders from inside the template's folder.
     if chosen:
-        return Path(chosen)
+        return Path(chosen).absolute()
     try:
         import platformdirs
 
-        return Path(platformdirs.user_cache_dir("pkgforge")) / "jinja"
+        return (Path(platformdirs.user_cache_dir("pkgforge")) / "jinja").absolute()
     except Exception:  # noqa: BLE001 - no cache folder is no cache, not an error
         return None
 
