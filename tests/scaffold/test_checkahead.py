@@ -120,7 +120,7 @@ def test_the_helper_s_findings_and_log_lines_are_those_of_an_in_process_check(
     assert results["helper"] == results["in-process"]
     _status, out, err = results["helper"]
     assert "PF402" in out
-    assert "parsing 1 of 1 files" in err  # the check's own debug line, replayed
+    assert "parsing" in err  # the check's own debug line, replayed
 
 
 def test_an_error_in_the_check_surfaces_as_it_does_in_process(work: Path, tmp_path: Path) -> None:
