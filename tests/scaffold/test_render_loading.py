@@ -69,3 +69,11 @@ def test_git_s_answer_is_read_later_and_git_is_always_reaped() -> None:
     )
     expected = sorted({"author_name": GIT_NAME, "author_email": GIT_EMAIL}.items())
     assert out == f"[False, True, False, False] {expected}"
+
+
+def test_without_git_there_is_no_author_and_no_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pkgforge.scaffold.render import git_author_ahead
+
+    monkeypatch.setenv("PATH", "")
+    with git_author_ahead() as author:
+        assert author() == {}
