@@ -109,3 +109,28 @@ def test_check_ends_without_tearing_down_but_prints_everything(tmp_path: Path) -
     assert "torn down" not in refused.stderr
     listed = console("rules")  # other commands end as usual
     assert listed.returncode == 0 and "torn down" in listed.stderr
+
+
+def test_a_check_runs_without_the_cyclic_collector_and_main_gives_it_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli
+) -> None:
+    import gc
+
+    from pkgforge.checker import engine
+
+    seen: list[bool] = []
+    real = engine._run_rules
+
+    def watching(*args: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_run_rules", watching)
+    package = tmp_path / "sound"
+    package.mkdir()
+    (package / "__init__.py").write_text("X = 1\n", encoding="utf-8")
+    assert gc.isenabled()
+    status, _, _ = run_cli("check", "--no-cache", str(package))
+    assert status == 0
+    assert seen == [False]
+    assert gc.isenabled()

@@ -9,6 +9,7 @@ function and renders the result. Nothing heavy is imported here, so
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 
@@ -162,7 +163,14 @@ def _configure_logging(verbose: int, quiet: int, debug: bool) -> logging.Logger:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run pkgforge with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
-    return _main(argv)[0]
+    collecting = gc.isenabled()
+    try:
+        return _main(argv)[0]
+    finally:
+        # A caller that goes on (tests, an embedding program) gets its collector back;
+        # the console script ends without it (console_main).
+        if collecting:
+            gc.enable()
 
 
 def _main(argv: Sequence[str] | None) -> tuple[int, bool]:
@@ -204,6 +212,11 @@ def _run(args_list: list[str], quick_exit: list[bool]) -> int:
         _complete(parser)  # a TAB in a shell: answer and exit (pkgforge completion)
     args = _parse(parser, args_list)
     quick_exit[0] = bool(getattr(args, "quick_exit", False))
+    if quick_exit[0]:
+        # A process that ends without tearing down (see console_main) has no use for the
+        # cyclic collector: it would walk the check's whole model, again and again while
+        # it grows and once more while the report is written (a tenth of a cold run).
+        gc.disable()
     if args.command is None:
         parser.print_help()
         return 2

@@ -259,3 +259,29 @@ def test_check_project_agrees_with_check(make_project) -> None:  # type: ignore[
     assert got.findings == expected.findings
     assert {f.code for f in got.findings} >= {"PF302", "PF402"}
     assert (got.files_checked, got.suppressed) == (expected.files_checked, expected.suppressed)
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_the_cyclic_collector_pauses_during_a_check_and_is_restored(
+    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, collecting: bool
+) -> None:
+    import gc
+
+    from pkgforge.checker import engine
+
+    seen: list[bool] = []
+    real = engine._run_rules
+
+    def watching(*args: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_run_rules", watching)
+    root = make_project({"src/sound/__init__.py": "X = 1\n"})
+    (gc.enable if collecting else gc.disable)()
+    try:
+        check([root], use_cache=False)
+        assert seen == [False]
+        assert gc.isenabled() is collecting
+    finally:
+        gc.enable()
