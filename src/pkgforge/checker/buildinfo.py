@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-__all__ = ["BuildInfo", "Wheel", "build_files", "clean_path", "file_stamps"]
+__all__ = ["BuildInfo", "Wheel", "build_files", "clean_path"]
 
 # NamedTuples, not dataclasses: the engine imports this module on warm runs too
 # (for build_files), and a dataclass costs ~0.7 ms at import time.
@@ -127,18 +127,6 @@ def build_files(root: Path, root_entries: Iterable[str], dir_rows: Iterable[Any]
         if relpath:  # the root's are listed above
             found.extend(os.path.join(path, n) for n in entries if n in _TREE_FILES)  # noqa: PTH118
     return sorted(set(found))
-
-
-def file_stamps(paths: Iterable[str]) -> list[tuple[str, int, int]]:
-    """(path, size, mtime_ns) of each file that exists."""
-    stamps = []
-    for path in paths:
-        try:
-            info = os.stat(path)  # noqa: PTH116
-        except OSError:
-            continue
-        stamps.append((path, info.st_size, info.st_mtime_ns))
-    return stamps
 
 
 def clean_path(value: str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, TypeVar
 
-from pkgforge.checker.buildinfo import build_files, file_stamps
+from pkgforge.checker.buildinfo import build_files
 from pkgforge.checker.cache import SummaryCache
 from pkgforge.checker.discover import Layout, find_root, read_layout
 from pkgforge.checker.findings import Finding, Severity, any_errors
@@ -219,49 +219,21 @@ def _build(found: _Discovery) -> Project:
     )
 
 
-def _fingerprint(found: _Discovery, selection: object) -> str:
-    """What the raw findings depend on: every file's identity, the tree, the settings."""
+def _fingerprint(found: _Discovery, selection: object, inputs: Sequence[Stamp]) -> str:
+    """What the raw findings depend on: the settings, the tree the walk made of the
+    project, and the stat signature of every input (:func:`_input_stamps`)."""
     import hashlib
 
     tree = found.tree
     digest = hashlib.blake2b(found.layout.pyproject_bytes or b"", digest_size=20)
     parts: list[str] = [repr((found.feature_version, selection, found.layout.pyproject_error))]
-    parts.extend(f"{f.relpath}\0{f.size}\0{f.mtime_ns}\0{f.module}" for f in tree.files)
+    parts.extend(f"{f.relpath}\0{f.module}" for f in tree.files)
     parts.extend(f"{row[1]}\0{row[4]}\0{'/'.join(row[2])}" for row in tree.dir_rows)
     parts.append(repr((tree.bytecode, tree.root_entries, tree.top_level, tree.skipped)))
-    # setup.py, meson.build, ...: what the build creates (buildinfo reads only these)
-    parts.append(
-        repr(file_stamps(build_files(found.layout.root, tree.root_entries, tree.dir_rows)))
-    )
     parts.append(repr((tree.strays, found.layout.decided_by)))
-    # PF403/PF407/PF408 look at what is installed; installing or removing a
-    # distribution changes its site-packages directory's mtime.
-    parts.append(repr(_import_path_stamps()))
-    # PF407/PF408 read install_requires and extras from setup.cfg and setup.py, and what the
-    # declared distributions provide from the project's own environments too
-    root = found.layout.root
-    parts.append(repr([_stamp(root / name) for name in ("setup.py", "setup.cfg")]))
-    parts.append(repr([(site, _stamp(Path(site))) for site in project_site_dirs(root)]))
+    parts.append(repr(inputs))
     digest.update("\n".join(parts).encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = os.stat(path)  # noqa: PTH116 - warm path
-    except OSError:
-        return None
-    return stat.st_size, stat.st_mtime_ns
-
-
-def _import_path_stamps() -> list[tuple[str, int]]:
-    stamps = []
-    for entry in sys.path:
-        try:
-            stamps.append((entry, os.stat(entry or ".").st_mtime_ns))  # noqa: PTH116 - warm path
-        except OSError:
-            continue
-    return stamps
 
 
 def _head_start(layout: Layout, memo: dict[str, Any]) -> Callable[[], object]:
@@ -564,14 +536,14 @@ def _check_project(
     )
     try:
         # Taken before any file is parsed: an edit during the run must not be stamped as seen.
-        inputs = _input_stamps(found, focuses) if on_inputs is not None else None
+        inputs = _input_stamps(found) if found.cache is not None else None
         settings, cache = found.settings, found.cache
         selection = cli.selection(settings)
         if cli.given():
             _selects_something(selection, rules(), UsageError)
         fingerprint = None
-        if cache is not None and not run_imports:
-            fingerprint = _fingerprint(found, (selection, settings.namespace_packages))
+        if inputs is not None and not run_imports:
+            fingerprint = _fingerprint(found, (selection, settings.namespace_packages), inputs)
         remembered = cache.recall(fingerprint) if cache is not None and fingerprint else None
         errors: tuple[str, ...] = ()
         if remembered is not None:
@@ -592,16 +564,20 @@ def _check_project(
         skipped = tuple(f"{prefix}{rel or '.'}: {why}" for rel, why in found.tree.skipped)
         checked = sum(1 for f in found.tree.files if under_any(f.relpath, focuses))
         if on_inputs is not None:
-            on_inputs(os.fspath(root) if inputs is not None else None, inputs)
+            if inputs is None:
+                on_inputs(None, None)
+            else:
+                on_inputs(os.fspath(root), [*inputs, *_path_stamps(root, focuses)])
         return CheckResult(tuple(kept), checked, suppressed, errors, skipped)
     finally:
         found.close()
 
 
-def _input_stamps(found: _Discovery, focuses: Sequence[str]) -> list[Stamp] | None:
+def _input_stamps(found: _Discovery) -> list[Stamp] | None:
     """What the findings of ``found`` depend on, as stat signatures; None without the
-    cache's record of the walk. The same inputs as :func:`_fingerprint`, in a form that
-    can be checked without discovering the project again."""
+    cache's record of the walk. Both the stored result's fingerprint and the CLI's
+    replay (:mod:`~pkgforge.checker.replay`) are made of these, so an input added here
+    counts for both."""
     from pkgforge.checker import replay
 
     walked = found.cache.memo.get("tree") if found.cache is not None else None
@@ -612,21 +588,28 @@ def _input_stamps(found: _Discovery, focuses: Sequence[str]) -> list[Stamp] | No
         (path, replay.DIRECTORY, mtime_ns, ctime_ns) for path, mtime_ns, ctime_ns in walked[1]
     ]
     inputs += ((f.abspath, replay.FILE, f.size, f.mtime_ns) for f in tree.files)
-    # the root's files (pyproject.toml, setup.cfg, Cargo.toml...) and folders (a package
-    # that automatic discovery would find), then what the build readers may read
+    # the root's files (pyproject.toml, setup.py, setup.cfg, Cargo.toml...) and folders (a
+    # package that automatic discovery would find), then what the build readers may read
     inputs += replay.stamps(os.path.join(root, name) for name in tree.root_entries)  # noqa: PTH118
     inputs += replay.stamps(build_files(found.layout.root, tree.root_entries, tree.dir_rows))
-    # what is installed, for PF403/PF407/PF408
+    # what is installed (PF403/PF407/PF408): an install changes its folder's mtime
     inputs += replay.stamps(os.path.abspath(entry or ".") for entry in sys.path)  # noqa: PTH100
     inputs += replay.stamps(project_site_dirs(found.layout.root))
-    # find_root went from each PATH up to the root
+    return inputs
+
+
+def _path_stamps(root: Path, focuses: Sequence[str]) -> list[Stamp]:
+    """The folders find_root went through from each PATH up to the project's root."""
+    from pkgforge.checker import replay
+
+    stamps = []
     for focus in focuses or ("",):
-        path = root
-        inputs.append(replay.stamp(path))
+        path = os.fspath(root)
+        stamps.append(replay.stamp(path))
         for part in focus.split("/") if focus else ():
             path = os.path.join(path, part)  # noqa: PTH118
-            inputs.append(replay.stamp(path))
-    return inputs
+            stamps.append(replay.stamp(path))
+    return stamps
 
 
 @_collector_paused
