@@ -16,7 +16,7 @@ else:
     Subparsers = object  # only ever used in annotations
 
 
-__all__ = ["Subparsers", "add_parser"]
+__all__ = ["Subparsers", "add_parser", "add_template_source"]
 
 
 def add_parser(
@@ -33,4 +33,27 @@ def add_parser(
         help=help,
         description=description or help,
         parents=list(parents),
+    )
+
+
+def add_template_source(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    """``--template``, ``--checkout`` and ``--directory``: where a template comes from
+    (``new`` and ``link`` take the same sources, so they say so in the same words)."""
+    parser.add_argument(
+        "--template",
+        metavar="SOURCE",
+        required=required,
+        default=None if required else "default",
+        help="a built-in template (default, minimal), a template folder, a git repository "
+        "(gh:owner/repo, https://..., git+ssh://..., file://..., a local repository) or a zip file",
+    )
+    parser.add_argument(
+        "--checkout",
+        metavar="REF",
+        help="the branch, tag or commit of a git template (default: its default branch)",
+    )
+    parser.add_argument(
+        "--directory",
+        metavar="DIR",
+        help="the template's folder inside the repository, zip or folder",
     )

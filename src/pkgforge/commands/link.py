@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pkgforge import TYPE_CHECKING
-from pkgforge.commands._common import Subparsers, add_parser
+from pkgforge.commands._common import Subparsers, add_parser, add_template_source
 
 if TYPE_CHECKING:
     import argparse
@@ -21,19 +21,7 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
         parents=parents,
     )
     parser.add_argument("path", metavar="PATH", nargs="?", default=".", help="project folder")
-    parser.add_argument(
-        "--template",
-        metavar="SOURCE",
-        required=True,
-        help="a built-in template (default, minimal), a template folder, a git repository "
-        "(gh:owner/repo, https://..., git+ssh://..., file://..., a local repository) or a zip file",
-    )
-    parser.add_argument(
-        "--checkout", metavar="REF", help="the branch, tag or commit of a git template"
-    )
-    parser.add_argument(
-        "--directory", metavar="DIR", help="the template's folder inside the repository or zip"
-    )
+    add_template_source(parser, required=True)
     parser.add_argument(
         "--set",
         metavar="KEY=VALUE",

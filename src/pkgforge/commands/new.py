@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pkgforge import TYPE_CHECKING
-from pkgforge.commands._common import Subparsers, add_parser
+from pkgforge.commands._common import Subparsers, add_parser, add_template_source
 
 if TYPE_CHECKING:
     import argparse
@@ -32,23 +32,7 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
         default=[],
         help="add a module or subpackage, e.g. effects.echo (repeatable)",
     )
-    parser.add_argument(
-        "--template",
-        metavar="SOURCE",
-        default="default",
-        help="a built-in template (default, minimal), a template folder, a git repository "
-        "(gh:owner/repo, https://..., git+ssh://..., file://..., a local repository) or a zip file",
-    )
-    parser.add_argument(
-        "--checkout",
-        metavar="REF",
-        help="the branch, tag or commit of a git template (default: its default branch)",
-    )
-    parser.add_argument(
-        "--directory",
-        metavar="DIR",
-        help="the template's folder inside the repository, zip or folder",
-    )
+    add_template_source(parser, required=False)
     parser.add_argument("--no-input", action="store_true", help="use defaults, never prompt")
     parser.add_argument(
         "--set",
