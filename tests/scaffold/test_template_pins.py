@@ -1,7 +1,9 @@
 """The default template's pins are current, and stay current: drift is a test failure.
 
-- pre-commit hook revisions equal the versions this test environment installs
-  (ruff, mypy, validate-pyproject, zizmor), and the pkgforge hook is this release;
+- pre-commit hook revisions equal the versions constraints.txt locks for this test
+  environment (ruff, mypy, validate-pyproject, zizmor), and the pkgforge hook is this
+  release. The index publishing a newer version is drift: ``nox -s pins`` reports it,
+  no test fails on it;
 - every GitHub Action is pinned by full commit SHA with its version in a comment,
   both as recorded in ``template_pins.toml``;
 - zizmor finds nothing, with no relaxing configuration;
@@ -10,7 +12,6 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import re
 import shutil
 import subprocess
@@ -22,32 +23,32 @@ from typing import Any
 import pytest
 import yaml
 from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 import pkgforge
+from tests.tools import load_tool
 
 PINS = tomllib.loads((Path(__file__).with_name("template_pins.toml")).read_text("utf-8"))
 TEMPLATE = Path(pkgforge.__file__).parent / "templates" / "default"
 if not TEMPLATE.is_dir():  # an editable install: the templates are at the repository's top
     TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "default"
 
-# pre-commit hook repository -> the distribution whose installed version its rev must be.
-HOOK_TOOLS = {
-    "https://github.com/astral-sh/ruff-pre-commit": "ruff",
-    "https://github.com/pre-commit/mirrors-mypy": "mypy",
-    "https://github.com/abravalheri/validate-pyproject": "validate-pyproject",
-    "https://github.com/zizmorcore/zizmor-pre-commit": "zizmor",
-}
+# pre-commit hook repository -> the distribution whose locked version its rev must be.
+HOOK_TOOLS: dict[str, str] = PINS["hooks"]
+LOCK = Path(__file__).resolve().parents[2] / "constraints.txt"
+PINS_TOOL = load_tool("pins")
 PKGFORGE_REPO = "https://github.com/pkgforge/pkgforge"
 USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<ref>\S+)(?:\s+#\s*(?P<comment>.*\S))?\s*$")
 FULL_SHA = re.compile(r"[0-9a-f]{40}")
 
 
-def _installed(distribution: str) -> str | None:
-    try:
-        return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return None
+def _locked(distribution: str) -> str:
+    """The one version constraints.txt pins ``distribution`` at."""
+    versions = PINS_TOOL.parse_lock(LOCK.read_text("utf-8")).get(canonicalize_name(distribution))
+    assert versions is not None, f"constraints.txt does not pin {distribution}"
+    assert len(versions) == 1, f"constraints.txt pins {distribution} at {sorted(versions)}"
+    return next(iter(versions))
 
 
 def _workflows(project: Path) -> list[Path]:
@@ -67,16 +68,14 @@ def _hooks(project: Path) -> dict[str, dict[str, Any]]:
 
 
 @pytest.mark.parametrize(("repo", "distribution"), sorted(HOOK_TOOLS.items()))
-def test_hook_revision_is_the_installed_version(
+def test_hook_revision_is_the_locked_version(
     sound_template_project: Path, repo: str, distribution: str
 ) -> None:
-    installed = _installed(distribution)
-    if installed is None:
-        pytest.skip(f"{distribution} is not installed here")
+    locked = _locked(distribution)
     rev = _hooks(sound_template_project)[repo]["rev"]
-    assert rev == f"v{installed}", (
-        f"{repo} is pinned at {rev} but the test environment installs {distribution} "
-        f"{installed}: set rev: v{installed} in the default template's .pre-commit-config.yaml"
+    assert rev == f"v{locked}", (
+        f"{repo} is pinned at {rev} but constraints.txt locks {distribution} "
+        f"{locked}: set rev: v{locked} in the default template's .pre-commit-config.yaml"
     )
 
 
