@@ -20,6 +20,7 @@ __all__ = [
     "ProjectName",
     "import_name_for",
     "is_keyword",
+    "is_public_module",
     "is_stdlib_module",
     "is_valid_identifier",
     "name_warnings",
@@ -88,6 +89,14 @@ def import_name_for(distribution: str) -> str:
 def is_valid_identifier(name: str) -> bool:
     """True for a name Python can import: an ASCII identifier that is no keyword."""
     return name.isascii() and name.isidentifier() and not keyword.iskeyword(name)
+
+
+def is_public_module(dotted: str) -> bool:
+    """True when importing the module ``dotted`` first is an ordinary use (DESIGN.md, "Which
+    first imports count"): no part below the top level starts with an underscore
+    (``pkg.sub.mod``, ``_pkg.mod``; not ``pkg._impl.mod`` nor ``pkg.__main__``). The
+    top-level package itself is always an ordinary first import."""
+    return not any(part.startswith("_") for part in dotted.split(".")[1:])
 
 
 def is_keyword(name: str) -> bool:

@@ -548,18 +548,19 @@ def test_a_self_import_is_an_error_that_cpython_confirms(driver: Driver) -> None
     assert verdicts.misses == [] and verdicts.false == []
 
 
-def test_a_direct_import_order_is_a_warning_that_cpython_confirms(driver: Driver) -> None:
-    # importing pkg.a first works; importing pkg.b first fails (b -> a -> b's Y, unbound)
+def test_a_public_module_imported_first_is_an_error_that_cpython_confirms(
+    driver: Driver,
+) -> None:
+    # importing pkg.a first works; importing pkg.b first fails (b -> a -> b's Y, unbound):
+    # pkg.b is a public module, so importing it first is an ordinary use
     bodies = _tree(
         pkg_a=[Statement("bind", "", "X"), Statement("from_name", "pkg.b", "Y")],
         pkg_b=[Statement("from_name", "pkg.a", "X"), Statement("bind", "", "Y")],
     )
     verdicts = run_tree(driver, bodies)
-    assert verdicts.confirmed == [] and verdicts.false == []
-    assert [(kind, module) for kind, module, _error in verdicts.misses] == [
-        ("direct import order (PF411 warning)", "pkg.b")
-    ]
-    assert_agree(verdicts)
+    assert [(f.code, f.path, f.line) for f in verdicts.confirmed] == [("PF411", "src/pkg/a.py", 2)]
+    assert "when pkg.b is imported first" in verdicts.confirmed[0].message
+    assert verdicts.misses == [] and verdicts.false == []
 
 
 def test_the_oracle_can_fail(driver: Driver) -> None:

@@ -75,6 +75,9 @@ class Declarations(NamedTuple):
     the host imports them and brings its own dependencies."""
     source_files: tuple[str, ...] = ()
     """Which files the declarations came from (for messages)."""
+    entry_modules: frozenset[str] = frozenset()
+    """Every module an entry point names, scripts included (``pkg.cli`` for
+    ``pkg = "pkg.cli:main"``): loading the entry point imports it first."""
 
     @property
     def shipped(self) -> tuple[Requirement, ...]:
@@ -113,6 +116,7 @@ def read_declarations(root: Path, pyproject: Mapping[str, Any] | None) -> Declar
         reader.found,
         frozenset(reader.plugins),
         tuple(reader.sources),
+        frozenset(reader.entries),
     )
 
 
@@ -122,6 +126,7 @@ class _Reader:
         self.requirements: list[Requirement] = []
         self.unknown: list[str] = []
         self.plugins: set[str] = set()
+        self.entries: set[str] = set()
         self.sources: list[str] = []
         self.found = False
         self.file = "pyproject.toml"
@@ -149,6 +154,8 @@ class _Reader:
                 for extra, group in _table(project, "optional-dependencies").items():
                     self.add(_strings(group), f"extra '{extra}'", ships=True)
             self.entry_points(_table(project, "entry-points"))
+            for group in ("scripts", "gui-scripts"):
+                self.entries.update(_entry_modules(_table(project, group).values()))
         self.groups(pyproject, tool)
         self.mypy_plugins(_table(tool, "mypy").get("plugins"))
         poetry = _table(tool, "poetry")
@@ -197,11 +204,12 @@ class _Reader:
 
     def entry_points(self, groups: Mapping[str, Any]) -> None:
         for group, entries in groups.items():
-            if group in _SCRIPT_GROUPS or not isinstance(entries, Mapping):
+            if not isinstance(entries, Mapping):
                 continue
-            for value in entries.values():
-                if isinstance(value, str):
-                    self.plugins.add(value.partition(":")[0].strip())
+            modules = set(_entry_modules(entries.values()))
+            self.entries |= modules
+            if group not in _SCRIPT_GROUPS:
+                self.plugins |= modules
 
     def mypy_plugins(self, value: object) -> None:
         """``plugins = ["pkg.mypy_plugin"]`` (or a comma-separated string): mypy imports them."""
@@ -234,11 +242,13 @@ class _Reader:
             deps = _table(table, "dependencies") if isinstance(table, Mapping) else {}
             texts = [_poetry_text(n, s) for n, s in deps.items()]
             self.add(texts, f"poetry group '{group}'", ships=False)
+        self.entries.update(_entry_modules(_table(poetry, "scripts").values()))
         for group, entries in _table(poetry, "plugins").items():
-            if group not in _SCRIPT_GROUPS and isinstance(entries, Mapping):
-                self.plugins.update(
-                    v.partition(":")[0].strip() for v in entries.values() if isinstance(v, str)
-                )
+            if isinstance(entries, Mapping):
+                modules = set(_entry_modules(entries.values()))
+                self.entries |= modules
+                if group not in _SCRIPT_GROUPS:
+                    self.plugins |= modules
 
     # -- setuptools: dynamic files, setup.cfg, setup.py ----------------------------
 
@@ -312,8 +322,10 @@ class _Reader:
         if "plugins" in sections.get("mypy", {}):
             self.mypy_plugins(sections["mypy"]["plugins"])
         for group, value in sections.get("options.entry_points", {}).items():
+            modules = set(_entry_points(value.splitlines()))
+            self.entries |= modules
             if group not in _SCRIPT_GROUPS:
-                self.plugins.update(_entry_modules(value.splitlines()))
+                self.plugins |= modules
         return seen
 
     def setup_py(self, path: Path, wanted: set[str]) -> dict[str, bool]:
@@ -357,9 +369,11 @@ class _Reader:
             value = _literal(keywords["entry_points"], names)
             if isinstance(value, Mapping):
                 for group, entries in value.items():
+                    lines = entries.splitlines() if isinstance(entries, str) else entries
+                    modules = set(_entry_points(_requirement_texts(lines)))
+                    self.entries |= modules
                     if group not in _SCRIPT_GROUPS:
-                        lines = entries.splitlines() if isinstance(entries, str) else entries
-                        self.plugins.update(_entry_modules(_requirement_texts(lines)))
+                        self.plugins |= modules
         return seen
 
 
@@ -384,11 +398,18 @@ def _requirement_texts(value: object) -> list[str]:
     return []
 
 
-def _entry_modules(lines: Iterable[str]) -> Iterator[str]:
+def _entry_points(lines: Iterable[str]) -> Iterator[str]:
     """``name = module.path:attr [extra]`` -> ``module.path``."""
     for line in lines:
         _, eq, value = line.partition("=")
         if eq:
+            yield from _entry_modules([value])
+
+
+def _entry_modules(values: Iterable[object]) -> Iterator[str]:
+    """``module.path:attr [extra]`` -> ``module.path`` (the values of an entry-point table)."""
+    for value in values:
+        if isinstance(value, str):
             module = value.partition(":")[0].strip().partition(" ")[0]
             if module:
                 yield module

@@ -15,18 +15,19 @@ sets come out of it:
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import enum
 import re
 import types
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
 from pkgforge.checker.certainty import Reach
 from pkgforge.checker.summary import ImportInfo, ImportScope
-from pkgforge.names import is_stdlib_module_everywhere
+from pkgforge.names import is_public_module, is_stdlib_module_everywhere
 
 if TYPE_CHECKING:
     from pkgforge.checker.model import Project, SourceFile
@@ -769,6 +770,13 @@ class Breakage:
     reach: Reach = Reach.ALWAYS
     """SOMETIMES when a statement that ran on the way runs only on some paths (a platform
     branch, an ``except`` body): the failure is then certain only where it runs."""
+    first_import: str = ""
+    """The module a program imports first to get here: ``entry`` itself, or a module whose
+    import enters the cycle at ``entry`` (an ordinary first import, when one does)."""
+    ordinary: bool = False
+    """An ordinary use takes this way (DESIGN.md, "Which first imports count"): the first
+    import is the top-level package, a public module or an entry point; or the cycle fails
+    however it is entered."""
 
 
 class _Broken(Exception):
@@ -1046,11 +1054,15 @@ def _self_imports(graph: ImportGraph) -> Iterator[Breakage]:
                         chain,
                         EntryKind.SELF,
                         info.reach,
+                        module,
+                        ordinary=True,
                     )
                     break  # the first failing name raises; the others are never looked up
 
 
-def import_breakages(graph: ImportGraph) -> list[Breakage]:
+def import_breakages(
+    graph: ImportGraph, ordinary: Callable[[str], bool] = is_public_module
+) -> list[Breakage]:
     """Every ``from X import name`` that fails at import time for some first import.
 
     A module that imports a name from itself before binding it fails whenever it runs
@@ -1059,9 +1071,14 @@ def import_breakages(graph: ImportGraph) -> list[Breakage]:
     entry modules (see :class:`_EntryFinder`) first in a fresh simulated interpreter.
     When that import caught a failure, the modules it interrupted were dropped and
     run again later, so each module that enters the cycle there is imported first in
-    a simulation of its own. Results are deduplicated per statement and name, keeping
-    the surest way in (self-import, then a root, then a direct import) and then the
-    shallowest entry module, so the outcome does not depend on file order.
+    a simulation of its own.
+
+    ``ordinary`` tells whether importing a module first is an ordinary use (the top-level
+    package, a public module, an entry point): a breakage is :attr:`Breakage.ordinary`
+    when such a first import leads to it, or when every way into its cycle fails.
+    Results are deduplicated per statement and name, keeping the surest way in
+    (self-import, then an ordinary first import, a root, a direct import) and then the
+    shallowest first import, so the outcome does not depend on file order.
     """
     found: dict[tuple[str, int, str], Breakage] = {}
     for breakage in _self_imports(graph):
@@ -1076,7 +1093,7 @@ def import_breakages(graph: ImportGraph) -> list[Breakage]:
     # What each import statement and each first import runs does not depend on the
     # cycle: computed once for all of them (Django has two dozen candidate cycles).
     runs = _RunCache(graph)
-    simulations: list[_Simulation] = []
+    breakages: list[Breakage] = []
     for component in strongly_connected(sorted(successors), successors):
         members = set(component)
         if len(component) < 2 or not _has_candidate(graph, members):
@@ -1087,12 +1104,15 @@ def import_breakages(graph: ImportGraph) -> list[Breakage]:
         for entry, kind in first.values():
             entries[entry] = min(kind, entries.get(entry, kind))
         caught: set[str] = set()
+        simulations: list[_Simulation] = []
         for entry, kind in sorted(entries.items(), key=_entry_order):
             simulation = _Simulation(graph, entry, members, kind)
             simulation.simulate()
             simulations.append(simulation)
             if simulation.caught:
                 caught.add(entry)
+        # every way into the cycle fails: whatever a program imports first, it breaks
+        unavoidable = bool(simulations) and all(s.found for s in simulations)
         if caught:
             scope = members | reach
             for module, (entry, kind) in sorted(first.items(), key=_entry_order):
@@ -1100,12 +1120,37 @@ def import_breakages(graph: ImportGraph) -> list[Breakage]:
                     simulation = _Simulation(graph, module, scope, kind)
                     simulation.simulate()
                     simulations.append(simulation)
-    ranked = sorted(
-        (b for s in simulations for b in s.found), key=lambda b: _entry_order((b.entry, b.kind))
-    )
-    for breakage in ranked:
+        for simulation in simulations:
+            for breakage in simulation.found:
+                first_import = _first_import(breakage.entry, first, ordinary)
+                breakages.append(
+                    dataclasses.replace(
+                        breakage,
+                        first_import=first_import,
+                        ordinary=unavoidable or ordinary(first_import),
+                    )
+                )
+    for breakage in sorted(breakages, key=_breakage_order):
         found.setdefault((breakage.importer, breakage.info.line, breakage.name), breakage)
     return [found[key] for key in sorted(found)]
+
+
+def _first_import(
+    entry: str, first: Mapping[str, tuple[str, EntryKind]], ordinary: Callable[[str], bool]
+) -> str:
+    """What a program imports first to enter a cycle at ``entry``: ``entry`` when that is an
+    ordinary first import, else the shallowest ordinary module whose import enters there
+    (``pkg.api`` importing the private ``pkg._core`` first), else ``entry``."""
+    if ordinary(entry):
+        return entry
+    leading = [m for m, (e, _kind) in first.items() if e == entry and ordinary(m)]
+    return min(leading, key=lambda m: (m.count("."), m), default=entry)
+
+
+def _breakage_order(breakage: Breakage) -> tuple[int, int, int, str]:
+    module = breakage.first_import or breakage.entry
+    surest = breakage.kind is EntryKind.SELF or breakage.ordinary
+    return (not surest, breakage.kind, module.count("."), module)
 
 
 def _entry_order(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from importlib.machinery import PathFinder
 
@@ -21,6 +21,7 @@ from pkgforge.checker.model import Project, SourceFile
 from pkgforge.checker.rules.base import Hit, rule
 from pkgforge.checker.sites import project_site_dirs
 from pkgforge.checker.summary import ImportInfo, ImportScope, NameUse, ProblemKind
+from pkgforge.names import is_public_module
 
 __all__ = [
     "cycle_breaks_import",
@@ -635,17 +636,25 @@ def _breakage_message(project: Project, breakage: Breakage) -> str:
     if "*" in breakage.info.names:
         statement = f"`{_statement(breakage.info)}` fails with AttributeError"
         lists = f"lists `{breakage.name}` in `__all__` but "
+    first = breakage.first_import or breakage.entry
+    via = "" if first == breakage.entry else f" (which enters the cycle at {breakage.entry})"
     message = (
-        f"{statement} when {breakage.entry} is imported first: {breakage.target} is only "
+        f"{statement} when {first} is imported first{via}: {breakage.target} is only "
         f"partly initialised (suspended at line {breakage.suspended_at}) and {lists}binds "
         f"`{breakage.name}` later, at line {breakage.bound_at}; import chain: {chain}"
     )
-    if breakage.kind is EntryKind.DIRECT:
+    if not breakage.ordinary:
         message += (
-            f" (only a program that imports {breakage.entry} directly, before the project's "
-            "modules that import it, takes this order)"
+            f" (only a program that imports the private module {first} first takes this order)"
         )
     return message
+
+
+def _ordinary_first_import(project: Project) -> Callable[[str], bool]:
+    """Whether importing a module first is an ordinary use (DESIGN.md, "Which first imports
+    count"): the top-level package, a public module, or a module an entry point names."""
+    entry_points = declarations_of(project).entry_modules
+    return lambda module: is_public_module(module) or module in entry_points
 
 
 @rule("PF411", "cycle-breaks-import", "an import cycle fails at import time")
@@ -692,21 +701,20 @@ def cycle_breaks_import(project: Project) -> Iterator[Hit]:
     import into the function that needs it.
 
     ## Severity
-    An **error** when the failing order is one a program takes to start: importing
-    the top-level package, or a module that no project module imports at import time
-    (what users, plugin loaders and `importlib.import_module` import by name) — and,
-    for a module importing a name from itself, always. A **warning** when only a
-    direct import of a module that the project imports from elsewhere takes that
-    order (Django's sqlite3 `features` breaks when imported before `base`, the module
-    Django loads), or when a statement on the way runs only on some paths (a
-    platform branch, an `except` body).
+    An **error** when an ordinary first import fails (DESIGN.md, "Which first imports
+    count"): importing the top-level package, any public module (no leading underscore
+    below the top level: Django's sqlite3 `features`, imported before `base`, counts) or
+    a module an entry point names; when the cycle fails however it is entered; and, for
+    a module importing a name from itself, always. A **warning** when only importing a
+    private module first (`pkg._impl`) takes the failing order, or when a statement on
+    the way runs only on some paths (a platform branch, an `except` body).
     """
-    from pkgforge.checker.certainty import Certainty, Reach
-    from pkgforge.checker.graph import EntryKind, import_breakages
+    from pkgforge.checker.graph import import_breakages
 
-    for breakage in import_breakages(graph_of(project)):
+    ordinary = _ordinary_first_import(project)
+    for breakage in import_breakages(graph_of(project), ordinary):
         file = project.modules[breakage.importer]
-        certain = breakage.kind is not EntryKind.DIRECT and breakage.reach is Reach.ALWAYS
+        certain = breakage.ordinary and breakage.reach is Reach.ALWAYS
         yield Hit(
             file.relpath,
             _breakage_message(project, breakage),
