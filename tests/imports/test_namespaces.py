@@ -521,3 +521,86 @@ def test_a_deleted_name_imported_while_its_module_runs_is_no_proof(tmp_path: Pat
     assert finding.path.endswith("b.py")
     assert works(root, "import pkg")
     assert fails_with(root, "import pkg.b", "cannot import name 'X'")
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        # in a cycle, but the module imports nothing between its binding and its `del`
+        {"pkg/mod.py": "X = 1\ndel X\nfrom pkg import user\n", "pkg/user.py": "from pkg.mod import X\n"},
+        # in a class body, run by the module itself after the `del`
+        {"pkg/mod.py": "X = 1\ndel X\nclass K:\n    from pkg.mod import X\n"},
+    ],
+)  # fmt: skip
+def test_a_deleted_name_nothing_can_see_before_its_del_is_missing(
+    tmp_path: Path, files: dict[str, str]
+) -> None:
+    root = project(tmp_path, files)
+    (finding,) = findings(root, "PF404")
+    assert finding.severity is Severity.ERROR
+    assert "deletes it" in finding.message
+    assert fails_with(root, "import pkg.mod", "cannot import name 'X'")
+    assert findings(root, "PF411") == []
+
+
+def test_a_deleted_name_seen_only_in_some_import_orders_is_pf411s(tmp_path: Path) -> None:
+    # importing pkg.mod first: pkg.user runs while X is bound; importing pkg.user first:
+    # pkg.mod runs to its end (its `del` too) before pkg.user looks X up
+    files = {
+        "pkg/mod.py": "X = 1\nfrom pkg import user\ndel X\n",
+        "pkg/user.py": "from pkg.mod import X\n",
+    }
+    root = project(tmp_path, files)
+    assert findings(root, "PF404") == []
+    (finding,) = findings(root, "PF411")
+    assert finding.severity is Severity.ERROR
+    assert "when pkg.user is imported first: pkg.mod has run to its end and deleted `X`" in (
+        finding.message
+    )
+    assert works(root, "import pkg.mod")
+    assert fails_with(root, "import pkg.user", "cannot import name 'X'")
+
+
+@pytest.mark.parametrize(
+    ("files", "failing"),
+    [
+        # `__getattr__` is defined after the statement that needs it
+        (
+            {"pkg/mod.py": "from pkg.mod import lazy\ndef __getattr__(name):\n    if name == 'lazy':\n        return 1\n    raise AttributeError(name)\n"},
+            "import pkg.mod",
+        ),
+        # it serves other names only
+        (
+            {"pkg/mod.py": "def __getattr__(name):\n    if name == 'lazy':\n        return 1\n    raise AttributeError(name)\nfrom pkg.mod import other\nother = 1\n"},
+            "import pkg.mod",
+        ),
+    ],
+)  # fmt: skip
+def test_a_getattr_serves_only_its_names_from_its_definition_on(
+    tmp_path: Path, files: dict[str, str], failing: str
+) -> None:
+    root = project(tmp_path, files)
+    (finding,) = findings(root, "PF411")
+    assert finding.severity is Severity.ERROR
+    assert fails_with(root, failing, "cannot import name")
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        # a module that star-imports itself adds nothing to its names
+        {"pkg/mod.py": "from pkg.mod import *\nY = 1\n"},
+        # two modules that star-import each other bind what either binds, nothing more
+        {"pkg/mod.py": "from pkg.other import *\nY = 1\n", "pkg/other.py": "from pkg.mod import *\nZ = 1\n"},
+    ],
+)  # fmt: skip
+def test_star_imports_in_a_cycle_bind_only_what_their_modules_bind(
+    tmp_path: Path, files: dict[str, str]
+) -> None:
+    root = project(
+        tmp_path, {**files, "pkg/user.py": "from pkg.mod import Y\nfrom pkg.mod import X\n"}
+    )
+    (finding,) = findings(root, "PF404")
+    assert (finding.line, finding.severity) == (2, Severity.ERROR)
+    assert "defines no `X`" in finding.message
+    assert fails_with(root, "import pkg.user", "cannot import name 'X'")

@@ -21,12 +21,13 @@ import re
 import types
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
 from pkgforge.checker.certainty import Reach
-from pkgforge.checker.summary import ImportInfo, ImportScope
+from pkgforge.checker.summary import ImportInfo, ImportScope, ModuleSummary
 from pkgforge.names import is_public_module, is_stdlib_module_everywhere
 
 if TYPE_CHECKING:
@@ -172,7 +173,7 @@ class ImportGraph:
         for module in sorted(self.modules):
             self._resolve_module(module)
         self._names_cache: dict[str, frozenset[str] | None] = {}
-        self._star_cache: dict[str, frozenset[str] | None] = {}
+        self._star_groups: dict[str, list[str]] | None = None
         self._written: dict[str, tuple[set[str], Unknown | None]] | None = None
         self._installed: dict[str, tuple[str, int]] | None = None
         self._hooked: dict[str, tuple[str, int]] | None = None
@@ -302,15 +303,90 @@ class ImportGraph:
 
     def defined_names(self, module: str) -> frozenset[str] | None:
         """Every name ``module`` binds at import time, star imports included;
-        None when that cannot be known (a star import we cannot read, ``__getattr__``)."""
+        None when that cannot be known (a star import we cannot read, ``__getattr__``).
+
+        Modules that star-import each other (a module star-importing itself included) are
+        solved together: each binds its own names and what its star imports bring, the
+        least set that satisfies them all (a star import brings nothing its source does
+        not bind)."""
         if module in self._names_cache:
             return self._names_cache[module]
-        self._names_cache[module] = None  # a star-import cycle reads as unknown
-        result = self._compute_names(module)
-        self._names_cache[module] = result
-        return result
+        group = self._star_group(module)
+        for member in group:
+            self._names_cache[member] = None  # what else reads it meanwhile: unknown
+        self._names_cache.update(self._solve_names(group))
+        return self._names_cache[module]
 
-    def _compute_names(self, module: str) -> frozenset[str] | None:
+    def _star_group(self, module: str) -> list[str]:
+        """The modules that star-import ``module`` and that it star-imports, directly or
+        not (its strongly connected component over import-time star imports)."""
+        if self._star_groups is None:
+            successors = {
+                m: sorted(set(self._stars(m)) & self.modules.keys()) for m in self.modules
+            }
+            self._star_groups = {
+                member: component
+                for component in strongly_connected(sorted(successors), successors)
+                for member in component
+            }
+        return self._star_groups.get(module, [module])
+
+    def _stars(self, module: str) -> Iterator[str]:
+        """The modules ``module`` star-imports at import time."""
+        for resolved in self.resolved.get(module, ()):
+            info = resolved.info
+            if "*" not in info.names or info.scope not in _IMPORT_TIME or info.in_function:
+                continue
+            if resolved.base is not None:
+                yield resolved.base
+
+    def _solve_names(self, group: list[str]) -> dict[str, frozenset[str] | None]:
+        own = {m: self._own_names(m) for m in group}
+        inside = set(group)
+        stars = {m: list(self._stars(m)) for m in group}
+        names: dict[str, set[str] | None] = {
+            m: None if o is None else set(o) for m, o in own.items()
+        }
+        for module in group:  # star imports from outside the group: known now
+            for source in stars[module]:
+                if source not in inside and names[module] is not None:
+                    brought = self.star_names(source)
+                    if brought is None:
+                        names[module] = None
+                    else:
+                        names[module] |= brought  # type: ignore[operator]
+        changed = True
+        while changed:
+            changed = False
+            for module in group:
+                current = names[module]
+                if current is None:
+                    continue
+                for source in stars[module]:
+                    if source not in inside:
+                        continue
+                    brought = self._star_of(source, names[source])
+                    if brought is None:
+                        names[module] = None
+                        changed = True
+                        break
+                    if not brought <= current:
+                        current |= brought
+                        changed = True
+        return {m: None if n is None else frozenset(n) for m, n in names.items()}
+
+    def _star_of(self, module: str, names: AbstractSet[str] | None) -> frozenset[str] | None:
+        """What ``from module import *`` brings, given the names ``module`` binds."""
+        file = self.modules[module]
+        if file.summary.all is not None:
+            exported = self.exported(module)
+            return None if exported is None else frozenset(exported)
+        if names is None:
+            return None
+        return frozenset(n for n in names if not n.startswith("_"))
+
+    def _own_names(self, module: str) -> frozenset[str] | None:
+        """The names ``module`` binds itself (star imports aside); None when unknown."""
         file = self.modules.get(module)
         if file is None:
             return None
@@ -327,16 +403,6 @@ class ImportGraph:
         names = set(summary.bound_names) - self.failed_guards(module)
         names |= written
         names.update(summary.getattr_serves or ())
-        for resolved in self.resolved[module]:
-            info = resolved.info
-            if "*" not in info.names or info.scope not in _IMPORT_TIME or info.in_function:
-                continue
-            if resolved.base is None:
-                continue
-            star = self.star_names(resolved.base)
-            if star is None:
-                return None
-            names |= star
         return frozenset(names)
 
     def is_module_attribute(self, module: str, name: str) -> bool:
@@ -446,6 +512,37 @@ class ImportGraph:
                 return True
         return False
 
+    def deleted_line(self, module: str, name: str) -> int:
+        """The line of the unconditional module-level ``del name`` after which ``module``
+        binds ``name`` no more (0 when there is none, or its names are written at run
+        time)."""
+        summary = self.modules[module].summary
+        if summary.dynamic_namespace:
+            return 0
+        binding = next((b for b in summary.bindings if b.name == name), None)
+        return binding.deleted if binding is not None else 0
+
+    def seen_before_del(self, module: str, name: str, importer: str, line: int) -> bool:
+        """Whether ``from module import name`` on ``line`` of ``importer`` may run while
+        ``module`` has bound ``name`` and not yet deleted it: ``module`` itself runs that
+        statement before its ``del``, or ``module`` runs an import between its binding and
+        its ``del`` (through which a cycle may lead to the statement). Otherwise the
+        statement finds the name missing whenever it runs."""
+        deleted = self.deleted_line(module, name)
+        if not deleted:
+            return False  # not a deleted name
+        if importer == module:
+            return line < deleted  # before its binding, PF411 says it binds too late
+        first = min(
+            (b.line for b in self.modules[module].summary.bindings if b.name == name),
+            default=deleted,
+        )
+        return any(
+            first < r.info.line < deleted
+            for r in self.resolved[module]
+            if r.base is not None and _runs_now(r.info)
+        )
+
     def made_at_run_time(self, dotted: str) -> RunTimeModule | None:
         """The statement that may create the module ``dotted`` (or a parent of it) at run
         time: a ``sys.modules[...]`` write that names it, one with a computed key in the
@@ -490,24 +587,12 @@ class ImportGraph:
     def star_names(self, module: str) -> frozenset[str] | None:
         """The names ``from module import *`` binds; None when unknown (third-party,
         a dynamic ``__all__``)."""
-        if module in self._star_cache:
-            return self._star_cache[module]
-        self._star_cache[module] = None
-        result = self._compute_star(module)
-        self._star_cache[module] = result
-        return result
-
-    def _compute_star(self, module: str) -> frozenset[str] | None:
         file = self.modules.get(module)
         if file is None:
             return None
         if file.summary.all is not None:
-            exported = self.exported(module)
-            return None if exported is None else frozenset(exported)
-        names = self.defined_names(module)
-        if names is None:
-            return None
-        return frozenset(n for n in names if not n.startswith("_"))
+            return self._star_of(module, None)
+        return self._star_of(module, self.defined_names(module))
 
     def exported(self, module: str) -> tuple[str, ...] | None:
         """The string entries of ``module.__all__``, following a composed ``__all__``
@@ -762,7 +847,7 @@ class Breakage:
     """The line where ``target`` first binds ``name`` — too late (for a self-import, the
     failing statement itself)."""
     suspended_at: int
-    """The line of ``target`` whose import is still running."""
+    """The line of ``target`` whose import is still running (0: it has run to its end)."""
     chain: tuple[tuple[str, int], ...]
     """(module, line) of each import in progress, from the entry to the failing statement."""
     kind: EntryKind = EntryKind.ROOT
@@ -773,6 +858,9 @@ class Breakage:
     first_import: str = ""
     """The module a program imports first to get here: ``entry`` itself, or a module whose
     import enters the cycle at ``entry`` (an ordinary first import, when one does)."""
+    deleted_at: int = 0
+    """Nonzero when ``target`` had bound ``name`` but deleted it (``del name`` on this line)
+    before the line where it is suspended; ``bound_at`` is then 0."""
     ordinary: bool = False
     """An ordinary use takes this way (DESIGN.md, "Which first imports count"): the first
     import is the top-level package, a public module or an entry point; or the cycle fails
@@ -887,6 +975,10 @@ class _Simulation:
             if base in self.running:
                 self.check(module, resolved, name)
             elif _never_bound(graph, base, name):
+                deleted = graph.deleted_line(base, name)
+                if deleted and graph.seen_before_del(base, name, module, info.line):
+                    # this order ran `base` to its end: its `del` has run
+                    self.fail(module, resolved, base, name, 0, deleted_at=deleted)
                 raise _Broken(None)
 
     def star(self, importer: str, resolved: ResolvedImport, base: str) -> None:
@@ -918,20 +1010,32 @@ class _Simulation:
             self.fail(importer, resolved, base, name, bound_at)
 
     def check(self, importer: str, resolved: ResolvedImport, name: str) -> None:
-        target = resolved.base
+        graph, target = self.graph, resolved.base
         assert target is not None
         now = self.running[target]
-        bound_at = _binds_too_late(self.graph, target, name, now, self.partial_stars)
+        deleted = _deleted_before(graph, target, name, now, self.partial_stars)
+        if deleted:
+            if not graph.seen_before_del(target, name, importer, resolved.info.line):
+                raise _Broken(None)  # missing whenever it runs: PF404's finding
+            self.fail(importer, resolved, target, name, 0, deleted_at=deleted)
+        bound_at = _binds_too_late(graph, target, name, now, self.partial_stars)
         if bound_at is None:
-            if _never_bound(self.graph, target, name):
+            if _never_bound(graph, target, name):
                 raise _Broken(None)
             return
         self.fail(importer, resolved, target, name, bound_at)
 
     def fail(
-        self, importer: str, resolved: ResolvedImport, target: str, name: str, bound_at: int
+        self,
+        importer: str,
+        resolved: ResolvedImport,
+        target: str,
+        name: str,
+        bound_at: int,
+        *,
+        deleted_at: int = 0,
     ) -> NoReturn:
-        now = self.running[target]
+        now = self.running.get(target, 0)
         chain = tuple(self.running.items())
         breakage = Breakage(
             self.entry,
@@ -944,6 +1048,7 @@ class _Simulation:
             chain,
             self.kind,
             self.reach,
+            deleted_at=deleted_at,
         )
         raise _Broken(breakage)
 
@@ -986,11 +1091,15 @@ def _binds_too_late(
     if summary.dynamic_namespace or name in _MODULE_ATTRIBUTES:
         return None
     lines = {b.name: b.line for b in summary.bindings if b.reach is not Reach.NEVER}
-    if lines.get("__getattr__", now) < now:
-        return None  # a module `__getattr__` defined in time may serve the name
+    # a module `__getattr__` serves the name from its definition on
+    served_at = lines.get("__getattr__") if _may_serve(summary, name) else None
+    if served_at is not None and served_at < now:
+        return None
     bound_at = lines.get(name)
     if bound_at is not None and bound_at < now:
         return None
+    if served_at is not None and (bound_at is None or served_at < bound_at):
+        bound_at = served_at
     for star in graph.resolved[target]:
         if "*" not in star.info.names or star.base == target or not _runs_now(star.info):
             continue
@@ -1006,6 +1115,42 @@ def _binds_too_late(
     return bound_at
 
 
+def _deleted_before(
+    graph: ImportGraph,
+    target: str,
+    name: str,
+    now: int,
+    partial_stars: Mapping[tuple[str, int], int],
+) -> int:
+    """The line of the module-level ``del name`` that ``target`` ran before its line ``now``
+    (nothing binds the name again after it, up to ``now``), or 0."""
+    summary = graph.modules[target].summary
+    deleted = graph.deleted_line(target, name)
+    if not deleted or deleted >= now:
+        return 0
+    lines = {b.name: b.line for b in summary.bindings if b.reach is not Reach.NEVER}
+    if lines.get("__getattr__", now) < now and _may_serve(summary, name):
+        return 0
+    for star in graph.resolved[target]:
+        if "*" in star.info.names and deleted < star.info.line < now and _runs_now(star.info):
+            suspended = partial_stars.get((target, star.info.line))
+            if suspended is not None:
+                if _may_bind_before(graph, star.base, name, suspended):
+                    return 0
+                continue
+            names = None if star.base is None else graph.star_names(star.base)
+            if names is None or name in names:
+                return 0  # the star import may bind it again
+    return deleted
+
+
+def _may_serve(summary: ModuleSummary, name: str) -> bool:
+    """Whether the module's ``__getattr__`` may return ``name`` (its served names are read
+    from the literal forms; any name when they cannot be read)."""
+    served = summary.getattr_serves
+    return served is None or name in served
+
+
 def _may_bind_before(graph: ImportGraph, module: str | None, name: str, line: int) -> bool:
     """Whether ``module`` may have bound ``name`` before its line ``line`` runs (when unsure,
     yes)."""
@@ -1013,7 +1158,9 @@ def _may_bind_before(graph: ImportGraph, module: str | None, name: str, line: in
     if file is None or file.summary.dynamic_namespace or name in _MODULE_ATTRIBUTES:
         return True
     lines = {b.name: b.line for b in file.summary.bindings if b.reach is not Reach.NEVER}
-    if lines.get(name, line) < line or lines.get("__getattr__", line) < line:
+    if lines.get(name, line) < line:
+        return True
+    if lines.get("__getattr__", line) < line and _may_serve(file.summary, name):
         return True
     for star in graph.resolved[file.module]:
         if "*" in star.info.names and star.info.line < line and star.base != module:
@@ -1324,6 +1471,8 @@ def _has_candidate(graph: ImportGraph, members: set[str]) -> bool:
                 bound = lines.get(name)
                 if bound is None and stars:
                     return True  # a star import may bind it, maybe too late
+                if graph.deleted_line(target, name):
+                    return True  # deleted: the order decides whether it is still there
                 if bound is not None and first_import is not None and first_import <= bound:
                     return True
     return False

@@ -409,9 +409,10 @@ def _missing_names(
     absent = [name for name in wanted if name not in defined]
     if absent and (base == file.module or _in_one_cycle(graph, base, file.module)):
         # the import may run while `base` is still running, before its `del` (a self-import
-        # or a cycle: PF411 simulates those), so a deleted name is no proof
-        deleted = graph.modules[base].summary.deleted_names
-        absent = [name for name in absent if name not in deleted]
+        # or a cycle: PF411 simulates those); it cannot when nothing runs in between
+        absent = [
+            name for name in absent if not graph.seen_before_del(base, name, file.module, info.line)
+        ]
     for name in absent:
         built = graph.built_by(f"{base}.{name}")
         if built:
@@ -638,10 +639,22 @@ def _breakage_message(project: Project, breakage: Breakage) -> str:
         lists = f"lists `{breakage.name}` in `__all__` but "
     first = breakage.first_import or breakage.entry
     via = "" if first == breakage.entry else f" (which enters the cycle at {breakage.entry})"
+    deleted = f"deleted `{breakage.name}` (`del` on line {breakage.deleted_at})"
+    if not breakage.suspended_at:
+        state = f"has run to its end and {deleted}"
+    elif breakage.deleted_at:
+        state = (
+            f"is only partly initialised (suspended at line {breakage.suspended_at}) and "
+            f"has {deleted} already"
+        )
+    else:
+        state = (
+            f"is only partly initialised (suspended at line {breakage.suspended_at}) and "
+            f"{lists}binds `{breakage.name}` later, at line {breakage.bound_at}"
+        )
     message = (
-        f"{statement} when {first} is imported first{via}: {breakage.target} is only "
-        f"partly initialised (suspended at line {breakage.suspended_at}) and {lists}binds "
-        f"`{breakage.name}` later, at line {breakage.bound_at}; import chain: {chain}"
+        f"{statement} when {first} is imported first{via}: {breakage.target} {state}; "
+        f"import chain: {chain}"
     )
     if not breakage.ordinary:
         message += (
