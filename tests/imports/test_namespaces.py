@@ -72,6 +72,8 @@ def fails_with(root: Path, code: str, error: str) -> bool:
         ("globals().update({'made': 1})\n", "globals().update"),
         ("def _fill(ns):\n    ns['made'] = 1\n_fill(globals())\n", "globals()"),
         ("exec('made = 1')\n", "exec(...)"),
+        ("for _n in ['made']:\n    globals()[_n] = 1\n", "globals()[...] = ..."),
+        ("for _n in ['made']:\n    locals()[_n] = 1\n", "locals()[...] = ..."),
         ("import sys\nsetattr(sys.modules[__name__], 'made', 1)\n", "setattr(sys.modules[__name__]"),
     ],
 )  # fmt: skip
@@ -92,6 +94,19 @@ def test_a_namespace_written_at_run_time_is_unknown(
     assert statement in info.message
     assert "pkgforge check --import" in info.message
     assert works(root, "import pkg.user, pkg.star; print(pkg.star.made)")
+
+
+def test_a_namespace_that_is_only_read_is_known(tmp_path: Path) -> None:
+    # `__dir__` reads globals(); a function's locals() is its own: the names are listed
+    module = (
+        "made = 1\n"
+        "def __dir__():\n    return sorted(list(globals()) + ['lazy'])\n"
+        "def f(name):\n    locals()[name] = 1\n"
+    )
+    root = project(tmp_path, {"pkg/dyn.py": module, "pkg/user.py": "from pkg.dyn import other\n"})
+    (finding,) = findings(root, "PF404")
+    assert finding.severity is Severity.ERROR
+    assert fails_with(root, "import pkg.user", "cannot import name 'other'")
 
 
 def test_a_bound_name_of_a_dynamic_module_needs_no_info(tmp_path: Path) -> None:

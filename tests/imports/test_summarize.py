@@ -366,7 +366,10 @@ def test_dynamic_namespace(code: str, dynamic: bool) -> None:
 @pytest.mark.parametrize(
     ("code", "reason", "line"),
     [
-        ("x = 1\nglobals()['y'] = 2", "globals()[", 2),
+        ("x = 1\nglobals()['y'] = 2", "globals()[...] = ...", 2),
+        ("for k in NAMES:\n    locals()[k] = 1", "locals()[...] = ...", 2),
+        ("vars()['k'] = 1", "vars()[...] = ...", 1),
+        ("def setup():\n    globals().setdefault('k', 1)", "globals().setdefault", 2),
         ("globals().update(vars(other))", "globals().update", 1),
         ("x = 1\n\n_fill(globals())", "globals()", 3),
         ("exec(src, globals())", "globals()", 1),
@@ -389,6 +392,12 @@ def test_dynamic_namespace_says_which_statement(code: str, reason: str, line: in
         "print(globals().get('x'))",
         "def f():\n    exec(code)",  # a function's own namespace
         "x = sys.modules[__name__] == y",
+        "def __dir__():\n    return sorted(list(globals()) + ['lazy'])",
+        "def __dir__():\n    return [*globals().keys(), 'lazy']",
+        "for key in globals():\n    print(key)",
+        "value = globals()['x']",
+        "def f(name):\n    locals()[name] = 1",  # a function's own namespace
+        "class K:\n    vars()['attr'] = 1",  # the class body's
     ],
 )
 def test_reading_the_namespace_is_not_dynamic(code: str) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pkgforge.checker.certainty import Reach
+from pkgforge.checker.namespace_writes import MENTIONS, find_namespace_write
 from pkgforge.checker.summary import (
     AllEntry,
     AllInfo,
@@ -45,16 +46,6 @@ _TYPE_CHECKING_NAMES = frozenset({"TYPE_CHECKING", "MYPY"})
 # A SyntaxError about the file's bytes, not its grammar. A bad escape in a string
 # literal names a codec too ('unicodeescape'), and is a syntax error.
 _DECODE_ERROR = re.compile(r"codec can't decode|unknown encoding|encoding problem")
-# Writes to the module's own namespace that no statement shows: ``globals()[k] = v``,
-# ``globals().update(...)``, ``globals()`` handed to a function (``exec(src, globals())``,
-# ``_import_structure(globals())``), ``setattr(sys.modules[__name__], ...)``, and the module
-# replaced in ``sys.modules``. A byte search: a false hit only makes the rules more cautious.
-_DYNAMIC_NAMESPACE = re.compile(
-    rb"\b(?:globals|vars)\(\)\s*(?:\[|\.(?:update|setdefault|pop|__setitem__)\b)"
-    rb"|[(,=]\s*globals\(\)(?!\s*\.(?:get|keys|items|values|copy)\b)"
-    rb"|sys\.modules\[__name__\]\s*(?:=(?!=)|\.\w+\s*=(?!=)|\.__dict__)"
-    rb"|setattr\(\s*sys\.modules\[__name__\]"
-)
 _SYS_MODULES_METHODS = frozenset({"setdefault", "update", "__setitem__"})
 _HOOK_METHODS = frozenset({"append", "insert", "extend", "__setitem__"})
 _NOT_MODULES = frozenset({"self", "cls"})
@@ -1192,15 +1183,11 @@ def _summarize(
             suppressions=suppressions,
             line_count=line_count,
         )
-    if b"globals()" in source or b"sys.modules[" in source or b"vars()" in source:
-        # a byte search, not a tree walk: a false hit only makes the rules more cautious
-        found = _DYNAMIC_NAMESPACE.search(source)
-        if found is not None:
+    if any(mention in source for mention in MENTIONS):  # rare: only then walk the tree
+        found = find_namespace_write(source, parsed)
+        if found is not None and (not summary.dynamic_line or found[0] <= summary.dynamic_line):
             summary = dataclasses.replace(
-                summary,
-                dynamic_namespace=True,
-                dynamic_reason=found.group(0).decode("utf-8", "replace").strip("(,= \t"),
-                dynamic_line=source.count(b"\n", 0, found.start()) + 1,
+                summary, dynamic_namespace=True, dynamic_line=found[0], dynamic_reason=found[1]
             )
     return summary
 
