@@ -49,16 +49,21 @@ def one(root: Path, code: str = "PF407") -> Finding:
 
 
 def test_module_level_undeclared_import_is_an_error_that_really_fails(tmp_path: Path) -> None:
-    root = project(tmp_path / "p", {"src/pkg/core.py": "import yaml\n"})
+    # importing the package runs pkg.core: a user's `import pkg` fails
+    files = {"src/pkg/__init__.py": "from pkg import core\n", "src/pkg/core.py": "import yaml\n"}
+    root = project(tmp_path / "p", files)
     finding = one(root)
     assert finding.severity == "error"
-    assert "`import yaml` needs `yaml`, which no declared dependency provides" in finding.message
+    assert (
+        "`import yaml` needs `yaml` (`pyyaml` provides it), which no declared dependency provides"
+        in finding.message
+    )
     # a user's fresh environment: the package, and none of its undeclared dependencies
     env = tmp_path / "venv"
     venv.create(env, with_pip=False)
     python = env / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
     run = subprocess.run(
-        [str(python), "-c", "import pkg.core"],
+        [str(python), "-c", "import pkg"],
         env={"PYTHONPATH": str(root / "src")},
         capture_output=True,
         text=True,
@@ -140,18 +145,60 @@ def test_plugin_integration_and_example_modules_are_warnings(
     assert finding.severity == "warning", finding.message
 
 
-@pytest.mark.parametrize(
-    "files",
-    [
-        {"src/pkg/contrib/__init__.py": "", "src/pkg/contrib/mysql.py": "import MySQLdb\n"},
-        {"src/pkg/yaml_support.py": "import yaml\n"},
-        {"src/pkg/scripts/__init__.py": "", "src/pkg/scripts/cli.py": "import yaml\n"},
-    ],
-)
-def test_optional_integrations_are_package_code(tmp_path: Path, files: dict[str, str]) -> None:
+OPTIONAL_INTEGRATIONS = [
+    {"src/pkg/contrib/__init__.py": "", "src/pkg/contrib/mysql.py": "import MySQLdb\n"},
+    {"src/pkg/yaml_support.py": "import yaml\n"},
+    {"src/pkg/scripts/__init__.py": "", "src/pkg/scripts/cli.py": "import yaml\n"},
+    # imported by the package, but under try/except ImportError: `import pkg` goes on
+    {
+        "src/pkg/__init__.py": "try:\n    from pkg import yaml_support\nexcept ImportError:\n    pass\n",
+        "src/pkg/yaml_support.py": "import yaml\n",
+    },
+    # imported by the package only inside a function
+    {
+        "src/pkg/__init__.py": "def load():\n    from pkg import yaml_support\n",
+        "src/pkg/yaml_support.py": "import yaml\n",
+    },
+]
+
+
+@pytest.mark.parametrize("files", OPTIONAL_INTEGRATIONS)
+def test_an_optional_integration_is_a_warning_asking_for_an_extra(
+    tmp_path: Path, files: dict[str, str]
+) -> None:
     # Django's db/backends/mysql/introspection.py: importing it without the driver fails,
-    # whoever imports it; only host tools' plugins get the benefit of the doubt
+    # but nothing the package runs on its own imports it (DESIGN.md, "Reachability")
     finding = one(project(tmp_path, files))
+    assert finding.severity == "warning", finding.message
+    assert "optional integration" in finding.message
+    assert "in an extra" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("files", "extra"),
+    [
+        # imported by the top-level package (through a parent package, a from-import)
+        (
+            {
+                "src/pkg/__init__.py": "from pkg.contrib.mysql import connect\n",
+                "src/pkg/contrib/__init__.py": "",
+                "src/pkg/contrib/mysql.py": "import MySQLdb\nconnect = 1\n",
+            },
+            "",
+        ),
+        # run by an entry point
+        (
+            {"src/pkg/scripts/__init__.py": "", "src/pkg/scripts/cli.py": "import yaml\n"},
+            '[project.scripts]\npkg = "pkg.scripts.cli:main"\n',
+        ),
+        # the first regular package below a namespace directory
+        ({"src/ns/pkg/__init__.py": "from ns.pkg import core\n", "src/ns/pkg/core.py": "import yaml\n"}, ""),
+    ],
+)  # fmt: skip
+def test_a_module_the_package_always_runs_is_an_error(
+    tmp_path: Path, files: dict[str, str], extra: str
+) -> None:
+    finding = one(project(tmp_path, files, extra=extra))
     assert finding.severity == "error", finding.message
 
 
@@ -164,13 +211,15 @@ def test_a_host_tool_is_not_a_plugin_of_itself(tmp_path: Path) -> None:
 
 def test_one_finding_per_module_and_distribution_the_surest(tmp_path: Path) -> None:
     body = "def f():\n    import pyglet.gl\nimport pyglet.window\nfrom pyglet import clock\n"
-    finding = one(project(tmp_path, {"src/pkg/plot.py": body}))
+    files = {"src/pkg/__init__.py": "from . import plot\n", "src/pkg/plot.py": body}
+    finding = one(project(tmp_path, files))
     assert (finding.severity, finding.line) == ("error", 3)
 
 
 def test_type_checking_imports_do_not_guard_the_real_one(tmp_path: Path) -> None:
     body = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import yaml\nimport yaml\n"
-    assert one(project(tmp_path, {"src/pkg/core.py": body})).severity == "error"
+    files = {"src/pkg/__init__.py": "import pkg.core\n", "src/pkg/core.py": body}
+    assert one(project(tmp_path, files)).severity == "error"
 
 
 def test_tests_are_not_package_code(tmp_path: Path) -> None:
@@ -224,7 +273,10 @@ def test_transitive_availability_is_a_warning(tmp_path: Path) -> None:
 
 def test_an_extra_of_a_dependency_counts_only_when_requested(tmp_path: Path) -> None:
     # setuptools lists pytest only under its `test` extra
-    files = {"src/pkg/core.py": "import setuptools\nimport _pytest\n"}
+    files = {
+        "src/pkg/__init__.py": "from pkg.core import *\n",
+        "src/pkg/core.py": "import setuptools\nimport _pytest\n",
+    }
     plain = one(project(tmp_path / "a", files, '["setuptools"]'))
     assert plain.severity == "error"
     requested = one(project(tmp_path / "b", files, '["setuptools[test]"]'))
@@ -236,7 +288,11 @@ def test_usually_present_distributions_are_warnings(tmp_path: Path) -> None:
     finding = one(project(tmp_path, {"src/pkg/core.py": "import setuptools\n"}))
     assert finding.severity == "warning"
     # no Python >= 3.12 venv brings setuptools
-    root = project(tmp_path / "new", {"src/pkg/core.py": "import pkg_resources\n"})
+    files = {
+        "src/pkg/__init__.py": "from .core import *\n",
+        "src/pkg/core.py": "import pkg_resources\n",
+    }
+    root = project(tmp_path / "new", files)
     pyproject = root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace(">=3.11", ">=3.12"))
     assert one(root).severity == "error"
@@ -266,24 +322,23 @@ def test_hatch_requirements_txt_hook_is_read(tmp_path: Path) -> None:
         'build-backend = "hatchling.build"\n'
         '[tool.hatch.metadata.hooks.requirements_txt]\nfiles = ["requirements/run.txt"]\n'
     )
-    files = {"src/pkg/a.py": "import yaml\nimport requests\n", "requirements/run.txt": "PyYAML\n"}
+    files = {
+        "src/pkg/__init__.py": "import yaml\nimport requests\n",
+        "requirements/run.txt": "PyYAML\n",
+    }
     finding = one(project(tmp_path, files, deps=None, extra=extra))
     assert (finding.severity, "`requests`" in finding.message) == ("error", True)
 
 
 def test_dependencies_not_installed_here_make_names_unknown(tmp_path: Path) -> None:
-    files = {"src/pkg/a.py": "import yaml\n", "src/pkg/b.py": "import surely_other\n"}
-    found = findings(project(tmp_path, files, '["surely-not-installed-dist>=1"]'))
-    found.sort(key=lambda f: f.severity != "error")
-    # `yaml` is PyYAML's (the table says so): undeclared, whatever the other one provides
-    assert [(f.path, f.severity) for f in found] == [
-        ("src/pkg/a.py", "error"),
-        ("pyproject.toml", "info"),
-    ]
-    assert "(`pyyaml` provides it)" in found[0].message
-    assert "surely-not-installed-dist>=1" in found[1].message
-    assert "`surely_other` (src/pkg/b.py:1)" in found[1].message
-    assert "yaml" not in found[1].message
+    files = {"src/pkg/__init__.py": "import yaml\n", "src/pkg/b.py": "import surely_other\n"}
+    # what the declared distribution brings along cannot be seen: `yaml` is PyYAML's (the
+    # table says so), but it may well come with the other one, however well known it is
+    (finding,) = findings(project(tmp_path, files, '["surely-not-installed-dist>=1"]'))
+    assert (finding.path, finding.severity) == ("pyproject.toml", "info")
+    assert "surely-not-installed-dist>=1" in finding.message
+    assert "`surely_other` (src/pkg/b.py:1)" in finding.message
+    assert "`yaml` (src/pkg/__init__.py:1)" in finding.message
 
 
 def test_a_conditional_dependency_not_installed_here_is_a_warning(tmp_path: Path) -> None:
@@ -301,7 +356,7 @@ def test_setup_py_literal_install_requires_and_extras(tmp_path: Path) -> None:
     root = project(
         tmp_path,
         {
-            "src/pkg/core.py": "import yaml\nimport markdown_it\nimport requests\n",
+            "src/pkg/__init__.py": "import yaml\nimport markdown_it\nimport requests\n",
             "setup.py": (
                 "from setuptools import setup\n"
                 "REQUIRES = ['PyYAML']\n"
@@ -348,6 +403,33 @@ def test_computed_install_requires_is_unknown(tmp_path: Path) -> None:
     assert "setup.py computes install_requires" in finding.message
 
 
+@pytest.mark.parametrize(
+    ("setup_py", "deps", "why"),
+    [
+        (
+            "from setuptools import setup\nsetup(install_requires=open('req.txt').read().split())\n",
+            None,
+            "setup.py computes install_requires",
+        ),
+        (None, '["surely-not-installed-dist"]', "declared dependencies not installed here"),
+    ],
+)
+def test_pf403_claims_no_missing_top_level_name_it_cannot_see(
+    tmp_path: Path, setup_py: str | None, deps: str | None, why: str
+) -> None:
+    # `import signer` beside signer.py: a dependency pkgforge cannot see may well bring a
+    # top-level `signer`, so "no top-level `signer`" is no proof (DESIGN.md)
+    files = {"src/pkg/signer.py": "x = 1\n", "src/pkg/crypt.py": "import signer\n"}
+    if setup_py is not None:
+        files["setup.py"] = setup_py
+    extra = 'dynamic = ["dependencies"]\n' if deps is None else ""
+    finding = one(project(tmp_path, files, deps=deps, extra=extra), "PF403")
+    assert finding.severity == "info"
+    assert why in finding.message
+    # with every declaration seen, the same statement is an error
+    assert one(project(tmp_path / "seen", files), "PF403").severity == "error"
+
+
 def test_setup_cfg_and_requirement_files(tmp_path: Path) -> None:
     files = {
         "src/pkg/core.py": "import yaml\nimport requests\nimport attr\n",
@@ -378,7 +460,7 @@ def test_installed_metadata_maps_import_names(tmp_path: Path) -> None:
 
 
 def test_namespace_portions_are_mapped_by_dotted_prefix(tmp_path: Path) -> None:
-    files = {"src/pkg/core.py": "import jaraco.classes\nimport jaraco.functools\n"}
+    files = {"src/pkg/__init__.py": "import jaraco.classes\nimport jaraco.functools\n"}
     found = findings(project(tmp_path, files, '["jaraco.classes"]'))
     # jaraco.classes does not provide its namespace sibling jaraco.functools
     assert [(f.severity, "`jaraco.functools`" in f.message) for f in found] == [("error", True)]
@@ -416,6 +498,7 @@ def test_a_package_put_on_sys_path_serves_its_modules(tmp_path: Path) -> None:
         "src/pkg/tools/helper.py": "",
         "src/pkg/tools/run.py": "import helper\n",
         # elsewhere, a module named like a distribution is not that distribution's copy
+        "src/pkg/__init__.py": "from pkg.backends import yaml\n",
         "src/pkg/backends/__init__.py": "",
         "src/pkg/backends/yaml.py": "import yaml\n",
     }

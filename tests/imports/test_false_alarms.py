@@ -49,10 +49,6 @@ def run(tmp_path: Path, files: dict[str, str], code: str, deps: str = "[]") -> l
             "ANTLR's fallback for running the file as a script",
         ),
         (
-            {"pkg/numpy.py": "x = 1\n", "pkg/printer.py": "def f():\n    import numpy\n"},
-            "a sibling named like a well-known distribution",
-        ),
-        (
             {"pkg/echo.py": "x = 1\n", "pkg/user.py": "try:\n    import echo\nexcept ImportError:\n    pass\n"},
             "a guarded import",
         ),
@@ -63,6 +59,20 @@ def test_pf403_ignores_third_party_namesakes(
 ) -> None:
     files = {"pkg/__init__.py": "", **files}
     assert run(tmp_path, files, "PF403") == [], reason
+
+
+def test_pf403_weighs_no_popularity(tmp_path: Path) -> None:
+    # sympy/printing/numpy.py: `import numpy` beside it fails without numpy either way,
+    # however well known the name; in a function, only when the function runs
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/numpy.py": "x = 1\n",
+        "pkg/printer.py": "def f():\n    import numpy\n",
+    }
+    (finding,) = run(tmp_path, files, "PF403")
+    assert finding.severity == "warning"
+    # declared, it is that distribution's, installed here or not
+    assert run(tmp_path / "declared", files, "PF403", deps='["numpy"]') == []
 
 
 def test_pf403_still_reports_the_tutorial_case(tmp_path: Path) -> None:

@@ -290,6 +290,36 @@ class ImportGraph:
             return file.is_package
         return self.is_closed_namespace(parent)
 
+    def run_on_start(self, entry_modules: Iterable[str] = ()) -> frozenset[str]:
+        """The project modules that surely run when a program starts the ordinary way
+        (DESIGN.md, "Reachability"): importing a top-level package or module of the project
+        (below a namespace directory: its first regular packages), or loading an entry point
+        (``entry_modules``). Followed: import statements that run at import time on every
+        supported Python, unguarded (not under ``try/except ImportError``), with the parent
+        packages and the submodules a ``from`` statement names."""
+        starts = [m for m in self.modules if not any(p in self.modules for p in _parents(m))] + [
+            m for m in entry_modules if m in self.modules
+        ]
+        seen: set[str] = set()
+        queue = deque(starts)
+        while queue:
+            module = queue.popleft()
+            if module in seen or module not in self.modules:
+                continue
+            seen.add(module)
+            queue.extend(_parents(module))
+            for resolved in self.resolved[module]:
+                info, base = resolved.info, resolved.base
+                if base is None or not _runs_now(info) or info.reach is not Reach.ALWAYS:
+                    continue
+                if info.optional or info.scope is ImportScope.OPTIONAL:
+                    continue  # its failure is caught: the import goes on without it
+                queue.extend(_parents(base))
+                queue.append(base)
+                if info.is_from:
+                    queue.extend(f"{base}.{name}" for name in info.names)
+        return frozenset(seen)
+
     def run_order(self, dotted: str) -> list[str]:
         """The project modules importing ``dotted`` runs, in order: parents first."""
         return [m for m in (*self.parents(dotted), dotted) if m in self.modules]

@@ -147,9 +147,9 @@ _NOT_USED_DIRS = frozenset(
 
 def _lesser_module(use: _Use, declarations: Declarations, hosts: frozenset[str]) -> str | None:
     """Why the importing module is not package code its users import (None when it is): a
-    plugin module a host tool loads, an example shipped inside the package. An optional
-    integration (`pkg/contrib/mysql.py`) is package code: importing it fails without its
-    dependency, which is a real error once proven."""
+    plugin module a host tool loads, an example shipped inside the package. Whether the
+    package's start runs it (an optional integration otherwise) is decided apart, by
+    :meth:`~pkgforge.checker.graph.ImportGraph.run_on_start`."""
     module = use.file.module
     for plugin in declarations.plugin_modules:
         if module == plugin or module.startswith(plugin + "."):
@@ -230,15 +230,12 @@ class _Provided:
             return _Answer(_Status.TRANSITIVE, via)
         unconditional = [r for r in self.not_installed if not r.conditional]
         if unconditional:
-            # the import's own distribution is known (the table, installed metadata) and is
-            # not declared: the undeclared one is missing, whatever else the others provide
-            owner = self.index.owner_of(key)
-            if owner is None or owner in {r.name for r in self.not_installed}:
-                return _Answer(_Status.UNKNOWN, ", ".join(r.text for r in unconditional))
-            return _Answer(_Status.MISSING, owner)
+            # what a declared dependency that is not installed here brings along cannot be
+            # seen, whoever provides the import (matplotlib brings pillow's `PIL`)
+            return _Answer(_Status.UNKNOWN, ", ".join(r.text for r in unconditional))
         if self.not_installed:
             return _Answer(_Status.CONDITIONAL, ", ".join(r.text for r in self.not_installed))
-        return _Answer(_Status.MISSING)
+        return _Answer(_Status.MISSING, self.index.owner_of(key) or "")
 
     def _transitive(self, key: str) -> str | None:
         """The declared distribution whose own dependencies bring ``key``, if one does."""
@@ -343,27 +340,28 @@ def undeclared_dependency(project: Project) -> Iterator[Hit]:
     ```
 
     ## Severity
-    An **error** only when all of these hold: the import runs at module level on every
-    supported Python and platform (not in a function or a `__main__` guard, not under
-    `try/except ImportError`, a version or platform check); the module is package code
-    users import (not tests, not examples, not a plugin module that pytest, sphinx, mypy
-    or another host tool loads with its own dependencies); and pkgforge knows that no
-    declared dependency provides it: every declared dependency is installed where it
-    runs (the project's `.venv`, `venv` or `VIRTUAL_ENV` count), or the import's own
-    distribution is known (a table of well-known names, installed metadata) and is not
-    declared. setuptools counts as missing only when requires-python starts at 3.12
-    (older venvs bring it). An optional
-    integration (`pkg/contrib/mysql.py` importing a driver) is package code: importing it
-    without the driver fails, so it stays an error until the driver is declared (an extra
-    will do).
+    Reachability decides, never how popular a name is (DESIGN.md). An **error** only when
+    all of these hold: the import runs at module level on every supported Python and
+    platform (not in a function or a `__main__` guard, not under `try/except ImportError`,
+    a version or platform check); the module runs whenever the package starts: importing
+    the top-level package, or loading an entry point, imports it through module-level
+    imports that are not guarded; it is not a plugin module that pytest, sphinx, mypy or
+    another host tool loads with its own dependencies, nor an example; and pkgforge knows
+    that no declared dependency provides it: every declared dependency is installed where
+    it runs (the project's `.venv`, `venv` or `VIRTUAL_ENV` count), so that what they
+    bring along is seen too. setuptools counts as missing only when requires-python
+    starts at 3.12 (older venvs bring it).
 
-    A **warning** when the import fails only on some paths, when the module is a host
-    tool's plugin or a shipped example, when only a dependency group provides it (groups
-    do not ship with the package: the module most likely serves development, and fails
-    for whoever imports it without the group), when it arrives only through a declared
-    dependency's own dependencies, when it is setuptools or pip (present in many
-    environments, promised in none), or when only a conditional dependency that is not
-    installed here could provide it.
+    A **warning** for an optional integration (`pkg/contrib/mysql.py` importing a driver
+    that nothing the package runs on its own imports): it fails only for whoever imports
+    that module without the driver, so declare it in an extra. A warning too when the
+    import fails only on some paths, when the module is a host tool's plugin or a shipped
+    example, when only a dependency group provides it (groups do not ship with the
+    package: the module most likely serves development, and fails for whoever imports it
+    without the group), when it arrives only through a declared dependency's own
+    dependencies, when it is setuptools or pip (present in many environments, promised
+    in none), or when only a conditional dependency that is not installed here could
+    provide it.
 
     One **info** per project when pkgforge cannot see the declarations (dynamic metadata
     that a build hook computes, a computed `install_requires`) or the import names of
@@ -385,6 +383,9 @@ def undeclared_dependency(project: Project) -> Iterator[Hit]:
     graph = graph_of(project)
     own = {top.strip("_").lower() for top in graph.top_level if top in graph.modules}
     hosts = _HOSTS - own
+    # what runs when the package is imported or an entry point loaded: elsewhere, a
+    # missing distribution fails only an optional integration (DESIGN.md, "Reachability")
+    on_start = graph.run_on_start(declarations.entry_modules)
     # one finding per module and distribution: the surest of its imports
     chosen: dict[tuple[str, str], Hit] = {}
     unseen: dict[tuple[str, str], _Use] = {}
@@ -405,12 +406,20 @@ def undeclared_dependency(project: Project) -> Iterator[Hit]:
             )
             continue
         present = _usually_present(use.top, project.extra.get("feature_version"))
-        hit = _undeclared_hit(use, answer, _lesser_module(use, declarations, hosts), present)
+        lesser = _lesser_module(use, declarations, hosts)
+        if lesser is None and use.file.module not in on_start:
+            lesser = _OPTIONAL_INTEGRATION
+        hit = _undeclared_hit(use, answer, lesser, present)
         if where not in chosen or hit.certainty > chosen[where].certainty:
             chosen[where] = hit
     yield from chosen.values()
     if unseen:
         yield _unseen_hit(project, list(unseen.values()), sorted(why_unseen))
+
+
+_OPTIONAL_INTEGRATION = (
+    "an optional integration: neither importing the package nor any entry point runs it"
+)
 
 
 def _undeclared_hit(use: _Use, answer: _Answer, lesser: str | None, present: bool) -> Hit:

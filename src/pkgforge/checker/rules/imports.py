@@ -11,8 +11,8 @@ from pkgforge.checker.declared import declarations_of
 from pkgforge.checker.distmap import (
     guessed_import_names,
     import_names_of,
+    installed,
     is_stdlib,
-    is_well_known_import,
     provides,
 )
 from pkgforge.checker.findings import Severity
@@ -138,17 +138,29 @@ def _findable(top: str) -> bool:
 
 def _only_means_sibling(graph: ImportGraph, package: str, info: ImportInfo, top: str) -> bool:
     """Whether an absolute import can only have meant a sibling module (Python 2's implicit
-    relative import). A findable or well-known top-level name wins in Python 3:
-    `import build` in pkgforge/release/ next to build.py is PyPA build, and
-    sympy/printing/numpy.py does not make `import numpy` relative. So does a name that a
-    declared dependency provides, even when it is not installed here."""
-    if is_well_known_import(top):
-        return False
+    relative import). A top-level name findable here wins in Python 3: `import build` in
+    pkgforge/release/ next to build.py is PyPA build. So does a name that a declared
+    dependency provides, even when it is not installed here. How popular a name is
+    decides nothing (DESIGN.md)."""
     return (
         _means_sibling(graph, package, info)
         and not _findable(top)
         and not _declared_provides(graph, top)
     )
+
+
+def _unseen_top_level(project: Project) -> str | None:
+    """Why pkgforge cannot tell that no declared dependency brings a top-level name along:
+    the declarations cannot be read (a computed ``install_requires``), or a declared
+    dependency is not installed here (what it requires is unseen); None when it can."""
+    declarations = declarations_of(project)
+    if declarations.unknown is not None:
+        return declarations.unknown
+    index = installed(project_site_dirs(project.root))
+    absent = [r.text for r in declarations.shipped if not r.conditional and r.name not in index]
+    if absent:
+        return f"declared dependencies not installed here ({', '.join(absent)}) may bring it"
+    return None
 
 
 def _declared_provides(graph: ImportGraph, top: str) -> bool:
@@ -211,10 +223,15 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
     **warning** where it runs only on some paths (a function body, a platform branch),
     and in a script — a module with an `if __name__ == "__main__":` block that no
     module of the project imports — which works when run from its own folder.
-    Nothing in code that never runs.
+    Nothing in code that never runs. An **info** when pkgforge cannot see every
+    distribution the package installs with: the declarations cannot be read (a computed
+    `install_requires`), or a declared dependency is not installed where pkgforge runs,
+    so one of them may bring a top-level module of that name along. How well known a
+    name is decides nothing.
     """
     graph = graph_of(project)
     imported = {edge.target for edges in graph.edges.values() for edge in edges}
+    unseen: list[str | None] = []  # why the dependencies cannot be seen; looked up once
     for file in project.files:
         if not file.module or file.summary.sys_path_mutations:
             continue  # a module that edits sys.path may really have a sibling on it
@@ -248,11 +265,21 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
                 if not info.is_from
                 else _statement(info).replace(f"from {info.module}", f"from .{info.module}", 1)
             )
+            if not unseen:
+                unseen.append(_unseen_top_level(project))
+            if unseen[0] is not None:
+                certainty = Certainty.UNSEEN
+                why = (
+                    f"no top-level `{top}`, unless a dependency pkgforge cannot see brings "
+                    f"one: {unseen[0]}"
+                )
+            else:
+                why = f"no top-level `{top}`"
             yield Hit(
                 file.relpath,
                 f"implicit relative import: `{_statement(info)}` means the sibling module "
                 f"{sibling}; that worked in Python 2 but fails in Python 3 "
-                f"(no top-level `{top}`); write `{fixed}`"
+                f"({why}); write `{fixed}`"
                 + (
                     " (it works only when the file runs as a script from its own folder)"
                     if script
@@ -260,7 +287,7 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
                 ),
                 info.line,
                 info.column,
-                certainty=Certainty.SOME_PATHS if script else certainty,
+                certainty=min(certainty, Certainty.SOME_PATHS) if script else certainty,
             )
 
 
