@@ -619,3 +619,50 @@ def test_star_imports_in_a_cycle_bind_only_what_their_modules_bind(
     assert (finding.line, finding.severity) == (2, Severity.ERROR)
     assert "defines no `X`" in finding.message
     assert fails_with(root, "import pkg.user", "cannot import name 'X'")
+
+
+def test_a_package_replacing_itself_is_a_blind_spot_for_its_names_only(tmp_path: Path) -> None:
+    # a lazy proxy in sys.modules: what the package's names are cannot be read (info),
+    # but its submodules are still files, and a deleted or missing one still fails
+    root = project(
+        tmp_path,
+        {
+            "pkg/__init__.py": "import sys\nfrom pkg._lazy import Lazy\nsys.modules[__name__] = Lazy(__name__, __file__)\n",
+            "pkg/_lazy.py": (
+                "import os, types\nclass Lazy(types.ModuleType):\n"
+                "    def __init__(self, name, file):\n        super().__init__(name)\n"
+                "        self.__path__ = [os.path.dirname(file)]\n"
+            ),
+            "pkg/sub/__init__.py": "",
+            "pkg/sub/deleted_user.py": "import pkg.deleted\n",
+            "pkg/sub/relative_user.py": "from .missing import x\n",
+            "pkg/sub/name_user.py": "from pkg import anything\n",
+        },
+    )  # fmt: skip
+    found = {f.path.rsplit("/", 1)[-1]: f.severity for f in findings(root, "PF404")}
+    assert found == {
+        "deleted_user.py": Severity.ERROR,
+        "relative_user.py": Severity.ERROR,
+        "name_user.py": Severity.INFO,
+    }
+    assert fails_with(root, "import pkg.sub.deleted_user", "No module named 'pkg.deleted'")
+    assert fails_with(root, "import pkg.sub.relative_user", "No module named 'pkg.sub.missing'")
+
+
+def test_the_names_of_a_module_the_build_writes_are_unknown(tmp_path: Path) -> None:
+    # setuptools-scm writes pkg/_version.py at build time: the copy in the tree (a stub, or
+    # an old build's) is no proof of what the wheel's holds
+    root = project(
+        tmp_path,
+        {
+            "pkg/_version.py": "version = '0.0.0'\n",
+            "pkg/__init__.py": "from pkg._version import __version__, version\n",
+        },
+    )
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text() + '[tool.setuptools_scm]\nwrite_to = "src/pkg/_version.py"\n'
+    )
+    (finding,) = findings(root, "PF404")
+    assert finding.severity is Severity.INFO
+    assert "the build writes this module anew" in finding.message

@@ -130,7 +130,7 @@ class ImportGraph:
             + [d.package for d in project.directories if d.package]
         )
         # modules the build creates (extension modules, a generated _version.py)
-        built = {g for g in project.generated if "*" not in g}
+        self.built = built = frozenset(g for g in project.generated if "*" not in g)
         # `pkg.*` from cythonize("pkg/*.pyx"): a `*` stays inside one name
         self.built_patterns = tuple(
             re.compile(re.escape(g).replace(r"\*", "[^.]*"))
@@ -252,6 +252,12 @@ class ImportGraph:
             or dotted in self.opaque
             or dotted in self.subdirs
         )
+
+    def generated_here(self, module: str) -> bool:
+        """Whether the build writes the file of the project module ``module`` anew (a
+        ``_version.py`` from the version control system): what the tree holds now is no
+        proof of what ships, so its names are unknown."""
+        return module in self.built or any(p.fullmatch(module) for p in self.built_patterns)
 
     def built_by(self, dotted: str) -> str | None:
         """Why the build may create the first-party module ``dotted`` though the source tree
@@ -421,7 +427,7 @@ class ImportGraph:
         if file is None:
             return None
         summary = file.summary
-        if summary.dynamic_namespace:
+        if summary.dynamic_namespace or self.generated_here(module):
             return None
         if summary.has_module_getattr and summary.getattr_serves is None:
             return None
@@ -452,6 +458,8 @@ class ImportGraph:
         summary = file.summary
         if summary.dynamic_namespace:
             return Unknown(module, summary.dynamic_line, f"`{summary.dynamic_reason}`")
+        if self.generated_here(module):
+            return Unknown(module, 0, "the build writes this module anew")
         if summary.has_module_getattr and summary.getattr_serves is None:
             line = next((b.line for b in summary.bindings if b.name == "__getattr__"), 1)
             return Unknown(module, line, "a module `__getattr__` that may serve any name")
@@ -606,6 +614,10 @@ class ImportGraph:
             package = module if file.is_package else module.rpartition(".")[0] or module
             for key, line in summary.module_writes:
                 target = _installed_name(module, key)
+                if target == module:
+                    # it replaces itself (a lazy proxy): its names are unknown (``written``),
+                    # its submodules are still files the import system finds, or does not
+                    continue
                 if target is None:
                     hooked.setdefault(package, (module, line))
                 else:
@@ -1499,6 +1511,8 @@ def _has_candidate(graph: ImportGraph, members: set[str]) -> bool:
                 if f"{target}.{name}" in graph.modules:
                     continue
                 bound = lines.get(name)
+                if bound is None and _may_serve(summary, name):
+                    bound = lines.get("__getattr__")  # served from its definition on
                 if bound is None and stars:
                     return True  # a star import may bind it, maybe too late
                 if graph.deleted_line(target, name):

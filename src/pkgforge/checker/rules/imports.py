@@ -336,9 +336,11 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
     per module, when pkgforge cannot tell: the target's names are written at run time
     (`globals().update(...)`, `exec`, a `__getattr__` that may serve anything,
     `setattr(module, name, ...)` from another module, `sys.modules[...] = ...`), a
-    module may be created without a file (an import hook), or the build may create it.
-    The message says which statement stopped it; `pkgforge check --import` gives the
-    real answer.
+    module may be created without a file (an import hook), or the build may create it or
+    write it anew (a `_version.py`). Such a blind spot stays local: a package that
+    replaces itself in `sys.modules` (a lazy proxy) hides its own names, not its
+    submodules, which are still files the import system finds or does not. The message
+    says which statement stopped it; `pkgforge check --import` gives the real answer.
     """
     graph = graph_of(project)
     unseen: set[str] = set()  # one info per module whose names or submodules are unknown
@@ -504,10 +506,14 @@ def _unknown_names(
         return
     unseen.add(base)
     where = "" if unknown.module == base else f" of {unknown.module}"
+    why = (
+        f"{unknown.what}: what the source tree holds is not what ships"
+        if not unknown.line
+        else f"{unknown.what} on line {unknown.line}{where} writes them at run time"
+    )
     yield Hit(
         file.relpath,
-        f"`{_statement(info)}`: the names of {base} cannot be listed ({unknown.what} "
-        f"on line {unknown.line}{where} writes them at run time), so this import "
+        f"`{_statement(info)}`: the names of {base} cannot be listed ({why}), so this import "
         "was not checked; `pkgforge check --import` settles it",
         info.line,
         info.column,
