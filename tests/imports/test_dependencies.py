@@ -492,6 +492,33 @@ def test_a_shared_namespace_is_first_party_only_for_the_project_portion(tmp_path
     assert "`jaraco.functools`" in finding.message
 
 
+def test_from_a_shared_namespace_only_its_portions_import(tmp_path: Path) -> None:
+    # `from jaraco import functools` under the `jaraco` namespace the project shares:
+    # a namespace package has no names but its portions' modules
+    files = {
+        "src/jaraco/mine/__init__.py": "from jaraco import functools\nfrom jaraco import mine\n"
+    }
+    root = project(tmp_path / "p", files)
+    finding = one(root)
+    assert finding.severity == "error"
+    assert "`from jaraco import functools` needs `jaraco.functools`" in finding.message
+    assert "jaraco is a namespace package" in finding.message
+    # a user's fresh environment: the package, and none of its undeclared dependencies
+    env = tmp_path / "venv"
+    venv.create(env, with_pip=False)
+    python = env / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    run = subprocess.run(
+        [str(python), "-c", "import jaraco.mine"],
+        env={"PYTHONPATH": str(root / "src")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "cannot import name 'functools' from 'jaraco'" in run.stderr
+    # declared (and installed here), the portion is that distribution's
+    assert findings(project(tmp_path / "declared", files, '["jaraco.functools"]')) == []
+
+
 def test_a_package_put_on_sys_path_serves_its_modules(tmp_path: Path) -> None:
     files = {
         "src/pkg/tools/__init__.py": "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n",

@@ -78,6 +78,14 @@ def _find_third_party_imports(project: Project) -> Iterator[_Use]:
         for info in file.summary.imports:
             if info.level or not info.module:
                 continue
+            if info.is_from and info.module in graph.shared and info.module not in graph.modules:
+                # `from google import auth` under a namespace shared with other
+                # distributions: each name is a portion's module (`google.auth`)
+                for name in info.names:
+                    dotted = f"{info.module}.{name}"
+                    if name != "*" and not graph.is_first_party(dotted):
+                        yield _Use(file, info, dotted)
+                continue
             key = _third_party_key(graph, info.module)
             if key is None or key.partition(".")[0] in vendored:
                 continue
@@ -464,6 +472,11 @@ def _undeclared_hit(use: _Use, answer: _Answer, lesser: str | None, present: boo
         )
         named = answer.detail and answer.detail != canonical(use.top)
         owner = f" (`{answer.detail}` provides it)" if named else ""
+        if info.is_from and info.module != key and key.startswith(info.module + "."):
+            owner += (
+                f" ({info.module} is a namespace package: what is imported from it are the "
+                "modules of its portions, the project's and other distributions')"
+            )
         message = (
             f"`{statement}` needs `{key}`{owner}, which no declared dependency provides"
             f"{where}; {hint}"
