@@ -199,6 +199,11 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
     declared dependency (or a dependency group) provides is that distribution, even
     when it is not installed where pkgforge runs.
 
+    A sibling named like a standard-library module (`types.py`) is no top-level module
+    in Python 3: `from types import Meter` gets the standard library's `types`. It is
+    flagged when that module has no `Meter` on the Pythons requires-python allows (read
+    from typeshed's stubs of each version; private names are never claimed).
+
     ## Why is this bad?
     Python 2 looked in the current package first (an *implicit relative import*),
     so this worked. Python 3 imports are absolute: `import echo` looks for a
@@ -223,7 +228,8 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
     **warning** where it runs only on some paths (a function body, a platform branch),
     and in a script — a module with an `if __name__ == "__main__":` block that no
     module of the project imports — which works when run from its own folder.
-    Nothing in code that never runs. An **info** when pkgforge cannot see every
+    Nothing in code that never runs. For a standard-library namesake, a **warning**
+    when only some of the allowed Pythons lack the name. An **info** when pkgforge cannot see every
     distribution the package installs with: the declarations cannot be read (a computed
     `install_requires`), or a declared dependency is not installed where pkgforge runs,
     so one of them may bring a top-level module of that name along. How well known a
@@ -255,7 +261,12 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
             if info.level != 0 or not info.module or info.optional or certainty is None:
                 continue
             top = info.module.partition(".")[0]
-            if top in graph.top_level or is_stdlib(top) or top == own_name or top in relative:
+            if is_stdlib(top) and top not in graph.top_level and top not in relative:
+                yield from _shadowed_stdlib(
+                    project, graph, file, package, info, certainty=certainty
+                )
+                continue
+            if top in graph.top_level or top == own_name or top in relative:
                 continue  # `import redis` inside redis.py means the third-party one
             if not _only_means_sibling(graph, package, info, top):
                 continue
@@ -289,6 +300,45 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
                 info.column,
                 certainty=min(certainty, Certainty.SOME_PATHS) if script else certainty,
             )
+
+
+def _shadowed_stdlib(
+    project: Project,
+    graph: ImportGraph,
+    file: SourceFile,
+    package: str,
+    info: ImportInfo,
+    *,
+    certainty: Certainty,
+) -> Iterator[Hit]:
+    """``from types import Meter`` beside a sibling ``types.py``: Python 2 took the sibling,
+    Python 3 takes the standard library's module, which may lack the name."""
+    sibling = f"{package}.{info.module}"
+    if not info.is_from or not graph.exists(sibling):
+        return
+    from pkgforge.checker.stdlib import missing_from_stdlib, supported_minors
+
+    oldest = project.extra.get("feature_version")
+    minors = supported_minors(
+        project.requires_python, oldest[1] if isinstance(oldest, tuple) else 0
+    )
+    for name in info.names:
+        lacking, everywhere = missing_from_stdlib(info.module, name, minors)
+        if not lacking:
+            continue
+        versions = ", ".join(f"3.{m}" for m in lacking)
+        where = "" if everywhere else f" on Python {versions}"
+        fixed = _statement(info).replace(f"from {info.module}", f"from .{info.module}", 1)
+        yield Hit(
+            file.relpath,
+            f"implicit relative import: `{_statement(info)}` meant the sibling module "
+            f"{sibling} in Python 2, but Python 3 imports the standard library's "
+            f"`{info.module}`, which has no `{name}`{where}; write `{fixed}`",
+            info.line,
+            info.column,
+            certainty=certainty if everywhere else min(certainty, Certainty.SOME_PATHS),
+        )
+        return  # the first missing name raises
 
 
 @rule(
