@@ -389,7 +389,16 @@ def judge(tree: Tree, findings: Sequence[Finding], results: Mapping[str, Any]) -
                 continue
             origin = failure["origin"]
             place = (f"src/{origin[0]}", origin[1]) if origin else None
-            if place in at_error or _star_explained(tree, place, star_errors):
+            # the statements the failure raised out of (a star import whose lookup raised
+            # in the other module's `__getattr__` is where it starts, as far as rules go)
+            passed = [
+                (f"src/{path}", line)
+                for path, line, o_path, o_line, _type in result["raised"]
+                if [o_path, o_line] == origin
+            ]
+            if place in at_error or any(
+                _star_explained(tree, where, star_errors) for where in (place, *passed)
+            ):
                 verdicts.explained += 1
                 continue
             caught = {
@@ -461,6 +470,7 @@ def classify(
     at_warning: set[tuple[str, int, str]],
     caught: Collection[tuple[str, int]] = (),
 ) -> str:
+    unexplained = "unexplained: no limitation applies"
     """Why a failure of ``module`` has no error where it starts: the limitations that can
     explain it, joined by "+", or a description starting with "unexplained".
 
@@ -483,14 +493,17 @@ def classify(
         elif statement.kind in _FROM_KINDS:
             causes = _causes(tree, _source(statement), {statement.name})
         else:
-            return f"unexplained: {statement.kind} failed"
+            # `import a.b.c as m` fails when importing a.b failed before, was caught and
+            # dropped a.b: only the caught failure can explain it
+            causes = set()
+            unexplained = f"unexplained: {statement.kind} failed"
     if causes:
         return "+".join(sorted(causes))
     for earlier in sorted(caught):
         kind = classify(tree, module, earlier, at_warning)
         if _known(kind):
             return f"after a caught failure: {kind}"
-    return "unexplained: no limitation applies"
+    return unexplained
 
 
 def _known(kind: str) -> bool:

@@ -341,6 +341,13 @@ MISSING_AT_RUN_TIME = {
         "try:\n    from pkg import missing\nexcept ImportError:\n    pass\nelse:\n    name = 1\n"
     ),
     "del": "name = 1\ndel name\n",
+    # the guarded import is the only binding, and it always fails
+    "failed optional import of the name": (
+        "try:\n    from pkg.missing import name\nexcept ImportError:\n    pass\n"
+    ),
+    "failed optional import of the name from itself": (
+        "try:\n    from pkg.mod import name\nexcept ImportError:\n    pass\n"
+    ),
 }
 
 

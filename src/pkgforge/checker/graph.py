@@ -402,6 +402,10 @@ class ImportGraph:
                     if source not in inside:
                         continue
                     brought = self._star_of(source, names[source])
+                    if brought is not None and names[source] is not None:
+                        # `__all__` lists names; only those bound come: listing one is no
+                        # binding (the star import fails on it: PF302's finding)
+                        brought = brought & names[source]  # type: ignore[operator]
                     if brought is None:
                         names[module] = None
                         changed = True
@@ -533,9 +537,28 @@ class ImportGraph:
                 if self.made_at_run_time(base) is None and self.built_by(base) is None:
                     return True
                 continue
-            if info.is_from and base in self.modules and self._lacks_a_name(base, info.names):
+            if info.is_from and base == module:
+                if self._binds_itself_first(module, info.names, line):
+                    return True
+            elif info.is_from and base in self.modules and self._lacks_a_name(base, info.names):
                 return True
         return False
+
+    def _binds_itself_first(self, module: str, names: tuple[str, ...], line: int) -> bool:
+        """Whether ``from module import names`` on ``line`` of ``module`` itself looks up a
+        name the module has not bound before that line (the statement's own binding is the
+        first): the partly initialised module lacks it, so the statement fails."""
+        summary = self.modules[module].summary
+        first = {b.name: b.line for b in summary.bindings if b.reach is not Reach.NEVER}
+        if summary.dynamic_namespace or first.get("__getattr__", line) < line:
+            return False
+        return any(
+            name != "*"
+            and not self.may_exist(f"{module}.{name}")
+            and not self.is_module_attribute(module, name)
+            and first.get(name, line) >= line
+            for name in names
+        )
 
     def _lacks_a_name(self, base: str, names: tuple[str, ...]) -> bool:
         defined = None

@@ -119,8 +119,9 @@ class _Collector:
     version: str | None = None
     version_line: int = 0
     guard: int = 0
-    """While walking a ``try: import x ... except ImportError:`` body after its first
-    import: that import's line (the statements after it run only if it worked)."""
+    """While walking a ``try: import x ... except ImportError:`` body from its first
+    import on: that import's line (its names, and the statements after it, are bound only
+    if it worked)."""
     guards: dict[str, int] = field(default_factory=dict)
     """name -> the guard line of all its runnable bindings so far; 0 once one is unguarded."""
     deleted: dict[str, int] = field(default_factory=dict)
@@ -235,11 +236,11 @@ class _Collector:
             # after the body's first import, the body binds names only if it worked
             dispatch = _DISPATCH
             for stmt in node.body:
+                if not self.guard and type(stmt) in (ast.Import, ast.ImportFrom):
+                    self.guard = stmt.lineno  # what it binds itself, it binds only if it works
                 visit = dispatch.get(type(stmt))
                 if visit is not None:
                     visit(self, stmt, guarded)
-                if not self.guard and type(stmt) in (ast.Import, ast.ImportFrom):
-                    self.guard = stmt.lineno
         elif node.handlers:
             # `try: long; import cStringIO / except NameError:` - once a statement that may
             # raise what a handler catches has run, the rest of the body runs only sometimes

@@ -83,9 +83,10 @@ class Binding:
     time on every supported Python; NEVER when it is bound only under ``TYPE_CHECKING`` or
     in a dead version branch (the name then does not exist at run time)."""
     guard: int = 0
-    """Nonzero when every binding of the name that can run sits in a ``try:`` body after
-    the import statement on this line (``try: import fast; name = 1 except ImportError:
-    pass``): when that import fails, the name is never bound."""
+    """Nonzero when every binding of the name that can run sits in a ``try:`` body from
+    the import statement on this line on (``try: import fast; name = 1 except ImportError:
+    pass``; the names that import binds itself too): when that import fails, the name is
+    never bound."""
     deleted: int = 0
     """The line of an unconditional module-level ``del name`` after which nothing binds the
     name again: it does not exist once the module has been imported."""

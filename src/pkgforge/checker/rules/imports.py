@@ -606,7 +606,7 @@ def _why_missing(graph: ImportGraph, module: str, name: str) -> str:
             "branch no supported Python takes)"
         )
     if binding.guard:
-        return f"binds it only after the import on line {binding.guard}, which always fails"
+        return f"binds it only if the import on line {binding.guard} works, which it never does"
     return ""
 
 
