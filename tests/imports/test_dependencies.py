@@ -430,6 +430,26 @@ def test_pf403_claims_no_missing_top_level_name_it_cannot_see(
     assert one(project(tmp_path / "seen", files), "PF403").severity == "error"
 
 
+def test_a_setup_requires_plugin_may_compute_install_requires(tmp_path: Path) -> None:
+    # setup(setup_requires=["pbr"], pbr=True): the plugin fills install_requires (pbr
+    # from requirements.txt) where setup.py shows none
+    root = tmp_path / "plugin"
+    (root / "src/pkg").mkdir(parents=True)
+    (root / "src/pkg/__init__.py").write_text("import yaml\n")
+    (root / "setup.cfg").write_text("[metadata]\nname = pkg\n[files]\npackages = pkg\n")
+    (root / "setup.py").write_text(
+        "import setuptools\nsetuptools.setup(setup_requires=['pbr>=2'], pbr=True)\n"
+    )
+    finding = one(root)
+    assert finding.severity == "info"
+    assert "setup_requires plugin" in finding.message
+    # what setup.py does declare is read as before
+    (root / "setup.py").write_text(
+        "import setuptools\nsetuptools.setup(setup_requires=['pbr'], install_requires=[])\n"
+    )
+    assert one(root).severity == "error"
+
+
 def test_setup_cfg_and_requirement_files(tmp_path: Path) -> None:
     files = {
         "src/pkg/core.py": "import yaml\nimport requests\nimport attr\n",

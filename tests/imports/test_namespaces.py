@@ -673,3 +673,37 @@ def test_the_names_of_a_module_the_build_writes_are_unknown(tmp_path: Path) -> N
     (finding,) = findings(root, "PF404")
     assert finding.severity is Severity.INFO
     assert "the build writes this module anew" in finding.message
+
+
+@pytest.mark.parametrize(
+    "init",
+    [
+        "from pkg import _proxy\n__all__ = ['Thing']\n_proxy.recreate(__name__, {'Thing': 1})\n",
+        "from pkg._proxy import recreate\n__all__ = ['Thing']\nold, new = recreate(__name__, attrs={'Thing': 1})\n",
+    ],
+)
+def test_a_package_a_helper_replaces_in_sys_modules_has_unknown_names(
+    tmp_path: Path, init: str
+) -> None:
+    # the package hands its __name__ to a helper that writes sys.modules under a key it
+    # computes: the module that ends up in sys.modules is the helper's
+    proxy = (
+        "import sys, types\n"
+        "def recreate(name, attrs):\n"
+        "    module = types.ModuleType(name)\n    module.__dict__.update(attrs)\n"
+        "    module.__path__ = sys.modules[name].__path__\n"
+        "    old, sys.modules[name] = sys.modules[name], module\n    return old, module\n"
+    )
+    files = {
+        "pkg/__init__.py": init,
+        "pkg/_proxy.py": proxy,
+        "pkg/user.py": "from pkg import Thing\n",
+    }
+    root = project(tmp_path, files)
+    assert findings(root, "PF302") == []
+    assert all(f.severity is not Severity.ERROR for f in findings(root, "PF404"))
+    assert works(root, "import pkg.user; from pkg import *")
+    # a helper of a module that writes no sys.modules changes nothing
+    files["pkg/_proxy.py"] = "def recreate(name, attrs=None):\n    return None, None\n"
+    root = project(tmp_path / "plain", files)
+    assert [f.severity for f in findings(root, "PF302")] == [Severity.ERROR]

@@ -279,6 +279,11 @@ class _Reader:
             seen.update(self.setup_py(script, wanted))
         self.file = "pyproject.toml"
         missing = {key for key in wanted if not seen.get(key, False)}
+        if "dependencies" in missing and seen.get(_PLUGIN, False):
+            self.unknown.append(
+                "setup.py hands setup() to a setup_requires plugin, which may compute "
+                "install_requires (pbr reads requirements.txt)"
+            )
         if dynamic and missing and not (cfg.is_file() or script.is_file()):
             what = " and ".join(sorted(missing))
             self.unknown.append(
@@ -344,7 +349,8 @@ class _Reader:
         names = script.bindings
         keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
         splat = any(k.arg is None for k in call.keywords)
-        seen: dict[str, bool] = {}
+        # a plugin setup() loads first may fill what the call leaves out
+        seen: dict[str, bool] = {_PLUGIN: "setup_requires" in keywords}
         for key, what in (
             ("install_requires", "dependencies"),
             ("extras_require", "optional-dependencies"),
@@ -378,6 +384,7 @@ class _Reader:
 
 
 _UNREADABLE = object()
+_PLUGIN = "setup_requires plugin"
 
 
 def _literal(node: ast.expr, names: Mapping[str, ast.expr | None]) -> Any:

@@ -253,6 +253,45 @@ class ImportGraph:
             or dotted in self.subdirs
         )
 
+    def _replaced_by_helper(self, module: str) -> tuple[str, int] | None:
+        """The call that hands ``module``'s ``__name__`` to a function of a module that
+        writes ``sys.modules`` under a key it computes: that function may replace ``module``
+        (a package that recreates itself as a proxy through a helper)."""
+        for callee, line in self.modules[module].summary.name_handed_to:
+            owner = self._module_of(module, callee)
+            if owner is not None and any(
+                not key for key, _line in self.modules[owner].summary.module_writes
+            ):
+                return callee, line
+        return None
+
+    def _module_of(self, module: str, dotted: str) -> str | None:
+        """The project module that defines what ``dotted`` names in ``module`` (a function
+        it calls: ``local.recreate_module``, ``recreate_module``), as its imports tell;
+        ``module`` itself for a name it does not import."""
+        head, _, rest = dotted.partition(".")
+        for resolved in self.resolved.get(module, ()):
+            info, base = resolved.info, resolved.base
+            if base is None or head not in info.bound:
+                continue
+            if info.is_from:
+                if len(info.names) != len(info.bound):
+                    return None
+                imported = f"{base}.{info.names[info.bound.index(head)]}"
+                full = imported + (f".{rest}" if rest else "")
+                if imported not in self.modules:
+                    return base if base in self.modules else None
+            elif info.bound[0] != base.partition(".")[0]:  # `import a.b as x`
+                full = base + (f".{rest}" if rest else "")
+            else:
+                full = dotted
+            parts = full.split(".")
+            for end in range(len(parts), 0, -1):
+                if ".".join(parts[:end]) in self.modules:
+                    return ".".join(parts[:end])
+            return None
+        return module
+
     def generated_here(self, module: str) -> bool:
         """Whether the build writes the file of the project module ``module`` anew (a
         ``_version.py`` from the version control system): what the tree holds now is no
@@ -433,6 +472,8 @@ class ImportGraph:
         summary = file.summary
         if summary.dynamic_namespace or self.generated_here(module):
             return None
+        if summary.name_handed_to and self._replaced_by_helper(module) is not None:
+            return None
         if summary.has_module_getattr and summary.getattr_serves is None:
             return None
         if summary.problem is not None and not summary.bindings:
@@ -464,6 +505,14 @@ class ImportGraph:
             return Unknown(module, summary.dynamic_line, f"`{summary.dynamic_reason}`")
         if self.generated_here(module):
             return Unknown(module, 0, "the build writes this module anew")
+        helper = self._replaced_by_helper(module) if summary.name_handed_to else None
+        if helper is not None:
+            callee, line = helper
+            return Unknown(
+                module,
+                line,
+                f"`{callee}(__name__, ...)`, whose module replaces modules in sys.modules,",
+            )
         if summary.has_module_getattr and summary.getattr_serves is None:
             line = next((b.line for b in summary.bindings if b.name == "__getattr__"), 1)
             return Unknown(module, line, "a module `__getattr__` that may serve any name")

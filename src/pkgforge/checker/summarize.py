@@ -138,6 +138,7 @@ class _Collector:
     module_writes: list[tuple[str, int]] = field(default_factory=list)
     import_hooks: int = 0
     exec_line: int = 0
+    name_handed: list[tuple[str, int]] = field(default_factory=list)
 
     def bind(self, name: str, line: int, where: _Where = 0) -> None:
         rank = _RANK[_reach(where)]
@@ -210,6 +211,19 @@ class _Collector:
         for target in node.targets:
             self.target(target, node, where)
             self.special_assign(target, node.value, node, where, augmented=False)
+        if type(node.value) is ast.Call:
+            self.hands_name(node.value, where)
+
+    def hands_name(self, call: ast.Call, where: _Where) -> None:
+        """``helper(__name__, ...)`` while the module is imported: the helper may replace the
+        module in ``sys.modules`` (celery's ``recreate_module``-style proxies)."""
+        if where & _NOT_AT_IMPORT or where & _IN_FUNCTION:
+            return
+        values = [*call.args, *(k.value for k in call.keywords)]
+        if any(type(v) is ast.Name and v.id == "__name__" for v in values):
+            callee = _dotted(call.func)
+            if callee is not None:
+                self.name_handed.append((callee, call.lineno))
 
     def ann_assign(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.AnnAssign)
@@ -226,6 +240,7 @@ class _Collector:
         assert isinstance(node, ast.Expr)
         if type(node.value) is ast.Call:
             self.call(node.value, where)
+            self.hands_name(node.value, where)
 
     def try_(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.Try | ast.TryStar)
@@ -1243,6 +1258,7 @@ def _summarize_tree(
         module_writes=tuple(collector.module_writes),
         import_hooks=collector.import_hooks,
         import_time_uses=tuple(uses),
+        name_handed_to=tuple(collector.name_handed),
     )
 
 
