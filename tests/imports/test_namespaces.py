@@ -565,6 +565,15 @@ def test_a_deleted_name_nothing_can_see_before_its_del_is_missing(
     assert findings(root, "PF411") == []
 
 
+def test_a_module_importing_a_name_from_itself_after_deleting_it_fails(tmp_path: Path) -> None:
+    # the statement would bind the name again: only what came before it counts
+    root = project(tmp_path, {"pkg/mod.py": "X = 1\ndel X\nfrom pkg.mod import X\nX = 2\n"})
+    (finding,) = findings(root, "PF411")
+    assert finding.severity is Severity.ERROR
+    assert "imports `X` from itself after deleting it (`del` on line 2)" in finding.message
+    assert fails_with(root, "import pkg.mod", "cannot import name 'X'")
+
+
 def test_a_deleted_name_seen_only_in_some_import_orders_is_pf411s(tmp_path: Path) -> None:
     # importing pkg.mod first: pkg.user runs while X is bound; importing pkg.user first:
     # pkg.mod runs to its end (its `del` too) before pkg.user looks X up

@@ -442,6 +442,8 @@ def test_guarded_and_deleted_bindings() -> None:
     assert guards == {"fast": 2, "speed": 2, "accel": 2, "extra": 2, "other": 11}
     assert result.deleted_names == {"tmp"}  # `g` may be bound again by f()
     assert "tmp" not in result.bound_names
+    # between a `del` and the next binding (none: 0) the name does not exist
+    assert sorted(result.deletions) == [("again", 18, 19), ("tmp", 16, 0)]
 
 
 @pytest.mark.parametrize(

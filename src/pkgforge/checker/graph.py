@@ -632,6 +632,18 @@ class ImportGraph:
         binding = next((b for b in summary.bindings if b.name == name), None)
         return binding.deleted if binding is not None else 0
 
+    def deletion_before(self, module: str, name: str, line: int) -> tuple[int, int] | None:
+        """(line of the ``del``, line that binds the name again or 0) when ``module`` has
+        deleted ``name`` before its line ``line`` and not bound it again before it."""
+        summary = self.modules[module].summary
+        if not summary.deletions or summary.dynamic_namespace:
+            return None
+        found = None
+        for deleted_name, deleted, rebound in summary.deletions:
+            if deleted_name == name and deleted < line and (not rebound or rebound >= line):
+                found = (deleted, rebound)
+        return found
+
     def seen_before_del(self, module: str, name: str, importer: str, line: int) -> bool:
         """Whether ``from module import name`` on ``line`` of ``importer`` may run while
         ``module`` has bound ``name`` and not yet deleted it: ``module`` itself runs that
@@ -1127,11 +1139,14 @@ class _Simulation:
         graph, target = self.graph, resolved.base
         assert target is not None
         now = self.running[target]
-        deleted = _deleted_before(graph, target, name, now, self.partial_stars)
-        if deleted:
-            if not graph.seen_before_del(target, name, importer, resolved.info.line):
+        deletion = _deleted_before(graph, target, name, now, self.partial_stars)
+        if deletion is not None:
+            deleted, rebound = deletion
+            if not rebound and not graph.seen_before_del(
+                target, name, importer, resolved.info.line
+            ):
                 raise _Broken(None)  # missing whenever it runs: PF404's finding
-            self.fail(importer, resolved, target, name, 0, deleted_at=deleted)
+            self.fail(importer, resolved, target, name, rebound, deleted_at=deleted)
         bound_at = _binds_too_late(graph, target, name, now, self.partial_stars)
         if bound_at is None:
             if _never_bound(graph, target, name):
@@ -1235,27 +1250,29 @@ def _deleted_before(
     name: str,
     now: int,
     partial_stars: Mapping[tuple[str, int], int],
-) -> int:
-    """The line of the module-level ``del name`` that ``target`` ran before its line ``now``
-    (nothing binds the name again after it, up to ``now``), or 0."""
+) -> tuple[int, int] | None:
+    """(``del`` line, line that binds the name again or 0) when ``target``, suspended at
+    its line ``now``, has deleted ``name`` and not bound it again (a star import in
+    between may have)."""
     summary = graph.modules[target].summary
-    deleted = graph.deleted_line(target, name)
-    if not deleted or deleted >= now:
-        return 0
+    deletion = graph.deletion_before(target, name, now)
+    if deletion is None:
+        return None
+    deleted = deletion[0]
     lines = {b.name: b.line for b in summary.bindings if b.reach is not Reach.NEVER}
     if lines.get("__getattr__", now) < now and _may_serve(summary, name):
-        return 0
+        return None
     for star in graph.resolved[target]:
         if "*" in star.info.names and deleted < star.info.line < now and _runs_now(star.info):
             suspended = partial_stars.get((target, star.info.line))
             if suspended is not None:
                 if _may_bind_before(graph, star.base, name, suspended):
-                    return 0
+                    return None
                 continue
             names = None if star.base is None else graph.star_names(star.base)
             if names is None or name in names:
-                return 0  # the star import may bind it again
-    return deleted
+                return None  # the star import may bind it again
+    return deletion
 
 
 def _may_serve(summary: ModuleSummary, name: str) -> bool:
@@ -1302,6 +1319,10 @@ def _self_imports(graph: ImportGraph) -> Iterator[Breakage]:
                 # the statement binds `name` itself: a first binding at its own line means
                 # nothing bound it before
                 bound_at = _binds_too_late(graph, module, name, info.line, {})
+                deletion = _deleted_before(graph, module, name, info.line, {})
+                if deletion is not None and deletion[1] == info.line:
+                    # deleted, and bound again only by this very statement
+                    bound_at = 0
                 if bound_at is not None:
                     chain = ((module, info.line),)
                     yield Breakage(
@@ -1316,6 +1337,7 @@ def _self_imports(graph: ImportGraph) -> Iterator[Breakage]:
                         EntryKind.SELF,
                         info.reach,
                         module,
+                        deleted_at=deletion[0] if deletion is not None else 0,
                         ordinary=True,
                     )
                     break  # the first failing name raises; the others are never looked up
@@ -1587,7 +1609,7 @@ def _has_candidate(graph: ImportGraph, members: set[str]) -> bool:
                     bound = lines.get("__getattr__")  # served from its definition on
                 if bound is None and stars:
                     return True  # a star import may bind it, maybe too late
-                if graph.deleted_line(target, name):
+                if any(d[0] == name for d in summary.deletions):
                     return True  # deleted: the order decides whether it is still there
                 if bound is not None and first_import is not None and first_import <= bound:
                     return True

@@ -125,6 +125,8 @@ class _Collector:
     guards: dict[str, int] = field(default_factory=dict)
     """name -> the guard line of all its runnable bindings so far; 0 once one is unguarded."""
     deleted: dict[str, int] = field(default_factory=dict)
+    deletions: list[tuple[str, int, int]] = field(default_factory=list)
+    """(name, line of an unconditional module-level ``del``, line of the next binding)."""
     """name -> line of an unconditional module-level ``del`` not followed by a new binding."""
     globals_declared: set[str] = field(default_factory=set)
     def_names: set[str] = field(default_factory=set)
@@ -152,7 +154,8 @@ class _Collector:
         if not rank:
             return
         if self.deleted and name in self.deleted:
-            del self.deleted[name]  # bound again after the ``del``
+            # bound again after the ``del``: unbound in between
+            self.deletions.append((name, self.deleted.pop(name), line))
         if self.guard and where & _OPTIONAL:
             guarded = self.guards.get(name)
             if guarded is None:  # guarded unless an earlier binding runs
@@ -1259,6 +1262,14 @@ def _summarize_tree(
         import_hooks=collector.import_hooks,
         import_time_uses=tuple(uses),
         name_handed_to=tuple(collector.name_handed),
+        deletions=tuple(
+            d
+            for d in (
+                *collector.deletions,
+                *((n, line, 0) for n, line in collector.deleted.items()),
+            )
+            if d[0] not in collector.globals_declared  # a function may bind it again any time
+        ),
     )
 
 

@@ -229,6 +229,10 @@ class ModuleSummary:
     created at run time without a file."""
     import_time_uses: tuple[NameUse, ...] = ()
     """Reads at import time of names bound only where code never runs (NameError)."""
+    deletions: tuple[tuple[str, int, int], ...] = ()
+    """(name, line, rebound) for each unconditional module-level ``del name``: the line of
+    the next statement that binds the name again, 0 when none does. In between, the
+    module has no such name."""
     name_handed_to: tuple[tuple[str, int], ...] = ()
     """(callee as written, line) of each call that hands ``__name__`` to a function while
     the module is imported (``local.recreate_module(__name__, ...)``): a helper that may

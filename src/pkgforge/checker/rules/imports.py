@@ -710,9 +710,14 @@ def _breakage_message(project: Project, breakage: Breakage) -> str:
     modules = project.modules
     statement = f"`{_statement(breakage.info)}` fails with ImportError"
     if breakage.kind is EntryKind.SELF:
+        when = (
+            f"after deleting it (`del` on line {breakage.deleted_at})"
+            if breakage.deleted_at
+            else "before binding it"
+        )
         return (
             f"{statement} when {breakage.entry} is imported, whatever is imported first: "
-            f"{breakage.target} imports `{breakage.name}` from itself before binding it "
+            f"{breakage.target} imports `{breakage.name}` from itself {when} "
             f"(it is only partly initialised at line {breakage.suspended_at})"
         )
     chain = " -> ".join(f"{modules[module].relpath}:{line}" for module, line in breakage.chain)
@@ -723,6 +728,8 @@ def _breakage_message(project: Project, breakage: Breakage) -> str:
     first = breakage.first_import or breakage.entry
     via = "" if first == breakage.entry else f" (which enters the cycle at {breakage.entry})"
     deleted = f"deleted `{breakage.name}` (`del` on line {breakage.deleted_at})"
+    if breakage.deleted_at and breakage.bound_at:
+        deleted += f", binding it again only at line {breakage.bound_at}"
     if not breakage.suspended_at:
         state = f"has run to its end and {deleted}"
     elif breakage.deleted_at:
