@@ -20,6 +20,7 @@ from pkgforge.checker.backends import (
     poetry,
     scikit_build_core,
     setuptools,
+    uv_build,
 )
 from pkgforge.checker.backends.buildinfo import BuildInfo, Wheel, build_files
 from pkgforge.checker.backends.cmake import read_cmake
@@ -56,6 +57,7 @@ _BUILD_READERS: tuple[Backend, ...] = (
     maturin,
     scikit_build_core,
     meson_python,
+    uv_build,
 )
 
 

@@ -19,7 +19,10 @@ from pkgforge.checker.backends.mounts import (
 if TYPE_CHECKING:
     from pkgforge.checker.backends.reader import Reader
 
-__all__ = ["BACKENDS", "creates", "ships"]
+__all__ = ["BACKENDS", "SETTING", "creates", "ships"]
+
+SETTING = "`[tool.scikit-build] wheel.packages`"
+"""Where this backend's configuration says what ships (PF105's hint)."""
 
 BACKENDS = frozenset({"scikit_build_core.build", "scikit_build_core.setuptools.build_meta"})
 """Its build-backend values (CMakeLists.txt is read for them: :mod:`.cmake`)."""

@@ -6,6 +6,7 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Iterator
 
+from pkgforge.checker.backends import ship_setting
 from pkgforge.checker.certainty import Certainty, certainty_of_reach
 from pkgforge.checker.findings import Severity
 from pkgforge.checker.graph import graph_of
@@ -87,7 +88,8 @@ def missing_init(project: Project) -> Iterator[Hit]:
     Nothing for an import under `if TYPE_CHECKING:` or `try/except ImportError`.
     """
     view = tree_view(project)
-    declared = set(project.settings.namespace_packages)
+    # [tool.pkgforge]'s, and the backend's (setuptools namespace_packages, uv_build namespace)
+    declared = {*project.settings.namespace_packages, *project.build.namespace_packages}
     wheel = _WheelView(project)
     for directory in project.directories:
         if directory.has_init or not directory.package:
@@ -432,23 +434,25 @@ def module_package_clash(project: Project) -> Iterator[Hit]:
 @rule(
     "PF105",
     "no-modules-found",
-    "the project has Python files, but none of them ships in the package",
+    "nothing was checked: no Python file of the project ships in the package",
     severity=Severity.WARNING,
 )
 def no_modules_found(project: Project) -> Iterator[Hit]:
     """
     ## What it does
-    Warns when pkgforge checks no module at all although the project has Python
-    files. pkgforge checks what the wheel ships, and finds that by following the
-    build backend's own configuration (`[tool.setuptools]`, setup.cfg, setup.py's
-    literal arguments, `[tool.hatch.build.targets.wheel]`, flit, pdm-backend,
-    poetry-core, scikit-build-core, maturin, meson-python). The finding names the
-    configuration it read and where the Python files are.
+    Warns whenever pkgforge checks no module at all: the project has Python files
+    but none of them ships, or it has none (an empty folder, tests alone). pkgforge
+    checks what the wheel ships, and finds that by following the build backend's own
+    configuration (`[tool.setuptools]`, setup.cfg, setup.py's literal arguments,
+    `[tool.hatch.build.targets.wheel]`, flit, pdm-backend, poetry-core,
+    scikit-build-core, maturin, meson-python, `[tool.uv.build-backend]`). The finding
+    names the configuration it read and where the Python files are.
 
     ## Why is this bad?
     Either the configuration ships no Python (the wheel is empty, or holds only
-    compiled extensions), or pkgforge could not follow it. Both ways, "no findings"
-    would be silence about code nobody checked.
+    compiled extensions), or pkgforge could not follow it, or the path is not the
+    project meant. Every way, "All checks passed" would be silence about code nobody
+    checked.
 
     ## Example
     ```
@@ -470,17 +474,25 @@ def no_modules_found(project: Project) -> Iterator[Hit]:
     A **warning**: nothing fails at import, pkgforge only says that it checked
     nothing; never an error, so it never blocks `pkgforge build`.
     """
-    strays = project.extra.get("strays") or ()
-    if project.files or not strays:
+    if project.files:
         return
+    strays = project.extra.get("strays") or ()
     layout = project.extra.get("layout")
     decided_by = getattr(layout, "decided_by", "") or "the project's layout"
+    path = "pyproject.toml" if project.pyproject_path is not None else "."
+    if not strays:
+        if not project.extra.get("root_entries"):
+            yield Hit(path, "no module to check: the folder is empty; nothing is checked")
+            return
+        yield Hit(
+            path,
+            f"no module to check: {decided_by} selects no Python files, and there is none "
+            "outside tests, docs and build scripts; nothing is checked",
+        )
+        return
     places = sorted({s.rpartition("/")[0] or "." for s in strays})
     shown = ", ".join(f"`{s}`" for s in strays[:3])
-    build = (project.pyproject or {}).get("build-system")
-    backend = build.get("build-backend") if isinstance(build, dict) else None
-    setting = _BACKEND_SETTING.get(str(backend).split(".")[0], _BACKEND_SETTING["setuptools"])
-    path = "pyproject.toml" if project.pyproject_path is not None else "."
+    setting = ship_setting(project.pyproject or {})
     yield Hit(
         path,
         f"no module to check: {decided_by} selects no Python files, yet there are some "
@@ -488,16 +500,3 @@ def no_modules_found(project: Project) -> Iterator[Hit]:
         f"{', '.join(f'`{p}/`' for p in places[:3])}, or tell pkgforge with "
         "`[tool.pkgforge] packages`; until then nothing is checked",
     )
-
-
-# Where each build backend says what ships (PF105's hint).
-_BACKEND_SETTING = {
-    "setuptools": "`[tool.setuptools.packages.find] where` (or setup.py's `packages=`)",
-    "hatchling": "`[tool.hatch.build.targets.wheel] packages`",
-    "flit_core": "`[tool.flit.module] name`",
-    "pdm": "`[tool.pdm.build] package-dir`/`includes`",
-    "poetry": "`[tool.poetry] packages`",
-    "scikit_build_core": "`[tool.scikit-build] wheel.packages`",
-    "maturin": "`[tool.maturin] python-source`",
-    "mesonpy": "meson.build's `py.install_sources(..., subdir: ...)`",
-}
