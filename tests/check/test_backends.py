@@ -601,3 +601,25 @@ def test_uv_build_namespace_is_declared(make_project: Callable[..., Path]) -> No
     assert check([root], select=["PF101"], use_cache=False).findings == ()
     plain = make_project({}, pyproject=UV)
     assert [f.code for f in check([plain], select=["PF101"], use_cache=False).findings] == ["PF101"]
+
+
+@pytest.mark.parametrize("option", ["include", "only-include"])
+def test_hatch_files_that_are_not_modules_ship_as_data(
+    make_project: Callable[..., Path], option: str
+) -> None:
+    pyproject = HATCH + (
+        f'[tool.hatch.build.targets.wheel]\n{option} = ["sound", "sound/data/notes.txt", '
+        '"LICENSE.txt", "/tool.py"]\n'
+    )
+    root = make_project(
+        {
+            "sound/__init__.py": "",
+            "sound/data/notes.txt": "",
+            "LICENSE.txt": "",
+            "tool.py": "",
+        },
+        pyproject=pyproject,
+    )
+    result = check([root], use_cache=False)
+    assert result.skipped == ()  # was: "sound/data/notes.txt: cannot read directory"
+    assert _modules(root) == {"sound/__init__.py": "sound", "tool.py": "tool"}
