@@ -155,6 +155,46 @@ def test_setup_py_non_literal_falls_back_to_automatic_discovery(
     assert "not a literal" in _decided_by(root)
 
 
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        "OPTIONS = dict(packages=['sound', 'sound.effects'], package_dir={'': 'code'})",
+        "OPTIONS = {'packages': ['sound', 'sound.effects'], 'package_dir': {'': 'code'}}",
+    ],
+)
+def test_setup_py_kwargs_bound_to_a_literal_dict_are_read(
+    make_project: Callable[..., Path], arguments: str
+) -> None:
+    # setup(**OPTIONS) used to check every folder of the flat layout (helpers/ and code/)
+    root = make_project(
+        {
+            "setup.py": f"from setuptools import setup\n{arguments}\nsetup(**OPTIONS)\n",
+            "code/sound/__init__.py": "",
+            "code/sound/effects/__init__.py": "",
+            "code/decoy/__init__.py": "",
+            "helpers/__init__.py": "",
+        },
+        pyproject=None,
+    )
+    assert set(_modules(root)) == {"code/sound/__init__.py", "code/sound/effects/__init__.py"}
+    build = load_project(root, use_cache=False).build
+    assert build.wheel.kind == "list" and build.wheel.names == ("sound", "sound.effects")
+
+
+def test_setup_py_kwargs_changed_before_the_call_are_not_read(
+    make_project: Callable[..., Path],
+) -> None:
+    setup_py = (
+        "from setuptools import setup\nOPTIONS = dict(packages=['decoy'])\n"
+        "configure(OPTIONS)\nsetup(**OPTIONS)\n"
+    )
+    root = make_project(
+        {"setup.py": setup_py, "sound/__init__.py": "", "decoy/__init__.py": ""}, pyproject=None
+    )
+    assert "not a literal" in _decided_by(root)
+    assert load_project(root, use_cache=False).build.wheel.kind == "unknown"
+
+
 def test_setup_py_literal_package_dir_with_computed_packages(
     make_project: Callable[..., Path],
 ) -> None:
@@ -623,3 +663,16 @@ def test_hatch_files_that_are_not_modules_ship_as_data(
     result = check([root], use_cache=False)
     assert result.skipped == ()  # was: "sound/data/notes.txt: cannot read directory"
     assert _modules(root) == {"sound/__init__.py": "sound", "tool.py": "tool"}
+
+
+def test_hatch_include_filters_packages_and_only_include(make_project: Callable[..., Path]) -> None:
+    # With packages or only-include, hatchling walks only those, and include filters them.
+    pyproject = HATCH + (
+        "[tool.hatch.build.targets.wheel]\n"
+        'only-include = ["src"]\npackages = ["src/sound"]\ninclude = ["/tool.py"]\n'
+    )
+    root = make_project(
+        {"src/sound/__init__.py": "", "src/other/__init__.py": "", "tool.py": ""},
+        pyproject=pyproject,
+    )
+    assert _modules(root) == {"src/sound/__init__.py": "sound"}
