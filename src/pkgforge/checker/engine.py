@@ -24,6 +24,7 @@ from pkgforge.checker.discover import Layout, find_root, read_layout
 from pkgforge.checker.findings import Finding, Severity, any_errors
 from pkgforge.checker.selection import Selection, filter_findings, under_any
 from pkgforge.checker.sites import project_site_dirs
+from pkgforge.checker.template import is_template
 from pkgforge.checker.walk import Tree, walk_tree
 from pkgforge.config import Overrides, Settings, load_settings, parse_codes, parse_overrides
 from pkgforge.errors import ConfigError, UsageError
@@ -342,7 +343,8 @@ def check(
     config: Sequence[str] = (),
     on_inputs: InputsCallback | None = None,
 ) -> CheckResult:
-    """Check each PATH: a project directory (source rules) or a wheel/sdist (dist rules).
+    """Check each PATH: a project directory (source rules), a wheel/sdist (dist rules), or a
+    cookiecutter template (the project it renders with its defaults, reported in it).
 
     ``select``/``ignore`` replace the configured ones; ``extend_select``/``extend_ignore``
     add to them. A selection that names no code, or runs no rule, is a UsageError.
@@ -377,9 +379,12 @@ def check(
         rules()
     # Paths inside one project (pre-commit passes file names) share one run.
     targets: dict[Path | str, list[str]] = {}
+    templates: list[Path] = []
     for path in paths or (".",):
         if _is_archive(path):
             targets[os.fspath(path)] = []
+        elif is_template(Path(path)):
+            templates.append(Path(path))
         else:
             root, focus = find_root(path)
             targets.setdefault(root, []).append(focus)
@@ -411,12 +416,74 @@ def check(
         suppressed += outcome.suppressed
         errors.extend(outcome.rule_errors)
         skipped.extend(outcome.skipped)
+    for template in templates:
+        outcome = _check_template(
+            template,
+            rules=rules,
+            cli=cli,
+            overrides=overrides,
+            run_imports=run_imports,
+            python=python,
+        )
+        if on_inputs is not None:
+            on_inputs(None, None)  # a temporary rendering: nothing to replay from
+        findings.extend(outcome.findings)
+        files += outcome.files_checked
+        suppressed += outcome.suppressed
+        errors.extend(outcome.rule_errors)
+        skipped.extend(outcome.skipped)
     return CheckResult(
         findings=tuple(sorted(set(findings))),
         files_checked=files,
         suppressed=suppressed,
         rule_errors=tuple(errors),
         skipped=tuple(skipped),
+    )
+
+
+def _check_template(
+    template: Path,
+    *,
+    rules: Callable[[], Mapping[str, Rule]],
+    cli: _CliCodes,
+    overrides: Overrides | None,
+    run_imports: bool,
+    python: str | os.PathLike[str] | None,
+) -> CheckResult:
+    """Check the project ``template`` renders with its defaults, in a temporary folder;
+    its findings name the template's files."""
+    import tempfile
+    from dataclasses import replace
+
+    from pkgforge.checker.template import render_defaults
+
+    with tempfile.TemporaryDirectory(prefix="pkgforge-template-") as folder:
+        project, to_template = render_defaults(template.resolve(), Path(folder))
+        root = project.resolve()
+        log.info("checking %s as rendered with its defaults", template)
+        outcome = _check_project(
+            root,
+            (),
+            rules=rules,
+            cli=cli,
+            overrides=overrides,
+            use_cache=False,
+            run_imports=run_imports,
+            python=python,
+        )
+        rendered = _display_prefix(root)
+    shown = _display_prefix(template.resolve())
+
+    def where(path: str) -> str:
+        return shown + to_template(path.removeprefix(rendered))
+
+    return replace(
+        outcome,
+        findings=tuple(replace(f, path=where(f.path)) for f in outcome.findings),
+        skipped=tuple(
+            f"{where(entry.partition(': ')[0])}: {entry.partition(': ')[2]}"
+            for entry in outcome.skipped
+        ),
     )
 
 
