@@ -454,7 +454,7 @@ def test_unused_dependency_is_a_warning(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("deps", "why"),
     [
-        ('["pytest"]', "registers entry points (a plugin or a command)"),
+        ('["pytest-xdist"]', "a pytest11 plugin: pytest loads it"),
         ('["surely-not-installed-dist"]', "not installed: import names unknown"),
         ('["types-requests", "foo-stubs"]', "type stubs"),
         ('["tzdata"]', "data only"),
@@ -465,6 +465,16 @@ def test_pf408_says_nothing_where_use_is_invisible(tmp_path: Path, deps: str, wh
     files = {"src/pkg/core.py": "import cookiecutter\n"}
     found = findings(project(tmp_path, files, deps), "PF408")
     assert [f for f in found if "cookiecutter" not in f.message] == [], why
+
+
+def test_pf408_is_not_silenced_by_commands_or_a_distribution_s_own_groups(
+    tmp_path: Path,
+) -> None:
+    # pytest installs commands only; twine registers plugins in its own group, and commands
+    found = findings(project(tmp_path, {}, '["pytest", "twine"]'), "PF408")
+    assert sorted(f.message.split("`")[1] for f in found) == ["pytest", "twine"]
+    (pytest_finding,) = [f for f in found if "`pytest`" in f.message]
+    assert "it installs commands" in pytest_finding.message
 
 
 def test_pf408_counts_guarded_and_function_imports_as_uses(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ pkgforge could not see (dynamic metadata, dependencies that are not installed he
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
@@ -533,9 +534,11 @@ def unused_dependency(project: Project) -> Iterator[Hit]:
     ## Severity
     A **warning**: an unused dependency costs an install, it does not fail. Silence
     where its use may be invisible: a dependency that is not installed here and whose
-    import names pkgforge cannot tell, one that registers entry points (a plugin, or a
-    command the package runs), type stubs, data-only distributions such as `tzdata`, and
-    a pin of another declared dependency's own dependency.
+    import names pkgforge cannot tell, a plugin that registers entry points in another
+    distribution's group (`pytest11`, `keyring.backends`: its host loads it), type
+    stubs, data-only distributions such as `tzdata`, and a pin of another declared
+    dependency's own dependency. A command a dependency installs is no such use: the
+    warning says so, for a package that runs it.
     """
     declarations = declarations_of(project)
     main = [r for r in declarations.requirements if r.main]
@@ -559,20 +562,44 @@ def unused_dependency(project: Project) -> Iterator[Hit]:
             names = guessed_import_names(name)
         else:
             names = dist.names
-            if dist.entry_point_groups:
-                continue  # a plugin or a command: used in ways imports do not show
+            if _plugs_into_a_host(dist.entry_point_groups, {*names, name.replace("-", "_")}):
+                continue  # a plugin its host loads (pytest11): used in ways imports do not show
         if any(provides(names, k) for k in keys):
             continue
         if pins is None:
             pins = _closure(main, sites)
         if name in pins:
             continue  # another declared dependency needs it anyway: a pin, not a waste
+        commands = dist is not None and bool(_COMMAND_GROUPS & dist.entry_point_groups)
         yield Hit(
             requirement.file,
             f"dependency `{requirement.text}` is declared but no module of the package imports "
-            f"it (looked for {', '.join(sorted(names))})",
+            f"it (looked for {', '.join(sorted(names))})"
+            + (
+                "; it installs commands: if the package runs one, keep it and ignore this "
+                "with that reason"
+                if commands
+                else ""
+            ),
             _line_of(project, requirement.file, requirement.text),
         )
+
+
+# Entry points that install commands: a command is run by someone, not loaded by a host.
+_COMMAND_GROUPS = frozenset({"console_scripts", "gui_scripts"})
+
+
+def _plugs_into_a_host(groups: Iterable[str], own: set[str]) -> bool:
+    """Whether the distribution registers a plugin in another distribution's group
+    (``pytest11``, ``keyring.backends``): that host loads it without an import. Its own
+    groups (``sphinx.html_themes`` of sphinx) and commands are no such use."""
+    for group in groups:
+        if group in _COMMAND_GROUPS:
+            continue
+        host = re.split(r"[.:\-]", group, maxsplit=1)[0].rstrip("0123456789")
+        if host and host not in own:
+            return True
+    return False
 
 
 def _line_of(project: Project, relpath: str, text: str) -> int:
