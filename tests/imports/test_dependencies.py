@@ -281,7 +281,7 @@ def test_dependencies_not_installed_here_make_names_unknown(tmp_path: Path) -> N
         ("pyproject.toml", "info"),
     ]
     assert "(`pyyaml` provides it)" in found[0].message
-    assert "surely-not-installed-dist>=1" in found[1].message
+    assert "(surely-not-installed-dist) may provide" in found[1].message
     assert "`surely_other` (src/pkg/b.py:1)" in found[1].message
     assert "yaml" not in found[1].message
 
@@ -597,3 +597,24 @@ def test_the_projects_own_venv_tells_what_its_dependencies_provide(tmp_path: Pat
     (info / "RECORD").write_text("odd_name/__init__.py,,\nfakedist-1.0.dist-info/RECORD,,\n")
     assert check([root], select=["PF407"]).findings == ()
     assert findings(root) == []
+
+
+def test_the_unseen_info_names_each_distribution_once_and_not_the_project(
+    tmp_path: Path,
+) -> None:
+    extra = (
+        "[project.optional-dependencies]\n"
+        "cli = ['surely-not-installed-dist>=1', "
+        "\"surely-not-installed-dist>=2; python_version < '3.12'\"]\n"
+        "all = ['pkg[cli]']\n"
+    )
+    root = project(
+        tmp_path,
+        {"src/pkg/core.py": "import zzz_not_a_module\n"},
+        '["surely-not-installed-dist"]',
+        extra,
+    )
+    (finding,) = findings(root)
+    assert finding.severity == "info"
+    assert "(surely-not-installed-dist) may provide" in finding.message
+    assert "pkg[cli]" not in finding.message

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
+from pkgforge.checker.backends.mounts import project_name
 from pkgforge.checker.certainty import Certainty, Reach
 from pkgforge.checker.declared import Declarations, Requirement, declarations_of, requested_extras
 from pkgforge.checker.distmap import (
@@ -188,15 +189,23 @@ class _Answer(NamedTuple):
     detail: str = ""
 
 
+def _names(requirements: Iterable[Requirement]) -> str:
+    """The distributions, each named once (a name declared twice, or with two markers)."""
+    return ", ".join(dict.fromkeys(r.name for r in requirements))
+
+
 class _Provided:
     """Who provides a dotted import name. Cheap guesses from the declared names come first;
     the installed metadata (slower: it lists sys.path and reads RECORD files) is read only
     for an import the guesses do not cover, once per check."""
 
-    def __init__(self, declarations: Declarations, sites: tuple[str, ...]) -> None:
+    def __init__(
+        self, declarations: Declarations, sites: tuple[str, ...], own: str | None = None
+    ) -> None:
         self.sites = sites
-        self.shipped = declarations.shipped
-        self.groups = declarations.groups
+        # `sound[cli]` in sound's own extras is the project, not a third party
+        self.shipped = tuple(r for r in declarations.shipped if r.name != own)
+        self.groups = tuple(r for r in declarations.groups if r.name != own)
         self.guessed: set[str] = set()
         for requirement in self.shipped:
             self.guessed |= guessed_import_names(requirement.name)
@@ -235,10 +244,10 @@ class _Provided:
             # not declared: the undeclared one is missing, whatever else the others provide
             owner = self.index.owner_of(key)
             if owner is None or owner in {r.name for r in self.not_installed}:
-                return _Answer(_Status.UNKNOWN, ", ".join(r.text for r in unconditional))
+                return _Answer(_Status.UNKNOWN, _names(unconditional))
             return _Answer(_Status.MISSING, owner)
         if self.not_installed:
-            return _Answer(_Status.CONDITIONAL, ", ".join(r.text for r in self.not_installed))
+            return _Answer(_Status.CONDITIONAL, _names(self.not_installed))
         return _Answer(_Status.MISSING)
 
     def _transitive(self, key: str) -> str | None:
@@ -376,7 +385,10 @@ def undeclared_dependency(project: Project) -> Iterator[Hit]:
     declarations = declarations_of(project)
     if not declarations.found:
         return
-    provided = _Provided(declarations, project_site_dirs(project.root))
+    name = project_name(project.pyproject or {})
+    provided = _Provided(
+        declarations, project_site_dirs(project.root), canonical(name) if name else None
+    )
     uses = _third_party_imports(project)
     # `try: import simplejson ... if has_simplejson: from simplejson import X`: once a module
     # guards a name's import, its other imports of that name are guarded too
