@@ -15,19 +15,7 @@ import pytest
 
 from pkgforge.checker.engine import check, load_project
 
-from .conftest import write_tree
-
-_PROJECT = """\
-[project]
-name = "{name}"
-version = "0.1"
-requires-python = ">=3.11"
-license = "MIT"
-
-[build-system]
-requires = ["{requires}"]
-build-backend = "{backend}"
-"""
+from .conftest import backend_pyproject, write_tree
 
 
 def _uses(package: str, native: str) -> dict[str, str]:
@@ -51,7 +39,7 @@ def _tree(pyproject: str, package_dir: str, native: str, **more: str) -> dict[st
 CASES = {
     "maturin module-name and python-source": (
         _tree(
-            _PROJECT.format(name="sound", requires="maturin", backend="maturin")
+            backend_pyproject("maturin", "maturin", name="sound")
             + '[tool.maturin]\nmodule-name = "sound._native"\npython-source = "python"\n',
             "python/sound",
             "_native",
@@ -61,7 +49,7 @@ CASES = {
     ),
     "maturin [lib] name in a mixed project": (
         _tree(
-            _PROJECT.format(name="sound", requires="maturin", backend="maturin"),
+            backend_pyproject("maturin", "maturin", name="sound"),
             "sound",
             "sound",
             **{"Cargo.toml": '[package]\nname = "sound-rs"\n[lib]\nname = "sound"\n'},
@@ -70,9 +58,7 @@ CASES = {
     ),
     "setuptools-rust in pyproject.toml": (
         _tree(
-            _PROJECT.format(
-                name="sound", requires="setuptools-rust", backend="setuptools.build_meta"
-            )
+            backend_pyproject("setuptools.build_meta", "setuptools-rust", name="sound")
             + '[[tool.setuptools-rust.ext-modules]]\ntarget = "sound._lib"\n',
             "src/sound",
             "_lib",
@@ -81,9 +67,7 @@ CASES = {
     ),
     "setuptools-rust in setup.py": (
         _tree(
-            _PROJECT.format(
-                name="sound", requires="setuptools-rust", backend="setuptools.build_meta"
-            ),
+            backend_pyproject("setuptools.build_meta", "setuptools-rust", name="sound"),
             "src/sound",
             "_lib",
             **{
@@ -97,9 +81,7 @@ CASES = {
     ),
     "scikit-build-core installs into ${SKBUILD_PROJECT_NAME}": (
         _tree(
-            _PROJECT.format(
-                name="sound-tools", requires="scikit-build-core", backend="scikit_build_core.build"
-            ),
+            backend_pyproject("scikit_build_core.build", "scikit-build-core", name="sound-tools"),
             "src/sound_tools",
             "_core",
             **{
@@ -113,9 +95,7 @@ CASES = {
     ),
     "scikit-build-core wheel.install-dir": (
         _tree(
-            _PROJECT.format(
-                name="sound", requires="scikit-build-core", backend="scikit_build_core.build"
-            )
+            backend_pyproject("scikit_build_core.build", "scikit-build-core", name="sound")
             + '[tool.scikit-build]\nwheel.install-dir = "sound"\n',
             "src/sound",
             "_core",
@@ -130,7 +110,7 @@ CASES = {
     ),
     "meson-python extension_module": (
         _tree(
-            _PROJECT.format(name="sound", requires="meson-python", backend="mesonpy"),
+            backend_pyproject("mesonpy", "meson-python", name="sound"),
             "sound",
             "_native",
             **{

@@ -23,21 +23,10 @@ import pytest
 from pkgforge.checker.engine import check, load_project
 from pkgforge.checker.model import Project
 
-from .conftest import write_tree
+from .conftest import backend_pyproject, write_tree
 
 pytestmark = pytest.mark.slow
 
-_PROJECT = """\
-[project]
-name = "{name}"
-version = "0.1"
-requires-python = ">=3.11"
-license = "MIT"
-
-[build-system]
-requires = ["{requires}"]
-build-backend = "{backend}"
-"""
 
 _NATIVE_C = """\
 #define PY_SSIZE_T_CLEAN
@@ -51,7 +40,7 @@ _USES_NATIVE = "from . import _native\nfrom ._native import __name__ as native_n
 
 
 def _pyproject(backend: str, requires: str, extra: str = "", name: str = "sound") -> str:
-    return _PROJECT.format(name=name, requires=requires, backend=backend) + extra
+    return backend_pyproject(backend, requires, name=name) + extra
 
 
 # name -> (files, whether the wheel is built from the sdist)
