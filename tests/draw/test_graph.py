@@ -135,6 +135,7 @@ def test_focus_keeps_a_module_and_its_neighbours(sound_project: Path) -> None:
 
     echo = "sound.effects.echo"
     assert names(focus=echo, depth=0) == {echo}
+    assert import_graph(sound_project, focus=echo, depth=0).edges == ()  # sound is not drawn
     near = {echo, "sound", "sound.effects.surround", "sound.filters.vocoder"}
     assert names(focus=echo) == near
     assert names(focus=echo, depth=2) == near | {
@@ -148,6 +149,10 @@ def test_focus_keeps_a_module_and_its_neighbours(sound_project: Path) -> None:
     # --depth alone counts from the top-level package
     assert names(depth=1) == {"sound", echo}
     focused = import_graph(sound_project, focus="sound.formats", depth=0)
+    assert {(e.source, e.target) for e in focused.edges} == {
+        ("sound.formats.wavread", "sound.formats.wavwrite"),
+        ("sound.formats.wavwrite", "sound.formats.wavread"),
+    }  # surround's import of sound.formats is out with surround
     assert [c.number for c in focused.cycles] == [2]
     assert focused.broken == () and focused.total_modules == len(MODULES)
 
@@ -282,6 +287,9 @@ def test_svg_and_html_without_graphviz_name_the_package(
         )
         assert len(lines) == 2
     assert previous.read_text(encoding="utf-8") == "the last drawing\n"  # untouched
+    # said before the project is read: a long analysis does not end in this error
+    status, _, err = run_cli("graph", str(tmp_path / "no-project"), "--format", "svg")
+    assert status == 1 and "needs Graphviz's dot program" in err
     # the formats that need no program still work
     status, _, _ = run_cli("graph", str(sound_project), "--format", "dot")
     assert status == 0

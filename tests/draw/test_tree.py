@@ -105,6 +105,29 @@ def test_each_package_draws_its_init_first_then_the_rest_by_name(
     assert drawn["sound"] == ["__init__.py", "effects", "filters", "formats"]
 
 
+def test_init_comes_first_even_where_a_name_sorts_before_it(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/__about__.py": "",
+            "pkg/_alpha.py": "",
+            "pkg/Beta/__init__.py": "",
+            "pkg/gamma.py": "",
+            "pkg/alpha.py": "",
+        },
+    )
+    (top,) = package_tree(tmp_path, use_cache=False).entries
+    assert [e.name for e in top.children] == [
+        "__init__.py",
+        "__about__.py",
+        "_alpha.py",
+        "alpha.py",
+        "Beta",
+        "gamma.py",
+    ]
+
+
 def test_box_drawing_where_the_encoding_has_it_ascii_elsewhere(sound_project: Path) -> None:
     def draw(encoding: str) -> str:
         env = {**os.environ, "PYTHONIOENCODING": encoding, "NO_COLOR": "1"}
