@@ -33,7 +33,7 @@ def mermaid_js(request: pytest.FixtureRequest) -> Path:
         return bundle
     npm = shutil.which("npm")
     if npm is None:
-        pytest.skip("npm is not installed (Debian: apt-get install npm), so Mermaid is not at hand")
+        pytest.skip("npm is not installed (it comes with Node.js), so Mermaid is not at hand")
     packed = subprocess.run(
         [npm, "pack", MERMAID, "--silent", "--pack-destination", str(folder)],
         capture_output=True,
