@@ -157,6 +157,25 @@ def test_focus_keeps_a_module_and_its_neighbours(sound_project: Path) -> None:
     assert focused.broken == () and focused.total_modules == len(MODULES)
 
 
+def test_a_path_inside_the_project_is_the_focus(sound_project: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    effects = sound_project / "src" / "sound" / "effects"
+    by_folder = import_graph(effects)
+    assert by_folder.focus == "sound.effects"
+    assert {n.name for n in by_folder.modules} == {
+        n.name for n in import_graph(sound_project, focus="sound.effects").modules
+    }
+    assert import_graph(effects / "echo.py", depth=0).focus == "sound.effects.echo"
+    assert import_graph(sound_project / "src").focus is None  # above the packages: all
+    assert import_graph(effects, focus="sound.formats").focus == "sound.formats"
+    status, out, _ = run_cli("graph", str(effects / "reverse.py"))
+    assert status == 0
+    assert out == (
+        "sound.effects.reverse\n\n"
+        "1 module, 0 imports, 0 import cycles, 0 imports that break "
+        "(of 16 modules: --focus sound.effects.reverse)\n"
+    )
+
+
 def test_an_unknown_focus_names_the_closest_module(sound_project: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(UsageError, match=r"no module sound\.efects") as raised:
         import_graph(sound_project, focus="sound.efects")

@@ -28,7 +28,8 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
         metavar="PATH",
         nargs="?",
         default=".",
-        help="a project folder (default: .), or a path inside one",
+        help="a project folder (default: .); a package's folder or a module's file inside "
+        "one is the --focus",
     )
     parser.add_argument(
         "--format",

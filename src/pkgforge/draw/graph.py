@@ -23,6 +23,7 @@ from pkgforge.errors import ProjectNotFoundError, UsageError
 
 if TYPE_CHECKING:
     from pkgforge.checker.graph import Breakage, ImportGraph
+    from pkgforge.checker.model import Project
 
 __all__ = [
     "BrokenImport",
@@ -137,8 +138,9 @@ def import_graph(
     """The module-level import graph of the project at (or around) ``path``.
 
     ``focus`` (a dotted module or package name) keeps that module, the modules under it,
-    and those within ``depth`` imports of them, either way (default 1). ``depth`` without
-    ``focus`` counts from the top-level packages. Raise
+    and those within ``depth`` imports of them, either way (default 1). A ``path`` inside
+    the project, a package's folder or a module's file, is the focus when ``focus`` is not
+    given. ``depth`` without a focus counts from the top-level packages. Raise
     :class:`~pkgforge.errors.UsageError` for an unknown ``focus`` or a negative ``depth``,
     :class:`~pkgforge.errors.ProjectNotFoundError` when the project has no module.
     """
@@ -154,6 +156,8 @@ def import_graph(
             f"no Python module found in {os.fspath(path)!r}",
             hint="give a project folder that holds a package (or a folder inside one)",
         )
+    if focus is None:
+        focus = _module_at(project, str(project.extra.get("focus", "")))
     successors = {m: _import_time_targets(graph, m) for m in names}
     kept = _kept(names, successors, focus, depth)
     cycles = _cycles(graph)
@@ -183,6 +187,20 @@ def import_graph(
         focus=focus,
         depth=depth,
     )
+
+
+def _module_at(project: Project, relpath: str) -> str | None:
+    """The module or package at the root-relative ``relpath``; None for the project's
+    root, or a folder above the packages (``src``)."""
+    if not relpath:
+        return None
+    for directory in project.directories:
+        if directory.relpath == relpath and directory.package:
+            return directory.package
+    for file in project.files:
+        if file.relpath == relpath and file.module:
+            return file.module
+    return None
 
 
 def _import_time_targets(graph: ImportGraph, module: str) -> list[str]:
