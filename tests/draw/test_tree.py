@@ -13,24 +13,12 @@ import pytest
 
 import pkgforge
 from pkgforge.draw.tree import AllState, EntryKind, PackageTree, package_tree
+from tests.check.conftest import GOOD_PYPROJECT, write_tree
 
 from .conftest import sound_demo
 
 SEED = Path(__file__).parent / "seeds" / "000_2bbe26d9942dbdd7.txt"
 """The tutorial's chapter on modules, as the design's seeds hold it (copied unchanged)."""
-
-GOOD_PYPROJECT = """\
-[build-system]
-requires = ["setuptools>=77"]
-build-backend = "setuptools.build_meta"
-
-[project]
-name = "{name}"
-version = "1.0"
-requires-python = ">=3.11"
-license = "MIT"
-dependencies = []
-"""
 
 Entries = dict[str, list[str]]
 """parent path (lower case, '/'-joined) -> its entries' names (lower case), in order."""
@@ -106,7 +94,7 @@ def test_each_package_draws_its_init_first_then_the_rest_by_name(
 
 
 def test_init_comes_first_even_where_a_name_sorts_before_it(tmp_path: Path) -> None:
-    _write(
+    write_tree(
         tmp_path,
         {
             "pkg/__init__.py": "",
@@ -161,18 +149,11 @@ def test_the_comments_say_what_all_exports(sound_project: Path, run_cli) -> None
     assert lines["reverse.py"].rstrip().endswith("__all__: 1 name")
 
 
-def _write(root: Path, files: dict[str, str]) -> None:
-    for relpath, text in files.items():
-        path = root / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-
-
 def test_namespace_compiled_not_shipped_and_unreadable_entries(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
-    _write(
+    write_tree(
         tmp_path,
         {
-            "pyproject.toml": GOOD_PYPROJECT.format(name="sound")
+            "pyproject.toml": GOOD_PYPROJECT
             + '\n[tool.setuptools]\npackages = ["sound", "sound.effects"]\n',
             "sound/__init__.py": '__all__ = ["VERSION"]\nVERSION = "1"\n',
             "sound/effects/__init__.py": "__all__ = []\n",
@@ -219,10 +200,10 @@ def test_namespace_compiled_not_shipped_and_unreadable_entries(tmp_path: Path, r
 
 
 def test_a_source_the_build_compiles_is_a_compiled_module(tmp_path: Path) -> None:
-    _write(
+    write_tree(
         tmp_path,
         {
-            "pyproject.toml": GOOD_PYPROJECT.format(name="sound"),
+            "pyproject.toml": GOOD_PYPROJECT,
             "setup.py": (
                 "from setuptools import Extension, setup\n"
                 'setup(ext_modules=[Extension("sound._echo", ["src/sound/_echo.pyx"])])\n'
