@@ -162,6 +162,7 @@ def test_namespace_compiled_not_shipped_and_unreadable_entries(tmp_path: Path, r
             "sound/effects/_speedups.cpython-312-x86_64-linux-gnu.so": "",
             "sound/effects/_speedups.pyi": "def f() -> None: ...\n",
             "sound/effects/broken.py": "def (:\n",
+            "sound/effects/my-mod.py": "",
             "sound/filters/__init__.py": "",
             "sound/filters/vocoder.py": "",
             "sound/formats/wavread.py": "",
@@ -181,6 +182,7 @@ def test_namespace_compiled_not_shipped_and_unreadable_entries(tmp_path: Path, r
     assert by_path["sound/effects/__init__.py"].all_state is AllState.LISTED
     assert by_path["sound/__init__.py"].exports == ("VERSION",)
     assert by_path["sound/effects/broken.py"].problem is not None
+    assert by_path["sound/effects/my-mod.py"].kind is EntryKind.UNNAMED
 
     status, out, _ = run_cli("tree", str(tmp_path), "--no-cache")
     assert status == 0
@@ -194,8 +196,10 @@ def test_namespace_compiled_not_shipped_and_unreadable_entries(tmp_path: Path, r
     assert comments["plain.py"].endswith("__all__: none")
     assert comments["_speedups.cpython-312-x86_64-linux-gnu.so"].endswith("compiled module")
     assert "not read: " in comments["broken.py"]
+    assert comments["my-mod.py"].endswith("no module name (PF201)")
     assert out.rstrip().splitlines()[-1] == (
-        "3 packages, 5 modules, 1 namespace package, 1 compiled module, 3 files not shipped"
+        "3 packages, 5 modules, 1 namespace package, 1 compiled module, "
+        "1 file with no module name, 3 files not shipped"
     )
 
 

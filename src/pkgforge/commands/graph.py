@@ -7,7 +7,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pkgforge import TYPE_CHECKING
-from pkgforge.commands._common import Subparsers, add_parser
+from pkgforge.commands._common import (
+    Subparsers,
+    add_drawing_arguments,
+    add_parser,
+    terminal_style,
+    write_stdout,
+)
 from pkgforge.draw.formats import GRAPH_FORMATS, NEEDS_GRAPHVIZ
 
 if TYPE_CHECKING:
@@ -23,20 +29,12 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
         help="draw the import graph, its cycles and the imports that break",
         parents=parents,
     )
-    parser.add_argument(
-        "path",
-        metavar="PATH",
-        nargs="?",
-        default=".",
-        help="a project folder (default: .); a package's folder or a module's file inside "
-        "one is the --focus",
-    )
-    parser.add_argument(
-        "--format",
-        choices=GRAPH_FORMATS,
-        default="text",
-        dest="output_format",
-        help="text (default), json, dot (Graphviz), mermaid, svg or html "
+    add_drawing_arguments(
+        parser,
+        formats=GRAPH_FORMATS,
+        path_help="a project folder (default: .); a package's folder or a module's file "
+        "inside one is the --focus",
+        format_help="text (default), json, dot (Graphviz), mermaid, svg or html "
         "(svg and html need Graphviz's dot)",
     )
     parser.add_argument(
@@ -58,7 +56,6 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
         type=Path,
         help="write the drawing to FILE (replaced whole, never half-written) instead of stdout",
     )
-    parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     parser.set_defaults(run=run)
 
 
@@ -73,9 +70,6 @@ def _depth(value: str) -> int:
 
 
 def run(args: argparse.Namespace, log: logging.Logger) -> int:
-    import sys
-
-    from pkgforge.checker.report.text import use_color
     from pkgforge.draw.graph import import_graph
     from pkgforge.draw.render import render_graph
     from pkgforge.draw.render.glyphs import glyphs_for
@@ -91,9 +85,8 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
         _write(args.output, drawing)
         log.info("wrote %s", args.output)
         return 0
-    color = fmt == "text" and use_color(sys.stdout)
-    glyphs = glyphs_for(getattr(sys.stdout, "encoding", None))
-    sys.stdout.write(render_graph(graph, fmt, glyphs=glyphs, color=color))
+    glyphs, color = terminal_style(fmt)
+    write_stdout(render_graph(graph, fmt, glyphs=glyphs, color=color))
     return 0
 
 

@@ -46,6 +46,9 @@ class EntryKind(enum.StrEnum):
     BUILT = "built"
     """A module only the build makes, with no file in the source tree (a ``_version.py``
     that setuptools-scm writes, a Rust module maturin compiles)."""
+    UNNAMED = "unnamed"
+    """A ``.py`` file in a package whose name is no module name pkgforge accepts
+    (``my-mod.py``, ``2d.py``, a non-ASCII name: PF201)."""
 
     @property
     def is_folder(self) -> bool:
@@ -149,6 +152,7 @@ class _Builder:
             if directory.package:
                 self.folders.setdefault(directory.package, directory)
         self.files: dict[str, SourceFile] = dict(project.modules)
+        self.unnamed = {f.relpath: f for f in project.files if not f.module}
         self.children: dict[str, set[str]] = {}
         for name in (*self.folders, *self.files, *self._built_names()):
             parent = name.rpartition(".")[0]
@@ -194,7 +198,9 @@ class _Builder:
             children.append(self._module(init, EntryKind.INIT))
         compiled = self._compiled_files(package, folder)
         names = self.children.get(package, set()) | {f"{package}.{stem}" for stem in compiled}
-        children += _ordered([self._entry(name, compiled) for name in names])
+        below = [self._entry(name, compiled) for name in names]
+        below += self._unnamed(folder)
+        children += _ordered(below)
         return TreeEntry(
             name=folder.path.name,
             kind=EntryKind.PACKAGE if folder.has_init else EntryKind.NAMESPACE,
@@ -204,6 +210,15 @@ class _Builder:
             shipped=self._folder_shipped(package, children),
             children=tuple(children),
         )
+
+    def _unnamed(self, folder: Directory) -> list[TreeEntry]:
+        found = []
+        for name in folder.entries:
+            relpath = f"{folder.relpath}/{name}" if folder.relpath else name
+            file = self.unnamed.get(relpath)
+            if file is not None:
+                found.append(TreeEntry(name=name, kind=EntryKind.UNNAMED, module="", path=relpath))
+        return found
 
     def _compiled_files(self, package: str, folder: Directory) -> dict[str, str]:
         """Extension modules in ``folder`` that have no Python source: stem -> file name.

@@ -93,6 +93,8 @@ def comment(entry: TreeEntry) -> str:
         parts = ["compiled module"]
     elif entry.kind is EntryKind.BUILT:
         parts = ["made by the build"]
+    elif entry.kind is EntryKind.UNNAMED:
+        parts = ["no module name (PF201)"]
     elif entry.problem is not None:
         parts = [f"not read: {entry.problem}"]
     else:
@@ -129,6 +131,8 @@ def summary(tree: PackageTree) -> str:
         parts.append(plural(kinds[EntryKind.COMPILED], "compiled module"))
     if kinds[EntryKind.BUILT]:
         parts.append(f"{plural(kinds[EntryKind.BUILT], 'module')} made by the build")
+    if kinds[EntryKind.UNNAMED]:
+        parts.append(f"{plural(kinds[EntryKind.UNNAMED], 'file')} with no module name")
     if left_out:
         parts.append(f"{plural(left_out, 'file')} not shipped")
     return ", ".join(parts)
