@@ -282,3 +282,21 @@ def test_the_demo_has_every_module_of_the_tutorial() -> None:
         if name != "__init__.py"
     }
     assert modules == set(sound_demo.TUTORIAL_MODULES)
+
+
+def test_a_module_only_the_build_writes_is_drawn(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": GOOD_PYPROJECT.replace(
+                'requires = ["setuptools>=77"]',
+                'requires = ["setuptools>=77", "setuptools-scm>=8"]',
+            )
+            + '\n[tool.setuptools_scm]\nversion_file = "src/sound/_version.py"\n',
+            "src/sound/__init__.py": "",
+        },
+    )
+    status, out, _ = run_cli("tree", str(tmp_path), "--no-cache")
+    assert status == 0
+    assert out.splitlines()[2] == "└── _version     made by the build"
+    assert out.splitlines()[-1] == "1 package, 0 modules, 1 module made by the build"

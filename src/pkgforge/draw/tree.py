@@ -152,7 +152,7 @@ class _Builder:
             if directory.package:
                 self.folders.setdefault(directory.package, directory)
         self.files: dict[str, SourceFile] = dict(project.modules)
-        self.unnamed = {f.relpath: f for f in project.files if not f.module}
+        self.unnamed = frozenset(f.relpath for f in project.files if not f.module)
         self.children: dict[str, set[str]] = {}
         for name in (*self.folders, *self.files, *self._built_names()):
             parent = name.rpartition(".")[0]
@@ -189,7 +189,7 @@ class _Builder:
                 module=module,
                 path=f"{folder_path}/{compiled_file}" if folder_path else compiled_file,
             )
-        return TreeEntry(name=f"{stem}", kind=EntryKind.BUILT, module=module, path="")
+        return TreeEntry(name=stem, kind=EntryKind.BUILT, module=module, path="")
 
     def _folder(self, package: str, folder: Directory, *, top_level: bool) -> TreeEntry:
         children: list[TreeEntry] = []
@@ -215,8 +215,7 @@ class _Builder:
         found = []
         for name in folder.entries:
             relpath = f"{folder.relpath}/{name}" if folder.relpath else name
-            file = self.unnamed.get(relpath)
-            if file is not None:
+            if relpath in self.unnamed:
                 found.append(TreeEntry(name=name, kind=EntryKind.UNNAMED, module="", path=relpath))
         return found
 
