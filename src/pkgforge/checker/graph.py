@@ -776,6 +776,13 @@ class Breakage:
     """SOMETIMES when a statement that ran on the way runs only on some paths (a platform
     branch, an ``except`` body): the failure is then certain only where it runs."""
 
+    @property
+    def certain(self) -> bool:
+        """Whether every program that starts the ordinary way fails here: the entry is a
+        way in (not only a direct import of an inner module) and every statement on the
+        way always runs. PF411 is an error then, a warning otherwise."""
+        return self.kind is not EntryKind.DIRECT and self.reach is Reach.ALWAYS
+
 
 class _Broken(Exception):
     """The ImportError a failing import raises, unwinding the imports: a breakage, or None

@@ -13,6 +13,7 @@ from pkgforge.checker.graph import graph_of
 from pkgforge.checker.model import Directory, Project
 from pkgforge.checker.rules._tree import tree_view
 from pkgforge.checker.rules.base import Hit, rule
+from pkgforge.checker.shipping import WheelView, wheel_view
 from pkgforge.checker.summary import ImportInfo, ImportScope
 
 __all__ = [
@@ -90,7 +91,7 @@ def missing_init(project: Project) -> Iterator[Hit]:
     view = tree_view(project)
     # [tool.pkgforge]'s, and the backend's (setuptools namespace_packages, uv_build namespace)
     declared = {*project.settings.namespace_packages, *project.build.namespace_packages}
-    wheel = _WheelView(project)
+    wheel = wheel_view(project)
     for directory in project.directories:
         if directory.has_init or not directory.package:
             continue
@@ -132,50 +133,6 @@ def missing_init(project: Project) -> Iterator[Hit]:
         )
 
 
-class _WheelView:
-    """Which of the project's modules setuptools puts into the wheel, as far as the build
-    configuration proves it."""
-
-    def __init__(self, project: Project) -> None:
-        self.info = project.build.wheel
-        self.has_init = {d.package: d.has_init for d in project.directories if d.package}
-        self.modules = project.modules
-        self.by_package: defaultdict[str, list[str]] = defaultdict(list)
-        for module, file in self.modules.items():
-            package = module if file.is_package else module.rpartition(".")[0]
-            self.by_package[package].append(module)
-
-    def chain_has_init(self, package: str) -> bool:
-        parts = package.split(".")
-        return all(self.has_init.get(".".join(parts[:i]), True) for i in range(1, len(parts) + 1))
-
-    def ships(self, package: str) -> bool | None:
-        if not package:
-            return None  # top-level modules ship through py_modules: not read here
-        return self.info.ships(package, self.chain_has_init(package))
-
-    def module_left_out(self, module: str) -> bool:
-        """Proven absent from the wheel: its package is not selected, and nothing ships
-        the file as data."""
-        file = self.modules[module]
-        package = module if file.is_package else module.rpartition(".")[0]
-        if self.ships(package) is not False:
-            return False
-        return not self.info.may_ship_as_data(file.relpath)
-
-    def left_out_below(self, package: str) -> frozenset[str]:
-        """The modules in and below ``package`` proven absent from the wheel."""
-        return frozenset(
-            m
-            for m in self.modules
-            if (m == package or m.startswith(f"{package}.")) and self.module_left_out(m)
-        )
-
-    def left_out_directly(self, package: str) -> bool:
-        """Some module directly in ``package`` is proven absent from the wheel."""
-        return any(self.module_left_out(m) for m in self.by_package.get(package, ()))
-
-
 def _is_package_code(module: str) -> bool:
     parts = module.split(".")
     return bool(module) and not any(p in _TEST_PARTS or p.startswith("test_") for p in parts)
@@ -194,14 +151,11 @@ def _certainty(info: ImportInfo, importer_ships: bool | None) -> Certainty | Non
 
 
 def _statement(info: ImportInfo) -> str:
-    dots = "." * info.level
-    if info.is_from:
-        return f"from {dots}{info.module} import {', '.join(info.names)}"
-    return f"import {info.module}"
+    return info.statement
 
 
 def _left_out(
-    project: Project, wheel: _WheelView, directory: Directory, absent: frozenset[str]
+    project: Project, wheel: WheelView, directory: Directory, absent: frozenset[str]
 ) -> Iterator[Hit]:
     """One finding for the directory, at the surest import of one of its ``absent``
     modules (a namespace directory itself may still exist in the wheel, holding data)."""
@@ -245,7 +199,7 @@ def _left_out(
     )
 
 
-def _unused_left_out(wheel: _WheelView, directory: Directory) -> Hit:
+def _unused_left_out(wheel: WheelView, directory: Directory) -> Hit:
     return Hit(
         directory.relpath,
         f"`{directory.relpath}/` holds modules but has no `__init__.py`, so "
