@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pkgforge.checker.cache import CACHE_DIR_NAME, SummaryCache, frame
+from pkgforge.checker.cache import CACHE_DIR_NAME, SummaryCache, frame, records
 from pkgforge.checker.engine import check, load_project
 from pkgforge.checker.summary import ModuleSummary
 
@@ -237,3 +237,36 @@ def test_installing_a_distribution_invalidates_remembered_findings(
     os.utime(site, ns=(1, 1))  # a distinct mtime even on coarse clocks
     check([project])
     assert len(runs) == 1
+
+
+def test_a_write_cut_short_loses_only_that_record(project: Path) -> None:
+    check([project])
+    log = project / CACHE_FILE
+    whole = log.read_bytes()
+    torn = frame(b"S", pickle.dumps(("src/sound/echo.py",)) + pickle.dumps({}))[:-5]
+    log.write_bytes(whole + torn)
+    assert set(SummaryCache.load(project.resolve()).entries) == {
+        "src/sound/__init__.py",
+        "src/sound/echo.py",
+    }
+    echo = project / "src" / "sound" / "echo.py"
+    echo.write_text("Y = 3\n", encoding="utf-8")
+    os.utime(echo, ns=(2, 2))
+    assert check([project]).findings == check([project], use_cache=False).findings
+    repaired = log.read_bytes()
+    assert torn not in repaired
+    assert list(records(repaired))[-1][2] == len(repaired)
+
+
+def test_a_re_check_appends_to_the_log(project: Path) -> None:
+    check([project])
+    log = project / CACHE_FILE
+    before = log.read_bytes()
+    echo = project / "src" / "sound" / "echo.py"
+    echo.write_text("Y = 3\n", encoding="utf-8")
+    os.utime(echo, ns=(2, 2))
+    check([project])
+    after = log.read_bytes()
+    assert after.startswith(before)
+    kinds = [kind for kind, _, _ in records(after[len(before) :])]
+    assert kinds.count(b"S") == 1
