@@ -304,6 +304,9 @@ def together(repeat: int, instructions: bool) -> None:
                     continue
                 if edit is not None:
                     edit.before(tool)
+                else:  # a run more than 2 s after the last edit is recorded for replay
+                    time.sleep(2.1)
+                    run(argv)
                 count = instruction_count(argv)
                 moved.restore()
                 run(argv)

@@ -18,18 +18,9 @@ from pkgforge.checker.engine import check
 from pkgforge.checker.incremental import interface
 from pkgforge.checker.summarize import summarize_source
 
-PYPROJECT = """\
-[build-system]
-requires = ["setuptools>=77"]
-build-backend = "setuptools.build_meta"
+from .conftest import GOOD_PYPROJECT
 
-[project]
-name = "sound"
-version = "1.0"
-requires-python = ">=3.11"
-license = "MIT"
-dependencies = [{deps}]
-"""
+PYPROJECT = GOOD_PYPROJECT + "dependencies = [{deps}]\n"
 
 START = {
     "src/sound/__init__.py": 'from sound.effects import echo\nVERSION = "1"\n__all__ = ["echo"]\n',

@@ -23,8 +23,8 @@ and the kinds are:
 Later records win over earlier ones. A header or a payload whose checksum does not
 match (a write cut short by a crash, a full disk) ends the log there: what follows is
 ignored and the log is rewritten at the next save. When dead records (superseded
-summaries, old results) outweigh the live ones, the next save compacts the log into a
-new file and renames it over the old one.
+summaries, old results) pass 15% of the log, the next save compacts the log into a new
+file and renames it over the old one.
 
 Two processes may check the same project at once (an editor's ``--watch`` and a
 pre-commit hook): every append and every compaction holds an exclusive ``flock`` on
@@ -100,9 +100,12 @@ _HEAD_SIZE = _HEAD.size + _HEAD_CRC.size
 _CRC = struct.Struct("<I")
 _CRC_AT = 7
 """Where the payload's crc32 sits in a record's header."""
-_COMPACT_MIN_BYTES = 256 * 1024
+_COMPACT_MIN_BYTES = 64 * 1024
+_COMPACT_SHARE = 0.15
 """The log is rewritten whole when its dead records (superseded summaries, old results)
-would outweigh the live ones, and at least this many bytes would be dropped."""
+would be more than this share of it, and at least _COMPACT_MIN_BYTES: the file stays
+within ~1.2x its live records. A rewrite copies the chunks that are all alive as they are
+(only the chunks with a superseded entry are pickled again), so it costs little."""
 
 Entry = tuple[int, int, "ModuleSummary"]
 """(size, mtime_ns, summary) of one file."""
@@ -444,7 +447,9 @@ class SummaryCache:
             with _locked(path.with_name(_LOCK_FILE)):
                 fresh = self._rewrite or path != self._loaded_from or self._replaced(path)
                 increment = b"" if fresh else self._increment()
-                if fresh or self._dead + len(increment) > max(len(self._data), _COMPACT_MIN_BYTES):
+                dead = self._dead + len(increment) // 2  # what this increment supersedes, roughly
+                total = len(self._data) + len(increment)
+                if fresh or dead > max(total * _COMPACT_SHARE, _COMPACT_MIN_BYTES):
                     _write_atomic(path, self._whole())
                     for old in _OLD_FILES:
                         with contextlib.suppress(OSError):
