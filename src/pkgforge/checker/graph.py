@@ -219,10 +219,16 @@ class ImportGraph:
                 if name != "*" and sub in modules:
                     if (sub, line) not in edges:
                         edges[sub, line] = Edge(module, sub, info)
+                elif name != "*" and self._opaque_module(sub):
+                    continue  # a compiled or generated submodule: importing it runs no source
                 elif base in modules and (base, line) not in edges:
                     edges[base, line] = Edge(module, base, info, None if name == "*" else name)
         self.resolved[module] = resolved
         self.edges[module] = list(edges.values())
+
+    def _opaque_module(self, dotted: str) -> bool:
+        """An extension module beside the sources or one the build configuration names."""
+        return dotted in self.opaque or any(p.fullmatch(dotted) for p in self.built_patterns)
 
     def is_first_party(self, dotted: str) -> bool:
         """Whether the project provides ``dotted``, as far as any distribution does: under
@@ -992,6 +998,12 @@ class Breakage:
     import is the top-level package, a public module or an entry point; or the cycle fails
     however it is entered."""
 
+    @property
+    def certain(self) -> bool:
+        """Whether an ordinary use fails here (:attr:`ordinary`) and every statement on the
+        way always runs. PF411 is an error then, a warning otherwise."""
+        return self.ordinary and self.reach is Reach.ALWAYS
+
 
 class _Broken(Exception):
     """The ImportError a failing import raises, unwinding the imports: a breakage, or None
@@ -1343,8 +1355,17 @@ def _self_imports(graph: ImportGraph) -> Iterator[Breakage]:
                     break  # the first failing name raises; the others are never looked up
 
 
+def ordinary_first_import(project: Project) -> Callable[[str], bool]:
+    """Whether importing a module first is an ordinary use (DESIGN.md, "Which first imports
+    count"): the top-level package, a public module, or a module an entry point names."""
+    from pkgforge.checker.declared import declarations_of
+
+    entry_points = declarations_of(project).entry_modules
+    return lambda module: is_public_module(module) or module in entry_points
+
+
 def import_breakages(
-    graph: ImportGraph, ordinary: Callable[[str], bool] = is_public_module
+    graph: ImportGraph, ordinary: Callable[[str], bool] | None = None
 ) -> list[Breakage]:
     """Every ``from X import name`` that fails at import time for some first import.
 
@@ -1357,12 +1378,15 @@ def import_breakages(
     a simulation of its own.
 
     ``ordinary`` tells whether importing a module first is an ordinary use (the top-level
-    package, a public module, an entry point): a breakage is :attr:`Breakage.ordinary`
+    package, a public module, an entry point; by default :func:`ordinary_first_import`
+    of the project): a breakage is :attr:`Breakage.ordinary`
     when such a first import leads to it, or when every way into its cycle fails.
     Results are deduplicated per statement and name, keeping the surest way in
     (self-import, then an ordinary first import, a root, a direct import) and then the
     shallowest first import, so the outcome does not depend on file order.
     """
+    if ordinary is None:
+        ordinary = ordinary_first_import(graph.project)
     found: dict[tuple[str, int, str], Breakage] = {}
     for breakage in _self_imports(graph):
         found[breakage.importer, breakage.info.line, breakage.name] = breakage

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib.machinery import PathFinder
 
@@ -21,7 +21,6 @@ from pkgforge.checker.model import Project, SourceFile
 from pkgforge.checker.rules.base import Hit, rule
 from pkgforge.checker.sites import project_site_dirs
 from pkgforge.checker.summary import ImportInfo, ImportScope, NameUse, ProblemKind
-from pkgforge.names import is_public_module
 
 __all__ = [
     "cycle_breaks_import",
@@ -43,10 +42,7 @@ _TEST_PARTS = frozenset({"tests", "test", "testing", "conftest"})
 
 
 def _statement(info: ImportInfo) -> str:
-    dots = "." * info.level
-    if info.is_from:
-        return f"from {dots}{info.module} import {', '.join(info.names)}"
-    return f"import {info.module}"
+    return info.statement
 
 
 def _is_package_code(file: SourceFile) -> bool:
@@ -753,13 +749,6 @@ def _breakage_message(project: Project, breakage: Breakage) -> str:
     return message
 
 
-def _ordinary_first_import(project: Project) -> Callable[[str], bool]:
-    """Whether importing a module first is an ordinary use (DESIGN.md, "Which first imports
-    count"): the top-level package, a public module, or a module an entry point names."""
-    entry_points = declarations_of(project).entry_modules
-    return lambda module: is_public_module(module) or module in entry_points
-
-
 @rule("PF411", "cycle-breaks-import", "an import cycle fails at import time")
 def cycle_breaks_import(project: Project) -> Iterator[Hit]:
     """
@@ -814,16 +803,14 @@ def cycle_breaks_import(project: Project) -> Iterator[Hit]:
     """
     from pkgforge.checker.graph import import_breakages
 
-    ordinary = _ordinary_first_import(project)
-    for breakage in import_breakages(graph_of(project), ordinary):
+    for breakage in import_breakages(graph_of(project)):
         file = project.modules[breakage.importer]
-        certain = breakage.ordinary and breakage.reach is Reach.ALWAYS
         yield Hit(
             file.relpath,
             _breakage_message(project, breakage),
             breakage.info.line,
             breakage.info.column,
-            certainty=Certainty.PROVEN if certain else Certainty.SOME_PATHS,
+            certainty=Certainty.PROVEN if breakage.certain else Certainty.SOME_PATHS,
         )
 
 
