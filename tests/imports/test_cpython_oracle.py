@@ -415,12 +415,9 @@ def judge(tree: Tree, findings: Sequence[Finding], results: Mapping[str, Any]) -
 # module features that make it give up on a module's names: each is a documented
 # limitation (docs/check.md, "Limitations"), the only reasons a failure may be missed.
 LIMITATIONS = {
-    "getattr": "a module-level `__getattr__` is taken to serve every name",
-    "getattr_serving": "a module-level `__getattr__` is taken to serve every name",
     "global_bind": "`global name` in a function binds `name`, even if it never runs",
-    "del": "`del name` is not followed",
-    "try_import": "a guarded import binds its names, even when it fails",
-    "star": "a star import binds what its module may bind, even when that is unreliable",
+    "try_import": "a guarded import that fails only in some import orders binds its names",
+    "star": "a star import of a partly initialised module binds what that module binds in the end",
 }
 _FROM_KINDS = frozenset(
     {
