@@ -637,13 +637,24 @@ def test_star_imports_in_a_cycle_bind_only_what_their_modules_bind(
     assert fails_with(root, "import pkg.user", "cannot import name 'X'")
 
 
-def test_a_package_replacing_itself_is_a_blind_spot_for_its_names_only(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "init",
+    [
+        "import sys\nfrom pkg._lazy import Lazy\nsys.modules[__name__] = Lazy(__name__, __file__)\n",
+        # the proxy gets the package's __path__: that extends nothing (no namespace)
+        "import sys\nfrom pkg._lazy import Lazy\n_proxy = Lazy(__name__, __file__)\n"
+        "_proxy.__path__ = __path__\nsys.modules[__name__] = _proxy\n",
+    ],
+)
+def test_a_package_replacing_itself_is_a_blind_spot_for_its_names_only(
+    tmp_path: Path, init: str
+) -> None:
     # a lazy proxy in sys.modules: what the package's names are cannot be read (info),
     # but its submodules are still files, and a deleted or missing one still fails
     root = project(
         tmp_path,
         {
-            "pkg/__init__.py": "import sys\nfrom pkg._lazy import Lazy\nsys.modules[__name__] = Lazy(__name__, __file__)\n",
+            "pkg/__init__.py": init,
             "pkg/_lazy.py": (
                 "import os, types\nclass Lazy(types.ModuleType):\n"
                 "    def __init__(self, name, file):\n        super().__init__(name)\n"
