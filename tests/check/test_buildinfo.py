@@ -151,11 +151,15 @@ def test_pyproject_ext_modules_and_version_files(tmp_path: Path) -> None:
         '[tool.hatch.build.hooks.vcs]\nversion-file = "src/sound/_version.py"\n',
         '[tool.hatch.version.raw-options]\nversion_file = "src/sound/_version.py"\n',
         '[tool.pdm.version]\nsource = "scm"\nwrite_to = "sound/_version.py"\n',
+        # hatchling's own version hook writes the one file its `path` names
+        '[tool.hatch.build.hooks.version]\npath = "src/sound/_version.py"\n',
     ],
 )
 def test_version_files_of_other_backends(tmp_path: Path, table: str) -> None:
     project = _project(tmp_path, {"pyproject.toml": HATCH + "\n" + table})
     assert "sound._version" in project.generated
+    # a hook whose output is named is no blind spot for the package's other modules
+    assert project.build.unnamed == ()
 
 
 def test_versioneer_version_file(tmp_path: Path) -> None:

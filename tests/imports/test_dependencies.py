@@ -411,7 +411,7 @@ def test_computed_install_requires_is_unknown(tmp_path: Path) -> None:
             None,
             "setup.py computes install_requires",
         ),
-        (None, '["surely-not-installed-dist"]', "declared dependencies not installed here"),
+        (None, '["surely-not-installed-dist"]', "dependencies not installed here"),
     ],
 )
 def test_pf403_claims_no_missing_top_level_name_it_cannot_see(
@@ -428,6 +428,32 @@ def test_pf403_claims_no_missing_top_level_name_it_cannot_see(
     assert why in finding.message
     # with every declaration seen, the same statement is an error
     assert one(project(tmp_path / "seen", files), "PF403").severity == "error"
+
+
+def test_pf403_weighs_what_a_user_installs(tmp_path: Path) -> None:
+    # an extra not installed here is no excuse (a user installs without extras), and what
+    # pkgforge's own environment has (PyYAML, here) is not the user's
+    files = {
+        "src/pkg/__init__.py": "from pkg import crypt\n",
+        "src/pkg/yaml.py": "x = 1\n",
+        "src/pkg/signer.py": "x = 1\n",
+        "src/pkg/crypt.py": "import signer\nimport yaml\n",
+    }
+    extra = '[project.optional-dependencies]\nfast = ["surely-not-installed-dist"]\n'
+    found = findings(project(tmp_path, files, extra=extra), "PF403")
+    assert [(f.line, f.severity) for f in found] == [(1, "error"), (2, "error")]
+
+
+def test_a_relative_import_elsewhere_in_the_module_excuses_only_a_fallback(tmp_path: Path) -> None:
+    files = {
+        "src/pkg/base.py": "X = 1\n",
+        "src/pkg/out.py": "from .base import X\nimport base\n",
+        "src/pkg/script.py": (
+            "if '.' in __name__:\n    from .base import X\nelse:\n    from base import X\n"
+        ),
+    }
+    (finding,) = findings(project(tmp_path, files), "PF403")
+    assert (finding.path, finding.line, finding.severity) == ("src/pkg/out.py", 2, "error")
 
 
 def test_a_setup_requires_plugin_may_compute_install_requires(tmp_path: Path) -> None:

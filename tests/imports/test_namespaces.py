@@ -574,6 +574,20 @@ def test_a_module_importing_a_name_from_itself_after_deleting_it_fails(tmp_path:
     assert fails_with(root, "import pkg.mod", "cannot import name 'X'")
 
 
+def test_a_package_importing_a_missing_submodule_from_itself_binds_nothing(
+    tmp_path: Path,
+) -> None:
+    # `from . import _utils` once _utils.py is gone: the statement fails (PF411), and the
+    # name it would bind never exists for the package's other modules (PF404)
+    files = {"pkg/__init__.py": "from . import _utils\n", "pkg/user.py": "from pkg import _utils\n"}
+    root = project(tmp_path, files)
+    (selfimport,) = findings(root, "PF411")
+    assert (selfimport.path, selfimport.severity) == ("src/pkg/__init__.py", Severity.ERROR)
+    (missing,) = findings(root, "PF404")
+    assert (missing.path, missing.severity) == ("src/pkg/user.py", Severity.ERROR)
+    assert fails_with(root, "import pkg.user", "cannot import name '_utils'")
+
+
 def test_a_deleted_name_seen_only_in_some_import_orders_is_pf411s(tmp_path: Path) -> None:
     # importing pkg.mod first: pkg.user runs while X is bound; importing pkg.user first:
     # pkg.mod runs to its end (its `del` too) before pkg.user looks X up
@@ -642,8 +656,10 @@ def test_star_imports_in_a_cycle_bind_only_what_their_modules_bind(
     [
         "import sys\nfrom pkg._lazy import Lazy\nsys.modules[__name__] = Lazy(__name__, __file__)\n",
         # the proxy gets the package's __path__: that extends nothing (no namespace)
-        "import sys\nfrom pkg._lazy import Lazy\n_proxy = Lazy(__name__, __file__)\n"
-        "_proxy.__path__ = __path__\nsys.modules[__name__] = _proxy\n",
+        (
+            "import sys\nfrom pkg._lazy import Lazy\n_proxy = Lazy(__name__, __file__)\n"
+            "_proxy.__path__ = __path__\nsys.modules[__name__] = _proxy\n"
+        ),
     ],
 )
 def test_a_package_replacing_itself_is_a_blind_spot_for_its_names_only(

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pkgforge.checker.backends.setuptools.script import parse_setup_cfg, parse_setup_script, resolve
-from pkgforge.checker.distmap import requirement_name
+from pkgforge.checker.distmap import installed, requirement_name
 
 if TYPE_CHECKING:
     from pkgforge.checker.model import Project
@@ -32,6 +32,7 @@ __all__ = [
     "Declarations",
     "Requirement",
     "declarations_of",
+    "dependency_closure",
     "read_declarations",
     "requested_extras",
 ]
@@ -473,3 +474,40 @@ def _table(data: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
 
 def _strings(value: object) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def dependency_closure(declared: Sequence[Requirement], sites: tuple[str, ...]) -> dict[str, str]:
+    """Distribution -> the declared distribution it comes with, for every distribution the
+    declared ones require (their extras' requirements only when the extra is requested)."""
+    index = installed(sites)
+    found: dict[str, str] = {}
+    queue = [(r.name, r.name, requested_extras(r.text)) for r in declared]
+    while queue and len(found) < 2000:
+        name, root, extras = queue.pop()
+        dist = index.get(name)
+        if dist is None:
+            continue
+        for text in dist.requires:
+            required = requirement_name(text)
+            if required is None or required == root or required in found:
+                continue
+            extra = _extra_of(text)
+            if extra is not None and extra not in extras:
+                continue
+            found[required] = root
+            queue.append((required, root, requested_extras(text)))
+    return found
+
+
+def _extra_of(requirement: str) -> str | None:
+    """``pysocks ; extra == "socks"`` -> ``socks`` (markers are otherwise taken as true)."""
+    marker = requirement.partition(";")[2]
+    if "extra" not in marker:
+        return None
+    for quote in ("'", '"'):
+        _, found, rest = marker.partition(f"extra == {quote}")
+        if not found:
+            _, found, rest = marker.partition(f"extra=={quote}")
+        if found:
+            return rest.partition(quote)[0].lower()
+    return None

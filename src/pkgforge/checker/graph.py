@@ -488,9 +488,34 @@ class ImportGraph:
         if unknown is not None:
             return None
         names = set(summary.bound_names) - self.failed_guards(module)
+        names -= self._bound_only_by_itself(module)
         names |= written
         names.update(summary.getattr_serves or ())
         return frozenset(names)
+
+    def _bound_only_by_itself(self, module: str) -> set[str]:
+        """Names that only the module's own ``from module import name`` binds (``from . import
+        _utils`` in a package whose ``_utils`` is gone): that statement finds nothing to bind
+        and fails, so the name never exists (PF411 reports the statement)."""
+        summary = self.modules[module].summary
+        if not summary.imported_only:
+            return set()
+        candidates = set(summary.imported_only)
+        found: set[str] = set()
+        for info in summary.imports:  # third-party ones too: they may bind the name
+            bound = candidates.intersection(info.bound)
+            if not bound:
+                continue
+            base = info.module if not info.level else self.absolute(module, info)
+            if base != module or not info.is_from or not _runs_now(info):
+                candidates -= bound  # another import binds it too
+                continue
+            if info.optional or info.scope is ImportScope.OPTIONAL:
+                continue  # guarded: ``failed_guards`` decides
+            found.update(
+                name for name in bound if self.binds_itself_first(module, (name,), info.line)
+            )
+        return found & candidates
 
     def is_module_attribute(self, module: str, name: str) -> bool:
         """Whether ``name`` is an attribute every module object has (``__file__``,
@@ -593,13 +618,13 @@ class ImportGraph:
                     return True
                 continue
             if info.is_from and base == module:
-                if self._binds_itself_first(module, info.names, line):
+                if self.binds_itself_first(module, info.names, line):
                     return True
             elif info.is_from and base in self.modules and self._lacks_a_name(base, info.names):
                 return True
         return False
 
-    def _binds_itself_first(self, module: str, names: tuple[str, ...], line: int) -> bool:
+    def binds_itself_first(self, module: str, names: tuple[str, ...], line: int) -> bool:
         """Whether ``from module import names`` on ``line`` of ``module`` itself looks up a
         name the module has not bound before that line (the statement's own binding is the
         first): the partly initialised module lacks it, so the statement fails."""

@@ -141,8 +141,12 @@ class _Collector:
     import_hooks: int = 0
     exec_line: int = 0
     name_handed: list[tuple[str, int]] = field(default_factory=list)
+    assigned: set[str] = field(default_factory=set)
+    """Names some statement other than an import binds (at any reach)."""
 
-    def bind(self, name: str, line: int, where: _Where = 0) -> None:
+    def bind(self, name: str, line: int, where: _Where = 0, *, by_import: bool = False) -> None:
+        if not by_import:
+            self.assigned.add(name)
         rank = _RANK[_reach(where)]
         known = self.bindings.get(name)
         if known is None:
@@ -384,7 +388,7 @@ class _Collector:
                     )
                 )
                 if binds:
-                    self.bind(bound, node.lineno, where)
+                    self.bind(bound, node.lineno, where, by_import=True)
             return
         names = tuple(alias.name for alias in node.names)
         bound_names = tuple(alias.asname or alias.name for alias in node.names if alias.name != "*")
@@ -406,7 +410,7 @@ class _Collector:
         )
         if binds:
             for name in bound_names:
-                self.bind(name, node.lineno, where)
+                self.bind(name, node.lineno, where, by_import=True)
 
     # -- targets and special names -----------------------------------------
 
@@ -1262,6 +1266,7 @@ def _summarize_tree(
         import_hooks=collector.import_hooks,
         import_time_uses=tuple(uses),
         name_handed_to=tuple(collector.name_handed),
+        imported_only=tuple(sorted(set(collector.bindings) - collector.assigned)),
         deletions=tuple(
             d
             for d in (

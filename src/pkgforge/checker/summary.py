@@ -241,6 +241,8 @@ class ModuleSummary:
     """(name, line, rebound) for each unconditional module-level ``del name``: the line of
     the next statement that binds the name again, 0 when none does. In between, the
     module has no such name."""
+    imported_only: tuple[str, ...] = ()
+    """Module-level names that only import statements bind (no assignment, def, class...)."""
     name_handed_to: tuple[tuple[str, int], ...] = ()
     """(callee as written, line) of each call that hands ``__name__`` to a function while
     the module is imported (``local.recreate_module(__name__, ...)``): a helper that may

@@ -59,19 +59,22 @@ def ships(root: Path, pyproject: Mapping[str, Any], memo: object = None) -> Deci
 
 
 def creates(reader: Reader) -> None:
-    """The version file hatch-vcs writes; a reason for any other build hook."""
+    """The version file hatch-vcs or hatchling's own version hook writes; a reason for any
+    other build hook."""
     tool = table(reader.pyproject, "tool")
     for section, keys in (
         (table(tool, "hatch", "build", "hooks", "vcs"), ("version-file",)),
         (table(tool, "hatch", "build", "targets", "wheel", "hooks", "vcs"), ("version-file",)),
         (table(tool, "hatch", "version", "raw-options"), ("write_to", "version_file")),
+        (table(tool, "hatch", "build", "hooks", "version"), ("path",)),
+        (table(tool, "hatch", "build", "targets", "wheel", "hooks", "version"), ("path",)),
     ):
         for key in keys:
             value = section.get(key)
             if isinstance(value, str):
                 reader.paths.append(clean_path(value))
     for where in (("hatch", "build", "hooks"), ("hatch", "build", "targets", "wheel", "hooks")):
-        hooks = [name for name in table(tool, *where) if name not in {"vcs", "mypyc"}]
+        hooks = [name for name in table(tool, *where) if name not in {"vcs", "mypyc", "version"}]
         if hooks:
             reader.sign(f"the hatch build hook {hooks[0]!r} may create modules")
 

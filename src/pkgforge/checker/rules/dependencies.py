@@ -19,7 +19,12 @@ from typing import NamedTuple
 
 from pkgforge.checker.backends.mounts import project_name
 from pkgforge.checker.certainty import Certainty, Reach
-from pkgforge.checker.declared import Declarations, Requirement, declarations_of, requested_extras
+from pkgforge.checker.declared import (
+    Declarations,
+    Requirement,
+    declarations_of,
+    dependency_closure,
+)
 from pkgforge.checker.distmap import (
     KNOWN_IMPORT_NAMES,
     canonical,
@@ -27,7 +32,6 @@ from pkgforge.checker.distmap import (
     installed,
     is_stdlib,
     provides,
-    requirement_name,
 )
 from pkgforge.checker.findings import Severity
 from pkgforge.checker.graph import ImportGraph, graph_of
@@ -92,7 +96,8 @@ def _find_third_party_imports(project: Project) -> Iterator[_Use]:
             if key is None or key.partition(".")[0] in vendored:
                 continue
             top = key.partition(".")[0]
-            if package and _only_means_sibling(graph, package, info, top):
+            own_name = file.module.rpartition(".")[2]
+            if package and top != own_name and _only_means_sibling(graph, package, info, top):
                 continue  # an implicit relative import (PF403), not a third-party one
             yield _Use(file, info, key)
 
@@ -258,48 +263,11 @@ class _Provided:
     def _transitive(self, key: str) -> str | None:
         """The declared distribution whose own dependencies bring ``key``, if one does."""
         if self.closure is None:
-            self.closure = _closure(self.shipped, self.sites)
+            self.closure = dependency_closure(self.shipped, self.sites)
         for name, via in self.closure.items():
             if provides(self.index.names_of(name), key):
                 return f"{name}, a dependency of {via}"
         return None
-
-
-def _closure(declared: Sequence[Requirement], sites: tuple[str, ...]) -> dict[str, str]:
-    """Distribution -> the declared distribution it comes with, for every distribution the
-    declared ones require (their extras' requirements only when the extra is requested)."""
-    index = installed(sites)
-    found: dict[str, str] = {}
-    queue = [(r.name, r.name, requested_extras(r.text)) for r in declared]
-    while queue and len(found) < 2000:
-        name, root, extras = queue.pop()
-        dist = index.get(name)
-        if dist is None:
-            continue
-        for text in dist.requires:
-            required = requirement_name(text)
-            if required is None or required == root or required in found:
-                continue
-            extra = _extra_of(text)
-            if extra is not None and extra not in extras:
-                continue
-            found[required] = root
-            queue.append((required, root, requested_extras(text)))
-    return found
-
-
-def _extra_of(requirement: str) -> str | None:
-    """``pysocks ; extra == "socks"`` -> ``socks`` (markers are otherwise taken as true)."""
-    marker = requirement.partition(";")[2]
-    if "extra" not in marker:
-        return None
-    for quote in ("'", '"'):
-        _, found, rest = marker.partition(f"extra == {quote}")
-        if not found:
-            _, found, rest = marker.partition(f"extra=={quote}")
-        if found:
-            return rest.partition(quote)[0].lower()
-    return None
 
 
 # Often present but not promised: `python -m venv` brings pip everywhere and setuptools
@@ -601,7 +569,7 @@ def unused_dependency(project: Project) -> Iterator[Hit]:
         if any(provides(names, k) for k in keys):
             continue
         if pins is None:
-            pins = _closure(main, sites)
+            pins = dependency_closure(main, sites)
         if name in pins:
             continue  # another declared dependency needs it anyway: a pin, not a waste
         commands = dist is not None and bool(_COMMAND_GROUPS & dist.entry_point_groups)

@@ -7,7 +7,7 @@ from functools import lru_cache
 from importlib.machinery import PathFinder
 
 from pkgforge.checker.certainty import Certainty, Reach, certainty_of_reach
-from pkgforge.checker.declared import declarations_of
+from pkgforge.checker.declared import declarations_of, dependency_closure
 from pkgforge.checker.distmap import (
     guessed_import_names,
     import_names_of,
@@ -124,49 +124,54 @@ def star_import(project: Project) -> Iterator[Hit]:
                 )
 
 
-def _findable(top: str) -> bool:
-    """Whether a top-level name is importable here (third-party), without importing it."""
+def _only_means_sibling(graph: ImportGraph, package: str, info: ImportInfo, top: str) -> bool:
+    """Whether an absolute import can only have meant a sibling module (Python 2's implicit
+    relative import). A top-level name that a declared dependency provides wins in Python
+    3, even when it is not installed here (`import build` in pkgforge/release/ next to
+    build.py is PyPA build), and so does one that the distributions they bring along, or
+    the project's own environment, have. What pkgforge's own environment has, or how
+    popular a name is, decides nothing (DESIGN.md)."""
+    return _means_sibling(graph, package, info) and not _provided_top(graph.project, top)
+
+
+def _provided_top(project: Project, top: str) -> bool:
+    """Whether a declared dependency (or a group's), what those bring along, or the
+    project's environment provides the top-level name ``top``."""
+    requirements = declarations_of(project).requirements
+    if any(provides(guessed_import_names(r.name), top) for r in requirements):
+        return True
+    sites = project_site_dirs(project.root)
+    if any(provides(import_names_of(r.name, sites), top) for r in requirements):
+        return True
+    index = installed(sites)
+    shipped = [r for r in requirements if r.ships]
+    if any(provides(index.names_of(name), top) for name in dependency_closure(shipped, sites)):
+        return True
+    if not sites:
+        return False
     try:
-        return PathFinder.find_spec(top) is not None
+        return PathFinder.find_spec(top, list(sites)) is not None
     except (ImportError, ValueError):
         return False
 
 
-def _only_means_sibling(graph: ImportGraph, package: str, info: ImportInfo, top: str) -> bool:
-    """Whether an absolute import can only have meant a sibling module (Python 2's implicit
-    relative import). A top-level name findable here wins in Python 3: `import build` in
-    pkgforge/release/ next to build.py is PyPA build. So does a name that a declared
-    dependency provides, even when it is not installed here. How popular a name is
-    decides nothing (DESIGN.md)."""
-    return (
-        _means_sibling(graph, package, info)
-        and not _findable(top)
-        and not _declared_provides(graph, top)
-    )
-
-
 def _unseen_top_level(project: Project) -> str | None:
-    """Why pkgforge cannot tell that no declared dependency brings a top-level name along:
-    the declarations cannot be read (a computed ``install_requires``), or a declared
-    dependency is not installed here (what it requires is unseen); None when it can."""
+    """Why pkgforge cannot tell that no dependency brings a top-level name along: the
+    declarations cannot be read (a computed ``install_requires``), or a dependency is not
+    installed here (what it requires is unseen); None when it can. Extras do not count: a
+    user installs the package without them."""
     declarations = declarations_of(project)
     if declarations.unknown is not None:
         return declarations.unknown
     index = installed(project_site_dirs(project.root))
-    absent = [r.text for r in declarations.shipped if not r.conditional and r.name not in index]
+    absent = [
+        r.text
+        for r in declarations.requirements
+        if r.main and not r.conditional and r.name not in index
+    ]
     if absent:
-        return f"declared dependencies not installed here ({', '.join(absent)}) may bring it"
+        return f"dependencies not installed here ({', '.join(absent)}) may bring it"
     return None
-
-
-def _declared_provides(graph: ImportGraph, top: str) -> bool:
-    """Whether a declared dependency (or a group's) provides ``top``: then `import top` is
-    that distribution, installed here or not, whatever sibling shares its name."""
-    requirements = declarations_of(graph.project).requirements
-    if any(provides(guessed_import_names(r.name), top) for r in requirements):
-        return True
-    sites = project_site_dirs(graph.project.root)
-    return any(provides(import_names_of(r.name, sites), top) for r in requirements)
 
 
 def _means_sibling(graph: ImportGraph, package: str, info: ImportInfo) -> bool:
@@ -257,13 +262,16 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
             if info.level != 0 or not info.module or info.optional or certainty is None:
                 continue
             top = info.module.partition(".")[0]
-            if is_stdlib(top) and top not in graph.top_level and top not in relative:
+            fallback = top in relative and info.reach is not Reach.ALWAYS
+            if is_stdlib(top) and top not in graph.top_level and not fallback:
                 yield from _shadowed_stdlib(
                     project, graph, file, package, info, certainty=certainty
                 )
                 continue
-            if top in graph.top_level or top == own_name or top in relative:
+            if top in graph.top_level or top == own_name:
                 continue  # `import redis` inside redis.py means the third-party one
+            if fallback:
+                continue  # a fallback for running the file as a script (ANTLR's)
             if not _only_means_sibling(graph, package, info, top):
                 continue
             sibling = f"{package}.{top}"
@@ -482,6 +490,10 @@ def _missing_names(
         return
     missing = []
     absent = [name for name in wanted if name not in defined]
+    if base == file.module:
+        # the module's own import binds the name first (at module level): PF411's finding
+        first = {b.name: b.line for b in file.summary.bindings}
+        absent = [n for n in absent if first.get(n) != info.line]
     if absent and (base == file.module or _in_one_cycle(graph, base, file.module)):
         # the import may run while `base` is still running, before its `del` (a self-import
         # or a cycle: PF411 simulates those); it cannot when nothing runs in between
