@@ -404,30 +404,37 @@ def test_computed_install_requires_is_unknown(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("setup_py", "deps", "why"),
+    ("setup_py", "why"),
     [
         (
             "from setuptools import setup\nsetup(install_requires=open('req.txt').read().split())\n",
-            None,
             "setup.py computes install_requires",
         ),
-        (None, '["surely-not-installed-dist"]', "dependencies not installed here"),
+        (
+            "from setuptools import setup\nsetup(setup_requires=['pbr'], pbr=True)\n",
+            "setup_requires plugin",
+        ),
     ],
 )
 def test_pf403_claims_no_missing_top_level_name_it_cannot_see(
-    tmp_path: Path, setup_py: str | None, deps: str | None, why: str
+    tmp_path: Path, setup_py: str, why: str
 ) -> None:
-    # `import signer` beside signer.py: a dependency pkgforge cannot see may well bring a
+    # `import signer` beside signer.py: a dependency pkgforge cannot read may well be a
     # top-level `signer`, so "no top-level `signer`" is no proof (DESIGN.md)
-    files = {"src/pkg/signer.py": "x = 1\n", "src/pkg/crypt.py": "import signer\n"}
-    if setup_py is not None:
-        files["setup.py"] = setup_py
-    extra = 'dynamic = ["dependencies"]\n' if deps is None else ""
-    finding = one(project(tmp_path, files, deps=deps, extra=extra), "PF403")
+    files = {
+        "src/pkg/signer.py": "x = 1\n",
+        "src/pkg/crypt.py": "import signer\n",
+        "setup.py": setup_py,
+    }
+    finding = one(
+        project(tmp_path, files, deps=None, extra='dynamic = ["dependencies"]\n'), "PF403"
+    )
     assert finding.severity == "info"
     assert why in finding.message
-    # with every declaration seen, the same statement is an error
-    assert one(project(tmp_path / "seen", files), "PF403").severity == "error"
+    # with every declaration read, the same statement is an error, also when a declared
+    # dependency is not installed here (it has a name, and it is not `signer`)
+    seen = project(tmp_path / "seen", files, deps='["surely-not-installed-dist"]')
+    assert one(seen, "PF403").severity == "error"
 
 
 def test_pf403_weighs_what_a_user_installs(tmp_path: Path) -> None:

@@ -156,22 +156,15 @@ def _provided_top(project: Project, top: str) -> bool:
 
 
 def _unseen_top_level(project: Project) -> str | None:
-    """Why pkgforge cannot tell that no dependency brings a top-level name along: the
-    declarations cannot be read (a computed ``install_requires``), or a dependency is not
-    installed here (what it requires is unseen); None when it can. Extras do not count: a
-    user installs the package without them."""
-    declarations = declarations_of(project)
-    if declarations.unknown is not None:
-        return declarations.unknown
-    index = installed(project_site_dirs(project.root))
-    absent = [
-        r.text
-        for r in declarations.requirements
-        if r.main and not r.conditional and r.name not in index
-    ]
-    if absent:
-        return f"dependencies not installed here ({', '.join(absent)}) may bring it"
-    return None
+    """Why pkgforge cannot tell which distributions the package installs with: its
+    declarations cannot be read (a computed ``install_requires``); None when it can.
+
+    A declared dependency that is not installed here still has a name (what it provides
+    is guessed from it), and what it brings along would have to ship a top-level module
+    named exactly like the sibling: unlike PF407's names, which are distributions' own
+    (matplotlib brings pillow's ``PIL``), that is no reason for doubt. ``build``'s
+    verification, which installs the dependencies, settles it either way."""
+    return declarations_of(project).unknown
 
 
 def _means_sibling(graph: ImportGraph, package: str, info: ImportInfo) -> bool:
@@ -230,11 +223,10 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
     and in a script — a module with an `if __name__ == "__main__":` block that no
     module of the project imports — which works when run from its own folder.
     Nothing in code that never runs. For a standard-library namesake, a **warning**
-    when only some of the allowed Pythons lack the name. An **info** when pkgforge cannot see every
-    distribution the package installs with: the declarations cannot be read (a computed
-    `install_requires`), or a declared dependency is not installed where pkgforge runs,
-    so one of them may bring a top-level module of that name along. How well known a
-    name is decides nothing.
+    when only some of the allowed Pythons lack the name. An **info** when pkgforge cannot
+    read which distributions the package installs with (a computed `install_requires`,
+    a setup_requires plugin): one of them may be a top-level module of that name. How
+    well known a name is decides nothing.
     """
     graph = graph_of(project)
     imported = {edge.target for edges in graph.edges.values() for edge in edges}
