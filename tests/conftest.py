@@ -22,6 +22,15 @@ def _isolated_template_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("template-cache"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_index_by_default() -> None:
+    """``new`` and ``publish --dry-run`` ask no real index from the suite: a test that
+    means to ask one (a local index) passes ``offline=False`` or ``--index-url``."""
+    from pkgforge.availability import OFFLINE_ENV
+
+    os.environ[OFFLINE_ENV] = "1"
+
+
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
     """Run ``pkgforge ARGS`` in-process; return (exit status, stdout, stderr)."""

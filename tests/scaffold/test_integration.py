@@ -143,7 +143,7 @@ def test_wheel_in_a_fresh_venv_makes_the_sound_package(tmp_path: Path) -> None:
         source,
         cwd=tmp_path,
     )
-    wheel = next((tmp_path / "dist").glob("pkgforge-*.whl"))
+    wheel = next((tmp_path / "dist").glob("pkgforge_cli-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     assert {f"pkgforge/templates/{t}/cookiecutter.json" for t in ("default", "minimal")} <= names

@@ -1,0 +1,401 @@
+"""Is a distribution name free on a package index? Asked of the index's simple API.
+
+``new`` asks before a project is named for good, and ``publish --dry-run`` before an
+upload. A name is *taken* when the index has a project of the same PEP 503 name, and
+*too similar* when it has one whose name compares equal under PyPI's confusable-name
+rule (:func:`~pkgforge.names.ultranormalize_name`): PyPI refuses to create such a
+project. An index cannot be asked which names are confusable with a given one, so
+the look-alikes asked about are the likeliest few (separators dropped, one character
+of ``l i 1`` or ``o 0`` swapped): no warning is no proof, and the upload decides.
+
+Every answer is bounded in time: the index is asked over a few kept-alive connections
+at once, and whatever has not answered by the deadline makes the verdict "unknown",
+never a wait. Nothing here prints; the caller logs :attr:`NameCheck.message`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import urljoin, urlsplit
+
+from pkgforge.names import normalize_distribution_name, ultranormalize_name
+
+if TYPE_CHECKING:
+    import http.client
+    import ssl
+
+__all__ = [
+    "LOOKUP_TIMEOUT",
+    "OFFLINE_ENV",
+    "NameCheck",
+    "NameLookup",
+    "check_name",
+    "confusable_names",
+    "is_offline",
+    "lookup_for",
+    "shown_url",
+    "suggested_names",
+]
+
+OFFLINE_ENV = "PKGFORGE_OFFLINE"
+"""Set (to anything but ``0``, ``false``, ``no``, ``off`` or nothing), no index is asked."""
+
+LOOKUP_TIMEOUT = 3.0
+"""Seconds the whole lookup may take, all questions included."""
+_CONNECTIONS = 4
+_MAX_CONFUSABLES = 8
+_SUFFIXES = ("tools", "lib", "kit")
+_SWAPS = {"l": "i1", "i": "l1", "1": "li", "o": "0", "0": "o"}
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_ABSENT = frozenset({404, 410})
+
+Status = Literal["free", "taken", "similar", "unknown"]
+# What the index said of one name: there, not there, or no answer (and why).
+_Answer = bool | str
+
+
+@dataclass(frozen=True)
+class NameCheck:
+    """The index's verdict on one distribution name."""
+
+    name: str
+    index_url: str | None
+    status: Status
+    similar: tuple[str, ...] = ()
+    """Names the index has that PyPI's rule finds too similar (``similar`` only)."""
+    suggestions: tuple[str, ...] = ()
+    """Names close to ``name`` that the index does not have (``taken``/``similar``)."""
+    reason: str = ""
+    """Why the verdict is ``unknown``: offline, no answer in time, an error."""
+    skipped: bool = False
+    """The index was not asked because the caller said so (offline)."""
+
+    @property
+    def message(self) -> str | None:
+        """One line for the user; None when the name is free."""
+        where = self.index_url or "the index"
+        others = (
+            f"; names it does not have: {', '.join(self.suggestions)}" if self.suggestions else ""
+        )
+        if self.status == "taken":
+            return (
+                f"the name {self.name!r} is taken on {where}: the project works, but cannot "
+                f"be published there under this name{others}"
+            )
+        if self.status == "similar":
+            return (
+                f"the name {self.name!r} is too similar to {', '.join(map(repr, self.similar))} "
+                f"on {where} (PyPI compares names without '-', '_' and '.', reading l and i "
+                f"as 1 and o as 0) and cannot be published there{others}"
+            )
+        if self.status == "unknown":
+            return f"the name {self.name!r} was not checked on an index: {self.reason}"
+        return None
+
+
+def confusable_names(name: str) -> list[str]:
+    """The likeliest names PyPI finds too similar to ``name``, normalised, ``name`` first.
+
+    Separators dropped, then each single swap within ``l i 1`` and ``o 0``; at most
+    a handful, since each is a question to the index.
+    """
+    canonical = normalize_distribution_name(name)
+    found = {canonical: None, canonical.replace("-", ""): None}
+    for base in list(found):
+        for i, char in enumerate(base):
+            for other in _SWAPS.get(char, ""):
+                found[base[:i] + other + base[i + 1 :]] = None
+    key = ultranormalize_name(name)
+    names = [n for n in found if ultranormalize_name(n) == key]
+    return names[: 1 + _MAX_CONFUSABLES]
+
+
+def suggested_names(name: str) -> list[str]:
+    """Other names for a project whose name is taken: ``name`` with a prefix or suffix."""
+    canonical = normalize_distribution_name(name)
+    prefixed = [] if canonical.startswith("py") else [f"py{canonical}"]
+    suffixed = [f"{canonical}-{s}" for s in _SUFFIXES if not canonical.endswith(f"-{s}")]
+    return [*prefixed, *suffixed][:3]
+
+
+def is_offline() -> bool:
+    """True when ``PKGFORGE_OFFLINE`` says so."""
+    import os
+
+    return os.environ.get(OFFLINE_ENV, "").strip().lower() not in {"", "0", "false", "no", "off"}
+
+
+def lookup_for(
+    name: str, *, index_url: str | None = None, offline: bool | None = None
+) -> NameLookup:
+    """A lookup of ``name`` on ``index_url``, else on the index pip reads; none at all when
+    ``offline`` (default: :func:`is_offline`). Call :meth:`NameLookup.start` to send it."""
+    if offline is None:
+        offline = is_offline()
+    if offline:
+        reason = f"offline (--offline, or {OFFLINE_ENV} is set)"
+        return NameLookup(name, None, offline_reason=reason)
+    if index_url:
+        return NameLookup(name, index_url if index_url.endswith("/") else index_url + "/")
+    from pkgforge.pipconfig import pip_index
+
+    configured = pip_index()
+    return NameLookup(name, configured.url, cafile=configured.cert)
+
+
+def check_name(
+    name: str,
+    index_url: str | None,
+    *,
+    timeout: float = LOOKUP_TIMEOUT,
+    cafile: str | None = None,
+) -> NameCheck:
+    """Ask ``index_url`` (a simple API root) about ``name``; never longer than ``timeout``."""
+    lookup = NameLookup(name, index_url, timeout=timeout, cafile=cafile)
+    lookup.start()
+    return lookup.result()
+
+
+@dataclass
+class NameLookup:
+    """:func:`check_name` in background threads: :meth:`start` now, :meth:`result` later
+    (it waits at most until ``timeout`` seconds after the start)."""
+
+    name: str
+    index_url: str | None
+    timeout: float = LOOKUP_TIMEOUT
+    cafile: str | None = None
+    offline_reason: str | None = None
+    """Set to skip the index: the verdict is "unknown" with this reason."""
+    _answers: dict[str, _Answer] = field(default_factory=dict, init=False, repr=False)
+    _threads: list[threading.Thread] = field(default_factory=list, init=False, repr=False)
+    _deadline: float = field(default=0.0, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _verdict: NameCheck | None = field(default=None, init=False, repr=False)
+
+    def start(self) -> None:
+        self._deadline = time.monotonic() + self.timeout
+        if self.offline_reason is not None or self.index_url is None:
+            return
+        # A suggestion is offered only if neither it nor its separator-less twin is there.
+        suggestions = [s for name in suggested_names(self.name) for s in _twins(name)]
+        queue = list(dict.fromkeys([*confusable_names(self.name), *suggestions]))
+        for _ in range(min(_CONNECTIONS, len(queue))):
+            # Daemon threads: one that an index keeps waiting never delays the exit.
+            thread = threading.Thread(target=self._ask, args=(queue,), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def result(self) -> NameCheck:
+        """The verdict, from what the index said by the deadline."""
+        if self._verdict is None:
+            for thread in self._threads:
+                thread.join(max(0.0, self._deadline - time.monotonic()))
+            with self._lock:
+                answers = dict(self._answers)
+            self._verdict = self._judge(answers)
+        return self._verdict
+
+    def _ask(self, queue: list[str]) -> None:
+        assert self.index_url is not None
+        client = _Client(self.index_url, self._deadline, self.cafile)
+        try:
+            while True:
+                with self._lock:
+                    if not queue:
+                        return
+                    name = queue.pop(0)
+                answer = client.has(name)
+                with self._lock:
+                    self._answers[name] = answer
+        finally:
+            client.close()
+
+    def _judge(self, answers: dict[str, _Answer]) -> NameCheck:
+        shown = None if self.index_url is None else shown_url(self.index_url)
+        base = NameCheck(self.name, shown, "unknown")
+        if self.offline_reason is not None:
+            return replace(_with(base, reason=self.offline_reason), skipped=True)
+        if self.index_url is None:
+            return _with(base, reason="pip is configured with no index (no-index)")
+        canonical = normalize_distribution_name(self.name)
+        own = answers.get(canonical)
+        if not isinstance(own, bool):
+            return _with(base, reason=own or f"{shown} did not answer in time")
+        suggestions = tuple(s for s in suggested_names(self.name)[:3] if answers.get(s) is False)[
+            :2
+        ]
+        if own:
+            return NameCheck(self.name, shown, "taken", suggestions=suggestions)
+        similar = tuple(n for n in confusable_names(self.name)[1:] if answers.get(n) is True)
+        if similar:
+            return NameCheck(self.name, shown, "similar", similar=similar, suggestions=suggestions)
+        return NameCheck(self.name, shown, "free")
+
+
+def _twins(name: str) -> list[str]:
+    return list(dict.fromkeys([name, name.replace("-", "")]))
+
+
+def _with(check: NameCheck, *, reason: str) -> NameCheck:
+    return NameCheck(check.name, check.index_url, "unknown", reason=reason)
+
+
+class _Client:
+    """Asks one index, over one kept-alive connection, whether it has a project."""
+
+    def __init__(self, index_url: str, deadline: float, cafile: str | None) -> None:
+        self.index_url = index_url
+        self.shown = shown_url(index_url)
+        self.deadline = deadline
+        self.cafile = cafile
+        self._conn: http.client.HTTPConnection | None = None
+        self._origin: tuple[str, str] | None = None
+
+    def has(self, name: str) -> _Answer:
+        """True or False; or why the index gave no answer."""
+        url = urljoin(self.index_url, name + "/")
+        method = "HEAD"  # the answer is the status: no page of a big project to download
+        for _ in range(4):
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                return f"{self.shown} did not answer in time"
+            try:
+                status, location = self._request(method, url, remaining)
+            except OSError as err:
+                self.close()
+                return _network_reason(self.shown, err)
+            if status == 200:
+                return True
+            if status in _ABSENT:
+                return False
+            if status in {405, 501} and method == "HEAD":
+                method = "GET"
+                continue
+            if status in _REDIRECTS and location:
+                target = urljoin(url, location)
+                if _origin(target) != _origin(url):
+                    # pypiserver sends a project it does not host to pypi.org: not here.
+                    return False
+                url = target
+                continue
+            return f"{self.shown} answered {status} for {shown_url(url)}"
+        return f"{self.shown} redirects {shown_url(url)} too many times"
+
+    def _request(self, method: str, url: str, timeout: float) -> tuple[int, str | None]:
+        import http.client
+
+        parts = urlsplit(url)
+        origin = (parts.scheme, parts.netloc)
+        if self._conn is None or self._origin != origin:
+            self.close()
+            self._conn = _connect(parts.scheme, parts.netloc, timeout, self.cafile)
+            self._origin = origin
+        conn = self._conn
+        conn.timeout = timeout
+        if conn.sock is not None:
+            conn.sock.settimeout(timeout)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        headers = dict(_HEADERS)
+        if parts.username is not None:  # a private index's credentials, as pip sends them
+            import base64
+            from urllib.parse import unquote
+
+            user = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+            headers["Authorization"] = "Basic " + base64.b64encode(user.encode()).decode()
+        try:
+            conn.request(method, path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+        except (http.client.HTTPException, ValueError) as err:
+            self.close()
+            raise OSError(str(err) or type(err).__name__) from err
+        if response.will_close:
+            self.close()
+        return response.status, response.getheader("Location")
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+_HEADERS = {
+    "Accept": "application/vnd.pypi.simple.v1+json, text/html;q=0.1",
+    "User-Agent": "pkgforge (name check)",
+}
+
+
+def _connect(
+    scheme: str, netloc: str, timeout: float, cafile: str | None
+) -> http.client.HTTPConnection:
+    """A connection to ``netloc``, through the proxy the environment names, if any."""
+    import http.client
+    import urllib.request
+
+    host = netloc.rpartition("@")[2]
+    proxy = urllib.request.getproxies().get(scheme)
+    hostname = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    if proxy and not urllib.request.proxy_bypass(hostname):
+        proxied = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+        tunnel_to = host
+        host = proxied.netloc.rpartition("@")[2]
+    else:
+        tunnel_to = None
+    if scheme == "https":
+        conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+            host, timeout=timeout, context=_tls(cafile)
+        )
+    elif scheme == "http":
+        conn = http.client.HTTPConnection(host, timeout=timeout)
+    else:
+        raise OSError(f"not an http(s) URL: {scheme}://{netloc}")
+    if tunnel_to is not None:
+        conn.set_tunnel(tunnel_to)
+    return conn
+
+
+def _tls(cafile: str | None) -> ssl.SSLContext:
+    import ssl
+
+    if cafile:
+        return ssl.create_default_context(cafile=cafile)
+    context = ssl.create_default_context()
+    paths = ssl.get_default_verify_paths()
+    if not (paths.cafile or paths.capath or context.cert_store_stats()["x509_ca"]):
+        # No certificates at all (a python.org build on macOS): the bundle requests uses.
+        try:
+            import certifi
+
+            context.load_verify_locations(certifi.where())
+        except (ImportError, OSError):
+            pass
+    return context
+
+
+def shown_url(url: str) -> str:
+    """``url`` without the password a private index's URL may hold."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:***@{parts.netloc.rpartition('@')[2]}"
+    return parts._replace(netloc=netloc).geturl()
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc.lower()
+
+
+def _network_reason(index_url: str, err: OSError) -> str:
+    import socket
+
+    if isinstance(err, TimeoutError | socket.timeout):
+        return f"{index_url} did not answer in time"
+    if isinstance(err, socket.gaierror):
+        return f"cannot resolve {urlsplit(index_url).hostname} (offline?)"
+    detail = getattr(err, "reason", None) or err.strerror or str(err) or type(err).__name__
+    return f"cannot reach {index_url}: {detail}"
