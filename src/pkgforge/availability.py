@@ -49,6 +49,7 @@ _CONNECTIONS = 4
 _MAX_CONFUSABLES = 8
 _SUFFIXES = ("tools", "lib", "kit")
 _SWAPS = {"l": "i1", "i": "l1", "1": "li", "o": "0", "0": "o"}
+_LETTER_SPELLINGS = (str.maketrans("01", "ol"), str.maketrans("01", "oi"))
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _ABSENT = frozenset({404, 410})
 
@@ -99,12 +100,17 @@ class NameCheck:
 def confusable_names(name: str) -> list[str]:
     """The likeliest names PyPI finds too similar to ``name``, normalised, ``name`` first.
 
-    Separators dropped, then each single swap within ``l i 1`` and ``o 0``; at most
-    a handful, since each is a question to the index.
+    Names on an index are mostly spelled with letters, so after the separators
+    dropped come the letter spellings of ``0`` and ``1``, then each single swap within
+    ``l i 1`` and ``o 0``; at most a handful, since each is a question to the index.
     """
     canonical = normalize_distribution_name(name)
-    found = {canonical: None, canonical.replace("-", ""): None}
-    for base in list(found):
+    bases = list(dict.fromkeys([canonical, canonical.replace("-", "")]))
+    found = dict.fromkeys(bases)
+    for base in bases:
+        for letters in _LETTER_SPELLINGS:
+            found[base.translate(letters)] = None
+    for base in bases:
         for i, char in enumerate(base):
             for other in _SWAPS.get(char, ""):
                 found[base[:i] + other + base[i + 1 :]] = None
@@ -225,9 +231,11 @@ class NameLookup:
         own = answers.get(canonical)
         if not isinstance(own, bool):
             return _with(base, reason=own or f"{shown} did not answer in time")
-        suggestions = tuple(s for s in suggested_names(self.name)[:3] if answers.get(s) is False)[
-            :2
-        ]
+        suggestions = tuple(
+            s
+            for s in suggested_names(self.name)
+            if all(answers.get(twin) is False for twin in _twins(s))
+        )[:2]
         if own:
             return NameCheck(self.name, shown, "taken", suggestions=suggestions)
         similar = tuple(n for n in confusable_names(self.name)[1:] if answers.get(n) is True)
