@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,38 @@ def pkgforge_git_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, d
         "GIT_CONFIG_VALUE_0": PKGFORGE_URL,
     }
     return repo, env
+
+
+@pytest.fixture(scope="session")
+def pkgforge_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel of this checkout, ``pkgforge_cli-VERSION-py3-none-any.whl``, built once."""
+    import sys
+
+    if not (REPO_ROOT / "pyproject.toml").is_file():
+        pytest.skip("needs pkgforge's source tree")
+    out = tmp_path_factory.mktemp("pkgforge-wheel")
+    build = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out)]
+    subprocess.run([*build, str(REPO_ROOT)], check=True, capture_output=True, timeout=600)
+    (wheel,) = out.glob("pkgforge_cli-*.whl")
+    return wheel
+
+
+@pytest.fixture(scope="session")
+def pkgforge_index(
+    tmp_path_factory: pytest.TempPathFactory, pkgforge_wheel: Path
+) -> Iterator[tuple[str, Path]]:
+    """A pypiserver that holds this checkout's wheel, as PyPI will hold a release.
+
+    What it does not hold (pkgforge-cli's dependencies) it sends on to PyPI, as
+    pypiserver does by default. Yields the simple API's URL and the server's log, where
+    each request shows.
+    """
+    from tests.localindex import pypiserver
+
+    root = tmp_path_factory.mktemp("pkgforge-index")
+    packages = root / "packages"
+    packages.mkdir()
+    shutil.copy2(pkgforge_wheel, packages / pkgforge_wheel.name)
+    log = root / "server.log"
+    with pypiserver(packages, log, ["-v"]) as url:  # -v: each request in the log
+        yield f"{url}simple/", log

@@ -59,9 +59,13 @@ def test_look_alikes_are_few_and_each_is_too_similar() -> None:
 
 def test_suggestions_are_not_look_alikes_of_the_name() -> None:
     suggestions = suggested_names("sound")
-    assert suggestions == ["pysound", "sound-tools", "sound-lib"]
+    assert suggestions == ["pysound", "sound-tools", "sound-lib", "sound-kit", "sound-toolkit"]
     assert ultranormalize_name("sound") not in {ultranormalize_name(s) for s in suggestions}
-    assert suggested_names("pysound-tools") == ["pysound-tools-lib", "pysound-tools-kit"]
+    assert suggested_names("pysound-tools") == [
+        "pysound-tools-lib",
+        "pysound-tools-kit",
+        "pysound-tools-toolkit",
+    ]
 
 
 # -- asking a local index ----------------------------------------------------------------
@@ -90,7 +94,7 @@ def test_a_suggestion_whose_twin_is_taken_is_not_offered() -> None:
     with static_index(["sound", "soundtools", "pysound"]) as index:
         verdict = check_name("sound", index.url)
     assert verdict.status == "taken"
-    assert verdict.suggestions == ("sound-lib",)
+    assert verdict.suggestions == ("sound-lib", "sound-kit")
 
 
 def test_a_free_name_says_nothing() -> None:

@@ -47,7 +47,7 @@ LOOKUP_TIMEOUT = 3.0
 """Seconds the whole lookup may take, all questions included."""
 _CONNECTIONS = 4
 _MAX_CONFUSABLES = 8
-_SUFFIXES = ("tools", "lib", "kit")
+_SUFFIXES = ("tools", "lib", "kit", "toolkit")
 _SWAPS = {"l": "i1", "i": "l1", "1": "li", "o": "0", "0": "o"}
 _LETTER_SPELLINGS = (str.maketrans("01", "ol"), str.maketrans("01", "oi"))
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -124,7 +124,7 @@ def suggested_names(name: str) -> list[str]:
     canonical = normalize_distribution_name(name)
     prefixed = [] if canonical.startswith("py") else [f"py{canonical}"]
     suffixed = [f"{canonical}-{s}" for s in _SUFFIXES if not canonical.endswith(f"-{s}")]
-    return [*prefixed, *suffixed][:3]
+    return [*prefixed, *suffixed]
 
 
 def is_offline() -> bool:

@@ -7,7 +7,6 @@
 import json
 import os
 import re
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -22,7 +21,11 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 # .pre-commit-config.yaml installs the same. `nox -s pins` says when a newer one is out.
 PKGFORGE = "pkgforge-cli=={{ cookiecutter.__pkgforge_version }}"
 # The files whose exact pins (NAME==VERSION) `nox -s pins` compares with the index.
-PINNED_FILES = ("noxfile.py", ".pre-commit-config.yaml", ".github/workflows/release.yml")
+PINNED_FILES = (
+    "noxfile.py",
+    ".pre-commit-config.yaml",
+    ".github/workflows/release.yml",
+)
 EXACT_PIN = re.compile(r"\b([A-Za-z0-9][A-Za-z0-9._-]*)==([0-9][A-Za-z0-9.+!-]*)")
 
 
@@ -75,26 +78,43 @@ def pins(session: nox.Session) -> None:
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:  # the scheduled workflow's job summary
         with Path(summary).open("a", encoding="utf-8") as out:
-            out.write("## Pins\n\n" + "\n".join(f"- {line}" for line in report or ["none"]))
+            out.write(
+                "## Pins\n\n" + "\n".join(f"- {line}" for line in report or ["none"])
+            )
             out.write("\n")
 
 
 def _hook_updates(session: nox.Session) -> list[str]:
-    """What `pre-commit autoupdate` would change, found by updating a copy of the config."""
+    """What `pre-commit autoupdate` would change, found by updating a copy of the config
+    one repository at a time (one that cannot be reached hides no other)."""
+    text = Path(".pre-commit-config.yaml").read_text(encoding="utf-8")
+    repos = re.findall(r"^\s*-\s*repo:\s*(\S+)", text, flags=re.MULTILINE)
+    lines = []
     with tempfile.TemporaryDirectory() as scratch:
         config = Path(scratch, ".pre-commit-config.yaml")
-        shutil.copyfile(".pre-commit-config.yaml", config)
-        try:
-            output = session.run(
-                "pre-commit", "autoupdate", "--config", str(config), silent=True
-            )
-        except nox.command.CommandFailed:
-            return ["pre-commit autoupdate failed (see above): hook revisions not compared"]
-    return [
-        f"pre-commit hook {line.strip()}"
-        for line in str(output).splitlines()
-        if " -> " in line
-    ]
+        config.write_text(text, encoding="utf-8")
+        for repo in (r for r in repos if r not in {"local", "meta"}):
+            try:
+                output = session.run(
+                    *(
+                        "pre-commit",
+                        "autoupdate",
+                        "--config",
+                        str(config),
+                        "--repo",
+                        repo,
+                    ),
+                    silent=True,
+                )
+            except nox.command.CommandFailed:
+                lines.append(f"{repo}: pre-commit autoupdate failed (see above)")
+                continue
+            lines += [
+                f"pre-commit hook {line.strip()}"
+                for line in str(output).splitlines()
+                if " -> " in line
+            ]
+    return lines
 
 
 def _index_updates(session: nox.Session) -> list[str]:
@@ -108,13 +128,23 @@ def _index_updates(session: nox.Session) -> list[str]:
     for (project, version), where in sorted(pinned.items()):
         try:
             output = session.run(
-                *("python", "-m", "pip", "install", "--dry-run", "--quiet", "--no-deps"),
+                *(
+                    "python",
+                    "-m",
+                    "pip",
+                    "install",
+                    "--dry-run",
+                    "--quiet",
+                    "--no-deps",
+                ),
                 *("--ignore-installed", "--report", "-", project),
                 silent=True,
                 stderr=None,  # pip's warnings go to the log, not into the JSON report
             )
         except nox.command.CommandFailed:
-            lines.append(f"{project} {version}: pip found no version on the index (see above)")
+            lines.append(
+                f"{project} {version}: pip found no version on the index (see above)"
+            )
             continue
         newest = json.loads(str(output))["install"][0]["metadata"]["version"]
         if newest != version:
