@@ -1,9 +1,10 @@
 """The ``console`` examples of the docs, run as tests: each command for real, its output
 compared with the page's.
 
-Sybil finds the examples (the root ``conftest.py`` says which files: README.md and
-every page of docs/, so a new page is picked up without a change here); this module
-is Sybil's evaluator for the ``console`` language. An example is a transcript::
+Sybil finds the examples (:data:`PAGES`: README.md and every page of docs/, so a new
+page is picked up without a change here; the root ``conftest.py`` collects them);
+this module is Sybil's evaluator for the ``console`` language, and runs a page's
+examples in order as one test. An example is a transcript::
 
     $ pkgforge new sound --no-input          <- a command ("$ " then bash; a line
     Created sound/ (17 files) from ...          ending in "\\" continues it)
@@ -21,8 +22,12 @@ durations, commit ids, the page's folder (``<work>``), the local index's address
 (shown as PyPI's). Anything else that varies is the page author's to elide: ``...`` alone on
 a line stands for any lines (none included), and ``...`` within a line for any text.
 
+Setting up what an example needs without showing it: an invisible example,
+``<!-- invisible-code-block: console`` then the transcript then ``-->``.
+
 Not runnable here (an install from PyPI, an upload): mark the example with
-``<!-- skip: next "why" -->`` on the line before; the test report lists it as skipped.
+``<!-- skip: next "why" -->`` on the line before; the page's test lists it in a
+report section ("skipped examples", shown by ``pytest -rA``).
 """
 
 from __future__ import annotations
@@ -34,10 +39,16 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest import SkipTest
+
+import pytest
+from sybil import Document, Sybil
+from sybil.example import SybilFailure
+from sybil.parsers.markdown import CodeBlockParser, SkipParser
 
 from tests.localindex import static_index
 
@@ -185,3 +196,77 @@ def _page_env(base: dict[str, str], root: Path) -> dict[str, str]:
     gitconfig = home / ".gitconfig"
     gitconfig.write_text("[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n")
     return {**base, "HOME": str(home), "GIT_CONFIG_GLOBAL": str(gitconfig)}
+
+
+PAGES = ("README.md", "docs/*.md")
+_ROOT = Path(__file__).resolve().parents[1]
+SYBIL = Sybil(
+    parsers=[CodeBlockParser(language="console", evaluator=evaluate_console), SkipParser()],
+    patterns=PAGES,
+    path=str(_ROOT),
+)
+_ENVIRONMENT = pytest.StashKey[tuple[dict[str, str], str]]()
+
+
+def run_examples(document: Document, page: ConsolePage) -> tuple[int, list[str]]:
+    """Run every example of ``document`` in order, where ``page`` is; return how many
+    console examples ran, and why the others were skipped. A failing example raises
+    :class:`SybilFailure`, naming its line."""
+    ran, skipped = 0, []
+    document.namespace["console_page"] = page
+    for example in document.examples():
+        try:
+            example.evaluate()
+        except SkipTest as skip:
+            skipped.append(f"line {example.line}: {skip}")
+        else:
+            ran += example.region.evaluator is evaluate_console
+    return ran, skipped
+
+
+class ConsolePageFile(pytest.File):
+    """A page of :data:`PAGES` with console examples: one test, its examples in order."""
+
+    @classmethod
+    def collect_page(cls, path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+        return cls.from_parent(parent, path=path) if SYBIL.should_parse(path) else None
+
+    def collect(self) -> list[pytest.Item]:
+        document = SYBIL.parse(self.path)
+        if not list(document.examples()):
+            return []
+        return [ConsolePageItem.from_parent(self, name="console examples", document=document)]
+
+
+class ConsolePageItem(pytest.Item):
+    def __init__(self, *, document: Document, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.document = document
+
+    def runtest(self) -> None:
+        env, index_url = _environment(self.config)
+        with open_console_page(env, index_url) as page:
+            ran, skipped = run_examples(self.document, page)
+        if skipped:
+            self.add_report_section("call", "skipped examples", "\n".join(skipped))
+        if not ran:
+            pytest.skip("; ".join(skipped))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, SybilFailure):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo, style))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"{self.path.name}: console examples"
+
+
+def _environment(config: pytest.Config) -> tuple[dict[str, str], str]:
+    """The local index and environment every page shares, made once per test process."""
+    if _ENVIRONMENT not in config.stash:
+        stack = ExitStack()
+        config.add_cleanup(stack.close)
+        scratch = Path(tempfile.mkdtemp(prefix="pkgforge-docs-env-"))
+        stack.callback(shutil.rmtree, scratch, ignore_errors=True)
+        config.stash[_ENVIRONMENT] = stack.enter_context(docs_environment(scratch))
+    return config.stash[_ENVIRONMENT]
