@@ -58,8 +58,9 @@ def pkgforge_git_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, d
     """A local git repository of this pkgforge, tagged ``v{__version__}`` as a release is.
 
     Returns the repository and the environment that makes git (so pip and
-    pre-commit) fetch ``https://github.com/pkgforge/pkgforge`` from it: the
-    generated project's pins then resolve here, unchanged, without GitHub.
+    pre-commit) fetch ``https://github.com/pkgforge/pkgforge`` from it: what points
+    pre-commit at the repository (``.pre-commit-hooks.yaml``) resolves here, without
+    GitHub.
     """
     import pkgforge
 
