@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-import pkgforge.scaffold.state as state_module
+import pkgforge.scaffold.update.state as state_module
 from pkgforge.cli import main
 from pkgforge.errors import DirtyTreeError, ProjectNotFoundError, TemplateError, UsageError
-from pkgforge.scaffold.update import update_project
+from pkgforge.scaffold.update.update import update_project
 
 STATE_FILE = state_module.STATE_FILE
 
@@ -751,7 +751,7 @@ import os, signal, sys
 # Whoever runs the tests may ignore SIGINT (a background job does) and a child inherits
 # that; a user's terminal does not.
 signal.signal(signal.SIGINT, signal.default_int_handler)
-import pkgforge.scaffold.landing as landing
+import pkgforge.scaffold.update.landing as landing
 real = landing._rename
 calls = 0
 def interrupted(source, target):
@@ -788,7 +788,7 @@ def test_ctrl_c_mid_update_leaves_the_tree_byte_identical(project: Path, at: int
 def test_a_failure_while_writing_the_git_index_restores_everything(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pkgforge.scaffold import gitwork
+    from pkgforge.scaffold.update import gitwork
 
     user_edits(project)
     before = snapshot(project)
@@ -813,7 +813,7 @@ def test_a_failing_rename_restores_everything(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from pkgforge.errors import PkgforgeError
-    from pkgforge.scaffold import landing
+    from pkgforge.scaffold.update import landing
 
     user_edits(project)
     before = snapshot(project)
@@ -889,7 +889,7 @@ def test_a_builtin_template_updates_from_its_oldest_version_to_a_fresh_render(
     from dataclasses import replace
 
     from pkgforge.scaffold import new_project
-    from pkgforge.scaffold.history import versions
+    from pkgforge.scaffold.update.history import versions
 
     fresh = new_project("sound", output_dir=tmp_path / "fresh", no_input=True, run_check=False)
     current = state_module.read_state(fresh.project_dir)
