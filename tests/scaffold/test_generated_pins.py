@@ -60,6 +60,24 @@ def _wheel(folder: Path, name: str, version: str) -> None:
         archive.writestr(f"{stem}.dist-info/RECORD", record + f"{stem}.dist-info/RECORD,,\n")
 
 
+def _pins_session(project: Path, **env: str) -> str:
+    """``nox -s pins`` in ``project`` with this environment's tools; its output (exit 0)."""
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    nox = [sys.executable, "-m", "nox", "--session", "pins", "--no-venv", "--no-install"]
+    done = subprocess.run(
+        nox,
+        cwd=project,
+        env=isolated_pip_environ(PATH=path, **env),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out
+    return out
+
+
 def _snapshot(project: Path) -> dict[str, bytes]:
     return {
         p.relative_to(project).as_posix(): p.read_bytes()
@@ -89,18 +107,12 @@ def test_pins_session_reports_newer_hooks_and_releases_and_changes_nothing(
     summary = tmp_path / "summary.md"
 
     with pypiserver(packages, tmp_path / "server.log", ["--disable-fallback"]) as url:
-        env = isolated_pip_environ(
+        out = _pins_session(
+            project,
             PIP_INDEX_URL=f"{url}simple/",
             PRE_COMMIT_HOME=str(tmp_path / "pre-commit"),
             GITHUB_STEP_SUMMARY=str(summary),
-            PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         )
-        nox = [sys.executable, "-m", "nox", "--session", "pins", "--no-venv", "--no-install"]
-        done = subprocess.run(
-            nox, cwd=project, env=env, capture_output=True, text=True, check=False, timeout=600
-        )
-    out = done.stdout + done.stderr
-    assert done.returncode == 0, out
     assert "updating v1.0.0 -> v2.0.0" in out
     version = pkgforge.__version__
     expected = (
@@ -115,7 +127,8 @@ def test_pins_session_reports_newer_hooks_and_releases_and_changes_nothing(
 
 def test_pins_session_never_fails_when_nothing_answers(tmp_path: Path) -> None:
     project = new_project("sound", output_dir=tmp_path, no_input=True, run_check=False).project_dir
-    env = isolated_pip_environ(
+    out = _pins_session(
+        project,
         PIP_INDEX_URL="http://127.0.0.1:9/simple/",  # nothing listens on the discard port
         PIP_RETRIES="0",
         PIP_TIMEOUT="2",
@@ -123,13 +136,6 @@ def test_pins_session_never_fails_when_nothing_answers(tmp_path: Path) -> None:
         GIT_CONFIG_COUNT="1",  # and no hook repository answers either
         GIT_CONFIG_KEY_0="url.http://127.0.0.1:9/.insteadOf",
         GIT_CONFIG_VALUE_0="https://github.com/",
-        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
     )
-    nox = [sys.executable, "-m", "nox", "--session", "pins", "--no-venv", "--no-install"]
-    done = subprocess.run(
-        nox, cwd=project, env=env, capture_output=True, text=True, check=False, timeout=600
-    )
-    out = done.stdout + done.stderr
-    assert done.returncode == 0, out
     assert "https://github.com/astral-sh/ruff-pre-commit: pre-commit autoupdate failed" in out
     assert "pip found no version on the index" in out
