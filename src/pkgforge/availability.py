@@ -15,12 +15,15 @@ never a wait. Nothing here prints; the caller logs :attr:`NameCheck.message`.
 
 from __future__ import annotations
 
+import pickle
 import threading
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urljoin, urlsplit
 
+from pkgforge.forking import can_fork, reaped
 from pkgforge.names import normalize_distribution_name, ultranormalize_name
 
 if TYPE_CHECKING:
@@ -45,7 +48,9 @@ OFFLINE_ENV = "PKGFORGE_OFFLINE"
 
 LOOKUP_TIMEOUT = 3.0
 """Seconds the whole lookup may take, all questions included."""
-_CONNECTIONS = 4
+_CONNECTIONS = 10
+_HELPER_MARGIN = 0.05
+"""Seconds the helper process keeps to send its answers before the deadline."""
 _MAX_CONFUSABLES = 8
 _SUFFIXES = ("tools", "lib", "kit", "toolkit")
 _SWAPS = {"l": "i1", "i": "l1", "1": "li", "o": "0", "0": "o"}
@@ -168,7 +173,12 @@ def check_name(
 @dataclass
 class NameLookup:
     """:func:`check_name` in background threads: :meth:`start` now, :meth:`result` later
-    (it waits at most until ``timeout`` seconds after the start)."""
+    (it waits at most until ``timeout`` seconds after the start).
+
+    The name and its look-alikes are asked first; the suggestions (and their
+    look-alikes) only once the index has one of those, so a free name costs one round
+    of questions.
+    """
 
     name: str
     index_url: str | None
@@ -177,48 +187,133 @@ class NameLookup:
     offline_reason: str | None = None
     """Set to skip the index: the verdict is "unknown" with this reason."""
     _answers: dict[str, _Answer] = field(default_factory=dict, init=False, repr=False)
+    _queue: list[str] = field(default_factory=list, init=False, repr=False)
+    _unanswered: set[str] = field(default_factory=set, init=False, repr=False)
+    _suggesting: bool = field(default=False, init=False, repr=False)
     _threads: list[threading.Thread] = field(default_factory=list, init=False, repr=False)
     _deadline: float = field(default=0.0, init=False, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _changed: threading.Condition = field(
+        default_factory=threading.Condition, init=False, repr=False
+    )
     _verdict: NameCheck | None = field(default=None, init=False, repr=False)
+    _helper: tuple[int, int] | None = field(default=None, init=False, repr=False)
+    """The helper process and the pipe it answers on."""
 
     def start(self) -> None:
+        """Send the questions: from a forked helper process where that is safe (its
+        threads and TLS work then never hold this process's GIL while ``new``
+        renders), else from threads here."""
         self._deadline = time.monotonic() + self.timeout
         if self.offline_reason is not None or self.index_url is None:
             return
-        # A suggestion is offered only if neither it nor its separator-less twin is there.
-        suggestions = [s for name in suggested_names(self.name) for s in _twins(name)]
-        queue = list(dict.fromkeys([*confusable_names(self.name), *suggestions]))
-        for _ in range(min(_CONNECTIONS, len(queue))):
-            # Daemon threads: one that an index keeps waiting never delays the exit.
-            thread = threading.Thread(target=self._ask, args=(queue,), daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        if not (can_fork() and self._fork()):
+            self._start_threads()
 
     def result(self) -> NameCheck:
         """The verdict, from what the index said by the deadline."""
         if self._verdict is None:
-            for thread in self._threads:
-                thread.join(max(0.0, self._deadline - time.monotonic()))
-            with self._lock:
-                answers = dict(self._answers)
+            answers = self._helper_answers() if self._helper is not None else self._collect()
             self._verdict = self._judge(answers)
         return self._verdict
 
-    def _ask(self, queue: list[str]) -> None:
+    def _start_threads(self) -> None:
+        self._queue = confusable_names(self.name)
+        self._unanswered = set(self._queue)
+        for _ in range(min(_CONNECTIONS, len(self._queue) + 2)):
+            # Daemon threads: one that an index keeps waiting never delays the exit.
+            thread = threading.Thread(target=self._ask, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def _collect(self, margin: float = 0.0) -> dict[str, _Answer]:
+        for thread in self._threads:
+            thread.join(max(0.0, self._deadline - margin - time.monotonic()))
+        with self._changed:
+            return dict(self._answers)
+
+    def _fork(self) -> bool:
+        import os
+
+        reply_r, reply_w = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(reply_r)
+            os.close(reply_w)
+            return False
+        if pid == 0:  # the helper: ask, send the answers, and go
+            try:
+                os.close(reply_r)
+                _detach()
+                self._start_threads()
+                reply = pickle.dumps(self._collect(margin=_HELPER_MARGIN))
+                with os.fdopen(reply_w, "wb") as out:
+                    out.write(reply)
+            finally:
+                os._exit(0)
+        os.close(reply_w)
+        self._helper = (pid, reply_r)
+        return True
+
+    def _helper_answers(self) -> dict[str, _Answer]:
+        """What the helper process sent by the deadline; the helper is reaped either way."""
+        import os
+        import select
+        import signal
+
+        assert self._helper is not None
+        (pid, reply), self._helper = self._helper, None
+        data = bytearray()
+        try:
+            while (remaining := self._deadline - time.monotonic()) > 0:
+                if not select.select([reply], [], [], remaining)[0]:
+                    break
+                chunk = os.read(reply, 1 << 16)
+                if not chunk:
+                    break
+                data += chunk
+        finally:
+            os.close(reply)
+            if not reaped(pid, 0.1):
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                reaped(pid, 5.0)
+        try:
+            answers = pickle.loads(data)
+        except (pickle.UnpicklingError, EOFError, ValueError):
+            return {}  # nothing in time: every answer is unknown
+        return answers if isinstance(answers, dict) else {}
+
+    def _ask(self) -> None:
         assert self.index_url is not None
         client = _Client(self.index_url, self._deadline, self.cafile)
         try:
-            while True:
-                with self._lock:
-                    if not queue:
-                        return
-                    name = queue.pop(0)
+            # Connected while the first answers come: a second round costs one round trip.
+            client.connect()
+            while (name := self._next()) is not None:
                 answer = client.has(name)
-                with self._lock:
+                with self._changed:
                     self._answers[name] = answer
+                    self._unanswered.discard(name)
+                    if answer is True and not self._suggesting:
+                        # Taken, or a look-alike is: names to offer instead, each with
+                        # its separator-less twin (PyPI would refuse it too).
+                        self._suggesting = True
+                        twins = (t for s in suggested_names(self.name) for t in _twins(s))
+                        self._queue += [t for t in dict.fromkeys(twins) if t not in self._answers]
+                    self._changed.notify_all()
         finally:
             client.close()
+
+    def _next(self) -> str | None:
+        """The next name to ask about; None when there is nothing more to ask."""
+        with self._changed:
+            while not self._queue:
+                remaining = self._deadline - time.monotonic()
+                if self._suggesting or not self._unanswered or remaining <= 0:
+                    return None
+                self._changed.wait(remaining)  # an answer may bring suggestions to ask
+            return self._queue.pop(0)
 
     def _judge(self, answers: dict[str, _Answer]) -> NameCheck:
         shown = None if self.index_url is None else shown_url(self.index_url)
@@ -242,6 +337,19 @@ class NameLookup:
         if similar:
             return NameCheck(self.name, shown, "similar", similar=similar, suggestions=suggestions)
         return NameCheck(self.name, shown, "free")
+
+
+def _detach() -> None:
+    """In the helper: out of the terminal's process group (Ctrl-C is the caller's to
+    handle), and nothing it might print reaches the user."""
+    import os
+    import signal
+
+    os.setsid()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
 
 
 def _twins(name: str) -> list[str]:
@@ -293,16 +401,28 @@ class _Client:
             return f"{self.shown} answered {status} for {shown_url(url)}"
         return f"{self.shown} redirects {shown_url(url)} too many times"
 
+    def connect(self) -> None:
+        """Open the connection to the index now; a failure shows at the first question."""
+        parts = urlsplit(self.index_url)
+        remaining = self.deadline - time.monotonic()
+        try:
+            conn = self._connection(parts.scheme, parts.netloc, remaining)
+            conn.connect()
+        except OSError:
+            self.close()
+
+    def _connection(self, scheme: str, netloc: str, timeout: float) -> http.client.HTTPConnection:
+        if self._conn is None or self._origin != (scheme, netloc):
+            self.close()
+            self._conn = _connect(scheme, netloc, timeout, self.cafile)
+            self._origin = (scheme, netloc)
+        return self._conn
+
     def _request(self, method: str, url: str, timeout: float) -> tuple[int, str | None]:
         import http.client
 
         parts = urlsplit(url)
-        origin = (parts.scheme, parts.netloc)
-        if self._conn is None or self._origin != origin:
-            self.close()
-            self._conn = _connect(parts.scheme, parts.netloc, timeout, self.cafile)
-            self._origin = origin
-        conn = self._conn
+        conn = self._connection(parts.scheme, parts.netloc, timeout)
         conn.timeout = timeout
         if conn.sock is not None:
             conn.sock.settimeout(timeout)
@@ -366,7 +486,20 @@ def _connect(
     return conn
 
 
+_TLS: dict[str | None, ssl.SSLContext] = {}
+_TLS_LOCK = threading.Lock()
+
+
 def _tls(cafile: str | None) -> ssl.SSLContext:
+    """One context per CA bundle for the process: loading the certificates costs tens
+    of milliseconds, and a context serves every connection."""
+    with _TLS_LOCK:
+        if cafile not in _TLS:
+            _TLS[cafile] = _new_tls(cafile)
+        return _TLS[cafile]
+
+
+def _new_tls(cafile: str | None) -> ssl.SSLContext:
     import ssl
 
     if cafile:
