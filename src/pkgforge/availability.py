@@ -48,7 +48,7 @@ OFFLINE_ENV = "PKGFORGE_OFFLINE"
 
 LOOKUP_TIMEOUT = 3.0
 """Seconds the whole lookup may take, all questions included."""
-_CONNECTIONS = 10
+_CONNECTIONS = 6
 _HELPER_MARGIN = 0.05
 """Seconds the helper process keeps to send its answers before the deadline."""
 _MAX_CONFUSABLES = 8
@@ -288,8 +288,6 @@ class NameLookup:
         assert self.index_url is not None
         client = _Client(self.index_url, self._deadline, self.cafile)
         try:
-            # Connected while the first answers come: a second round costs one round trip.
-            client.connect()
             while (name := self._next()) is not None:
                 answer = client.has(name)
                 with self._changed:
@@ -401,16 +399,6 @@ class _Client:
             return f"{self.shown} answered {status} for {shown_url(url)}"
         return f"{self.shown} redirects {shown_url(url)} too many times"
 
-    def connect(self) -> None:
-        """Open the connection to the index now; a failure shows at the first question."""
-        parts = urlsplit(self.index_url)
-        remaining = self.deadline - time.monotonic()
-        try:
-            conn = self._connection(parts.scheme, parts.netloc, remaining)
-            conn.connect()
-        except OSError:
-            self.close()
-
     def _connection(self, scheme: str, netloc: str, timeout: float) -> http.client.HTTPConnection:
         if self._conn is None or self._origin != (scheme, netloc):
             self.close()
@@ -462,12 +450,10 @@ def _connect(
 ) -> http.client.HTTPConnection:
     """A connection to ``netloc``, through the proxy the environment names, if any."""
     import http.client
-    import urllib.request
 
     host = netloc.rpartition("@")[2]
-    proxy = urllib.request.getproxies().get(scheme)
-    hostname = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    if proxy and not urllib.request.proxy_bypass(hostname):
+    proxy = _proxy(scheme, host)
+    if proxy:
         proxied = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
         tunnel_to = host
         host = proxied.netloc.rpartition("@")[2]
@@ -484,6 +470,20 @@ def _connect(
     if tunnel_to is not None:
         conn.set_tunnel(tunnel_to)
     return conn
+
+
+def _proxy(scheme: str, host: str) -> str | None:
+    """The proxy the environment names for ``scheme`` and ``host`` (``https_proxy``,
+    ``no_proxy``), as urllib reads them; urllib is imported only when one is set."""
+    import os
+
+    if not any(key.lower().endswith("_proxy") for key in os.environ):
+        return None
+    import urllib.request
+
+    hostname = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    proxy = urllib.request.getproxies().get(scheme)
+    return None if not proxy or urllib.request.proxy_bypass(hostname) else proxy
 
 
 _TLS: dict[str | None, ssl.SSLContext] = {}
