@@ -23,7 +23,8 @@ durations, commit ids, the page's folder (``<work>``), the local index's address
 a line stands for any lines (none included), and ``...`` within a line for any text.
 
 Setting up what an example needs without showing it: an invisible example,
-``<!-- invisible-code-block: console`` then the transcript then ``-->``.
+``<!-- invisible-code-block: console`` then the transcript then ``-->``; the
+checkout's own tools are at ``$PKGFORGE_CHECKOUT/tools/``.
 
 Not runnable here (an install from PyPI, an upload): mark the example with
 ``<!-- skip: next "why" -->`` on the line before; the page's test lists it in a
@@ -58,6 +59,7 @@ from tests.localindex import static_index
 TAKEN_ON_PYPI = ("sound", "pysound", "sound-lib", "soundtools", "soundkit", "chime", "pychime")
 
 PYPI = "https://pypi.org/simple/"
+_ROOT = Path(__file__).resolve().parents[1]
 PROMPT = "$ "
 ELLIPSIS = "..."
 
@@ -186,6 +188,7 @@ def docs_environment(scratch: Path) -> Iterator[tuple[dict[str, str], str]]:
             TERM="dumb",
             GIT_CONFIG_NOSYSTEM="1",
             PKGFORGE_TEMPLATE_CACHE=str(scratch / "template-cache"),
+            PKGFORGE_CHECKOUT=str(_ROOT),  # for a page's set-up: $PKGFORGE_CHECKOUT/tools/...
         )
         yield env, index.url
 
@@ -199,7 +202,6 @@ def _page_env(base: dict[str, str], root: Path) -> dict[str, str]:
 
 
 PAGES = ("README.md", "docs/*.md")
-_ROOT = Path(__file__).resolve().parents[1]
 SYBIL = Sybil(
     parsers=[CodeBlockParser(language="console", evaluator=evaluate_console), SkipParser()],
     patterns=PAGES,
