@@ -40,21 +40,27 @@ def _no_index_by_default() -> None:
     os.environ[OFFLINE_ENV] = "1"
 
 
+@pytest.fixture(autouse=True)
+def _pkgforge_logger_restored() -> Iterator[None]:
+    """main() points the ``pkgforge`` logger at the stderr of the test that runs it, which
+    pytest closes when that test ends: the next test that logs would write to a closed
+    stream ("--- Logging error ---"). Every test leaves the logger as it found it."""
+    logger = logging.getLogger("pkgforge")
+    saved = (logger.handlers[:], logger.propagate, logger.level)
+    yield
+    logger.handlers[:], logger.propagate, logger.level = saved
+
+
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
     """Run ``pkgforge ARGS`` in-process; return (exit status, stdout, stderr)."""
-
-    logger = logging.getLogger("pkgforge")
-    saved = (logger.handlers[:], logger.propagate, logger.level)
 
     def run(*argv: str) -> tuple[int, str, str]:
         status = main(list(argv))
         captured = capsys.readouterr()
         return status, captured.out, captured.err
 
-    yield run
-    # main() pointed the logger at this test's captured stderr, which pytest closes.
-    logger.handlers[:], logger.propagate, logger.level = saved
+    return run
 
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -182,6 +182,8 @@ def docs_environment(scratch: Path) -> Iterator[tuple[dict[str, str], str]]:
             PIP_CONFIG_FILE=os.devnull,
             PIP_INDEX_URL=index.url,
             PIP_DISABLE_PIP_VERSION_CHECK="1",
+            # The local index answers at once; a loaded test machine may not, in 3 s.
+            PKGFORGE_INDEX_TIMEOUT="60",
             PYTHONUNBUFFERED="1",  # stdout and stderr interleave as at a terminal
             COLUMNS="88",
             NO_COLOR="1",

@@ -171,6 +171,18 @@ def test_the_environment_variable_means_offline(monkeypatch: pytest.MonkeyPatch)
     assert lookup_for("sound").offline_reason is None
 
 
+@pytest.mark.parametrize(
+    ("value", "seconds"), [("30", 30.0), ("0.5", 0.5), ("", 3.0), ("0", 3.0), ("-1", 3.0),
+                           ("soon", 3.0), ("inf", 3.0), ("nan", 3.0)]
+)  # fmt: skip
+def test_the_environment_variable_sets_the_timeout(
+    monkeypatch: pytest.MonkeyPatch, value: str, seconds: float
+) -> None:
+    monkeypatch.delenv("PKGFORGE_OFFLINE", raising=False)
+    monkeypatch.setenv("PKGFORGE_INDEX_TIMEOUT", value)
+    assert lookup_for("sound", index_url="http://127.0.0.1:9/simple").timeout == seconds
+
+
 def test_a_password_in_the_index_url_is_never_shown() -> None:
     assert (
         shown_url("https://me:s3cret@repo.example/simple/") == "https://me:***@repo.example/simple/"

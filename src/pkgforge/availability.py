@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LOOKUP_TIMEOUT",
     "OFFLINE_ENV",
+    "TIMEOUT_ENV",
     "NameCheck",
     "NameLookup",
     "check_name",
@@ -47,7 +48,9 @@ OFFLINE_ENV = "PKGFORGE_OFFLINE"
 """Set (to anything but ``0``, ``false``, ``no``, ``off`` or nothing), no index is asked."""
 
 LOOKUP_TIMEOUT = 3.0
-"""Seconds the whole lookup may take, all questions included."""
+"""Seconds the whole lookup may take, all questions included (unless ``TIMEOUT_ENV``)."""
+TIMEOUT_ENV = "PKGFORGE_INDEX_TIMEOUT"
+"""Seconds instead of ``LOOKUP_TIMEOUT``, for a slow link (or a loaded test machine)."""
 _CONNECTIONS = 6
 _HELPER_MARGIN = 0.05
 """Seconds the helper process keeps to send its answers before the deadline."""
@@ -139,6 +142,18 @@ def is_offline() -> bool:
     return os.environ.get(OFFLINE_ENV, "").strip().lower() not in {"", "0", "false", "no", "off"}
 
 
+def lookup_timeout() -> float:
+    """``PKGFORGE_INDEX_TIMEOUT`` when it is a positive number of seconds, else the default."""
+    import math
+    import os
+
+    try:
+        seconds = float(os.environ.get(TIMEOUT_ENV, ""))
+    except ValueError:
+        return LOOKUP_TIMEOUT
+    return seconds if seconds > 0 and math.isfinite(seconds) else LOOKUP_TIMEOUT
+
+
 def lookup_for(
     name: str, *, index_url: str | None = None, offline: bool | None = None
 ) -> NameLookup:
@@ -149,12 +164,14 @@ def lookup_for(
     if offline:
         reason = f"offline (--offline, or {OFFLINE_ENV} is set)"
         return NameLookup(name, None, offline_reason=reason)
+    timeout = lookup_timeout()
     if index_url:
-        return NameLookup(name, index_url if index_url.endswith("/") else index_url + "/")
+        url = index_url if index_url.endswith("/") else index_url + "/"
+        return NameLookup(name, url, timeout=timeout)
     from pkgforge.pipconfig import pip_index
 
     configured = pip_index()
-    return NameLookup(name, configured.url, cafile=configured.cert)
+    return NameLookup(name, configured.url, timeout=timeout, cafile=configured.cert)
 
 
 def check_name(
