@@ -46,6 +46,37 @@ def test_redactor_masks_longest_secret_first_and_ignores_tiny_ones() -> None:
     assert SECRET not in repr(Redactor.of([SECRET]))
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "uploading sound-0.1.0-py3-none-any.whl",
+        "GET https://index.example/simple/any/ 404",
+        "wrote dist/any.tar.gz and many-any_thing",
+    ],
+)
+def test_redactor_leaves_a_secret_inside_file_names_urls_paths_and_words(line: str) -> None:
+    # Masking "any" in "py3-none-any.whl" would print the password itself.
+    assert Redactor.of(["any"])(line) == line
+
+
+@pytest.mark.parametrize(
+    ("line", "masked"),
+    [
+        ("password any was refused", f"password {MASK} was refused"),
+        ("password 'any' was refused.", f"password '{MASK}' was refused."),
+        ("credentials: bob:any.", f"credentials: bob:{MASK}."),
+        ("https://bob:any@index.example/?token=any&x=1", None),
+        ('{"password": "any"}', f'{{"password": "{MASK}"}}'),
+        ("any", MASK),
+    ],
+)
+def test_redactor_masks_a_secret_that_stands_as_a_whole_value(line: str, masked: str | None) -> None:
+    out = Redactor.of(["any"])(line)
+    if masked is not None:
+        assert out == masked
+    assert "any" not in out.replace("index.example", "")
+
+
 def test_redacting_filter_rewrites_log_records(caplog: pytest.LogCaptureFixture) -> None:
     log = logging.getLogger("pkgforge")
     with caplog.at_level(logging.DEBUG, logger="pkgforge"), redacting(log, Redactor.of([SECRET])):
