@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -198,8 +199,12 @@ def test_defaults_follow_twine(tmp_path, monkeypatch) -> None:
     target = resolve_target(repository=None, repository_url=None, environ={}, config_file=None)
     assert (target.repository, target.upload_url) == ("pypi", "https://upload.pypi.org/legacy/")
     assert target.simple_url == "https://pypi.org/simple/"
-    with pytest.raises(UsageError, match="'x' is not in"):  # TWINE_REPOSITORY is read
+    no_pypirc = rf"there is no \.pypirc \({re.escape(str(tmp_path / '.pypirc'))}\), so "
+    with pytest.raises(UsageError, match=no_pypirc + "repository 'x' is unknown"):
         resolve_target(repository=None, repository_url=None, environ={"TWINE_REPOSITORY": "x"})
+    with pytest.raises(UsageError, match=no_pypirc + "repository 'nosuch' is unknown") as exc:
+        resolve_target(repository="nosuch", repository_url=None, environ={})
+    assert "--repository-url" in (exc.value.hint or "")
     with pytest.raises(UsageError, match=r"no \.pypirc"):
         resolve_target(repository="pypi", repository_url=None, config_file=missing, environ={})
 

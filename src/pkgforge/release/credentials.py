@@ -200,6 +200,7 @@ def _pypirc_section(config_path: str, repository: str) -> dict[str, str]:
     """Read one repository from .pypirc, with twine's defaults for pypi/testpypi."""
     path = Path(config_path).expanduser()
     parser = configparser.RawConfigParser()
+    found = True
     try:
         with path.open(encoding="utf-8") as stream:
             parser.read_file(stream)
@@ -207,6 +208,7 @@ def _pypirc_section(config_path: str, repository: str) -> dict[str, str]:
         # Like twine: a missing default ~/.pypirc still knows pypi and testpypi.
         if config_path != "~/.pypirc":
             raise UsageError(f"no .pypirc at {path}", hint=_PYPIRC_SPEC) from None
+        found = False
     except (OSError, UnicodeDecodeError) as err:
         raise UsageError(
             f"cannot read {path}: {getattr(err, 'strerror', None) or err}", hint=_PYPIRC_SPEC
@@ -219,6 +221,14 @@ def _pypirc_section(config_path: str, repository: str) -> dict[str, str]:
     defaults = {"pypi": PYPI_UPLOAD_URL}
     if "testpypi" in servers:
         defaults["testpypi"] = TESTPYPI_UPLOAD_URL
+    if not found and repository not in defaults:
+        raise UsageError(
+            f"there is no .pypirc ({path}), so repository {repository!r} is unknown: "
+            "without one, only pypi and testpypi are",
+            hint=f"create {path} with [distutils] index-servers = {repository} and a "
+            f"[{repository}] section with repository = URL ({_PYPIRC_SPEC}), "
+            "or use --repository-url",
+        )
     if repository not in servers and repository not in defaults:
         raise UsageError(
             f"repository {repository!r} is not in {path}",
