@@ -59,6 +59,28 @@ def test_a_subpackage_named_like_the_package_is_kept(sound: Path) -> None:
     assert result.module == "sound.sound.echo"
 
 
+def test_the_package_own_name_alone_is_refused(sound: Path, snapshot, run_cli) -> None:  # type: ignore[no-untyped-def]
+    before = snapshot(sound)
+    with pytest.raises(InvalidNameError, match="'sound' is the top-level package itself"):
+        add_module("sound", project=sound)
+    assert snapshot(sound) == before
+    code, out, err = run_cli("add", "sound", "--project", str(sound))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "error: 'sound' is the top-level package itself, not a module in it",
+        "hint: name a module inside it, such as 'effects' or 'sound.effects'; "
+        "a module called sound in it is 'sound.sound'",
+    ]
+
+
+def test_a_module_named_like_the_package_takes_no_full_names_away(sound: Path) -> None:
+    assert add_module("sound.sound", project=sound).module == "sound.sound"
+    assert (sound / "src/sound/sound.py").is_file()
+    # A module has no submodules: the full name still means the top-level package's.
+    assert add_module("sound.effects.x", project=sound).module == "sound.effects.x"
+    assert (sound / "src/sound/effects/x.py").is_file()
+
+
 def test_add_top_level_module(sound: Path) -> None:
     result = add_module("utils", project=sound)
     assert (sound / "src/sound/utils.py").is_file()

@@ -203,17 +203,19 @@ def plan_module(
 
     ``parts`` are relative to the top-level package; a full dotted name that starts
     with it (``sound.effects.echo`` for ``effects.echo``) means the same module,
-    unless the package really has a subpackage of its own name. Nothing is planned
-    that ``pkgforge check`` would report: a name that differs only by case from one
-    already there (PF103), a new name with uppercase letters while ``lowercase``
-    (PF204), an underscore name in an ``__all__`` (PF306).
+    unless the package really has a subpackage of its own name. The package's own
+    name alone (``sound``) names no module in it and is refused: ``sound.sound`` says
+    that one. Nothing is planned that ``pkgforge check`` would report: a name that
+    differs only by case from one already there (PF103), a new name with uppercase
+    letters while ``lowercase`` (PF204), an underscore name in an ``__all__`` (PF306).
     """
-    if (
-        len(parts) > 1
-        and parts[0] == import_name
-        and not tree.exists(package_dir / import_name)
-        and not tree.exists(package_dir / f"{import_name}.py")
-    ):
+    if parts == (import_name,):
+        raise InvalidNameError(
+            f"{import_name!r} is the top-level package itself, not a module in it",
+            hint=f"name a module inside it, such as 'effects' or '{import_name}.effects'; "
+            f"a module called {import_name} in it is '{import_name}.{import_name}'",
+        )
+    if len(parts) > 1 and parts[0] == import_name and not tree.exists(package_dir / import_name):
         parts = parts[1:]
     dotted = ".".join((import_name, *parts))
     if "__init__" in parts:
