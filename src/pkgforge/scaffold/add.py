@@ -59,7 +59,7 @@ def add_module(
     parts = validate_dotted_module(dotted)
     project_dir = find_project(Path(project))
     package_dir, import_name = find_package(project_dir)
-    tree = PlannedTree(Plan())
+    tree = PlannedTree(Plan(), root=project_dir)
     module = plan_module(
         tree,
         package_dir=package_dir,

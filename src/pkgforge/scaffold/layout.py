@@ -80,11 +80,22 @@ class Plan:
 
 
 class PlannedTree:
-    """The disk as it will be once a plan is written, for planning several modules in a row."""
+    """The disk as it will be once a plan is written, for planning several modules in a row.
 
-    def __init__(self, plan: Plan) -> None:
+    Messages name a path relative to ``root``, the project: ``new`` plans inside a
+    temporary folder that the user never sees, and ``add`` prints paths the same way.
+    """
+
+    def __init__(self, plan: Plan, *, root: Path | None = None) -> None:
         self.plan = plan
+        self.root = root
         self._new_inits: dict[Path, tuple[str, set[str]]] = {}
+
+    def shown(self, path: Path) -> str:
+        """``path`` as messages name it: relative to the project, POSIX style."""
+        if self.root is not None and path.is_relative_to(self.root):
+            return path.relative_to(self.root).as_posix()
+        return str(path)
 
     def exists(self, path: Path) -> bool:
         if path in self.plan.new_files or path in self._new_inits:
@@ -132,10 +143,10 @@ class PlannedTree:
             text = current.decode("utf-8")
         except UnicodeDecodeError as err:
             raise UnsafeEditError(
-                f"{init} is not UTF-8 text, so its __all__ cannot be edited",
+                f"{self.shown(init)} is not UTF-8 text, so its __all__ cannot be edited",
                 hint="save it as UTF-8",
             ) from err
-        updated = insert_export(text, name, where=str(init))
+        updated = insert_export(text, name, where=self.shown(init))
         if updated != text:
             self.plan.edits[init] = (original, updated.encode("utf-8"))
 
@@ -229,20 +240,22 @@ def plan_module(
         clash = directory / f"{part}.py"
         if tree.exists(clash):
             raise ProjectExistsError(
-                f"{'.'.join((import_name, *parts[:depth]))} is a module ({clash}), "
+                f"{'.'.join((import_name, *parts[:depth]))} is a module ({tree.shown(clash)}), "
                 "so it cannot become a package",
                 hint="choose another package name, or turn the module into a package first",
             )
         directory = directory / part
     module_file = directory / f"{parts[-1]}.py"
+    if tree.plan.new_files.get(module_file) == module_source(dotted):
+        return dotted  # asked for twice in one command (new --module a.b --module a.b)
     if tree.exists(module_file):
         raise ProjectExistsError(
-            f"module {dotted} already exists ({module_file})",
+            f"module {dotted} already exists ({tree.shown(module_file)})",
             hint="choose another name; pkgforge never overwrites a module",
         )
     if tree.exists(directory / parts[-1]):
         raise ProjectExistsError(
-            f"{dotted} already exists as a package ({directory / parts[-1]})",
+            f"{dotted} already exists as a package ({tree.shown(directory / parts[-1])})",
             hint="choose another name; pkgforge never overwrites a module",
         )
     # Every package on the way lists the next name in its __all__.
@@ -255,7 +268,9 @@ def plan_module(
     tree.plan.new_files[module_file] = module_source(dotted)
     test_file = tests_dir.joinpath(*parts[:-1], f"test_{parts[-1]}.py")
     if tree.exists(test_file):
-        tree.plan.warnings.append(f"{test_file} already exists; no test was added for {dotted}")
+        tree.plan.warnings.append(
+            f"{tree.shown(test_file)} already exists; no test was added for {dotted}"
+        )
     else:
         tree.plan.new_files[test_file] = test_source(dotted)
     return dotted

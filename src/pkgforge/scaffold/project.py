@@ -283,16 +283,18 @@ def _add_modules(
             f"the template made no package {names.import_name!r} to add modules to",
             hint="use a template with src/{{cookiecutter.import_name}}/__init__.py",
         ) from err
-    tree = PlannedTree(Plan())
+    tree = PlannedTree(Plan(), root=project_dir)
     added = tuple(
-        plan_module(
-            tree,
-            package_dir=package_dir,
-            import_name=import_name,
-            tests_dir=project_dir / "tests",
-            parts=parts,
+        dict.fromkeys(
+            plan_module(
+                tree,
+                package_dir=package_dir,
+                import_name=import_name,
+                tests_dir=project_dir / "tests",
+                parts=parts,
+            )
+            for parts in module_parts
         )
-        for parts in module_parts
     )
     plan = tree.finish()
     write_plan(plan)

@@ -134,7 +134,9 @@ def load_context(
         context = generate_context(context_file=str(template_dir / "cookiecutter.json"))
     except CookiecutterException as err:
         raise TemplateError(
-            f"cannot read {template_dir / 'cookiecutter.json'}: {_first_line(err)}",
+            # The folder may be a clone in a temporary folder: the template's name says it.
+            f"cannot read the cookiecutter.json of template {template_dir.name!r}: "
+            f"{_json_error(err)}",
             hint="fix the template's cookiecutter.json",
         ) from err
     variables = context["cookiecutter"]
@@ -298,7 +300,8 @@ def render_into(template_dir: Path, context: OrderedDict[str, Any], output_dir: 
         ) from err
     except OSError as err:
         raise TemplateError(
-            f"could not write the project: {_first_line(err)}",
+            # Not the OSError's file name: it lies in the temporary folder the project renders in.
+            f"could not write the project: {err.strerror or _first_line(err)}",
             hint="check the permissions and free space of the output folder",
         ) from err
     except Exception as err:
@@ -398,6 +401,12 @@ def _remove_bytecode(project_dir: Path) -> None:
     for cache in sorted(project_dir.rglob("__pycache__"), reverse=True):
         if cache.is_dir():
             shutil.rmtree(cache)
+
+
+def _json_error(err: BaseException) -> str:
+    """What is wrong with a cookiecutter.json, without the path cookiecutter puts first."""
+    cause = err.__cause__
+    return str(cause) if isinstance(cause, ValueError) else _first_line(err)
 
 
 def _first_line(err: BaseException) -> str:
