@@ -68,8 +68,10 @@ def test_the_package_own_name_alone_is_refused(sound: Path, snapshot, run_cli) -
     assert (code, out) == (2, "")
     assert err.splitlines() == [
         "error: 'sound' is the top-level package itself, not a module in it",
-        "hint: name a module inside it, such as 'effects' or 'sound.effects'; "
-        "a module called sound in it is 'sound.sound'",
+        (
+            "hint: name a module inside it, such as 'effects' or 'sound.effects'; "
+            "a module called sound in it is 'sound.sound'"
+        ),
     ]
 
 
