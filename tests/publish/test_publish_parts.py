@@ -71,7 +71,9 @@ def test_redactor_leaves_a_secret_inside_file_names_urls_paths_and_words(line: s
         ("any", MASK),
     ],
 )
-def test_redactor_masks_a_secret_that_stands_as_a_whole_value(line: str, masked: str | None) -> None:
+def test_redactor_masks_a_secret_that_stands_as_a_whole_value(
+    line: str, masked: str | None
+) -> None:
     out = Redactor.of(["any"])(line)
     if masked is not None:
         assert out == masked
