@@ -85,6 +85,13 @@ printf '%s\n' "${COMPREPLY[@]}"
         ("pkgforge check --output-format ", {"text", "json", "sarif", "github"}),
         ("pkgforge check --fail-on ", {"error", "warning", "info"}),
         ("pkgforge completion ", {"bash", "zsh", "fish"}),
+        ("pkgforge new sound --template ", {"default", "minimal"}),
+        ("pkgforge new sound --template mi", {"minimal"}),
+        ("pkgforge link --template de", {"default"}),
+        ("pkgforge explain PF40", {f"PF40{n}" for n in range(1, 10)}),
+        ("pkgforge explain PF41", {f"PF41{n}" for n in range(7)}),
+        ("pkgforge explain star-", {"star-import", "star-import-in-function"}),
+        ("pkgforge explain PF10", {"PF101", "PF102", "PF103", "PF104", "PF105"}),
     ],
 )
 def test_bash_completes(line: str, expected: set[str], tmp_path: Path) -> None:
