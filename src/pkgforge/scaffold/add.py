@@ -16,6 +16,7 @@ from pkgforge.scaffold.layout import (
     find_package,
     find_project,
     plan_module,
+    project_scripts,
     write_plan,
 )
 
@@ -67,6 +68,7 @@ def add_module(
         tests_dir=project_dir / "tests",
         parts=parts,
         lowercase=_reports(project_dir, "PF204"),
+        scripts=project_scripts(project_dir) if parts[-1] == "__main__" else {},
     )
     plan = tree.finish()
     created, edited = write_plan(plan)

@@ -25,7 +25,14 @@ from pkgforge.names import (
     validate_dotted_module,
 )
 from pkgforge.scaffold.checkahead import CheckAhead
-from pkgforge.scaffold.layout import Plan, PlannedTree, find_package, plan_module, write_plan
+from pkgforge.scaffold.layout import (
+    Plan,
+    PlannedTree,
+    find_package,
+    plan_module,
+    project_scripts,
+    write_plan,
+)
 from pkgforge.scaffold.render import (
     git_author_ahead,
     load_context,
@@ -284,6 +291,8 @@ def _add_modules(
             hint="use a template with src/{{cookiecutter.import_name}}/__init__.py",
         ) from err
     tree = PlannedTree(Plan(), root=project_dir)
+    needs_scripts = any(parts[-1] == "__main__" for parts in module_parts)
+    scripts = project_scripts(project_dir) if needs_scripts else {}
     added = tuple(
         dict.fromkeys(
             plan_module(
@@ -292,6 +301,7 @@ def _add_modules(
                 import_name=import_name,
                 tests_dir=project_dir / "tests",
                 parts=parts,
+                scripts=scripts,
             )
             for parts in module_parts
         )
