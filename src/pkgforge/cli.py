@@ -14,7 +14,7 @@ import os
 import sys
 
 from pkgforge import TYPE_CHECKING, __version__
-from pkgforge.errors import PkgforgeError, UsageError
+from pkgforge.errors import CancelledError, PkgforgeError, UsageError
 
 if TYPE_CHECKING:
     import logging
@@ -244,11 +244,14 @@ def _main(argv: Sequence[str] | None) -> tuple[int, bool]:
     try:
         status = _run(args_list, quick)
     except PkgforgeError as err:
+        if isinstance(err, CancelledError):
+            _end_the_open_line(prompt_open=err.after_prompt)
         _print_error(err.message, err.hint)
         if debug:
             raise
         return err.exit_code, quick[0]
     except KeyboardInterrupt:
+        _end_the_open_line(prompt_open=False)
         _print_error("interrupted", None)
         return 130, quick[0]
     except BrokenPipeError:
@@ -291,6 +294,24 @@ def _run(args_list: list[str], quick_exit: list[bool]) -> int:
     log = _configure_logging(args.verbose, args.quiet, args.debug)
     status: int = args.run(args, log)
     return status
+
+
+def _end_the_open_line(*, prompt_open: bool) -> None:
+    """Start a cancel message on its own line. At a terminal, Ctrl-C (echoed as ``^C``)
+    and Ctrl-D at a prompt leave the cursor in the middle of a line; in a pipe, only a
+    prompt that got no answer does."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            at_a_terminal = stream.isatty()
+        except (OSError, ValueError, AttributeError):  # closed or replaced
+            continue
+        if at_a_terminal or (prompt_open and stream is sys.stdout):
+            try:
+                stream.write("\n")
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+            return
 
 
 def _silence_stdout() -> None:
