@@ -96,6 +96,8 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
         print(f"{item.filename}: {verb[item.action]}")
     name = f"{result.project} {result.version}"
     if result.dry_run:
+        if result.credentials:
+            print(f"credentials: {result.credentials}")
         print(f"dry run: {name} checked against {result.simple_url}; nothing uploaded")
     else:
         print(f"published {name}: {len(result.files)} files verified on {result.simple_url}")

@@ -31,7 +31,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from pkgforge.errors import PartialUploadError, ProjectNotFoundError, PublishError, UsageError
-from pkgforge.release.credentials import Target, is_loopback, resolve_target
+from pkgforge.release.credentials import Target, find_credentials, is_loopback, resolve_target
 from pkgforge.release.index import IndexFile, SimpleIndex
 from pkgforge.release.manifest import Artifact, Manifest, find_manifest, read_manifest
 from pkgforge.release.redact import Redactor, redacting
@@ -71,6 +71,8 @@ class PublishResult:
     simple_url: str
     dry_run: bool
     files: tuple[PublishedFile, ...]
+    credentials: str | None = None
+    """Where twine will find the credentials (a dry run checks that it will)."""
 
     @property
     def uploaded(self) -> tuple[PublishedFile, ...]:
@@ -195,6 +197,7 @@ def _publish(
         log.info("skipping %s: the index has it with the same sha256", artifact.filename)
 
     if dry_run:
+        credentials = find_credentials(target)
         files = [
             PublishedFile(
                 a.filename,
@@ -205,7 +208,7 @@ def _publish(
             for a in manifest.artifacts
         ]
         log.info("dry run: nothing uploaded")
-        return _result(manifest, target, dry_run=True, files=files)
+        return _result(manifest, target, dry_run=True, files=files, credentials=credentials)
 
     if todo:
         report = upload_files(
@@ -389,7 +392,12 @@ def _verify(
 
 
 def _result(
-    manifest: Manifest, target: Target, *, dry_run: bool, files: Sequence[PublishedFile]
+    manifest: Manifest,
+    target: Target,
+    *,
+    dry_run: bool,
+    files: Sequence[PublishedFile],
+    credentials: str | None = None,
 ) -> PublishResult:
     return PublishResult(
         project=manifest.project,
@@ -398,6 +406,7 @@ def _result(
         simple_url=target.simple_url,
         dry_run=dry_run,
         files=tuple(files),
+        credentials=credentials,
     )
 
 
