@@ -35,7 +35,7 @@ from pkgforge.release.credentials import Target, find_credentials, is_loopback, 
 from pkgforge.release.index import IndexFile, SimpleIndex
 from pkgforge.release.manifest import Artifact, Manifest, find_manifest, read_manifest
 from pkgforge.release.redact import Redactor, redacting
-from pkgforge.release.transport import DEFAULT_TIMEOUT, check_timeout, host_of
+from pkgforge.release.transport import DEFAULT_TIMEOUT, Waiting, check_timeout, host_of
 from pkgforge.release.upload import (
     ProgressCallback,
     UploadReport,
@@ -94,6 +94,7 @@ def publish(
     config_file: str | None = None,
     timeout: float | None = None,
     progress: ProgressCallback | None = None,
+    waiting: Waiting | None = None,
 ) -> PublishResult:
     """Upload the artifacts of the last build in ``path`` (a project or its dist dir).
 
@@ -102,7 +103,9 @@ def publish(
     ``timeout`` is how many seconds the index may stay silent (connecting, taking
     the next piece of an upload, answering) before that is an error; default
     :data:`~pkgforge.release.transport.DEFAULT_TIMEOUT`. ``progress`` is called
-    with (filename, bytes sent, bytes to send) while each file is uploaded.
+    with (filename, bytes sent, bytes to send) while each file is uploaded; ``waiting``
+    with the index's ``host:port`` whenever pkgforge starts waiting on it (the timeout
+    starts), and with None when it answered.
     """
     if repository is not None and repository_url is not None:
         raise UsageError(
@@ -133,6 +136,7 @@ def publish(
         ca_cert=target.ca_cert,
         client_cert=target.client_cert,
         timeout=timeout,
+        waiting=waiting,
     )
     with redacting(log, redact):
         log.info(
@@ -154,6 +158,7 @@ def publish(
                 timeout=timeout,
                 progress=progress,
                 preloading=preloading,
+                waiting=waiting,
             )
         finally:
             index.close()
@@ -180,6 +185,7 @@ def _publish(
     timeout: float,
     progress: ProgressCallback | None,
     preloading: threading.Thread | None,
+    waiting: Waiting | None,
 ) -> PublishResult:
     with _noting("nothing was uploaded"):
         existing = index.files(manifest.project)
@@ -218,6 +224,7 @@ def _publish(
             redact=redact,
             progress=progress,
             preloading=preloading,
+            waiting=waiting,
         )
         if report.failure is not None:
             _fail_upload(manifest, index, todo, report, target=target, timeout=timeout)
