@@ -233,7 +233,7 @@ def _keyring_username(system: str) -> str | None:
         return None
     try:
         found = keyring.get_credential(system, None)
-    except Exception:  # any backend failure: twine then has no username either
+    except Exception:  # noqa: BLE001 - any backend failure: twine has no username either
         return None
     return str(found.username) if found is not None and found.username else None
 
@@ -244,7 +244,7 @@ def _keyring_password(system: str, username: str) -> bool:
         return False
     try:
         return bool(keyring.get_password(system, username))
-    except Exception:  # no backend, a locked one: twine then has no password either
+    except Exception:  # noqa: BLE001 - no backend, a locked one: twine has no password either
         return False
 
 
