@@ -136,8 +136,6 @@ def test_a_silent_index_is_not_counted_off_a_terminal(
     run_pkgforge, build_project, silent_index, credentials, unique_name
 ) -> None:
     project = build_project(unique_name)
-    done = run_pkgforge(
-        "publish", str(project), "--repository-url", silent_index, "--timeout", "2"
-    )
+    done = run_pkgforge("publish", str(project), "--repository-url", silent_index, "--timeout", "2")
     assert done.returncode == 1, done.stderr
     assert "waiting for" not in done.stdout + done.stderr
