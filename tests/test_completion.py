@@ -92,6 +92,11 @@ printf '%s\n' "${COMPREPLY[@]}"
         ("pkgforge explain PF41", {f"PF41{n}" for n in range(7)}),
         ("pkgforge explain star-", {"star-import", "star-import-in-function"}),
         ("pkgforge explain PF10", {"PF101", "PF102", "PF103", "PF104", "PF105"}),
+        ("pkgforge tr", {"tree"}),
+        ("pkgforge gr", {"graph"}),
+        ("pkgforge tree --format ", {"text", "json"}),
+        ("pkgforge graph --fo", {"--focus", "--format"}),
+        ("pkgforge graph --format ", {"text", "json", "dot", "mermaid", "svg", "html"}),
     ],
 )
 def test_bash_completes(line: str, expected: set[str], tmp_path: Path) -> None:

@@ -20,8 +20,10 @@ __all__ = [
     "add_module",
     "build",
     "check",
+    "import_graph",
     "link_project",
     "new_project",
+    "package_tree",
     "publish",
     "update_project",
 ]
@@ -38,10 +40,14 @@ _LAZY = {
     "check": "pkgforge.checker.engine",
     "publish": "pkgforge.release.publish",
     "update_project": "pkgforge.scaffold.update.update",
+    "package_tree": "pkgforge.draw.tree",
+    "import_graph": "pkgforge.draw.graph",
 }
 
 if TYPE_CHECKING:
     from pkgforge.checker.engine import check
+    from pkgforge.draw.graph import import_graph
+    from pkgforge.draw.tree import package_tree
     from pkgforge.errors import PkgforgeError
     from pkgforge.release.build import build
     from pkgforge.release.publish import publish
