@@ -79,16 +79,13 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
     if args.check:
         return _report_check(result, shown)
     if not result.behind:
-        print(f"{shown} is up to date with its template ({_short(result.to_version)})")
+        print(f"{shown} is up to date with its template ({_to(result)})")
         return 0
     if args.dry_run:
         print(result.diff, end="")
         _report_files(result, would=True)
         return 0
-    print(
-        f"Updated {shown} from {_short(result.from_version)} to {_short(result.to_version)}"
-        + _answers_note(result)
-    )
+    print(f"Updated {shown} from {_from(result)} to {_to(result)}" + _answers_note(result))
     _report_files(result, would=False)
     print_findings(result.findings)
     if result.conflicts:
@@ -104,13 +101,26 @@ def _report_check(result: UpdateResult, shown: str) -> int:
     if result.behind:
         reasons = []
         if result.from_version != result.to_version:
-            reasons.append(f"template {_short(result.from_version)} -> {_short(result.to_version)}")
+            reasons.append(f"template {_from(result)} -> {_to(result)}")
         if result.changed_answers:
             reasons.append(f"answers changed: {', '.join(result.changed_answers)}")
         print(f"{shown} is behind its template ({'; '.join(reasons)}); run 'pkgforge update'")
         return 1
-    print(f"{shown} is up to date with its template ({_short(result.to_version)})")
+    print(f"{shown} is up to date with its template ({_to(result)})")
     return 0
+
+
+def _from(result: UpdateResult) -> str:
+    return _named(result.from_version, result.from_ref)
+
+
+def _to(result: UpdateResult) -> str:
+    return _named(result.to_version, result.to_ref)
+
+
+def _named(version: str, ref: str | None) -> str:
+    """A version as a person names it: the git tag or branch first (``v3, 3f1c0d2e1234``)."""
+    return f"{ref}, {_short(version)}" if ref and ref != version else _short(version)
 
 
 def _report_files(result: UpdateResult, *, would: bool) -> None:

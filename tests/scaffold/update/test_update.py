@@ -209,13 +209,15 @@ def make_project(
     ref: str = "v1",
     answers: Mapping[str, Any] = ANSWERS,
     in_git: bool = True,
+    recorded_ref: str | None = None,
 ) -> Path:
-    """Render the template at ``ref`` into ``dest`` and record its state, as ``new`` does."""
+    """Render the template at ``ref`` into ``dest`` and record its state, as ``new`` does
+    (``recorded_ref``: as ``new --checkout`` records it; None: the default branch)."""
     state = state_module.TemplateState(
         source=str(repo),
         kind="git",
         version=sha_of(repo, ref),
-        ref=None,
+        ref=recorded_ref,
         directory=None,
         answers=dict(answers),
     )
@@ -710,6 +712,71 @@ def test_check_exits_1_when_behind_and_0_when_current(
     commit_all(project, "update")
     assert main(["update", str(project), "--check"]) == 0
     assert "is up to date" in capsys.readouterr().out
+
+
+# -- what a recorded tag, branch or commit follows ----------------------------------------
+
+
+def more_releases(repo: Path) -> dict[str, str]:
+    """Tags after v2: v3, v10 (newer than v9 as a version, not as text), a pre-release and
+    a tag that is no version; each a commit on main. Returns tag -> commit."""
+    made = {}
+    for tag in ("v3", "v9", "v10", "v11rc1", "stable"):
+        tree = template_v2()
+        tree[f"{P}/RELEASE.txt"] = f"{tag}\n"
+        made[tag] = commit_version(repo, tree, tag)
+    return made
+
+
+def test_a_project_made_from_a_tag_follows_the_newest_release_tag(
+    template_repo: Path, tmp_path: Path, run_cli: Any
+) -> None:
+    project = make_project(template_repo, tmp_path / "sound", ref="v1", recorded_ref="v1")
+    made = more_releases(template_repo)
+    # It used to say "up to date" while v2 and newer existed.
+    status, said, _ = run_cli("update", str(project), "--check")
+    assert status == 1
+    assert f"template v1, {sha_of(template_repo, 'v1')[:12]} -> v10, {made['v10'][:12]}" in said
+    result = update_project(project, run_check=False)
+    assert (result.to_ref, result.to_version) == ("v10", made["v10"])
+    assert (project / "RELEASE.txt").read_text() == "v10\n"
+    state = state_module.read_state(project)
+    assert (state.ref, state.version) == ("v10", made["v10"])
+    commit_all(project, "update")
+    status, said, _ = run_cli("update", str(project), "--check")
+    assert status == 0
+    assert f"is up to date with its template (v10, {made['v10'][:12]})" in said
+
+
+def test_a_project_made_from_a_commit_stays_there(template_repo: Path, tmp_path: Path) -> None:
+    v1 = sha_of(template_repo, "v1")
+    project = make_project(template_repo, tmp_path / "sound", ref="v1", recorded_ref=v1)
+    more_releases(template_repo)
+    result = update_project(project, check_only=True)
+    assert not result.behind and result.to_version == v1
+
+
+def test_a_project_made_from_a_branch_follows_its_head(template_repo: Path, tmp_path: Path) -> None:
+    project = make_project(template_repo, tmp_path / "sound", ref="v1", recorded_ref="main")
+    made = more_releases(template_repo)
+    result = update_project(project, check_only=True)
+    assert result.behind and result.to_version == made["stable"]  # main's head
+    assert result.to_ref == "main"
+
+
+def test_release_tags_are_ordered_as_copier_orders_them() -> None:
+    from pkgforge.scaffold.sources import GitRefs
+    from pkgforge.scaffold.update.follow import newest_release
+
+    def refs(*tags: str) -> GitRefs:
+        return GitRefs(frozenset({"main"}), frozenset(tags))
+
+    tags = refs("v1", "v2", "v9", "v10", "v11rc1", "stable", "1!0.1", "nightly-2024")
+    assert newest_release("v1", tags) == "1!0.1"  # an epoch wins, as in PEP 440
+    assert newest_release("v1", refs("v1", "v2", "v9", "v10", "v11rc1")) == "v10"
+    assert newest_release("v11rc1", refs("v10", "v11rc1", "v11rc2")) == "v11rc2"
+    assert newest_release("v10", refs("v2", "v10")) is None  # never back, nothing newer
+    assert newest_release("stable", tags) is None  # a tag that is no version stays
 
 
 # -- errors -----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from pkgforge.checker.findings import any_errors
 from pkgforge.errors import DirtyTreeError, ProjectNotFoundError, TemplateError, UsageError
+from pkgforge.scaffold.update.follow import LATEST
 from pkgforge.scaffold.update.landing import FileContent, land
 from pkgforge.scaffold.update.merge import CONFLICT_STYLES, is_binary
 from pkgforge.scaffold.update.plan import Conflict, Kept, Plan, make_plan, read_tree
@@ -42,8 +43,6 @@ if TYPE_CHECKING:
 __all__ = ["Conflict", "Kept", "UpdateResult", "update_project"]
 
 log = logging.getLogger("pkgforge")
-
-LATEST = "latest"
 
 
 @dataclass(frozen=True)
@@ -80,6 +79,10 @@ class UpdateResult:
     """Conflicts are unmerged in the git index (stages 1/2/3), for ``git mergetool``."""
     findings: tuple[Finding, ...] = field(default=())
     """What ``pkgforge check`` says about the updated project."""
+    from_ref: str | None = None
+    """The git ref the project was made from (a tag, a branch), as recorded."""
+    to_ref: str | None = None
+    """The git ref of ``to_version``: a newer release tag when a tag is followed."""
 
     @property
     def conflicted(self) -> tuple[str, ...]:
@@ -103,8 +106,9 @@ def update_project(
     run_check: bool = True,
 ) -> UpdateResult:
     """Update the project at (or above) ``path`` to the template version ``to``
-    (default: the latest), with answers changed by ``settings`` (``KEY=VALUE``, as
-    ``--set`` takes them) and ``extra_context``.
+    (default: the latest: a git branch's head, the newest release tag after a tag, see
+    :mod:`~pkgforge.scaffold.update.follow`; a commit stays), with answers changed by
+    ``settings`` (``KEY=VALUE``, as ``--set`` takes them) and ``extra_context``.
 
     ``check_only`` only tells whether the project is behind (``result.behind``);
     ``dry_run`` computes everything, including ``result.diff``, and writes nothing.
@@ -124,7 +128,12 @@ def update_project(
     if not check_only:
         worktree = _worktree(project_dir, refuse_dirty=not (allow_dirty or dry_run))
 
-    with checked_out(state, target=to or LATEST) as (their_template, their_state):
+    target = to
+    if target is None and state.kind == "git":
+        from pkgforge.scaffold.update.follow import target_of
+
+        target = target_of(state.source, state.ref)
+    with checked_out(state, target=target or LATEST) as (their_template, their_state):
         answers = _new_answers(their_template, state.answers, changes)
         changed = tuple(sorted(k for k in answers if state.answers.get(k) != answers.get(k)))
         behind = their_state.version != state.version or bool(changed)
@@ -138,6 +147,8 @@ def update_project(
             behind=behind,
             landed=False,
             dry_run=dry_run,
+            from_ref=state.ref,
+            to_ref=their_state.ref,
         )
         if check_only or not behind:
             return summary
