@@ -409,6 +409,92 @@ def test_a_renamed_import_package_moves_with_the_users_modules(project: Path) ->
     assert ("src/sound/sub/__init__.py", "src/noise/sub/__init__.py") in result.moved
 
 
+def users_imports_of_sound(project: Path) -> None:
+    """The user's code that imports the package by name, as a package about to move has."""
+    (project / "src/sound/extra.py").write_text(
+        "from sound.core import hello\n"
+        "import sound.core  # the core\n"
+        "from .core import volume\n"
+        "\n\n"
+        "def go() -> str:\n"
+        "    return f'{hello()} {sound.core.volume()} {volume()}'\n"
+    )
+    (project / "tests").mkdir(exist_ok=True)
+    (project / "tests/test_extra.py").write_text(
+        "from sound.extra import (  # mine\n    go,\n)\n\n\ndef test_go() -> None:\n"
+        "    assert go()\n"
+    )
+    (project / "scripts").mkdir()
+    (project / "scripts/tool.py").write_text("import sound\nnoise = 1\nprint(sound.core, noise)\n")
+    (project / ".venv/lib").mkdir(parents=True)
+    (project / ".venv/pyvenv.cfg").write_text("home = /usr\n")
+    (project / ".venv/lib/other.py").write_text("import sound\n")
+    commit_all(project, "user code importing sound")
+
+
+def test_a_moved_package_lists_every_file_that_still_imports_the_old_name(
+    project: Path, run_cli: Any
+) -> None:
+    users_imports_of_sound(project)
+    status, out, err = run_cli("update", str(project), "--to", "v2", "--set", "import_name=noise")
+    assert status == 1, err  # work remains
+    listed = [line.strip() for line in out.splitlines() if line.startswith("  ") and ".py:" in line]
+    assert listed == [
+        "scripts/tool.py:1: import sound",
+        "src/noise/extra.py:1: from sound.core import hello",
+        "src/noise/extra.py:2: import sound.core",
+        "tests/test_extra.py:1: from sound.extra import go",
+    ]
+    assert (
+        "warning: 4 import(s) in 3 file(s) still name sound, which is noise now: fix them, "
+        "or undo this update and run it again with --rewrite-imports"
+    ) in err
+    assert (project / ".venv/lib/other.py").read_text() == "import sound\n"
+
+
+def test_rewrite_imports_rewrites_them_with_the_update_formatting_kept(
+    project: Path, run_cli: Any
+) -> None:
+    users_imports_of_sound(project)
+    argv = ["update", str(project), "--to", "v2", "--set", "import_name=noise", "--rewrite-imports"]
+    before = snapshot(project)
+    status, out, err = run_cli(*argv, "--dry-run")
+    assert status == 0, err
+    assert "+from noise.extra import (  # mine" in out
+    assert "  would rewrite the imports of sound in tests/test_extra.py" in out
+    assert snapshot(project) == before
+    status, out, err = run_cli(*argv)
+    assert status == 1, err  # one import cannot be rewritten: work remains
+    assert (
+        (project / "tests/test_extra.py")
+        .read_text()
+        .startswith("from noise.extra import (  # mine\n    go,\n)\n")
+    )
+    assert (project / "src/noise/extra.py").read_text() == (
+        "from noise.core import hello\n"
+        "import noise.core  # the core\n"
+        "from .core import volume\n"
+        "\n\n"
+        "def go() -> str:\n"
+        "    return f'{hello()} {noise.core.volume()} {volume()}'\n"
+    )
+    # `noise` is already a name in tool.py: renaming its `sound` would change what it means
+    assert (project / "scripts/tool.py").read_text().startswith("import sound\n")
+    assert "scripts/tool.py:1: import sound (left: the name noise is already bound there)" in out
+    assert (
+        "warning: 1 import(s) in 1 file(s) still name sound, which is noise now: fix them by hand"
+    ) in err
+    ran = subprocess.run(
+        [sys.executable, "-c", "from noise.extra import go; print(go())"],
+        env={"PYTHONPATH": str(project / "src")},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert ran.stdout == "hello, world 10 10\n"
+    assert (project / ".venv/lib/other.py").read_text() == "import sound\n"
+
+
 def test_a_move_onto_an_existing_path_is_not_made_and_is_reported(project: Path) -> None:
     (project / "src/noise").mkdir()
     (project / "src/noise/core.py").write_text("MINE = 1\n")

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from pkgforge.checker.findings import Finding
     from pkgforge.scaffold.update.gitwork import Worktree
+    from pkgforge.scaffold.update.imports import StaleImport
     from pkgforge.scaffold.update.merge import ConflictStyle
     from pkgforge.scaffold.update.state import TemplateState
 
@@ -79,6 +80,13 @@ class UpdateResult:
     """Conflicts are unmerged in the git index (stages 1/2/3), for ``git mergetool``."""
     findings: tuple[Finding, ...] = field(default=())
     """What ``pkgforge check`` says about the updated project."""
+    stale_imports: tuple[StaleImport, ...] = ()
+    """After an ``import_name`` change: the user's imports that still name the old package
+    (with ``rewrite_imports``, those it could not rewrite, each with the reason)."""
+    rewritten: tuple[str, ...] = ()
+    """The files whose imports of the old package ``rewrite_imports`` rewrote."""
+    renamed: tuple[str, str] | None = None
+    """(old, new) when ``import_name`` changed: the package moved."""
     from_ref: str | None = None
     """The git ref the project was made from (a tag, a branch), as recorded."""
     to_ref: str | None = None
@@ -104,6 +112,7 @@ def update_project(
     conflict: ConflictStyle = "inline",
     allow_dirty: bool = False,
     run_check: bool = True,
+    rewrite_imports: bool = False,
 ) -> UpdateResult:
     """Update the project at (or above) ``path`` to the template version ``to``
     (default: the latest: a git branch's head, the newest release tag after a tag, see
@@ -112,6 +121,9 @@ def update_project(
 
     ``check_only`` only tells whether the project is behind (``result.behind``);
     ``dry_run`` computes everything, including ``result.diff``, and writes nothing.
+    When ``import_name`` changes, the user's files that still import the old package are
+    listed (``result.stale_imports``); ``rewrite_imports`` rewrites them in the same
+    landing (:mod:`~pkgforge.scaffold.update.imports`).
     """
     from pkgforge.scaffold.render import parse_settings
     from pkgforge.scaffold.update.state import checked_out, read_state
@@ -169,6 +181,15 @@ def update_project(
                 style=conflict,
                 in_git=worktree is not None,
             )
+    stale: tuple[StaleImport, ...] = ()
+    rewritten: tuple[str, ...] = ()
+    renamed = None
+    old_name, new_name = state.answers.get("import_name"), answers.get("import_name")
+    if "import_name" in changed and old_name and new_name:
+        renamed = (str(old_name), str(new_name))
+        stale, rewritten = _imports_of_old_name(
+            project_dir, plan, str(old_name), str(new_name), rewrite=rewrite_imports
+        )
     new_state = replace(their_state, answers=dict(answers))
     _add_state_file(plan, project_dir, new_state)
     diff = _unified_diff(plan)
@@ -197,6 +218,9 @@ def update_project(
         diff=diff,
         git_index=git_index,
         findings=findings,
+        stale_imports=stale,
+        rewritten=rewritten,
+        renamed=renamed,
     )
 
 
@@ -301,6 +325,38 @@ def _plan(
         style=style,
         in_git=in_git,
     )
+
+
+def _imports_of_old_name(
+    project_dir: Path, plan: Plan, old: str, new: str, *, rewrite: bool
+) -> tuple[tuple[StaleImport, ...], tuple[str, ...]]:
+    """The imports of ``old`` left in the project's Python files as the update leaves them;
+    with ``rewrite``, each file's imports rewritten to ``new``, landing with the update."""
+    from pkgforge.scaffold.update import imports
+    from pkgforge.scaffold.update.plan import file_content
+
+    paths = (set(imports.python_files(project_dir)) - plan.deletes) | {
+        path for path in plan.writes if path.endswith(".py")
+    }
+    stale: list[StaleImport] = []
+    rewritten: list[str] = []
+    for path in sorted(paths):
+        planned = plan.writes.get(path)
+        content = planned if planned is not None else file_content(project_dir / path)
+        if not rewrite:
+            stale += imports.imports_of(path, content.data, old)
+            continue
+        data, left = imports.rewrite_imports(path, content.data, old, new)
+        stale += left
+        if data is None:
+            continue
+        rewritten.append(path)
+        plan.writes[path] = replace(content, data=data)
+        if planned is None:  # a file the update did not touch otherwise
+            plan.current[path] = content
+    if rewritten:
+        log.info("rewrote the imports of %s in %d file(s)", old, len(rewritten))
+    return tuple(stale), tuple(rewritten)
 
 
 def _add_state_file(plan: Plan, project_dir: Path, new_state: TemplateState) -> None:
