@@ -9,8 +9,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from pkgforge.cli import main
+
+# The property tests draw the same examples on every run, so the suite (and CI) gives
+# the same verdict until the code changes; `HYPOTHESIS_PROFILE=explore` draws new and
+# more examples, to hunt for bugs (turn what it finds into an explicit @example).
+settings.register_profile("suite", derandomize=True, database=None)
+settings.register_profile("explore", max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture(autouse=True, scope="session")
