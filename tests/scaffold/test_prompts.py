@@ -22,6 +22,8 @@ import pytest
 # (a numbered choice), version, python_min.
 PROMPTS = 8
 
+NEW_SOUND = [sys.executable, "-m", "pkgforge", "new", "sound", "-o", "made/here"]
+
 
 def pkgforge(*args: str, cwd: Path, stdin: str | None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -92,7 +94,7 @@ def test_ctrl_d_at_a_terminal_prompt_cancels_and_leaves_nothing(work: Path) -> N
     controller, terminal = pty.openpty()
     try:
         with subprocess.Popen(
-            [sys.executable, "-m", "pkgforge", "new", "sound", "-o", "made/here"],
+            NEW_SOUND,
             cwd=work,
             stdin=terminal,
             stdout=subprocess.PIPE,
@@ -135,7 +137,7 @@ def test_a_cancel_message_starts_on_its_own_line_at_a_terminal(
     controller, terminal = pty.openpty()
     try:
         with subprocess.Popen(
-            [sys.executable, "-m", "pkgforge", "new", "sound", "-o", "made/here"],
+            NEW_SOUND,
             cwd=work,
             stdin=terminal,
             stdout=terminal,
@@ -271,7 +273,7 @@ def test_ctrl_c_at_a_prompt_leaves_nothing(work: Path) -> None:
     import signal
 
     with subprocess.Popen(
-        [sys.executable, "-m", "pkgforge", "new", "sound", "-o", "made/here"],
+        NEW_SOUND,
         cwd=work,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
