@@ -40,6 +40,18 @@ def _no_index_by_default() -> None:
     os.environ[OFFLINE_ENV] = "1"
 
 
+@pytest.fixture(autouse=True)
+def _pkgforge_logger_restored() -> Iterator[None]:
+    """Every test leaves the ``pkgforge`` logger as it found it: a test that calls
+    ``pkgforge.cli.main`` directly points it at that test's captured stderr, which pytest
+    closes, and the next test in the same worker would log into the closed stream
+    ("--- Logging error ---" and a traceback on its stderr)."""
+    logger = logging.getLogger("pkgforge")
+    saved = (logger.handlers[:], logger.propagate, logger.level, logger.filters[:])
+    yield
+    logger.handlers[:], logger.propagate, logger.level, logger.filters[:] = saved
+
+
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
     """Run ``pkgforge ARGS`` in-process; return (exit status, stdout, stderr)."""
