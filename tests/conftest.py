@@ -42,13 +42,14 @@ def _no_index_by_default() -> None:
 
 @pytest.fixture(autouse=True)
 def _pkgforge_logger_restored() -> Iterator[None]:
-    """main() points the ``pkgforge`` logger at the stderr of the test that runs it, which
-    pytest closes when that test ends: the next test that logs would write to a closed
-    stream ("--- Logging error ---"). Every test leaves the logger as it found it."""
+    """Every test leaves the ``pkgforge`` logger as it found it: a test that calls
+    ``pkgforge.cli.main`` directly points it at that test's captured stderr, which pytest
+    closes, and the next test in the same worker would log into the closed stream
+    ("--- Logging error ---" and a traceback on its stderr)."""
     logger = logging.getLogger("pkgforge")
-    saved = (logger.handlers[:], logger.propagate, logger.level)
+    saved = (logger.handlers[:], logger.propagate, logger.level, logger.filters[:])
     yield
-    logger.handlers[:], logger.propagate, logger.level = saved
+    logger.handlers[:], logger.propagate, logger.level, logger.filters[:] = saved
 
 
 @pytest.fixture

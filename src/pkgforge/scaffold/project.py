@@ -26,7 +26,14 @@ from pkgforge.names import (
     validate_dotted_module,
 )
 from pkgforge.scaffold.checkahead import CheckAhead
-from pkgforge.scaffold.layout import Plan, PlannedTree, find_package, plan_module, write_plan
+from pkgforge.scaffold.layout import (
+    Plan,
+    PlannedTree,
+    find_package,
+    plan_module,
+    project_scripts,
+    write_plan,
+)
 from pkgforge.scaffold.render import (
     git_author_ahead,
     load_context,
@@ -314,16 +321,21 @@ def _add_modules(
             f"the template made no package {names.import_name!r} to add modules to",
             hint="use a template with src/{{cookiecutter.import_name}}/__init__.py",
         ) from err
-    tree = PlannedTree(Plan())
+    tree = PlannedTree(Plan(), root=project_dir)
+    needs_scripts = any(parts[-1] == "__main__" for parts in module_parts)
+    scripts = project_scripts(project_dir) if needs_scripts else {}
     added = tuple(
-        plan_module(
-            tree,
-            package_dir=package_dir,
-            import_name=import_name,
-            tests_dir=project_dir / "tests",
-            parts=parts,
+        dict.fromkeys(
+            plan_module(
+                tree,
+                package_dir=package_dir,
+                import_name=import_name,
+                tests_dir=project_dir / "tests",
+                parts=parts,
+                scripts=scripts,
+            )
+            for parts in module_parts
         )
-        for parts in module_parts
     )
     plan = tree.finish()
     write_plan(plan)
