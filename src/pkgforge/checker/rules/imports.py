@@ -435,9 +435,11 @@ def _missing_module(
             certainty=Certainty.UNSEEN,
         )
     elif made is None:
+        module = _module_above(graph, base)
+        why = f"; '{module}' is not a package" if module else ""  # CPython's own words
         yield Hit(
             file.relpath,
-            f"`{_statement(info)}`: no module named {base}",
+            f"`{_statement(info)}`: no module named {base}{why}",
             info.line,
             info.column,
             certainty=certainty,
@@ -453,6 +455,17 @@ def _missing_module(
             info.column,
             certainty=Certainty.UNSEEN,
         )
+
+
+def _module_above(graph: ImportGraph, dotted: str) -> str | None:
+    """The module (not a package) that ``dotted`` puts a submodule under, if any:
+    ``p.echo`` for ``p.echo.x`` when ``p/echo.py`` is a plain module."""
+    parent = dotted.rpartition(".")[0]
+    while parent:
+        if parent in graph.modules:
+            return None if graph.modules[parent].is_package else parent
+        parent = parent.rpartition(".")[0]
+    return None
 
 
 def _missing_names(
