@@ -40,6 +40,20 @@ def findings(root: Path, code: str = "PF407") -> list[Finding]:
     return [f for f in result.findings if f.code == code]
 
 
+def in_a_fresh_environment(env: Path, root: Path, code: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` as a user's fresh environment would: the project's sources, and none
+    of the distributions it does not declare (a venv of its own, without pip)."""
+    venv.create(env, with_pip=False)
+    python = env / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    return subprocess.run(
+        [str(python), "-c", code],
+        env={"PYTHONPATH": str(root / "src")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def one(root: Path, code: str = "PF407") -> Finding:
     (finding,) = findings(root, code)
     return finding
@@ -58,17 +72,7 @@ def test_module_level_undeclared_import_is_an_error_that_really_fails(tmp_path: 
         "`import yaml` needs `yaml` (`pyyaml` provides it), which no declared dependency provides"
         in finding.message
     )
-    # a user's fresh environment: the package, and none of its undeclared dependencies
-    env = tmp_path / "venv"
-    venv.create(env, with_pip=False)
-    python = env / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
-    run = subprocess.run(
-        [str(python), "-c", "import pkg"],
-        env={"PYTHONPATH": str(root / "src")},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = in_a_fresh_environment(tmp_path / "venv", root, "import pkg")
     assert run.returncode == 1
     assert "ModuleNotFoundError: No module named 'yaml'" in run.stderr
 
@@ -556,17 +560,7 @@ def test_from_a_shared_namespace_only_its_portions_import(tmp_path: Path) -> Non
     assert finding.severity == "error"
     assert "`from jaraco import functools` needs `jaraco.functools`" in finding.message
     assert "jaraco is a namespace package" in finding.message
-    # a user's fresh environment: the package, and none of its undeclared dependencies
-    env = tmp_path / "venv"
-    venv.create(env, with_pip=False)
-    python = env / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
-    run = subprocess.run(
-        [str(python), "-c", "import jaraco.mine"],
-        env={"PYTHONPATH": str(root / "src")},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = in_a_fresh_environment(tmp_path / "venv", root, "import jaraco.mine")
     assert "cannot import name 'functools' from 'jaraco'" in run.stderr
     # declared (and installed here), the portion is that distribution's
     assert findings(project(tmp_path / "declared", files, '["jaraco.functools"]')) == []
