@@ -240,3 +240,29 @@ def test_a_project_package_named_like_the_standard_library_is_not_imported(
         "pkg/minmax.py": "from builtins import max, min\nfrom html import escape\n",
     }
     assert run(tmp_path, files, "PF404") == []
+
+
+def test_pf403_trusts_sys_path_only_where_it_changes_before_the_import(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/helper.py": "x = 1\n",
+        # a sibling put on sys.path before the import: it may well be found
+        "pkg/tool.py": "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\nimport helper\n",
+        # sys.path changed in a function, later: the import has already failed
+        "pkg/app.py": "import sys\ndef load(d):\n    sys.path.insert(0, d)\nimport helper\n",
+    }  # fmt: skip
+    (finding,) = run(tmp_path, files, "PF403")
+    assert (finding.path, finding.line, finding.severity) == ("src/pkg/app.py", 4, "error")
+
+
+def test_pf404_checks_a_testing_helper_module(tmp_path: Path) -> None:
+    # `pkg.testing` is an API its users import (numpy.testing); only test suites import
+    # missing names on purpose
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/testing.py": "from pkg.gone import fixture\n",
+        "pkg/tests/__init__.py": "",
+        "pkg/tests/test_gone.py": "def test():\n    from pkg.gone import fixture\n",
+    }
+    (finding,) = run(tmp_path, files, "PF404")
+    assert (finding.path, finding.severity) == ("src/pkg/testing.py", "error")

@@ -588,6 +588,17 @@ def test_a_package_importing_a_missing_submodule_from_itself_binds_nothing(
     assert fails_with(root, "import pkg.user", "cannot import name '_utils'")
 
 
+def test_a_package_importing_its_submodule_under_another_name_binds_it(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "from . import helpers as _helpers\n__all__ = ['_helpers']\n",
+        "pkg/helpers.py": "",
+        "pkg/user.py": "from pkg import _helpers\n",
+    }
+    root = project(tmp_path, files)
+    assert findings(root, "PF404") == findings(root, "PF302") == findings(root, "PF411") == []
+    assert works(root, "import pkg.user; from pkg import *")
+
+
 def test_a_deleted_name_seen_only_in_some_import_orders_is_pf411s(tmp_path: Path) -> None:
     # importing pkg.mod first: pkg.user runs while X is bound; importing pkg.user first:
     # pkg.mod runs to its end (its `del` too) before pkg.user looks X up

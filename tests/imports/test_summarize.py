@@ -538,3 +538,19 @@ def test_all_changed_where_code_never_runs_is_ignored() -> None:
     assert [e.value for e in result.all.entries] == ["a"]
     assert result.all.is_literal
     assert summary("if PY2:\n    __all__ = ['escape']\n").all is None
+
+
+def test_which_sys_path_changes_run_at_import() -> None:
+    result = summary(
+        """\
+        import sys
+        sys.path.insert(0, "a")
+        def f():
+            sys.path.append("b")
+        if __name__ == "__main__":
+            sys.path[:0] = ["c"]
+        sys.path = ["d"]
+        """
+    )
+    assert [line for line, _column in result.sys_path_mutations] == [2, 4, 6, 7]
+    assert result.sys_path_at_import == (2, 7)

@@ -512,8 +512,13 @@ class ImportGraph:
                 continue
             if info.optional or info.scope is ImportScope.OPTIONAL:
                 continue  # guarded: ``failed_guards`` decides
+            if len(info.names) != len(info.bound):
+                continue
+            # `from . import helpers as _helpers`: the module looks up `helpers`
             found.update(
-                name for name in bound if self.binds_itself_first(module, (name,), info.line)
+                alias
+                for name, alias in zip(info.names, info.bound, strict=True)
+                if alias in bound and self.binds_itself_first(module, (name,), info.line)
             )
         return found & candidates
 

@@ -141,6 +141,7 @@ class _Collector:
     import_hooks: int = 0
     exec_line: int = 0
     name_handed: list[tuple[str, int]] = field(default_factory=list)
+    sys_path_at_import: list[int] = field(default_factory=list)
     assigned: set[str] = field(default_factory=set)
     """Names some statement other than an import binds (at any reach)."""
 
@@ -431,6 +432,8 @@ class _Collector:
             isinstance(target, ast.Subscript) and self.is_sys_path(target.value)
         ):
             self.sys_path.append((stmt.lineno, stmt.col_offset + 1))
+            if not where & _NOT_AT_IMPORT and not where & _IN_FUNCTION:
+                self.sys_path_at_import.append(stmt.lineno)
         elif type(target) is ast.Attribute:
             value = target.value
             if type(value) is ast.Name and value.id in _NOT_MODULES:
@@ -526,6 +529,8 @@ class _Collector:
         owner = func.value
         if func.attr in _SYS_PATH_METHODS and self.is_sys_path(owner):
             self.sys_path.append((call.lineno, call.col_offset + 1))
+            if not where & _NOT_AT_IMPORT and not where & _IN_FUNCTION:
+                self.sys_path_at_import.append(call.lineno)
         elif type(owner) is ast.Name and owner.id == "__all__":
             if _binds(where) and where & _NOT_AT_IMPORT:
                 pass  # never runs while the module is imported
@@ -1250,6 +1255,7 @@ def _summarize_tree(
         all=collector.all_info(),
         imports=tuple(collector.imports),
         sys_path_mutations=tuple(collector.sys_path),
+        sys_path_at_import=tuple(collector.sys_path_at_import),
         has_module_getattr=has_getattr,
         version=collector.version,
         version_line=collector.version_line,

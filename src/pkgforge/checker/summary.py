@@ -204,6 +204,9 @@ class ModuleSummary:
     """Every import statement in source order, all scopes."""
     sys_path_mutations: tuple[tuple[int, int], ...] = ()
     """(line, column) of each change to ``sys.path`` (append/insert/extend/assignment)."""
+    sys_path_at_import: tuple[int, ...] = ()
+    """The lines of the changes to ``sys.path`` that run while the module is imported (at
+    module level, not in a function or under ``if __name__ == "__main__":``)."""
     has_module_getattr: bool = False
     version: str | None = None
     """The literal value of a module-level ``__version__ = "..."``."""

@@ -38,7 +38,8 @@ __all__ = [
     "unresolved_import",
 ]
 
-_TEST_PARTS = frozenset({"tests", "test", "testing", "conftest"})
+# `pkg.testing` is a helper API its users import (numpy.testing, trio.testing), not a test
+_TEST_PARTS = frozenset({"tests", "test", "conftest"})
 
 
 def _statement(info: ImportInfo) -> str:
@@ -232,8 +233,8 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
     imported = {edge.target for edges in graph.edges.values() for edge in edges}
     unseen: list[str | None] = []  # why the dependencies cannot be seen; looked up once
     for file in project.files:
-        if not file.module or file.summary.sys_path_mutations:
-            continue  # a module that edits sys.path may really have a sibling on it
+        if not file.module:
+            continue
         # run as a script (`python gen.py`), its own folder is sys.path[0] and the sibling
         # is found: it fails only when imported as a module, which nothing here does
         script = file.summary.has_main_guard and file.module not in imported
@@ -253,6 +254,8 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
             certainty = certainty_of_reach(info.reach)
             if info.level != 0 or not info.module or info.optional or certainty is None:
                 continue
+            if _may_edit_path_first(file, info):
+                continue  # a module that edits sys.path may really have a sibling on it
             top = info.module.partition(".")[0]
             fallback = top in relative and info.reach is not Reach.ALWAYS
             if is_stdlib(top) and top not in graph.top_level and not fallback:
@@ -296,6 +299,15 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
                 info.column,
                 certainty=min(certainty, Certainty.SOME_PATHS) if script else certainty,
             )
+
+
+def _may_edit_path_first(file: SourceFile, info: ImportInfo) -> bool:
+    """Whether the module may change ``sys.path`` before the statement runs: at import time
+    before its line, or anywhere for a statement that runs later (a function body)."""
+    summary = file.summary
+    if info.scope is ImportScope.FUNCTION or info.reach is Reach.LATER:
+        return bool(summary.sys_path_mutations)
+    return any(line < info.line for line in summary.sys_path_at_import)
 
 
 def _shadowed_stdlib(
