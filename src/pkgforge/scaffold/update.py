@@ -5,7 +5,7 @@
    changed by ``--set``;
 3. ours: the project. Each file is decided by :mod:`pkgforge.scaffold.updateplan`,
    merged by :mod:`pkgforge.scaffold.merge`, and everything lands at once through
-   :mod:`pkgforge.scaffold.landing`, the new template state with it. Conflicts are
+   :mod:`pkgforge.landing`, the new template state with it. Conflicts are
    marked unmerged in the git index when the project is in a git work tree.
 
 Both renders happen in a temporary folder; the project is not written to before
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from pkgforge.checker.findings import any_errors
 from pkgforge.errors import DirtyTreeError, ProjectNotFoundError, TemplateError, UsageError
-from pkgforge.scaffold.landing import FileContent, land
+from pkgforge.landing import FileContent, land
 from pkgforge.scaffold.merge import CONFLICT_STYLES, is_binary
 from pkgforge.scaffold.updateplan import Conflict, Kept, Plan, make_plan, read_tree
 
