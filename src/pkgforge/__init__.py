@@ -18,8 +18,10 @@ __all__ = [
     "PkgforgeError",
     "__version__",
     "add_module",
+    "add_noqa",
     "build",
     "check",
+    "fix",
     "link_project",
     "new_project",
     "publish",
@@ -36,12 +38,15 @@ _LAZY = {
     "add_module": "pkgforge.scaffold.add",
     "build": "pkgforge.release.build",
     "check": "pkgforge.checker.engine",
+    "fix": "pkgforge.checker.fix.run",
+    "add_noqa": "pkgforge.checker.fix.run",
     "publish": "pkgforge.release.publish",
     "update_project": "pkgforge.scaffold.update",
 }
 
 if TYPE_CHECKING:
     from pkgforge.checker.engine import check
+    from pkgforge.checker.fix.run import add_noqa, fix
     from pkgforge.errors import PkgforgeError
     from pkgforge.release.build import build
     from pkgforge.release.publish import publish

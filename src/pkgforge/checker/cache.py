@@ -34,7 +34,7 @@ from pkgforge import __version__
 if TYPE_CHECKING:
     from pkgforge.checker.summary import ModuleSummary
 
-__all__ = ["CACHE_DIR_NAME", "SummaryCache"]
+__all__ = ["CACHE_DIR_NAME", "SummaryCache", "prepared_cache_dir"]
 
 log = logging.getLogger("pkgforge")
 
@@ -265,6 +265,14 @@ def _write_atomic(path: Path, data: bytes) -> bool:
             tmp.unlink(missing_ok=True)
         return False
     return True
+
+
+def prepared_cache_dir(root: Path) -> Path:
+    """``root``'s cache folder, made with its CACHEDIR.TAG and .gitignore when missing
+    (``check --fix`` keeps its scratch copy there); raises OSError when it cannot be."""
+    directory = root / CACHE_DIR_NAME
+    _prepare_dir(directory)
+    return directory
 
 
 def _prepare_dir(directory: Path) -> None:

@@ -13,7 +13,7 @@ from pkgforge.commands._common import Subparsers, add_parser
 
 if TYPE_CHECKING:
     import logging
-    from typing import Self
+    from typing import Any, Self
 
     from pkgforge.checker.engine import CheckResult
     from pkgforge.checker.replay import Recorder
@@ -119,6 +119,30 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
         "(default: the project's .venv/ or venv/, else the active environment)",
     )
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    fixing = parser.add_argument_group("fixes (as ruff's; see docs/fix.md)")
+    fixing.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes, check again, and report what remains",
+    )
+    fixing.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff, apply the unsafe fixes too",
+    )
+    fixing.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the fixes as a diff and change nothing; exit 1 when there is a fix",
+    )
+    fixing.add_argument(
+        "--show-fixes", action="store_true", help="with --fix, list the findings it fixed"
+    )
+    fixing.add_argument(
+        "--add-noqa",
+        action="store_true",
+        help="add a '# noqa: PFxxx' comment to each finding's line",
+    )
     # quick_exit: a check holds nothing that needs cleaning up when the process ends
     parser.set_defaults(run=run, answer=answer, quick_exit=True)
 
@@ -148,6 +172,11 @@ def answer(args: argparse.Namespace) -> int | None:
 def run(args: argparse.Namespace, log: logging.Logger) -> int:
     from pkgforge.checker import replay
 
+    _validate(args)
+    if _changes_files(args):
+        output, status = _fix_or_silence(args, log)
+        _write(output)
+        return status
     key = _replay_key(args)
     recorder = replay.Recorder(key, extra_files=args.config) if key is not None else None
     with _LogCounter(log) as logged:
@@ -159,21 +188,42 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
     return status
 
 
+def _validate(args: argparse.Namespace) -> None:
+    """Options that make no sense together: a usage error before anything runs."""
+    from pkgforge.checker.report.statistics import STATISTICS_FORMATS
+    from pkgforge.errors import UsageError
+
+    if args.python is not None and not args.run_imports:
+        raise UsageError(
+            "--python only applies with --import", hint="add --import to import the modules"
+        )
+    if args.statistics and args.output_format not in STATISTICS_FORMATS:
+        raise UsageError(
+            f"--statistics prints text or json, not {args.output_format}",
+            hint="use --output-format text or json with --statistics",
+        )
+
+
 def _replay_key(args: argparse.Namespace) -> str | None:
     """The replay key of this command, or None when it is not to be replayed: without
-    the cache, with --import (its answer is the project's code running), or when the
-    working directory is gone. Archives need no exclusion: the engine reports that it
+    the cache, with --import (its answer is the project's code running), with a fix
+    (it changes the project), or when the working directory is gone. Archives need no exclusion: the engine reports that it
     cannot stamp them, so a command that names one is never recorded."""
     import sys
 
     from pkgforge.checker import replay
 
-    if args.no_cache or args.run_imports:
+    if args.no_cache or args.run_imports or _changes_files(args):
         return None
     try:
         return replay.command_key(_options(args), args.paths, _isatty(sys.stdout))
     except OSError:
         return None
+
+
+def _changes_files(args: argparse.Namespace) -> bool:
+    """--fix, --diff and --add-noqa: their answer is never a replay (nor recorded)."""
+    return bool(args.fix or args.diff or args.add_noqa)
 
 
 def _options(args: argparse.Namespace) -> list[tuple[str, object]]:
@@ -200,19 +250,7 @@ def _check(
 ) -> tuple[str, int]:
     """Run the check: (what to print on stdout, the exit status)."""
     from pkgforge.checker.engine import check
-    from pkgforge.checker.findings import Severity
-    from pkgforge.checker.report.statistics import STATISTICS_FORMATS
-    from pkgforge.errors import UsageError
 
-    if args.python is not None and not args.run_imports:
-        raise UsageError(
-            "--python only applies with --import", hint="add --import to import the modules"
-        )
-    if args.statistics and args.output_format not in STATISTICS_FORMATS:
-        raise UsageError(
-            f"--statistics prints text or json, not {args.output_format}",
-            hint="use --output-format text or json with --statistics",
-        )
     result = check(
         args.paths,
         select=_codes(args.select),
@@ -228,14 +266,100 @@ def _check(
     for skipped in result.skipped:
         log.warning("skipped %s", skipped)
     output = _report(result, args) if args.quiet < 2 else ""  # -qq: the exit status alone
+    return output, _verdict(result, args, log)
+
+
+def _verdict(result: CheckResult, args: argparse.Namespace, log: logging.Logger) -> int:
+    """The exit status the findings give: 2 when a rule crashed, else 1 when one fails
+    the run (``--fail-on``), unless ``--exit-zero``."""
+    from pkgforge.checker.findings import Severity
+
     for problem in result.rule_errors:
         log.error("%s; this is a pkgforge bug, please report it", problem)
     if result.rule_errors:
-        return output, 2
+        return 2
     if args.exit_zero:
-        return output, 0
+        return 0
     failing = {Severity(level) for level in _LEVELS[: _LEVELS.index(args.fail_on) + 1]}
-    return output, 1 if any(f.severity in failing for f in result.findings) else 0
+    return 1 if any(f.severity in failing for f in result.findings) else 0
+
+
+def _fix_or_silence(args: argparse.Namespace, log: logging.Logger) -> tuple[str, int]:
+    """--fix, --diff (a dry run that exits 1 when it would change something) and
+    --add-noqa (exits 0, as ruff's): (what to print on stdout, the exit status)."""
+    from pkgforge.errors import UsageError
+
+    if args.add_noqa and (args.fix or args.diff):
+        raise UsageError(
+            "--add-noqa cannot be combined with --fix or --diff",
+            hint="fix first, then silence what remains with a second run",
+        )
+    if args.run_imports:
+        raise UsageError(
+            "--import cannot be combined with --fix, --diff or --add-noqa",
+            hint="fix first, then check with --import",
+        )
+    options = {
+        "select": _codes(args.select),
+        "ignore": _codes(args.ignore),
+        "extend_select": _codes(args.extend_select),
+        "extend_ignore": _codes(args.extend_ignore),
+        "config": args.config,
+        "use_cache": not args.no_cache,
+    }
+    if args.add_noqa:
+        return _add_noqa(args, log, options)
+    from pkgforge.checker.fix.run import fix
+    from pkgforge.checker.report import fixes
+
+    result = fix(args.paths, unsafe_fixes=args.unsafe_fixes, dry_run=args.diff, **options)
+    for unapplied in result.unapplied:
+        finding = unapplied.finding
+        log.info(
+            "not fixed: %s:%d: %s: %s", finding.path, finding.line, finding.code, unapplied.reason
+        )
+    if args.diff:
+        if args.quiet < 1:
+            log.info("%s", fixes.applied_line(result, dry_run=True))
+        output = fixes.render_diff(result.changes) if args.quiet < 2 else ""
+        return output, 1 if result.changes and not args.exit_zero else 0
+    status = _verdict(result.remaining, args, log)
+    if args.quiet >= 2:
+        return "", status
+    if args.output_format != "text" or args.statistics:
+        return _report(result.remaining, args), status
+    import sys
+
+    from pkgforge.checker.report.text import use_color
+
+    output = fixes.render_fixed(
+        result,
+        color=use_color(sys.stdout),
+        summary=args.quiet == 0,
+        show_fixes=args.show_fixes,
+    )
+    return output, status
+
+
+def _add_noqa(
+    args: argparse.Namespace, log: logging.Logger, options: dict[str, Any]
+) -> tuple[str, int]:
+    from pkgforge.checker.fix.run import add_noqa
+    from pkgforge.checker.report import fixes
+
+    result = add_noqa(args.paths, **options)
+    for unapplied in result.unapplied:
+        finding = unapplied.finding
+        log.warning(
+            "no noqa comment for %s:%d %s: %s",
+            finding.path,
+            finding.line,
+            finding.code,
+            unapplied.reason,
+        )
+    if args.quiet < 1:
+        log.info("%s", fixes.noqa_line(result))
+    return "", 0
 
 
 class _LogCounter:

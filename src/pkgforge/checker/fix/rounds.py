@@ -1,0 +1,207 @@
+"""Fix, check again, keep only what makes no new finding: one project's rounds of fixes.
+
+Each round asks the fixers for proposals on the findings of the last check, writes them
+into the scratch copy (one proposal per file a round: a fixer locates its edits in the
+text the check saw), and checks the copy again. A round is kept when no finding is new
+and every fixed finding is gone. Otherwise its proposals are tried one at a time, each
+checked on its own: one that still makes a new finding is not applied (a proposal that
+fixed several findings at once is asked for again one finding at a time). Findings are
+compared by file, code, subject and message with the numbers left out, since a fix
+moves lines.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+from pkgforge.checker.findings import Finding, Severity
+from pkgforge.checker.fix.base import FixRequest, Proposal, fixable, load_fixer
+from pkgforge.checker.fix.result import Unapplied
+from pkgforge.checker.rules.base import Applicability, Rule
+
+if TYPE_CHECKING:
+    from pkgforge.checker.engine import CheckResult
+    from pkgforge.checker.fix.workspace import Workspace
+    from pkgforge.checker.model import Project
+
+__all__ = ["MAX_ROUNDS", "Outcome", "fix_rounds", "offered"]
+
+log = logging.getLogger("pkgforge")
+
+MAX_ROUNDS = 20
+"""A bound on the rounds (each fixes at least one finding, so it is rarely reached)."""
+
+_NUMBERS = re.compile(r"[0-9]+")
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+Key = tuple[str, str, tuple[str, ...], str]
+
+
+def key(finding: Finding) -> Key:
+    """What stays of a finding when a fix moves lines."""
+    message = _NUMBERS.sub("#", finding.message)
+    return (finding.path, finding.code, finding.subject, message)
+
+
+@dataclass
+class Outcome:
+    """Where one project's rounds ended."""
+
+    project: Project
+    result: CheckResult
+    """The copy's last check: what remains."""
+    fixed: list[Finding] = field(default_factory=list)
+    """The findings of the first check that the last one no longer has: since no kept fix
+    adds a finding, each went away by a fix (its own, or one that fixed it on the way)."""
+    unapplied: list[Unapplied] = field(default_factory=list)
+
+
+@dataclass
+class _Applied:
+    proposal: Proposal
+    before: dict[str, bytes | None]
+    """Each written file's bytes before the proposal, to undo it."""
+
+
+def fix_rounds(workspace: Workspace, rules: Mapping[str, Rule], *, unsafe: bool) -> Outcome:
+    """Fix what can be fixed in ``workspace``; its copy holds the kept fixes after."""
+    project, result = workspace.check()
+    outcome = Outcome(project, result)
+    first = result
+    refused: set[Key] = set()
+    alone: set[Key] = set()
+    for number in range(1, MAX_ROUNDS + 1):
+        wanted = [
+            f
+            for f in outcome.result.findings
+            if key(f) not in refused
+            and fixable(rules[f.code], outcome.project.settings, unsafe=unsafe)
+        ]
+        applied = _apply_round(workspace, outcome.project, wanted, rules, alone)
+        if not applied:
+            break
+        log.debug("fix round %d: %d proposal(s)", number, len(applied))
+        project, result = workspace.check()
+        if _problem(outcome.result, result, applied) is None:
+            outcome.project, outcome.result = project, result
+            continue
+        for done in reversed(applied):
+            _undo(workspace, done)
+        for done in applied:
+            _redo(workspace, done)
+            project, result = workspace.check()
+            problem = _problem(outcome.result, result, [done])
+            if problem is None:
+                outcome.project, outcome.result = project, result
+                continue
+            _undo(workspace, done)
+            keys = [key(f) for f in done.proposal.findings]
+            if len(keys) > 1:
+                alone.update(keys)
+                continue
+            refused.update(keys)
+            outcome.unapplied.append(Unapplied(done.proposal.findings[0], problem))
+            log.debug("fix of %s not applied: %s", done.proposal.findings[0], problem)
+    left = Counter(key(f) for f in outcome.result.findings)
+    for finding in first.findings:
+        if left[key(finding)] > 0:
+            left[key(finding)] -= 1
+        else:
+            outcome.fixed.append(finding)
+    return outcome
+
+
+def offered(
+    workspace: Workspace, project: Project, findings: Sequence[Finding], rules: Mapping[str, Rule]
+) -> list[Finding]:
+    """The findings that an unsafe fix, not enabled, proposes to fix (nothing is written):
+    what ``--unsafe-fixes`` would add."""
+    wanted = [
+        f
+        for f in findings
+        if rules[f.code].fix is Applicability.UNSAFE
+        and fixable(rules[f.code], project.settings, unsafe=True)
+    ]
+    found: list[Finding] = []
+    for code, group in groupby(sorted(wanted, key=lambda f: f.code), key=lambda f: f.code):
+        fixer = load_fixer(rules[code])
+        assert fixer is not None
+        request = FixRequest(project, tuple(group), workspace.read)
+        for proposal in fixer(request):
+            found.extend(proposal.findings)
+    return found
+
+
+def _apply_round(
+    workspace: Workspace,
+    project: Project,
+    wanted: Sequence[Finding],
+    rules: Mapping[str, Rule],
+    alone: set[Key],
+) -> list[_Applied]:
+    """Ask each rule's fixer, write the proposals that touch no file already touched this
+    round (a later round takes the others), and return them."""
+    touched: set[str] = set()
+    applied: list[_Applied] = []
+    for code, group in groupby(sorted(wanted, key=lambda f: f.code), key=lambda f: f.code):
+        fixer = load_fixer(rules[code])
+        assert fixer is not None
+        findings = list(group)
+        together = tuple(f for f in findings if key(f) not in alone)
+        batches = [together] if together else []
+        batches += [(f,) for f in findings if key(f) in alone]
+        for batch in batches:
+            for proposal in fixer(FixRequest(project, batch, workspace.read)):
+                paths = {*proposal.edits, *(f.path for f in proposal.findings)}
+                if not proposal.edits or paths & touched:
+                    continue
+                touched |= paths
+                before = {path: workspace.read(path) for path in proposal.edits}
+                applied.append(_Applied(proposal, before))
+                _redo(workspace, applied[-1])
+    return applied
+
+
+def _redo(workspace: Workspace, applied: _Applied) -> None:
+    for path, data in applied.proposal.edits.items():
+        workspace.write(path, data)
+
+
+def _undo(workspace: Workspace, applied: _Applied) -> None:
+    for path, data in applied.before.items():
+        workspace.write(path, data)
+
+
+def _problem(before: CheckResult, after: CheckResult, applied: Sequence[_Applied]) -> str | None:
+    """Why the check ``after`` the proposals is not acceptable; None when it is: nothing new
+    (nor more severe) and every finding they fix gone."""
+    expected = Counter(key(f) for f in before.findings)
+    expected.subtract(key(f) for done in applied for f in done.proposal.findings)
+    found = Counter(key(f) for f in after.findings)
+    worst_before: dict[Key, int] = {}
+    for finding in before.findings:
+        rank = _RANK[finding.severity]
+        worst_before[key(finding)] = max(rank, worst_before.get(key(finding), rank))
+    fixed = {key(f) for done in applied for f in done.proposal.findings}
+    for finding in after.findings:
+        finding_key = key(finding)
+        if found[finding_key] > max(expected[finding_key], 0):
+            if finding_key in fixed:
+                return "the fix does not remove the finding"
+            return f"it would add {_shown(finding)}"
+        if _RANK[finding.severity] > worst_before.get(finding_key, _RANK[finding.severity]):
+            return f"it would raise {_shown(finding)}"
+    return None
+
+
+def _shown(finding: Finding) -> str:
+    return (
+        f"{finding.code} [{finding.name}] ({finding.severity}) at "
+        f"{finding.path}:{finding.line}: {finding.message}"
+    )
