@@ -116,7 +116,10 @@ class _Relative(cst.CSTTransformer):
         others = [a for a in statement.names if a not in siblings]
         self.done.add(statement)
         if not others:
-            body = [relative if s is statement else s for s in updated_node.body]
+            body = [
+                relative if old is statement else new
+                for old, new in zip(original_node.body, updated_node.body, strict=True)
+            ]
             return updated_node.with_changes(body=body)
         if len(original_node.body) != 1:
             self.done.discard(statement)

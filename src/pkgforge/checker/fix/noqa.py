@@ -93,29 +93,26 @@ class _FileEdit:
                 Unapplied(f, "the file is not text pkgforge can edit") for f in findings
             )
             return self
-        lines = _LINES.findall(text)
+        lines = _LINES.findall(text) or [""]
         wanted: dict[int, list[Finding]] = {}
         for finding in findings:
             wanted.setdefault(finding.line, []).append(finding)
+        edited = list(lines)
         refused: dict[int, str] = {}
-        for number in wanted:
-            if number > max(len(lines), 1):
+        for number, group in sorted(wanted.items()):
+            if number > len(lines):
                 refused[number] = f"line {number} is past the end of the file"
-            elif number == 1 and lines and lines[0].startswith("#!"):
+                continue
+            if number == 1 and lines[0].startswith("#!"):
                 refused[number] = "line 1 is a `#!` line, where a comment would be an argument"
-        while True:
-            changed = list(lines) or [""]
-            inserted: dict[int, int] = {}
-            for number, group in wanted.items():
-                if number in refused:
-                    continue
-                codes = sorted({f.code for f in group})
-                changed[number - 1], inserted[number] = _with_codes(changed[number - 1], codes)
-            new_text = "".join(changed)
-            broken = self._broken(text, new_text, inserted)
-            if not broken:
-                break
-            refused.update(broken)
+                continue
+            line, column = _with_codes(lines[number - 1], sorted({f.code for f in group}))
+            alone = "".join([*lines[: number - 1], line, *lines[number:]])
+            why = self._changes_meaning(text, alone, number, column)
+            if why is not None:
+                refused[number] = why
+                continue
+            edited[number - 1] = line
         for number, group in sorted(wanted.items()):
             reason = refused.get(number)
             if reason is None:
@@ -123,45 +120,56 @@ class _FileEdit:
             else:
                 self.skipped += (Unapplied(f, reason) for f in group)
         if any(number not in refused for number in wanted):
-            self.data = new_text.encode(self.encoding)
+            self.data = "".join(edited).encode(self.encoding)
         return self
 
-    def _broken(self, old: str, new: str, inserted: Mapping[int, int]) -> dict[int, str]:
-        """The edited lines whose comment would change the file's meaning, or that the
-        engine would not read as silencing the line."""
-        if not inserted:
-            return {}
+    def _changes_meaning(self, old: str, new: str, number: int, column: int) -> str | None:
+        """Why the comment added at ``number``:``column`` is no mere comment, or is not one
+        the engine reads as silencing the line; None when it is fine."""
         why = "the line ends inside a string or a line continuation: no comment can go there"
         if self.toml:
             import tomllib
 
             try:
-                same = tomllib.loads(old) == tomllib.loads(new)
+                if tomllib.loads(old) != tomllib.loads(new):
+                    return why
             except tomllib.TOMLDecodeError:
-                same = False
-            if not same:
-                return dict.fromkeys(inserted, why)
-        else:
-            comments = _comment_spans(new)
-            if comments is None:
-                return dict.fromkeys(
-                    inserted, "the file does not tokenize: add the comment by hand"
-                )
-            broken = {
-                number: why
-                for number, column in inserted.items()
-                if not any(
-                    line == number and start <= column <= end for line, start, end in comments
-                )
-            }
-            if broken:
-                return broken
-        read = dict(find_suppressions(new.encode(self.encoding)))
-        return {
-            number: "pkgforge would not read the comment"
-            for number in inserted
-            if number not in read
-        }
+                return why
+        elif not _same_code(old, new, number, column):
+            return why
+        if number not in dict(find_suppressions(new.encode(self.encoding))):
+            return "pkgforge would not read the comment"
+        return None
+
+
+def _same_code(old: str, new: str, number: int, column: int) -> bool:
+    """Whether ``new`` is ``old`` with a comment at ``number``:``column``: the same syntax
+    tree when ``old`` parses (a Python 2 module does not: then the same tokens, the new
+    one a comment)."""
+    import ast
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escape sequences and the like
+        try:
+            tree = ast.dump(ast.parse(old))
+        except (SyntaxError, ValueError):
+            tree = None
+        if tree is not None:
+            try:
+                return ast.dump(ast.parse(new)) == tree
+            except (SyntaxError, ValueError):
+                return False
+    before, after = _tokens(old), _tokens(new)
+    if before is None or after is None:
+        return False
+    errors = sum(t.type == tokenize.ERRORTOKEN for t in after)
+    if errors > sum(t.type == tokenize.ERRORTOKEN for t in before):
+        return False
+    return any(
+        t.type == tokenize.COMMENT and t.start[0] == number and t.start[1] <= column <= t.end[1]
+        for t in after
+    )
 
 
 def _with_codes(line: str, codes: Sequence[str]) -> tuple[str, int]:
@@ -188,14 +196,8 @@ def _encoding(data: bytes) -> str:
     return encoding
 
 
-def _comment_spans(text: str) -> list[tuple[int, int, int]] | None:
-    """(line, first column, last column) of each comment token; None when the text does
-    not tokenize."""
-    spans: list[tuple[int, int, int]] = []
+def _tokens(text: str) -> list[tokenize.TokenInfo] | None:
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.COMMENT:
-                spans.append((token.start[0], token.start[1], token.end[1]))
+        return list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, SyntaxError):
         return None
-    return spans
