@@ -309,6 +309,8 @@ def _fix_or_silence(args: argparse.Namespace, log: logging.Logger) -> tuple[str,
     }
     if args.add_noqa:
         return _add_noqa(args, log, options)
+    import sys
+
     from pkgforge.checker.fix.run import fix
     from pkgforge.checker.report import fixes
 
@@ -319,17 +321,17 @@ def _fix_or_silence(args: argparse.Namespace, log: logging.Logger) -> tuple[str,
             "not fixed: %s:%d: %s: %s", finding.path, finding.line, finding.code, unapplied.reason
         )
     if args.diff:
-        if args.quiet < 1:
+        if args.quiet < 2:
+            _write(fixes.render_diff(result.changes))
+            sys.stdout.flush()
+        if args.quiet < 1:  # after the diff, on stderr, as ruff says it
             log.info("%s", fixes.applied_line(result, dry_run=True))
-        output = fixes.render_diff(result.changes) if args.quiet < 2 else ""
-        return output, 1 if result.changes and not args.exit_zero else 0
+        return "", 1 if result.changes and not args.exit_zero else 0
     status = _verdict(result.remaining, args, log)
     if args.quiet >= 2:
         return "", status
     if args.output_format != "text" or args.statistics:
         return _report(result.remaining, args), status
-    import sys
-
     from pkgforge.checker.report.text import use_color
 
     output = fixes.render_fixed(
