@@ -27,7 +27,7 @@ CASES = {
     "pf303": ("PF303", False, []),
     "pf305": ("PF305", True, []),
     "pf306": ("PF306", True, []),
-    # stop() uses none of the names; pause() binds one itself: no fix proves them alike
+    # stop() uses none of the names; louder() binds one itself: no fix proves them alike
     "pf401": ("PF401", False, [("src/sound/player.py", "PF401")] * 2),
     # `import reverb.room`: no relative form binds `reverb` alike
     "pf403": ("PF403", False, [("src/sound/effects/surround.py", "PF403")]),
