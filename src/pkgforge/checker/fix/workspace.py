@@ -59,8 +59,9 @@ class Workspace:
         self.original: dict[str, bytes | None] = {}
         """Each file written here, as the project holds it (None: the project has none)."""
         self._clock = time.time_ns()
+        self._made: list[tuple[Path, bool]] = []
         try:
-            _mirror(root, self.copy)
+            _mirror(root, self.copy, self._made)
             if copy_cache:
                 _copy_cache(root, self.copy)
         except BaseException:
@@ -74,6 +75,15 @@ class Workspace:
         self.close()
 
     def close(self) -> None:
+        """Remove the copy: what the mirror made, newest first (an unlink or rmdir each,
+        where ``shutil.rmtree`` stats every entry first), then whatever is left."""
+        for path, folder in reversed(self._made):
+            with contextlib.suppress(OSError):
+                if folder:
+                    path.rmdir()
+                else:
+                    path.unlink()
+        self._made.clear()
         shutil.rmtree(self._scratch, ignore_errors=True)
 
     def check(self) -> tuple[Project, CheckResult]:
@@ -149,15 +159,19 @@ def _scratch_parent(root: Path, *, make: bool) -> str | None:
     return os.fspath(directory) if os.access(directory, os.W_OK) else None
 
 
-def _mirror(source: Path, target: Path) -> None:
-    """Mirror ``source`` into the new folder ``target`` (see the module's docstring)."""
+def _mirror(source: Path, target: Path, made: list[tuple[Path, bool]]) -> None:
+    """Mirror ``source`` into the new folder ``target`` (see the module's docstring),
+    listing in ``made`` each entry made (and whether it is a folder), parents first.
+    ``os.scandir``'s entries know their kind: no ``stat`` per file."""
     link = True
-    pending = [(source, target, True)]
+    pending = [(os.fspath(source), target, True)]
     while pending:
         here, there, top = pending.pop()
         there.mkdir()
+        made.append((there, True))
         try:
-            entries = list(here.iterdir())
+            with os.scandir(here) as listing:
+                entries = list(listing)
         except OSError as err:
             log.debug("not mirroring %s: %s", here, err)  # the check skips it too
             continue
@@ -165,32 +179,35 @@ def _mirror(source: Path, target: Path) -> None:
             destination = there / entry.name
             try:
                 if entry.is_symlink():
-                    destination.symlink_to(entry.readlink())
+                    destination.symlink_to(os.readlink(entry.path))  # noqa: PTH115
                 elif entry.is_dir():
                     if top and entry.name == CACHE_DIR_NAME:
                         continue
-                    if _walk_skips(entry):
-                        destination.symlink_to(entry, target_is_directory=True)
-                    else:
-                        pending.append((entry, destination, False))
+                    if not _walk_skips(entry):
+                        pending.append((entry.path, destination, False))
+                        continue
+                    destination.symlink_to(entry.path, target_is_directory=True)
                 elif entry.is_file():
-                    link = _link_or_copy(entry, destination, link)
+                    link = _link_or_copy(entry.path, destination, link)
+                else:
+                    continue
+                made.append((destination, False))
             except OSError as err:
-                log.debug("not mirroring %s: %s", entry, err)
+                log.debug("not mirroring %s: %s", entry.path, err)
 
 
-def _walk_skips(directory: Path) -> bool:
+def _walk_skips(directory: os.DirEntry[str]) -> bool:
     if directory.name.startswith(".") or directory.name in _LINKED_DIRS:
         return True
-    return (directory / "pyvenv.cfg").is_file()
+    return os.path.isfile(os.path.join(directory.path, "pyvenv.cfg"))  # noqa: PTH113, PTH118
 
 
-def _link_or_copy(source: Path, destination: Path, link: bool) -> bool:
+def _link_or_copy(source: str, destination: Path, link: bool) -> bool:
     """Hard-link when the file system allows it (and allowed it so far), else copy with
     the times kept; return whether linking still works."""
     if link:
         try:
-            destination.hardlink_to(source)
+            os.link(source, destination, follow_symlinks=False)
             return True
         except OSError:
             pass
