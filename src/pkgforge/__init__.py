@@ -34,14 +34,14 @@ __all__ = [
 _LAZY = {
     "PkgforgeError": "pkgforge.errors",
     "new_project": "pkgforge.scaffold.project",
-    "link_project": "pkgforge.scaffold.link",
+    "link_project": "pkgforge.scaffold.update.link",
     "add_module": "pkgforge.scaffold.add",
     "build": "pkgforge.release.build",
     "check": "pkgforge.checker.engine",
     "fix": "pkgforge.checker.fix.run",
     "add_noqa": "pkgforge.checker.fix.run",
     "publish": "pkgforge.release.publish",
-    "update_project": "pkgforge.scaffold.update",
+    "update_project": "pkgforge.scaffold.update.update",
 }
 
 if TYPE_CHECKING:
@@ -51,9 +51,9 @@ if TYPE_CHECKING:
     from pkgforge.release.build import build
     from pkgforge.release.publish import publish
     from pkgforge.scaffold.add import add_module
-    from pkgforge.scaffold.link import link_project
     from pkgforge.scaffold.project import new_project
-    from pkgforge.scaffold.update import update_project
+    from pkgforge.scaffold.update.link import link_project
+    from pkgforge.scaffold.update.update import update_project
 
 
 def __getattr__(name: str) -> object:

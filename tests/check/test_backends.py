@@ -500,7 +500,7 @@ def test_meson_moved_sources_build_utils_and_nested_installs(
 
 
 def test_meson_reading_is_remembered_until_a_meson_build_changes(tmp_path: Path) -> None:
-    from pkgforge.checker.meson_config import meson_packages
+    from pkgforge.checker.backends.meson_python import meson_packages
 
     (tmp_path / "sound").mkdir()
     (tmp_path / "meson.build").write_text("subdir('sound')\n")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, TypeVar
 
-from pkgforge.checker.buildinfo import build_files
+from pkgforge.checker.backends.buildinfo import build_files
 from pkgforge.checker.cache import SummaryCache
 from pkgforge.checker.discover import Layout, find_root, read_layout
 from pkgforge.checker.findings import Finding, Severity, any_errors
@@ -180,7 +180,7 @@ def _load(
 
 def _build(found: _Discovery) -> Project:
     # Imported here: a warm run of an unchanged project never builds the model.
-    from pkgforge.checker.buildconf.facts import read_build_facts
+    from pkgforge.checker.backends.facts import read_build_facts
     from pkgforge.checker.model import Project, SourceFile
 
     layout, tree, cache = found.layout, found.tree, found.cache

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pkgforge.landing import FileContent
-from pkgforge.scaffold.merge import is_binary, merge_texts
+from pkgforge.scaffold.update.merge import is_binary, merge_texts
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from pkgforge.scaffold.merge import ConflictStyle
+    from pkgforge.scaffold.update.merge import ConflictStyle
 
 __all__ = ["Conflict", "Kept", "Plan", "make_plan", "read_tree"]
 

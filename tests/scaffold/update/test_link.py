@@ -11,9 +11,9 @@ import pytest
 import pkgforge
 from pkgforge.errors import ProjectExistsError, ProjectNotFoundError, UsageError
 from pkgforge.scaffold import new_project
-from pkgforge.scaffold.link import infer_answers, link_project
-from pkgforge.scaffold.state import STATE_FILE, checked_out, read_state, render_template
 from pkgforge.scaffold.templates import builtin_templates_dir
+from pkgforge.scaffold.update.link import infer_answers, link_project
+from pkgforge.scaffold.update.state import STATE_FILE, checked_out, read_state, render_template
 
 
 def _version(template: str) -> str:

@@ -1,18 +1,35 @@
 """What discovery hands the walk: the directories that ship, and the names they import as.
 
-Kept apart from :mod:`.discover` so that the readers of each build backend's
-configuration (:mod:`.backends`, :mod:`.setuptools_config`) can build mounts
-without importing discovery back.
+Kept apart from :mod:`pkgforge.checker.discover` so that each build backend's
+reader (the modules of this package) can build mounts without importing
+discovery back; with the readings of pyproject.toml's shapes they all share.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import posixpath
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-__all__ = ["UNKNOWN", "Decision", "Mount", "merged", "strings", "table"]
+__all__ = [
+    "UNKNOWN",
+    "Decision",
+    "Mount",
+    "installed_mounts",
+    "literal_path",
+    "merged",
+    "names_in",
+    "norm",
+    "project_name",
+    "strings",
+    "table",
+]
+
+_GLOB_CHARS = frozenset("*?[")
+# Trailing patterns that select a whole directory's Python files.
+_WHOLE_DIR_SUFFIXES = ("/**/*.py", "/**/*", "/**", "/*.py", "/*", "/")
 
 UNKNOWN = "?"
 """A build setting that is there but not a literal pkgforge can read."""
@@ -101,3 +118,61 @@ def merged(mounts: list[Mount]) -> tuple[Mount, ...]:
             skip=(*known.skip, *mount.skip),
         )
     return tuple(by_place.values())
+
+
+def project_name(pyproject: Mapping[str, Any]) -> str | None:
+    """The distribution name: ``[project] name``, else poetry's ``[tool.poetry] name``."""
+    name = table(pyproject, "project").get("name")
+    if not isinstance(name, str):
+        name = table(pyproject, "tool", "poetry").get("name")
+    return name if isinstance(name, str) and name else None
+
+
+def norm(path: str) -> str:
+    """A root-relative POSIX path without ./, trailing / or a leading / (hatch anchors)."""
+    text = posixpath.normpath(path.replace("\\", "/").strip("/"))
+    return "" if text == "." else text
+
+
+def literal_path(pattern: str) -> str | None:
+    """The path a file-selection pattern names, when it names one directory or file."""
+    text = pattern.replace("\\", "/")
+    for suffix in _WHOLE_DIR_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            text = text[: -len(suffix)]
+            break
+    if _GLOB_CHARS & set(text):
+        return None
+    return norm(text)
+
+
+def installed_mounts(
+    root: Path, pairs: Iterable[tuple[str, str]], skip: Iterable[str] = ()
+) -> tuple[Mount, ...]:
+    """Mounts for (source path, path in the wheel) pairs, both root-relative POSIX."""
+    mounts: list[Mount] = []
+    patterns = tuple(skip)
+    for source, target in pairs:
+        path = root / source if source else root
+        installed = norm(target)
+        is_module = source.endswith(".py")
+        name = posixpath.basename(installed).removesuffix(".py") if is_module else installed
+        if is_module:
+            parent = posixpath.dirname(installed).replace("/", ".")
+            mounts.append(Mount(path.parent, prefix=parent, only=frozenset({name}), skip=patterns))
+        elif not installed:
+            mounts.append(Mount(path, skip=patterns))
+        elif "/" not in installed and path.name == installed:
+            mounts.append(Mount(path.parent, only=frozenset({installed}), skip=patterns))
+        else:
+            mounts.append(Mount(path, prefix=installed.replace("/", "."), skip=patterns))
+    return merged(mounts)
+
+
+def names_in(path: Path) -> list[str]:
+    """The sorted entry names of a directory; none when it cannot be read."""
+    try:
+        with os.scandir(path) as scan:
+            return sorted(entry.name for entry in scan)
+    except OSError:
+        return []

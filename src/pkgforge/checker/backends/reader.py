@@ -7,11 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-# The TOML table helpers discovery uses too: one reading of pyproject.toml's shapes.
-from pkgforge.checker.mounts import strings, table
-from pkgforge.checker.setup_script import cfg_list
-
-__all__ = ["MAX_BYTES", "Reader", "cfg_list", "read_text", "strings", "table"]
+__all__ = ["MAX_BYTES", "Reader", "read_text"]
 
 MAX_BYTES = 2_000_000  # a build file larger than this is not read (it says nothing readable)
 
@@ -26,7 +22,7 @@ def read_text(path: Path) -> str | None:
 
 
 class Reader:
-    """Collects what each build file says."""
+    """Collects what each build file says; each backend's ``creates`` adds to it."""
 
     def __init__(
         self,
@@ -34,8 +30,11 @@ class Reader:
         files: Iterable[str],
         python_files: Iterable[str],
         pyproject: Mapping[str, Any],
+        backend: str = "",
     ) -> None:
         self.root = root
+        self.backend = backend
+        """The declared build backend (``setuptools.build_meta``); '' when none is."""
         self.files = {Path(f) for f in files}
         self.python_files = {Path(f) for f in python_files}
         self.pyproject = pyproject
@@ -47,6 +46,7 @@ class Reader:
         self.setup_kwargs: dict[str, Any] = {}
         self.setup_star = False
         self.setup_text = ""
+        self.setup_cfg: Mapping[str, Mapping[str, str]] = {}
 
     def text(self, relpath: str) -> str | None:
         path = self.root / relpath

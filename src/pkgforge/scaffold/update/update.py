@@ -3,8 +3,8 @@
 1. base: the recorded template version rendered with the recorded answers;
 2. theirs: the target version (default: the latest) rendered with the answers,
    changed by ``--set``;
-3. ours: the project. Each file is decided by :mod:`pkgforge.scaffold.updateplan`,
-   merged by :mod:`pkgforge.scaffold.merge`, and everything lands at once through
+3. ours: the project. Each file is decided by :mod:`pkgforge.scaffold.update.plan`,
+   merged by :mod:`pkgforge.scaffold.update.merge`, and everything lands at once through
    :mod:`pkgforge.landing`, the new template state with it. Conflicts are
    marked unmerged in the git index when the project is in a git work tree.
 
@@ -28,16 +28,16 @@ from typing import TYPE_CHECKING, Any
 from pkgforge.checker.findings import any_errors
 from pkgforge.errors import DirtyTreeError, ProjectNotFoundError, TemplateError, UsageError
 from pkgforge.landing import FileContent, land
-from pkgforge.scaffold.merge import CONFLICT_STYLES, is_binary
-from pkgforge.scaffold.updateplan import Conflict, Kept, Plan, make_plan, read_tree
+from pkgforge.scaffold.update.merge import CONFLICT_STYLES, is_binary
+from pkgforge.scaffold.update.plan import Conflict, Kept, Plan, make_plan, read_tree
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from pkgforge.checker.findings import Finding
-    from pkgforge.scaffold.gitwork import Worktree
-    from pkgforge.scaffold.merge import ConflictStyle
-    from pkgforge.scaffold.state import TemplateState
+    from pkgforge.scaffold.update.gitwork import Worktree
+    from pkgforge.scaffold.update.merge import ConflictStyle
+    from pkgforge.scaffold.update.state import TemplateState
 
 __all__ = ["Conflict", "Kept", "UpdateResult", "update_project"]
 
@@ -110,7 +110,7 @@ def update_project(
     ``dry_run`` computes everything, including ``result.diff``, and writes nothing.
     """
     from pkgforge.scaffold.render import parse_settings
-    from pkgforge.scaffold.state import checked_out, read_state
+    from pkgforge.scaffold.update.state import checked_out, read_state
 
     if conflict not in CONFLICT_STYLES:
         raise UsageError(
@@ -191,7 +191,7 @@ def update_project(
 
 def _find_project(start: Path) -> Path:
     """The nearest folder at or above ``start`` with a template state file."""
-    from pkgforge.scaffold.state import STATE_FILE
+    from pkgforge.scaffold.update.state import STATE_FILE
 
     if not start.exists():
         raise ProjectNotFoundError(
@@ -210,7 +210,7 @@ def _find_project(start: Path) -> Path:
 
 
 def _worktree(project_dir: Path, *, refuse_dirty: bool) -> Worktree | None:
-    from pkgforge.scaffold.gitwork import find_worktree
+    from pkgforge.scaffold.update.gitwork import find_worktree
 
     worktree = find_worktree(project_dir)
     if worktree is not None and refuse_dirty:
@@ -274,8 +274,8 @@ def _plan(
     style: ConflictStyle,
     in_git: bool,
 ) -> Plan:
-    from pkgforge.scaffold.answerpaths import answer_moves
-    from pkgforge.scaffold.state import STATE_FILE, render_template
+    from pkgforge.scaffold.update.answerpaths import answer_moves
+    from pkgforge.scaffold.update.state import STATE_FILE, render_template
 
     (scratch / "base").mkdir()
     (scratch / "theirs").mkdir()
@@ -294,7 +294,7 @@ def _plan(
 
 def _add_state_file(plan: Plan, project_dir: Path, new_state: TemplateState) -> None:
     """The new state lands with the files, in the same step: it advances only if they do."""
-    from pkgforge.scaffold.state import STATE_FILE, write_state
+    from pkgforge.scaffold.update.state import STATE_FILE, write_state
 
     with tempfile.TemporaryDirectory(prefix="pkgforge-state-") as scratch:
         written = write_state(Path(scratch), new_state)
@@ -307,7 +307,7 @@ def _add_state_file(plan: Plan, project_dir: Path, new_state: TemplateState) -> 
 def _index_writer(worktree: Worktree, plan: Plan) -> Any:
     """Mark the conflicts unmerged in the index, once every file has landed. The blobs
     are written then too, so an update stopped before leaves git's folder untouched."""
-    from pkgforge.scaffold.gitwork import ConflictStages
+    from pkgforge.scaffold.update.gitwork import ConflictStages
 
     stages = [
         ConflictStages(path, base, ours, theirs, executable)

@@ -4,7 +4,7 @@ A module can exist only after a build: an extension module compiled from C, C++,
 Fortran, Rust or Cython sources, a CFFI out-of-line module, a ``_version.py``
 that setuptools-scm, hatch-vcs, pdm-backend, versioneer or meson writes. And the
 wheel can leave a folder of the source tree out (setuptools' ``packages`` list,
-``find_packages()``). :mod:`pkgforge.checker.buildconf` reads ``setup.py`` (its
+``find_packages()``). Each backend's ``creates`` (:mod:`pkgforge.checker.backends`) reads ``setup.py`` (its
 syntax tree, literal arguments only), ``setup.cfg``, ``pyproject.toml``,
 ``meson.build``, ``CMakeLists.txt``, ``Cargo.toml`` and ``MANIFEST.in`` into the
 records defined here; nothing is run.

@@ -1,4 +1,4 @@
-"""What meson-python ships: the Python packages meson.build installs.
+"""meson-python: the Python packages meson.build installs, and the modules it builds.
 
 A light reading of the literal arguments (no meson evaluation): follow
 ``subdir('x')`` from the root meson.build, and collect the top-level package of
@@ -12,10 +12,16 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["meson_packages"]
+from pkgforge.checker.backends.mounts import Decision, installed_mounts, project_name
+
+if TYPE_CHECKING:
+    from pkgforge.checker.backends.reader import Reader
+
+__all__ = ["creates", "meson_packages", "ships"]
 
 _MAX_FILES = 400
 _SUBDIR_CALL = re.compile(r"(?<![\w.])subdir\(\s*'([^']+)'\s*\)")
@@ -38,6 +44,46 @@ _COMMENT = re.compile(r"#[^\n]*")
 
 
 _Found = tuple[tuple[list[tuple[str, str]], list[str]], str] | None
+
+
+def ships(
+    root: Path, pyproject: Mapping[str, Any], memo: dict[str, Any] | None = None
+) -> Decision | None:
+    found = meson_packages(root, project_name(pyproject), memo)
+    if found is None:
+        return None
+    (pairs, skip), source = found
+    return Decision(installed_mounts(root, pairs, skip), source)
+
+
+def creates(reader: Reader) -> None:
+    """The extension modules and the .py files meson.build names (a reason besides: meson
+    may build more than its literal text says)."""
+    if reader.backend != "mesonpy":
+        return
+    from pkgforge.checker.backends.reader import read_text
+
+    reader.sign("the build backend meson-python compiles modules")
+    for path in sorted(p for p in reader.files if p.name == "meson.build"):
+        text = read_text(path)
+        if text is None:
+            continue
+        where = path.parent.relative_to(reader.root).as_posix()
+        where = "" if where == "." else where
+        for match in _MESON_CALL.finditer(text):
+            args = _meson_span(text, match.end())
+            if match.group(1) == "extension_module":
+                first = _STRING.match(args.lstrip())
+                if first is None:
+                    continue
+                subdir = _meson_kwarg(args, "subdir")
+                package = subdir[0].strip("/").replace("/", ".") if subdir else ""
+                name = first.group(1)
+                reader.modules.append(f"{package}.{name}" if package else name)
+            else:
+                for output in _meson_kwarg(args, "output") or ():
+                    if output.endswith(".py"):
+                        reader.paths.append(f"{where}/{output}" if where else output)
 
 
 def meson_packages(
@@ -226,3 +272,42 @@ def _read(path: Path, stamps: list[tuple[str, int, int]], root: Path) -> str | N
         return None
     stamps.append((path.relative_to(root).as_posix(), info.st_size, info.st_mtime_ns))
     return text
+
+
+# -- the modules meson.build builds -------------------------------------------------
+
+_MESON_CALL = re.compile(r"\b(extension_module|configure_file|custom_target)\s*\(")
+_STRING = re.compile(r"'((?:[^'\\\n]|\\.)*)'")
+
+
+def _meson_span(text: str, start: int) -> str:
+    """The argument text of a meson call whose '(' is at ``start - 1``, strings and
+    comments skipped while counting parentheses."""
+    depth, index = 1, start
+    while index < len(text) and depth:
+        char = text[index]
+        if char == "'":
+            end = text.find("'''", index + 3) + 3 if text.startswith("'''", index) else 0
+            if not end:
+                match = _STRING.match(text, index)
+                end = match.end() if match else index + 1
+            index = max(end, index + 1)
+            continue
+        if char == "#":
+            newline = text.find("\n", index)
+            index = len(text) if newline < 0 else newline
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        index += 1
+    return text[start : index - 1]
+
+
+def _meson_kwarg(args: str, key: str) -> list[str] | None:
+    match = re.search(rf"\b{key}\s*:\s*(\[[^\]]*\]|'[^']*'|[^,)]+)", args)
+    if match is None:
+        return None
+    value = match.group(1).strip()
+    strings = _STRING.findall(value)
+    if value.startswith("'") or (value.startswith("[") and strings):
+        return strings
+    return None

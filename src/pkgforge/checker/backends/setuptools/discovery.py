@@ -1,6 +1,6 @@
 """What setuptools ships: `[tool.setuptools]`, setup.cfg `[options]`, and setup.py's literals.
 
-setup.py is read, never run (:mod:`.setuptools_legacy`): only literal arguments of
+setup.py is read, never run (:mod:`.options`): only literal arguments of
 its ``setup(...)`` call count. Anything else is *unknown*, and an unknown
 ``packages`` falls back to setuptools' automatic discovery rather than a guess.
 
@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pkgforge.checker.mounts import UNKNOWN, Decision, Mount, merged, strings, table
+from pkgforge.checker.backends.mounts import UNKNOWN, Decision, Mount, merged, strings, table
 
 __all__ = ["automatic", "has_python", "setuptools_decision"]
 
@@ -70,7 +70,7 @@ def _legacy_config(root: Path, memo: dict[str, Any] | None) -> tuple[dict[str, A
     if isinstance(remembered, tuple) and len(remembered) == 3 and remembered[0] == digest:
         return dict(remembered[1]), str(remembered[2])
     # Parsed only when one of them changed: a warm run answers from the memo.
-    from pkgforge.checker.setuptools_legacy import setup_cfg, setup_py
+    from pkgforge.checker.backends.setuptools.options import setup_cfg, setup_py
 
     config: dict[str, Any] = {}
     sources = []

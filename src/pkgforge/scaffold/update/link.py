@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from pkgforge.errors import ProjectExistsError, ProjectNotFoundError, UsageError
 from pkgforge.scaffold.render import load_context, parse_settings
 from pkgforge.scaffold.sources import open_template
-from pkgforge.scaffold.state import STATE_FILE, TemplateState, answers_of, write_state
+from pkgforge.scaffold.update.state import STATE_FILE, TemplateState, answers_of, write_state
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping

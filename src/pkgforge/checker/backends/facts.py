@@ -1,4 +1,5 @@
-"""All the build readers together, and the build facts the model stores."""
+"""All the build readers together (each backend's ``creates``), and the build facts the
+model stores."""
 
 from __future__ import annotations
 
@@ -9,12 +10,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pkgforge.checker.buildconf.native import read_cmake, read_maturin, read_meson
-from pkgforge.checker.buildconf.reader import Reader, table
-from pkgforge.checker.buildconf.setuppy import read_setup_py
-from pkgforge.checker.buildconf.tables import read_pyproject, read_setup_cfg
-from pkgforge.checker.buildconf.wheel import read_wheel
-from pkgforge.checker.buildinfo import BuildInfo, Wheel, build_files
+from pkgforge.checker.backends import (
+    Backend,
+    flit,
+    hatchling,
+    maturin,
+    meson_python,
+    pdm,
+    poetry,
+    scikit_build_core,
+    setuptools,
+)
+from pkgforge.checker.backends.buildinfo import BuildInfo, Wheel, build_files
+from pkgforge.checker.backends.cmake import read_cmake
+from pkgforge.checker.backends.mounts import table
+from pkgforge.checker.backends.reader import Reader
 
 if TYPE_CHECKING:
     from pkgforge.checker.model import Directory, SourceFile
@@ -23,27 +33,30 @@ __all__ = ["BuildFacts", "generated_modules", "read_build", "read_build_facts", 
 
 log = logging.getLogger("pkgforge")
 
-# Build backends that compile modules whose names their configuration does not spell
-# out in a form read here.
-_COMPILING_BACKENDS = {
-    "mesonpy": "meson-python",
-    "scikit_build_core.build": "scikit-build-core",
-    "scikit_build_core.setuptools.build_meta": "scikit-build-core",
+# Build backends pkgforge has no reader for that compile modules whose names their
+# configuration does not spell out in a form read here.
+_OTHER_COMPILING_BACKENDS = {
     "py_build_cmake.build": "py-build-cmake",
     "sipbuild.api": "sip",
     "enscons.api": "enscons",
     "pymsbuild": "pymsbuild",
     "cmeel.build": "cmeel",
 }
-_CMAKE_BACKENDS = frozenset(
-    {
-        "scikit_build_core.build",
-        "scikit_build_core.setuptools.build_meta",
-        "py_build_cmake.build",
-        "cmeel.build",
-    }
+_CMAKE_BACKENDS = scikit_build_core.BACKENDS | {"py_build_cmake.build", "cmeel.build"}
+_READ_BACKENDS = scikit_build_core.BACKENDS | {"mesonpy", "maturin"}
+
+# Every backend's reader, in the order their ``creates`` read (so their reasons come in
+# that order). Each reads its own tool tables whichever backend builds.
+_BUILD_READERS: tuple[Backend, ...] = (
+    setuptools,
+    hatchling,
+    pdm,
+    poetry,
+    flit,
+    maturin,
+    scikit_build_core,
+    meson_python,
 )
-_SETUPTOOLS_BACKENDS = frozenset({"setuptools.build_meta", "setuptools.build_meta:__legacy__"})
 
 
 def read_build(
@@ -53,29 +66,35 @@ def read_build(
     python_files: Iterable[str] = (),
 ) -> BuildInfo:
     """Read the build configuration at ``root``; ``files`` is
-    :func:`~pkgforge.checker.buildinfo.build_files`'s list,
+    :func:`~pkgforge.checker.backends.buildinfo.build_files`'s list,
     ``python_files`` the walked Python files (a CFFI build script may be one of them).
     Never raises on any file content."""
-    reader = Reader(root, files, python_files, pyproject or {})
-    backend = _backend(reader.pyproject, (root / "setup.py") in reader.files)
-    setuptools = backend in _SETUPTOOLS_BACKENDS
-    read_setup_py(reader)
-    cfg = read_setup_cfg(reader)
-    read_pyproject(reader)
+    data = pyproject or {}
+    backend = _backend(data, (root / "setup.py") in {Path(f) for f in files})
+    reader = Reader(root, files, python_files, data, backend)
+    by_setuptools = backend in setuptools.BACKENDS
+    for module in _BUILD_READERS:
+        module.creates(reader)
     tool = table(reader.pyproject, "tool")
-    if backend in _COMPILING_BACKENDS:
-        reader.sign(f"the build backend {_COMPILING_BACKENDS[backend]} compiles modules")
-    elif backend == "maturin" or "maturin" in tool:
-        read_maturin(reader, backend == "maturin")
-    elif backend and not setuptools and table(reader.pyproject, "build-system").get("backend-path"):
+    if backend in _OTHER_COMPILING_BACKENDS:
+        reader.sign(f"the build backend {_OTHER_COMPILING_BACKENDS[backend]} compiles modules")
+    elif (
+        backend
+        and not by_setuptools
+        and backend not in _READ_BACKENDS
+        and "maturin" not in tool
+        and table(reader.pyproject, "build-system").get("backend-path")
+    ):
         reader.sign(f"the in-tree build backend {backend} may create modules")
     uses_cmake = backend in _CMAKE_BACKENDS or bool(
         re.search(r"cmake|skbuild", reader.setup_text, re.IGNORECASE)
     )
-    if backend == "mesonpy":
-        read_meson(reader)
     read_cmake(reader, active=uses_cmake)
-    wheel = read_wheel(reader, cfg) if setuptools else Wheel(source=f"the build backend {backend}")
+    wheel = (
+        setuptools.wheel_packages(reader)
+        if by_setuptools
+        else Wheel(source=f"the build backend {backend}")
+    )
     return BuildInfo(
         modules=tuple(dict.fromkeys(reader.modules)),
         paths=tuple(dict.fromkeys(reader.paths)),

@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 
 from pkgforge.errors import TemplateError
-from pkgforge.scaffold import history, new_project, templates
+from pkgforge.scaffold import new_project, templates
 from pkgforge.scaffold.digest import content_digest
-from pkgforge.scaffold.history import builtin_at, freeze, load_index, status, versions
-from pkgforge.scaffold.state import checked_out, render_template
+from pkgforge.scaffold.update import history
+from pkgforge.scaffold.update.history import builtin_at, freeze, load_index, status, versions
+from pkgforge.scaffold.update.state import checked_out, render_template
 
-REPO = Path(__file__).resolve().parents[2]
-FREEZE = "python -m pkgforge.scaffold.history freeze --bump VERSION"
+REPO = Path(__file__).resolve().parents[3]
+FREEZE = "python -m pkgforge.scaffold.update.history freeze --bump VERSION"
 
 
 def _current(name: str) -> str:
@@ -191,6 +192,19 @@ def test_module_command_status_and_freeze(
     assert {OLDEST, CURRENT["default"], bump} <= set(index["default"])
 
 
+@pytest.mark.parametrize(
+    "module", ["pkgforge.scaffold.update.history", "pkgforge.scaffold.history"]
+)
+def test_the_documented_command_runs_under_both_names(module: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", module, "status"], capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines() == [
+        f"{name} {CURRENT[name]}: frozen" for name in sorted(CURRENT)
+    ]
+
+
 def test_history_is_small() -> None:
     total = sum(p.stat().st_size for p in history.history_dir().iterdir())
     assert total < 64 * 1024 * max(1, len(load_index()))
@@ -225,7 +239,7 @@ def test_the_wheel_ships_the_history_and_renders_old_versions(tmp_path: Path) ->
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(site)
     probe = """
-import pkgforge.scaffold.history as h
+import pkgforge.scaffold.update.history as h
 from pkgforge.scaffold.digest import content_digest
 with h.builtin_at("default", "1.0.0") as (folder, version):
     print(h.__file__)

@@ -7,10 +7,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pkgforge.checker.buildconf.reader import Reader, cfg_list, strings, table
-from pkgforge.checker.buildconf.setuppy import literal
-from pkgforge.checker.buildinfo import Wheel
-from pkgforge.checker.setup_script import call_name, resolve
+from pkgforge.checker.backends.buildinfo import Wheel
+from pkgforge.checker.backends.mounts import strings, table
+from pkgforge.checker.backends.reader import Reader
+from pkgforge.checker.backends.setuptools.extensions import literal
+from pkgforge.checker.backends.setuptools.script import call_name, cfg_list, resolve
 
 __all__ = ["read_wheel"]
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-import pkgforge.scaffold.state as state_module
+import pkgforge.scaffold.update.state as state_module
 from pkgforge.cli import main
 from pkgforge.errors import DirtyTreeError, ProjectNotFoundError, TemplateError, UsageError
-from pkgforge.scaffold.update import update_project
+from pkgforge.scaffold.update.update import update_project
 
 STATE_FILE = state_module.STATE_FILE
 
@@ -788,7 +788,7 @@ def test_ctrl_c_mid_update_leaves_the_tree_byte_identical(project: Path, at: int
 def test_a_failure_while_writing_the_git_index_restores_everything(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pkgforge.scaffold import gitwork
+    from pkgforge.scaffold.update import gitwork
 
     user_edits(project)
     before = snapshot(project)
@@ -889,7 +889,7 @@ def test_a_builtin_template_updates_from_its_oldest_version_to_a_fresh_render(
     from dataclasses import replace
 
     from pkgforge.scaffold import new_project
-    from pkgforge.scaffold.history import versions
+    from pkgforge.scaffold.update.history import versions
 
     fresh = new_project("sound", output_dir=tmp_path / "fresh", no_input=True, run_check=False)
     current = state_module.read_state(fresh.project_dir)

@@ -1,11 +1,11 @@
-"""The 3-way line merge of one file (``pkgforge.scaffold.merge``)."""
+"""The 3-way line merge of one file (``pkgforge.scaffold.update.merge``)."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pkgforge.scaffold.merge import is_binary, merge_texts
+from pkgforge.scaffold.update.merge import is_binary, merge_texts
 
 BASE = b"one\ntwo\nthree\nfour\nfive\n"
 

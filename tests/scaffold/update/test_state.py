@@ -15,7 +15,8 @@ import pytest
 from pkgforge.errors import PkgforgeError, StateError, TemplateError, UsageError
 from pkgforge.scaffold import new_project
 from pkgforge.scaffold.digest import content_digest
-from pkgforge.scaffold.state import (
+from pkgforge.scaffold.templates import builtin_templates_dir
+from pkgforge.scaffold.update.state import (
     STATE_FILE,
     TemplateState,
     answers_of,
@@ -24,7 +25,6 @@ from pkgforge.scaffold.state import (
     render_template,
     write_state,
 )
-from pkgforge.scaffold.templates import builtin_templates_dir
 
 README = "{{cookiecutter.project_name}}/README.md"
 

@@ -4,7 +4,7 @@ setup.cfg with :mod:`configparser`; setup.py with :mod:`ast`: only literal keywo
 arguments of its one ``setup(...)`` call count (lists, dicts,
 ``find_packages(...)`` / ``find_namespace_packages(...)`` with literal arguments,
 or a module-level name bound once to one of those). Anything else is
-:data:`~pkgforge.checker.mounts.UNKNOWN`. Imported only when one of the files
+:data:`~pkgforge.checker.backends.mounts.UNKNOWN`. Imported only when one of the files
 changed since the last run.
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from pkgforge.checker.mounts import UNKNOWN
-from pkgforge.checker.setup_script import (
+from pkgforge.checker.backends.mounts import UNKNOWN
+from pkgforge.checker.backends.setuptools.script import (
     call_name,
     cfg_list,
     parse_setup_cfg,

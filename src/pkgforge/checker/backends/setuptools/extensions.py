@@ -7,9 +7,9 @@ import ast
 import re
 from collections.abc import Mapping
 
-from pkgforge.checker.buildconf.reader import Reader, read_text
-from pkgforge.checker.buildinfo import clean_path
-from pkgforge.checker.setup_script import (
+from pkgforge.checker.backends.buildinfo import clean_path
+from pkgforge.checker.backends.reader import Reader, read_text
+from pkgforge.checker.backends.setuptools.script import (
     SetupScript,
     call_name,
     parse_setup_script,

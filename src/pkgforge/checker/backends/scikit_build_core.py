@@ -1,0 +1,54 @@
+"""scikit-build-core: the Python packages its wheel ships beside what CMake installs."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pkgforge.checker.backends.mounts import (
+    Decision,
+    installed_mounts,
+    norm,
+    project_name,
+    strings,
+    table,
+)
+
+if TYPE_CHECKING:
+    from pkgforge.checker.backends.reader import Reader
+
+__all__ = ["BACKENDS", "creates", "ships"]
+
+BACKENDS = frozenset({"scikit_build_core.build", "scikit_build_core.setuptools.build_meta"})
+"""Its build-backend values (CMakeLists.txt is read for them: :mod:`.cmake`)."""
+
+
+def ships(root: Path, pyproject: Mapping[str, Any], memo: object = None) -> Decision | None:
+    settings = table(pyproject, "tool", "scikit-build")
+    packages = table(settings, "wheel").get("packages")
+    if isinstance(packages, list):
+        pairs = [(norm(p), posixpath.basename(norm(p))) for p in strings(packages)]
+        return Decision(installed_mounts(root, pairs), "[tool.scikit-build] wheel.packages")
+    if isinstance(packages, Mapping):
+        pairs = [(norm(v), k) for k, v in packages.items() if isinstance(v, str)]
+        return Decision(installed_mounts(root, pairs), "[tool.scikit-build] wheel.packages")
+    name = project_name(pyproject)
+    if name is None:
+        return None
+    parts = [part.replace("-", "_") for part in name.split(".")]
+    candidates = ["_".join(parts)] + (["/".join(parts)] if len(parts) > 1 else [])
+    for base in ("src/", "python/", ""):
+        for relative in candidates:
+            folder = root / f"{base}{relative}"
+            if (folder / "__init__.py").is_file() or (folder / "__init__.pyi").is_file():
+                mounts = installed_mounts(root, [(f"{base}{relative}", relative)])
+                return Decision(mounts, f"scikit-build-core's default ({base}{relative})")
+    return None
+
+
+def creates(reader: Reader) -> None:
+    """A reason: CMake compiles the modules (:mod:`.cmake` names what it can)."""
+    if reader.backend in BACKENDS:
+        reader.sign("the build backend scikit-build-core compiles modules")
