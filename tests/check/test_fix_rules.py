@@ -123,3 +123,31 @@ def test_pf407_leaves_dynamic_dependencies_alone(tmp_path: Path) -> None:
     )
     result = pkgforge.fix([project], select=["PF407"], unsafe_fixes=True, use_cache=False)
     assert result.changes == ()
+
+
+def test_a_round_is_judged_by_what_the_check_after_it_finds() -> None:
+    """New findings, findings made more severe, and findings a fix leaves in place all
+    undo it; findings that only moved (a fix shifts lines) do not."""
+    from pkgforge.checker.engine import CheckResult
+    from pkgforge.checker.findings import Severity
+    from pkgforge.checker.fix.base import Proposal
+    from pkgforge.checker.fix.rounds import _Applied, _problem
+
+    def finding(code: str, line: int, severity: Severity = Severity.WARNING) -> Finding:
+        return Finding("m.py", line, 1, code, "name", severity, f"on line {line}", ("x",))
+
+    dup, cycle = finding("PF303", 3), finding("PF406", 1)
+    before = CheckResult((dup, finding("PF404", 9, Severity.ERROR)), 1)
+    fixes = [_Applied(Proposal((dup,), {"m.py": b""}), {"m.py": b"old"})]
+    moved = CheckResult((finding("PF404", 8, Severity.ERROR),), 1)
+    assert _problem(before, moved, fixes) is None
+    added = CheckResult((*moved.findings, cycle), 1)
+    assert _problem(before, added, fixes) == (
+        "it would add PF406 [name] (warning) at m.py:1: on line 1"
+    )
+    kept = CheckResult((finding("PF303", 3), *moved.findings), 1)
+    assert _problem(before, kept, fixes) == "the fix does not remove the finding"
+    worse = CheckResult((finding("PF404", 8, Severity.WARNING),), 1)
+    assert _problem(CheckResult((dup, finding("PF404", 9, Severity.INFO)), 1), worse, fixes) == (
+        "it would raise PF404 [name] (warning) at m.py:8: on line 8"
+    )

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 from typing import TYPE_CHECKING
 
 from pkgforge.checker.rules.base import Applicability, Rule
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from pkgforge.checker.model import Project
     from pkgforge.config import Settings
 
-__all__ = ["FixRequest", "Fixer", "Proposal", "declined", "fixable", "load_fixer"]
+__all__ = ["FixRequest", "Fixer", "Proposal", "by_file", "declined", "fixable", "load_fixer"]
 
 log = logging.getLogger("pkgforge")
 
@@ -66,6 +67,12 @@ def fixable(rule: Rule, settings: Settings, *, unsafe: bool) -> bool:
     if rule.fix is None or (rule.fix is Applicability.UNSAFE and not unsafe):
         return False
     return Selection(select=settings.fixable, ignore=settings.unfixable).enabled(rule.code)
+
+
+def by_file(findings: Sequence[Finding]) -> Iterator[tuple[str, list[Finding]]]:
+    """The findings grouped by path (a fixer makes one proposal per file it edits)."""
+    for path, group in groupby(sorted(findings, key=lambda f: f.path), key=lambda f: f.path):
+        yield path, list(group)
 
 
 def declined(finding: Finding, why: str) -> None:

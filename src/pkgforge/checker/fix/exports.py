@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from itertools import groupby
+from collections.abc import Iterator
 
 import libcst as cst
 
-from pkgforge.checker.findings import Finding
-from pkgforge.checker.fix.base import FixRequest, Proposal, declined
+from pkgforge.checker.fix.base import FixRequest, Proposal, by_file, declined
 from pkgforge.checker.fix.exportlist import render_all
 from pkgforge.checker.fix.pysource import Located, drop_elements, insert_after_imports, parse
 from pkgforge.checker.graph import graph_of
@@ -22,14 +20,9 @@ __all__ = [
 ]
 
 
-def _by_file(findings: Sequence[Finding]) -> Iterator[tuple[str, list[Finding]]]:
-    for path, group in groupby(sorted(findings, key=lambda f: f.path), key=lambda f: f.path):
-        yield path, list(group)
-
-
 def _drop_found_entries(request: FixRequest) -> Iterator[Proposal]:
     """Remove the ``__all__`` entries the findings point at (one per finding)."""
-    for path, findings in _by_file(request.findings):
+    for path, findings in by_file(request.findings):
         located = Located.of(request.read(path))
         if located is None:
             declined(findings[0], "the file does not parse")
@@ -54,7 +47,7 @@ def drop_private_exports(request: FixRequest) -> Iterator[Proposal]:
 def drop_undefined_exports(request: FixRequest) -> Iterator[Proposal]:
     """PF302: every entry naming one of the undefined names goes, from a literal ``__all__``."""
     files = {f.relpath: f for f in request.project.files}
-    for path, findings in _by_file(request.findings):
+    for path, findings in by_file(request.findings):
         info = files[path].summary.all if path in files else None
         if info is None or not info.is_literal:
             declined(findings[0], "`__all__` is not one literal")
@@ -76,7 +69,7 @@ def add_all(request: FixRequest) -> Iterator[Proposal]:
     """PF305: an ``__all__`` of the package's public names, after its imports."""
     files = {f.relpath: f for f in request.project.files}
     graph = graph_of(request.project)
-    for path, findings in _by_file(request.findings):
+    for path, findings in by_file(request.findings):
         file = files.get(path)
         public = public_names(file, graph) if file is not None else []
         module = parse(request.read(path) or b"") if public else None

@@ -12,12 +12,11 @@ import builtins
 import symtable
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import groupby
 
 import libcst as cst
 
 from pkgforge.checker.findings import Finding
-from pkgforge.checker.fix.base import FixRequest, Proposal, declined
+from pkgforge.checker.fix.base import FixRequest, Proposal, by_file, declined
 from pkgforge.checker.fix.exportlist import LINE_LENGTH
 from pkgforge.checker.fix.pysource import Located, insert_after_imports
 from pkgforge.checker.graph import ImportGraph, graph_of
@@ -28,11 +27,6 @@ __all__ = ["hoist_star_import", "make_relative"]
 _BUILTINS = frozenset(dir(builtins))
 
 
-def _by_file(findings: Sequence[Finding]) -> Iterator[tuple[str, list[Finding]]]:
-    for path, group in groupby(sorted(findings, key=lambda f: f.path), key=lambda f: f.path):
-        yield path, list(group)
-
-
 # -- PF403 ----------------------------------------------------------------------------
 
 
@@ -40,7 +34,7 @@ def make_relative(request: FixRequest) -> Iterator[Proposal]:
     """PF403: ``import echo`` -> ``from . import echo``; ``from echo import x`` ->
     ``from .echo import x``."""
     files = {f.relpath: f for f in request.project.files}
-    for path, findings in _by_file(request.findings):
+    for path, findings in by_file(request.findings):
         file = files.get(path)
         if file is None or file.summary.has_main_guard:
             declined(findings[0], "the module also runs as a script, where `from .` fails")
@@ -162,7 +156,7 @@ def hoist_star_import(request: FixRequest) -> Iterator[Proposal]:
     it uses) at module level, when that is proven to give it the same names."""
     files = {f.relpath: f for f in request.project.files}
     graph = graph_of(request.project)
-    for path, findings in _by_file(request.findings):
+    for path, findings in by_file(request.findings):
         file = files.get(path)
         located = Located.of(request.read(path))
         if file is None or not file.module or located is None:
@@ -253,44 +247,29 @@ def _enclosing_function(located: Located, star: cst.ImportFrom) -> cst.FunctionD
 def _scopes(located: Located, path: str) -> symtable.SymbolTable | None:
     """The module's scopes, once every star import inside a function or class is taken
     out (the compiler refuses them)."""
-    code = located.module.visit(_StarsToPass()).code
+    inner = {
+        node
+        for node in located.positions
+        if isinstance(node, cst.ImportFrom)
+        and isinstance(node.names, cst.ImportStar)
+        and any(isinstance(a, cst.FunctionDef | cst.ClassDef) for a in located.ancestors(node))
+    }
+    code = located.module.visit(_ToPass(inner)).code
     try:
         return symtable.symtable(code, path, "exec")
     except (SyntaxError, ValueError):
         return None
 
 
-class _StarsToPass(cst.CSTTransformer):
-    def __init__(self) -> None:
+class _ToPass(cst.CSTTransformer):
+    def __init__(self, statements: set[cst.ImportFrom]) -> None:
         super().__init__()
-        self.depth = 0
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.depth += 1
-        return True
-
-    def leave_FunctionDef(
-        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
-    ) -> cst.FunctionDef:
-        self.depth -= 1
-        return updated_node
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        self.depth += 1
-        return True
-
-    def leave_ClassDef(
-        self, original_node: cst.ClassDef, updated_node: cst.ClassDef
-    ) -> cst.ClassDef:
-        self.depth -= 1
-        return updated_node
+        self.statements = statements
 
     def leave_ImportFrom(
         self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
     ) -> cst.BaseSmallStatement:
-        if self.depth and isinstance(original_node.names, cst.ImportStar):
-            return cst.Pass()
-        return updated_node
+        return cst.Pass() if original_node in self.statements else updated_node
 
 
 def _function_table(
