@@ -251,6 +251,30 @@ def test_a_fix_that_would_make_a_cycle_is_not_applied(run_cli: RunCli, tmp_path:
     assert status == 1
 
 
+def test_a_path_inside_the_project_fixes_there_and_judges_everywhere(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Only the findings under PATH are fixed, but a fix must make no new finding outside
+    PATH either (here the cycle's finding would be in echo.py)."""
+    root = write_tree(
+        tmp_path / "focus",
+        {
+            "pyproject.toml": GOOD_PYPROJECT,
+            "src/sound/__init__.py": '__all__ = ["a", "a"]\na = 1\n',
+            "src/sound/echo.py": "from . import surround\n",
+            "src/sound/surround.py": "import echo\n",
+        },
+    )
+    surround = root / "src" / "sound" / "surround.py"
+    status, out, err = run_cli("check", "--fix", str(surround))
+    assert surround.read_text() == "import echo\n"
+    assert "it would add PF406 [import-cycle] (warning) at src/sound/echo.py:1" in err
+    assert out.startswith("src/sound/surround.py:1:1: PF403")
+    assert "Found 1 error in 1 file checked." in out
+    assert status == 1
+    assert '__all__ = ["a", "a"]' in (root / "src" / "sound" / "__init__.py").read_text()
+
+
 # -- all at once, or not at all --------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ from pkgforge.checker.findings import Finding, Severity
 from pkgforge.checker.fix.base import FixRequest, Proposal, fixable, load_fixer
 from pkgforge.checker.fix.result import Unapplied
 from pkgforge.checker.rules.base import Applicability, Rule
+from pkgforge.checker.selection import under_any
 
 if TYPE_CHECKING:
     from pkgforge.checker.engine import CheckResult
@@ -55,7 +56,7 @@ class Outcome:
 
     project: Project
     result: CheckResult
-    """The copy's last check: what remains."""
+    """The copy's last check, of the whole project (the focus aside)."""
     fixed: list[Finding] = field(default_factory=list)
     """The findings of the first check that the last one no longer has: since no kept fix
     adds a finding, each went away by a fix (its own, or one that fixed it on the way)."""
@@ -81,6 +82,7 @@ def fix_rounds(workspace: Workspace, rules: Mapping[str, Rule], *, unsafe: bool)
             f
             for f in outcome.result.findings
             if key(f) not in refused
+            and under_any(f.path, workspace.focuses)
             and fixable(rules[f.code], outcome.project.settings, unsafe=unsafe)
         ]
         applied = _apply_round(workspace, outcome.project, wanted, rules, alone)
@@ -109,7 +111,7 @@ def fix_rounds(workspace: Workspace, rules: Mapping[str, Rule], *, unsafe: bool)
             outcome.unapplied.append(Unapplied(done.proposal.findings[0], problem))
             log.debug("fix of %s not applied: %s", done.proposal.findings[0], problem)
     left = Counter(key(f) for f in outcome.result.findings)
-    for finding in first.findings:
+    for finding in (f for f in first.findings if under_any(f.path, workspace.focuses)):
         if left[key(finding)] > 0:
             left[key(finding)] -= 1
         else:

@@ -10,7 +10,6 @@ anything is written.
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import os
 import stat
@@ -70,9 +69,10 @@ def fix(
             outcome = fix_rounds(workspace, rules, unsafe=unsafe_fixes)
             fixed += (_shown(f, prefix) for f in outcome.fixed)
             unapplied += (Unapplied(_shown(u.finding, prefix), u.reason) for u in outcome.unapplied)
-            results.append(_prefixed(outcome.result, prefix))
+            remaining = workspace.check_focused() if workspace.focuses else outcome.result
+            results.append(_prefixed(remaining, prefix))
             if not unsafe_fixes:
-                found = offered(workspace, outcome.project, outcome.result.findings, rules)
+                found = offered(workspace, outcome.project, remaining.findings, rules)
                 hidden += (_shown(f, prefix) for f in found)
         changes, written = runs.finish(dry_run=dry_run)
     return FixResult(
@@ -107,11 +107,12 @@ def add_noqa(
         unapplied: list[Unapplied] = []
         results: list[CheckResult] = []
         for workspace, prefix in runs:
-            project, result = workspace.check()
+            project, _ = workspace.check()
+            result = workspace.check_focused()
             edits = noqa_edits(project, result.findings, workspace.read)
             for path, data in edits.edits.items():
                 workspace.write(path, data)
-            after = workspace.check()[1] if edits.edits else result
+            after = workspace.check_focused() if edits.edits else result
             remaining = {(f.path, f.line, f.code) for f in after.findings}
             for finding in edits.silenced:
                 if (finding.path, finding.line, finding.code) in remaining:
@@ -162,11 +163,13 @@ class _Projects:
         """Each project's scratch copy (made when its turn comes), with the prefix its
         findings are shown with."""
         for root, focuses in self.targets.items():
-            checker = functools.partial(
-                self.checker, focuses=() if "" in focuses else tuple(focuses)
-            )
             workspace = self.stack.enter_context(
-                Workspace(root, checker, copy_cache=self.use_cache)
+                Workspace(
+                    root,
+                    self.checker,
+                    focuses=() if "" in focuses else tuple(focuses),
+                    copy_cache=self.use_cache,
+                )
             )
             self.workspaces.append(workspace)
             yield workspace, display_prefix(root)
@@ -202,10 +205,10 @@ class _Options(NamedTuple):
     extend_ignore: Sequence[str] | None
     config: Sequence[str]
 
-    def checker(self) -> Callable[..., tuple[Project, CheckResult]]:
+    def checker(self) -> Callable[[Path, tuple[str, ...]], tuple[Project, CheckResult]]:
         overrides = parse_overrides(self.config) if self.config else None
 
-        def checker(copy: Path, *, focuses: tuple[str, ...]) -> tuple[Project, CheckResult]:
+        def checker(copy: Path, focuses: tuple[str, ...]) -> tuple[Project, CheckResult]:
             return check_tree(
                 copy,
                 focuses,

@@ -44,14 +44,24 @@ _LINKED_DIRS = frozenset({"node_modules"})
 """Folders the walk never enters, linked rather than mirrored."""
 _REPLAY_FILE = "replay-v1.marshal"
 
-Checker = Callable[[Path], "tuple[Project, CheckResult]"]
+Checker = Callable[[Path, "tuple[str, ...]"], "tuple[Project, CheckResult]"]
+"""Checks a copy, reporting under the given paths only (() for all)."""
 
 
 class Workspace:
-    """A scratch copy of the project at ``root``; close it when done."""
+    """A scratch copy of the project at ``root``; close it when done. ``focuses``: the
+    paths inside it the run is about (() for all of it)."""
 
-    def __init__(self, root: Path, checker: Checker, *, copy_cache: bool = True) -> None:
+    def __init__(
+        self,
+        root: Path,
+        checker: Checker,
+        *,
+        focuses: tuple[str, ...] = (),
+        copy_cache: bool = True,
+    ) -> None:
         self.root = root
+        self.focuses = focuses
         self._checker = checker
         parent = _scratch_parent(root, make=copy_cache)
         self._scratch = Path(tempfile.mkdtemp(prefix="fix-", dir=parent))
@@ -87,8 +97,13 @@ class Workspace:
         shutil.rmtree(self._scratch, ignore_errors=True)
 
     def check(self) -> tuple[Project, CheckResult]:
-        """The model and findings of the copy as it is now."""
-        return self._checker(self.copy)
+        """The model and findings of the whole copy as it is now: a fix must make no new
+        finding anywhere, inside the focus or not."""
+        return self._checker(self.copy, ())
+
+    def check_focused(self) -> CheckResult:
+        """The findings under the focus, as ``check PATH`` reports them."""
+        return self._checker(self.copy, self.focuses)[1]
 
     def read(self, relpath: str) -> bytes | None:
         try:
