@@ -114,6 +114,14 @@ def test_diff_shows_the_fixes_and_changes_nothing(run_cli: RunCli, project: Path
     assert not list((project / ".pkgforge_cache").glob("fix-*"))
 
 
+def test_no_cache_leaves_no_cache_behind(run_cli: RunCli, project: Path) -> None:
+    """The scratch copy goes to the system's temporary folder then."""
+    _, out, _ = run_cli("check", "--fix", "--no-cache")
+    assert "Fixed 1 finding" in out
+    assert _all_line(project) == '__all__ = ["echofilter", "_mix"]  # the API'
+    assert not (project / ".pkgforge_cache").exists()
+
+
 def test_diff_exits_0_when_nothing_would_change(run_cli: RunCli, project: Path) -> None:
     status, out, err = run_cli("check", "--diff", "--select", "PF4")
     assert (status, out) == (0, "")

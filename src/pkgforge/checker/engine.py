@@ -40,6 +40,7 @@ __all__ = [
     "ARCHIVE_SUFFIXES",
     "CheckResult",
     "Selection",
+    "TreeCheck",
     "check",
     "check_project",
     "check_tree",
@@ -644,6 +645,16 @@ def check_project(project: Project) -> CheckResult:
     return CheckResult(tuple(sorted(set(kept))), len(project.files), suppressed, errors, skipped)
 
 
+class TreeCheck(NamedTuple):
+    """What :func:`check_tree` found."""
+
+    project: Project
+    result: CheckResult
+    """The findings under the focuses (all of them without focuses)."""
+    everywhere: CheckResult
+    """All the project's findings."""
+
+
 @_collector_paused
 def check_tree(
     root: Path,
@@ -655,11 +666,12 @@ def check_tree(
     extend_ignore: Sequence[str] | None = None,
     overrides: Overrides | None = None,
     use_cache: bool = True,
-) -> tuple[Project, CheckResult]:
+) -> TreeCheck:
     """Check the project whose root is ``root`` (no search upward) as :func:`check` does,
-    and return its model too; finding paths stay relative to ``root``. For ``check --fix``,
-    which checks a scratch copy of the project between fixes and needs the model to fix.
-    """
+    and return its model too, and its findings everywhere besides those under
+    ``focuses``; finding paths stay relative to ``root``. For ``check --fix``, which checks
+    a scratch copy of the project between fixes, needs the model to fix, and judges a fix
+    by the whole project."""
     cli = _CliCodes(
         _parse_cli(select, "--select", blank_ok=False),
         _parse_cli(ignore, "--ignore"),
@@ -683,11 +695,15 @@ def check_tree(
         raw, suppressions, errors = _source_findings(project, selection, registry, False)
         if found.cache is not None:
             found.cache.save()
-        kept, suppressed = filter_findings(raw, focuses, selection, suppressions)
         skipped = tuple(f"{rel or '.'}: {why}" for rel, why in found.tree.skipped)
-        checked = sum(1 for f in found.tree.files if under_any(f.relpath, focuses))
-        result = CheckResult(tuple(sorted(set(kept))), checked, suppressed, errors, skipped)
-        return project, result
+
+        def under(paths: tuple[str, ...]) -> CheckResult:
+            kept, suppressed = filter_findings(raw, paths, selection, suppressions)
+            checked = sum(1 for f in found.tree.files if under_any(f.relpath, paths))
+            return CheckResult(tuple(sorted(set(kept))), checked, suppressed, errors, skipped)
+
+        everywhere = under(())
+        return TreeCheck(project, under(focuses) if focuses else everywhere, everywhere)
     finally:
         found.close()
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import groupby
 from typing import TYPE_CHECKING
@@ -24,14 +25,13 @@ from pkgforge.checker.findings import Finding, Severity
 from pkgforge.checker.fix.base import FixRequest, Proposal, fixable, load_fixer
 from pkgforge.checker.fix.result import Unapplied
 from pkgforge.checker.rules.base import Applicability, Rule
-from pkgforge.checker.selection import under_any
 
 if TYPE_CHECKING:
-    from pkgforge.checker.engine import CheckResult
+    from pkgforge.checker.engine import CheckResult, TreeCheck
     from pkgforge.checker.fix.workspace import Workspace
     from pkgforge.checker.model import Project
 
-__all__ = ["MAX_ROUNDS", "Outcome", "fix_rounds", "offered"]
+__all__ = ["MAX_ROUNDS", "Outcome", "candidates", "fix_rounds", "offered"]
 
 log = logging.getLogger("pkgforge")
 
@@ -54,9 +54,8 @@ def key(finding: Finding) -> Key:
 class Outcome:
     """Where one project's rounds ended."""
 
-    project: Project
-    result: CheckResult
-    """The copy's last check, of the whole project (the focus aside)."""
+    last: TreeCheck
+    """The copy's last check: what remains."""
     fixed: list[Finding] = field(default_factory=list)
     """The findings of the first check that the last one no longer has: since no kept fix
     adds a finding, each went away by a fix (its own, or one that fixed it on the way)."""
@@ -70,37 +69,48 @@ class _Applied:
     """Each written file's bytes before the proposal, to undo it."""
 
 
-def fix_rounds(workspace: Workspace, rules: Mapping[str, Rule], *, unsafe: bool) -> Outcome:
-    """Fix what can be fixed in ``workspace``; its copy holds the kept fixes after."""
-    project, result = workspace.check()
-    outcome = Outcome(project, result)
-    first = result
+def candidates(
+    found: TreeCheck,
+    rules: Mapping[str, Rule],
+    *,
+    unsafe: bool,
+    refused: AbstractSet[Key] = frozenset(),
+) -> list[Finding]:
+    """The findings (under the focus) that a fix allowed to this run may fix."""
+    settings = found.project.settings
+    return [
+        f
+        for f in found.result.findings
+        if key(f) not in refused and fixable(rules[f.code], settings, unsafe=unsafe)
+    ]
+
+
+def fix_rounds(
+    workspace: Workspace, rules: Mapping[str, Rule], *, unsafe: bool, start: TreeCheck
+) -> Outcome:
+    """Fix what can be fixed in ``workspace``, whose copy ``start`` is a check of; its
+    copy holds the kept fixes after. Each round is judged by the whole project."""
+    outcome = Outcome(start)
     refused: set[Key] = set()
     alone: set[Key] = set()
     for number in range(1, MAX_ROUNDS + 1):
-        wanted = [
-            f
-            for f in outcome.result.findings
-            if key(f) not in refused
-            and under_any(f.path, workspace.focuses)
-            and fixable(rules[f.code], outcome.project.settings, unsafe=unsafe)
-        ]
-        applied = _apply_round(workspace, outcome.project, wanted, rules, alone)
+        wanted = candidates(outcome.last, rules, unsafe=unsafe, refused=refused)
+        applied = _apply_round(workspace, outcome.last.project, wanted, rules, alone)
         if not applied:
             break
         log.debug("fix round %d: %d proposal(s)", number, len(applied))
-        project, result = workspace.check()
-        if _problem(outcome.result, result, applied) is None:
-            outcome.project, outcome.result = project, result
+        after = workspace.check()
+        if _problem(outcome.last.everywhere, after.everywhere, applied) is None:
+            outcome.last = after
             continue
         for done in reversed(applied):
             _undo(workspace, done)
         for done in applied:
             _redo(workspace, done)
-            project, result = workspace.check()
-            problem = _problem(outcome.result, result, [done])
+            after = workspace.check()
+            problem = _problem(outcome.last.everywhere, after.everywhere, [done])
             if problem is None:
-                outcome.project, outcome.result = project, result
+                outcome.last = after
                 continue
             _undo(workspace, done)
             keys = [key(f) for f in done.proposal.findings]
@@ -110,8 +120,8 @@ def fix_rounds(workspace: Workspace, rules: Mapping[str, Rule], *, unsafe: bool)
             refused.update(keys)
             outcome.unapplied.append(Unapplied(done.proposal.findings[0], problem))
             log.debug("fix of %s not applied: %s", done.proposal.findings[0], problem)
-    left = Counter(key(f) for f in outcome.result.findings)
-    for finding in (f for f in first.findings if under_any(f.path, workspace.focuses)):
+    left = Counter(key(f) for f in outcome.last.result.findings)
+    for finding in start.result.findings:
         if left[key(finding)] > 0:
             left[key(finding)] -= 1
         else:
@@ -120,7 +130,10 @@ def fix_rounds(workspace: Workspace, rules: Mapping[str, Rule], *, unsafe: bool)
 
 
 def offered(
-    workspace: Workspace, project: Project, findings: Sequence[Finding], rules: Mapping[str, Rule]
+    read: Callable[[str], bytes | None],
+    project: Project,
+    findings: Sequence[Finding],
+    rules: Mapping[str, Rule],
 ) -> list[Finding]:
     """The findings that an unsafe fix, not enabled, proposes to fix (nothing is written):
     what ``--unsafe-fixes`` would add."""
@@ -134,8 +147,7 @@ def offered(
     for code, group in groupby(sorted(wanted, key=lambda f: f.code), key=lambda f: f.code):
         fixer = load_fixer(rules[code])
         assert fixer is not None
-        request = FixRequest(project, tuple(group), workspace.read)
-        for proposal in fixer(request):
+        for proposal in fixer(FixRequest(project, tuple(group), read)):
             found.extend(proposal.findings)
     return found
 

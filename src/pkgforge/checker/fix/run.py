@@ -16,18 +16,21 @@ import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, Self
+from typing import NamedTuple, Self
 
 from pkgforge.checker.discover import find_root
-from pkgforge.checker.engine import ARCHIVE_SUFFIXES, CheckResult, check_tree, display_prefix
+from pkgforge.checker.engine import (
+    ARCHIVE_SUFFIXES,
+    CheckResult,
+    TreeCheck,
+    check_tree,
+    display_prefix,
+)
 from pkgforge.checker.findings import Finding
 from pkgforge.checker.fix.result import FileChange, FixResult, NoqaResult, Unapplied
 from pkgforge.checker.fix.workspace import Workspace
 from pkgforge.config import parse_overrides
 from pkgforge.errors import PkgforgeError, UsageError
-
-if TYPE_CHECKING:
-    from pkgforge.checker.model import Project
 
 __all__ = ["add_noqa", "fix"]
 
@@ -55,7 +58,7 @@ def fix(
     ``dry_run`` (``--diff``) writes nothing: the result says what would change. The other
     options mean what they mean for :func:`pkgforge.check`.
     """
-    from pkgforge.checker.fix.rounds import fix_rounds, offered
+    from pkgforge.checker.fix.rounds import candidates, fix_rounds, offered
     from pkgforge.checker.rules import load_rules
 
     rules = load_rules()
@@ -65,15 +68,21 @@ def fix(
         unapplied: list[Unapplied] = []
         hidden: list[Finding] = []
         results: list[CheckResult] = []
-        for workspace, prefix in runs:
-            outcome = fix_rounds(workspace, rules, unsafe=unsafe_fixes)
-            fixed += (_shown(f, prefix) for f in outcome.fixed)
-            unapplied += (Unapplied(_shown(u.finding, prefix), u.reason) for u in outcome.unapplied)
-            remaining = workspace.check_focused() if workspace.focuses else outcome.result
-            results.append(_prefixed(remaining, prefix))
+        for target in runs:
+            found, read = target.first, target.read
+            if candidates(found, rules, unsafe=unsafe_fixes):
+                workspace = runs.open(target)
+                outcome = fix_rounds(workspace, rules, unsafe=unsafe_fixes, start=found)
+                found, read = outcome.last, workspace.read
+                fixed += (target.shown(f) for f in outcome.fixed)
+                unapplied += (
+                    Unapplied(target.shown(u.finding), u.reason) for u in outcome.unapplied
+                )
+            results.append(_prefixed(found.result, target.prefix))
             if not unsafe_fixes:
-                found = offered(workspace, outcome.project, remaining.findings, rules)
-                hidden += (_shown(f, prefix) for f in found)
+                hidden += map(
+                    target.shown, offered(read, found.project, found.result.findings, rules)
+                )
         changes, written = runs.finish(dry_run=dry_run)
     return FixResult(
         remaining=_merged(results),
@@ -106,22 +115,23 @@ def add_noqa(
         silenced: list[Finding] = []
         unapplied: list[Unapplied] = []
         results: list[CheckResult] = []
-        for workspace, prefix in runs:
-            project, _ = workspace.check()
-            result = workspace.check_focused()
-            edits = noqa_edits(project, result.findings, workspace.read)
-            for path, data in edits.edits.items():
-                workspace.write(path, data)
-            after = workspace.check_focused() if edits.edits else result
-            remaining = {(f.path, f.line, f.code) for f in after.findings}
+        for target in runs:
+            found = target.first
+            edits = noqa_edits(found.project, found.result.findings, target.read)
+            if edits.edits:
+                workspace = runs.open(target)
+                for path, data in edits.edits.items():
+                    workspace.write(path, data)
+                found = workspace.check()
+            remaining = {(f.path, f.line, f.code) for f in found.result.findings}
             for finding in edits.silenced:
                 if (finding.path, finding.line, finding.code) in remaining:
                     # cannot happen while noqa_edits reads comments as the engine does
-                    unapplied.append(Unapplied(_shown(finding, prefix), "still reported"))
+                    unapplied.append(Unapplied(target.shown(finding), "still reported"))
                 else:
-                    silenced.append(_shown(finding, prefix))
-            unapplied += (Unapplied(_shown(u.finding, prefix), u.reason) for u in edits.skipped)
-            results.append(_prefixed(after, prefix))
+                    silenced.append(target.shown(finding))
+            unapplied += (Unapplied(target.shown(u.finding), u.reason) for u in edits.skipped)
+            results.append(_prefixed(found.result, target.prefix))
         changes, written = runs.finish(dry_run=False)
     return NoqaResult(
         remaining=_merged(results),
@@ -148,7 +158,8 @@ class _Projects:
                 )
             root, focus = find_root(path)
             self.targets.setdefault(root, []).append(focus)
-        self.checker = options.checker()
+        self.check_project = options.checker(use_cache=use_cache)
+        self.checker = options.checker(use_cache=True)  # a scratch copy's own cache
         self.use_cache = use_cache
         self.workspaces: list[Workspace] = []
         self.stack = contextlib.ExitStack()
@@ -159,20 +170,20 @@ class _Projects:
     def __exit__(self, *exc_info: object) -> None:
         self.stack.close()
 
-    def __iter__(self) -> Iterator[tuple[Workspace, str]]:
-        """Each project's scratch copy (made when its turn comes), with the prefix its
-        findings are shown with."""
+    def __iter__(self) -> Iterator[_Target]:
+        """Each project, checked as it is (a copy is made only when there is a change to
+        try: a run with nothing to fix costs a check)."""
         for root, focuses in self.targets.items():
-            workspace = self.stack.enter_context(
-                Workspace(
-                    root,
-                    self.checker,
-                    focuses=() if "" in focuses else tuple(focuses),
-                    copy_cache=self.use_cache,
-                )
-            )
-            self.workspaces.append(workspace)
-            yield workspace, display_prefix(root)
+            focus = () if "" in focuses else tuple(focuses)
+            yield _Target(root, focus, display_prefix(root), self.check_project(root, focus))
+
+    def open(self, target: _Target) -> Workspace:
+        """The scratch copy of ``target``'s project, closed with the run."""
+        workspace = self.stack.enter_context(
+            Workspace(target.root, self.checker, focuses=target.focuses, copy_cache=self.use_cache)
+        )
+        self.workspaces.append(workspace)
+        return workspace
 
     def finish(self, *, dry_run: bool) -> tuple[tuple[FileChange, ...], bool]:
         """What changed in every copy, written to the projects unless ``dry_run``."""
@@ -196,6 +207,25 @@ class _Projects:
         return changes, True
 
 
+class _Target(NamedTuple):
+    """One project of the run, and its check before any change."""
+
+    root: Path
+    focuses: tuple[str, ...]
+    prefix: str
+    """What its findings' paths are shown with."""
+    first: TreeCheck
+
+    def read(self, relpath: str) -> bytes | None:
+        try:
+            return (self.root / relpath).read_bytes()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return None
+
+    def shown(self, finding: Finding) -> Finding:
+        return _shown(finding, self.prefix)
+
+
 class _Options(NamedTuple):
     """What the check of each scratch copy is asked, as ``pkgforge.check`` is."""
 
@@ -205,10 +235,10 @@ class _Options(NamedTuple):
     extend_ignore: Sequence[str] | None
     config: Sequence[str]
 
-    def checker(self) -> Callable[[Path, tuple[str, ...]], tuple[Project, CheckResult]]:
+    def checker(self, *, use_cache: bool) -> Callable[[Path, tuple[str, ...]], TreeCheck]:
         overrides = parse_overrides(self.config) if self.config else None
 
-        def checker(copy: Path, focuses: tuple[str, ...]) -> tuple[Project, CheckResult]:
+        def checker(copy: Path, focuses: tuple[str, ...]) -> TreeCheck:
             return check_tree(
                 copy,
                 focuses,
@@ -217,6 +247,7 @@ class _Options(NamedTuple):
                 extend_select=self.extend_select,
                 extend_ignore=self.extend_ignore,
                 overrides=overrides,
+                use_cache=use_cache,
             )
 
         return checker

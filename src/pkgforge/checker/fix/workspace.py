@@ -33,8 +33,7 @@ from pkgforge.checker.cache import CACHE_DIR_NAME, prepared_cache_dir
 from pkgforge.errors import PkgforgeError
 
 if TYPE_CHECKING:
-    from pkgforge.checker.engine import CheckResult
-    from pkgforge.checker.model import Project
+    from pkgforge.checker.engine import TreeCheck
 
 __all__ = ["Workspace"]
 
@@ -44,8 +43,8 @@ _LINKED_DIRS = frozenset({"node_modules"})
 """Folders the walk never enters, linked rather than mirrored."""
 _REPLAY_FILE = "replay-v1.marshal"
 
-Checker = Callable[[Path, "tuple[str, ...]"], "tuple[Project, CheckResult]"]
-"""Checks a copy, reporting under the given paths only (() for all)."""
+Checker = Callable[[Path, "tuple[str, ...]"], "TreeCheck"]
+"""Checks a tree, reporting under the given paths (() for all) and everywhere."""
 
 
 class Workspace:
@@ -96,14 +95,10 @@ class Workspace:
         self._made.clear()
         shutil.rmtree(self._scratch, ignore_errors=True)
 
-    def check(self) -> tuple[Project, CheckResult]:
-        """The model and findings of the whole copy as it is now: a fix must make no new
-        finding anywhere, inside the focus or not."""
-        return self._checker(self.copy, ())
-
-    def check_focused(self) -> CheckResult:
-        """The findings under the focus, as ``check PATH`` reports them."""
-        return self._checker(self.copy, self.focuses)[1]
+    def check(self) -> TreeCheck:
+        """The model and findings of the copy as it is now: under the focus, as ``check
+        PATH`` reports them, and everywhere (a fix must make no new finding anywhere)."""
+        return self._checker(self.copy, self.focuses)
 
     def read(self, relpath: str) -> bytes | None:
         try:
