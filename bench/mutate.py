@@ -18,8 +18,9 @@ interpreter, imported after its top-level package, or ``from m import *``.
 
 Then each judge says whether it caught the plant:
 
-    check   ``pkgforge check`` of the mutated sdist tree has an error finding of the
-            kind's rule, in a file the plant touched, that the unmutated tree has not
+    check   ``pkgforge check`` of the mutated sdist tree has an error finding in a file
+            the plant touched that the unmutated tree has not (the kind's rule is the
+            expected one; the report names the rule that caught it)
     verify  ``pkgforge verify`` of the mutated wheel has an error finding that names
             the module that breaks
 
@@ -489,21 +490,24 @@ class Plant:
 
 
 def judge_check(plant: Plant, candidate: Candidate, tree: Path, baseline: set[Any]) -> None:
+    """Caught: a new error finding in a file the plant touched. The kind's own rule is
+    the expected one; another rule's error there (``import arrow`` for a sibling
+    ``arrow.py`` is an undeclared dependency as well) still blocks the release."""
     _, data, err = pkgforge("check", ".", "--output-format", "json", "--no-cache", cwd=tree)
     if data is None:
         plant.check, plant.check_detail = "failed", err[-200:]
         return
-    findings = data.get("findings", [])
-    new = [f for f in findings if _key(f) not in baseline]
-    claimed = CLAIMED_BY[candidate.kind]
     at = set(plant.touched)
-    hits = [f for f in new if f["code"] in claimed and f["path"] in at]
-    errors = [f for f in hits if f["severity"] == "error"]
-    if errors:
-        plant.check, plant.check_detail = "caught", f"{errors[0]['code']} {errors[0]['message']}"
-    elif hits:
-        plant.check = f"as {hits[0]['severity']}"
-        plant.check_detail = f"{hits[0]['code']} {hits[0]['message']}"
+    new = [f for f in data.get("findings", []) if _key(f) not in baseline]
+    here = sorted(
+        (f for f in new if f["path"] in at),
+        key=lambda f: (f["severity"] != "error", f["code"] not in CLAIMED_BY[candidate.kind]),
+    )
+    if here and here[0]["severity"] == "error":
+        plant.check, plant.check_detail = "caught", f"{here[0]['code']} {here[0]['message']}"
+    elif here:
+        plant.check = f"as {here[0]['severity']}"
+        plant.check_detail = f"{here[0]['code']} {here[0]['message']}"
     else:
         other = [f for f in new if f["severity"] == "error"]
         plant.check = "missed"
