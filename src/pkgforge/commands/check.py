@@ -315,6 +315,8 @@ def _fix_or_silence(args: argparse.Namespace, log: logging.Logger) -> tuple[str,
     from pkgforge.checker.report import fixes
 
     result = fix(args.paths, unsafe_fixes=args.unsafe_fixes, dry_run=args.diff, **options)
+    for skipped in result.remaining.skipped:
+        log.warning("skipped %s", skipped)
     for unapplied in result.unapplied:
         finding = unapplied.finding
         log.info(
@@ -350,6 +352,8 @@ def _add_noqa(
     from pkgforge.checker.report import fixes
 
     result = add_noqa(args.paths, **options)
+    for skipped in result.remaining.skipped:
+        log.warning("skipped %s", skipped)
     for unapplied in result.unapplied:
         finding = unapplied.finding
         log.warning(
@@ -361,7 +365,9 @@ def _add_noqa(
         )
     if args.quiet < 1:
         log.info("%s", fixes.noqa_line(result))
-    return "", 0
+    for problem in result.remaining.rule_errors:
+        log.error("%s; this is a pkgforge bug, please report it", problem)
+    return "", 2 if result.remaining.rule_errors else 0
 
 
 class _LogCounter:
