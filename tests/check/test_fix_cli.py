@@ -283,6 +283,22 @@ def test_a_path_inside_the_project_fixes_there_and_judges_everywhere(
     assert '__all__ = ["a", "a"]' in (root / "src" / "sound" / "__init__.py").read_text()
 
 
+def test_a_failing_fixer_stops_only_its_own_fixes(
+    run_cli: RunCli, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pkgforge.checker.fix import exports
+
+    def broken(request: object) -> list[object]:
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(exports, "drop_duplicate_exports", broken)
+    status, out, err = run_cli("check", "--fix", "--unsafe-fixes", "--select", "PF3")
+    assert "warning: the fixer of PF303 failed; this is a pkgforge bug, please report it" in err
+    assert _all_line(project) == '__all__ = ["echofilter", "echofilter"]  # the API'
+    assert out.startswith("src/sound/__init__.py:5:26: PF303")
+    assert status == 0
+
+
 # -- all at once, or not at all --------------------------------------------------------
 
 

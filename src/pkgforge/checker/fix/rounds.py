@@ -22,7 +22,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from pkgforge.checker.findings import Finding, Severity
-from pkgforge.checker.fix.base import FixRequest, Proposal, fixable, load_fixer
+from pkgforge.checker.fix.base import Fixer, FixRequest, Proposal, fixable, load_fixer
 from pkgforge.checker.fix.result import Unapplied
 from pkgforge.checker.rules.base import Applicability, Rule
 
@@ -147,9 +147,21 @@ def offered(
     for code, group in groupby(sorted(wanted, key=lambda f: f.code), key=lambda f: f.code):
         fixer = load_fixer(rules[code])
         assert fixer is not None
-        for proposal in fixer(FixRequest(project, tuple(group), read)):
+        for proposal in _proposals(fixer, FixRequest(project, tuple(group), read)):
             found.extend(proposal.findings)
     return found
+
+
+def _proposals(fixer: Fixer, request: FixRequest) -> list[Proposal]:
+    """The fixer's proposals; none when it fails (a pkgforge bug: the other fixes go on,
+    and ``--debug`` shows the traceback)."""
+    try:
+        return list(fixer(request))
+    except Exception:  # one broken fixer must not stop the others
+        code = request.findings[0].code if request.findings else "?"
+        log.warning("the fixer of %s failed; this is a pkgforge bug, please report it", code)
+        log.debug("fixer of %s failed", code, exc_info=True)
+        return []
 
 
 def _apply_round(
@@ -171,7 +183,7 @@ def _apply_round(
         batches = [together] if together else []
         batches += [(f,) for f in findings if key(f) in alone]
         for batch in batches:
-            for proposal in fixer(FixRequest(project, batch, workspace.read)):
+            for proposal in _proposals(fixer, FixRequest(project, batch, workspace.read)):
                 paths = {*proposal.edits, *(f.path for f in proposal.findings)}
                 if not proposal.edits or paths & touched:
                     continue
