@@ -151,3 +151,19 @@ def test_a_round_is_judged_by_what_the_check_after_it_finds() -> None:
     assert _problem(CheckResult((dup, finding("PF404", 9, Severity.INFO)), 1), worse, fixes) == (
         "it would raise PF404 [name] (warning) at m.py:8: on line 8"
     )
+
+
+def test_pf407_adds_an_extra_to_the_extras_there_are(tmp_path: Path) -> None:
+    project = _copy("pf407", tmp_path)
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text().replace(
+        "\n[tool.pkgforge]",
+        '\n[project.optional-dependencies]\ncli = ["rich"]  # the CLI\n\n[tool.pkgforge]',
+    )
+    pyproject.write_text(text)
+    pkgforge.fix([project], select=["PF407"], unsafe_fixes=True, use_cache=False)
+    version = metadata.version("tomlkit")
+    assert (
+        '[project.optional-dependencies]\ncli = ["rich"]  # the CLI\n'
+        f'tomlkit = ["tomlkit>={version}"]\n\n[tool.pkgforge]'
+    ) in pyproject.read_text()
