@@ -167,3 +167,21 @@ def test_pf407_adds_an_extra_to_the_extras_there_are(tmp_path: Path) -> None:
         '[project.optional-dependencies]\ncli = ["rich"]  # the CLI\n'
         f'tomlkit = ["tomlkit>={version}"]\n\n[tool.pkgforge]'
     ) in pyproject.read_text()
+
+
+def test_pf403_is_not_fixed_when_the_module_reads_what_the_sibling_lacks(
+    tmp_path: Path,
+) -> None:
+    """`import echo` beside echo.py, then `echo.zero`: echo.py has no `zero`, so another
+    `echo` (a third-party package not installed here) may be meant; `echo.echofilter`
+    is the sibling's."""
+    project = _copy("pf403", tmp_path)
+    effects = project / "src" / "sound" / "effects"
+    (effects / "surround.py").write_text("def mix():\n    import echo\n\n    return echo.zero\n")
+    (effects / "reverse.py").write_text("import echo\n\nFILTER = echo.echofilter\n")
+    result = pkgforge.fix([project], select=["PF403"], use_cache=False)
+    assert [f.path for f in result.fixed] == ["src/sound/effects/reverse.py"]
+    assert (
+        effects / "reverse.py"
+    ).read_text() == "from . import echo\n\nFILTER = echo.echofilter\n"
+    assert (effects / "surround.py").read_text().startswith("def mix():\n    import echo\n")

@@ -43,6 +43,8 @@ def make_relative(request: FixRequest) -> Iterator[Proposal]:
         if located is None:
             declined(findings[0], "the file does not parse")
             continue
+        graph = graph_of(request.project)
+        package = file.module if file.is_package else file.module.rpartition(".")[0]
         wanted: dict[cst.CSTNode, set[str]] = {}
         fixed: list[Finding] = []
         for finding in findings:
@@ -52,6 +54,10 @@ def make_relative(request: FixRequest) -> Iterator[Proposal]:
             ]
             if len(nodes) != 1 or not finding.subject:
                 declined(finding, "the statement is not where the finding says")
+                continue
+            against = _not_the_sibling(located, graph, package, nodes[0], finding.subject[0])
+            if against is not None:
+                declined(finding, against)
                 continue
             wanted.setdefault(nodes[0], set()).add(finding.subject[0])
             fixed.append(finding)
@@ -63,6 +69,50 @@ def make_relative(request: FixRequest) -> Iterator[Proposal]:
                 declined(finding, "no relative form binds the same name (`import echo.sub`)")
         if done:
             yield Proposal(tuple(done), {path: module.bytes})
+
+
+def _not_the_sibling(
+    located: Located, graph: ImportGraph, package: str, statement: cst.CSTNode, top: str
+) -> str | None:
+    """Evidence that ``import top`` means another module than the sibling: the module reads
+    an attribute of the name it binds that the sibling does not have (`deepspeed.zero`
+    beside a `deepspeed.py` without `zero`: the third-party package was meant)."""
+    if not isinstance(statement, cst.Import):
+        return None  # `from echo import x`: the finding proved the sibling has every name
+    sibling = f"{package}.{top}"
+    bound = {
+        (alias.asname.name.value if isinstance(alias.asname.name, cst.Name) else top)
+        if alias.asname is not None
+        else top
+        for alias in statement.names
+        if _dotted(alias.name) == top
+    }
+    read = {
+        node.attr.value
+        for node in located.positions
+        if isinstance(node, cst.Attribute)
+        and isinstance(node.value, cst.Name)
+        and node.value.value in bound
+    }
+    if not read:
+        return None
+    defined = graph.defined_names(sibling) if sibling in graph.modules else None
+    if defined is None:
+        return f"the module reads attributes of `{top}` that {sibling}'s names may not hold"
+    submodules = graph.submodules(sibling) if sibling in graph.packages else frozenset()
+    missing = sorted(
+        name
+        for name in read
+        if name not in defined
+        and name not in submodules
+        and not graph.is_module_attribute(sibling, name)
+    )
+    if missing:
+        return (
+            f"`{top}.{missing[0]}` is not defined in {sibling}: `import {top}` may mean "
+            "another module"
+        )
+    return None
 
 
 class _Relative(cst.CSTTransformer):

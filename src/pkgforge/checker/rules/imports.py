@@ -240,9 +240,10 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
     finding proves exists: `import echo` becomes `from . import echo` (`import echo as
     e`: `from . import echo as e`), `from echo import x` becomes `from .echo import x`.
     Safe: the same module is bound to the same name. There is no fix for `import
-    echo.sub` (no relative form binds `echo` the same way), nor in a module that runs
-    as a script (it has an `if __name__ == "__main__":` block), where a relative import
-    fails.
+    echo.sub` (no relative form binds `echo` the same way), in a module that runs as a
+    script (it has an `if __name__ == "__main__":` block), where a relative import
+    fails, nor where the module reads an attribute of `echo` that the sibling does not
+    define (`echo.zero`): another `echo` may be meant.
     """
     graph = graph_of(project)
     imported = {edge.target for edges in graph.edges.values() for edge in edges}
