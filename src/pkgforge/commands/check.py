@@ -309,6 +309,10 @@ def _fix_or_silence(args: argparse.Namespace, log: logging.Logger) -> tuple[str,
     }
     if args.add_noqa:
         return _add_noqa(args, log, options)
+    return _fix(args, log, options)
+
+
+def _fix(args: argparse.Namespace, log: logging.Logger, options: dict[str, Any]) -> tuple[str, int]:
     import sys
 
     from pkgforge.checker.fix.run import fix
@@ -322,14 +326,16 @@ def _fix_or_silence(args: argparse.Namespace, log: logging.Logger) -> tuple[str,
         log.info(
             "not fixed: %s:%d: %s: %s", finding.path, finding.line, finding.code, unapplied.reason
         )
+    status = _verdict(result.remaining, args, log)
     if args.diff:
         if args.quiet < 2:
             _write(fixes.render_diff(result.changes))
             sys.stdout.flush()
         if args.quiet < 1:  # after the diff, on stderr, as ruff says it
             log.info("%s", fixes.applied_line(result, dry_run=True))
+        if status == 2:
+            return "", 2
         return "", 1 if result.changes and not args.exit_zero else 0
-    status = _verdict(result.remaining, args, log)
     if args.quiet >= 2:
         return "", status
     if args.output_format != "text" or args.statistics:
