@@ -83,12 +83,17 @@ def trees(draw: st.DrawFn) -> Tree:
         # script's deliberate fallback (ANTLR's generated parsers): no finding, no fix
         siblings = []
     b_all = draw(st.lists(st.sampled_from(["B1", "_b", "nope"]), max_size=4))
-    if a_star is not None and b_all:
+    if b_all and (a_star is not None or set(b_all) == {"nope"}):
+        # a star import needs B1 exported; an `__all__` of undefined names only is no
+        # fix's (PF302 would empty it)
         b_all.insert(draw(st.integers(0, len(b_all))), "B1")
+    a_all = draw(st.lists(st.sampled_from(["A1", "_a", "ghost"]), max_size=4))
+    if set(a_all) == {"ghost"}:
+        a_all.append("A1")
     return Tree(
         init_all=draw(st.booleans()),
         init_imports_a=draw(st.booleans()),
-        a_all=tuple(draw(st.lists(st.sampled_from(["A1", "_a", "ghost"]), max_size=4))),
+        a_all=tuple(a_all),
         a_sibling=draw(st.sampled_from([None, *siblings])),
         a_star=a_star,
         b_all=tuple(b_all),

@@ -185,3 +185,18 @@ def test_pf403_is_not_fixed_when_the_module_reads_what_the_sibling_lacks(
         effects / "reverse.py"
     ).read_text() == "from . import echo\n\nFILTER = echo.echofilter\n"
     assert (effects / "surround.py").read_text().startswith("def mix():\n    import echo\n")
+
+
+def test_pf302_never_empties_an_all(tmp_path: Path) -> None:
+    """None of the names found: a module filled by what pkgforge cannot see (here a
+    helper that swaps the module in sys.modules) more likely than a wrong `__all__`."""
+    project = _copy("pf302", tmp_path)
+    init = project / "src" / "sound" / "__init__.py"
+    init.write_text(
+        'from . import lazy\n\n__all__ = ["echofilter", "surround"]\n\nlazy.swap(__name__)\n'
+    )
+    (project / "src" / "sound" / "lazy.py").write_text("def swap(name): ...\n")
+    before = init.read_bytes()
+    result = pkgforge.fix([project], select=["PF302"], unsafe_fixes=True, use_cache=False)
+    assert [f.code for f in result.remaining.findings] == ["PF302"]
+    assert init.read_bytes() == before

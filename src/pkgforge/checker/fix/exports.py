@@ -53,6 +53,11 @@ def drop_undefined_exports(request: FixRequest) -> Iterator[Proposal]:
             declined(findings[0], "`__all__` is not one literal")
             continue
         names = {name for f in findings for name in f.subject}
+        if all(e.value in names for e in info.entries):
+            # no name found at all: more likely filled by what pkgforge cannot see (a
+            # module that replaces itself in sys.modules, a lazy loader) than all wrong
+            declined(findings[0], "none of the names is found: the fix would empty `__all__`")
+            continue
         located = Located.of(request.read(path))
         if located is None:
             declined(findings[0], "the file does not parse")

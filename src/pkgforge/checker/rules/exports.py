@@ -140,7 +140,10 @@ def undefined_export(project: Project) -> Iterator[Hit]:
     ## Fix
     Removes the undefined names from a literal `__all__` (and from the literals
     `__all__ +=` or `.extend()` adds). Unsafe: `from module import *` then gives
-    fewer names, and a misspelt name is dropped rather than corrected.
+    fewer names, and a misspelt name is dropped rather than corrected. No fix when none
+    of the names is found: an `__all__` pkgforge finds nothing of is more likely filled
+    by what it cannot see (a module that replaces itself in `sys.modules`, a lazy
+    loader) than wrong through and through.
     """
     graph = graph_of(project)
     for file in _with_all(project):
