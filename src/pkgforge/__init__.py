@@ -22,8 +22,10 @@ __all__ = [
     "build",
     "check",
     "fix",
+    "import_graph",
     "link_project",
     "new_project",
+    "package_tree",
     "publish",
     "update_project",
 ]
@@ -42,11 +44,15 @@ _LAZY = {
     "add_noqa": "pkgforge.checker.fix.run",
     "publish": "pkgforge.release.publish",
     "update_project": "pkgforge.scaffold.update.update",
+    "package_tree": "pkgforge.draw.tree",
+    "import_graph": "pkgforge.draw.graph",
 }
 
 if TYPE_CHECKING:
     from pkgforge.checker.engine import check
     from pkgforge.checker.fix.run import add_noqa, fix
+    from pkgforge.draw.graph import import_graph
+    from pkgforge.draw.tree import package_tree
     from pkgforge.errors import PkgforgeError
     from pkgforge.release.build import build
     from pkgforge.release.publish import publish

@@ -18,6 +18,7 @@ __all__ = [
     "CheckFailedError",
     "ConfigError",
     "DirtyTreeError",
+    "DrawError",
     "InvalidNameError",
     "ManifestError",
     "PartialUploadError",
@@ -121,6 +122,10 @@ class BackendError(BuildError):
         self.backend = backend
         self.hook = hook
         self.output = output
+
+
+class DrawError(PkgforgeError):
+    """A picture could not be drawn: Graphviz's ``dot`` is missing or failed."""
 
 
 class ArchiveError(PkgforgeError):

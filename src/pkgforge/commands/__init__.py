@@ -9,10 +9,12 @@ from pkgforge.commands import (
     check,
     completion,
     explain,
+    graph,
     link,
     new,
     publish,
     rules,
+    tree,
     update,
 )
 
@@ -23,11 +25,26 @@ __all__ = [
     "check",
     "completion",
     "explain",
+    "graph",
     "link",
     "new",
     "publish",
     "rules",
+    "tree",
     "update",
 ]
 
-COMMANDS = (new, add, update, link, check, explain, rules, build, publish, completion)
+COMMANDS = (
+    new,
+    add,
+    update,
+    link,
+    check,
+    tree,
+    graph,
+    explain,
+    rules,
+    build,
+    publish,
+    completion,
+)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from pkgforge.checker.engine import CheckResult
     from pkgforge.checker.replay import Recorder
+    from pkgforge.checker.report import Format
 
 __all__ = ["register", "run"]
 
@@ -119,6 +120,12 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
         "(default: the project's .venv/ or venv/, else the active environment)",
     )
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="check again whenever a file changes, printing the current findings each time "
+        "(Ctrl-C ends it)",
+    )
     fixing = parser.add_argument_group("fixes (as ruff's; see docs/fix.md)")
     fixing.add_argument(
         "--fix",
@@ -173,6 +180,8 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
     from pkgforge.checker import replay
 
     _validate(args)
+    if args.watch:
+        return _watch(args, log)
     if _changes_files(args):
         output, status = _fix_or_silence(args, log)
         _write(output)
@@ -188,32 +197,16 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
     return status
 
 
-def _validate(args: argparse.Namespace) -> None:
-    """Options that make no sense together: a usage error before anything runs."""
-    from pkgforge.checker.report.statistics import STATISTICS_FORMATS
-    from pkgforge.errors import UsageError
-
-    if args.python is not None and not args.run_imports:
-        raise UsageError(
-            "--python only applies with --import", hint="add --import to import the modules"
-        )
-    if args.statistics and args.output_format not in STATISTICS_FORMATS:
-        raise UsageError(
-            f"--statistics prints text or json, not {args.output_format}",
-            hint="use --output-format text or json with --statistics",
-        )
-
-
 def _replay_key(args: argparse.Namespace) -> str | None:
     """The replay key of this command, or None when it is not to be replayed: without
     the cache, with --import (its answer is the project's code running), with a fix
-    (it changes the project), or when the working directory is gone. Archives need no exclusion: the engine reports that it
+    (it changes the project), with --watch, or when the working directory is gone. Archives need no exclusion: the engine reports that it
     cannot stamp them, so a command that names one is never recorded."""
     import sys
 
     from pkgforge.checker import replay
 
-    if args.no_cache or args.run_imports or _changes_files(args):
+    if args.no_cache or args.run_imports or args.watch or _changes_files(args):
         return None
     try:
         return replay.command_key(_options(args), args.paths, _isatty(sys.stdout))
@@ -245,13 +238,54 @@ def _write(output: str) -> None:
     sys.stdout.write(output)
 
 
+def _validate(args: argparse.Namespace) -> None:
+    """Option combinations that make no sense, refused before anything runs."""
+    from pkgforge.checker.report.statistics import STATISTICS_FORMATS
+    from pkgforge.errors import UsageError
+
+    if args.python is not None and not args.run_imports:
+        raise UsageError(
+            "--python only applies with --import", hint="add --import to import the modules"
+        )
+    if args.statistics and args.output_format not in STATISTICS_FORMATS:
+        raise UsageError(
+            f"--statistics prints text or json, not {args.output_format}",
+            hint="use --output-format text or json with --statistics",
+        )
+    if args.watch and _changes_files(args):
+        # ruff refuses it too: every save would rewrite the file being edited
+        raise UsageError(
+            "--watch cannot be used with --fix, --diff or --add-noqa",
+            hint="run 'pkgforge check --fix' once, then 'pkgforge check --watch'",
+        )
+    if args.watch:
+        from pkgforge.checker.engine import ARCHIVE_SUFFIXES
+
+        archives = [p for p in args.paths if str(p).endswith(ARCHIVE_SUFFIXES)]
+        if archives:
+            raise UsageError(
+                f"--watch checks projects, not wheels or sdists: {archives[0]}",
+                hint="leave the archive out, or check it without --watch",
+            )
+
+
 def _check(
     args: argparse.Namespace, log: logging.Logger, recorder: Recorder | None
 ) -> tuple[str, int]:
     """Run the check: (what to print on stdout, the exit status)."""
+    result = _run_check(args, recorder)
+    for skipped in result.skipped:
+        log.warning("skipped %s", skipped)
+    output = _report(result, args) if args.quiet < 2 else ""  # -qq: the exit status alone
+    for problem in result.rule_errors:
+        log.error("%s; this is a pkgforge bug, please report it", problem)
+    return output, _status(result, args)
+
+
+def _run_check(args: argparse.Namespace, recorder: Recorder | None = None) -> CheckResult:
     from pkgforge.checker.engine import check
 
-    result = check(
+    return check(
         args.paths,
         select=_codes(args.select),
         ignore=_codes(args.ignore),
@@ -263,19 +297,11 @@ def _check(
         python=args.python,
         on_inputs=recorder.add if recorder is not None else None,
     )
-    for skipped in result.skipped:
-        log.warning("skipped %s", skipped)
-    output = _report(result, args) if args.quiet < 2 else ""  # -qq: the exit status alone
-    return output, _verdict(result, args, log)
 
 
-def _verdict(result: CheckResult, args: argparse.Namespace, log: logging.Logger) -> int:
-    """The exit status the findings give: 2 when a rule crashed, else 1 when one fails
-    the run (``--fail-on``), unless ``--exit-zero``."""
+def _status(result: CheckResult, args: argparse.Namespace) -> int:
     from pkgforge.checker.findings import Severity
 
-    for problem in result.rule_errors:
-        log.error("%s; this is a pkgforge bug, please report it", problem)
     if result.rule_errors:
         return 2
     if args.exit_zero:
@@ -326,7 +352,9 @@ def _fix(args: argparse.Namespace, log: logging.Logger, options: dict[str, Any])
         log.info(
             "not fixed: %s:%d: %s: %s", finding.path, finding.line, finding.code, unapplied.reason
         )
-    status = _verdict(result.remaining, args, log)
+    for problem in result.remaining.rule_errors:
+        log.error("%s; this is a pkgforge bug, please report it", problem)
+    status = _status(result.remaining, args)
     if args.diff:
         if args.quiet < 2:
             _write(fixes.render_diff(result.changes))
@@ -376,6 +404,45 @@ def _add_noqa(
     return "", 2 if result.remaining.rule_errors else 0
 
 
+_CLEAR_SCREEN = "\x1b[H\x1b[2J\x1b[3J"
+"""What ruff's --watch writes before each check: cursor home, clear the screen and the
+scrollback."""
+
+
+def _watch(args: argparse.Namespace, log: logging.Logger) -> int:
+    """Check, then check again after every change, until Ctrl-C (exit status 130, what a
+    shell reports for ruff's --watch, which SIGINT ends)."""
+    import sys
+    import time
+
+    from pkgforge.checker.watch import watched
+
+    if args.output_format != "text" or args.statistics:
+        log.warning("--watch always prints the findings as text")
+    updates = watched(args.paths, lambda: _run_check(args))
+    try:
+        for update in updates:
+            stamp = time.strftime("[%H:%M:%S]")
+            what = (
+                "File change detected..." if update.changed else "Starting check in watch mode..."
+            )
+            parts = [_CLEAR_SCREEN, f"{stamp} {what}\n\n"]
+            if update.error is not None:
+                hint = f"\nhint: {update.error.hint}" if update.error.hint else ""
+                parts.append(f"error: {update.error.message}{hint}\n")
+            elif update.result is not None and args.quiet < 2:
+                for problem in update.result.rule_errors:
+                    parts.append(f"error: {problem}; this is a pkgforge bug, please report it\n")
+                parts.append(_report(update.result, args, output_format="text"))
+            parts.append(f"\n{time.strftime('[%H:%M:%S]')} Watching for file changes.\n")
+            _write("".join(parts))
+            sys.stdout.flush()
+    except KeyboardInterrupt:
+        updates.close()
+        return 130
+    return 0
+
+
 class _LogCounter:
     """Counts what the CLI's handlers print while the check runs."""
 
@@ -397,14 +464,17 @@ class _LogCounter:
             handler.removeFilter(self)
 
 
-def _report(result: CheckResult, args: argparse.Namespace) -> str:
+def _report(
+    result: CheckResult, args: argparse.Namespace, *, output_format: Format | None = None
+) -> str:
     import sys
 
     from pkgforge.checker.report import render, statistics
     from pkgforge.checker.report.text import use_color
 
-    if args.statistics:
-        return statistics.render(result, args.output_format)
-    color = args.output_format == "text" and use_color(sys.stdout)
+    chosen: Format = output_format or args.output_format
+    if args.statistics and output_format is None:
+        return statistics.render(result, chosen)
+    color = chosen == "text" and use_color(sys.stdout)
     # -q: the findings without the summary line, as ruff's --quiet
-    return render(result, args.output_format, color=color, summary=args.quiet == 0)
+    return render(result, chosen, color=color, summary=args.quiet == 0)

@@ -12,7 +12,7 @@ its default when nothing is configured, behind one interface (:class:`Backend`):
 
 The backends: :mod:`.setuptools` (pyproject, setup.cfg, setup.py), :mod:`.hatchling`,
 :mod:`.flit`, :mod:`.pdm`, :mod:`.poetry`, :mod:`.maturin`, :mod:`.scikit_build_core`,
-:mod:`.meson_python`. Shared: :mod:`.mounts` (what discovery hands the walk),
+:mod:`.meson_python`, :mod:`.uv_build`. Shared: :mod:`.mounts` (what discovery hands the walk),
 :mod:`.buildinfo` (the build facts' records), :mod:`.reader`, :mod:`.cmake`, and
 :mod:`.facts` (all ``creates`` together, for the model).
 
@@ -33,11 +33,14 @@ from pkgforge.checker.backends.mounts import Decision, installed_mounts, norm, s
 if TYPE_CHECKING:
     from pkgforge.checker.backends.reader import Reader
 
-__all__ = ["Backend", "backend_module", "ship_decision"]
+__all__ = ["Backend", "backend_module", "ship_decision", "ship_setting"]
 
 
 class Backend(Protocol):
     """What each backend's module offers (modules satisfy it by their functions)."""
+
+    SETTING: str
+    """Where the backend's configuration says what ships, for people."""
 
     def ships(
         self, root: Path, pyproject: Mapping[str, Any], memo: dict[str, Any] | None
@@ -57,6 +60,7 @@ _MODULES = {
     "scikit_build_core": "scikit_build_core",
     "maturin": "maturin",
     "mesonpy": "meson_python",
+    "uv_build": "uv_build",
 }
 
 
@@ -91,6 +95,14 @@ def ship_decision(
         mounts = tuple(m._replace(named=named) if m.flat else m for m in decision.mounts)
         decision = decision._replace(mounts=mounts)
     return decision
+
+
+def ship_setting(pyproject: Mapping[str, Any]) -> str:
+    """Where the project's build backend is told what ships (for a hint)."""
+    backend = table(pyproject, "build-system").get("build-backend")
+    return backend_module(
+        _reader_name(backend if isinstance(backend, str) else "", pyproject)
+    ).SETTING
 
 
 def _reader_name(backend: str, pyproject: Mapping[str, Any]) -> str:

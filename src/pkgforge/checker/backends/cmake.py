@@ -4,6 +4,7 @@ extension modules CMakeLists.txt installs, named where its literal text says."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from pkgforge.checker.backends.reader import Reader, read_text
 
@@ -22,7 +23,20 @@ _CMAKE_INSTALL = re.compile(
 )
 
 
-def read_cmake(reader: Reader, *, active: bool) -> None:
+def read_cmake(
+    reader: Reader,
+    *,
+    active: bool,
+    variables: Mapping[str, str] | None = None,
+    prefix: str = "",
+) -> None:
+    """The modules ``install(TARGETS ... DESTINATION d)`` installs, for the targets a
+    ``*_add_module``/``python_add_library``/``add_library(... MODULE ...)`` makes.
+
+    ``variables`` are the ``${NAME}`` the backend sets (the others are unknown: no name),
+    ``prefix`` the site-packages folder the backend installs into (scikit-build-core's
+    ``wheel.install-dir``).
+    """
     cmake_files = sorted(p for p in reader.files if p.name == "CMakeLists.txt")
     if not (cmake_files and active):
         return
@@ -35,12 +49,16 @@ def read_cmake(reader: Reader, *, active: bool) -> None:
             if command.lower() == "add_library" and "MODULE" not in rest.upper().split():
                 continue
             targets.add(name)
+    known = variables or {}
     for text in texts:
         for match in _CMAKE_INSTALL.finditer(text):
-            destination = match.group(2)
-            if "$" in destination:
+            destination = re.sub(
+                r"\$\{(\w+)\}", lambda m: known.get(m.group(1), m.group(0)), match.group(2)
+            )
+            installed = f"{prefix}/{destination}" if prefix else destination
+            if "$" in installed:
                 continue
-            package = destination.strip("/").replace("/", ".").strip(".")
+            package = ".".join(p for p in installed.split("/") if p not in {"", "."})
             for name in match.group(1).split():
                 if name in targets:
                     reader.modules.append(f"{package}.{name}" if package else name)

@@ -20,6 +20,7 @@ from pkgforge.checker.backends import (
     poetry,
     scikit_build_core,
     setuptools,
+    uv_build,
 )
 from pkgforge.checker.backends.buildinfo import BuildInfo, Wheel, build_files
 from pkgforge.checker.backends.cmake import read_cmake
@@ -42,7 +43,8 @@ _OTHER_COMPILING_BACKENDS = {
     "pymsbuild": "pymsbuild",
     "cmeel.build": "cmeel",
 }
-_CMAKE_BACKENDS = scikit_build_core.BACKENDS | {"py_build_cmake.build", "cmeel.build"}
+# CMake builds that no backend module reads (scikit-build-core's reads its own).
+_OTHER_CMAKE_BACKENDS = frozenset({"py_build_cmake.build", "cmeel.build"})
 _READ_BACKENDS = scikit_build_core.BACKENDS | {"mesonpy", "maturin"}
 
 # Every backend's reader, in the order their ``creates`` read (so their reasons come in
@@ -56,6 +58,7 @@ _BUILD_READERS: tuple[Backend, ...] = (
     maturin,
     scikit_build_core,
     meson_python,
+    uv_build,
 )
 
 
@@ -86,10 +89,10 @@ def read_build(
         and table(reader.pyproject, "build-system").get("backend-path")
     ):
         reader.sign(f"the in-tree build backend {backend} may create modules")
-    uses_cmake = backend in _CMAKE_BACKENDS or bool(
+    uses_cmake = backend in _OTHER_CMAKE_BACKENDS or bool(
         re.search(r"cmake|skbuild", reader.setup_text, re.IGNORECASE)
     )
-    read_cmake(reader, active=uses_cmake)
+    read_cmake(reader, active=uses_cmake and backend not in scikit_build_core.BACKENDS)
     wheel = (
         setuptools.wheel_packages(reader)
         if by_setuptools

@@ -11,7 +11,10 @@ from pkgforge.checker.backends.mounts import Decision, installed_mounts, project
 if TYPE_CHECKING:
     from pkgforge.checker.backends.reader import Reader
 
-__all__ = ["creates", "ships"]
+__all__ = ["SETTING", "creates", "ships"]
+
+SETTING = "`[tool.flit.module] name`"
+"""Where this backend's configuration says what ships (PF105's hint)."""
 
 
 def ships(root: Path, pyproject: Mapping[str, Any], memo: object = None) -> Decision | None:

@@ -22,7 +22,10 @@ from pkgforge.checker.backends.mounts import (
 if TYPE_CHECKING:
     from pkgforge.checker.backends.reader import Reader
 
-__all__ = ["creates", "ships"]
+__all__ = ["SETTING", "creates", "ships"]
+
+SETTING = "`[tool.hatch.build.targets.wheel] packages`"
+"""Where this backend's configuration says what ships (PF105's hint)."""
 
 
 def ships(root: Path, pyproject: Mapping[str, Any], memo: object = None) -> Decision | None:
@@ -44,12 +47,13 @@ def ships(root: Path, pyproject: Mapping[str, Any], memo: object = None) -> Deci
         packages, only_include = default
         source = "hatchling's default file selection"
     rewrite = _sources(option("sources"), packages)
-    selected = [*packages, *only_include]
+    included = []
     for pattern in include:
         path = literal_path(pattern)
         if path is None or not (root / path).exists():
             return None  # a glob hatch resolves against the tree: not followed
-        selected.append(path)
+        included.append(path)
+    selected = _selection(only_include or packages, [*included, *packages])
     pairs = [(path, _rewrite(path, rewrite)) for path in selected]
     return Decision(installed_mounts(root, pairs, strings(option("exclude"))), source)
 
@@ -70,6 +74,27 @@ def creates(reader: Reader) -> None:
         hooks = [name for name in table(tool, *where) if name not in {"vcs", "mypyc"}]
         if hooks:
             reader.sign(f"the hatch build hook {hooks[0]!r} may create modules")
+
+
+def _selection(roots: list[str], filters: list[str]) -> list[str]:
+    """What hatchling ships: the files under ``roots`` (only-include, else packages) that
+    ``filters`` (include and packages) match; without roots, what the filters match."""
+    if not roots:
+        return filters
+    if not filters:
+        return roots
+    selected = []
+    for folder in roots:
+        for path in filters:
+            if _within(folder, path):
+                selected.append(folder)
+            elif _within(path, folder):
+                selected.append(path)
+    return list(dict.fromkeys(selected))
+
+
+def _within(path: str, folder: str) -> bool:
+    return not folder or path == folder or path.startswith(f"{folder}/")
 
 
 def _default(root: Path, pyproject: Mapping[str, Any]) -> tuple[list[str], list[str]] | None:

@@ -18,15 +18,16 @@ from pkgforge.checker.backends.mounts import (
 if TYPE_CHECKING:
     from pkgforge.checker.backends.reader import Reader
 
-__all__ = ["creates", "ships"]
+__all__ = ["SETTING", "creates", "ships"]
+
+SETTING = "`[tool.maturin] python-source`"
+"""Where this backend's configuration says what ships (PF105's hint)."""
 
 
 def ships(root: Path, pyproject: Mapping[str, Any], memo: object = None) -> Decision | None:
     settings = table(pyproject, "tool", "maturin")
-    module = settings.get("module-name")
-    if not isinstance(module, str):
-        module = _cargo_lib_name(root, settings) or project_name(pyproject)
-    if not isinstance(module, str):
+    module = _module_name(settings, _read_cargo(root, settings)) or project_name(pyproject)
+    if module is None:
         return None
     extra = strings(settings.get("python-packages"))
     python_source = settings.get("python-source")
@@ -56,44 +57,46 @@ def ships(root: Path, pyproject: Mapping[str, Any], memo: object = None) -> Deci
 
 
 def creates(reader: Reader) -> None:
-    """The Rust module's name: ``module-name``, else Cargo.toml's library name."""
+    """The Rust module's name: ``module-name``, else Cargo.toml's library or crate name (a
+    mixed Rust/Python project puts a module named so inside the package of that name)."""
     maturin = table(reader.pyproject, "tool", "maturin")
     is_backend = reader.backend == "maturin"
     if not (is_backend or "maturin" in table(reader.pyproject, "tool")):
         return
-    name = maturin.get("module-name")
-    if isinstance(name, str):
-        reader.modules.append(name)
-        return
-    cargo = reader.text(maturin.get("manifest-path") or "Cargo.toml")
-    lib = _cargo_text_lib_name(cargo) if cargo is not None else None
-    if lib is None:
+    manifest = maturin.get("manifest-path")
+    cargo = reader.text(manifest if isinstance(manifest, str) else "Cargo.toml")
+    name = _module_name(maturin, cargo)
+    if name is None:
         if is_backend:
             reader.sign("maturin builds a Rust module whose name pkgforge cannot read")
         return
-    # a mixed Rust/Python project puts the module inside the package of that name
-    reader.modules.extend((lib, f"{lib}.{lib}"))
+    if "module-name" in maturin:
+        reader.modules.append(name)
+    else:
+        reader.modules.extend((name, f"{name}.{name}"))
 
 
-def _cargo_lib_name(root: Path, settings: Mapping[str, Any]) -> str | None:
-    import tomllib
-
-    manifest = settings.get("manifest-path")
-    path = root / (manifest if isinstance(manifest, str) else "Cargo.toml")
-    try:
-        cargo = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+def _module_name(settings: Mapping[str, Any], cargo: str | None) -> str | None:
+    """maturin's module name: ``module-name``, else ``[lib] name``, else the crate's name."""
+    name = settings.get("module-name")
+    if isinstance(name, str) and name:
+        return name
+    if cargo is None:
         return None
-    name = table(cargo, "lib").get("name")
-    return name if isinstance(name, str) else None
-
-
-def _cargo_text_lib_name(text: str) -> str | None:
     import tomllib
 
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(cargo)
     except (tomllib.TOMLDecodeError, UnicodeError):
         return None
     name = table(data, "lib").get("name") or table(data, "package").get("name")
-    return name.replace("-", "_") if isinstance(name, str) else None
+    return name.replace("-", "_") if isinstance(name, str) and name else None
+
+
+def _read_cargo(root: Path, settings: Mapping[str, Any]) -> str | None:
+    manifest = settings.get("manifest-path")
+    path = root / (manifest if isinstance(manifest, str) else "Cargo.toml")
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -21,7 +21,10 @@ from pkgforge.checker.backends.mounts import Decision, installed_mounts, project
 if TYPE_CHECKING:
     from pkgforge.checker.backends.reader import Reader
 
-__all__ = ["creates", "meson_packages", "ships"]
+__all__ = ["SETTING", "creates", "meson_packages", "ships"]
+
+SETTING = "meson.build's `py.install_sources(..., subdir: ...)`"
+"""Where this backend's configuration says what ships (PF105's hint)."""
 
 _MAX_FILES = 400
 _SUBDIR_CALL = re.compile(r"(?<![\w.])subdir\(\s*'([^']+)'\s*\)")

@@ -149,13 +149,19 @@ def literal_path(pattern: str) -> str | None:
 def installed_mounts(
     root: Path, pairs: Iterable[tuple[str, str]], skip: Iterable[str] = ()
 ) -> tuple[Mount, ...]:
-    """Mounts for (source path, path in the wheel) pairs, both root-relative POSIX."""
+    """Mounts for (source path, path in the wheel) pairs, both root-relative POSIX.
+
+    A file that is not a module (``py.typed``, a README a backend includes) ships as data:
+    no mount, since there is nothing in it to walk.
+    """
     mounts: list[Mount] = []
     patterns = tuple(skip)
     for source, target in pairs:
         path = root / source if source else root
         installed = norm(target)
         is_module = source.endswith(".py")
+        if not is_module and path.is_file():
+            continue
         name = posixpath.basename(installed).removesuffix(".py") if is_module else installed
         if is_module:
             parent = posixpath.dirname(installed).replace("/", ".")

@@ -21,7 +21,10 @@ from pkgforge.checker.backends.mounts import (
 if TYPE_CHECKING:
     from pkgforge.checker.backends.reader import Reader
 
-__all__ = ["creates", "ships"]
+__all__ = ["SETTING", "creates", "ships"]
+
+SETTING = "`[tool.pdm.build] package-dir`/`includes`"
+"""Where this backend's configuration says what ships (PF105's hint)."""
 
 
 def ships(root: Path, pyproject: Mapping[str, Any], memo: object = None) -> Decision | None:

@@ -19,7 +19,10 @@ from pkgforge.checker.backends.mounts import (
 if TYPE_CHECKING:
     from pkgforge.checker.backends.reader import Reader
 
-__all__ = ["BACKENDS", "creates", "ships"]
+__all__ = ["BACKENDS", "SETTING", "creates", "ships"]
+
+SETTING = "`[tool.scikit-build] wheel.packages`"
+"""Where this backend's configuration says what ships (PF105's hint)."""
 
 BACKENDS = frozenset({"scikit_build_core.build", "scikit_build_core.setuptools.build_meta"})
 """Its build-backend values (CMakeLists.txt is read for them: :mod:`.cmake`)."""
@@ -49,6 +52,18 @@ def ships(root: Path, pyproject: Mapping[str, Any], memo: object = None) -> Deci
 
 
 def creates(reader: Reader) -> None:
-    """A reason: CMake compiles the modules (:mod:`.cmake` names what it can)."""
-    if reader.backend in BACKENDS:
-        reader.sign("the build backend scikit-build-core compiles modules")
+    """The modules CMakeLists.txt installs (:mod:`.cmake`), below ``wheel.install-dir``,
+    with ``${SKBUILD_PROJECT_NAME}`` known; and a reason, since CMake may build more."""
+    if reader.backend not in BACKENDS:
+        return
+    reader.sign("the build backend scikit-build-core compiles modules")
+    install_dir = table(reader.pyproject, "tool", "scikit-build", "wheel").get("install-dir", "")
+    if not isinstance(install_dir, str) or install_dir.startswith("/"):
+        install_dir = "${unknown}"  # another wheel folder than site-packages: none is a module
+    name = project_name(reader.pyproject)
+    variables = {"SKBUILD_PLATLIB_DIR": ""}
+    if name is not None:
+        variables["SKBUILD_PROJECT_NAME"] = name.replace("-", "_").replace(".", "_")
+    from pkgforge.checker.backends.cmake import read_cmake
+
+    read_cmake(reader, active=True, variables=variables, prefix=install_dir.strip("/"))

@@ -22,7 +22,10 @@ if TYPE_CHECKING:
     from pkgforge.checker.backends.buildinfo import Wheel
     from pkgforge.checker.backends.reader import Reader
 
-__all__ = ["BACKENDS", "creates", "ships", "wheel_packages"]
+__all__ = ["BACKENDS", "SETTING", "creates", "ships", "wheel_packages"]
+
+SETTING = "`[tool.setuptools.packages.find] where` (or setup.py's `packages=`)"
+"""Where this backend's configuration says what ships (PF105's hint)."""
 
 BACKENDS = frozenset({"setuptools.build_meta", "setuptools.build_meta:__legacy__"})
 

@@ -14,6 +14,7 @@ from pkgforge.checker.backends.setuptools.script import (
     call_name,
     parse_setup_script,
     resolve,
+    setup_keywords,
 )
 
 __all__ = ["literal", "read_setup_py"]
@@ -88,12 +89,10 @@ def read_setup_py(reader: Reader) -> None:
 
 
 def _setup_arguments(reader: Reader, script: SetupScript) -> None:
-    call = script.setup_call
-    if call is not None:
-        reader.setup_kwargs = {k.arg: k.value for k in call.keywords if k.arg is not None}
-        reader.setup_star = any(k.arg is None for k in call.keywords)
-    elif script.setup_calls:
-        reader.setup_star = True  # several setup() calls: which one runs is decided at run time
+    # several setup() calls: which one runs is decided at run time (incomplete, then)
+    keywords, complete = setup_keywords(script)
+    reader.setup_kwargs = dict(keywords)
+    reader.setup_star = not complete
 
 
 def literal(node: ast.expr | None, env: Mapping[str, ast.expr | None]) -> str | None:

@@ -20,6 +20,7 @@ from pkgforge.checker.backends.setuptools.script import (
     parse_setup_cfg,
     parse_setup_script,
     resolve,
+    setup_keywords,
 )
 
 __all__ = ["setup_cfg", "setup_py"]
@@ -77,17 +78,18 @@ def setup_py(data: bytes) -> dict[str, Any]:
     if call is None:
         # No setup() (or several, picked at run time): nothing here is known.
         return dict.fromkeys(_KEYS, UNKNOWN) if script.setup_calls else {}
-    config: dict[str, Any] = {}
-    for keyword in call.keywords:
-        if keyword.arg is None:
-            # setup(**options): every setting it does not spell out may be in there.
-            for key in _KEYS:
-                config.setdefault(key, UNKNOWN)
-            continue
-        if keyword.arg in _KEYS:
-            config[keyword.arg] = _literal(resolve(keyword.value, script.bindings), keyword.arg)
     if call.args:
-        config = dict.fromkeys(_KEYS, UNKNOWN)  # positional setup() arguments: not setuptools'
+        return dict.fromkeys(_KEYS, UNKNOWN)  # positional setup() arguments: not setuptools'
+    keywords, complete = setup_keywords(script)
+    config: dict[str, Any] = {
+        key: _literal(resolve(value, script.bindings), key)
+        for key, value in keywords.items()
+        if key in _KEYS
+    }
+    if not complete:
+        # setup(**options): every setting it does not spell out may be in there.
+        for key in _KEYS:
+            config.setdefault(key, UNKNOWN)
     return config
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "parse_setup_cfg",
     "parse_setup_script",
     "resolve",
+    "setup_keywords",
 ]
 
 _MAX_DEPTH = 8  # `A = B; B = C; ...`: deeper chains are not worth following
@@ -64,6 +65,58 @@ def _parse(data: str) -> SetupScript | None:
         setup_call=calls[0] if len(calls) == 1 else None,
         setup_calls=len(calls),
     )
+
+
+def setup_keywords(script: SetupScript) -> tuple[dict[str, ast.expr], bool]:
+    """The keyword arguments of the one ``setup(...)`` call, and whether they are all of them.
+
+    ``setup(**NAME)`` is expanded when NAME is bound once to a dict display with string
+    keys or to ``dict(key=value, ...)``, and the script uses NAME nowhere else (so
+    nothing can change it before the call); any other ``**`` leaves them incomplete.
+    """
+    call = script.setup_call
+    if call is None:
+        return {}, not script.setup_calls
+    found: dict[str, ast.expr] = {}
+    complete = True
+    for keyword in call.keywords:
+        if keyword.arg is not None:
+            found[keyword.arg] = keyword.value
+            continue
+        items = _dict_items(keyword.value, script)
+        if items is None:
+            complete = False
+        else:
+            found.update(items)
+    return found, complete
+
+
+def _dict_items(node: ast.expr, script: SetupScript) -> dict[str, ast.expr] | None:
+    if isinstance(node, ast.Name):
+        uses = sum(
+            1
+            for n in ast.walk(script.tree)
+            if isinstance(n, ast.Name) and n.id == node.id and isinstance(n.ctx, ast.Load)
+        )
+        value = script.bindings.get(node.id)
+        if uses != 1 or value is None:
+            return None
+        node = value
+    if isinstance(node, ast.Dict):
+        items: dict[str, ast.expr] = {}
+        for key, value in zip(node.keys, node.values, strict=True):
+            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                return None
+            items[key.value] = value
+        return items
+    if (
+        isinstance(node, ast.Call)
+        and call_name(node.func) == "dict"
+        and not node.args
+        and all(k.arg is not None for k in node.keywords)
+    ):
+        return {k.arg: k.value for k in node.keywords if k.arg is not None}
+    return None
 
 
 def call_name(func: ast.expr) -> str:
