@@ -438,3 +438,12 @@ def test_add_noqa_leaves_lines_a_comment_would_change(run_cli: RunCli, tmp_path:
     assert text.splitlines()[3:] == before["src/sound/__init__.py"].decode().splitlines()[3:]
     pyproject = (root / "pyproject.toml").read_text()
     assert 'dependencies = ["PyYAML"]  # noqa: PF408' in pyproject
+
+
+@pytest.mark.parametrize("option", ["--fix", "--diff", "--add-noqa"])
+def test_watch_does_not_fix(run_cli: RunCli, project: Path, option: str) -> None:
+    before = _tree(project)
+    status, _, err = run_cli("check", "--watch", option)
+    assert status == 2
+    assert "error: --watch cannot be used with --fix, --diff or --add-noqa" in err
+    assert _tree(project) == before
