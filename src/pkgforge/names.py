@@ -25,6 +25,7 @@ __all__ = [
     "name_warnings",
     "normalize_distribution_name",
     "parse_project_name",
+    "ultranormalize_name",
     "validate_dotted_module",
     "validate_module_name",
 ]
@@ -78,6 +79,19 @@ class ProjectName:
 def normalize_distribution_name(name: str) -> str:
     """Return the PEP 503 normalised form: lowercase, runs of ``-_.`` become ``-``."""
     return _SEPARATORS.sub("-", name).lower()
+
+
+# PyPI's comparison for confusable project names (warehouse's SQL function
+# ultranormalize_name, migration d18d443f89f0): drop '.', '_' and '-', read l, L, i and I
+# as 1 and o and O as 0, lowercase. PyPI refuses a new project whose name compares equal
+# to an existing one's ("too similar to an existing project").
+_ULTRANORMAL = str.maketrans({".": None, "_": None, "-": None, "l": "1", "L": "1", "i": "1",
+                              "I": "1", "o": "0", "O": "0"})  # fmt: skip
+
+
+def ultranormalize_name(name: str) -> str:
+    """PyPI's confusable-name key: ``Sound.Tools``, ``s0und-too1s`` -> ``s0undt001s``."""
+    return name.translate(_ULTRANORMAL).lower()
 
 
 def import_name_for(distribution: str) -> str:

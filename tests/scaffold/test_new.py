@@ -33,6 +33,7 @@ SOUND_MODULES = (
 DEFAULT_FILES = {
     ".github/dependabot.yml",
     ".github/workflows/ci.yml",
+    ".github/workflows/pins.yml",
     ".github/workflows/release.yml",
     ".gitignore",
     ".pkgforge-template.json",
@@ -385,7 +386,7 @@ def test_cli_new_reports_what_it_made(work: Path, run_cli) -> None:  # type: ign
     assert status == 0, err
     config = builtin_templates_dir() / "default" / "cookiecutter.json"
     version = json.loads(config.read_text())["_template_version"]
-    assert out.splitlines()[0] == f"Created sound/ (19 files) from template 'default' {version}"
+    assert out.splitlines()[0] == f"Created sound/ (20 files) from template 'default' {version}"
     assert "added sound.effects.echo" in out
     assert "Traceback" not in err
 

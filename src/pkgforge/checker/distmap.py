@@ -65,6 +65,7 @@ KNOWN_IMPORT_NAMES: dict[str, tuple[str, ...]] = {
     "pywin32": ("win32api", "win32con", "win32file", "pywintypes", "win32com"),
     "typing-extensions": ("typing_extensions",),
     "importlib-metadata": ("importlib_metadata",),
+    "pkgforge-cli": ("pkgforge",),
     "importlib-resources": ("importlib_resources",),
     "markdown": ("markdown",),
     "pygments": ("pygments",),

@@ -195,6 +195,7 @@ def _publish(
         log.info("skipping %s: the index has it with the same sha256", artifact.filename)
 
     if dry_run:
+        _check_name(manifest.project, target.simple_url)
         files = [
             PublishedFile(
                 a.filename,
@@ -229,6 +230,25 @@ def _publish(
         for a in manifest.artifacts
     ]
     return _result(manifest, target, dry_run=False, files=files)
+
+
+def _check_name(project: str, simple_url: str) -> None:
+    """A dry run says what ``new`` says of the name: PyPI refuses a new project whose
+    name is too similar to another's; a name the index has is someone's, maybe yours."""
+    from pkgforge.availability import lookup_for
+
+    lookup = lookup_for(project, index_url=simple_url)
+    lookup.start()
+    verdict = lookup.result()
+    if verdict.status == "taken":
+        log.info(
+            "%s is on %s already: the upload is accepted only if your account may upload to it",
+            project,
+            verdict.index_url,
+        )
+    elif verdict.status == "similar" or (verdict.status == "unknown" and not verdict.skipped):
+        level = logging.WARNING if verdict.status == "similar" else logging.INFO
+        log.log(level, "%s", verdict.message)
 
 
 def _present(

@@ -65,6 +65,7 @@ def test_answers_come_from_pyproject_and_the_tree(project: Path) -> None:
         "version": "2.1",
         "python_min": "3.12",
         "__year": state.answers["__year"],  # the template's computed copyright year
+        "__pkgforge_version": pkgforge.__version__,  # the release that pins pkgforge-cli
     }
     assert str(state.answers["__year"]).isdigit()
     assert result.origins["import_name"] == "the package folder"
