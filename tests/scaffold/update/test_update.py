@@ -904,7 +904,7 @@ import os, signal, sys
 # Whoever runs the tests may ignore SIGINT (a background job does) and a child inherits
 # that; a user's terminal does not.
 signal.signal(signal.SIGINT, signal.default_int_handler)
-import pkgforge.scaffold.update.landing as landing
+import pkgforge.landing as landing
 real = landing._rename
 calls = 0
 def interrupted(source, target):
@@ -965,8 +965,8 @@ def test_a_failure_while_writing_the_git_index_restores_everything(
 def test_a_failing_rename_restores_everything(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from pkgforge import landing
     from pkgforge.errors import PkgforgeError
-    from pkgforge.scaffold.update import landing
 
     user_edits(project)
     before = snapshot(project)

@@ -18,7 +18,7 @@ from pkgforge.checker.distmap import (
 from pkgforge.checker.findings import Severity
 from pkgforge.checker.graph import Breakage, ImportGraph, graph_of, strongly_connected
 from pkgforge.checker.model import Project, SourceFile
-from pkgforge.checker.rules.base import Hit, rule
+from pkgforge.checker.rules.base import Applicability, Hit, rule
 from pkgforge.checker.sites import project_site_dirs
 from pkgforge.checker.summary import ImportInfo, ImportScope, NameUse, ProblemKind
 
@@ -56,7 +56,13 @@ def _is_test_module(module: str) -> bool:
     return any(part in _TEST_PARTS or part.startswith("test_") for part in module.split("."))
 
 
-@rule("PF401", "star-import-in-function", "`from x import *` inside a function or class")
+@rule(
+    "PF401",
+    "star-import-in-function",
+    "`from x import *` inside a function or class",
+    fix=Applicability.SAFE,
+    fixer="imports:hoist_star_import",
+)
 def star_import_in_function(project: Project) -> Iterator[Hit]:
     """
     ## What it does
@@ -78,6 +84,17 @@ def star_import_in_function(project: Project) -> Iterator[Hit]:
     def play():
         from sound.effects import echo, surround
     ```
+
+    ## Fix
+    Replaces the star import inside a function with a module-level import of the names
+    the function uses (`from sound.effects import echo, surround`), when pkgforge can
+    prove that it gives the function the same names: the star import is a statement of
+    the function's own body; the module it names is the project's and its star names
+    are known (a literal `__all__`, or names it binds); the function neither binds nor
+    declares `global` any of them; and none of them is a builtin, or is bound or read
+    anywhere else in the module, where the new module-level name would change what the
+    code sees. Otherwise there is no fix. Safe: the function sees the same names; the
+    module now compiles.
     """
     for file in project.files:
         for info in file.summary.imports:
@@ -184,7 +201,13 @@ def _means_sibling(graph: ImportGraph, package: str, info: ImportInfo) -> bool:
     )
 
 
-@rule("PF403", "implicit-relative-import", "`import echo` meaning a sibling module (Python 2 only)")
+@rule(
+    "PF403",
+    "implicit-relative-import",
+    "`import echo` meaning a sibling module (Python 2 only)",
+    fix=Applicability.SAFE,
+    fixer="imports:make_relative",
+)
 def implicit_relative_import(project: Project) -> Iterator[Hit]:
     """
     ## What it does
@@ -228,6 +251,16 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
     read which distributions the package installs with (a computed `install_requires`,
     a setup_requires plugin): one of them may be a top-level module of that name. How
     well known a name is decides nothing.
+
+    ## Fix
+    Rewrites the import as the explicit relative import of the sibling, which the
+    finding proves exists: `import echo` becomes `from . import echo` (`import echo as
+    e`: `from . import echo as e`), `from echo import x` becomes `from .echo import x`.
+    Safe: the same module is bound to the same name. There is no fix for `import
+    echo.sub` (no relative form binds `echo` the same way), in a module that runs as a
+    script (it has an `if __name__ == "__main__":` block), where a relative import
+    fails, nor where the module reads an attribute of `echo` that the sibling does not
+    define (`echo.zero`): another `echo` may be meant.
     """
     graph = graph_of(project)
     imported = {edge.target for edges in graph.edges.values() for edge in edges}
@@ -298,6 +331,7 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
                 info.line,
                 info.column,
                 certainty=min(certainty, Certainty.SOME_PATHS) if script else certainty,
+                subject=(top,),
             )
 
 

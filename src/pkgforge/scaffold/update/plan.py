@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pkgforge.scaffold.update.landing import FileContent
+from pkgforge.landing import FileContent
 from pkgforge.scaffold.update.merge import is_binary, merge_texts
 
 if TYPE_CHECKING:

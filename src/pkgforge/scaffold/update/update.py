@@ -5,7 +5,7 @@
    changed by ``--set``;
 3. ours: the project. Each file is decided by :mod:`pkgforge.scaffold.update.plan`,
    merged by :mod:`pkgforge.scaffold.update.merge`, and everything lands at once through
-   :mod:`pkgforge.scaffold.update.landing`, the new template state with it. Conflicts are
+   :mod:`pkgforge.landing`, the new template state with it. Conflicts are
    marked unmerged in the git index when the project is in a git work tree.
 
 Both renders happen in a temporary folder; the project is not written to before
@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from pkgforge.checker.findings import any_errors
 from pkgforge.errors import DirtyTreeError, ProjectNotFoundError, TemplateError, UsageError
+from pkgforge.landing import FileContent, land
 from pkgforge.scaffold.update.follow import LATEST
-from pkgforge.scaffold.update.landing import FileContent, land
 from pkgforge.scaffold.update.merge import CONFLICT_STYLES, is_binary
 from pkgforge.scaffold.update.plan import Conflict, Kept, Plan, make_plan, read_tree
 
