@@ -163,6 +163,7 @@ class ImportGraph:
             f"{d.package}.{sub}" for d in project.directories if d.package for sub in d.subdirs
         )
         self.unnamed_builds = project.build.unnamed
+        self.build_scripts = project.build.scripts
         self._import_time: dict[str, list[Edge]] = {}
         self._children: dict[str, frozenset[str]] | None = None
         self._exported_cache: dict[str, tuple[str, ...] | None] = {}
@@ -312,11 +313,17 @@ class ImportGraph:
         computed at run time) may create any module inside a package of the project."""
         if any(p.fullmatch(dotted) for p in self.built_patterns):
             return "the build configuration names it"
-        if not self.unnamed_builds:
+        if not self.unnamed_builds and not self.build_scripts:
             return None
         for parent in reversed(_parents(dotted)):
             if parent in self.packages:
-                return self.unnamed_builds[0]
+                if self.unnamed_builds:
+                    return self.unnamed_builds[0]
+                for script in self.build_scripts:  # a readable script names what it writes
+                    word = script.may_create(dotted, parent)
+                    if word is not None:
+                        return f"{script.why} (its text names `{word}`)"
+                return None
             if self.exists(parent):
                 return None  # inside a plain module: no build puts a module there
         return None

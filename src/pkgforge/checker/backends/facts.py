@@ -102,6 +102,7 @@ def read_build(
         modules=tuple(dict.fromkeys(reader.modules)),
         paths=tuple(dict.fromkeys(reader.paths)),
         unnamed=tuple(reader.unnamed),
+        scripts=tuple(reader.scripts),
         namespace_packages=tuple(dict.fromkeys(reader.namespaces)),
         wheel=wheel,
         backend=backend,

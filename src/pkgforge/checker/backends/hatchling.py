@@ -74,9 +74,15 @@ def creates(reader: Reader) -> None:
             if isinstance(value, str):
                 reader.paths.append(clean_path(value))
     for where in (("hatch", "build", "hooks"), ("hatch", "build", "targets", "wheel", "hooks")):
-        hooks = [name for name in table(tool, *where) if name not in {"vcs", "mypyc", "version"}]
-        if hooks:
-            reader.sign(f"the hatch build hook {hooks[0]!r} may create modules")
+        for name in table(tool, *where):
+            if name in {"vcs", "mypyc", "version"}:
+                continue
+            why = f"the hatch build hook {name!r} may create modules"
+            if name == "custom":
+                path = table(tool, *where, "custom").get("path", "hatch_build.py")
+                reader.script(why, clean_path(path) if isinstance(path, str) else "")
+            else:
+                reader.sign(why)  # a plugin's code is not the project's to read
 
 
 def _selection(roots: list[str], filters: list[str]) -> list[str]:
