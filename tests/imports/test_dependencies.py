@@ -708,6 +708,14 @@ def test_every_declaration_format_is_read(tmp_path: Path) -> None:
     ("setup_py", "unknown"),
     [
         ("from setuptools import setup\nsetup(**kwargs)\n", "passes **kwargs"),
+        # a dict that changes before the call (used twice) is not what setup() receives
+        (
+            (
+                "from setuptools import setup\nkw = {'install_requires': ['a']}\n"
+                "kw['install_requires'].append('b')\nsetup(**kw)\n"
+            ),
+            "passes **kwargs",
+        ),
         ("import setuptools\nsetuptools.setup(install_requires=deps())\n", "computes"),
         ("print('no call')\n", "no setup(...) call"),
         ("def broken(:\n", "does not parse"),
@@ -720,6 +728,26 @@ def test_unreadable_setup_py_is_unknown(tmp_path: Path, setup_py: str, unknown: 
     found = read_declarations(tmp_path, None)
     assert found.unknown is not None
     assert unknown in found.unknown
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        "{'name': 'pkg', 'install_requires': ['requests>=2', 'PyYAML']}",
+        "dict(name='pkg', install_requires=['requests>=2', 'PyYAML'])",
+    ],
+)
+def test_setup_py_options_dict_is_read(tmp_path: Path, options: str) -> None:
+    # setup(**OPTIONS) with OPTIONS a dict display bound once and used only there: its
+    # install_requires are the declarations, not an unknown
+    from pkgforge.checker.declared import read_declarations
+
+    (tmp_path / "setup.py").write_text(
+        f"from setuptools import setup\nOPTIONS = {options}\nsetup(**OPTIONS)\n"
+    )
+    found = read_declarations(tmp_path, None)
+    assert found.unknown is None
+    assert [r.name for r in found.requirements] == ["requests", "pyyaml"]
 
 
 def test_setup_py_entry_points_and_name_bound_once(tmp_path: Path) -> None:

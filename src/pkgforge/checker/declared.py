@@ -22,7 +22,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pkgforge.checker.backends.setuptools.script import parse_setup_cfg, parse_setup_script, resolve
+from pkgforge.checker.backends.setuptools.script import (
+    parse_setup_cfg,
+    parse_setup_script,
+    resolve,
+    setup_keywords,
+)
 from pkgforge.checker.distmap import installed, requirement_name
 
 if TYPE_CHECKING:
@@ -348,8 +353,9 @@ class _Reader:
                 self.unknown.append("setup.py has no setup(...) call pkgforge can read")
             return {}
         names = script.bindings
-        keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
-        splat = any(k.arg is None for k in call.keywords)
+        # `setup(**OPTIONS)` with OPTIONS a dict literal used nowhere else is read through
+        keywords, complete = setup_keywords(script)
+        splat = not complete
         # a plugin setup() loads first may fill what the call leaves out
         seen: dict[str, bool] = {_PLUGIN: "setup_requires" in keywords}
         for key, what in (
