@@ -1082,6 +1082,12 @@ class _Simulation:
         """(module, line) of a star import that ran while its module was partly
         initialised -> the line that module was suspended at: it bound only what the
         module had bound by then."""
+        self.module_names: dict[str, dict[str, str]] = {}
+        """Per module, its names that a ``from`` import bound to a project module."""
+        self.attributes: set[tuple[str, str]] = set()
+        """(package, name): a star import bound the package's submodule ``name`` as an
+        attribute of the package, which ``from package import name`` then finds without
+        importing it again, even after a caught failure dropped it from ``sys.modules``."""
         """Whether a failure was caught: the modules it interrupted were dropped, so what
         the program imports next may run them again, in another order."""
 
@@ -1139,10 +1145,11 @@ class _Simulation:
             else:
                 self.partial_stars.pop((module, info.line), None)
             self.star(module, resolved, base)
-        # `from pkg import X, sub` imports every listed submodule first (importlib's
-        # _handle_fromlist), then looks the names up in order
+            self.star_binds_modules(module, base)
+        # `from pkg import X, sub` imports every listed submodule the package has no
+        # attribute for first (importlib's _handle_fromlist), then looks the names up
         for name in info.names:
-            if f"{base}.{name}" in graph.modules:
+            if f"{base}.{name}" in graph.modules and (base, name) not in self.attributes:
                 self.run(f"{base}.{name}")
         for name in info.names:
             if name == "*" or _may_exist(graph, f"{base}.{name}"):
@@ -1155,6 +1162,29 @@ class _Simulation:
                     # this order ran `base` to its end: its `del` has run
                     self.fail(module, resolved, base, name, 0, deleted_at=deleted)
                 raise _Broken(None)
+        self.binds_modules(module, info, base)
+
+    def binds_modules(self, module: str, info: ImportInfo, base: str) -> None:
+        """Remember which names of ``module`` the ``from`` import ``info`` bound to
+        submodules of ``base``."""
+        if len(info.bound) != len(info.names):
+            return
+        for name, bound in zip(info.names, info.bound, strict=True):
+            if f"{base}.{name}" in self.graph.modules:
+                self.module_names.setdefault(module, {})[bound] = f"{base}.{name}"
+
+    def star_binds_modules(self, importer: str, base: str) -> None:
+        """``from base import *`` in ``importer`` binds the module objects ``base`` holds:
+        one of ``importer``'s own submodules becomes its attribute."""
+        file = self.graph.modules.get(base)
+        listed = file.summary.all if file is not None else None
+        if listed is not None and not listed.is_literal:
+            return
+        exported = {e.value for e in listed.entries} if listed is not None else None
+        for bound, target in self.module_names.get(base, {}).items():
+            public = not bound.startswith("_") if exported is None else bound in exported
+            if public and target == f"{importer}.{bound}":
+                self.attributes.add((importer, bound))
 
     def star(self, importer: str, resolved: ResolvedImport, base: str) -> None:
         """``from base import *``: importlib imports the submodules ``base.__all__`` lists,
