@@ -4,17 +4,13 @@ use (an error when it fails); only a private module imported first is a warning.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from pkgforge.checker.engine import check
-from pkgforge.checker.findings import Finding, Severity
+from pkgforge.checker.findings import Severity
 
-HEADER = '[project]\nname = "pkg"\nversion = "1"\nrequires-python = ">=3.11"\n'
+from .trees import findings_of, import_first, project
 
 # importing `features` first fails (it needs `base`'s Database, which `base` binds before
 # importing features: fine when base comes first); nothing but base imports features
@@ -24,41 +20,18 @@ CYCLE = {
 }
 
 
-def project(root: Path, files: dict[str, str], extra: str = "") -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text(HEADER + extra)
-    for relpath, body in {"src/pkg/__init__.py": "", **files}.items():
-        path = root / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(body))
-    return root
-
-
 def cycle(base: str, features: str) -> dict[str, str]:
     names = {"base": base, "features": features}
     return {f"src/pkg/{names[key]}.py": text.format(**names) for key, text in CYCLE.items()}
 
 
-def pf411(root: Path) -> list[Finding]:
-    result = check([root], select=["PF411"], use_cache=False)
-    assert result.rule_errors == ()
-    return list(result.findings)
-
-
 def fails_first(root: Path, module: str) -> bool:
-    run = subprocess.run(
-        [sys.executable, "-c", f"import {module}"],
-        env={"PYTHONPATH": str(root / "src")},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return "partially initialized module" in run.stderr
+    return "partially initialized module" in import_first(root, module).stderr
 
 
 def test_a_public_module_imported_first_is_an_ordinary_use(tmp_path: Path) -> None:
     root = project(tmp_path, cycle("base", "features"))
-    (finding,) = pf411(root)
+    (finding,) = findings_of(root, "PF411")
     assert finding.severity is Severity.ERROR
     assert "when pkg.features is imported first" in finding.message
     assert fails_first(root, "pkg.features") and not fails_first(root, "pkg.base")
@@ -66,7 +39,7 @@ def test_a_public_module_imported_first_is_an_ordinary_use(tmp_path: Path) -> No
 
 def test_a_private_module_imported_first_is_a_warning(tmp_path: Path) -> None:
     root = project(tmp_path, cycle("_base", "_features"))
-    (finding,) = pf411(root)
+    (finding,) = findings_of(root, "PF411")
     assert finding.severity is Severity.WARNING
     assert "only a program that imports the private module pkg._features first" in finding.message
     assert fails_first(root, "pkg._features") and not fails_first(root, "pkg._base")
@@ -85,8 +58,8 @@ def test_a_private_module_imported_first_is_a_warning(tmp_path: Path) -> None:
 def test_a_private_module_reached_by_an_ordinary_first_import_is_an_error(
     tmp_path: Path, files: dict[str, str], extra: str, first: str
 ) -> None:
-    root = project(tmp_path, {**cycle("_base", "_features"), **files}, extra)
-    (finding,) = pf411(root)
+    root = project(tmp_path, {**cycle("_base", "_features"), **files}, extra=extra)
+    (finding,) = findings_of(root, "PF411")
     assert finding.severity is Severity.ERROR, finding.message
     assert f"when {first} is imported first" in finding.message
     assert fails_first(root, first)
@@ -98,6 +71,6 @@ def test_a_cycle_that_fails_however_it_is_entered_is_an_error(tmp_path: Path) ->
         "src/pkg/_b.py": "from pkg._a import A\nB = 1\n",
     }
     root = project(tmp_path, files)
-    found = pf411(root)
+    found = findings_of(root, "PF411")
     assert [f.severity for f in found] == [Severity.ERROR, Severity.ERROR]
     assert fails_first(root, "pkg._a") and fails_first(root, "pkg._b")

@@ -23,18 +23,12 @@ from pkgforge.checker.engine import check
 from pkgforge.checker.findings import Finding, Severity
 from pkgforge.checker.summarize import summarize_source
 
+from . import trees
+
 
 def project(tmp_path: Path, files: dict[str, str], requires: str = ">=3.11") -> Path:
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    (tmp_path / "pyproject.toml").write_text(
-        f'[project]\nname = "pkg"\nversion = "1"\nrequires-python = "{requires}"\n'
-        "dependencies = []\n"
-    )
-    for relpath, text in {"pkg/__init__.py": "", **files}.items():
-        path = tmp_path / "src" / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return tmp_path
+    """A project whose ``files`` are relative to its src/ folder."""
+    return trees.project(tmp_path, {f"src/{k}": v for k, v in files.items()}, requires)
 
 
 def findings(root: Path, code: str) -> list[Finding]:

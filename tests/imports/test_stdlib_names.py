@@ -8,14 +8,14 @@ import importlib.metadata
 import json
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from pkgforge.checker.engine import check
-from pkgforge.checker.findings import Finding, Severity
+from pkgforge.checker.findings import Severity
 from pkgforge.checker.stdlib import missing_from_stdlib, supported_minors
+
+from .trees import findings_of, import_first, project
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = ROOT / "src" / "pkgforge" / "checker" / "stdlib_names.json"
@@ -51,54 +51,25 @@ def test_what_each_version_lacks() -> None:
     assert supported_minors(None) == list(range(minors[-1] + 1))
 
 
-def project(tmp_path: Path, files: dict[str, str], requires: str = ">=3.11") -> Path:
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    (tmp_path / "pyproject.toml").write_text(
-        f'[project]\nname = "pkg"\nversion = "1"\nrequires-python = "{requires}"\n'
-        "dependencies = []\n"
-    )
-    for relpath, text in {"src/pkg/__init__.py": "", **files}.items():
-        path = tmp_path / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return tmp_path
-
-
-def pf403(root: Path) -> list[Finding]:
-    result = check([root], select=["PF403"], use_cache=False)
-    assert result.rule_errors == ()
-    return list(result.findings)
-
-
-def imports(root: Path, module: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", f"import {module}"],
-        cwd=root / "src",
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 SIBLING = {"src/pkg/types.py": "class Meter:\n    pass\nSimpleNamespace = 1\n"}
 
 
 def test_a_name_the_standard_library_module_lacks_is_an_error(tmp_path: Path) -> None:
     root = project(tmp_path, {**SIBLING, "src/pkg/meters.py": "from types import Meter\n"})
-    (finding,) = pf403(root)
+    (finding,) = findings_of(root, "PF403")
     assert finding.severity is Severity.ERROR
     assert "Python 3 imports the standard library's `types`, which has no `Meter`" in (
         finding.message
     )
     assert "write `from .types import Meter`" in finding.message
-    assert "cannot import name 'Meter' from 'types'" in imports(root, "pkg.meters").stderr
+    assert "cannot import name 'Meter' from 'types'" in import_first(root, "pkg.meters").stderr
 
 
 def test_a_name_the_standard_library_module_has_is_fine(tmp_path: Path) -> None:
     files = {**SIBLING, "src/pkg/meters.py": "from types import SimpleNamespace\nimport types\n"}
     root = project(tmp_path, files)
-    assert pf403(root) == []
-    assert imports(root, "pkg.meters").returncode == 0
+    assert findings_of(root, "PF403") == []
+    assert import_first(root, "pkg.meters").returncode == 0
 
 
 def test_a_name_some_supported_versions_lack_is_a_warning(tmp_path: Path) -> None:
@@ -106,7 +77,7 @@ def test_a_name_some_supported_versions_lack_is_a_warning(tmp_path: Path) -> Non
         "src/pkg/typing.py": "override = 1\n",
         "src/pkg/base.py": "from typing import override\n",
     }
-    (finding,) = pf403(project(tmp_path / "old", files, ">=3.11"))
+    (finding,) = findings_of(project(tmp_path / "old", files, ">=3.11"), "PF403")
     assert finding.severity is Severity.WARNING
     assert "has no `override` on Python 3.11" in finding.message
-    assert pf403(project(tmp_path / "new", files, ">=3.12")) == []
+    assert findings_of(project(tmp_path / "new", files, ">=3.12"), "PF403") == []
