@@ -52,6 +52,10 @@ def run(tmp_path: Path, files: dict[str, str], code: str, deps: str = "[]") -> l
             {"pkg/echo.py": "x = 1\n", "pkg/user.py": "try:\n    import echo\nexcept ImportError:\n    pass\n"},
             "a guarded import",
         ),
+        (
+            {"pkg/arrays.py": "import numpy as np\nkind = np.dtype('u1')\n", "pkg/numpy.py": "def pack():\n    pass\n"},
+            "an attribute the sibling lacks: another numpy is meant (a dependency question)",
+        ),
     ],
 )  # fmt: skip
 def test_pf403_ignores_third_party_namesakes(
@@ -76,7 +80,11 @@ def test_pf403_weighs_no_popularity(tmp_path: Path) -> None:
 
 
 def test_pf403_still_reports_the_tutorial_case(tmp_path: Path) -> None:
-    files = {"pkg/__init__.py": "", "pkg/echo.py": "x = 1\n", "pkg/surround.py": "import echo\n"}
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/echo.py": "x = 1\n",
+        "pkg/surround.py": "import echo\nprint(echo.x)\n",
+    }
     (finding,) = run(tmp_path, files, "PF403")
     assert "implicit relative import" in finding.message
 

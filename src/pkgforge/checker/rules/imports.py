@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib.machinery import PathFinder
@@ -152,6 +153,36 @@ def _only_means_sibling(graph: ImportGraph, package: str, info: ImportInfo, top:
     return _means_sibling(graph, package, info) and not _provided_top(graph.project, top)
 
 
+def _reads_what_the_sibling_lacks(
+    graph: ImportGraph, file: SourceFile, info: ImportInfo, sibling: str
+) -> bool:
+    """Whether the module reads an attribute of what ``import top`` binds that the sibling
+    does not have (`np.dtype` after `import numpy as np` beside a numpy.py without
+    `dtype`): its author means another module of that name, which Python 3 imports;
+    whether that one is installed is a dependency question, not an implicit relative
+    import. Read only for the rare candidate, from the file itself."""
+    if info.is_from or not info.bound:
+        return False  # `from echo import x`: the sibling was proved to have every name
+    defined = graph.defined_names(sibling) if sibling in graph.modules else None
+    if defined is None:
+        return False
+    try:
+        tree = ast.parse(file.path.read_bytes())
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    bound = set(info.bound)
+    submodules = graph.submodules(sibling) if sibling in graph.packages else frozenset()
+    return any(
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in bound
+        and node.attr not in defined
+        and node.attr not in submodules
+        and not graph.is_module_attribute(sibling, node.attr)
+        for node in ast.walk(tree)
+    )
+
+
 def _provided_top(project: Project, top: str) -> bool:
     """Whether a declared dependency (or a group's), what those bring along, or the
     project's environment provides the top-level name ``top``."""
@@ -250,7 +281,9 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
     when only some of the allowed Pythons lack the name. An **info** when pkgforge cannot
     read which distributions the package installs with (a computed `install_requires`,
     a setup_requires plugin): one of them may be a top-level module of that name. How
-    well known a name is decides nothing.
+    well known a name is decides nothing. Nothing where the module reads an attribute
+    of the name that the sibling lacks (`np.dtype` beside a `numpy.py` without
+    `dtype`): another module of that name is meant, and PF407 judges that import.
 
     ## Fix
     Rewrites the import as the explicit relative import of the sibling, which the
@@ -302,6 +335,8 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
                 continue  # a fallback for running the file as a script (ANTLR's)
             if not _only_means_sibling(graph, package, info, top):
                 continue
+            if _reads_what_the_sibling_lacks(graph, file, info, f"{package}.{top}"):
+                continue  # another `top` is meant: a third-party import (PF407's)
             sibling = f"{package}.{top}"
             fixed = (
                 f"from . import {top}"
