@@ -667,6 +667,14 @@ def test_declared_dependency_named_like_a_sibling_is_not_a_relative_import(
     # a dependency group counts too: the author means the distribution
     extra = '[dependency-groups]\ndev = ["echo"]\n'
     assert findings(project(tmp_path / "c", files, extra=extra), "PF403") == []
+    # a sibling deeper in the package (pkg/utils/echo.py beside pkg/utils/user.py): the
+    # same, an absolute import means the top-level distribution in Python 3
+    nested = {
+        "src/pkg/utils/__init__.py": "",
+        **{k.replace("pkg/", "pkg/utils/"): v for k, v in files.items()},
+    }
+    assert findings(project(tmp_path / "d", nested, '["echo>=1"]'), "PF403") == []
+    assert len(findings(project(tmp_path / "e", nested), "PF403")) == 1
 
 
 # -- reading the declarations ---------------------------------------------------------------
