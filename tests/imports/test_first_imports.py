@@ -74,3 +74,29 @@ def test_a_cycle_that_fails_however_it_is_entered_is_an_error(tmp_path: Path) ->
     found = findings_of(root, "PF411")
     assert [f.severity for f in found] == [Severity.ERROR, Severity.ERROR]
     assert fails_first(root, "pkg._a") and fails_first(root, "pkg._b")
+
+
+@pytest.mark.parametrize(
+    ("platform_import", "then", "severity"),
+    [
+        # a Windows-only import of a module off the failing way changes nothing: importing
+        # features first fails everywhere
+        ("import pkg.winconsole", "features", Severity.ERROR),
+        # importing base first works; only on Windows does compat import features first
+        ("import pkg.features", "base", Severity.WARNING),
+    ],
+)
+def test_a_platform_branch_on_the_way_matters_only_if_it_changes_what_fails(
+    tmp_path: Path, platform_import: str, then: str, severity: Severity
+) -> None:
+    files = {
+        **cycle("base", "features"),
+        "src/pkg/__init__.py": f"from pkg import compat\nfrom pkg import {then}\n",
+        "src/pkg/compat.py": f"import sys\nif sys.platform == 'win32':\n    {platform_import}\n",
+        "src/pkg/winconsole.py": "CONSOLE = 1\n",
+    }
+    root = project(tmp_path, files)
+    found = [f for f in findings_of(root, "PF411") if "when pkg is imported first" in f.message]
+    assert [f.severity for f in found] == [severity], [f.message for f in found]
+    fails_here = "partially initialized module" in import_first(root, "pkg").stderr
+    assert fails_here is (severity is Severity.ERROR)  # this is not Windows

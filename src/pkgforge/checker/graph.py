@@ -1066,12 +1066,20 @@ class _Simulation:
     """
 
     def __init__(
-        self, graph: ImportGraph, entry: str, members: set[str], kind: EntryKind = EntryKind.ROOT
+        self,
+        graph: ImportGraph,
+        entry: str,
+        members: set[str],
+        kind: EntryKind = EntryKind.ROOT,
+        *,
+        sometimes: bool = True,
     ) -> None:
         self.graph = graph
         self.entry = entry
         self.members = members
         self.kind = kind
+        self.sometimes = sometimes
+        """Whether statements that run only on some paths run (else none of them does)."""
         self.done: set[str] = set()
         self.running: dict[str, int] = {}
         self.found: list[Breakage] = []
@@ -1114,9 +1122,11 @@ class _Simulation:
                 info = resolved.info
                 if not _runs_now(info):
                     continue
-                self.running[module] = info.line
                 if info.reach is not Reach.ALWAYS:
+                    if not self.sometimes:
+                        continue
                     self.reach = Reach.SOMETIMES
+                self.running[module] = info.line
                 try:
                     if resolved.base is None:
                         raise _Broken(None)  # beyond the top-level package
@@ -1502,11 +1512,28 @@ def import_breakages(
                         breakage,
                         first_import=first_import,
                         ordinary=unavoidable or ordinary(first_import),
+                        reach=_reach_of(graph, simulation, breakage),
                     )
                 )
     for breakage in sorted(breakages, key=_breakage_order):
         found.setdefault((breakage.importer, breakage.info.line, breakage.name), breakage)
     return [found[key] for key in sorted(found)]
+
+
+def _reach_of(graph: ImportGraph, simulation: _Simulation, breakage: Breakage) -> Reach:
+    """ALWAYS when the breakage happens whether the statements that run only on some paths
+    (a platform branch on the way) run or not: the order they change is not the one
+    that fails (a Windows-only import of a module outside the failing chain)."""
+    if breakage.reach is Reach.ALWAYS:
+        return Reach.ALWAYS
+    without = _Simulation(
+        graph, simulation.entry, simulation.members, simulation.kind, sometimes=False
+    )
+    without.simulate()
+    key = (breakage.importer, breakage.info.line, breakage.name)
+    if any((b.importer, b.info.line, b.name) == key for b in without.found):
+        return Reach.ALWAYS
+    return breakage.reach
 
 
 def _first_import(

@@ -897,7 +897,9 @@ def cycle_breaks_import(project: Project) -> Iterator[Hit]:
     a module an entry point names; when the cycle fails however it is entered; and, for
     a module importing a name from itself, always. A **warning** when only importing a
     private module first (`pkg._impl`) takes the failing order, or when a statement on
-    the way runs only on some paths (a platform branch, an `except` body).
+    the way runs only on some paths (a platform branch, an `except` body) and the
+    failure depends on it: the same statement failing with none of those statements
+    run is still an error (a Windows-only import of a module off the failing way).
     """
     from pkgforge.checker.graph import import_breakages
 
