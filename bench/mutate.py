@@ -531,7 +531,9 @@ def _names_the_failure(finding: dict[str, Any], broke: str) -> bool:
     and the partly initialised module of the ImportError)."""
     match = _CANNOT_IMPORT.search(broke)
     message = finding.get("message", "")
-    return bool(match) and f"{match.group(1)}`" in message and match.group(2) in message
+    if match is None:
+        return False
+    return f"{match.group(1)}`" in message and match.group(2) in message
 
 
 def judge_verify(plant: Plant, wheel: Path, work: Path) -> None:
