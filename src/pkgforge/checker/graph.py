@@ -1306,7 +1306,7 @@ def _binds_too_late(
     is never bound (that is PF404's finding). ``partial_stars``: see
     :attr:`_Simulation.partial_stars`."""
     summary = graph.modules[target].summary
-    if summary.dynamic_namespace or name in _MODULE_ATTRIBUTES:
+    if _written_at_run_time_before(summary, now) or name in _MODULE_ATTRIBUTES:
         return None
     lines = {b.name: b.line for b in summary.bindings if b.reach is not Reach.NEVER}
     # a module `__getattr__` serves the name from its definition on
@@ -1371,11 +1371,21 @@ def _may_serve(summary: ModuleSummary, name: str) -> bool:
     return served is None or name in served
 
 
+def _written_at_run_time_before(summary: ModuleSummary, line: int) -> bool:
+    """Whether the module may have written its namespace at run time before its line
+    ``line`` runs (``fixup(__name__, globals())`` at the end of a package's ``__init__``
+    has not run while the package is suspended earlier: what it had bound by then is
+    known)."""
+    return summary.dynamic_namespace and (not summary.dynamic_line or summary.dynamic_line < line)
+
+
 def _may_bind_before(graph: ImportGraph, module: str | None, name: str, line: int) -> bool:
     """Whether ``module`` may have bound ``name`` before its line ``line`` runs (when unsure,
     yes)."""
     file = graph.modules.get(module or "")
-    if file is None or file.summary.dynamic_namespace or name in _MODULE_ATTRIBUTES:
+    if file is None or _written_at_run_time_before(file.summary, line):
+        return True
+    if name in _MODULE_ATTRIBUTES:
         return True
     lines = {b.name: b.line for b in file.summary.bindings if b.reach is not Reach.NEVER}
     if lines.get(name, line) < line:
