@@ -16,7 +16,9 @@ import pytest
 
 from pkgforge.checker.engine import check, load_project
 from pkgforge.checker.findings import Finding, Severity
-from pkgforge.checker.importrun import FailureKind, ImportRun, import_check
+from pkgforge.checker.importing.failures import FailureKind
+from pkgforge.checker.importing.plan import ImportRun
+from pkgforge.checker.importing.project import import_check
 from pkgforge.errors import UsageError
 
 from .conftest import write_tree

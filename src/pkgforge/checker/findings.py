@@ -29,6 +29,8 @@ class Finding:
     name: str
     severity: Severity
     message: str
+    module: str = ""
+    """The module a finding is about, where it is one (an import that failed)."""
 
     @property
     def url(self) -> str:
@@ -44,7 +46,7 @@ class Finding:
             "column": self.column,
             "message": self.message,
             "url": self.url,
-        }
+        } | ({"module": self.module} if self.module else {})
 
 
 def any_errors(findings: Iterable[Finding]) -> bool:

@@ -37,6 +37,8 @@ class Hit:
     severity: Severity | None = None
     """For a lesser form of the problem itself (a missing long description is only a
     warning where a broken one is an error); not for doubt, which is ``certainty``."""
+    module: str = ""
+    """The module the hit is about, where it is one (reported in JSON)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Rule:
                 name=self.name,
                 severity=severity_for(hit.severity or self.severity, hit.certainty),
                 message=hit.message,
+                module=hit.module,
             )
 
 

@@ -1,4 +1,5 @@
-"""Which Python ``check --import`` runs the project's code with.
+"""Which Python ``check --import`` runs the project's code with (``verify --python`` reads
+its option the same way).
 
 The import run must happen in the *project's* environment (its dependencies, its
 Python), not pkgforge's own: pkgforge is often installed with pipx, where none of

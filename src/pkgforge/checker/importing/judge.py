@@ -1,0 +1,490 @@
+"""What an import failure proves (DESIGN.md, "Severity", "Reachability", "Which first
+imports count", "Proof by running"): one judge for ``check --import``, ``build`` and
+``verify``.
+
+A failure is the package's defect (an error, PF412) when the import machinery or
+the interpreter raised it for a module or name the package asks for: an import
+statement, a star import, a module-level name, an entry point's object. It is
+judged by its root cause, and it is an error only where an ordinary use meets it
+(the top-level package, a public module, an entry point) and, for a missing
+third-party package, only where an ordinary use reaches the module. What code
+raises on purpose, or what the environment raises, is a warning with its message;
+what pkgforge could not see (a module a build makes) is info.
+
+The two places a run happens differ in one way: a verification's environment
+holds exactly the declared dependencies (``clean``), so a missing one proves the
+declaration wrong; a project's own environment may simply lack what it declares.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from pkgforge.checker.certainty import Certainty
+from pkgforge.checker.distmap import guessed_import_names, is_stdlib
+from pkgforge.checker.importing.failures import FailureKind, ImportFailure
+from pkgforge.checker.importing.plan import ImportRun
+from pkgforge.names import PLATFORM_STDLIB_MODULES, is_public_module
+
+__all__ = ["Context", "Declared", "Verdict", "judge_run", "message_of"]
+
+_LISTED = 5
+_ON_PURPOSE = (
+    "an ImportError raised on purpose: the module is not for this environment "
+    "(a platform, Python version, optional package or configuration it lacks)"
+)
+_CANNOT_IMPORT = re.compile(r"cannot import name '(\w+)' from '([\w.]+)'")
+_MAYBE_BUILT = (
+    "{}: if the build makes it (a compiled extension, a generated file), build the project "
+    "in place (pip install -e .) and run again"
+)
+# Folder and file names of test suites (not `testing`: numpy.testing is public API).
+_TEST_PARTS = frozenset({"tests", "test", "conftest"})
+
+
+@dataclass(frozen=True)
+class Declared:
+    """The distributions a package declares, as a judge needs them."""
+
+    required: frozenset[str]
+    """Canonical names of the dependencies every install gets."""
+    optional: Mapping[str, tuple[str, ...]]
+    """Canonical name -> where it is declared (``extra `yaml```, ``group `test```)."""
+    dynamic: bool = False
+    """The dependencies (or extras) are computed at build time: not all are known."""
+    elsewhere: frozenset[str] = frozenset()
+    """Dependencies declared for other platforms or Pythons only (their marker is false
+    here), so the environment rightly lacks them."""
+
+    @property
+    def names(self) -> frozenset[str]:
+        return self.required | frozenset(self.optional) | self.elsewhere
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a judge knows of the package, beside the run."""
+
+    declared: Declared
+    names_of: Callable[[str], frozenset[str]] = guessed_import_names
+    """The import names a distribution provides (installed metadata, else a guess)."""
+    sources: frozenset[str] = frozenset()
+    """Every module and package the package has (in its source tree or wheel)."""
+    unbuilt: tuple[str, ...] = ()
+    """Modules without Python source in a source tree (a build may make them)."""
+    script_modules: frozenset[str] = frozenset()
+    """Modules in folders without ``__init__.py`` below a package (a tool's scripts)."""
+    read: Callable[[str], str | None] = lambda relpath: None
+    """A file's source by relpath (None when it cannot be read)."""
+    absent: tuple[str, ...] | None = ()
+    """Declared distributions the environment lacks (None: it cannot tell)."""
+    has_project_table: bool = True
+    """The package declares its dependencies (``[project]``, or core metadata)."""
+    python: str = ""
+    """The interpreter's version, for messages."""
+    may_be_built: Callable[[str, str], bool] = lambda package, name: False
+    """``from package import name`` may find a submodule the build makes (a source tree
+    whose package neither has nor binds ``name``)."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    failure: ImportFailure
+    certainty: Certainty
+    why: str
+
+    @property
+    def message(self) -> str:
+        return message_of(self.failure, self.why)
+
+
+def judge_run(run: ImportRun, context: Context) -> Iterator[Verdict]:
+    """A verdict for each failure of ``run``."""
+    judge = _Judge(run, context)
+    for failure in run.failures:
+        certainty, why = judge(failure)
+        yield Verdict(failure, certainty, why)
+
+
+def message_of(failure: ImportFailure, why: str) -> str:
+    text = f"{failure.subject} fails: {failure.error}"
+    places = []
+    if failure.outside:
+        places.append(f"raised in {failure.outside}")
+    if failure.raised_at is not None and failure.raised_at[0] != failure.relpath:
+        where = f"{failure.raised_at[0]}:{failure.raised_at[1]}"
+        places.append(f"via {where}" if failure.outside else f"raised at {where}")
+    if len(failure.chain) > 1:
+        places.append("imports: " + " -> ".join(failure.chain))
+    if places:
+        text += f" ({'; '.join(places)})"
+    if why:
+        text += f"; {why}"
+    if failure.breaks:
+        shown = ", ".join(failure.breaks[:_LISTED])
+        more = f" and {len(failure.breaks) - _LISTED} more" if len(failure.breaks) > _LISTED else ""
+        count = len(failure.breaks)
+        text += f"; so does the import of {count} submodule{'s' * (count != 1)}: {shown}{more}"
+    return text
+
+
+class _Judge:
+    def __init__(self, run: ImportRun, context: Context) -> None:
+        self.run = run
+        self.context = context
+        self.own = frozenset(run.tops) | {s.partition(".")[0] for s in context.sources}
+
+    def __call__(self, failure: ImportFailure) -> tuple[Certainty, str]:
+        if failure.kind is FailureKind.TIMEOUT:
+            return Certainty.SOME_PATHS, "it hangs, or is slower than the timeout"
+        unbuilt = self._unbuilt_in(failure)
+        if unbuilt is not None:
+            return Certainty.UNSEEN, _MAYBE_BUILT.format(
+                f"`{unbuilt}` has no Python source in the tree (type stubs or a bare directory)"
+            )
+        certainty, why = self._cause(failure)
+        if certainty is not Certainty.PROVEN:
+            return certainty, why
+        ordinary = self._no_ordinary_use(failure)
+        if ordinary:
+            return Certainty.SOME_PATHS, _joined(ordinary, why)
+        platform = _platform_specific(failure)
+        if platform:
+            return Certainty.SOME_PATHS, _joined(
+                f"{platform}: a failure on this platform proves none on the others", why
+            )
+        if failure.when == "first":
+            return certainty, _joined(
+                f"it fails when `{failure.module}` is the first module imported "
+                f"(imported after `{failure.module.partition('.')[0]}`, it works)",
+                why,
+            )
+        return certainty, why
+
+    # -- the root cause ---------------------------------------------------------------
+
+    def _cause(self, failure: ImportFailure) -> tuple[Certainty, str]:
+        if failure.kind is FailureKind.CRASHED:
+            return Certainty.SOME_PATHS, (
+                "the interpreter ended while importing it (the module exits on purpose, or "
+                "crashes on this platform); not an import the machinery refused"
+            )
+        if not failure.machinery:
+            return self._on_purpose(failure)
+        if failure.import_error and failure.missing:
+            return self._missing_module(failure)
+        if "NameError" in failure.bases:
+            guarded = self._guarded_import(failure)
+            if guarded:
+                return Certainty.SOME_PATHS, (
+                    f"an optional integration: `{failure.unbound}` is bound by a guarded "
+                    f"import of `{guarded}`, which failed here"
+                )
+        return Certainty.PROVEN, ""
+
+    def _on_purpose(self, failure: ImportFailure) -> tuple[Certainty, str]:
+        if failure.import_error:
+            why = _ON_PURPOSE
+            if failure.missing and failure.not_found:
+                _, said = self._missing_module(failure)
+                if said:
+                    why += f" ({said})"
+            return Certainty.SOME_PATHS, why
+        if "SystemExit" in failure.bases:
+            return Certainty.SOME_PATHS, "it exits on purpose when imported"
+        return Certainty.SOME_PATHS, (
+            "raised by code on purpose or by its environment (settings, a display, a "
+            "service), not by the import machinery"
+        )
+
+    def _missing_module(self, failure: ImportFailure) -> tuple[Certainty, str]:
+        missing = failure.missing
+        top = missing.partition(".")[0]
+        if top in self.own:
+            return self._first_party(failure, missing)
+        if is_stdlib(top):
+            return self._stdlib(failure, top)
+        if failure.outside:
+            return Certainty.SOME_PATHS, (
+                "an installed distribution's own import failed: the environment is "
+                "incomplete or inconsistent"
+            )
+        provider = self._provider(top)
+        if provider is not None:
+            return provider
+        if not failure.not_found:
+            if self.run.clean:
+                return Certainty.PROVEN, (
+                    f"the `{top}` that the declared requirements install lacks it: a lower "
+                    "bound on that dependency is missing or wrong"
+                )
+            return Certainty.SOME_PATHS, (
+                f"the installed `{top}` lacks it: a lower bound on that dependency may be missing"
+            )
+        return self._undeclared(failure, top)
+
+    def _first_party(self, failure: ImportFailure, missing: str) -> tuple[Certainty, str]:
+        if failure.not_found:
+            if not self._in_source(missing):
+                if self.run.clean:
+                    return Certainty.PROVEN, f"the wheel does not ship `{missing}`"
+                return Certainty.UNSEEN, _MAYBE_BUILT.format(
+                    f"`{missing}` is not in the source tree"
+                )
+            if failure.module == missing or failure.module.startswith(f"{missing}."):
+                # Discovery found it where the import system did not look: a package
+                # installed in the environment shadows it, or the layout is unusual.
+                return Certainty.SOME_PATHS, (
+                    f"the import system does not find `{missing}` where the package has it "
+                    "(an installed package of that name shadows it?)"
+                )
+            return Certainty.PROVEN, ""
+        found = _CANNOT_IMPORT.match(failure.error.partition(": ")[2])
+        if found is not None and found.group(2) == missing and not self.run.clean:
+            name = found.group(1)
+            if self._maybe_built(missing, name):
+                return Certainty.UNSEEN, _MAYBE_BUILT.format(
+                    f"`{missing}.{name}` is neither in the source tree nor bound in `{missing}`"
+                )
+        return Certainty.PROVEN, ""
+
+    def _stdlib(self, failure: ImportFailure, top: str) -> tuple[Certainty, str]:
+        if not failure.not_found:
+            return Certainty.PROVEN, ""
+        python = self.context.python or self.run.interpreter.version_text
+        if top in PLATFORM_STDLIB_MODULES:
+            return Certainty.SOME_PATHS, (
+                f"`{top}` is a standard-library module of another platform: platform-specific"
+            )
+        if top.startswith("_") or failure.outside:
+            return Certainty.SOME_PATHS, (
+                f"this Python ({python}) was built without the standard-library module `{top}`"
+            )
+        return Certainty.PROVEN, f"Python {python} has no standard-library module `{top}`"
+
+    def _provider(self, top: str) -> tuple[Certainty, str] | None:
+        """Why a missing module that a declared distribution provides is missing."""
+        declared = self.context.declared
+        for dist in sorted(declared.elsewhere):
+            if top in self.context.names_of(dist):
+                return Certainty.SOME_PATHS, (
+                    f"`{top}` comes from {dist}, which the package declares for other "
+                    "platforms or Pythons only: platform-specific"
+                )
+        for dist in sorted(declared.required):
+            if top in self.context.names_of(dist):
+                if self.run.clean:
+                    return Certainty.SOME_PATHS, (
+                        f"`{top}` comes from the declared dependency {dist}, which did not "
+                        "provide it once installed: the environment is inconsistent"
+                    )
+                return Certainty.SOME_PATHS, (
+                    f"`{top}` comes from the declared dependency {dist}, which this "
+                    "environment lacks: install the project's dependencies into it"
+                )
+        for dist, where in sorted(declared.optional.items()):
+            if top in self.context.names_of(dist):
+                return Certainty.SOME_PATHS, (
+                    f"`{top}` comes from {dist} ({', '.join(where)}), which this environment "
+                    "lacks: the module fails without it"
+                )
+        return None
+
+    def _undeclared(self, failure: ImportFailure, top: str) -> tuple[Certainty, str]:
+        context = self.context
+        if not context.has_project_table:
+            return Certainty.SOME_PATHS, (
+                f"`{top}` is not installed here, and the project declares no dependencies"
+            )
+        if context.declared.dynamic:
+            return Certainty.SOME_PATHS, (
+                f"no declared dependency provides `{top}` as far as pkgforge can tell "
+                "(the dependencies are dynamic)"
+            )
+        if context.absent is None:
+            return Certainty.SOME_PATHS, (
+                f"`{top}` may come from a declared distribution under another name "
+                "(this Python cannot list what is installed)"
+            )
+        if context.absent:
+            names = ", ".join(context.absent[:_LISTED]) + (
+                ", ..." if len(context.absent) > _LISTED else ""
+            )
+            return Certainty.SOME_PATHS, (
+                f"`{top}` may come from a declared distribution that this environment lacks "
+                f"({names})"
+            )
+        host = _plugin_host(failure, top)
+        if host:
+            return Certainty.SOME_PATHS, host
+        reached = self._reached(failure)
+        if not reached:
+            return Certainty.SOME_PATHS, (
+                f"an optional integration: no declared dependency provides `{top}`, and "
+                f"nothing the package imports on its own reaches `{failure.module}`; "
+                f"declare the distribution that provides `{top}` as an extra"
+            )
+        return Certainty.PROVEN, f"no declared dependency provides `{top}` ({reached})"
+
+    # -- where ordinary use meets it --------------------------------------------------
+
+    def _reached(self, failure: ImportFailure) -> str:
+        """How an ordinary use reaches the failing module ('' when none does)."""
+        if failure.when == "entry":
+            return "an entry point loads it"
+        top = failure.module.partition(".")[0]
+        if failure.module == top:
+            return "it is the top-level package"
+        if failure.module in self.run.reached:
+            return f"`import {top}` reaches it"
+        for point in self.run.entry_points:
+            if point.module == failure.module:
+                return f"the entry point `{point}` reaches it"
+        return ""
+
+    def _no_ordinary_use(self, failure: ImportFailure) -> str:
+        """Why no ordinary use meets this failure ('' when one does)."""
+        if failure.when == "entry":
+            return ""
+        parts = failure.relpath.removesuffix(".py").split("/")
+        last = parts[-1]
+        if (
+            any(p in _TEST_PARTS for p in parts)
+            or last.startswith("test_")
+            or last.endswith("_test")
+        ):
+            return "a test-suite module: it runs under its test runner, not on its own"
+        if failure.module in self.context.script_modules:
+            return (
+                "a script in a folder without `__init__.py`: it runs in its tool's "
+                "context, not on its own"
+            )
+        if not is_public_module(failure.module):
+            private = next(p for p in failure.module.split(".")[1:] if p.startswith("_"))
+            if failure.when == "first":
+                return (
+                    f"it fails only when `{failure.module}` is the first module imported, "
+                    f"which no ordinary use does (`{private}` is private)"
+                )
+            return f"no ordinary use imports `{failure.module}` on its own (`{private}` is private)"
+        return ""
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _guarded_import(self, failure: ImportFailure) -> str:
+        """The module a guarded import (``try: import x except ImportError``) would have
+        bound ``failure.unbound`` from, when that import failed here."""
+        if not failure.unbound or failure.raised_at is None:
+            return ""
+        source = self.context.read(failure.raised_at[0])
+        if source is None:
+            return ""
+        module = _guarded_binding(source, failure.unbound)
+        if not module:
+            return ""
+        missing = {name.partition(".")[0] for name in failure.looked_for}
+        return module if module.partition(".")[0] in missing or not failure.looked_for else ""
+
+    def _unbuilt_in(self, failure: ImportFailure) -> str | None:
+        for name in self.context.unbuilt:
+            if failure.missing == name or failure.missing.startswith(f"{name}."):
+                return name
+            if f"'{name}'" in failure.error or f"'{name}." in failure.error:
+                return name
+        return None
+
+    def _in_source(self, module: str) -> bool:
+        return module in self.context.sources
+
+    def _maybe_built(self, package: str, name: str) -> bool:
+        return self.context.may_be_built(package, name)
+
+
+def _joined(first: str, second: str) -> str:
+    return f"{first} ({second})" if second else first
+
+
+def _guarded_binding(source: str, name: str) -> str:
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return ""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Try) or not any(
+            _catches_import_error(h) for h in node.handlers
+        ):
+            continue
+        for statement in node.body:
+            for inner in ast.walk(statement):
+                bound = _bound_by(inner, name)
+                if bound:
+                    return bound
+    return ""
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    caught = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+    if handler.type is None:
+        return True
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(isinstance(t, ast.Name) and t.id in caught for t in types)
+
+
+def _bound_by(node: ast.AST, name: str) -> str:
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if (alias.asname or alias.name.partition(".")[0]) == name:
+                return alias.name
+    elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+        for alias in node.names:
+            if (alias.asname or alias.name) == name:
+                return node.module
+    return ""
+
+
+def _plugin_host(failure: ImportFailure, top: str) -> str:
+    """An entry point of another tool's plugin group (``pytest11``, ``sphinx.builders``)
+    that needs that tool: the tool loads it, so the tool is there."""
+    if failure.when != "entry" or not failure.entry:
+        return ""
+    group = failure.entry.partition(":")[0].strip()
+    if group in ("console_scripts", "gui_scripts"):
+        return ""
+    head = re.split(r"[.\-_]", group)[0].rstrip("0123456789").lower()
+    if head and top.lower().lstrip("_").startswith(head):
+        return f"a plugin of {top} (entry-point group `{group}`): only {top} loads it"
+    return ""
+
+
+# Words that name a platform in a module name (`_winconsole`, `backends/macOS`).
+# fmt: off
+_PLATFORM_WORDS = frozenset({
+    "win", "win32", "win64", "windows", "winreg", "winapi", "nt", "msvc", "macos", "mac",
+    "darwin", "osx", "cocoa", "appkit", "ios", "android", "emscripten", "pyodide", "wasm",
+    "wasi", "linux", "posix", "unix", "cygwin", "java", "jython", "ironpython",
+})
+# fmt: on
+_WIN_PREFIXES = ("win32", "win64", "winapi", "wincon", "winterm")
+_PLATFORM_TEST = re.compile(
+    r"\b(?:sys\.platform|os\.name|platform\.(?:system|machine|mac_ver|win32_ver)|"
+    r"sys\.getwindowsversion|sys\.implementation|sys\.version_info)\b"
+)
+
+
+def _platform_specific(failure: ImportFailure) -> str:
+    """Why the failure may hold on this platform only ('' when nothing says so)."""
+    if _PLATFORM_TEST.search(failure.statement):
+        return f"the failing statement tests the platform or Python (`{failure.statement}`)"
+    places: Sequence[str] = [
+        failure.module.replace(".", "/"),
+        failure.raised_at[0] if failure.raised_at else "",
+    ]
+    for place in places:
+        for part in place.removesuffix(".py").split("/"):
+            words = part.lower().strip("_").split("_")
+            if any(w in _PLATFORM_WORDS or w.startswith(_WIN_PREFIXES) for w in words):
+                return f"`{part}` looks platform-specific"
+    return ""
