@@ -24,6 +24,7 @@ __all__ = [
     "new_project",
     "publish",
     "update_project",
+    "verify",
 ]
 
 # public name -> the module that defines it. Each is the module that holds the
@@ -38,6 +39,7 @@ _LAZY = {
     "check": "pkgforge.checker.engine",
     "publish": "pkgforge.release.publish",
     "update_project": "pkgforge.scaffold.update",
+    "verify": "pkgforge.release.verify.verifier",
 }
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
     from pkgforge.errors import PkgforgeError
     from pkgforge.release.build import build
     from pkgforge.release.publish import publish
+    from pkgforge.release.verify.verifier import verify
     from pkgforge.scaffold.add import add_module
     from pkgforge.scaffold.link import link_project
     from pkgforge.scaffold.project import new_project

@@ -29,6 +29,7 @@ __all__ = [
     "TemplateError",
     "UnsafeEditError",
     "UsageError",
+    "VerifyError",
 ]
 
 
@@ -121,6 +122,11 @@ class BackendError(BuildError):
         self.backend = backend
         self.hook = hook
         self.output = output
+
+
+class VerifyError(PkgforgeError):
+    """No wheel could be verified: none fits the interpreter, or no environment could be
+    made for them."""
 
 
 class ArchiveError(PkgforgeError):

@@ -36,7 +36,15 @@ if TYPE_CHECKING:
 
     InputsCallback = Callable[[str | None, "list[Stamp] | None"], None]
 
-__all__ = ["ARCHIVE_SUFFIXES", "CheckResult", "Selection", "check", "check_project", "load_project"]
+__all__ = [
+    "ARCHIVE_SUFFIXES",
+    "CheckResult",
+    "Selection",
+    "check",
+    "check_project",
+    "display_prefix",
+    "load_project",
+]
 
 log = logging.getLogger("pkgforge")
 
@@ -558,7 +566,7 @@ def _check_project(
         if cache is not None:
             cache.save()
         kept, suppressed = filter_findings(raw, focuses, selection, suppressions)
-        prefix = _display_prefix(found.layout.root)
+        prefix = display_prefix(found.layout.root)
         if prefix:
             kept = [_prefixed(f, prefix) for f in kept]
         skipped = tuple(f"{prefix}{rel or '.'}: {why}" for rel, why in found.tree.skipped)
@@ -627,7 +635,7 @@ def check_project(project: Project) -> CheckResult:
     )
     raw, suppressions, errors = _source_findings(project, selection, load_rules(), False)
     kept, suppressed = filter_findings(raw, (), selection, suppressions)
-    prefix = _display_prefix(project.root)
+    prefix = display_prefix(project.root)
     if prefix:
         kept = [_prefixed(f, prefix) for f in kept]
     skipped = tuple(f"{prefix}{rel or '.'}: {why}" for rel, why in project.extra.get("skipped", ()))
@@ -669,7 +677,7 @@ def _run_rules(rules: Iterable[Rule], model: Any) -> tuple[list[Finding], tuple[
     return findings, tuple(errors)
 
 
-def _display_prefix(root: Path) -> str:
+def display_prefix(root: Path) -> str:
     """Findings read best relative to the working directory when the project is inside it."""
     try:
         relative = root.relative_to(Path.cwd().resolve())

@@ -14,6 +14,7 @@ from pkgforge.commands import (
     publish,
     rules,
     update,
+    verify,
 )
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "publish",
     "rules",
     "update",
+    "verify",
 ]
 
-COMMANDS = (new, add, update, link, check, explain, rules, build, publish, completion)
+COMMANDS = (new, add, update, link, check, explain, rules, build, verify, publish, completion)

@@ -83,6 +83,8 @@ class ImportFailure:
     """For an entry point: ``group: name = module:object``."""
     breaks: tuple[str, ...] = ()
     """Submodules whose import failed only because this package's did (folded in here)."""
+    entries: tuple[str, ...] = ()
+    """Entry points whose load failed the same way, because their module's import did."""
 
     @property
     def subject(self) -> str:
@@ -239,19 +241,32 @@ def fold(failures: Sequence[ImportFailure], packages: frozenset[str]) -> tuple[I
     runs: report that once, on the package, and list the submodules there."""
     by_module = {f.module: f for f in failures if f.when != "entry"}
     folded: dict[str, list[str]] = {}
+    entries: dict[str, list[str]] = {}
     kept: list[ImportFailure] = []
     for failure in failures:
+        if failure.when == "entry" and _same(by_module.get(failure.module), failure):
+            entries.setdefault(failure.module, []).append(failure.entry)
+            continue
         owner = _failed_ancestor(failure, packages, by_module)
         if owner is None:
             kept.append(failure)
         else:
             folded.setdefault(owner, []).append(failure.module)
     return tuple(
-        replace(f, breaks=tuple(sorted(folded[f.module])))
-        if f.module in folded and f.when != "entry"
+        replace(
+            f,
+            breaks=tuple(sorted(folded.get(f.module, ()))),
+            entries=tuple(entries.get(f.module, ())),
+        )
+        if f.when != "entry" and (f.module in folded or f.module in entries)
         else f
         for f in kept
     )
+
+
+def _same(module: ImportFailure | None, entry: ImportFailure) -> bool:
+    """An entry point that failed only because its module's import did."""
+    return module is not None and module.error == entry.error and module.kind is entry.kind
 
 
 def _failed_ancestor(

@@ -128,6 +128,9 @@ def message_of(failure: ImportFailure, why: str) -> str:
         more = f" and {len(failure.breaks) - _LISTED} more" if len(failure.breaks) > _LISTED else ""
         count = len(failure.breaks)
         text += f"; so does the import of {count} submodule{'s' * (count != 1)}: {shown}{more}"
+    if failure.entries:
+        points = ", ".join(f"`{e}`" for e in failure.entries)
+        text += f"; so does the load of the entry point{'s' * (len(failure.entries) != 1)} {points}"
     return text
 
 
@@ -340,6 +343,8 @@ class _Judge:
             return "it is the top-level package"
         if failure.module in self.run.reached:
             return f"`import {top}` reaches it"
+        if failure.entries:
+            return f"the entry point `{failure.entries[0]}` loads it"
         for point in self.run.entry_points:
             if point.module == failure.module:
                 return f"the entry point `{point}` reaches it"

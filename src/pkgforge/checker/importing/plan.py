@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pkgforge.checker.importing.failures import FailureKind, ImportFailure, When, describe, fold
@@ -92,9 +92,10 @@ def import_package(
     entry_points = [e for e in entry_points if e.module]
     jobs = import_jobs(modules, entry_points)
     log.info(
-        "importing %d modules, each in a fresh interpreter (%d jobs, %d at a time), with "
+        "importing %d module%s, each in a fresh interpreter (%d jobs, %d at a time), with "
         "Python %s at %s (%s)",
         len(modules),
+        "" if len(modules) == 1 else "s",
         len(jobs),
         setup.workers,
         interpreter.version_text,
@@ -160,6 +161,12 @@ def _collect(
         if failure is not None:
             failures.append(failure)
     packages = frozenset(m.name for m in modules if m.is_package)
+    # A wheel is laid out in a temporary folder: its path says nothing to the reader.
+    hidden = [os.fspath(site) + os.sep for site in setup.sites]
+    failures = [
+        replace(f, error=_without(f.error, hidden)) if any(h in f.error for h in hidden) else f
+        for f in failures
+    ]
     return ImportRun(
         interpreter,
         tuple(m.name for m in modules),
@@ -236,3 +243,9 @@ def _failure(
 
 def _looked_for(result: JobResult) -> tuple[str, ...]:
     return tuple(str(n) for n in result.record.get("not_found", ()) or ())
+
+
+def _without(text: str, prefixes: Sequence[str]) -> str:
+    for prefix in prefixes:
+        text = text.replace(prefix, "")
+    return text
