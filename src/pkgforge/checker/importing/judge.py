@@ -21,7 +21,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pkgforge.checker.certainty import Certainty
 from pkgforge.checker.distmap import guessed_import_names, is_stdlib
@@ -102,11 +102,42 @@ class Verdict:
 
 
 def judge_run(run: ImportRun, context: Context) -> Iterator[Verdict]:
-    """A verdict for each failure of ``run``."""
+    """A verdict for each failure of ``run``. Failures with one root cause (the same
+    exception raised at the same place) are reported once, on the module whose own code
+    raised it, with the imports it breaks, unless one of them is judged more severely:
+    that one is reported on its own, with the chain of imports that reached the root."""
     judge = _Judge(run, context)
-    for failure in run.failures:
-        certainty, why = judge(failure)
-        yield Verdict(failure, certainty, why)
+    verdicts = [Verdict(f, *judge(f)) for f in run.failures]
+    roots: dict[tuple[str, tuple[str, int]], Verdict] = {}
+    for verdict in verdicts:
+        failure = verdict.failure
+        key = _root_key(failure)
+        if key is not None and failure.own_code and key[1][0] == failure.relpath:
+            roots.setdefault(key, verdict)
+    folded: dict[int, list[str]] = {}
+    kept: list[Verdict] = []
+    for verdict in verdicts:
+        key = _root_key(verdict.failure)
+        root = roots.get(key) if key is not None else None
+        if root is None or root is verdict or verdict.certainty > root.certainty:
+            kept.append(verdict)
+            continue
+        folded.setdefault(id(root), []).append(verdict.failure.module)
+    for verdict in kept:
+        extra = folded.get(id(verdict))
+        if not extra:
+            yield verdict
+            continue
+        breaks = tuple(sorted({*verdict.failure.breaks, *extra}))
+        yield replace(verdict, failure=replace(verdict.failure, breaks=breaks))
+
+
+def _root_key(failure: ImportFailure) -> tuple[str, tuple[str, int]] | None:
+    if failure.kind is not FailureKind.RAISED or failure.raised_at is None:
+        return None
+    if failure.when == "entry":
+        return None
+    return (failure.error, failure.raised_at)
 
 
 def message_of(failure: ImportFailure, why: str) -> str:
@@ -127,7 +158,7 @@ def message_of(failure: ImportFailure, why: str) -> str:
         shown = ", ".join(failure.breaks[:_LISTED])
         more = f" and {len(failure.breaks) - _LISTED} more" if len(failure.breaks) > _LISTED else ""
         count = len(failure.breaks)
-        text += f"; so does the import of {count} submodule{'s' * (count != 1)}: {shown}{more}"
+        text += f"; so does the import of {count} module{'s' * (count != 1)}: {shown}{more}"
     if failure.entries:
         points = ", ".join(f"`{e}`" for e in failure.entries)
         text += f"; so does the load of the entry point{'s' * (len(failure.entries) != 1)} {points}"
@@ -451,17 +482,22 @@ def _bound_by(node: ast.AST, name: str) -> str:
 
 
 def _plugin_host(failure: ImportFailure, top: str) -> str:
-    """An entry point of another tool's plugin group (``pytest11``, ``sphinx.builders``)
-    that needs that tool: the tool loads it, so the tool is there."""
-    if failure.when != "entry" or not failure.entry:
+    """Entry points of another tool's plugin group (``pytest11``, ``sphinx.builders``)
+    that need that tool: the tool loads them, so the tool is there. Every entry point
+    that loads the module must be one (a console script that needs it is no plugin)."""
+    entries = [failure.entry] if failure.when == "entry" else list(failure.entries)
+    groups = {entry.partition(":")[0].strip() for entry in entries if entry}
+    if not groups or not all(_hosted_by(group, top) for group in groups):
         return ""
-    group = failure.entry.partition(":")[0].strip()
+    shown = ", ".join(f"`{g}`" for g in sorted(groups))
+    return f"a plugin of {top} (entry-point group {shown}): only {top} loads it"
+
+
+def _hosted_by(group: str, top: str) -> bool:
     if group in ("console_scripts", "gui_scripts"):
-        return ""
+        return False
     head = re.split(r"[.\-_]", group)[0].rstrip("0123456789").lower()
-    if head and top.lower().lstrip("_").startswith(head):
-        return f"a plugin of {top} (entry-point group `{group}`): only {top} loads it"
-    return ""
+    return bool(head) and top.lower().lstrip("_").startswith(head)
 
 
 # Words that name a platform in a module name (`_winconsole`, `backends/macOS`).

@@ -33,10 +33,12 @@ __all__ = ["RECONCILED_RULES", "reconcile"]
 RECONCILED_RULES = frozenset(
     {
         "PF101", "PF102", "PF302", "PF304", "PF401", "PF403", "PF404", "PF405", "PF407",
-        "PF410", "PF411", "PF416",
+        "PF411", "PF416",
     }
 )  # fmt: skip
-"""Rules whose error predicts that importing the module fails."""
+"""Rules whose error predicts that importing the module fails, on any Python the project
+supports. Not PF410: a syntax error for the oldest Python that requires-python allows is
+no less real when a newer Python imports the module."""
 
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
