@@ -143,24 +143,10 @@ def verified(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "GITHUB_TOKEN": SECRET,
     }
     started = time.monotonic()
+    command = [sys.executable, "-m", "pkgforge", "verify", str(wheel)]
+    command += ["--output-format", "json", "--timeout", str(TIMEOUT)]
     completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pkgforge",
-            "verify",
-            str(wheel),
-            "--output-format",
-            "json",
-            "--timeout",
-            str(TIMEOUT),
-        ],  # fmt: skip
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        check=False,
-        timeout=600,
+        command, capture_output=True, text=True, env=env, cwd=cwd, check=False, timeout=600
     )
     report = json.loads(completed.stdout)
     return {
