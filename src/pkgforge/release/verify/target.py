@@ -48,6 +48,11 @@ class Target:
     """The interpreter a virtual environment's Python is made from (identity for caches)."""
 
     @property
+    def chosen(self) -> bool:
+        """The user chose it (``--python``): one that does not fit is a usage error."""
+        return self.origin.startswith("--python")
+
+    @property
     def version_text(self) -> str:
         return ".".join(map(str, self.version))
 

@@ -293,10 +293,13 @@ def _cannot_run(info: WheelInfo, target: Target) -> str:
         except InvalidSpecifier:
             allowed = True
         if not allowed:
-            return (
+            said = (
                 f"{info.path.name} requires Python {spec}, and {target.origin} is Python "
-                f"{target.version_text}: pass --python with an interpreter it supports"
+                f"{target.version_text}"
             )
+            if target.chosen:
+                raise UsageError(said, hint="pass --python with an interpreter it supports")
+            return f"{said}: pass --python with an interpreter it supports"
     return ""
 
 
