@@ -399,3 +399,51 @@ def test_verify_is_part_of_the_public_api() -> None:
     assert "verify" in pkgforge.__all__
     assert pkgforge.verify is verify
     assert callable(verify_wheel)
+
+
+def test_check_import_build_and_verify_run_one_machinery_and_one_judge(
+    tmp_path: Path, links: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pkgforge.checker.engine import check
+    from pkgforge.checker.importing import plan
+
+    # Every run's results go through the plan's one collector, whatever called it.
+    calls: list[bool] = []
+    real = plan._collect
+
+    def counting(*args: object, **kwargs: object) -> plan.ImportRun:
+        run = real(*args, **kwargs)  # type: ignore[arg-type]
+        calls.append(run.clean)
+        return run
+
+    monkeypatch.setattr(plan, "_collect", counting)
+    files = {
+        "src/sound/formats/wav.py": "from sound.formats import _codec\n",
+        "src/sound/formats/_codec.py": "X = 1\nfrom json import no_such_codec\n",
+        "src/sound/formats/aiff.py": "raise OSError('no sound card')\n",
+    }
+    root = write_project(tmp_path / "sound", pyproject=pyproject(), files=files)
+    checked = check(
+        [root], select=["PF412"], use_cache=False, run_imports=True, python=sys.executable
+    )
+    with pytest.raises(CheckFailedError) as caught:
+        build(root, isolation=False, sdist=False)
+    built = [f for f in caught.value.findings if f.code == "PF412"]
+
+    def said(findings: tuple[Finding, ...] | list[Finding]) -> list[tuple[str, str, int, str]]:
+        return sorted(
+            (f.module, str(f.severity), f.line, f.message.split(" (")[0].split(";")[0])
+            for f in findings
+        )
+
+    assert calls == [False, True]  # check --import (the project's environment), then build
+    assert said(checked.findings) == said(built) == [
+        ("sound.formats", "error", 1, ("`from sound.formats import *` fails: ImportError: "
+         "cannot import name 'no_such_codec' from 'json'")),
+        ("sound.formats._codec", "warning", 2, ("`import sound.formats._codec` fails: "
+         "ImportError: cannot import name 'no_such_codec' from 'json'")),
+        ("sound.formats.aiff", "warning", 1,
+         "`import sound.formats.aiff` fails: OSError: no sound card"),
+        ("sound.formats.wav", "error", 1, ("`import sound.formats.wav` fails: ImportError: "
+         "cannot import name 'no_such_codec' from 'json'")),
+    ]  # fmt: skip
