@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -369,12 +370,20 @@ def _run(command: Sequence[str], failure: str, *, environ: Mapping[str, str]) ->
     except (OSError, subprocess.TimeoutExpired) as err:
         raise Unavailable(f"{failure}: {err}") from None
     if completed.returncode:
-        output = (completed.stderr or completed.stdout).strip()
+        output = _without_credentials((completed.stderr or completed.stdout).strip())
         for line in output.splitlines():
             log.debug("  %s", line)
         last = _last_error(output)
         raise Unavailable(f"{failure}" + (f": {last}" if last else ""))
     return completed.stdout
+
+
+_CREDENTIALS = re.compile(r"(?<=://)[^/@\s:]+:[^/@\s]+@")
+
+
+def _without_credentials(text: str) -> str:
+    """An index URL's user and password (``https://user:token@host``) hidden."""
+    return _CREDENTIALS.sub("***@", text)
 
 
 def _last_error(output: str) -> str:
