@@ -225,6 +225,7 @@ def verify_wheel(
             site = scratch / "site"
             unpack_wheel(info, site)
             with environment(target, requirements.install, installer) as env:
+                _compile(env, site)
                 setup = _setup(env, site, scratch, info, timeout=timeout, jobs=jobs)
                 modules = info.modules(site)
                 run = _run(setup, env, target, info, modules)
@@ -301,6 +302,21 @@ def _cannot_run(info: WheelInfo, target: Target) -> str:
                 raise UsageError(said, hint="pass --python with an interpreter it supports")
             return f"{said}: pass --python with an interpreter it supports"
     return ""
+
+
+def _compile(env: Environment, site: Path) -> None:
+    """Byte-compile the wheel's modules once, with the environment's interpreter, as pip
+    does when it installs a wheel: each import then loads them instead of compiling them
+    again (the children write no bytecode)."""
+    import subprocess
+
+    command = [os.fspath(env.python), "-I", "-m", "compileall", "-q", "-j", "0", os.fspath(site)]
+    try:
+        subprocess.run(
+            command, stdin=subprocess.DEVNULL, capture_output=True, timeout=600, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as err:  # the imports then compile as they go
+        log.debug("verify: byte-compiling %s failed: %s", site, err)
 
 
 def _not_run(wheel: Path, reason: str, target: Target, installer: str) -> Verification:
