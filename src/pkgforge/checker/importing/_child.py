@@ -17,7 +17,9 @@ Two ways to run, with the same jobs and the same records:
     answers ``done`` per job. End of input: it kills what still runs and leaves.
 
 ``run CONFIG JOB``
-    One job in this process, after the same warm-up (where there is no fork).
+    One job in a fresh interpreter of its own (where there is no fork, or forking the
+    warm parent is unsafe): importing the job's module imports its packages first in
+    any case.
 
 A job's child runs in its own working folder with its own ``HOME``, stdin closed
 and stdout/stderr sent to a log file, and writes its record (JSON) to a file
@@ -252,10 +254,6 @@ def run_one(config_path: str, job_path: str) -> None:
         job = json.load(stream)
     enter(job)
     setup(config)
-    answer = warm_up(config)
-    if not answer["ready"]:
-        write(str(job["result"]), {"warm": answer})
-        return
     finish(job, config)
 
 

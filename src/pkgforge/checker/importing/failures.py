@@ -17,10 +17,9 @@ from typing import Any, Literal
 
 __all__ = ["FailureKind", "ImportFailure", "When", "describe", "fold"]
 
-When = Literal["always", "first", "star", "entry"]
-"""When it fails: on every import (as the first import and after its top-level
-package, or a top-level package itself); only as the first import; at ``from m import
-*``; or when an entry point is loaded."""
+When = Literal["always", "star", "entry"]
+"""When it fails: when the module is imported; at ``from m import *``; or when an entry
+point is loaded."""
 
 _BOOTSTRAP = "<frozen importlib._bootstrap"
 

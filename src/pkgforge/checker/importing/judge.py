@@ -190,12 +190,6 @@ class _Judge:
             return Certainty.SOME_PATHS, _joined(
                 f"{platform}: a failure on this platform proves none on the others", why
             )
-        if failure.when == "first":
-            return certainty, _joined(
-                f"it fails when `{failure.module}` is the first module imported "
-                f"(imported after `{failure.module.partition('.')[0]}`, it works)",
-                why,
-            )
         return certainty, why
 
     # -- the root cause ---------------------------------------------------------------
@@ -400,11 +394,6 @@ class _Judge:
             )
         if not is_public_module(failure.module):
             private = next(p for p in failure.module.split(".")[1:] if p.startswith("_"))
-            if failure.when == "first":
-                return (
-                    f"it fails only when `{failure.module}` is the first module imported, "
-                    f"which no ordinary use does (`{private}` is private)"
-                )
             return f"no ordinary use imports `{failure.module}` on its own (`{private}` is private)"
         return ""
 

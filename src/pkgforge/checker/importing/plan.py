@@ -107,15 +107,46 @@ def import_package(
 
 
 def import_jobs(modules: Sequence[Module], entry_points: Sequence[EntryPoint]) -> list[Job]:
-    """Each module as the first import (star-importing the top-level ones), then each
-    submodule after its top-level package (star-importing it), then the entry points."""
+    """One job per module, in order (each star-imports its module), then one per entry point.
+
+    A top-level module or package, and a module under a namespace package, is imported
+    as the first import, in a child forked from a parent that imported nothing of the
+    package. A submodule of a top-level package cannot be imported first without its
+    package: ``import a.b.c`` imports ``a``, then ``a.b``, each to completion, and only
+    then ``a.b.c``, so its first import and its import after ``a`` are one and the same
+    computation. It runs once, forked from a warm parent that imported the module's
+    deepest package with enough modules below it to pay for a parent of its own
+    (:data:`_OWN_PARENT`): the state the import reaches before ``a.b.c`` runs, whose cost
+    the child then does not pay again.
+    """
     names = {m.name for m in modules}
-    jobs = [Job(m.name, star="." not in m.name, report="." not in m.name) for m in modules]
-    jobs += [
-        Job(m.name, warm=(_top(m.name),), star=True) for m in modules if _after_top(m.name, names)
+    below: dict[str, int] = {}
+    for name in names:
+        parts = name.split(".")
+        for depth in range(1, len(parts)):
+            package = ".".join(parts[:depth])
+            below[package] = below.get(package, 0) + 1
+    jobs = [
+        Job(m.name, warm=(_warm_parent(m.name, names, below),), star=True)
+        if _after_top(m.name, names)
+        else Job(m.name, star=True, report="." not in m.name)
+        for m in modules
     ]
     jobs += [Job(e.module, attrs=e.attrs, report=True) for e in entry_points]
     return jobs
+
+
+_OWN_PARENT = 8
+"""Modules below a package from which that package gets a warm parent of its own."""
+
+
+def _warm_parent(name: str, names: set[str], below: dict[str, int]) -> str:
+    parts = name.split(".")
+    for depth in range(len(parts) - 1, 1, -1):
+        package = ".".join(parts[:depth])
+        if package in names and below.get(package, 0) >= _OWN_PARENT:
+            return package
+    return parts[0]
 
 
 def _top(name: str) -> str:
@@ -136,19 +167,18 @@ def _collect(
     clean: bool,
 ) -> ImportRun:
     by_path = {os.path.realpath(m.path): (m.relpath, m.name) for m in modules if m.path is not None}
-    names = {m.name for m in modules}
-    firsts = results[: len(modules)]
-    rest = iter(results[len(modules) :])
-    after = {m.name: next(rest) for m in modules if _after_top(m.name, names)}
-    entries = list(zip(entry_points, rest, strict=True))
+    own = results[: len(modules)]
+    entries = list(zip(entry_points, results[len(modules) :], strict=True))
     reached: set[str] = set()
-    for result in [*firsts, *(r for _, r in entries)]:
+    for result in [*own, *(r for _, r in entries)]:
         if result.job.report and result.status == "done" and result.error is None:
             reached.update(str(n) for n in result.record.get("loaded", ()))
     failures: list[ImportFailure] = []
     clean_modules: set[str] = set()
-    for module, first in zip(modules, firsts, strict=True):
-        failure = _module_failure(module, first, after.get(module.name), by_path)
+    for module, result in zip(modules, own, strict=True):
+        failure = _failure(module.name, module.relpath, result, by_path, "always")
+        if failure is None:
+            failure = _star(module, result, by_path)
         if failure is None:
             clean_modules.add(module.name)
         else:
@@ -178,24 +208,6 @@ def _collect(
         tuple(sorted({_top(m.name) for m in modules})),
         frozenset(clean_modules),
     )
-
-
-def _module_failure(
-    module: Module,
-    first: JobResult,
-    after: JobResult | None,
-    by_path: dict[str, tuple[str, str]],
-) -> ImportFailure | None:
-    """One module's failure: after its top-level package (what every user sees), else as
-    the first import only, else at ``from m import *``."""
-    if after is not None and after.status != "skipped":
-        failure = _failure(module.name, module.relpath, after, by_path, "always")
-        if failure is not None:
-            return failure
-        only_first = _failure(module.name, module.relpath, first, by_path, "first")
-        return only_first if only_first is not None else _star(module, after, by_path)
-    failure = _failure(module.name, module.relpath, first, by_path, "always")
-    return failure if failure is not None else _star(module, first, by_path)
 
 
 def _star(
@@ -231,8 +243,6 @@ def _failure(
         return ImportFailure(
             name, relpath, FailureKind.CRASHED, result.detail, when=when, entry=entry
         )
-    if result.status == "skipped":
-        return None
     error = result.error
     if error is None:
         return None

@@ -56,7 +56,7 @@ _POSIX = os.name == "posix"
 _CAN_FORK = hasattr(os, "fork") and sys.platform != "darwin"
 # On macOS, frameworks a module loads may abort in a forked child: one interpreter per job.
 
-Status = Literal["done", "timeout", "crashed", "skipped"]
+Status = Literal["done", "timeout", "crashed"]
 
 # What the imports may see of pkgforge's environment: where programs are, the language
 # and the time zone. No token, no TWINE_*/PIP_* setting, no PYTHONPATH.
@@ -102,7 +102,7 @@ class JobResult:
     status: Status
     record: Mapping[str, Any] = field(default_factory=dict)
     """The child's record (``done``): ``error``, ``star``, ``has_all``, ``loaded``,
-    ``not_found``; for ``skipped``: ``warm``, the parent's failed warm-up."""
+    ``not_found``."""
     detail: str = ""
     """What happened to the interpreter (``timeout``, ``crashed``)."""
     printed: str = ""
@@ -231,57 +231,59 @@ class _Run:
                 if record is not None:
                     detail = f"pkgforge's import child failed: {record['internal']}"
                 result = JobResult(job, "crashed", detail=detail, printed=printed)
-            elif "warm" in record:
-                result = JobResult(job, "skipped", record=record, printed=printed)
             else:
                 result = JobResult(job, "done", record=record, printed=printed)
         if printed and log.isEnabledFor(logging.DEBUG):
             log.debug("importing %s printed: %s", job.module, printed)
         self.results[index] = result
 
-    def skip(self, index: int, answer: Mapping[str, Any]) -> None:
-        self.results[index] = JobResult(self.jobs[index], "skipped", record={"warm": answer})
-
     # -- forked from warm parents -----------------------------------------------------
 
     def forked(self) -> list[int]:
-        """Run the jobs through warm parents; return the jobs left for :meth:`spawned`."""
+        """Run the jobs through warm parents; return the jobs left for :meth:`spawned`.
+
+        A warm parent starts when its first job is due, at most one more than there are
+        workers at a time, and leaves when its jobs are done. One whose warm-up fails
+        hands its jobs to the parent of the package it imported (their imports then
+        show the failure), down to the top-level package."""
         queues: dict[tuple[str, ...], deque[int]] = {}
         for index, job in enumerate(self.jobs):
             queues.setdefault(job.warm, deque()).append(index)
         left: list[int] = []
-        servers: list[_Server] = []
+        servers: dict[tuple[str, ...], _Server] = {}
+        failed: set[tuple[str, ...]] = set()
         selector = selectors.DefaultSelector()
+        running = 0
         try:
-            for warm in queues:
-                server = _Server(self, warm)
-                servers.append(server)
-                selector.register(server.answers, selectors.EVENT_READ, server)
-            running = 0
-            while any(s.alive for s in servers):
-                for server in servers:
-                    while (
-                        server.ready
-                        and server.alive
-                        and queues[server.warm]
-                        and (running < self.setup.workers)
-                    ):
-                        index = queues[server.warm].popleft()
-                        server.send(self.job_payload(index))
+            while True:
+                alive = sum(s.alive for s in servers.values())
+                for warm, queue in list(queues.items()):
+                    if not queue or warm in failed or alive > self.setup.workers:
+                        continue
+                    if warm not in servers or not servers[warm].alive:
+                        servers[warm] = _Server(self, warm)
+                        selector.register(servers[warm].answers, selectors.EVENT_READ, warm)
+                        alive += 1
+                if not alive:
+                    break
+                for warm, server in servers.items():
+                    queue = queues[warm]
+                    while server.ready and server.alive and queue and running < self.setup.workers:
+                        server.send(self.job_payload(queue.popleft()))
                         running += 1
-                    if server.ready and not queues[server.warm] and not server.running:
+                    if server.ready and not queue and not server.running:
                         server.close()
                 for key, _ in selector.select(timeout=self.setup.timeout + 30):
-                    server = key.data
+                    server = servers[key.data]
                     for answer in server.read():
-                        running -= self._answered(server, answer, queues, left)
+                        running -= self._answered(server, answer, queues, left, failed)
                     if not server.alive:
                         selector.unregister(server.answers)
                         running -= len(server.running)
-                        self._ended(server, queues[server.warm], left)
+                        self._ended(server, queues, left, failed)
         finally:
             selector.close()
-            for server in servers:
+            for server in servers.values():
                 server.stop()
         return sorted(left)
 
@@ -291,17 +293,18 @@ class _Run:
         answer: Mapping[str, Any],
         queues: dict[tuple[str, ...], deque[int]],
         left: list[int],
+        failed: set[tuple[str, ...]],
     ) -> int:
         """Handle one answer of a warm parent; return how many jobs it finished."""
+        queue = queues[server.warm]
         if "ready" in answer:
             if not answer["ready"]:
-                for index in queues[server.warm]:
-                    self.skip(index, answer)
-                queues[server.warm].clear()
+                failed.add(server.warm)
+                self._hand_down(server.warm, queues)
             elif int(answer.get("threads", 1)) > 1:
                 log.debug("the warm-up of %s left threads running: no forking", server.warm)
-                left.extend(queues[server.warm])
-                queues[server.warm].clear()
+                left.extend(queue)
+                queue.clear()
                 server.close()
             else:
                 server.ready = True
@@ -311,24 +314,43 @@ class _Run:
         self.finish(index, answer.get("status"), timed_out=bool(answer.get("timeout")))
         return 1
 
-    def _ended(self, server: _Server, queue: deque[int], left: list[int]) -> None:
+    @staticmethod
+    def _hand_down(warm: tuple[str, ...], queues: dict[tuple[str, ...], deque[int]]) -> None:
+        """A warm-up that failed: its jobs go to the warm parent of the package above, and
+        from the top-level package to the parent that imported nothing. There each child
+        imports what failed in the warm-up on its own way to its module, and fails as a
+        user's first import would."""
+        parent = warm[-1].rpartition(".")[0] if warm else ""
+        queues.setdefault((parent,) if parent else (), deque()).extend(queues[warm])
+        queues[warm].clear()
+
+    def _ended(
+        self,
+        server: _Server,
+        queues: dict[tuple[str, ...], deque[int]],
+        left: list[int],
+        failed: set[tuple[str, ...]],
+    ) -> None:
         """A warm parent's output ended: the jobs it did not finish."""
-        if not server.ready and queue:
-            # Its warm-up killed it (a top-level package that exits or crashes on import).
+        queue = queues[server.warm]
+        if not server.ready and server.warm not in failed and queue:
+            # Its warm-up killed it (a package that exits or crashes when imported).
+            failed.add(server.warm)
             server.stop()
-            detail = _crash(
-                server.process.returncode, _read_tail(self.config(server.warm).with_suffix(".log"))
-            )
-            for index in queue:
-                if server.warm:
-                    self.skip(index, {"ready": False, "crashed": detail})
-                else:
+            log_file = self.config(server.warm).with_suffix(".log")
+            detail = _crash(server.process.returncode, _read_tail(log_file))
+            if server.warm:
+                self._hand_down(server.warm, queues)
+            else:
+                for index in queue:
                     self.results[index] = JobResult(self.jobs[index], "crashed", detail=detail)
+                queue.clear()
         else:
             left.extend(sorted(server.running))  # a parent that died: each job apart
-            left.extend(queue)
+            if not server.commands.closed:  # it died on its own: the rest apart too
+                left.extend(queue)
+                queue.clear()
         server.running.clear()
-        queue.clear()
 
     # -- one interpreter per job ------------------------------------------------------
 
