@@ -148,6 +148,22 @@ def _corpus() -> ModuleType:
 corpus = _corpus()
 
 
+def _held_out() -> dict[str, str]:
+    spec = importlib.util.spec_from_file_location(
+        "held_out_projects", HERE / "held_out_projects.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return dict(module.HELD_OUT)
+
+
+# The corpora a run can judge: the one the checker was fixed against, and the held-out
+# one it never was (bench/held_out_projects.py). Both map project -> pinned version.
+CORPORA = {"original": corpus.ALL_PROJECTS, "held-out": _held_out()}
+PINS: dict[str, str] = dict(CORPORA["original"])
+
+
 # -- the wheel: what ships, under which module name ---------------------------
 
 
@@ -657,10 +673,10 @@ def check_project(name: str, *, project_env: bool = False) -> tuple[Path, Any]:
     checked: with the project's own venv (its wheel and declared dependencies) active."""
     from pkgforge.checker.engine import check
 
-    tree = corpus.fetch(name, SOURCES)
+    version = PINS[name]
+    tree = corpus.fetch(name, SOURCES, version)
     if not project_env:
         return tree, check([tree], use_cache=False)
-    version = corpus.ALL_PROJECTS[name]
     wheel_file = corpus.download(name, version, SOURCES / "wheels", wheel=True)
     env = Env(name, version, Wheel.open(wheel_file)) if wheel_file else None
     if env is None or env.ensure() is not None:
@@ -677,7 +693,7 @@ def check_project(name: str, *, project_env: bool = False) -> tuple[Path, Any]:
 
 
 def judge_project(name: str, tree: Path, result: Any, cache: JudgmentCache) -> ProjectResult:
-    version = corpus.ALL_PROJECTS[name]
+    version = PINS[name]
     errors = [f for f in result.findings if str(f.severity) == "error"]
     wheel_file = corpus.download(name, version, SOURCES / "wheels", wheel=True)
     env = Env(name, version, Wheel.open(wheel_file)) if wheel_file else None
@@ -846,6 +862,13 @@ def write_expectations(results: Sequence[ProjectResult]) -> Path:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("projects", nargs="*", help="corpus projects (default: all)")
+    parser.add_argument(
+        "--corpus",
+        choices=sorted(CORPORA),
+        default="original",
+        help="original: tests/imports/real_projects.py (a training set); held-out: "
+        "bench/held_out_projects.py (evidence: never tuned on)",
+    )
     parser.add_argument("--jobs", type=int, default=2, help="projects judged at once")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--list-false", action="store_true", help="each false error, to fix")
@@ -866,10 +889,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="check each project with its own venv active (VIRTUAL_ENV), as a developer would",
     )
     args = parser.parse_args(argv)
-    names = args.projects or list(corpus.ALL_PROJECTS)
-    unknown = [n for n in names if n not in corpus.ALL_PROJECTS]
+    PINS.clear()
+    PINS.update(CORPORA[args.corpus])
+    names = args.projects or list(PINS)
+    unknown = [n for n in names if n not in PINS]
     if unknown:
-        parser.error(f"not in the corpus: {', '.join(unknown)}")
+        parser.error(f"not in the {args.corpus} corpus: {', '.join(unknown)}")
+    if args.write_expectations and args.corpus != "original":
+        parser.error("the held-out corpus never becomes a test's expectations")
     if args.rejudge:
         with contextlib.suppress(FileNotFoundError):
             (PRECISION / "judgments.json").unlink()

@@ -16,12 +16,14 @@ def test_public_functions_stay_functions(first_import: str) -> None:
     code = f"""
 {first_import}
 import pkgforge
-for name in ("new_project", "add_module", "build", "publish", "check"):
+for name in ("new_project", "add_module", "build", "publish", "check", "package_tree", "import_graph"):
     obj = getattr(pkgforge, name)
     assert callable(obj), name
 assert pkgforge.build.__module__ == "pkgforge.release.build"
 assert pkgforge.publish.__module__ == "pkgforge.release.publish"
 assert pkgforge.check.__module__ == "pkgforge.checker.engine"
+assert pkgforge.package_tree.__module__ == "pkgforge.draw.tree"
+assert pkgforge.import_graph.__module__ == "pkgforge.draw.graph"
 import types
 assert isinstance(pkgforge.check, types.FunctionType)
 """

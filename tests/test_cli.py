@@ -51,7 +51,8 @@ def test_unknown_option(run_cli) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", ["new", "add", "check", "explain", "rules", "build", "publish", "completion"]
+    "command",
+    ["new", "add", "check", "tree", "graph", "explain", "rules", "build", "publish", "completion"],
 )
 def test_every_command_has_help(run_cli, command: str) -> None:
     with pytest.raises(SystemExit) as exc:
@@ -134,3 +135,13 @@ def test_a_check_runs_without_the_cyclic_collector_and_main_gives_it_back(
     assert status == 0
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_help_lists_every_command(run_cli) -> None:
+    from pkgforge.commands import COMMANDS
+
+    status, out, _ = run_cli()  # no command: the help, as `pkgforge --help` prints it
+    assert status == 2
+    listed = {line.split()[0] for line in out.splitlines() if line.startswith("    ")}
+    assert {command.__name__.rpartition(".")[2] for command in COMMANDS} <= listed
+    assert {"tree", "graph"} <= listed

@@ -85,6 +85,11 @@ printf '%s\n' "${COMPREPLY[@]}"
         ("pkgforge check --output-format ", {"text", "json", "sarif", "github"}),
         ("pkgforge check --fail-on ", {"error", "warning", "info"}),
         ("pkgforge completion ", {"bash", "zsh", "fish"}),
+        ("pkgforge tr", {"tree"}),
+        ("pkgforge gr", {"graph"}),
+        ("pkgforge tree --format ", {"text", "json"}),
+        ("pkgforge graph --fo", {"--focus", "--format"}),
+        ("pkgforge graph --format ", {"text", "json", "dot", "mermaid", "svg", "html"}),
     ],
 )
 def test_bash_completes(line: str, expected: set[str], tmp_path: Path) -> None:

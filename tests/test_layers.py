@@ -67,3 +67,46 @@ def test_the_checker_never_imports_the_commands_above_it() -> None:
         if target.startswith(above)
     }
     assert wrong == set()
+
+
+def test_the_drawings_read_the_checker_s_model_and_parse_nothing() -> None:
+    """draw/ sits beside the commands' library code: it uses the checker, and nothing
+    parses a file again (the model holds every summary)."""
+    imports = _imports()
+    wrong = {
+        (source, target)
+        for source, targets in imports.items()
+        if source.startswith("pkgforge.draw")
+        for target in targets
+        if target.startswith(
+            (
+                "pkgforge.release",
+                "pkgforge.scaffold",
+                "pkgforge.commands",
+                "pkgforge.cli",
+                "pkgforge.checker.summarize",
+                "pkgforge.checker.parallel",
+                "pkgforge.checker.rules",
+            )
+        )
+    }
+    assert wrong == set()
+    assert not any(
+        target.startswith("pkgforge.draw")
+        for source, targets in imports.items()
+        if source.startswith("pkgforge.checker")
+        for target in targets
+    )
+    for path in (SRC / "pkgforge" / "draw").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = {
+            alias.name.partition(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        } | {
+            (node.module or "").partition(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+        }
+        assert not modules & {"ast", "libcst", "tokenize"}, path

@@ -10,7 +10,7 @@ the index has that the lock does not is drift: this script reports it and exits 
 
 After a refresh, tests/scaffold/test_template_pins.py names each hook of the
 default template whose revision no longer equals the lock: bump it there and
-freeze the template (``python -m pkgforge.scaffold.history freeze --bump X``).
+freeze the template (``python -m pkgforge.scaffold.update.history freeze --bump X``).
 """
 
 from __future__ import annotations

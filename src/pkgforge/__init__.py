@@ -20,8 +20,10 @@ __all__ = [
     "add_module",
     "build",
     "check",
+    "import_graph",
     "link_project",
     "new_project",
+    "package_tree",
     "publish",
     "update_project",
     "verify",
@@ -33,25 +35,29 @@ __all__ = [
 _LAZY = {
     "PkgforgeError": "pkgforge.errors",
     "new_project": "pkgforge.scaffold.project",
-    "link_project": "pkgforge.scaffold.link",
+    "link_project": "pkgforge.scaffold.update.link",
     "add_module": "pkgforge.scaffold.add",
     "build": "pkgforge.release.build",
     "check": "pkgforge.checker.engine",
     "publish": "pkgforge.release.publish",
-    "update_project": "pkgforge.scaffold.update",
+    "update_project": "pkgforge.scaffold.update.update",
+    "package_tree": "pkgforge.draw.tree",
+    "import_graph": "pkgforge.draw.graph",
     "verify": "pkgforge.release.verify.verifier",
 }
 
 if TYPE_CHECKING:
     from pkgforge.checker.engine import check
+    from pkgforge.draw.graph import import_graph
+    from pkgforge.draw.tree import package_tree
     from pkgforge.errors import PkgforgeError
     from pkgforge.release.build import build
     from pkgforge.release.publish import publish
     from pkgforge.release.verify.verifier import verify
     from pkgforge.scaffold.add import add_module
-    from pkgforge.scaffold.link import link_project
     from pkgforge.scaffold.project import new_project
-    from pkgforge.scaffold.update import update_project
+    from pkgforge.scaffold.update.link import link_project
+    from pkgforge.scaffold.update.update import update_project
 
 
 def __getattr__(name: str) -> object:

@@ -18,6 +18,7 @@ __all__ = [
     "CheckFailedError",
     "ConfigError",
     "DirtyTreeError",
+    "DrawError",
     "InvalidNameError",
     "ManifestError",
     "PartialUploadError",
@@ -127,6 +128,10 @@ class BackendError(BuildError):
 class VerifyError(PkgforgeError):
     """No wheel could be verified: none fits the interpreter, or no environment could be
     made for them."""
+
+
+class DrawError(PkgforgeError):
+    """A picture could not be drawn: Graphviz's ``dot`` is missing or failed."""
 
 
 class ArchiveError(PkgforgeError):

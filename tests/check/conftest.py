@@ -57,6 +57,15 @@ def _write_bytecode(target: Path, scratch: Path) -> None:
     source.unlink()
 
 
+def backend_pyproject(backend: str, requires: str, name: str = "sound") -> str:
+    """A minimal valid pyproject.toml built by ``backend`` (``requires`` its distribution)."""
+    return (
+        f'[project]\nname = "{name}"\nversion = "0.1"\nrequires-python = ">=3.11"\n'
+        f'license = "MIT"\n\n[build-system]\nrequires = ["{requires}"]\n'
+        f'build-backend = "{backend}"\n'
+    )
+
+
 def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
     """Create ``files`` (relpath -> text or bytes) under ``root``; return ``root``."""
     for relpath, content in files.items():

@@ -155,6 +155,46 @@ def test_setup_py_non_literal_falls_back_to_automatic_discovery(
     assert "not a literal" in _decided_by(root)
 
 
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        "OPTIONS = dict(packages=['sound', 'sound.effects'], package_dir={'': 'code'})",
+        "OPTIONS = {'packages': ['sound', 'sound.effects'], 'package_dir': {'': 'code'}}",
+    ],
+)
+def test_setup_py_kwargs_bound_to_a_literal_dict_are_read(
+    make_project: Callable[..., Path], arguments: str
+) -> None:
+    # setup(**OPTIONS) used to check every folder of the flat layout (helpers/ and code/)
+    root = make_project(
+        {
+            "setup.py": f"from setuptools import setup\n{arguments}\nsetup(**OPTIONS)\n",
+            "code/sound/__init__.py": "",
+            "code/sound/effects/__init__.py": "",
+            "code/decoy/__init__.py": "",
+            "helpers/__init__.py": "",
+        },
+        pyproject=None,
+    )
+    assert set(_modules(root)) == {"code/sound/__init__.py", "code/sound/effects/__init__.py"}
+    build = load_project(root, use_cache=False).build
+    assert build.wheel.kind == "list" and build.wheel.names == ("sound", "sound.effects")
+
+
+def test_setup_py_kwargs_changed_before_the_call_are_not_read(
+    make_project: Callable[..., Path],
+) -> None:
+    setup_py = (
+        "from setuptools import setup\nOPTIONS = dict(packages=['decoy'])\n"
+        "configure(OPTIONS)\nsetup(**OPTIONS)\n"
+    )
+    root = make_project(
+        {"setup.py": setup_py, "sound/__init__.py": "", "decoy/__init__.py": ""}, pyproject=None
+    )
+    assert "not a literal" in _decided_by(root)
+    assert load_project(root, use_cache=False).build.wheel.kind == "unknown"
+
+
 def test_setup_py_literal_package_dir_with_computed_packages(
     make_project: Callable[..., Path],
 ) -> None:
@@ -421,11 +461,13 @@ def test_maturin_module_name_from_cargo(make_project: Callable[..., Path]) -> No
     assert _modules(root) == {"sound_rs/__init__.py": "sound_rs"}
 
 
-def test_maturin_pure_rust_with_tests_is_quiet(make_project: Callable[..., Path]) -> None:
+def test_maturin_pure_rust_says_that_no_python_ships(make_project: Callable[..., Path]) -> None:
     root = make_project({"src/lib.rs": "", "tests/test_x.py": ""}, pyproject=MATURIN)
     result = check([root], use_cache=False)
     assert result.files_checked == 0
-    assert [f.code for f in result.findings if f.code == "PF105"] == []
+    (finding,) = [f for f in result.findings if f.code == "PF105"]
+    assert "'sound' is a pure Rust module" in finding.message
+    assert not result.has_errors
 
 
 # meson-python -------------------------------------------------------------------------------
@@ -500,7 +542,7 @@ def test_meson_moved_sources_build_utils_and_nested_installs(
 
 
 def test_meson_reading_is_remembered_until_a_meson_build_changes(tmp_path: Path) -> None:
-    from pkgforge.checker.meson_config import meson_packages
+    from pkgforge.checker.backends.meson_python import meson_packages
 
     (tmp_path / "sound").mkdir()
     (tmp_path / "meson.build").write_text("subdir('sound')\n")
@@ -514,3 +556,123 @@ def test_meson_reading_is_remembered_until_a_meson_build_changes(tmp_path: Path)
     )
     (tmp_path / "audio").mkdir()
     assert meson_packages(tmp_path, "sound", memo) != first
+
+
+# uv_build -----------------------------------------------------------------------
+
+UV = backend("uv_build", project="Sound-Tools")
+
+
+def test_uv_build_default_module_under_src(make_project: Callable[..., Path]) -> None:
+    root = make_project(
+        {
+            "src/sound_tools/__init__.py": "",
+            "src/sound_tools/echo.py": "",
+            "src/helper.py": "",
+            "tools/gen.py": "",
+        },
+        pyproject=UV,
+    )
+    assert _modules(root) == {
+        "src/sound_tools/__init__.py": "sound_tools",
+        "src/sound_tools/echo.py": "sound_tools.echo",
+    }
+    assert "uv_build's default" in _decided_by(root)
+
+
+def test_uv_build_module_root_elsewhere_is_checked(make_project: Callable[..., Path]) -> None:
+    # a non-default module-root used to check 0 files and exit 0
+    pyproject = UV + '[tool.uv.build-backend]\nmodule-root = "python"\n'
+    root = make_project(
+        {"python/sound_tools/__init__.py": "import sound_tools.missing\n", "src/x.py": ""},
+        pyproject=pyproject,
+    )
+    assert _modules(root) == {"python/sound_tools/__init__.py": "sound_tools"}
+    result = check([root], select=["PF404"], use_cache=False)
+    assert [f.code for f in result.findings] == ["PF404"]
+
+
+def test_uv_build_flat_dotted_and_listed_module_names(make_project: Callable[..., Path]) -> None:
+    pyproject = (
+        UV + '[tool.uv.build-backend]\nmodule-root = ""\nmodule-name = ["ns.pkg", "other"]\n'
+    )
+    root = make_project(
+        {
+            "ns/pkg/__init__.py": "",
+            "ns/pkg/m.py": "",
+            "ns/sibling/__init__.py": "",
+            "other/__init__.py": "",
+            "tests/test_x.py": "",
+        },
+        pyproject=pyproject,
+    )
+    assert _modules(root) == {
+        "ns/pkg/__init__.py": "ns.pkg",
+        "ns/pkg/m.py": "ns.pkg.m",
+        "other/__init__.py": "other",
+    }
+
+
+def test_uv_build_excludes(make_project: Callable[..., Path]) -> None:
+    pyproject = UV + (
+        "[tool.uv.build-backend]\n"
+        'wheel-exclude = ["gen.py", "sound_tools/sub/*.py"]\n'
+        'source-exclude = ["/src/sound_tools/skip.py"]\n'
+    )
+    root = make_project(
+        {
+            "src/sound_tools/__init__.py": "",
+            "src/sound_tools/gen.py": "",
+            "src/sound_tools/skip.py": "",
+            "src/sound_tools/keep.py": "",
+            "src/sound_tools/sub/__init__.py": "",
+        },
+        pyproject=pyproject,
+    )
+    assert set(_modules(root)) == {"src/sound_tools/__init__.py", "src/sound_tools/keep.py"}
+
+
+def test_uv_build_namespace_is_declared(make_project: Callable[..., Path]) -> None:
+    pyproject = UV + "[tool.uv.build-backend]\nnamespace = true\n"
+    root = make_project(
+        {"src/sound_tools/a.py": "", "src/sound_tools/b/x.py": ""}, pyproject=pyproject
+    )
+    assert set(_modules(root)) == {"src/sound_tools/a.py", "src/sound_tools/b/x.py"}
+    assert check([root], select=["PF101"], use_cache=False).findings == ()
+    plain = make_project({}, pyproject=UV)
+    assert [f.code for f in check([plain], select=["PF101"], use_cache=False).findings] == ["PF101"]
+
+
+@pytest.mark.parametrize("option", ["include", "only-include"])
+def test_hatch_files_that_are_not_modules_ship_as_data(
+    make_project: Callable[..., Path], option: str
+) -> None:
+    pyproject = HATCH + (
+        f'[tool.hatch.build.targets.wheel]\n{option} = ["sound", "sound/data/notes.txt", '
+        '"LICENSE.txt", "/tool.py"]\n'
+    )
+    root = make_project(
+        {
+            "sound/__init__.py": "",
+            "sound/data/notes.txt": "",
+            "LICENSE.txt": "",
+            "tool.py": "",
+        },
+        pyproject=pyproject,
+    )
+    result = check([root], use_cache=False)
+    assert result.skipped == ()  # was: "sound/data/notes.txt: cannot read directory"
+    assert _modules(root) == {"sound/__init__.py": "sound", "tool.py": "tool"}
+
+
+def test_hatch_include_filters_packages_and_only_include(make_project: Callable[..., Path]) -> None:
+    # With packages or only-include, hatchling walks only those, and include filters them.
+    pyproject = HATCH + (
+        "[tool.hatch.build.targets.wheel]\n"
+        'only-include = ["src"]\npackages = ["src/sound"]\ninclude = ["/tool.py"]\n'
+    )
+    root = make_project(
+        {"src/sound/__init__.py": "", "src/other/__init__.py": "", "tool.py": ""},
+        pyproject=pyproject,
+    )
+    assert _modules(root) == {"src/sound/__init__.py": "sound"}

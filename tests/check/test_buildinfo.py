@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pkgforge.checker.buildinfo import BuildInfo, Wheel
+from pkgforge.checker.backends.buildinfo import BuildInfo, Wheel
 from pkgforge.checker.engine import check, load_project
 from pkgforge.checker.model import Project
 

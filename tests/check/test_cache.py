@@ -1,4 +1,5 @@
-"""The summary cache: one file per project, safe to corrupt, never trusted to run code."""
+"""The summary cache: one append-only log per project, safe to corrupt, never trusted to
+run code."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from pkgforge.checker.cache import CACHE_DIR_NAME, SummaryCache
+from pkgforge.checker.cache import CACHE_DIR_NAME, SummaryCache, frame, records
 from pkgforge.checker.engine import check, load_project
 from pkgforge.checker.summary import ModuleSummary
 
-CACHE_FILE = Path(CACHE_DIR_NAME) / "check-v1.pickle"
+CACHE_FILE = Path(CACHE_DIR_NAME) / "check-v2.log"
 
 
 @pytest.fixture
@@ -40,7 +41,8 @@ def test_cache_directory_is_tagged_and_ignored(project: Path) -> None:
     assert sorted(p.name for p in cache_dir.iterdir()) == [
         ".gitignore",
         "CACHEDIR.TAG",
-        "check-v1.pickle",
+        "check-v2.lock",
+        "check-v2.log",
     ]
 
 
@@ -73,7 +75,10 @@ def test_no_cache_reads_and_writes_nothing(project: Path, monkeypatch: pytest.Mo
     assert not (project / CACHE_DIR_NAME).exists()
 
 
-@pytest.mark.parametrize("junk", [b"", b"garbage", pickle.dumps(("old", (3, 0, 0))) + b"x"])
+@pytest.mark.parametrize(
+    "junk",
+    [b"", b"garbage", pickle.dumps(("old", (3, 0, 0))) + b"x", frame(b"H", pickle.dumps(("old",)))],
+)
 def test_corrupt_cache_is_ignored(project: Path, junk: bytes) -> None:
     (project / CACHE_DIR_NAME).mkdir()
     (project / CACHE_FILE).write_bytes(junk)
@@ -90,7 +95,13 @@ def test_a_planted_cache_cannot_run_code(project: Path, tmp_path: Path) -> None:
 
     header = SummaryCache(project).header
     (project / CACHE_DIR_NAME).mkdir()
-    (project / CACHE_FILE).write_bytes(pickle.dumps(header) + pickle.dumps(Exploit()))
+    exploit = pickle.dumps(Exploit())
+    (project / CACHE_FILE).write_bytes(
+        frame(b"H", pickle.dumps(header))
+        + frame(b"M", exploit)
+        + frame(b"S", pickle.dumps(("src/sound/echo.py",)) + exploit)
+        + frame(b"R", exploit)
+    )
     load_project(project)
     assert not marker.exists()
 
@@ -124,7 +135,7 @@ def test_read_only_project_uses_the_user_cache_dir(
     finally:
         project.chmod(0o755)
     assert not (project / CACHE_DIR_NAME).exists()
-    assert list((tmp_path / "usercache").rglob("*.pickle"))
+    assert list((tmp_path / "usercache").rglob("*.log"))
 
 
 def test_unwritable_cache_location_falls_back(
@@ -134,7 +145,7 @@ def test_unwritable_cache_location_falls_back(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "usercache"))
     (project / CACHE_DIR_NAME).write_text("not a directory", encoding="utf-8")
     load_project(project)
-    assert list((tmp_path / "usercache").rglob("*.pickle"))
+    assert list((tmp_path / "usercache").rglob("*.log"))
     _no_parsing(monkeypatch)
     assert len(load_project(project).files) == 2
 
@@ -226,3 +237,36 @@ def test_installing_a_distribution_invalidates_remembered_findings(
     os.utime(site, ns=(1, 1))  # a distinct mtime even on coarse clocks
     check([project])
     assert len(runs) == 1
+
+
+def test_a_write_cut_short_loses_only_that_record(project: Path) -> None:
+    check([project])
+    log = project / CACHE_FILE
+    whole = log.read_bytes()
+    torn = frame(b"S", pickle.dumps(("src/sound/echo.py",)) + pickle.dumps({}))[:-5]
+    log.write_bytes(whole + torn)
+    assert set(SummaryCache.load(project.resolve()).entries) == {
+        "src/sound/__init__.py",
+        "src/sound/echo.py",
+    }
+    echo = project / "src" / "sound" / "echo.py"
+    echo.write_text("Y = 3\n", encoding="utf-8")
+    os.utime(echo, ns=(2, 2))
+    assert check([project]).findings == check([project], use_cache=False).findings
+    repaired = log.read_bytes()
+    assert torn not in repaired
+    assert list(records(repaired))[-1][2] == len(repaired)
+
+
+def test_a_re_check_appends_to_the_log(project: Path) -> None:
+    check([project])
+    log = project / CACHE_FILE
+    before = log.read_bytes()
+    echo = project / "src" / "sound" / "echo.py"
+    echo.write_text("Y = 3\n", encoding="utf-8")
+    os.utime(echo, ns=(2, 2))
+    check([project])
+    after = log.read_bytes()
+    assert after.startswith(before)
+    kinds = [kind for kind, _, _ in records(after[len(before) :])]
+    assert kinds.count(b"S") == 1

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pkgforge.checker.engine import check
 from pkgforge.checker.findings import Severity
+from pkgforge.checker.report.text import render
 
 from .conftest import GOOD_PYPROJECT
 from .test_discover import backend
@@ -48,17 +49,37 @@ def test_no_warning_when_something_ships(make_project: Callable[..., Path]) -> N
     assert check([root], select=["PF105"], use_cache=False).findings == ()
 
 
-def test_no_warning_for_tests_docs_and_setup_py_alone(make_project: Callable[..., Path]) -> None:
+def test_tests_docs_and_setup_py_alone_check_nothing_and_say_so(
+    make_project: Callable[..., Path],
+) -> None:
     root = make_project(
         {"setup.py": "", "tests/test_x.py": "", "docs/conf.py": "", ".venv/lib/x.py": ""}
     )
     result = check([root], select=["PF105"], use_cache=False)
-    assert result.files_checked == 0 and result.findings == ()
+    assert result.files_checked == 0
+    (finding,) = result.findings
+    assert finding.severity is Severity.WARNING
+    assert "none outside tests, docs and build scripts" in finding.message
+    assert "All checks passed" not in render(result)
 
 
-def test_no_warning_without_python(tmp_path: Path) -> None:
+def test_a_folder_without_python_says_so(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("hello\n")
-    assert check([tmp_path], select=["PF105"], use_cache=False).findings == ()
+    (finding,) = check([tmp_path], select=["PF105"], use_cache=False).findings
+    assert "selects no Python files" in finding.message
+
+
+def test_an_empty_folder_says_so(tmp_path: Path) -> None:
+    result = check([tmp_path], use_cache=False)
+    assert [(f.code, f.path) for f in result.findings] == [("PF105", ".")]
+    assert "the folder is empty" in result.findings[0].message
+    assert not result.has_errors
+
+
+def test_zero_files_is_never_all_checks_passed(tmp_path: Path) -> None:
+    result = check([tmp_path], ignore=["PF105"], use_cache=False)
+    assert result.findings == () and result.files_checked == 0
+    assert render(result) == "Nothing was checked: 0 files.\n"
 
 
 def test_the_hint_names_the_backend_setting(make_project: Callable[..., Path]) -> None:

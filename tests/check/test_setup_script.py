@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from pkgforge.checker.backends.mounts import UNKNOWN
+from pkgforge.checker.backends.setuptools.options import setup_cfg, setup_py
+from pkgforge.checker.backends.setuptools.script import parse_setup_script, resolve
 from pkgforge.checker.declared import read_declarations
 from pkgforge.checker.engine import load_project
-from pkgforge.checker.mounts import UNKNOWN
-from pkgforge.checker.setup_script import parse_setup_script, resolve
-from pkgforge.checker.setuptools_legacy import setup_cfg, setup_py
 
 from .conftest import write_tree
 

@@ -120,9 +120,12 @@ ALL_PROJECTS = {**PROJECTS, **EXTRA_PROJECTS}
 EXPECTED = Path(__file__).with_name("real_projects_expected.json")
 
 
-def fetch(name: str, cache: Path) -> Path:
-    """Download and unpack ``name``'s pinned sdist under ``cache``; return the source tree."""
-    version = ALL_PROJECTS[name]
+def fetch(name: str, cache: Path, version: str | None = None) -> Path:
+    """Download and unpack ``name``'s pinned sdist under ``cache``; return the source tree.
+
+    ``version`` serves other corpora (bench/held_out_projects.py); by default the pin here.
+    """
+    version = version or ALL_PROJECTS[name]
     target = cache / f"{name}-{version}"
     done = target / ".unpacked"
     if done.exists():

@@ -281,7 +281,7 @@ def test_dependencies_not_installed_here_make_names_unknown(tmp_path: Path) -> N
         ("pyproject.toml", "info"),
     ]
     assert "(`pyyaml` provides it)" in found[0].message
-    assert "surely-not-installed-dist>=1" in found[1].message
+    assert "(surely-not-installed-dist) may provide" in found[1].message
     assert "`surely_other` (src/pkg/b.py:1)" in found[1].message
     assert "yaml" not in found[1].message
 
@@ -454,7 +454,7 @@ def test_unused_dependency_is_a_warning(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("deps", "why"),
     [
-        ('["pytest"]', "registers entry points (a plugin or a command)"),
+        ('["pytest-xdist"]', "a pytest11 plugin: pytest loads it"),
         ('["surely-not-installed-dist"]', "not installed: import names unknown"),
         ('["types-requests", "foo-stubs"]', "type stubs"),
         ('["tzdata"]', "data only"),
@@ -465,6 +465,16 @@ def test_pf408_says_nothing_where_use_is_invisible(tmp_path: Path, deps: str, wh
     files = {"src/pkg/core.py": "import cookiecutter\n"}
     found = findings(project(tmp_path, files, deps), "PF408")
     assert [f for f in found if "cookiecutter" not in f.message] == [], why
+
+
+def test_pf408_is_not_silenced_by_commands_or_a_distribution_s_own_groups(
+    tmp_path: Path,
+) -> None:
+    # pytest installs commands only; twine registers plugins in its own group, and commands
+    found = findings(project(tmp_path, {}, '["pytest", "twine"]'), "PF408")
+    assert sorted(f.message.split("`")[1] for f in found) == ["pytest", "twine"]
+    (pytest_finding,) = [f for f in found if "`pytest`" in f.message]
+    assert "it installs commands" in pytest_finding.message
 
 
 def test_pf408_counts_guarded_and_function_imports_as_uses(tmp_path: Path) -> None:
@@ -587,3 +597,24 @@ def test_the_projects_own_venv_tells_what_its_dependencies_provide(tmp_path: Pat
     (info / "RECORD").write_text("odd_name/__init__.py,,\nfakedist-1.0.dist-info/RECORD,,\n")
     assert check([root], select=["PF407"]).findings == ()
     assert findings(root) == []
+
+
+def test_the_unseen_info_names_each_distribution_once_and_not_the_project(
+    tmp_path: Path,
+) -> None:
+    extra = (
+        "[project.optional-dependencies]\n"
+        "cli = ['surely-not-installed-dist>=1', "
+        "\"surely-not-installed-dist>=2; python_version < '3.12'\"]\n"
+        "all = ['pkg[cli]']\n"
+    )
+    root = project(
+        tmp_path,
+        {"src/pkg/core.py": "import zzz_not_a_module\n"},
+        '["surely-not-installed-dist"]',
+        extra,
+    )
+    (finding,) = findings(root)
+    assert finding.severity == "info"
+    assert "(surely-not-installed-dist) may provide" in finding.message
+    assert "pkg[cli]" not in finding.message

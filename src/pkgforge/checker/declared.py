@@ -22,8 +22,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from pkgforge.checker.backends.setuptools.script import parse_setup_cfg, parse_setup_script, resolve
 from pkgforge.checker.distmap import requirement_name
-from pkgforge.checker.setup_script import parse_setup_cfg, parse_setup_script, resolve
 
 if TYPE_CHECKING:
     from pkgforge.checker.model import Project

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from pkgforge.checker.backends import ship_decision
-from pkgforge.checker.mounts import Decision, Mount
+from pkgforge.checker.backends.mounts import Decision, Mount
 from pkgforge.errors import ProjectNotFoundError
 
 __all__ = [

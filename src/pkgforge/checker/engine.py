@@ -18,17 +18,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, TypeVar
 
-from pkgforge.checker.buildinfo import build_files
+from pkgforge.checker.backends.buildinfo import build_files
 from pkgforge.checker.cache import SummaryCache
 from pkgforge.checker.discover import Layout, find_root, read_layout
 from pkgforge.checker.findings import Finding, Severity, any_errors
 from pkgforge.checker.selection import Selection, filter_findings, under_any
 from pkgforge.checker.sites import project_site_dirs
+from pkgforge.checker.template import is_template
 from pkgforge.checker.walk import Tree, walk_tree
 from pkgforge.config import Overrides, Settings, load_settings, parse_codes, parse_overrides
 from pkgforge.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
+    from pkgforge.checker.cache import StoredResult
     from pkgforge.checker.model import Project
     from pkgforge.checker.parallel import ParsePool
     from pkgforge.checker.replay import Stamp
@@ -179,7 +181,7 @@ def _load(
 
 def _build(found: _Discovery) -> Project:
     # Imported here: a warm run of an unchanged project never builds the model.
-    from pkgforge.checker.buildconf.facts import read_build_facts
+    from pkgforge.checker.backends.facts import read_build_facts
     from pkgforge.checker.model import Project, SourceFile
 
     layout, tree, cache = found.layout, found.tree, found.cache
@@ -229,7 +231,7 @@ def _build(found: _Discovery) -> Project:
 
 def _fingerprint(found: _Discovery, selection: object, inputs: Sequence[Stamp]) -> str:
     """What the raw findings depend on: the settings, the tree the walk made of the
-    project, and the stat signature of every input (:func:`_input_stamps`)."""
+    project, and the stat signature of every input (:func:`_shape_stamps`, :func:`_file_stamps`)."""
     import hashlib
 
     tree = found.tree
@@ -350,7 +352,8 @@ def check(
     config: Sequence[str] = (),
     on_inputs: InputsCallback | None = None,
 ) -> CheckResult:
-    """Check each PATH: a project directory (source rules) or a wheel/sdist (dist rules).
+    """Check each PATH: a project directory (source rules), a wheel/sdist (dist rules), or a
+    cookiecutter template (the project it renders with its defaults, reported in it).
 
     ``select``/``ignore`` replace the configured ones; ``extend_select``/``extend_ignore``
     add to them. A selection that names no code, or runs no rule, is a UsageError.
@@ -385,9 +388,12 @@ def check(
         rules()
     # Paths inside one project (pre-commit passes file names) share one run.
     targets: dict[Path | str, list[str]] = {}
+    templates: list[Path] = []
     for path in paths or (".",):
         if _is_archive(path):
             targets[os.fspath(path)] = []
+        elif is_template(Path(path)):
+            templates.append(Path(path))
         else:
             root, focus = find_root(path)
             targets.setdefault(root, []).append(focus)
@@ -419,12 +425,74 @@ def check(
         suppressed += outcome.suppressed
         errors.extend(outcome.rule_errors)
         skipped.extend(outcome.skipped)
+    for template in templates:
+        outcome = _check_template(
+            template,
+            rules=rules,
+            cli=cli,
+            overrides=overrides,
+            run_imports=run_imports,
+            python=python,
+        )
+        if on_inputs is not None:
+            on_inputs(None, None)  # a temporary rendering: nothing to replay from
+        findings.extend(outcome.findings)
+        files += outcome.files_checked
+        suppressed += outcome.suppressed
+        errors.extend(outcome.rule_errors)
+        skipped.extend(outcome.skipped)
     return CheckResult(
         findings=tuple(sorted(set(findings))),
         files_checked=files,
         suppressed=suppressed,
         rule_errors=tuple(errors),
         skipped=tuple(skipped),
+    )
+
+
+def _check_template(
+    template: Path,
+    *,
+    rules: Callable[[], Mapping[str, Rule]],
+    cli: _CliCodes,
+    overrides: Overrides | None,
+    run_imports: bool,
+    python: str | os.PathLike[str] | None,
+) -> CheckResult:
+    """Check the project ``template`` renders with its defaults, in a temporary folder;
+    its findings name the template's files."""
+    import tempfile
+    from dataclasses import replace
+
+    from pkgforge.checker.template import render_defaults
+
+    with tempfile.TemporaryDirectory(prefix="pkgforge-template-") as folder:
+        project, to_template = render_defaults(template.resolve(), Path(folder))
+        root = project.resolve()
+        log.info("checking %s as rendered with its defaults", template)
+        outcome = _check_project(
+            root,
+            (),
+            rules=rules,
+            cli=cli,
+            overrides=overrides,
+            use_cache=False,
+            run_imports=run_imports,
+            python=python,
+        )
+        rendered = display_prefix(root)
+    shown = display_prefix(template.resolve())
+
+    def where(path: str) -> str:
+        return shown + to_template(path.removeprefix(rendered))
+
+    return replace(
+        outcome,
+        findings=tuple(replace(f, path=where(f.path)) for f in outcome.findings),
+        skipped=tuple(
+            f"{where(entry.partition(': ')[0])}: {entry.partition(': ')[2]}"
+            for entry in outcome.skipped
+        ),
     )
 
 
@@ -544,27 +612,42 @@ def _check_project(
     )
     try:
         # Taken before any file is parsed: an edit during the run must not be stamped as seen.
-        inputs = _input_stamps(found) if found.cache is not None else None
+        shape_inputs = _shape_stamps(found) if found.cache is not None else None
         settings, cache = found.settings, found.cache
         selection = cli.selection(settings)
         if cli.given():
             _selects_something(selection, rules(), UsageError)
-        fingerprint = None
-        if inputs is not None and not run_imports:
-            fingerprint = _fingerprint(found, (selection, settings.namespace_packages), inputs)
+        fingerprint = shape = None
+        inputs = None
+        if shape_inputs is not None:
+            inputs = [*shape_inputs, *_file_stamps(found)]
+            if not run_imports:
+                key = (selection, settings.namespace_packages)
+                fingerprint = _fingerprint(found, key, inputs)
+                shape = _fingerprint(found, key, shape_inputs)
         remembered = cache.recall(fingerprint) if cache is not None and fingerprint else None
         errors: tuple[str, ...] = ()
         if remembered is not None:
-            raw, suppressions = remembered
+            by_rule, suppressions = remembered.by_rule, remembered.suppressions
         else:
-            project = _build(found)  # first: it imports the rules while workers parse
-            raw, suppressions, errors = _source_findings(
-                project, selection, rules(), run_imports, python
+            stored = cache.stored if cache is not None and shape is not None else None
+            by_rule, suppressions, errors = _findings(
+                found,
+                selection=selection,
+                rules=rules,
+                run_imports=run_imports,
+                python=python,
+                stored=stored if stored is not None and stored.shape == shape else None,
             )
-            if cache is not None and fingerprint and not errors:
-                cache.store(fingerprint, (raw, suppressions))
+            if cache is not None and fingerprint and shape and not errors:
+                from pkgforge.checker.cache import StoredResult
+                from pkgforge.checker.incremental import pack_stamps
+
+                stamps = pack_stamps(found.tree.files)
+                cache.store(fingerprint, StoredResult(shape, stamps, by_rule, suppressions))
         if cache is not None:
             cache.save()
+        raw = [finding for findings in by_rule.values() for finding in findings]
         kept, suppressed = filter_findings(raw, focuses, selection, suppressions)
         prefix = display_prefix(found.layout.root)
         if prefix:
@@ -581,11 +664,71 @@ def _check_project(
         found.close()
 
 
-def _input_stamps(found: _Discovery) -> list[Stamp] | None:
-    """What the findings of ``found`` depend on, as stat signatures; None without the
-    cache's record of the walk. Both the stored result's fingerprint and the CLI's
-    replay (:mod:`~pkgforge.checker.replay`) are made of these, so an input added here
-    counts for both."""
+def _findings(
+    found: _Discovery,
+    *,
+    selection: Selection,
+    rules: Callable[[], Mapping[str, Rule]],
+    run_imports: bool,
+    python: str | os.PathLike[str] | None,
+    stored: StoredResult | None,
+) -> tuple[dict[str, tuple[Finding, ...]], dict[str, Any], tuple[str, ...]]:
+    """Each selected rule's raw findings, the suppression comments, the crashed rules.
+
+    With ``stored`` (the findings of a run on the same shape), only what the changed
+    files can have changed is recomputed (:mod:`~pkgforge.checker.incremental`)."""
+    if stored is not None and found.cache is not None:
+        from pkgforge.checker.incremental import plan
+
+        cache, feature_version = found.cache, found.feature_version
+        changes = plan(
+            found.tree.files,
+            stored,
+            cache,
+            lambda entries: _parse_changed(entries, feature_version, cache),
+        )
+        if changes.rerun is not None:
+            log.debug(
+                "%d changed file(s); rerunning %s",
+                len(changes.changed),
+                ", ".join(sorted(changes.rerun)) or "no rule",
+            )
+            by_rule = dict(stored.by_rule)
+            errors: tuple[str, ...] = ()
+            if changes.rerun:
+                registry = rules()
+                again, errors = _run_rules(
+                    [registry[c] for c in sorted(changes.rerun)], _build(found)
+                )
+                by_rule.update(again)
+            suppressions = dict(stored.suppressions)
+            for entry, summary in changes.changed:
+                suppressions.pop(entry.relpath, None)
+                if summary.suppressions:
+                    suppressions[entry.relpath] = summary.suppressions
+            return by_rule, suppressions, errors
+    project = _build(found)  # first: it imports the rules while workers parse
+    return _source_findings(project, selection, rules(), run_imports, python)
+
+
+def _parse_changed(
+    entries: Sequence[Any], feature_version: tuple[int, int] | None, cache: SummaryCache
+) -> list[Any]:
+    from pkgforge.checker.parallel import READ_ERROR, summarize_paths
+
+    summaries = summarize_paths([(e.abspath, e.size) for e in entries], feature_version)
+    for entry, summary in zip(entries, summaries, strict=True):
+        problem = summary.problem
+        if not (problem and problem.message.startswith(READ_ERROR)):
+            cache.put(entry.relpath, entry.size, entry.mtime_ns, summary)
+    return summaries
+
+
+def _shape_stamps(found: _Discovery) -> list[Stamp] | None:
+    """What the findings of ``found`` depend on besides the checked files' contents, as
+    stat signatures; None without the cache's record of the walk. The stored result's
+    fingerprint and the CLI's replay (:mod:`~pkgforge.checker.replay`) are made of these
+    and :func:`_file_stamps`, so an input added here counts for both."""
     from pkgforge.checker import replay
 
     walked = found.cache.memo.get("tree") if found.cache is not None else None
@@ -595,7 +738,6 @@ def _input_stamps(found: _Discovery) -> list[Stamp] | None:
     inputs: list[Stamp] = [
         (path, replay.DIRECTORY, mtime_ns, ctime_ns) for path, mtime_ns, ctime_ns in walked[1]
     ]
-    inputs += ((f.abspath, replay.FILE, f.size, f.mtime_ns) for f in tree.files)
     # the root's files (pyproject.toml, setup.py, setup.cfg, Cargo.toml...) and folders (a
     # package that automatic discovery would find), then what the build readers may read
     inputs += replay.stamps(os.path.join(root, name) for name in tree.root_entries)  # noqa: PTH118
@@ -604,6 +746,13 @@ def _input_stamps(found: _Discovery) -> list[Stamp] | None:
     inputs += replay.stamps(os.path.abspath(entry or ".") for entry in sys.path)  # noqa: PTH100
     inputs += replay.stamps(project_site_dirs(found.layout.root))
     return inputs
+
+
+def _file_stamps(found: _Discovery) -> list[Stamp]:
+    """The checked files' stat signatures."""
+    from pkgforge.checker import replay
+
+    return [(f.abspath, replay.FILE, f.size, f.mtime_ns) for f in found.tree.files]
 
 
 def _path_stamps(root: Path, focuses: Sequence[str]) -> list[Stamp]:
@@ -633,7 +782,8 @@ def check_project(project: Project) -> CheckResult:
     selection = Selection(
         select=settings.select, ignore=settings.ignore, per_path=settings.per_path_ignores
     )
-    raw, suppressions, errors = _source_findings(project, selection, load_rules(), False)
+    by_rule, suppressions, errors = _source_findings(project, selection, load_rules(), False)
+    raw = [finding for findings in by_rule.values() for finding in findings]
     kept, suppressed = filter_findings(raw, (), selection, suppressions)
     prefix = display_prefix(project.root)
     if prefix:
@@ -648,8 +798,8 @@ def _source_findings(
     registry: Mapping[str, Rule],
     run_imports: bool,
     python: str | os.PathLike[str] | None = None,
-) -> tuple[tuple[Finding, ...], dict[str, Any], tuple[str, ...]]:
-    """The selected source rules' raw findings, the suppression comments, crashed rules."""
+) -> tuple[dict[str, tuple[Finding, ...]], dict[str, Any], tuple[str, ...]]:
+    """Each selected source rule's raw findings, the suppression comments, crashed rules."""
     _check_config_codes(project.settings, registry)
     _selects_something(selection, registry, ConfigError)
     if run_imports and selection.enabled("PF412"):
@@ -657,20 +807,24 @@ def _source_findings(
 
         project.extra["imports"] = import_check(project, python)  # type: ignore[index]
     chosen = [r for r in registry.values() if r.scope == "source" and selection.enabled(r.code)]
-    raw, errors = _run_rules(chosen, project)
+    by_rule, errors = _run_rules(chosen, project)
     suppressions: dict[str, Any] = {
         f.relpath: f.summary.suppressions for f in project.files if f.summary.suppressions
     }
     suppressions.update(_pyproject_suppressions(project))
-    return tuple(raw), suppressions, errors
+    return by_rule, suppressions, errors
 
 
-def _run_rules(rules: Iterable[Rule], model: Any) -> tuple[list[Finding], tuple[str, ...]]:
-    findings: list[Finding] = []
+def _run_rules(
+    rules: Iterable[Rule], model: Any
+) -> tuple[dict[str, tuple[Finding, ...]], tuple[str, ...]]:
+    """Each rule's findings, by code; a rule that crashed has none (and is named in the
+    errors)."""
+    findings: dict[str, tuple[Finding, ...]] = {}
     errors: list[str] = []
     for rule in rules:
         try:
-            findings.extend(rule.run(model))
+            findings[rule.code] = tuple(rule.run(model))
         except Exception as err:  # one broken rule must not hide the others' findings
             log.debug("rule %s crashed", rule.code, exc_info=True)
             errors.append(f"rule {rule.code} ({rule.name}) crashed: {type(err).__name__}: {err}")
@@ -710,7 +864,8 @@ def _check_archive(
     _selects_something(selection, rules, UsageError if cli.given() else ConfigError)
     archive = load_archive(path, project)
     chosen = [r for r in rules.values() if r.scope == "dist" and selection.enabled(r.code)]
-    findings, errors = _run_rules(chosen, archive)
+    by_rule, errors = _run_rules(chosen, archive)
+    findings = [finding for found in by_rule.values() for finding in found]
     kept = [f for f in findings if not selection.ignored_at(f.code, f.path)]
     return CheckResult(tuple(kept), 1, len(findings) - len(kept), errors)
 

@@ -217,10 +217,16 @@ class ImportGraph:
                 if name != "*" and sub in modules:
                     if (sub, line) not in edges:
                         edges[sub, line] = Edge(module, sub, info)
+                elif name != "*" and self._opaque_module(sub):
+                    continue  # a compiled or generated submodule: importing it runs no source
                 elif base in modules and (base, line) not in edges:
                     edges[base, line] = Edge(module, base, info, None if name == "*" else name)
         self.resolved[module] = resolved
         self.edges[module] = list(edges.values())
+
+    def _opaque_module(self, dotted: str) -> bool:
+        """An extension module beside the sources or one the build configuration names."""
+        return dotted in self.opaque or any(p.fullmatch(dotted) for p in self.built_patterns)
 
     def is_first_party(self, dotted: str) -> bool:
         """Whether the project provides ``dotted``, as far as any distribution does: under
@@ -769,6 +775,13 @@ class Breakage:
     reach: Reach = Reach.ALWAYS
     """SOMETIMES when a statement that ran on the way runs only on some paths (a platform
     branch, an ``except`` body): the failure is then certain only where it runs."""
+
+    @property
+    def certain(self) -> bool:
+        """Whether every program that starts the ordinary way fails here: the entry is a
+        way in (not only a direct import of an inner module) and every statement on the
+        way always runs. PF411 is an error then, a warning otherwise."""
+        return self.kind is not EntryKind.DIRECT and self.reach is Reach.ALWAYS
 
 
 class _Broken(Exception):

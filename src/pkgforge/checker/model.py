@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pkgforge.checker.buildinfo import BuildInfo
+from pkgforge.checker.backends.buildinfo import BuildInfo
 from pkgforge.checker.summary import ModuleSummary
 
 if TYPE_CHECKING:

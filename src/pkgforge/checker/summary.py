@@ -68,6 +68,14 @@ class ImportInfo:
     never runs; a platform branch, an ``except`` body or a loop only sometimes; a function
     body later)."""
 
+    @property
+    def statement(self) -> str:
+        """The statement as messages quote it: ``from ..x import y, z``, ``import a.b``."""
+        dots = "." * self.level
+        if self.is_from:
+            return f"from {dots}{self.module} import {', '.join(self.names)}"
+        return f"import {self.module}"
+
 
 @dataclass(frozen=True)
 class Binding:

@@ -301,6 +301,8 @@ class _Walker:
         name = entry.name
         if name == _CACHE_DIR:
             return  # pkgforge's own cache: not part of the project, and it changes
+        if _templated(name):
+            return  # a template's Jinja (`{{cookiecutter.project_slug}}/`): not package code
         node.entries.append(name)
         if name.endswith(".py"):
             try:
@@ -425,6 +427,8 @@ class _Walker:
             for entry in entries:
                 name = entry.name
                 at_root = not relpath
+                if _templated(name):
+                    continue
                 if name.endswith(".py") and entry.is_file():
                     if not (at_root and not _flat_module(name[:-3])):
                         found.append(join(relpath, name))
@@ -486,6 +490,11 @@ class _Walker:
         self.files = [f for f in self.files if f.relpath not in dropped]
         for name in dropped:
             self.top_level.discard(name.rpartition("/")[2].removesuffix(".py"))
+
+
+def _templated(name: str) -> bool:
+    """A file or folder name that a template engine renders (cookiecutter's, copier's)."""
+    return "{{" in name or "{%" in name
 
 
 def _flat_excluded_dir(entry: os.DirEntry[str]) -> bool:

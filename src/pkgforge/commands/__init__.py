@@ -9,10 +9,12 @@ from pkgforge.commands import (
     check,
     completion,
     explain,
+    graph,
     link,
     new,
     publish,
     rules,
+    tree,
     update,
     verify,
 )
@@ -24,12 +26,28 @@ __all__ = [
     "check",
     "completion",
     "explain",
+    "graph",
     "link",
     "new",
     "publish",
     "rules",
+    "tree",
     "update",
     "verify",
 ]
 
-COMMANDS = (new, add, update, link, check, explain, rules, build, verify, publish, completion)
+COMMANDS = (
+    new,
+    add,
+    update,
+    link,
+    check,
+    tree,
+    graph,
+    explain,
+    rules,
+    build,
+    verify,
+    publish,
+    completion,
+)

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from typing import Protocol
 
     from pkgforge.checker.findings import Finding
+    from pkgforge.draw.render.glyphs import Glyphs
 
     class Subparsers(Protocol):
         def add_parser(self, name: str, **kwargs: object) -> argparse.ArgumentParser: ...
@@ -20,10 +21,13 @@ else:
 
 __all__ = [
     "Subparsers",
+    "add_drawing_arguments",
     "add_parser",
     "add_template_source",
     "add_verification_options",
     "print_findings",
+    "terminal_style",
+    "write_stdout",
 ]
 
 
@@ -98,3 +102,41 @@ def print_findings(findings: Sequence[Finding]) -> None:
     read both alike."""
     for f in findings:
         print(f"{f.path}:{f.line}:{f.column}: {f.code} [{f.name}] {f.message}")
+
+
+def add_drawing_arguments(
+    parser: argparse.ArgumentParser,
+    *,
+    formats: Sequence[str],
+    path_help: str,
+    format_help: str,
+) -> None:
+    """``PATH``, ``--format`` and ``--no-cache``: what ``tree`` and ``graph`` draw, and how."""
+    parser.add_argument("path", metavar="PATH", nargs="?", default=".", help=path_help)
+    parser.add_argument(
+        "--format", choices=formats, default="text", dest="output_format", help=format_help
+    )
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+
+
+def terminal_style(output_format: str) -> tuple[Glyphs, bool]:
+    """For a drawing printed on stdout: the glyphs its encoding can write, and whether to
+    colour it (text on a terminal, as ``check`` decides)."""
+    import sys
+
+    from pkgforge.checker.report.text import use_color
+    from pkgforge.draw.render.glyphs import glyphs_for
+
+    color = output_format == "text" and use_color(sys.stdout)
+    return glyphs_for(getattr(sys.stdout, "encoding", None)), color
+
+
+def write_stdout(text: str) -> None:
+    """Print ``text`` as it is; a character stdout's encoding lacks (a module named in
+    another script under ``LANG=C``) is escaped, not a crash."""
+    import sys
+
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+    sys.stdout.write(text)

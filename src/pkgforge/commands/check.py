@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from pkgforge.checker.engine import CheckResult
     from pkgforge.checker.replay import Recorder
+    from pkgforge.checker.report import Format
 
 __all__ = ["register", "run"]
 
@@ -119,6 +120,12 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
         "(default: the project's .venv/ or venv/, else the active environment)",
     )
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="check again whenever a file changes, printing the current findings each time "
+        "(Ctrl-C ends it)",
+    )
     # quick_exit: a check holds nothing that needs cleaning up when the process ends
     parser.set_defaults(run=run, answer=answer, quick_exit=True)
 
@@ -148,6 +155,9 @@ def answer(args: argparse.Namespace) -> int | None:
 def run(args: argparse.Namespace, log: logging.Logger) -> int:
     from pkgforge.checker import replay
 
+    _validate(args)
+    if args.watch:
+        return _watch(args, log)
     key = _replay_key(args)
     recorder = replay.Recorder(key, extra_files=args.config) if key is not None else None
     with _LogCounter(log) as logged:
@@ -168,7 +178,7 @@ def _replay_key(args: argparse.Namespace) -> str | None:
 
     from pkgforge.checker import replay
 
-    if args.no_cache or args.run_imports:
+    if args.no_cache or args.run_imports or args.watch:
         return None
     try:
         return replay.command_key(_options(args), args.paths, _isatty(sys.stdout))
@@ -195,12 +205,8 @@ def _write(output: str) -> None:
     sys.stdout.write(output)
 
 
-def _check(
-    args: argparse.Namespace, log: logging.Logger, recorder: Recorder | None
-) -> tuple[str, int]:
-    """Run the check: (what to print on stdout, the exit status)."""
-    from pkgforge.checker.engine import check
-    from pkgforge.checker.findings import Severity
+def _validate(args: argparse.Namespace) -> None:
+    """Option combinations that make no sense, refused before anything runs."""
     from pkgforge.checker.report.statistics import STATISTICS_FORMATS
     from pkgforge.errors import UsageError
 
@@ -213,7 +219,40 @@ def _check(
             f"--statistics prints text or json, not {args.output_format}",
             hint="use --output-format text or json with --statistics",
         )
-    result = check(
+    if args.watch and getattr(args, "fix", False):
+        # ruff refuses it too: every save would rewrite the file being edited
+        raise UsageError(
+            "--watch cannot be used with --fix",
+            hint="run 'pkgforge check --fix' once, then 'pkgforge check --watch'",
+        )
+    if args.watch:
+        from pkgforge.checker.engine import ARCHIVE_SUFFIXES
+
+        archives = [p for p in args.paths if str(p).endswith(ARCHIVE_SUFFIXES)]
+        if archives:
+            raise UsageError(
+                f"--watch checks projects, not wheels or sdists: {archives[0]}",
+                hint="leave the archive out, or check it without --watch",
+            )
+
+
+def _check(
+    args: argparse.Namespace, log: logging.Logger, recorder: Recorder | None
+) -> tuple[str, int]:
+    """Run the check: (what to print on stdout, the exit status)."""
+    result = _run_check(args, recorder)
+    for skipped in result.skipped:
+        log.warning("skipped %s", skipped)
+    output = _report(result, args) if args.quiet < 2 else ""  # -qq: the exit status alone
+    for problem in result.rule_errors:
+        log.error("%s; this is a pkgforge bug, please report it", problem)
+    return output, _status(result, args)
+
+
+def _run_check(args: argparse.Namespace, recorder: Recorder | None = None) -> CheckResult:
+    from pkgforge.checker.engine import check
+
+    return check(
         args.paths,
         select=_codes(args.select),
         ignore=_codes(args.ignore),
@@ -225,17 +264,56 @@ def _check(
         python=args.python,
         on_inputs=recorder.add if recorder is not None else None,
     )
-    for skipped in result.skipped:
-        log.warning("skipped %s", skipped)
-    output = _report(result, args) if args.quiet < 2 else ""  # -qq: the exit status alone
-    for problem in result.rule_errors:
-        log.error("%s; this is a pkgforge bug, please report it", problem)
+
+
+def _status(result: CheckResult, args: argparse.Namespace) -> int:
+    from pkgforge.checker.findings import Severity
+
     if result.rule_errors:
-        return output, 2
+        return 2
     if args.exit_zero:
-        return output, 0
+        return 0
     failing = {Severity(level) for level in _LEVELS[: _LEVELS.index(args.fail_on) + 1]}
-    return output, 1 if any(f.severity in failing for f in result.findings) else 0
+    return 1 if any(f.severity in failing for f in result.findings) else 0
+
+
+_CLEAR_SCREEN = "\x1b[H\x1b[2J\x1b[3J"
+"""What ruff's --watch writes before each check: cursor home, clear the screen and the
+scrollback."""
+
+
+def _watch(args: argparse.Namespace, log: logging.Logger) -> int:
+    """Check, then check again after every change, until Ctrl-C (exit status 130, what a
+    shell reports for ruff's --watch, which SIGINT ends)."""
+    import sys
+    import time
+
+    from pkgforge.checker.watch import watched
+
+    if args.output_format != "text" or args.statistics:
+        log.warning("--watch always prints the findings as text")
+    updates = watched(args.paths, lambda: _run_check(args))
+    try:
+        for update in updates:
+            stamp = time.strftime("[%H:%M:%S]")
+            what = (
+                "File change detected..." if update.changed else "Starting check in watch mode..."
+            )
+            parts = [_CLEAR_SCREEN, f"{stamp} {what}\n\n"]
+            if update.error is not None:
+                hint = f"\nhint: {update.error.hint}" if update.error.hint else ""
+                parts.append(f"error: {update.error.message}{hint}\n")
+            elif update.result is not None and args.quiet < 2:
+                for problem in update.result.rule_errors:
+                    parts.append(f"error: {problem}; this is a pkgforge bug, please report it\n")
+                parts.append(_report(update.result, args, output_format="text"))
+            parts.append(f"\n{time.strftime('[%H:%M:%S]')} Watching for file changes.\n")
+            _write("".join(parts))
+            sys.stdout.flush()
+    except KeyboardInterrupt:
+        updates.close()
+        return 130
+    return 0
 
 
 class _LogCounter:
@@ -259,14 +337,17 @@ class _LogCounter:
             handler.removeFilter(self)
 
 
-def _report(result: CheckResult, args: argparse.Namespace) -> str:
+def _report(
+    result: CheckResult, args: argparse.Namespace, *, output_format: Format | None = None
+) -> str:
     import sys
 
     from pkgforge.checker.report import render, statistics
     from pkgforge.checker.report.text import use_color
 
-    if args.statistics:
-        return statistics.render(result, args.output_format)
-    color = args.output_format == "text" and use_color(sys.stdout)
+    chosen: Format = output_format or args.output_format
+    if args.statistics and output_format is None:
+        return statistics.render(result, chosen)
+    color = chosen == "text" and use_color(sys.stdout)
     # -q: the findings without the summary line, as ruff's --quiet
-    return render(result, args.output_format, color=color, summary=args.quiet == 0)
+    return render(result, chosen, color=color, summary=args.quiet == 0)

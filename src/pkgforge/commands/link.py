@@ -39,7 +39,7 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
 
 def run(args: argparse.Namespace, log: logging.Logger) -> int:
     from pkgforge.commands.new import shown_path
-    from pkgforge.scaffold.link import link_project
+    from pkgforge.scaffold.update.link import link_project
 
     result = link_project(
         args.path,

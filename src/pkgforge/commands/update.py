@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     import logging
     from collections.abc import Sequence
 
-    from pkgforge.scaffold.update import UpdateResult
+    from pkgforge.scaffold.update.update import UpdateResult
 
 __all__ = ["register", "run"]
 
@@ -64,7 +64,7 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
 
 def run(args: argparse.Namespace, log: logging.Logger) -> int:
     from pkgforge.commands.new import print_findings, shown_path
-    from pkgforge.scaffold.update import update_project
+    from pkgforge.scaffold.update.update import update_project
 
     result = update_project(
         args.path,

@@ -192,7 +192,9 @@ def warm_up() -> None:
 # Imported by the engine inside its functions.
 _USED_BY_THE_CHECK = (
     "tomllib",
-    "pkgforge.checker.buildconf.facts",
+    "pkgforge.checker.backends.facts",
+    "pkgforge.checker.backends.setuptools.extensions",
+    "pkgforge.checker.backends.setuptools.wheel",
     "pkgforge.checker.parallel",
     "pkgforge.checker.suppressions",
     "pkgforge.scaffold.validate",

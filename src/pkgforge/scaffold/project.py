@@ -34,8 +34,8 @@ from pkgforge.scaffold.render import (
     stdin_is_interactive,
 )
 from pkgforge.scaffold.sources import open_template
-from pkgforge.scaffold.state import TemplateState, answers_of, write_state
 from pkgforge.scaffold.templates import DEFAULT_TEMPLATE
+from pkgforge.scaffold.update.state import TemplateState, answers_of, write_state
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping

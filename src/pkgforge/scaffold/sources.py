@@ -133,7 +133,7 @@ def open_template(
                 f"--directory does not apply to the built-in template {spec.source!r}",
                 hint="drop --directory",
             )
-        from pkgforge.scaffold.history import builtin_at
+        from pkgforge.scaffold.update.history import builtin_at
 
         with builtin_at(spec.source, pin) as (folder, version):
             yield OpenedTemplate(folder, "builtin", spec.source, version, None, None)

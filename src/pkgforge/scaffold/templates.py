@@ -2,7 +2,7 @@
 
 Each built-in template has its own version, ``_template_version`` in its
 cookiecutter.json, independent of pkgforge's; earlier versions live in the
-template history (:mod:`pkgforge.scaffold.history`).
+template history (:mod:`pkgforge.scaffold.update.history`).
 """
 
 from __future__ import annotations

@@ -50,6 +50,8 @@ def render(result: CheckResult, *, color: bool = False, summary: bool = True) ->
 
 def summary_line(result: CheckResult) -> str:
     files = _plural(result.files_checked, "file")
+    if not result.findings and not result.files_checked:
+        return "Nothing was checked: 0 files."
     if not result.findings:
         tail = f" ({_plural(result.suppressed, 'finding')} suppressed)" if result.suppressed else ""
         return f"All checks passed: {files} checked{tail}."

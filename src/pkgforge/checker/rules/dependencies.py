@@ -13,9 +13,11 @@ pkgforge could not see (dynamic metadata, dependencies that are not installed he
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
+from pkgforge.checker.backends.mounts import project_name
 from pkgforge.checker.certainty import Certainty, Reach
 from pkgforge.checker.declared import Declarations, Requirement, declarations_of, requested_extras
 from pkgforge.checker.distmap import (
@@ -187,15 +189,23 @@ class _Answer(NamedTuple):
     detail: str = ""
 
 
+def _names(requirements: Iterable[Requirement]) -> str:
+    """The distributions, each named once (a name declared twice, or with two markers)."""
+    return ", ".join(dict.fromkeys(r.name for r in requirements))
+
+
 class _Provided:
     """Who provides a dotted import name. Cheap guesses from the declared names come first;
     the installed metadata (slower: it lists sys.path and reads RECORD files) is read only
     for an import the guesses do not cover, once per check."""
 
-    def __init__(self, declarations: Declarations, sites: tuple[str, ...]) -> None:
+    def __init__(
+        self, declarations: Declarations, sites: tuple[str, ...], own: str | None = None
+    ) -> None:
         self.sites = sites
-        self.shipped = declarations.shipped
-        self.groups = declarations.groups
+        # `sound[cli]` in sound's own extras is the project, not a third party
+        self.shipped = tuple(r for r in declarations.shipped if r.name != own)
+        self.groups = tuple(r for r in declarations.groups if r.name != own)
         self.guessed: set[str] = set()
         for requirement in self.shipped:
             self.guessed |= guessed_import_names(requirement.name)
@@ -234,10 +244,10 @@ class _Provided:
             # not declared: the undeclared one is missing, whatever else the others provide
             owner = self.index.owner_of(key)
             if owner is None or owner in {r.name for r in self.not_installed}:
-                return _Answer(_Status.UNKNOWN, ", ".join(r.text for r in unconditional))
+                return _Answer(_Status.UNKNOWN, _names(unconditional))
             return _Answer(_Status.MISSING, owner)
         if self.not_installed:
-            return _Answer(_Status.CONDITIONAL, ", ".join(r.text for r in self.not_installed))
+            return _Answer(_Status.CONDITIONAL, _names(self.not_installed))
         return _Answer(_Status.MISSING)
 
     def _transitive(self, key: str) -> str | None:
@@ -375,7 +385,10 @@ def undeclared_dependency(project: Project) -> Iterator[Hit]:
     declarations = declarations_of(project)
     if not declarations.found:
         return
-    provided = _Provided(declarations, project_site_dirs(project.root))
+    name = project_name(project.pyproject or {})
+    provided = _Provided(
+        declarations, project_site_dirs(project.root), canonical(name) if name else None
+    )
     uses = _third_party_imports(project)
     # `try: import simplejson ... if has_simplejson: from simplejson import X`: once a module
     # guards a name's import, its other imports of that name are guarded too
@@ -533,9 +546,11 @@ def unused_dependency(project: Project) -> Iterator[Hit]:
     ## Severity
     A **warning**: an unused dependency costs an install, it does not fail. Silence
     where its use may be invisible: a dependency that is not installed here and whose
-    import names pkgforge cannot tell, one that registers entry points (a plugin, or a
-    command the package runs), type stubs, data-only distributions such as `tzdata`, and
-    a pin of another declared dependency's own dependency.
+    import names pkgforge cannot tell, a plugin that registers entry points in another
+    distribution's group (`pytest11`, `keyring.backends`: its host loads it), type
+    stubs, data-only distributions such as `tzdata`, and a pin of another declared
+    dependency's own dependency. A command a dependency installs is no such use: the
+    warning says so, for a package that runs it.
     """
     declarations = declarations_of(project)
     main = [r for r in declarations.requirements if r.main]
@@ -559,20 +574,44 @@ def unused_dependency(project: Project) -> Iterator[Hit]:
             names = guessed_import_names(name)
         else:
             names = dist.names
-            if dist.entry_point_groups:
-                continue  # a plugin or a command: used in ways imports do not show
+            if _plugs_into_a_host(dist.entry_point_groups, {*names, name.replace("-", "_")}):
+                continue  # a plugin its host loads (pytest11): used in ways imports do not show
         if any(provides(names, k) for k in keys):
             continue
         if pins is None:
             pins = _closure(main, sites)
         if name in pins:
             continue  # another declared dependency needs it anyway: a pin, not a waste
+        commands = dist is not None and bool(_COMMAND_GROUPS & dist.entry_point_groups)
         yield Hit(
             requirement.file,
             f"dependency `{requirement.text}` is declared but no module of the package imports "
-            f"it (looked for {', '.join(sorted(names))})",
+            f"it (looked for {', '.join(sorted(names))})"
+            + (
+                "; it installs commands: if the package runs one, keep it and ignore this "
+                "with that reason"
+                if commands
+                else ""
+            ),
             _line_of(project, requirement.file, requirement.text),
         )
+
+
+# Entry points that install commands: a command is run by someone, not loaded by a host.
+_COMMAND_GROUPS = frozenset({"console_scripts", "gui_scripts"})
+
+
+def _plugs_into_a_host(groups: Iterable[str], own: set[str]) -> bool:
+    """Whether the distribution registers a plugin in another distribution's group
+    (``pytest11``, ``keyring.backends``): that host loads it without an import. Its own
+    groups (``sphinx.html_themes`` of sphinx) and commands are no such use."""
+    for group in groups:
+        if group in _COMMAND_GROUPS:
+            continue
+        host = re.split(r"[.:\-]", group, maxsplit=1)[0].rstrip("0123456789")
+        if host and host not in own:
+            return True
+    return False
 
 
 def _line_of(project: Project, relpath: str, text: str) -> int:

@@ -42,10 +42,7 @@ _TEST_PARTS = frozenset({"tests", "test", "testing", "conftest"})
 
 
 def _statement(info: ImportInfo) -> str:
-    dots = "." * info.level
-    if info.is_from:
-        return f"from {dots}{info.module} import {', '.join(info.names)}"
-    return f"import {info.module}"
+    return info.statement
 
 
 def _is_package_code(file: SourceFile) -> bool:
@@ -701,18 +698,17 @@ def cycle_breaks_import(project: Project) -> Iterator[Hit]:
     Django loads), or when a statement on the way runs only on some paths (a
     platform branch, an `except` body).
     """
-    from pkgforge.checker.certainty import Certainty, Reach
-    from pkgforge.checker.graph import EntryKind, import_breakages
+    from pkgforge.checker.certainty import Certainty
+    from pkgforge.checker.graph import import_breakages
 
     for breakage in import_breakages(graph_of(project)):
         file = project.modules[breakage.importer]
-        certain = breakage.kind is not EntryKind.DIRECT and breakage.reach is Reach.ALWAYS
         yield Hit(
             file.relpath,
             _breakage_message(project, breakage),
             breakage.info.line,
             breakage.info.column,
-            certainty=Certainty.PROVEN if certain else Certainty.SOME_PATHS,
+            certainty=Certainty.PROVEN if breakage.certain else Certainty.SOME_PATHS,
         )
 
 

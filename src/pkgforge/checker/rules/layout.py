@@ -6,12 +6,14 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Iterator
 
+from pkgforge.checker.backends import ship_setting
 from pkgforge.checker.certainty import Certainty, certainty_of_reach
 from pkgforge.checker.findings import Severity
 from pkgforge.checker.graph import graph_of
 from pkgforge.checker.model import Directory, Project
 from pkgforge.checker.rules._tree import tree_view
 from pkgforge.checker.rules.base import Hit, rule
+from pkgforge.checker.shipping import WheelView, wheel_view
 from pkgforge.checker.summary import ImportInfo, ImportScope
 
 __all__ = [
@@ -87,8 +89,9 @@ def missing_init(project: Project) -> Iterator[Hit]:
     Nothing for an import under `if TYPE_CHECKING:` or `try/except ImportError`.
     """
     view = tree_view(project)
-    declared = set(project.settings.namespace_packages)
-    wheel = _WheelView(project)
+    # [tool.pkgforge]'s, and the backend's (setuptools namespace_packages, uv_build namespace)
+    declared = {*project.settings.namespace_packages, *project.build.namespace_packages}
+    wheel = wheel_view(project)
     for directory in project.directories:
         if directory.has_init or not directory.package:
             continue
@@ -130,50 +133,6 @@ def missing_init(project: Project) -> Iterator[Hit]:
         )
 
 
-class _WheelView:
-    """Which of the project's modules setuptools puts into the wheel, as far as the build
-    configuration proves it."""
-
-    def __init__(self, project: Project) -> None:
-        self.info = project.build.wheel
-        self.has_init = {d.package: d.has_init for d in project.directories if d.package}
-        self.modules = project.modules
-        self.by_package: defaultdict[str, list[str]] = defaultdict(list)
-        for module, file in self.modules.items():
-            package = module if file.is_package else module.rpartition(".")[0]
-            self.by_package[package].append(module)
-
-    def chain_has_init(self, package: str) -> bool:
-        parts = package.split(".")
-        return all(self.has_init.get(".".join(parts[:i]), True) for i in range(1, len(parts) + 1))
-
-    def ships(self, package: str) -> bool | None:
-        if not package:
-            return None  # top-level modules ship through py_modules: not read here
-        return self.info.ships(package, self.chain_has_init(package))
-
-    def module_left_out(self, module: str) -> bool:
-        """Proven absent from the wheel: its package is not selected, and nothing ships
-        the file as data."""
-        file = self.modules[module]
-        package = module if file.is_package else module.rpartition(".")[0]
-        if self.ships(package) is not False:
-            return False
-        return not self.info.may_ship_as_data(file.relpath)
-
-    def left_out_below(self, package: str) -> frozenset[str]:
-        """The modules in and below ``package`` proven absent from the wheel."""
-        return frozenset(
-            m
-            for m in self.modules
-            if (m == package or m.startswith(f"{package}.")) and self.module_left_out(m)
-        )
-
-    def left_out_directly(self, package: str) -> bool:
-        """Some module directly in ``package`` is proven absent from the wheel."""
-        return any(self.module_left_out(m) for m in self.by_package.get(package, ()))
-
-
 def _is_package_code(module: str) -> bool:
     parts = module.split(".")
     return bool(module) and not any(p in _TEST_PARTS or p.startswith("test_") for p in parts)
@@ -192,14 +151,11 @@ def _certainty(info: ImportInfo, importer_ships: bool | None) -> Certainty | Non
 
 
 def _statement(info: ImportInfo) -> str:
-    dots = "." * info.level
-    if info.is_from:
-        return f"from {dots}{info.module} import {', '.join(info.names)}"
-    return f"import {info.module}"
+    return info.statement
 
 
 def _left_out(
-    project: Project, wheel: _WheelView, directory: Directory, absent: frozenset[str]
+    project: Project, wheel: WheelView, directory: Directory, absent: frozenset[str]
 ) -> Iterator[Hit]:
     """One finding for the directory, at the surest import of one of its ``absent``
     modules (a namespace directory itself may still exist in the wheel, holding data)."""
@@ -243,7 +199,7 @@ def _left_out(
     )
 
 
-def _unused_left_out(wheel: _WheelView, directory: Directory) -> Hit:
+def _unused_left_out(wheel: WheelView, directory: Directory) -> Hit:
     return Hit(
         directory.relpath,
         f"`{directory.relpath}/` holds modules but has no `__init__.py`, so "
@@ -432,23 +388,25 @@ def module_package_clash(project: Project) -> Iterator[Hit]:
 @rule(
     "PF105",
     "no-modules-found",
-    "the project has Python files, but none of them ships in the package",
+    "nothing was checked: no Python file of the project ships in the package",
     severity=Severity.WARNING,
 )
 def no_modules_found(project: Project) -> Iterator[Hit]:
     """
     ## What it does
-    Warns when pkgforge checks no module at all although the project has Python
-    files. pkgforge checks what the wheel ships, and finds that by following the
-    build backend's own configuration (`[tool.setuptools]`, setup.cfg, setup.py's
-    literal arguments, `[tool.hatch.build.targets.wheel]`, flit, pdm-backend,
-    poetry-core, scikit-build-core, maturin, meson-python). The finding names the
-    configuration it read and where the Python files are.
+    Warns whenever pkgforge checks no module at all: the project has Python files
+    but none of them ships, or it has none (an empty folder, tests alone). pkgforge
+    checks what the wheel ships, and finds that by following the build backend's own
+    configuration (`[tool.setuptools]`, setup.cfg, setup.py's literal arguments,
+    `[tool.hatch.build.targets.wheel]`, flit, pdm-backend, poetry-core,
+    scikit-build-core, maturin, meson-python, `[tool.uv.build-backend]`). The finding
+    names the configuration it read and where the Python files are.
 
     ## Why is this bad?
     Either the configuration ships no Python (the wheel is empty, or holds only
-    compiled extensions), or pkgforge could not follow it. Both ways, "no findings"
-    would be silence about code nobody checked.
+    compiled extensions), or pkgforge could not follow it, or the path is not the
+    project meant. Every way, "All checks passed" would be silence about code nobody
+    checked.
 
     ## Example
     ```
@@ -470,17 +428,25 @@ def no_modules_found(project: Project) -> Iterator[Hit]:
     A **warning**: nothing fails at import, pkgforge only says that it checked
     nothing; never an error, so it never blocks `pkgforge build`.
     """
-    strays = project.extra.get("strays") or ()
-    if project.files or not strays:
+    if project.files:
         return
+    strays = project.extra.get("strays") or ()
     layout = project.extra.get("layout")
     decided_by = getattr(layout, "decided_by", "") or "the project's layout"
+    path = "pyproject.toml" if project.pyproject_path is not None else "."
+    if not strays:
+        if not project.extra.get("root_entries"):
+            yield Hit(path, "no module to check: the folder is empty; nothing is checked")
+            return
+        yield Hit(
+            path,
+            f"no module to check: {decided_by} selects no Python files, and there is none "
+            "outside tests, docs and build scripts; nothing is checked",
+        )
+        return
     places = sorted({s.rpartition("/")[0] or "." for s in strays})
     shown = ", ".join(f"`{s}`" for s in strays[:3])
-    build = (project.pyproject or {}).get("build-system")
-    backend = build.get("build-backend") if isinstance(build, dict) else None
-    setting = _BACKEND_SETTING.get(str(backend).split(".")[0], _BACKEND_SETTING["setuptools"])
-    path = "pyproject.toml" if project.pyproject_path is not None else "."
+    setting = ship_setting(project.pyproject or {})
     yield Hit(
         path,
         f"no module to check: {decided_by} selects no Python files, yet there are some "
@@ -488,16 +454,3 @@ def no_modules_found(project: Project) -> Iterator[Hit]:
         f"{', '.join(f'`{p}/`' for p in places[:3])}, or tell pkgforge with "
         "`[tool.pkgforge] packages`; until then nothing is checked",
     )
-
-
-# Where each build backend says what ships (PF105's hint).
-_BACKEND_SETTING = {
-    "setuptools": "`[tool.setuptools.packages.find] where` (or setup.py's `packages=`)",
-    "hatchling": "`[tool.hatch.build.targets.wheel] packages`",
-    "flit_core": "`[tool.flit.module] name`",
-    "pdm": "`[tool.pdm.build] package-dir`/`includes`",
-    "poetry": "`[tool.poetry] packages`",
-    "scikit_build_core": "`[tool.scikit-build] wheel.packages`",
-    "maturin": "`[tool.maturin] python-source`",
-    "mesonpy": "meson.build's `py.install_sources(..., subdir: ...)`",
-}
