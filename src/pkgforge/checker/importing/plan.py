@@ -1,10 +1,11 @@
 """Which imports prove a package, and what they found: :func:`import_package`.
 
 DESIGN.md ("Proof by running"): every module is imported in a fresh interpreter
-twice, once as the first import and once after its top-level package;
-``from m import *`` runs for each module with an ``__all__``; every entry point
-is loaded, never called. The top-level packages' own imports and the entry
-points also say which modules an ordinary use reaches (:attr:`ImportRun.reached`).
+as the first import and after its top-level package (for a submodule, one and the
+same import: see :func:`import_jobs`); ``from m import *`` runs for each module with
+an ``__all__``; every entry point is loaded, never called. The top-level packages'
+own imports and the entry points also say which modules an ordinary use reaches
+(:attr:`ImportRun.reached`).
 """
 
 from __future__ import annotations

@@ -86,7 +86,8 @@ def import_environment(home: Path, temp: Path) -> dict[str, str]:
 class Job:
     """Import ``module`` (then ``from module import *`` with ``star``), or load an entry
     point (``module`` and its ``attrs``), in a child that starts after ``warm`` was
-    imported (``("sound",)``: after its top-level package)."""
+    imported (``("sound.effects",)``: after its package, which importing
+    ``sound.effects.echo`` imports first in any case)."""
 
     module: str
     warm: tuple[str, ...] = ()

@@ -19,7 +19,8 @@ def import_failed(project: Project) -> Iterator[Hit]:
     environment (`--python`, the project's `.venv`, or the active environment);
     with `pkgforge build` and `pkgforge verify`, from the built wheel in a clean
     environment that holds only its declared dependencies. Each module is
-    imported as the first import and again after its top-level package;
+    imported as the first import and after its top-level package (for a
+    submodule, one and the same import: it imports its packages first);
     `from m import *` runs where the module has an `__all__`; every entry point
     is loaded, never called. Each module whose import raises, crashes or hangs
     is reported with the exception, where it was raised and the chain of imports
