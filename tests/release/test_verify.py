@@ -447,3 +447,13 @@ def test_check_import_build_and_verify_run_one_machinery_and_one_judge(
         ("sound.formats.wav", "error", 1, ("`import sound.formats.wav` fails: ImportError: "
          "cannot import name 'no_such_codec' from 'json'")),
     ]  # fmt: skip
+
+
+def test_an_installer_message_loses_the_credentials_of_index_urls() -> None:
+    # pip hides them itself; another installer, or a proxy's message, may not.
+    from pkgforge.release.verify.environment import _without_credentials
+
+    said = "error: Failed to fetch https://ci:pf-token-9@pypi.example/simple/sound/ (401)"
+    assert _without_credentials(said) == (
+        "error: Failed to fetch https://***@pypi.example/simple/sound/ (401)"
+    )

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -53,6 +54,8 @@ CHILD_SCRIPT = Path(__file__).with_name("_child.py")
 """The script the child interpreters run (never imported by pkgforge)."""
 
 _POSIX = os.name == "posix"
+_GRACE = 30.0
+"""Seconds past a job's timeout after which a warm parent that has not answered is stuck."""
 _CAN_FORK = hasattr(os, "fork") and sys.platform != "darwin"
 # On macOS, frameworks a module loads may abort in a forked child: one interpreter per job.
 
@@ -274,7 +277,12 @@ class _Run:
                         running += 1
                     if server.ready and not queue and not server.running:
                         server.close()
-                for key, _ in selector.select(timeout=self.setup.timeout + 30):
+                for server in servers.values():
+                    if server.alive and server.overdue(self.setup.timeout + _GRACE):
+                        # An answer that never came: the parent is stuck; its jobs run apart.
+                        log.debug("the warm parent of %s stopped answering", server.warm)
+                        _kill(server.process)
+                for key, _ in selector.select(timeout=_GRACE):
                     server = servers[key.data]
                     for answer in server.read():
                         running -= self._answered(server, answer, queues, left, failed)
@@ -416,6 +424,7 @@ class _Server:
         self.ready = False
         self.alive = True
         self.running: set[int] = set()
+        self.sent: dict[int, float] = {}
         self._buffer = b""
         self.process = subprocess.Popen(
             run.command("serve", os.fspath(run.config(warm))),
@@ -432,11 +441,18 @@ class _Server:
 
     def send(self, payload: Mapping[str, Any]) -> None:
         self.running.add(int(payload["id"]))
+        self.sent[int(payload["id"])] = time.monotonic()
         try:
             self.commands.write(json.dumps(payload).encode() + b"\n")
             self.commands.flush()
         except OSError:
             pass  # it died: its end of output says so
+
+    def overdue(self, limit: float) -> bool:
+        """A job it runs has had no answer for ``limit`` seconds (it enforces the timeout
+        itself, so that never happens to a parent that works)."""
+        now = time.monotonic()
+        return any(now - self.sent[index] > limit for index in self.running)
 
     def read(self) -> Iterator[Mapping[str, Any]]:
         chunk = os.read(self.answers.fileno(), 65536)
