@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -36,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _timing import load_note, print_table, user_python
+from _timing import load_note, user_python
 from bench_build import make_project
 
 HERE = Path(__file__).resolve().parent
@@ -44,13 +45,38 @@ WHEELS = HERE / ".cache" / "wheels"
 DEFAULT_BIG = "faker==40.63.0"
 
 
-def timed(argv: Sequence[str], *, env: Mapping[str, str], cwd: Path | None = None) -> float:
+def timed(
+    argv: Sequence[str], *, env: Mapping[str, str], cwd: Path | None = None, check: bool = True
+) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one run. The CPU time is user + system time of the
+    whole process tree (every process is waited for by its parent): what a loaded,
+    shared machine changes least."""
+    before = _children_cpu()
     start = time.perf_counter()
     done = subprocess.run(list(argv), cwd=cwd, env=dict(env), capture_output=True, check=False)
     seconds = time.perf_counter() - start
-    if done.returncode:
+    if check and done.returncode:
         sys.exit(f"{' '.join(argv)} failed:\n{done.stderr.decode(errors='replace')[-3000:]}")
-    return seconds
+    return seconds, _children_cpu() - before
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _table(title: str, samples: Mapping[str, list[tuple[float, float]]], baseline: str) -> None:
+    """Median wall and CPU seconds of each row, and the ratios of both to ``baseline``."""
+    print(f"\n{title}")
+    base_wall = statistics.median(w for w, _ in samples[baseline])
+    base_cpu = statistics.median(c for _, c in samples[baseline])
+    for label, runs in samples.items():
+        wall = statistics.median(w for w, _ in runs)
+        cpu = statistics.median(c for _, c in runs)
+        print(
+            f"  {label:<44} wall {wall:7.2f} s ({wall / base_wall:4.2f}x)   "
+            f"CPU {cpu:7.2f} s ({cpu / base_cpu:4.2f}x)"
+        )
 
 
 def bench_build(py: str, repeat: int, cache: Path) -> None:
@@ -70,26 +96,30 @@ def bench_build(py: str, repeat: int, cache: Path) -> None:
             "uv: pkgforge build (environment kept)": ([*build, "--installer", "uv"], kept),
             "uv: pkgforge build (new environment)": ([*build, "--installer", "uv"], fresh),
         }
-        samples: dict[str, list[float]] = {label: [] for label in rows}
+        samples: dict[str, list[tuple[float, float]]] = {label: [] for label in rows}
         print(f"before: {load_note()}")
         for round_number in range(repeat + 1):  # round 0 warms caches, not counted
             for label, (argv, env) in rows.items():
                 shutil.rmtree(out, ignore_errors=True)
-                seconds = timed(argv, env=env, cwd=project)
+                measured = timed(argv, env=env, cwd=project)
                 if round_number:
-                    samples[label].append(seconds)
+                    samples[label].append(measured)
         print(f"after: {load_note()}")
-    medians: dict[str, float | None] = {k: statistics.median(v) for k, v in samples.items()}
-    print_table(
+    _table(
         f"Sound: build sdist + wheel, isolated (median of {repeat})",
-        medians,
+        samples,
         baseline="python -m build",
     )
     for prefix in ("", "uv: "):
-        base = medians[f"{prefix}pkgforge build --no-verify"] or 0.0
+        base = samples[f"{prefix}pkgforge build --no-verify"]
         for kind in ("new environment", "environment kept"):
-            added = (medians[f"{prefix}pkgforge build ({kind})"] or 0.0) - base
-            print(f"  verification adds ({prefix or 'pip: '}{kind}): {added:.2f} s")
+            runs = samples[f"{prefix}pkgforge build ({kind})"]
+            wall = statistics.median(w for w, _ in runs) - statistics.median(w for w, _ in base)
+            cpu = statistics.median(c for _, c in runs) - statistics.median(c for _, c in base)
+            print(
+                f"  verification adds ({prefix or 'pip: '}{kind}): wall {wall:+.2f} s, "
+                f"CPU {cpu:+.2f} s"
+            )
 
 
 def download(spec: str) -> Path:
@@ -155,27 +185,20 @@ def bench_big(py: str, spec: str, cache: Path, repeat: int) -> None:
             "pkgforge verify (environment kept)": (verify, kept),
             "one interpreter imports each module once": ([*serial, *modules], kept),
         }
-        samples: dict[str, list[float]] = {label: [] for label in rows}
+        samples: dict[str, list[tuple[float, float]]] = {label: [] for label in rows}
         print(f"  before: {load_note()}")
         for round_number in range(repeat + 1):
             for label, (argv, env) in rows.items():
-                seconds = _timed_any(argv, env=env)
+                # verify exits 1 when it finds an error: a finding, not a failed run
+                measured = timed(argv, env=env, check=False)
                 if round_number:
-                    samples[label].append(seconds)
+                    samples[label].append(measured)
         print(f"  after: {load_note()}")
-    medians: dict[str, float | None] = {k: statistics.median(v) for k, v in samples.items()}
-    print_table(
+    _table(
         f"{wheel.name}, {len(modules)} modules, {os.cpu_count()} cores (median of {repeat})",
-        medians,
+        samples,
         baseline="pkgforge verify (environment kept)",
     )
-
-
-def _timed_any(argv: Sequence[str], *, env: Mapping[str, str]) -> float:
-    """Wall time of a run whose exit status reports findings (verify exits 1 on errors)."""
-    start = time.perf_counter()
-    subprocess.run(list(argv), env=dict(env), capture_output=True, check=False)
-    return time.perf_counter() - start
 
 
 def main() -> None:
