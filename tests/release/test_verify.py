@@ -23,31 +23,23 @@ from pkgforge.release.build import build
 from pkgforge.release.manifest import manifest_path, read_manifest
 from pkgforge.release.verify.verifier import verify, verify_wheel
 
-from .conftest import build_wheel, dependency_wheel, local_index, write_project, write_wheel
+from .conftest import (
+    PYPROJECT,
+    build_wheel,
+    dependency_wheel,
+    local_index,
+    write_project,
+    write_wheel,
+)
 
 RunCli = Callable[..., tuple[int, str, str]]
 
-DEPENDENT = """\
-[build-system]
-requires = ["setuptools>=77"]
-build-backend = "setuptools.build_meta"
-
-[project]
-name = "sound"
-version = "1.0"
-description = "A demo package"
-readme = "README.md"
-license = "MIT"
-requires-python = ">=3.11"
-dependencies = [{dependencies}]
-{extra}
-[tool.setuptools.packages.find]
-where = ["src"]
-"""
-
 
 def pyproject(dependencies: str = "", extra: str = "") -> str:
-    return DEPENDENT.format(dependencies=dependencies, extra=extra)
+    """The demo project's pyproject.toml with these dependencies and extra tables."""
+    text = PYPROJECT.format(name="sound")
+    text = text.replace("dependencies = []", f"dependencies = [{dependencies}]")
+    return text.replace("[tool.setuptools", f"{extra}\n[tool.setuptools", 1)
 
 
 @pytest.fixture

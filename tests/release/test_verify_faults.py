@@ -411,3 +411,9 @@ def test_every_error_is_an_import_the_machinery_refused(verified: dict[str, Any]
         "faults.undefined",
         "faults.victim",
     ]
+
+
+def test_a_name_the_package_neither_has_nor_binds_is_said_so(verified: dict[str, Any]) -> None:
+    # `from faults import gone`: Python's message blames a circular import.
+    finding = only(verified, "faults._chain3")
+    assert "`faults` has no module or name `gone`" in finding["message"]

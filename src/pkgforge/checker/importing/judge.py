@@ -32,11 +32,15 @@ from pkgforge.names import PLATFORM_STDLIB_MODULES, is_public_module
 __all__ = ["Context", "Declared", "Verdict", "judge_run", "message_of"]
 
 _LISTED = 5
+_BROKEN_LISTED = 30
+"""Modules a root cause breaks that its message names (the rest are counted)."""
 _ON_PURPOSE = (
     "an ImportError raised on purpose: the module is not for this environment "
     "(a platform, Python version, optional package or configuration it lacks)"
 )
-_CANNOT_IMPORT = re.compile(r"cannot import name '(\w+)' from '([\w.]+)'")
+_CANNOT_IMPORT = re.compile(
+    r"cannot import name '(\w+)' from (?:partially initialized module )?'([\w.]+)'"
+)
 _MAYBE_BUILT = (
     "{}: if the build makes it (a compiled extension, a generated file), build the project "
     "in place (pip install -e .) and run again"
@@ -155,8 +159,9 @@ def message_of(failure: ImportFailure, why: str) -> str:
     if why:
         text += f"; {why}"
     if failure.breaks:
-        shown = ", ".join(failure.breaks[:_LISTED])
-        more = f" and {len(failure.breaks) - _LISTED} more" if len(failure.breaks) > _LISTED else ""
+        shown = ", ".join(failure.breaks[:_BROKEN_LISTED])
+        extra = len(failure.breaks) - _BROKEN_LISTED
+        more = f" and {extra} more" if extra > 0 else ""
         count = len(failure.breaks)
         text += f"; so does the import of {count} module{'s' * (count != 1)}: {shown}{more}"
     if failure.entries:
@@ -271,13 +276,45 @@ class _Judge:
                 )
             return Certainty.PROVEN, ""
         found = _CANNOT_IMPORT.match(failure.error.partition(": ")[2])
-        if found is not None and found.group(2) == missing and not self.run.clean:
-            name = found.group(1)
-            if self._maybe_built(missing, name):
-                return Certainty.UNSEEN, _MAYBE_BUILT.format(
-                    f"`{missing}.{name}` is neither in the source tree nor bound in `{missing}`"
-                )
+        if found is None or found.group(2) != missing:
+            return Certainty.PROVEN, ""
+        name = found.group(1)
+        if not self.run.clean and self._maybe_built(missing, name):
+            return Certainty.UNSEEN, _MAYBE_BUILT.format(
+                f"`{missing}.{name}` is neither in the source tree nor bound in `{missing}`"
+            )
+        if (
+            self.run.clean
+            and f"{missing}.{name}" not in self.context.sources
+            and not self._binds(missing, name)
+        ):
+            # `from . import _utils` names a submodule or a name; Python's message says
+            # "partially initialized module" either way.
+            return Certainty.PROVEN, f"`{missing}` has no module or name `{name}`"
         return Certainty.PROVEN, ""
+
+    def _binds(self, package: str, name: str) -> bool:
+        """Whether ``package``'s ``__init__`` binds ``name`` anywhere (True when unreadable)."""
+        relpath = package.replace(".", "/") + "/__init__.py"
+        source = self.context.read(relpath)
+        if source is None:
+            return True
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            return True
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bound = {node.name}
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                bound = {node.id}
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                bound = {a.asname or a.name.partition(".")[0] for a in node.names}
+            else:
+                continue
+            if name in bound:
+                return True
+        return "__getattr__" in source
 
     def _stdlib(self, failure: ImportFailure, top: str) -> tuple[Certainty, str]:
         if not failure.not_found:
