@@ -678,3 +678,32 @@ def _running(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+def test_a_subpackage_whose_warm_up_fails_hands_its_imports_down(
+    make_project: MakeProject,
+) -> None:
+    # Nine modules below sound.effects: they would fork from a parent that imported it.
+    files = {"src/sound/effects/__init__.py": "from json import no_such_effect\n"}
+    files |= {f"src/sound/effects/fx{n}.py": "X = 1\n" for n in range(9)}
+    finding = only(run(make_project, files))
+    assert (finding.path, finding.severity) == ("src/sound/effects/__init__.py", Severity.ERROR)
+    assert "so does the import of 9 modules: sound.effects.fx0" in finding.message
+
+
+def test_a_package_that_starts_threads_is_not_forked_after(
+    make_project: MakeProject, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG, logger="pkgforge")
+    files = {
+        "src/sound/__init__.py": (
+            "import threading, time\n"
+            "threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n"
+        ),
+        "src/sound/echo.py": "import threading\nassert threading.active_count() == 2\n",
+    }
+    # Forked from a parent that runs the thread, the child would have lost it.
+    assert run(make_project, files) == ()
+    assert "left threads running: no forking" in caplog.text

@@ -255,6 +255,7 @@ class _Run:
             queues.setdefault(job.warm, deque()).append(index)
         left: list[int] = []
         servers: dict[tuple[str, ...], _Server] = {}
+        finished: list[_Server] = []  # replaced by a new one for the same warm-up
         failed: set[tuple[str, ...]] = set()
         selector = selectors.DefaultSelector()
         running = 0
@@ -265,6 +266,8 @@ class _Run:
                     if not queue or warm in failed or alive > self.setup.workers:
                         continue
                     if warm not in servers or not servers[warm].alive:
+                        if warm in servers:
+                            finished.append(servers[warm])
                         servers[warm] = _Server(self, warm)
                         selector.register(servers[warm].answers, selectors.EVENT_READ, warm)
                         alive += 1
@@ -292,7 +295,7 @@ class _Run:
                         self._ended(server, queues, left, failed)
         finally:
             selector.close()
-            for server in servers.values():
+            for server in [*finished, *servers.values()]:
                 server.stop()
         return sorted(left)
 
