@@ -110,6 +110,7 @@ MODULES = {
     "_chain2.py": "from faults import _chain3\n",
     "_chain3.py": "from faults import gone\n",
     "root.py": "from faults import gone_too\n",
+    "implicit.py": "import core\n",
     "above_root.py": "from faults import root\n",
     "plugin.py": "import pytest\n",
     "scripts/env.py": "from faults import configured_by_the_tool\n",
@@ -406,6 +407,7 @@ def test_every_error_is_an_import_the_machinery_refused(verified: dict[str, Any]
         "faults.chain1",
         "faults.core",
         "faults.cyc_b",
+        "faults.implicit",
         "faults.root",
         "faults.star",
         "faults.undefined",
@@ -417,3 +419,11 @@ def test_a_name_the_package_neither_has_nor_binds_is_said_so(verified: dict[str,
     # `from faults import gone`: Python's message blames a circular import.
     finding = only(verified, "faults._chain3")
     assert "`faults` has no module or name `gone`" in finding["message"]
+
+
+def test_an_implicit_relative_import_is_an_error(verified: dict[str, Any]) -> None:
+    # `import core` meant faults.core: Python 2 only. Nothing reaches the module, and it
+    # is no missing third-party package: it is the package's defect.
+    finding = only(verified, "faults.implicit")
+    assert finding["severity"] == "error"
+    assert "`core` is the sibling module `faults.core`" in finding["message"]

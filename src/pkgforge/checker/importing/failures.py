@@ -72,6 +72,8 @@ class ImportFailure:
     """The failure came through a statement of the module's own file (``line``)."""
     raised_at: tuple[str, int] | None = None
     """(relpath, line) of the innermost frame inside the package."""
+    raised_in: str = ""
+    """The module of that frame."""
     statement: str = ""
     """The source line at ``raised_at``."""
     outside: str = ""
@@ -113,7 +115,7 @@ def describe(
     frames = _frames(record)
     line, own_code = 1, False
     raised_at: tuple[str, int] | None = None
-    statement = outside = ""
+    statement = outside = raised_in = ""
     innermost = True
     for filename, lineno, _, source in reversed(frames):
         if filename.startswith("<"):
@@ -127,6 +129,7 @@ def describe(
         innermost = False
         if raised_at is None:
             raised_at, statement = (found[0], max(lineno, 1)), source.strip()
+            raised_in = found[1]
         if found[0] == relpath:
             line, own_code = max(lineno, 1), True
             break
@@ -150,6 +153,7 @@ def describe(
         line=line,
         own_code=own_code,
         raised_at=raised_at,
+        raised_in=raised_in,
         statement=statement,
         outside=outside,
         chain=_chain(frames, by_path),

@@ -245,6 +245,12 @@ class _Judge:
                 "an installed distribution's own import failed: the environment is "
                 "incomplete or inconsistent"
             )
+        sibling = self._sibling(failure, top)
+        if sibling:
+            return Certainty.PROVEN, (
+                f"`{top}` is the sibling module `{sibling}`, which `import {top}` finds only "
+                f"in Python 2 (an implicit relative import): write `from . import {top}`"
+            )
         provider = self._provider(top)
         if provider is not None:
             return provider
@@ -449,6 +455,17 @@ class _Judge:
             return ""
         missing = {name.partition(".")[0] for name in failure.looked_for}
         return module if module.partition(".")[0] in missing or not failure.looked_for else ""
+
+    def _sibling(self, failure: ImportFailure, top: str) -> str:
+        """The package's own module that a missing top-level ``top`` names, beside the
+        module whose import statement asked for it ('' when there is none)."""
+        if not failure.not_found or failure.missing != top or not failure.raised_in:
+            return ""
+        module = failure.raised_in
+        in_init = failure.raised_at is not None and failure.raised_at[0].endswith("__init__.py")
+        package = module if in_init else module.rpartition(".")[0]
+        sibling = f"{package}.{top}" if package else ""
+        return sibling if sibling in self.context.sources else ""
 
     def _unbuilt_in(self, failure: ImportFailure) -> str | None:
         for name in self.context.unbuilt:
