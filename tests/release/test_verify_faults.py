@@ -47,6 +47,7 @@ fast = ["pf-extra-dep"]
 [project.scripts]
 faults = "faults.core:main"
 faults-broken = "faults.core:nothing_here"
+faults-pkg = "faults.pkg.user:main"
 
 [project.entry-points.pytest11]
 faults = "faults.plugin"
@@ -111,6 +112,10 @@ MODULES = {
     "_chain3.py": "from faults import gone\n",
     "root.py": "from faults import gone_too\n",
     "implicit.py": "import core\n",
+    "pkg/__init__.py": "from faults.pkg import broken\n",
+    "pkg/broken.py": "from faults.pkg import gone_from_pkg\n",
+    "pkg/user.py": "from faults.pkg import broken\n\n\ndef main():\n    pass\n",
+    "pkg/user2.py": "X = 1\n",
     "above_root.py": "from faults import root\n",
     "plugin.py": "import pytest\n",
     "scripts/env.py": "from faults import configured_by_the_tool\n",
@@ -408,6 +413,7 @@ def test_every_error_is_an_import_the_machinery_refused(verified: dict[str, Any]
         "faults.core",
         "faults.cyc_b",
         "faults.implicit",
+        "faults.pkg.broken",
         "faults.root",
         "faults.star",
         "faults.undefined",
@@ -427,3 +433,18 @@ def test_an_implicit_relative_import_is_an_error(verified: dict[str, Any]) -> No
     finding = only(verified, "faults.implicit")
     assert finding["severity"] == "error"
     assert "`core` is the sibling module `faults.core`" in finding["message"]
+
+
+def test_a_root_cause_names_every_import_it_breaks_through_a_package(
+    verified: dict[str, Any],
+) -> None:
+    # faults.pkg imports its own broken module first: importing faults.pkg, and so every
+    # module below it, fails there. The root names them all, and the entry point.
+    finding = only(verified, "faults.pkg.broken")
+    assert finding["severity"] == "error"
+    assert "so does the import of 3 modules: faults.pkg, faults.pkg.user, faults.pkg.user2" in (
+        finding["message"]
+    )
+    assert "faults-pkg = faults.pkg.user:main" in finding["message"]
+    none_for(verified, "faults.pkg")
+    none_for(verified, "faults.pkg.user")

@@ -241,20 +241,22 @@ def _display(filename: str) -> str:
 
 def fold(failures: Sequence[ImportFailure], packages: frozenset[str]) -> tuple[ImportFailure, ...]:
     """A package whose ``__init__`` fails breaks every submodule before their own code
-    runs: report that once, on the package, and list the submodules there."""
+    runs: report that once, on the package, and list the submodules there. An entry
+    point that fails only because its module's import does is listed there too."""
     by_module = {f.module: f for f in failures if f.when != "entry"}
+    owners = {
+        f.module: _failed_ancestor(f, packages, by_module) or f.module for f in by_module.values()
+    }
     folded: dict[str, list[str]] = {}
     entries: dict[str, list[str]] = {}
     kept: list[ImportFailure] = []
     for failure in failures:
         if failure.when == "entry" and _same(by_module.get(failure.module), failure):
-            entries.setdefault(failure.module, []).append(failure.entry)
-            continue
-        owner = _failed_ancestor(failure, packages, by_module)
-        if owner is None:
+            entries.setdefault(owners[failure.module], []).append(failure.entry)
+        elif failure.when == "entry" or owners[failure.module] == failure.module:
             kept.append(failure)
         else:
-            folded.setdefault(owner, []).append(failure.module)
+            folded.setdefault(owners[failure.module], []).append(failure.module)
     return tuple(
         replace(
             f,

@@ -118,22 +118,30 @@ def judge_run(run: ImportRun, context: Context) -> Iterator[Verdict]:
         key = _root_key(failure)
         if key is not None and failure.own_code and key[1][0] == failure.relpath:
             roots.setdefault(key, verdict)
-    folded: dict[int, list[str]] = {}
+    folded: dict[int, list[ImportFailure]] = {}
     kept: list[Verdict] = []
     for verdict in verdicts:
         key = _root_key(verdict.failure)
         root = roots.get(key) if key is not None else None
         if root is None or root is verdict or verdict.certainty > root.certainty:
             kept.append(verdict)
-            continue
-        folded.setdefault(id(root), []).append(verdict.failure.module)
+        else:
+            folded.setdefault(id(root), []).append(verdict.failure)
     for verdict in kept:
         extra = folded.get(id(verdict))
         if not extra:
             yield verdict
             continue
-        breaks = tuple(sorted({*verdict.failure.breaks, *extra}))
-        yield replace(verdict, failure=replace(verdict.failure, breaks=breaks))
+        # What the folded failures broke, the root breaks too.
+        failure = verdict.failure
+        breaks = {
+            *failure.breaks,
+            *(f.module for f in extra),
+            *(b for f in extra for b in f.breaks),
+        }
+        entries = dict.fromkeys([*failure.entries, *(e for f in extra for e in f.entries)])
+        folded_in = replace(failure, breaks=tuple(sorted(breaks)), entries=tuple(entries))
+        yield replace(verdict, failure=folded_in)
 
 
 def _root_key(failure: ImportFailure) -> tuple[str, tuple[str, int]] | None:
