@@ -112,6 +112,9 @@ MODULES = {
     "_chain3.py": "from faults import gone\n",
     "root.py": "from faults import gone_too\n",
     "implicit.py": "import core\n",
+    "backends/__init__.py": "",
+    "backends/pf_redis_like.py": "import pf_redis_like\n",
+    "backends/cache.py": "import pf_redis_like\n",
     "pkg/__init__.py": "from faults.pkg import broken\n",
     "pkg/broken.py": "from faults.pkg import gone_from_pkg\n",
     "pkg/user.py": "from faults.pkg import broken\n\n\ndef main():\n    pass\n",
@@ -448,3 +451,14 @@ def test_a_root_cause_names_every_import_it_breaks_through_a_package(
     assert "faults-pkg = faults.pkg.user:main" in finding["message"]
     none_for(verified, "faults.pkg")
     none_for(verified, "faults.pkg.user")
+
+
+def test_a_module_named_for_the_library_it_wraps_imports_that_library(
+    verified: dict[str, Any],
+) -> None:
+    # backends/pf_redis_like.py: `import pf_redis_like` is the library, not itself; so is
+    # cache.py's: its sibling of that name imports the library too.
+    for module in ("faults.backends.pf_redis_like", "faults.backends.cache"):
+        finding = only(verified, module)
+        assert finding["severity"] == "warning"
+        assert "an optional integration" in finding["message"]

@@ -83,6 +83,8 @@ class Context:
     """Modules in folders without ``__init__.py`` below a package (a tool's scripts)."""
     read: Callable[[str], str | None] = lambda relpath: None
     """A file's source by relpath (None when it cannot be read)."""
+    source_of: Callable[[str], str | None] = lambda module: None
+    """A module's source by its dotted name (None when it cannot be read)."""
     absent: tuple[str, ...] | None = ()
     """Declared distributions the environment lacks (None: it cannot tell)."""
     has_project_table: bool = True
@@ -473,7 +475,14 @@ class _Judge:
         in_init = failure.raised_at is not None and failure.raised_at[0].endswith("__init__.py")
         package = module if in_init else module.rpartition(".")[0]
         sibling = f"{package}.{top}" if package else ""
-        return sibling if sibling in self.context.sources else ""
+        if sibling not in self.context.sources:
+            return ""
+        # A module named for the library it wraps (backends/redis.py: `import redis`)
+        # means that library, not itself; so does a sibling that imports the library.
+        source = self.context.source_of(sibling)
+        if source is None or _imports_top_level(source, top):
+            return ""
+        return sibling
 
     def _unbuilt_in(self, failure: ImportFailure) -> str | None:
         for name in self.context.unbuilt:
@@ -510,6 +519,26 @@ def _guarded_binding(source: str, name: str) -> str:
                 if bound:
                     return bound
     return ""
+
+
+def _imports_top_level(source: str, top: str) -> bool:
+    """Whether ``source`` has an absolute import of the top-level module ``top``."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return True  # cannot tell: assume it does
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import) and any(
+            a.name.partition(".")[0] == top for a in node.names
+        ):
+            return True
+        if (
+            isinstance(node, ast.ImportFrom)
+            and not node.level
+            and (node.module or "").partition(".")[0] == top
+        ):
+            return True
+    return False
 
 
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:

@@ -162,6 +162,10 @@ def project_context(project: Project, run: ImportRun) -> Context:
         except (OSError, UnicodeDecodeError):
             return None
 
+    def source_of(module: str) -> str | None:
+        file = project.modules.get(module)
+        return read(file.relpath) if file is not None else None
+
     return Context(
         declared=declared,
         names_of=import_names_of,
@@ -170,6 +174,7 @@ def project_context(project: Project, run: ImportRun) -> Context:
         unbuilt=tuple(sorted(_without_source(project))),
         script_modules=_script_modules(project),
         read=read,
+        source_of=source_of,
         absent=None if installed is None else tuple(sorted(declared.names - installed)),
         has_project_table=isinstance((project.pyproject or {}).get("project"), Mapping),
         may_be_built=lambda package, name: _maybe_built(project, package, name),

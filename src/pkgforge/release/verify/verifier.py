@@ -374,6 +374,14 @@ def _context(
         except (OSError, UnicodeDecodeError):
             return None
 
+    def source_of(module: str) -> str | None:
+        base = module.replace(".", "/")
+        for relpath in (f"{base}.py", f"{base}/__init__.py"):
+            found = read(relpath)
+            if found is not None:
+                return found
+        return None
+
     return Context(
         declared=Declared(
             requirements.required,
@@ -384,6 +392,7 @@ def _context(
         sources=frozenset(sources),
         script_modules=info.script_modules(),
         read=read,
+        source_of=source_of,
         python=target.version_text,
     )
 
