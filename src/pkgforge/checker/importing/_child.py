@@ -105,8 +105,10 @@ def setup(config: "dict[str, object]") -> None:
     """``sys.path`` as the configuration says: nothing of this script's own, the
     ``sites`` first (their ``.pth`` files processed, as site-packages' are), the
     ``paths`` before them, and ``mounts`` found where they are."""
+    # Setting up the import path of the interpreter under test is this script's job.
     own = {"", os.getcwd(), os.path.dirname(os.path.realpath(__file__))}
-    sys.path[:] = [p for p in sys.path if p not in own and os.path.realpath(p) not in own]
+    kept = [p for p in sys.path if p not in own and os.path.realpath(p) not in own]
+    sys.path[:] = kept  # pkgforge: ignore[PF409]
     sites = list(config.get("sites") or [])  # type: ignore[call-overload]
     if sites:
         import site
@@ -114,8 +116,8 @@ def setup(config: "dict[str, object]") -> None:
         for directory in sites:
             site.addsitedir(directory)
         # site.addsitedir appends; an installed wheel's files come before the rest.
-        sys.path[:] = sites + [p for p in sys.path if p not in sites]
-    sys.path[:0] = list(config.get("paths") or [])  # type: ignore[call-overload]
+        sys.path[:] = sites + [p for p in sys.path if p not in sites]  # pkgforge: ignore[PF409]
+    sys.path[:0] = list(config.get("paths") or [])  # type: ignore[call-overload]  # pkgforge: ignore[PF409]
     mounts = config.get("mounts") or {}
     if mounts:
         sys.meta_path.insert(0, _mount_finder(mounts))  # type: ignore[arg-type]
