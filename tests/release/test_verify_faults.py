@@ -112,6 +112,12 @@ MODULES = {
     "_chain3.py": "from faults import gone\n",
     "root.py": "from faults import gone_too\n",
     "implicit.py": "import core\n",
+    "twitter/__init__.py": (
+        "try:\n    import pf_twitter_client\nexcept ImportError:\n    pass\n"
+        "else:\n    from faults.twitter.client import Query\n"
+    ),
+    "twitter/client.py": "import pf_twitter_client\n\n\nclass Query:\n    pass\n",
+    "twitter/demo.py": "from faults.twitter import Query\n",
     "backends/__init__.py": "",
     "backends/pf_redis_like.py": "import pf_redis_like\n",
     "backends/cache.py": "import pf_redis_like\n",
@@ -462,3 +468,14 @@ def test_a_module_named_for_the_library_it_wraps_imports_that_library(
         finding = only(verified, module)
         assert finding["severity"] == "warning"
         assert "an optional integration" in finding["message"]
+
+
+def test_a_name_a_package_binds_only_after_a_guarded_import_is_optional(
+    verified: dict[str, Any],
+) -> None:
+    # nltk.twitter binds Query only when twython imports; its demo imports Query.
+    finding = only(verified, "faults.twitter.demo")
+    assert finding["severity"] == "warning"
+    assert "binds `Query` only when its guarded import of `pf_twitter_client` works" in (
+        finding["message"]
+    )

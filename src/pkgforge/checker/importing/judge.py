@@ -295,6 +295,14 @@ class _Judge:
         if found is None or found.group(2) != missing:
             return Certainty.PROVEN, ""
         name = found.group(1)
+        source = self.context.source_of(missing)
+        looked_for = {n.partition(".")[0] for n in failure.looked_for}
+        guarded = _guarded_binding(source, name, looked_for) if source is not None else ""
+        if guarded:
+            return Certainty.SOME_PATHS, (
+                f"an optional integration: `{missing}` binds `{name}` only when its guarded "
+                f"import of `{guarded}` works, and it failed here"
+            )
         if not self.run.clean and self._maybe_built(missing, name):
             return Certainty.UNSEEN, _MAYBE_BUILT.format(
                 f"`{missing}.{name}` is neither in the source tree nor bound in `{missing}`"
@@ -460,11 +468,8 @@ class _Judge:
         source = self.context.read(failure.raised_at[0])
         if source is None:
             return ""
-        module = _guarded_binding(source, failure.unbound)
-        if not module:
-            return ""
         missing = {name.partition(".")[0] for name in failure.looked_for}
-        return module if module.partition(".")[0] in missing or not failure.looked_for else ""
+        return _guarded_binding(source, failure.unbound, missing)
 
     def _sibling(self, failure: ImportFailure, top: str) -> str:
         """The package's own module that a missing top-level ``top`` names, beside the
@@ -503,7 +508,10 @@ def _joined(first: str, second: str) -> str:
     return f"{first} ({second})" if second else first
 
 
-def _guarded_binding(source: str, name: str) -> str:
+def _guarded_binding(source: str, name: str, missing: set[str]) -> str:
+    """The guarded import (``try: import x`` / ``except ImportError``) that failed here
+    (its top-level module is in ``missing``) and whose ``try`` body or ``else`` clause
+    binds ``name``: its module ('' when there is none)."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
@@ -513,12 +521,33 @@ def _guarded_binding(source: str, name: str) -> str:
             _catches_import_error(h) for h in node.handlers
         ):
             continue
-        for statement in node.body:
-            for inner in ast.walk(statement):
-                bound = _bound_by(inner, name)
-                if bound:
-                    return bound
+        guarded = [m for s in node.body for inner in ast.walk(s) for m in _imported(inner)]
+        failed = [m for m in guarded if m.partition(".")[0] in missing]
+        if failed and any(
+            name in _bound_names(inner)
+            for statement in (*node.body, *node.orelse)
+            for inner in ast.walk(statement)
+        ):
+            return failed[0]
     return ""
+
+
+def _imported(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+        return [node.module]
+    return []
+
+
+def _bound_names(node: ast.AST) -> set[str]:
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {a.asname or a.name.partition(".")[0] for a in node.names}
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+        return {node.id}
+    return set()
 
 
 def _imports_top_level(source: str, top: str) -> bool:
@@ -547,18 +576,6 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
         return True
     types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
     return any(isinstance(t, ast.Name) and t.id in caught for t in types)
-
-
-def _bound_by(node: ast.AST, name: str) -> str:
-    if isinstance(node, ast.Import):
-        for alias in node.names:
-            if (alias.asname or alias.name.partition(".")[0]) == name:
-                return alias.name
-    elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-        for alias in node.names:
-            if (alias.asname or alias.name) == name:
-                return node.module
-    return ""
 
 
 def _plugin_host(failure: ImportFailure, top: str) -> str:
