@@ -9,16 +9,15 @@ its configuration files out of the way), as a private index is set up in CI.
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pkgforge.release.verify.verifier import verify_wheel
+from tests.localindex import pypiserver
 
-from .conftest import PASSWORD, USERNAME, _free_port, _wait_until_up
+from .conftest import PASSWORD, USERNAME
 
 pytestmark = pytest.mark.slow
 
@@ -43,20 +42,9 @@ def private_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     htpasswd = HtpasswdFile(str(root / "htpasswd"), new=True)
     htpasswd.set_password(USERNAME, PASSWORD)
     htpasswd.save()
-    port = _free_port()
-    command = [sys.executable, "-m", "pypiserver", "run", "-p", str(port), "-i", "127.0.0.1"]
-    command += ["-P", str(root / "htpasswd"), "-a", "download,list,update", str(packages)]
-    with (root / "server.log").open("wb") as server_log:
-        server = subprocess.Popen(command, stdout=server_log, stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}/simple/"
-            # The index answers 401 without a password: wait for the health endpoint instead.
-            if not _wait_until_up(f"http://127.0.0.1:{port}/health", server):
-                pytest.fail((root / "server.log").read_text()[-2000:])
-            yield url, packages
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    options = ["-P", str(root / "htpasswd"), "-a", "download,list,update"]
+    with pypiserver(packages, root / "server.log", options, ready="health") as url:
+        yield f"{url}simple/", packages
 
 
 @pytest.fixture

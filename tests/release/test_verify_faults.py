@@ -451,8 +451,9 @@ def test_a_root_cause_names_every_import_it_breaks_through_a_package(
     # module below it, fails there. The root names them all, and the entry point.
     finding = only(verified, "faults.pkg.broken")
     assert finding["severity"] == "error"
-    assert "so does the import of 3 modules: faults.pkg, faults.pkg.user, faults.pkg.user2" in (
-        finding["message"]
+    assert (
+        "so does the import of 3 modules: faults.pkg, faults.pkg.user, faults.pkg.user2"
+        in (finding["message"])
     )
     assert "faults-pkg = faults.pkg.user:main" in finding["message"]
     none_for(verified, "faults.pkg")
@@ -476,6 +477,7 @@ def test_a_name_a_package_binds_only_after_a_guarded_import_is_optional(
     # nltk.twitter binds Query only when twython imports; its demo imports Query.
     finding = only(verified, "faults.twitter.demo")
     assert finding["severity"] == "warning"
-    assert "binds `Query` only when its guarded import of `pf_twitter_client` works" in (
-        finding["message"]
+    assert (
+        "binds `Query` only when its guarded import of `pf_twitter_client` works"
+        in (finding["message"])
     )

@@ -63,7 +63,15 @@ if TYPE_CHECKING:
     from pkgforge.checker.findings import Finding
     from pkgforge.checker.summary import ModuleSummary
 
-__all__ = ["CACHE_DIR_NAME", "CHUNK_FILES", "StoredResult", "SummaryCache", "frame", "records"]
+__all__ = [
+    "CACHE_DIR_NAME",
+    "CHUNK_FILES",
+    "StoredResult",
+    "SummaryCache",
+    "frame",
+    "prepared_cache_dir",
+    "records",
+]
 
 log = logging.getLogger("pkgforge")
 
@@ -594,6 +602,14 @@ def _write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
         raise
+
+
+def prepared_cache_dir(root: Path) -> Path:
+    """``root``'s cache folder, made with its CACHEDIR.TAG and .gitignore when missing
+    (``check --fix`` keeps its scratch copy there); raises OSError when it cannot be."""
+    directory = root / CACHE_DIR_NAME
+    _prepare_dir(directory)
+    return directory
 
 
 def _prepare_dir(directory: Path) -> None:
