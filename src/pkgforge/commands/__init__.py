@@ -16,6 +16,7 @@ from pkgforge.commands import (
     rules,
     tree,
     update,
+    verify,
 )
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "rules",
     "tree",
     "update",
+    "verify",
 ]
 
 COMMANDS = (
@@ -45,6 +47,7 @@ COMMANDS = (
     explain,
     rules,
     build,
+    verify,
     publish,
     completion,
 )
