@@ -106,14 +106,6 @@ def is_valid_identifier(name: str) -> bool:
     return name.isascii() and name.isidentifier() and not keyword.iskeyword(name)
 
 
-def is_public_module(dotted: str) -> bool:
-    """True when importing the module ``dotted`` first is an ordinary use (DESIGN.md, "Which
-    first imports count"): no part below the top level starts with an underscore
-    (``pkg.sub.mod``, ``_pkg.mod``; not ``pkg._impl.mod`` nor ``pkg.__main__``). The
-    top-level package itself is always an ordinary first import."""
-    return not any(part.startswith("_") for part in dotted.split(".")[1:])
-
-
 def is_keyword(name: str) -> bool:
     """True for a hard keyword (``class``); soft keywords (``match``) are fine names."""
     return keyword.iskeyword(name)
