@@ -131,6 +131,37 @@ def test_a_static_error_the_wheel_confirms_carries_the_real_exception(
     assert not (root / "dist").exists()
 
 
+def test_a_module_the_top_level_import_runs_is_reached_though_that_import_fails(
+    tmp_path: Path, links: Path
+) -> None:
+    # `import sound` runs sound.core, which needs a package nobody declares: both imports
+    # are ordinary uses, so neither failure is an optional integration.
+    root = write_project(
+        tmp_path / "sound",
+        pyproject=pyproject(),
+        files={
+            "src/sound/__init__.py": "from sound import core\n",
+            "src/sound/core.py": "import pf_never_declared\nfrom sound import helpers\n",
+        },
+    )
+    with pytest.raises(CheckFailedError) as caught:
+        build(root, isolation=False)
+    failed = [f for f in caught.value.findings if f.code == "PF412"]
+    assert failed and all(f.severity is Severity.ERROR for f in failed)
+    assert not [f for f in failed if "optional integration" in f.message]
+    # The import stops at line 1, so it says nothing about line 2's missing module: that
+    # static verdict stands as it is, and is not "confirmed" by another line's exception.
+    (unresolved,) = [f for f in caught.value.findings if f.code == "PF404"]
+    assert unresolved.severity is Severity.ERROR
+    assert "confirmed" not in unresolved.message
+    assert "not reached by the verification: importing `sound.core` fails earlier, at line 1" in (
+        unresolved.message
+    )
+    (undeclared,) = [f for f in caught.value.findings if f.code == "PF407"]
+    assert undeclared.severity is Severity.ERROR
+    assert "(confirmed: `import sound" in undeclared.message
+
+
 def test_a_static_error_on_a_module_the_wheel_imports_is_a_false_alarm(
     tmp_path: Path, links: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -66,9 +66,10 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
         for verification in result.verifications:
             if verification.ran:
                 errors = sum(f.severity == "error" for f in verification.findings)
+                count = len(verification.modules)
                 print(
-                    f"{verification.wheel.name}: {len(verification.modules)} modules imported "
-                    f"with Python {verification.python}, {errors} error(s)"
+                    f"{verification.wheel.name}: {count} module{'' if count == 1 else 's'} "
+                    f"imported with Python {verification.python}, {errors} error(s)"
                 )
     if not any(v.ran for v in result.verifications):
         raise VerifyError(

@@ -93,11 +93,12 @@ def import_package(
     entry_points = [e for e in entry_points if e.module]
     jobs = import_jobs(modules, entry_points)
     log.info(
-        "importing %d module%s, each in a fresh interpreter (%d jobs, %d at a time), with "
+        "importing %d module%s, each in a fresh interpreter (%d job%s, %d at a time), with "
         "Python %s at %s (%s)",
         len(modules),
         "" if len(modules) == 1 else "s",
         len(jobs),
+        "" if len(jobs) == 1 else "s",
         setup.workers,
         interpreter.version_text,
         interpreter.executable,
@@ -184,6 +185,9 @@ def _collect(
             clean_modules.add(module.name)
         else:
             failures.append(failure)
+            if result.job.report:
+                # An ordinary use ran every module of the chain up to the failure.
+                reached.update(failure.chain)
     by_name = {m.name: m for m in modules}
     for point, result in entries:
         owner = by_name.get(point.module)
@@ -191,6 +195,7 @@ def _collect(
         failure = _failure(point.module, relpath, result, by_path, "entry", entry=str(point))
         if failure is not None:
             failures.append(failure)
+            reached.update(failure.chain)
     packages = frozenset(m.name for m in modules if m.is_package)
     # A wheel is laid out in a temporary folder: its path says nothing to the reader.
     hidden = [os.fspath(site) + os.sep for site in setup.sites]

@@ -7,7 +7,9 @@ it. Where they disagree the import wins (DESIGN.md, "Proof by running"):
   import, after its top-level package, star-imported): the static error is
   pkgforge's own false alarm, reported as info so that it can be reported;
 - a module that failed: the static error is confirmed and carries the real
-  exception, at most as severe as the verification's own verdict on it;
+  exception, at most as severe as the verification's own verdict on it; unless the
+  import stopped at an earlier statement of the same file, so that the finding's line
+  never ran: then the static verdict stands, saying so;
 - a file the wheel does not ship as a module cannot fail a user's import: a warning.
 
 Only rules whose error means "importing this module fails" are reconciled; the
@@ -72,7 +74,16 @@ def reconcile(
             continue
         named = [module, *_named_modules(finding.message, shipped - {module})]
         confirmed = next((failed[m] for m in named if m in failed), None)
-        if confirmed is not None:
+        stopped = verification.stopped_at.get(module)
+        if stopped is not None and stopped < finding.line:
+            settled.append(
+                replace(
+                    finding,
+                    message=f"{finding.message} (not reached by the verification: importing "
+                    f"`{module}` fails earlier, at line {stopped})",
+                )
+            )
+        elif confirmed is not None:
             settled.append(_confirmed(finding, confirmed))
         elif all(m in verification.imported_cleanly for m in named):
             settled.append(

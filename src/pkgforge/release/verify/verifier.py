@@ -74,6 +74,9 @@ class Verification:
     failed: Mapping[str, Finding] = field(default_factory=dict)
     """Module -> the finding about its failure (a package's finding also stands for the
     submodules its failure breaks)."""
+    stopped_at: Mapping[str, int] = field(default_factory=dict)
+    """Module -> the line of its own file whose statement failed when it was imported:
+    nothing below that line ran."""
 
     def count(self, severity: Severity) -> int:
         return sum(f.severity is severity for f in self.findings)
@@ -253,11 +256,17 @@ def verify_wheel(
         for name in (failure.module, *failure.breaks):
             failed.setdefault(name, finding)
     findings = tuple(sorted(finding for finding, _ in made))
+    stopped_at = {
+        v.failure.module: v.failure.line
+        for v in verdicts.values()
+        if v.failure.when != "star" and v.failure.own_code
+    }
     seconds = time.perf_counter() - started
     log.info(
-        "verified %s: %d modules with Python %s (%s), %d finding(s), %.1f s",
+        "verified %s: %d module%s with Python %s (%s), %d finding(s), %.1f s",
         wheel.name,
         len(modules),
+        "" if len(modules) == 1 else "s",
         target.version_text,
         "environment reused" if env.reused else f"new environment, {installer}",
         len(findings),
@@ -275,6 +284,7 @@ def verify_wheel(
         extras=tuple(checked),
         seconds=seconds,
         failed=failed,
+        stopped_at=stopped_at,
     )
 
 
