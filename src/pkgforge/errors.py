@@ -106,14 +106,22 @@ class ConfigError(UsageError):
 class CheckFailedError(PkgforgeError):
     """``check`` found error-level findings where a command needs a clean project.
 
-    ``findings`` holds what was found, for the command to print.
+    ``findings`` holds what was found, for the command to print; ``verification``, what a
+    build's verification of the wheel recorded when it ran before the refusal (its
+    manifest record), so that a refused build's report still says it.
     """
 
     def __init__(
-        self, message: str, *, hint: str | None = None, findings: tuple[Finding, ...] = ()
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        findings: tuple[Finding, ...] = (),
+        verification: dict[str, object] | None = None,
     ) -> None:
         super().__init__(message, hint=hint)
         self.findings = findings
+        self.verification = verification
 
 
 class BuildError(PkgforgeError):

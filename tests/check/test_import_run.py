@@ -707,3 +707,43 @@ def test_a_package_that_starts_threads_is_not_forked_after(
     # Forked from a parent that runs the thread, the child would have lost it.
     assert run(make_project, files) == ()
     assert "left threads running: no forking" in caplog.text
+
+
+def test_jobs_handed_to_a_warm_parent_that_was_told_to_leave_go_to_a_new_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm parent told that there are no more jobs has not always left when a failed
+    warm-up hands it jobs (under load, verify died with 'write to closed file'). Here it
+    leaves late on purpose: the end of the pipe it reads stays open 3 s after pkgforge
+    closed it, while the warm-up of ``slowpkg`` fails after 1 s."""
+    import threading
+
+    from pkgforge.checker.importing import runner
+
+    site = tmp_path / "site"
+    write_tree(
+        site,
+        {
+            "fast.py": "X = 1\n",
+            "slowpkg/__init__.py": "import time\ntime.sleep(1)\nfrom json import no_such_name\n",
+            "slowpkg/sub.py": "Y = 2\n",
+        },
+    )
+    close = runner._Server.close
+
+    def close_late(server: runner._Server) -> None:
+        if not server.commands.closed:
+            kept = os.dup(server.commands.fileno())
+            threading.Timer(3, os.close, [kept]).start()
+        close(server)
+
+    monkeypatch.setattr(runner._Server, "close", close_late)
+    (tmp_path / "home").mkdir()
+    environ = runner.import_environment(tmp_path / "home", tmp_path)
+    setup = runner.RunSetup(Path(sys.executable), environ, paths=(site,), workers=2)
+    jobs = [runner.Job("fast"), runner.Job("slowpkg.sub", warm=("slowpkg",))]
+    fast, sub = runner.run_jobs(setup, jobs, fork=True)
+    assert (fast.status, fast.error) == ("done", None)
+    assert sub.status == "done"
+    assert sub.error is not None
+    assert "no_such_name" in str(sub.error.get("message", sub.error))

@@ -7,6 +7,7 @@ each (see ``unique_name``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -42,20 +43,28 @@ class LocalIndex:
         return sorted(p.name for p in self.packages.iterdir() if p.name.startswith(prefix))
 
 
-@pytest.fixture(scope="session")
-def local_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalIndex]:
+@contextlib.contextmanager
+def password_index(root: Path, actions: str, *, ready: str = "simple/") -> Iterator[str]:
+    """A pypiserver over ``root/packages`` that asks USERNAME and PASSWORD for ``actions``
+    (``update``; ``download,list,update`` for a private index); yields its root URL."""
     from passlib.apache import HtpasswdFile
 
     from tests.localindex import pypiserver
 
-    root = tmp_path_factory.mktemp("pypiserver")
-    packages = root / "packages"
-    packages.mkdir()
+    (root / "packages").mkdir()
     htpasswd = HtpasswdFile(str(root / "htpasswd"), new=True)
     htpasswd.set_password(USERNAME, PASSWORD)
     htpasswd.save()
-    options = ["-P", str(root / "htpasswd"), "-a", "update"]
-    with pypiserver(packages, root / "server.log", options) as url:
+    options = ["-P", str(root / "htpasswd"), "-a", actions]
+    with pypiserver(root / "packages", root / "server.log", options, ready=ready) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def local_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalIndex]:
+    root = tmp_path_factory.mktemp("pypiserver")
+    packages = root / "packages"
+    with password_index(root, "update") as url:
         yield LocalIndex(
             url=url,
             simple_url=f"{url}simple/",

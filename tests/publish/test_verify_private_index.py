@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 
 from pkgforge.release.verify.verifier import verify_wheel
-from tests.localindex import pypiserver
 
-from .conftest import PASSWORD, USERNAME
+from .conftest import PASSWORD, USERNAME, password_index
 
 pytestmark = pytest.mark.slow
 
@@ -34,17 +33,10 @@ SNOOP = (
 def private_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """(simple URL without credentials, the served folder) of an index that needs a password
     for everything."""
-    from passlib.apache import HtpasswdFile
-
     root = tmp_path_factory.mktemp("private-index")
-    packages = root / "packages"
-    packages.mkdir()
-    htpasswd = HtpasswdFile(str(root / "htpasswd"), new=True)
-    htpasswd.set_password(USERNAME, PASSWORD)
-    htpasswd.save()
-    options = ["-P", str(root / "htpasswd"), "-a", "download,list,update"]
-    with pypiserver(packages, root / "server.log", options, ready="health") as url:
-        yield f"{url}simple/", packages
+    # The index answers 401 to everything without a password: it is up when /health is.
+    with password_index(root, "download,list,update", ready="health") as url:
+        yield f"{url}simple/", root / "packages"
 
 
 @pytest.fixture

@@ -302,6 +302,9 @@ def test_build_json_output_when_the_build_is_refused(
     assert report["summary"]["has_errors"] is True
     assert report["artifacts"] == []
     assert "error: the build has" in err
+    # The verification ran before the refusal, and the report says what it found.
+    assert report["verification"]["ran"] is True
+    assert report["verification"]["errors"] == 1
 
 
 # -- verify ----------------------------------------------------------------------------

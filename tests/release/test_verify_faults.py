@@ -52,6 +52,12 @@ faults-pkg = "faults.pkg.user:main"
 [project.entry-points.pytest11]
 faults = "faults.plugin"
 
+[project.entry-points."hosttool.plugins"]
+faults = "faults.host_plugin"
+
+[project.entry-points."faults.backends"]
+own = "faults.own_backend"
+
 [tool.setuptools.packages.find]
 where = ["src"]
 """
@@ -127,6 +133,8 @@ MODULES = {
     "pkg/user2.py": "X = 1\n",
     "above_root.py": "from faults import root\n",
     "plugin.py": "import pytest\n",
+    "host_plugin.py": "import pf_host_helper\n",
+    "own_backend.py": "import pf_backend_lib\n",
     "scripts/env.py": "from faults import configured_by_the_tool\n",
     "tests/__init__.py": "",
     "tests/test_it.py": "from faults import fixture_of_a_plugin\n",
@@ -396,6 +404,27 @@ def test_a_plugin_of_another_tool_needs_that_tool_only_where_it_runs(
     )
 
 
+def test_a_plugin_of_another_tool_may_need_what_that_tool_installs(
+    verified: dict[str, Any],
+) -> None:
+    # Loaded by the tool that reads the group, where that tool and its dependencies are.
+    findings = verified["by_module"]["faults.host_plugin"]
+    assert {f["severity"] for f in findings} == {"warning"}
+    assert any(
+        "a plugin of the tool that reads the entry-point group `hosttool.plugins`: that "
+        "tool loads it where it is installed, which may provide `pf_host_helper`" in f["message"]
+        for f in findings
+    )
+
+
+def test_a_plugin_of_the_packages_own_group_needs_what_it_imports(
+    verified: dict[str, Any],
+) -> None:
+    # faults reads `faults.backends` itself, in its own environment: the import fails there.
+    findings = verified["by_module"]["faults.own_backend"]
+    assert {f["severity"] for f in findings} == {"error"}
+
+
 def test_scripts_in_a_folder_without_init_run_in_their_tools_context(
     verified: dict[str, Any],
 ) -> None:
@@ -422,6 +451,7 @@ def test_every_error_is_an_import_the_machinery_refused(verified: dict[str, Any]
         "faults.core",
         "faults.cyc_b",
         "faults.implicit",
+        "faults.own_backend",
         "faults.pkg.broken",
         "faults.root",
         "faults.star",

@@ -89,7 +89,7 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
             timeout=args.timeout,
         )
     except CheckFailedError as err:
-        _report(args, err.findings, None)
+        _report(args, err.findings, None, verification=err.verification)
         raise
     except BackendError as err:
         _print_output(err.backend, err.output)
@@ -100,17 +100,24 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
 
 
 def _report(
-    args: argparse.Namespace, findings: Sequence[Finding], result: BuildResult | None
+    args: argparse.Namespace,
+    findings: Sequence[Finding],
+    result: BuildResult | None,
+    *,
+    verification: dict[str, object] | None = None,
 ) -> None:
+    """The findings, and the artifacts of a build (``result``) or the verification record
+    of a refused one."""
     if args.output_format == "json":
         import json
 
         from pkgforge.checker.report.json_report import findings_dict
 
-        verification = result.verification if result is not None else None
+        if result is not None and result.verification is not None:
+            verification = result.verification.record()
         payload = findings_dict(
             findings,
-            verification=verification.record() if verification is not None else None,
+            verification=verification,
             artifacts=[str(a) for a in result.artifacts] if result is not None else [],
             manifest=str(result.manifest) if result is not None else None,
         )

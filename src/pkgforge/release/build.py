@@ -355,6 +355,7 @@ def _decide(
         f"{message}; {destination} was not changed",
         hint="fix them (see the findings above and 'pkgforge explain CODE') and build again",
         findings=tuple(findings),
+        verification=verification.record() if verification is not None else None,
     )
 
 

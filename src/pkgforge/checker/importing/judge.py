@@ -406,7 +406,7 @@ class _Judge:
                 f"`{top}` may come from a declared distribution that this environment lacks "
                 f"({names})"
             )
-        host = _plugin_host(failure, top)
+        host = self._plugin_host(failure, top)
         if host:
             return Certainty.SOME_PATHS, host
         reached = self._reached(failure)
@@ -417,6 +417,31 @@ class _Judge:
                 f"declare the distribution that provides `{top}` as an extra"
             )
         return Certainty.PROVEN, f"no declared dependency provides `{top}` ({reached})"
+
+    def _plugin_host(self, failure: ImportFailure, top: str) -> str:
+        """Why a missing ``top`` proves nothing for a module that only plugin entry points
+        of another tool load ('' when that is not so). Such a group (``pytest11``,
+        ``sphinx.builders``, ``devpi_client``) is read by its tool, which loads the plugin
+        where that tool is installed: with the tool (when ``top`` is the tool) and with
+        what the tool depends on, which this environment need not hold. Every entry point
+        that loads the module must be one: a console script that needs it is no plugin,
+        and a group of the package's own (``keyring.backends`` in keyring) is loaded by
+        the package, in its own environment. The top-level import reaching the module
+        fails on its own, and is judged on its own."""
+        entries = [failure.entry] if failure.when == "entry" else list(failure.entries)
+        groups = {entry.partition(":")[0].strip() for entry in entries if entry}
+        if not groups:
+            return ""
+        shown = ", ".join(f"`{g}`" for g in sorted(groups))
+        if all(_hosted_by(group, top) for group in groups):
+            return f"a plugin of {top} (entry-point group {shown}): only {top} loads it"
+        if all(_foreign_group(group, self.own) for group in groups):
+            return (
+                f"a plugin of the tool that reads the entry-point group {shown}: that tool "
+                f"loads it where it is installed, which may provide `{top}`; declare the "
+                f"distribution of `{top}` if that tool does not depend on it"
+            )
+        return ""
 
     # -- where ordinary use meets it --------------------------------------------------
 
@@ -578,23 +603,25 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
     return any(isinstance(t, ast.Name) and t.id in caught for t in types)
 
 
-def _plugin_host(failure: ImportFailure, top: str) -> str:
-    """Entry points of another tool's plugin group (``pytest11``, ``sphinx.builders``)
-    that need that tool: the tool loads them, so the tool is there. Every entry point
-    that loads the module must be one (a console script that needs it is no plugin)."""
-    entries = [failure.entry] if failure.when == "entry" else list(failure.entries)
-    groups = {entry.partition(":")[0].strip() for entry in entries if entry}
-    if not groups or not all(_hosted_by(group, top) for group in groups):
-        return ""
-    shown = ", ".join(f"`{g}`" for g in sorted(groups))
-    return f"a plugin of {top} (entry-point group {shown}): only {top} loads it"
+def _group_head(group: str) -> str:
+    """The tool a plugin group names first (``pytest11``: pytest; ``sphinx.builders``)."""
+    return re.split(r"[.\-_]", group)[0].rstrip("0123456789").lower()
 
 
 def _hosted_by(group: str, top: str) -> bool:
     if group in ("console_scripts", "gui_scripts"):
         return False
-    head = re.split(r"[.\-_]", group)[0].rstrip("0123456789").lower()
+    head = _group_head(group)
     return bool(head) and top.lower().lstrip("_").startswith(head)
+
+
+def _foreign_group(group: str, own: frozenset[str]) -> bool:
+    """A plugin group that another tool reads: no script group, and not named for one of
+    the package's own top-level names."""
+    if group in ("console_scripts", "gui_scripts"):
+        return False
+    head = _group_head(group)
+    return bool(head) and all(head != name.lower().lstrip("_") for name in own)
 
 
 # Words that name a platform in a module name (`_winconsole`, `backends/macOS`).

@@ -265,17 +265,23 @@ class _Run:
                 for warm, queue in list(queues.items()):
                     if not queue or warm in failed or alive > self.setup.workers:
                         continue
-                    if warm not in servers or not servers[warm].alive:
+                    if warm not in servers or not servers[warm].accepting:
+                        # A parent told to leave may not have left yet when a warm-up that
+                        # failed hands it jobs: a new one takes them.
                         if warm in servers:
                             finished.append(servers[warm])
                         servers[warm] = _Server(self, warm)
-                        selector.register(servers[warm].answers, selectors.EVENT_READ, warm)
+                        selector.register(
+                            servers[warm].answers, selectors.EVENT_READ, servers[warm]
+                        )
                         alive += 1
                 if not alive:
                     break
                 for warm, server in servers.items():
                     queue = queues[warm]
-                    while server.ready and server.alive and queue and running < self.setup.workers:
+                    while (
+                        server.ready and server.accepting and queue and running < self.setup.workers
+                    ):
                         server.send(self.job_payload(queue.popleft()))
                         running += 1
                     if server.ready and not queue and not server.running:
@@ -286,7 +292,7 @@ class _Run:
                         log.debug("the warm parent of %s stopped answering", server.warm)
                         _kill(server.process)
                 for key, _ in selector.select(timeout=_GRACE):
-                    server = servers[key.data]
+                    server = key.data
                     for answer in server.read():
                         running -= self._answered(server, answer, queues, left, failed)
                     if not server.alive:
@@ -345,7 +351,7 @@ class _Run:
     ) -> None:
         """A warm parent's output ended: the jobs it did not finish."""
         queue = queues[server.warm]
-        if not server.ready and server.warm not in failed and queue:
+        if not server.ready and not server.commands.closed and server.warm not in failed and queue:
             # Its warm-up killed it (a package that exits or crashes when imported).
             failed.add(server.warm)
             server.stop()
@@ -450,6 +456,11 @@ class _Server:
             self.commands.flush()
         except OSError:
             pass  # it died: its end of output says so
+
+    @property
+    def accepting(self) -> bool:
+        """It takes jobs: alive, and not told that there are no more."""
+        return self.alive and not self.commands.closed
 
     def overdue(self, limit: float) -> bool:
         """A job it runs has had no answer for ``limit`` seconds (it enforces the timeout

@@ -42,7 +42,9 @@ def import_failed(project: Project) -> Iterator[Hit]:
     another platform, a declared dependency or extra the environment lacks, a
     guarded optional import whose name is then missing, a private module that
     fails only when imported first, test-suite modules and scripts in folders
-    without `__init__.py` (they run in their tool's context). An **info** when
+    without `__init__.py` (they run in their tool's context), a plugin that only
+    another tool's entry-point group loads, missing a package that tool may
+    install. An **info** when
     the failure is about a module of the project that has no Python source in
     the tree (`check --import`: the build may make it).
 
