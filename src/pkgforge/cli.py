@@ -8,15 +8,14 @@ function and renders the result. Nothing heavy is imported here, so
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
 
 from pkgforge import TYPE_CHECKING, __version__
-from pkgforge.errors import PkgforgeError, UsageError
 
 if TYPE_CHECKING:
+    import argparse
     import logging
     from collections.abc import Sequence
     from typing import Any, NoReturn
@@ -26,11 +25,18 @@ __all__ = ["console_main", "main"]
 LOG_NAME = "pkgforge"
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of printing a usage block and exiting."""
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """argparse that raises instead of printing a usage block and exiting (argparse is
+    imported here: a replayed ``check`` never needs it)."""
+    import argparse
 
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message, hint=f"run '{self.prog} --help' for the options")
+    from pkgforge.errors import UsageError
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            raise UsageError(message, hint=f"run '{self.prog} --help' for the options")
+
+    return _Parser
 
 
 def _build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
@@ -39,8 +45,9 @@ def _build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     from pkgforge.commands import COMMANDS
 
     _remember_translations()
+    parser_class = _parser_class()
 
-    parser = _Parser(
+    parser = parser_class(
         prog="pkgforge",
         description="Scaffold, check, build and publish Python packages.",
     )
@@ -48,9 +55,9 @@ def _build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     _add_global_options(parser, defaults=True)
     # The same options after the subcommand (`pkgforge check -v`); SUPPRESS keeps
     # the subparser from resetting what was given before it.
-    common = _Parser(add_help=False)
+    common = parser_class(add_help=False)
     _add_global_options(common, defaults=False)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
     subparsers = sub if chosen is None else _OnlyChosen(sub, chosen)
     for command in COMMANDS:
         command.register(subparsers, [common])
@@ -61,6 +68,7 @@ def _remember_translations() -> None:
     """argparse looks its own words up in gettext's catalogues for every parser it makes,
     searching the disk each time (60% of building pkgforge's parser); the answer does not
     change within one run, so it is looked up once per word."""
+    import argparse
     import functools
     import gettext
 
@@ -112,6 +120,8 @@ def _complete(parser: argparse.ArgumentParser) -> None:
 
 
 def _parse(parser: argparse.ArgumentParser, args_list: list[str]) -> argparse.Namespace:
+    from pkgforge.errors import UsageError
+
     args, extras = parser.parse_known_args(args_list)
     if extras:
         # argparse leaves a subcommand's unknown options to the top-level parser;
@@ -125,6 +135,8 @@ def _parse(parser: argparse.ArgumentParser, args_list: list[str]) -> argparse.Na
 
 
 def _add_global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    import argparse
+
     group = parser.add_argument_group("global options")
     count_default = 0 if defaults else argparse.SUPPRESS
     flag_default = False if defaults else argparse.SUPPRESS
@@ -177,6 +189,11 @@ def _main(argv: Sequence[str] | None) -> tuple[int, bool]:
     """The exit status, and whether the process may end without tearing its objects down
     (a command that holds nothing to clean up says so with ``quick_exit``)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    replayed = _replayed(args_list)
+    if replayed is not None:
+        return replayed, True
+    from pkgforge.errors import PkgforgeError
+
     debug = "--debug" in args_list
     quick = [False]
     try:
@@ -204,6 +221,17 @@ def _main(argv: Sequence[str] | None) -> tuple[int, bool]:
     return status, quick[0]
 
 
+def _replayed(args_list: list[str]) -> int | None:
+    """An unchanged project's ``check``, answered with what the same command line printed
+    last time (:mod:`pkgforge.checker.replay`), before argparse, logging or the engine are
+    even imported; None when there is no such answer."""
+    if not args_list or args_list[0] != "check" or "_ARGCOMPLETE" in os.environ:
+        return None
+    from pkgforge.checker.replay import replay_command
+
+    return replay_command(args_list[1:])
+
+
 def _run(args_list: list[str], quick_exit: list[bool]) -> int:
     """Parse and run one command; set ``quick_exit[0]`` once the command is known."""
     completing = "_ARGCOMPLETE" in os.environ
@@ -211,6 +239,7 @@ def _run(args_list: list[str], quick_exit: list[bool]) -> int:
     if completing:
         _complete(parser)  # a TAB in a shell: answer and exit (pkgforge completion)
     args = _parse(parser, args_list)
+    args.command_line = tuple(args_list)
     quick_exit[0] = bool(getattr(args, "quick_exit", False))
     if quick_exit[0]:
         # A process that ends without tearing down (see console_main) has no use for the
@@ -220,12 +249,6 @@ def _run(args_list: list[str], quick_exit: list[bool]) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    # A command may answer without running (check replays an unchanged project's
-    # output), before logging, which such an answer never uses, is even imported.
-    answer = getattr(args, "answer", None)
-    answered: int | None = answer(args) if answer is not None else None
-    if answered is not None:
-        return answered
     log = _configure_logging(args.verbose, args.quiet, args.debug)
     status: int = args.run(args, log)
     return status
