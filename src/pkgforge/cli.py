@@ -32,7 +32,38 @@ def _parser_class() -> type[argparse.ArgumentParser]:
 
     from pkgforge.errors import UsageError
 
+    class _Formatter(argparse.HelpFormatter):
+        """argparse's help formatter, asking the terminal's width only when it formats
+        something: argparse makes one for every option it adds (to check it), and the
+        default asks each time (importing shutil, with its compression modules)."""
+
+        def __init__(
+            self,
+            prog: str,
+            indent_increment: int = 2,
+            max_help_position: int = 24,
+            width: int | None = None,
+        ) -> None:
+            self._asked = (max_help_position, width)
+            super().__init__(prog, indent_increment, max_help_position, width or 80)
+
+        def format_help(self) -> str:
+            max_help_position, width = self._asked
+            if width is None:
+                import shutil
+
+                width = shutil.get_terminal_size().columns - 2
+                self._width = width
+                low = max(width - 20, self._indent_increment * 2)
+                self._max_help_position = min(max_help_position, low)
+                self._asked = (max_help_position, width)
+            return super().format_help()
+
     class _Parser(argparse.ArgumentParser):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("formatter_class", _Formatter)
+            super().__init__(*args, **kwargs)
+
         def error(self, message: str) -> NoReturn:
             raise UsageError(message, hint=f"run '{self.prog} --help' for the options")
 
@@ -40,9 +71,10 @@ def _parser_class() -> type[argparse.ArgumentParser]:
 
 
 def _build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
-    """The parser; with ``chosen``, only that subcommand gets its options (the others are
-    listed by name and help, which is all ``pkgforge --help`` shows of them)."""
-    from pkgforge.commands import COMMANDS
+    """The parser; with ``chosen``, only that subcommand (the others' modules are not even
+    imported: a run parses one command, and building every command's options costs more
+    than the parse)."""
+    from pkgforge.commands import COMMAND_NAMES, command
 
     _remember_translations()
     parser_class = _parser_class()
@@ -58,55 +90,60 @@ def _build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     common = parser_class(add_help=False)
     _add_global_options(common, defaults=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
-    subparsers = sub if chosen is None else _OnlyChosen(sub, chosen)
-    for command in COMMANDS:
-        command.register(subparsers, [common])
+    for name in COMMAND_NAMES if chosen is None else (chosen,):
+        command(name).register(sub, [common])
     return parser
 
 
 def _remember_translations() -> None:
     """argparse looks its own words up in gettext's catalogues for every parser it makes,
     searching the disk each time (60% of building pkgforge's parser); the answer does not
-    change within one run, so it is looked up once per word."""
+    change within one run, so it is looked up once per word, and not at all where the
+    language is English or C (gettext would find no catalogue: the words stay as they
+    are)."""
     import argparse
     import functools
     import gettext
 
-    if not isinstance(getattr(argparse, "_", None), functools._lru_cache_wrapper):
+    if getattr(argparse, "_", None) is _same or isinstance(
+        getattr(argparse, "_", None), functools._lru_cache_wrapper
+    ):
+        return
+    if _untranslated():
+        argparse._ = _same  # type: ignore[attr-defined]
+        argparse.ngettext = _singular_or_plural  # type: ignore[attr-defined]
+    else:
         argparse._ = functools.lru_cache(maxsize=256)(gettext.gettext)  # type: ignore[attr-defined]
 
 
-class _OnlyChosen:
-    """Subparsers that build only the chosen command's options: a run parses one
-    command, and building every command's options costs more than the parse."""
-
-    def __init__(self, subparsers: Any, chosen: str) -> None:
-        self.subparsers = subparsers
-        self.chosen = chosen
-
-    def add_parser(self, name: str, **kwargs: Any) -> Any:
-        if name == self.chosen:
-            return self.subparsers.add_parser(name, **kwargs)
-        self.subparsers.add_parser(name, help=kwargs.get("help"), add_help=False)
-        return _Ignored()
+def _untranslated() -> bool:
+    """Whether gettext finds no translation: the environment asks for English or C, in
+    the order gettext reads it."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            languages = value.split(":") if name == "LANGUAGE" else [value]
+            return all(
+                lang.split("_")[0].split(".")[0] in {"C", "POSIX", "en"} for lang in languages
+            )
+    return True
 
 
-class _Ignored:
-    """Takes a command's ``add_argument``/``add_argument_group``/``set_defaults`` calls
-    and keeps nothing."""
+def _same(message: str) -> str:
+    return message
 
-    def __getattr__(self, name: str) -> Any:
-        return lambda *args, **kwargs: self
+
+def _singular_or_plural(singular: str, plural: str, count: int) -> str:
+    return singular if count == 1 else plural
 
 
 def _chosen_command(args_list: Sequence[str]) -> str | None:
     """The subcommand named before any option that takes a value, or None (then every
     command is built: help, completion, a typo argparse should report)."""
-    from pkgforge.commands import COMMANDS
+    from pkgforge.commands import COMMAND_NAMES
 
-    names = {command.__name__.rpartition(".")[2] for command in COMMANDS}
     for arg in args_list:
-        if arg in names:
+        if arg in COMMAND_NAMES:
             return arg
         if not arg.startswith("-") or arg in {"-h", "--help", "--version"}:
             return None

@@ -1,6 +1,6 @@
 """Incremental re-checks: after any sequence of edits, the findings of a check that reuses
 the cache are those of a cold check (--no-cache), and an edit recomputes only what it
-can have changed."""
+can have changed: the units (:mod:`pkgforge.checker.incremental.units`) that read it."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pkgforge.checker import engine
 from pkgforge.checker.engine import check
-from pkgforge.checker.incremental import interface
+from pkgforge.checker.incremental.interface import interface
 from pkgforge.checker.summarize import summarize_source
 
 from .conftest import GOOD_PYPROJECT
@@ -56,6 +55,18 @@ LINES = (
     "",
     "# a comment",
     "x = (",
+    # what the graph computes over the whole project, and reads of other modules
+    "import sound.effects.{module}",
+    "from sound import *",
+    "from sound.effects import {module}\n{module}.{name} = 1",
+    "import sys\nsys.modules['sound.effects.{module}'] = sys",
+    "import sys\nsys.meta_path.append(None)",
+    "__path__ = __import__('pkgutil').extend_path(__path__, __name__)",
+    "if __name__ == '__main__':\n    import {module}",
+    "def __getattr__(name):\n    raise AttributeError(name)",
+    "globals()['{name}'] = 1",
+    "__all__ = ['{name}'] + {module}.__all__",
+    "if TYPE_CHECKING:\n    from .{module} import {name}\nclass C({name}):\n    pass",
 )
 
 edits = st.one_of(
@@ -161,61 +172,85 @@ def project(make_project: Callable[..., Path]) -> Path:
     return root
 
 
-def _rules_run(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    runs: list[list[str]] = []
-    real = engine._run_rules
-
-    def counting(rules: list[object], model: object) -> object:
-        chosen = list(rules)
-        runs.append([rule.code for rule in chosen])  # type: ignore[attr-defined]
-        return real(chosen, model)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(engine, "_run_rules", counting)
-    return runs
-
-
 def _edit(path: Path, text: str) -> None:
     info = path.stat()
     path.write_text(text, encoding="utf-8")
     os.utime(path, ns=(info.st_mtime_ns + 1_000_000, info.st_mtime_ns + 1_000_000))
 
 
+def _units(runs: list[tuple[str, str]]) -> set[str]:
+    return {unit for _, unit in runs}
+
+
 def test_an_edit_that_changes_no_summary_runs_no_rule(
-    project: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, unit_runs: list[tuple[str, str]]
 ) -> None:
     check([project])
-    runs = _rules_run(monkeypatch)
+    assert unit_runs  # the first check records every unit
+    unit_runs.clear()
     reverse = project / "src/sound/effects/reverse.py"
     _edit(reverse, reverse.read_text().replace("pass", "return None"))
     assert check([project]).findings == check([project], use_cache=False).findings
-    assert runs[0] != []  # the cold run
-    assert len(runs) == 1
+    assert unit_runs == []
 
 
-def test_moved_lines_rerun_only_the_rules_whose_findings_name_the_file(
-    project: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_changed_module_reruns_only_the_units_that_read_it(
+    project: Path, unit_runs: list[tuple[str, str]]
 ) -> None:
-    first = check([project])
-    named = {f.code for f in first.findings if "wav.py" in f.path or "wav" in f.message}
-    assert named  # PF302 (`ghost`), PF402 (star import)
-    runs = _rules_run(monkeypatch)
-    wav = project / "src/sound/formats/wav.py"
-    _edit(wav, "\n\n" + wav.read_text())
-    again = check([project])
-    assert runs[0] and set(runs[0]) <= named | {"PF406", "PF411"}
-    assert again.findings == check([project], use_cache=False).findings
-    assert {f.line for f in again.findings if f.path.endswith("wav.py")} != {
-        f.line for f in first.findings if f.path.endswith("wav.py")
-    }
-
-
-def test_a_changed_import_reruns_every_rule(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     check([project])
-    runs = _rules_run(monkeypatch)
+    unit_runs.clear()
     reverse = project / "src/sound/effects/reverse.py"
     _edit(reverse, "import json\n" + reverse.read_text())
     assert check([project]).findings == check([project], use_cache=False).findings
-    assert len(runs[0]) > 20
+    ran = _units(unit_runs)
+    assert "src/sound/effects/reverse.py" in ran
+    # surround imports a name from reverse (whose names changed: `json`)
+    assert ("PF404", "src/sound/effects/surround.py") in unit_runs
+    # wav reads nothing of reverse; no rule ran whole
+    assert "src/sound/formats/wav.py" not in ran
+    assert not [code for code, unit in unit_runs if not unit]
+
+
+def test_moved_lines_rerun_only_what_names_the_file(
+    project: Path, unit_runs: list[tuple[str, str]]
+) -> None:
+    first = check([project])
+    named = {f.code for f in first.findings if "echo" in f.path or "echo" in f.message}
+    assert {"PF406", "PF411"} <= named  # the cycle through sound and sound.effects.echo
+    unit_runs.clear()
+    echo = project / "src/sound/effects/echo.py"
+    _edit(echo, "\n\n" + echo.read_text())
+    again = check([project])
+    assert again.findings == check([project], use_cache=False).findings
+    assert again.findings != first.findings  # the findings in echo.py moved
+    # effects/__init__ reads echo's names (PF404), but prints none of its positions
+    assert ("PF404", "src/sound/effects/__init__.py") not in unit_runs
+    assert {code for code, _ in unit_runs} <= named | {
+        code for code, unit in unit_runs if unit == "src/sound/effects/echo.py"
+    }
+    unit_runs.clear()
+    _edit(echo, echo.read_text().replace("echofilter", "echo_filter"))
+    assert check([project]).findings == check([project], use_cache=False).findings
+    assert ("PF404", "src/sound/effects/__init__.py") in unit_runs
+
+
+def test_a_new_cycle_is_found_by_the_cycle_rules_alone(
+    project: Path, unit_runs: list[tuple[str, str]]
+) -> None:
+    first = check([project])
+    unit_runs.clear()
+    wav = project / "src/sound/formats/wav.py"
+    _edit(wav, "import sound.formats\n" + wav.read_text())
+    formats = project / "src/sound/formats/__init__.py"
+    _edit(formats, "from sound.formats import wav\n")
+    again = check([project])
+    assert again.findings == check([project], use_cache=False).findings
+    assert len([f for f in again.findings if f.code == "PF406"]) > len(
+        [f for f in first.findings if f.code == "PF406"]
+    )
+    changed = {"src/sound/formats/wav.py", "src/sound/formats/__init__.py"}
+    # other modules' units ran only for the rules that read the whole graph's cycles
+    assert {code for code, unit in unit_runs if unit not in changed} <= {"PF406", "PF411"}
 
 
 def test_interface_ignores_moved_lines_but_not_their_order() -> None:

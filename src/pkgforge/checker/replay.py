@@ -108,29 +108,30 @@ def stamps(paths: Iterable[str]) -> list[Stamp]:
     return [stamp(path) for path in paths]
 
 
-def _unchanged(paths: Sequence[str], directories: int, files: int, numbers: Iterable[int]) -> bool:
-    """Whether every path still has its recorded signature: ``paths`` holds the
-    ``directories``, then the ``files``, then the paths that must not exist, and
-    ``numbers`` two per directory or file (see :data:`Stamp`). The hot loop of a replayed
-    run: one ``os.stat`` per input."""
+def _unchanged(paths: Sequence[str], files: int, directories: int, numbers: Iterable[int]) -> bool:
+    """Whether every path still has its recorded signature: ``paths`` holds the ``files``,
+    then the ``directories``, then the paths that must not exist, and ``numbers`` two per
+    file or directory (see :data:`Stamp`). The hot loop of a replayed run: one
+    ``os.stat`` per input, the most recently changed first (what changed last time is
+    what someone is editing: a run that cannot replay finds out at its first stat)."""
     stat = os.stat
     pairs = iter(numbers)
-    for path, mtime_ns, ctime_ns in zip(paths[:directories], pairs, pairs, strict=False):
-        try:
-            info = stat(path)
-        except OSError:
-            return False
-        if info.st_mtime_ns != mtime_ns or info.st_ctime_ns != ctime_ns:
-            return False
-    files_end = directories + files
-    for path, size, mtime_ns in zip(paths[directories:files_end], pairs, pairs, strict=False):
+    for path, size, mtime_ns in zip(paths[:files], pairs, pairs, strict=False):
         try:
             info = stat(path)
         except OSError:
             return False
         if info.st_size != size or info.st_mtime_ns != mtime_ns:
             return False
-    for path in paths[files_end:]:
+    counted = files + directories
+    for path, mtime_ns, ctime_ns in zip(paths[files:counted], pairs, pairs, strict=False):
+        try:
+            info = stat(path)
+        except OSError:
+            return False
+        if info.st_mtime_ns != mtime_ns or info.st_ctime_ns != ctime_ns:
+            return False
+    for path in paths[counted:]:
         try:
             stat(path)
         except OSError:
@@ -140,18 +141,20 @@ def _unchanged(paths: Sequence[str], directories: int, files: int, numbers: Iter
 
 
 def pack_entry(inputs: Sequence[Stamp], output: str, status: int) -> bytes:
-    """One command's entry: the paths of its inputs joined in one string (directories,
-    then files, then those that must not exist), two int64 per directory or file (read
-    back without building a tuple per input), its output and exit status."""
-    ordered = sorted(inputs, key=lambda item: item[1])  # stable: DIRECTORY, FILE, ABSENT
-    counted = [item for item in ordered if item[1] != ABSENT]
+    """One command's entry: the paths of its inputs joined in one string (files, then
+    directories, each the last modified first; then those that must not exist), two
+    int64 per file or directory (read back without building a tuple per input), its
+    output and exit status."""
+    files = sorted((i for i in inputs if i[1] == FILE), key=lambda i: -i[3])
+    directories = sorted((i for i in inputs if i[1] == DIRECTORY), key=lambda i: -i[2])
+    absent = [i for i in inputs if i[1] == ABSENT]
+    counted = [*files, *directories]
     numbers = memoryview(bytearray(16 * len(counted))).cast("q")
     for index, (_, _, first, second) in enumerate(counted):
         numbers[2 * index] = first
         numbers[2 * index + 1] = second
-    directories = sum(1 for item in counted if item[1] == DIRECTORY)
-    paths = "\0".join(path for path, _, _, _ in ordered)
-    counts = (directories, len(counted) - directories)
+    paths = "\0".join(path for path, _, _, _ in (*counted, *absent))
+    counts = (len(files), len(directories))
     return marshal.dumps((paths, counts, numbers.tobytes(), output, status))
 
 
@@ -160,20 +163,20 @@ _Entry = tuple["list[str]", int, int, "Sequence[int]", str, int]
 
 def _unpack(entry: object) -> _Entry | None:
     try:
-        paths, (directories, files), numbers, output, status = marshal.loads(entry)  # type: ignore[arg-type]
+        paths, (files, directories), numbers, output, status = marshal.loads(entry)  # type: ignore[arg-type]
         view = memoryview(numbers).cast("q")
     except (EOFError, ValueError, TypeError):
         return None
-    if not (isinstance(paths, str) and isinstance(directories, int) and isinstance(files, int)):
+    if not (isinstance(paths, str) and isinstance(files, int) and isinstance(directories, int)):
         return None
     if not isinstance(output, str) or not isinstance(status, int):
         return None
     names = paths.split("\0") if paths else []
-    if not 0 <= directories <= directories + files <= len(names):
+    if not 0 <= files <= files + directories <= len(names) or directories < 0:
         return None
-    if len(view) != 2 * (directories + files):
+    if len(view) != 2 * (files + directories):
         return None
-    return names, directories, files, view, output, status
+    return names, files, directories, view, output, status
 
 
 def inputs_of(entry: bytes) -> list[Stamp]:
@@ -181,11 +184,11 @@ def inputs_of(entry: bytes) -> list[Stamp]:
     unpacked = _unpack(entry)
     if unpacked is None:
         return []
-    names, directories, files, numbers, _, _ = unpacked
+    names, files, directories, numbers, _, _ = unpacked
     found: list[Stamp] = []
     for index, name in enumerate(names):
-        if index < directories + files:
-            kind = DIRECTORY if index < directories else FILE
+        if index < files + directories:
+            kind = FILE if index < files else DIRECTORY
             found.append((name, kind, numbers[2 * index], numbers[2 * index + 1]))
         else:
             found.append((name, ABSENT, 0, 0))
@@ -253,8 +256,8 @@ def answer(key: str, paths: Sequence[str]) -> tuple[str, int] | None:
     unpacked = _unpack(entry) if isinstance(entry, bytes) else None
     if unpacked is None:
         return None
-    names, directories, files, numbers, output, status = unpacked
-    if not _unchanged(names, directories, files, numbers):
+    names, files, directories, numbers, output, status = unpacked
+    if not _unchanged(names, files, directories, numbers):
         return None
     return output, status
 

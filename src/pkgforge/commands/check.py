@@ -176,13 +176,14 @@ def _replay_key(args: argparse.Namespace) -> str | None:
 
 def _validate(args: argparse.Namespace) -> None:
     """Option combinations that make no sense, refused before anything runs."""
-    from pkgforge.checker.report.statistics import STATISTICS_FORMATS
     from pkgforge.errors import UsageError
 
     if args.python is not None and not args.run_imports:
         raise UsageError(
             "--python only applies with --import", hint="add --import to import the modules"
         )
+    if args.statistics:
+        from pkgforge.checker.report.statistics import STATISTICS_FORMATS
     if args.statistics and args.output_format not in STATISTICS_FORMATS:
         raise UsageError(
             f"--statistics prints text or json, not {args.output_format}",

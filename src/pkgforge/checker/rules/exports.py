@@ -8,7 +8,7 @@ from pkgforge.checker.certainty import Reach
 from pkgforge.checker.findings import Severity
 from pkgforge.checker.graph import graph_of
 from pkgforge.checker.model import Project, SourceFile
-from pkgforge.checker.rules.base import Hit, rule
+from pkgforge.checker.rules.base import Hit, each, rule
 
 __all__ = [
     "duplicate_export",
@@ -21,7 +21,8 @@ __all__ = [
 
 
 def _with_all(project: Project) -> Iterator[SourceFile]:
-    for file in project.files:
+    """The files with an ``__all__``, each a unit of the rule."""
+    for file in each(project.files):
         if file.summary.all is not None:
             yield file
 
@@ -260,9 +261,11 @@ def missing_all(project: Project) -> Iterator[Hit]:
     ```
     """
     graph = graph_of(project)
-    for file in project.files:
+    for file in each(project.files):
+        if not file.is_package:
+            continue
         summary = file.summary
-        if not file.is_package or summary.all is not None or summary.problem is not None:
+        if summary.all is not None or summary.problem is not None:
             continue
         # imported names are the package's tools (`import os`, `from typing import cast`,
         # `from project.conf import settings`), except re-exports of its own submodules

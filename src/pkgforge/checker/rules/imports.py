@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib.machinery import PathFinder
+from typing import NamedTuple
 
 from pkgforge.checker.certainty import Certainty, Reach, certainty_of_reach
 from pkgforge.checker.declared import declarations_of
@@ -16,9 +17,9 @@ from pkgforge.checker.distmap import (
     provides,
 )
 from pkgforge.checker.findings import Severity
-from pkgforge.checker.graph import Breakage, ImportGraph, graph_of, strongly_connected
+from pkgforge.checker.graph import Breakage, ImportGraph, graph_of
 from pkgforge.checker.model import Project, SourceFile
-from pkgforge.checker.rules.base import Hit, rule
+from pkgforge.checker.rules.base import Hit, Units, each, rule
 from pkgforge.checker.sites import project_site_dirs
 from pkgforge.checker.summary import ImportInfo, ImportScope, NameUse, ProblemKind
 
@@ -78,7 +79,7 @@ def star_import_in_function(project: Project) -> Iterator[Hit]:
         from sound.effects import echo, surround
     ```
     """
-    for file in project.files:
+    for file in each(project.files):
         for info in file.summary.imports:
             if "*" in info.names and (info.in_function or info.in_class):
                 where = "function" if info.in_function else "class"
@@ -112,7 +113,7 @@ def star_import(project: Project) -> Iterator[Hit]:
     from sound.effects.echo import echofilter
     ```
     """
-    for file in project.files:
+    for file in each(project.files):
         for info in file.summary.imports:
             if "*" in info.names and not (info.in_function or info.in_class):
                 yield Hit(
@@ -210,13 +211,12 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
     Nothing in code that never runs.
     """
     graph = graph_of(project)
-    imported = {edge.target for edges in graph.edges.values() for edge in edges}
-    for file in project.files:
+    for file in each(project.files):
         if not file.module or file.summary.sys_path_mutations:
             continue  # a module that edits sys.path may really have a sibling on it
         # run as a script (`python gen.py`), its own folder is sys.path[0] and the sibling
         # is found: it fails only when imported as a module, which nothing here does
-        script = file.summary.has_main_guard and file.module not in imported
+        script = file.summary.has_main_guard and file.module not in graph.imported_modules()
         package = file.module if file.is_package else file.module.rpartition(".")[0]
         if not package:
             continue
@@ -310,11 +310,14 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
     real answer.
     """
     graph = graph_of(project)
-    unseen: set[str] = set()  # one info per module whose names or submodules are unknown
-    for module in sorted(graph.resolved):
-        file = graph.modules[module]
-        if not _is_package_code(file):
+    # one info per module whose names or submodules are unknown, at its first importer:
+    # each unit offers its own (module, key, hit), the first module's is kept
+    units = each(project.files)
+    for file in units:
+        module = file.module
+        if graph.modules.get(module) is not file or not _is_package_code(file):
             continue  # tests import missing names on purpose (`with raises(ImportError):`)
+        unseen: set[str] = set()
         for resolved in graph.resolved[module]:
             info, base = resolved.info, resolved.base
             if base is None or info.optional or info.scope is ImportScope.OPTIONAL:
@@ -322,17 +325,33 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
             certainty = certainty_of_reach(info.reach)
             if certainty is None or not graph.is_first_party(base):
                 continue  # never runs (`if TYPE_CHECKING:`, a dead version branch)
+            hits: Iterator[Hit | _Unseen]
             if not graph.exists(base):
-                yield from _missing_module(
-                    graph, file, info, base, certainty=certainty, unseen=unseen
-                )
+                hits = _missing_module(graph, file, info, base, certainty=certainty, unseen=unseen)
+            elif not info.is_from:
                 continue
-            if not info.is_from:
-                continue
-            if base not in graph.modules:
-                yield from _namespace_misses(graph, file, info, base, certainty)
-                continue
-            yield from _missing_names(graph, file, info, base, certainty=certainty, unseen=unseen)
+            elif base not in graph.modules:
+                hits = _namespace_misses(graph, file, info, base, certainty)
+            else:
+                hits = _missing_names(graph, file, info, base, certainty=certainty, unseen=unseen)
+            for hit in hits:
+                if isinstance(hit, _Unseen):
+                    units.contribute((module, hit.key, hit.hit))
+                else:
+                    yield hit
+    first: dict[str, tuple[str, Hit]] = {}
+    for module, key, hit in units.contributions:
+        if key not in first or module < first[key][0]:
+            first[key] = (module, hit)
+    for _, hit in first.values():
+        yield hit
+
+
+class _Unseen(NamedTuple):
+    """An info that only the first importer (by module name) of ``key`` reports."""
+
+    key: str
+    hit: Hit
 
 
 def _missing_module(
@@ -343,7 +362,7 @@ def _missing_module(
     *,
     certainty: Certainty,
     unseen: set[str],
-) -> Iterator[Hit]:
+) -> Iterator[Hit | _Unseen]:
     built = graph.built_by(base)
     made = graph.made_at_run_time(base) if not built else None
     if built:
@@ -365,14 +384,17 @@ def _missing_module(
         )
     elif not made.known and made.installer not in unseen:
         unseen.add(made.installer)
-        yield Hit(
-            file.relpath,
-            f"`{_statement(info)}`: no file makes a module {base}, but line {made.line} of "
-            f"{made.installer} creates modules at run time (a `sys.modules` write or an import "
-            "hook) that pkgforge cannot list; `pkgforge check --import` settles it",
-            info.line,
-            info.column,
-            certainty=Certainty.UNSEEN,
+        yield _Unseen(
+            made.installer,
+            Hit(
+                file.relpath,
+                f"`{_statement(info)}`: no file makes a module {base}, but line {made.line} "
+                f"of {made.installer} creates modules at run time (a `sys.modules` write or an "
+                "import hook) that pkgforge cannot list; `pkgforge check --import` settles it",
+                info.line,
+                info.column,
+                certainty=Certainty.UNSEEN,
+            ),
         )
 
 
@@ -384,7 +406,7 @@ def _missing_names(
     *,
     certainty: Certainty,
     unseen: set[str],
-) -> Iterator[Hit]:
+) -> Iterator[Hit | _Unseen]:
     """One hit per statement, listing every name the module does not have."""
     wanted = [
         name
@@ -403,7 +425,7 @@ def _missing_names(
         return
     missing = []
     absent = [name for name in wanted if name not in defined]
-    if absent and (base == file.module or _in_one_cycle(graph, base, file.module)):
+    if absent and (base == file.module or graph.in_one_run_cycle(base, file.module)):
         # the import may run while `base` is still running, before its `del` (a self-import
         # or a cycle: PF411 simulates those), so a deleted name is no proof
         deleted = graph.modules[base].summary.deleted_names
@@ -443,18 +465,6 @@ def _missing_names(
     )
 
 
-def _in_one_cycle(graph: ImportGraph, first: str, second: str) -> bool:
-    """Whether two modules are in one cycle of what importing them runs (parents too)."""
-    members = graph.project.extra.get("_cycle_of")
-    if not isinstance(members, dict):
-        successors = graph.run_successors()
-        cycles = strongly_connected(sorted(successors), successors)
-        members = {m: i for i, cycle in enumerate(cycles) if len(cycle) > 1 for m in cycle}
-        graph.project.extra["_cycle_of"] = members  # type: ignore[index]
-    index = members.get(first)
-    return index is not None and index == members.get(second)
-
-
 def _unknown_names(
     graph: ImportGraph,
     file: SourceFile,
@@ -463,7 +473,7 @@ def _unknown_names(
     *,
     wanted: list[str],
     unseen: set[str],
-) -> Iterator[Hit]:
+) -> Iterator[_Unseen]:
     """The one info for a module whose names are written at run time, at the first import
     of a name it does not bind where pkgforge can see."""
     bound = graph.modules[base].summary.bound_names
@@ -472,14 +482,17 @@ def _unknown_names(
         return
     unseen.add(base)
     where = "" if unknown.module == base else f" of {unknown.module}"
-    yield Hit(
-        file.relpath,
-        f"`{_statement(info)}`: the names of {base} cannot be listed ({unknown.what} "
-        f"on line {unknown.line}{where} writes them at run time), so this import "
-        "was not checked; `pkgforge check --import` settles it",
-        info.line,
-        info.column,
-        certainty=Certainty.UNSEEN,
+    yield _Unseen(
+        base,
+        Hit(
+            file.relpath,
+            f"`{_statement(info)}`: the names of {base} cannot be listed ({unknown.what} "
+            f"on line {unknown.line}{where} writes them at run time), so this import "
+            "was not checked; `pkgforge check --import` settles it",
+            info.line,
+            info.column,
+            certainty=Certainty.UNSEEN,
+        ),
     )
 
 
@@ -547,8 +560,10 @@ def relative_import_beyond_top(project: Project) -> Iterator[Hit]:
     ```
     """
     graph = graph_of(project)
-    for module in sorted(graph.resolved):
-        file = graph.modules[module]
+    for file in each(project.files):
+        module = file.module
+        if graph.modules.get(module) is not file:
+            continue
         for resolved in graph.resolved[module]:
             info = resolved.info
             certainty = certainty_of_reach(info.reach)
@@ -595,7 +610,7 @@ def import_cycle(project: Project) -> Iterator[Hit]:
     needs it.
     """
     graph = graph_of(project)
-    for component in graph.cycles():
+    for component in each(graph.cycles(), " ".join):
         path = graph.shortest_cycle(component)
         if not path:
             continue
@@ -699,9 +714,25 @@ def cycle_breaks_import(project: Project) -> Iterator[Hit]:
     platform branch, an `except` body).
     """
     from pkgforge.checker.certainty import Certainty
-    from pkgforge.checker.graph import import_breakages
+    from pkgforge.checker.graph import (
+        CycleContext,
+        cycle_breakages,
+        ranked_breakages,
+        self_import_breakages,
+    )
 
-    for breakage in import_breakages(graph_of(project)):
+    graph = graph_of(project)
+    selves: Units[SourceFile] = each(project.files)
+    for file in selves:
+        if graph.modules.get(file.module) is file:
+            for breakage in self_import_breakages(graph, file.module):
+                selves.contribute(breakage)
+    context = CycleContext(graph)
+    cycles = each(graph.run_cycles(), " ".join, group="cycle")
+    for component in cycles:
+        for breakage in cycle_breakages(graph, component, context):
+            cycles.contribute(breakage)
+    for breakage in ranked_breakages(selves.contributions, cycles.contributions):
         file = project.modules[breakage.importer]
         yield Hit(
             file.relpath,
@@ -737,7 +768,7 @@ def sys_path_mutation(project: Project) -> Iterator[Hit]:
     from . import echo
     ```
     """
-    for file in project.files:
+    for file in each(project.files):
         if not _is_package_code(file):
             continue
         for line, column in file.summary.sys_path_mutations:
@@ -781,7 +812,7 @@ def syntax_error(project: Project) -> Iterator[Hit]:
         print(b, end=" ")
     ```
     """
-    for file in project.files:
+    for file in each(project.files):
         problem = file.summary.problem
         if problem is None:
             continue
@@ -806,7 +837,7 @@ def syntax_error(project: Project) -> Iterator[Hit]:
 
 
 def _problems(project: Project, kind: ProblemKind) -> Iterator[Hit]:
-    for file in project.files:
+    for file in each(project.files):
         problem = file.summary.problem
         if problem is not None and problem.kind is kind:
             yield Hit(file.relpath, problem.message, problem.line, problem.column)
@@ -954,7 +985,7 @@ def undefined_at_import(project: Project) -> Iterator[Hit]:
     ```
     """
     graph = graph_of(project)
-    for file in project.files:
+    for file in each(project.files):
         uses = file.summary.import_time_uses
         if not uses or not file.module or file.module not in graph.modules:
             continue
