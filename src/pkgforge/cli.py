@@ -89,7 +89,9 @@ def _build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     # the subparser from resetting what was given before it.
     common = parser_class(add_help=False)
     _add_global_options(common, defaults=False)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=parser_class, prog=parser.prog
+    )
     for name in COMMAND_NAMES if chosen is None else (chosen,):
         command(name).register(sub, [common])
     return parser

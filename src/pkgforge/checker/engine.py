@@ -25,7 +25,7 @@ from pkgforge.checker.findings import Finding, Severity, any_errors
 from pkgforge.checker.selection import Selection, filter_findings, under_any
 from pkgforge.checker.sites import project_site_dirs
 from pkgforge.checker.template import is_template
-from pkgforge.checker.walk import Tree, walk_tree
+from pkgforge.checker.walk import Tree, tree_digest, walk_tree
 from pkgforge.config import Overrides, Settings, load_settings, parse_codes, parse_overrides
 from pkgforge.errors import ConfigError, UsageError
 
@@ -189,8 +189,9 @@ def _build(found: _Discovery, *, recorded: bool = False) -> Project:
     if recorded:
         from pkgforge.checker.incremental.tracked import TrackedFile
 
+        made = TrackedFile.made
         files = tuple(
-            TrackedFile(entry.path, entry.relpath, entry.module, entry.is_package, key=k, summary=s)
+            made(entry.abspath, entry.relpath, entry.module, entry.is_package, k, summary=s)
             for k, (entry, s) in enumerate(zip(tree.files, summaries, strict=True))
         )
     else:
@@ -235,6 +236,7 @@ def _model(
         "strays": tree.strays,
         "memo": memo,
         "feature_version": found.feature_version,
+        "tree_digest": tree.digest,
     }
     if signals is not None:
         extra.update(recorded=True, _projections=projections or {}, _facts=(*facts, signals))
@@ -256,20 +258,31 @@ def _model(
     )
 
 
-def _fingerprint(found: _Discovery, selection: object, inputs: Sequence[Stamp]) -> str:
-    """What the raw findings depend on: the settings, the tree the walk made of the
-    project, and the stat signature of every input (:func:`_shape_stamps`, :func:`_file_stamps`)."""
+def _shape(found: _Discovery, selection: object, inputs: Sequence[Stamp]) -> str:
+    """What the raw findings depend on besides the checked files' contents: the settings,
+    the tree the walk made of the project, and the stat signature of every other input
+    (:func:`_shape_stamps`)."""
     from pkgforge.checker.digests import blake2b
 
     tree = found.tree
     digest = blake2b(found.layout.pyproject_bytes or b"", digest_size=20)
-    parts: list[str] = [repr((found.feature_version, selection, found.layout.pyproject_error))]
-    parts.extend(f"{f.relpath}\0{f.module}" for f in tree.files)
-    parts.extend(f"{row[1]}\0{row[4]}\0{'/'.join(row[2])}" for row in tree.dir_rows)
-    parts.append(repr((tree.bytecode, tree.root_entries, tree.top_level, tree.skipped)))
-    parts.append(repr((tree.strays, found.layout.decided_by)))
-    parts.append(repr(inputs))
+    parts = [
+        repr((found.feature_version, selection, found.layout.pyproject_error)),
+        tree.digest or tree_digest(tree),
+        repr(found.layout.decided_by),
+        repr(inputs),
+    ]
     digest.update("\n".join(parts).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _fingerprint(shape: str, found: _Discovery) -> str:
+    """The shape and the version (size, mtime) of every checked file."""
+    from pkgforge.checker.digests import blake2b
+    from pkgforge.checker.incremental.interface import pack_stamps
+
+    digest = blake2b(shape.encode(), digest_size=20)
+    digest.update(pack_stamps(found.tree.files))
     return digest.hexdigest()
 
 
@@ -640,6 +653,7 @@ def _check_project(
     try:
         # Taken before any file is parsed: an edit during the run must not be stamped as seen.
         shape_inputs = _shape_stamps(found) if found.cache is not None else None
+        walk_inputs = _walk_stamps(found) if shape_inputs is not None else []
         settings, cache = found.settings, found.cache
         selection = cli.selection(settings)
         if cli.given():
@@ -647,11 +661,11 @@ def _check_project(
         fingerprint = shape = None
         inputs = None
         if shape_inputs is not None:
-            inputs = [*shape_inputs, *_file_stamps(found)]
+            inputs = [*walk_inputs, *shape_inputs, *_file_stamps(found)]
             if not run_imports:
                 key = (selection, settings.namespace_packages)
-                fingerprint = _fingerprint(found, key, inputs)
-                shape = _fingerprint(found, key, shape_inputs)
+                shape = _shape(found, key, shape_inputs)
+                fingerprint = _fingerprint(shape, found)
         remembered = cache.recall(fingerprint) if cache is not None and fingerprint else None
         errors: tuple[str, ...] = ()
         if remembered is not None:
@@ -767,17 +781,13 @@ def _lazy_model(
     cache when a rule asks (``load(entry)``); the build facts of the last run."""
     from pkgforge.checker.incremental.tracked import TrackedFile
 
+    get = new.get
+    made = TrackedFile.made
     files = tuple(
-        TrackedFile(
-            entry.abspath,
-            entry.relpath,
-            entry.module,
-            entry.is_package,
-            key=key,
-            load=functools.partial(load, entry),
-            summary=new.get(key),
+        made(
+            e.abspath, e.relpath, e.module, e.is_package, key, load=load, source=e, summary=get(key)
         )
-        for key, entry in enumerate(found.tree.files)
+        for key, e in enumerate(found.tree.files)
     )
     assert found.cache is not None
     build, generated, shared, signals = facts
@@ -807,20 +817,30 @@ def parse_changed(
     return summaries
 
 
-def _shape_stamps(found: _Discovery) -> list[Stamp] | None:
-    """What the findings of ``found`` depend on besides the checked files' contents, as
-    stat signatures; None without the cache's record of the walk. The stored result's
-    fingerprint and the CLI's replay (:mod:`~pkgforge.checker.replay`) are made of these
-    and :func:`_file_stamps`, so an input added here counts for both."""
+def _walk_stamps(found: _Discovery) -> list[Stamp]:
+    """Every directory the walk read (mtime and ctime: an entry added, removed or
+    renamed). For the CLI's replay, which does not walk: the stored result depends on the
+    tree the walk made, whose digest is in its shape, not on these."""
     from pkgforge.checker import replay
 
     walked = found.cache.memo.get("tree") if found.cache is not None else None
-    if not (isinstance(walked, tuple) and len(walked) == 3):
+    if not (isinstance(walked, tuple) and len(walked) >= 3):
+        return []
+    return [(path, replay.DIRECTORY, mtime_ns, ctime_ns) for path, mtime_ns, ctime_ns in walked[1]]
+
+
+def _shape_stamps(found: _Discovery) -> list[Stamp] | None:
+    """What the findings of ``found`` depend on besides the checked files' contents and
+    the tree the walk made, as stat signatures; None without the cache's record of the
+    walk. The stored result's shape and the CLI's replay (:mod:`~pkgforge.checker.replay`)
+    are made of these (and :func:`_file_stamps`), so an input added here counts for both."""
+    from pkgforge.checker import replay
+
+    walked = found.cache.memo.get("tree") if found.cache is not None else None
+    if not (isinstance(walked, tuple) and len(walked) >= 3):
         return None
     tree, root = found.tree, os.fspath(found.layout.root)
-    inputs: list[Stamp] = [
-        (path, replay.DIRECTORY, mtime_ns, ctime_ns) for path, mtime_ns, ctime_ns in walked[1]
-    ]
+    inputs: list[Stamp] = []
     # the root's files (pyproject.toml, setup.py, setup.cfg, Cargo.toml...) and folders (a
     # package that automatic discovery would find), then what the build readers may read
     inputs += replay.stamps(os.path.join(root, name) for name in tree.root_entries)  # noqa: PTH118
@@ -928,9 +948,16 @@ def _display_prefix(root: Path) -> str:
 
 
 def _prefixed(finding: Finding, prefix: str) -> Finding:
-    from dataclasses import replace
+    """``finding`` at ``prefix`` + its path (a copy of its fields: ``dataclasses.replace``
+    checks and calls ``__init__`` for each of a project's findings)."""
+    fields = getattr(finding, "__dict__", None)
+    if fields is None:  # pragma: no cover - a Finding with slots
+        from dataclasses import replace
 
-    return replace(finding, path=prefix + finding.path)
+        return replace(finding, path=prefix + finding.path)
+    moved = object.__new__(type(finding))
+    vars(moved).update(fields, path=prefix + finding.path)
+    return moved
 
 
 def _check_archive(

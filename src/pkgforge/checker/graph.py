@@ -758,6 +758,12 @@ class ImportGraph:
         values[relpath] = value
         return value
 
+    def computed_projection(self, name: str, module: str) -> Any:
+        """``module``'s projection ``name``, computed now from its summary (not kept, not
+        read as a dependency)."""
+        with deps.detached():
+            return getattr(self, f"_project_{name}")(module)
+
     def whole_result(self, name: str) -> Any:
         """The whole-project result ``name``, computed once (``_whole_<name>``); a rule that
         reads it depends on it as a whole, not on the modules it was computed from."""

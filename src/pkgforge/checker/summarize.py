@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pkgforge._patterns import LazyPattern
 from pkgforge.checker.certainty import Reach
 from pkgforge.checker.summary import (
     AllEntry,
@@ -44,12 +45,12 @@ _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "
 _TYPE_CHECKING_NAMES = frozenset({"TYPE_CHECKING", "MYPY"})
 # A SyntaxError about the file's bytes, not its grammar. A bad escape in a string
 # literal names a codec too ('unicodeescape'), and is a syntax error.
-_DECODE_ERROR = re.compile(r"codec can't decode|unknown encoding|encoding problem")
+_DECODE_ERROR = LazyPattern(r"codec can't decode|unknown encoding|encoding problem")
 # Writes to the module's own namespace that no statement shows: ``globals()[k] = v``,
 # ``globals().update(...)``, ``globals()`` handed to a function (``exec(src, globals())``,
 # ``_import_structure(globals())``), ``setattr(sys.modules[__name__], ...)``, and the module
 # replaced in ``sys.modules``. A byte search: a false hit only makes the rules more cautious.
-_DYNAMIC_NAMESPACE = re.compile(
+_DYNAMIC_NAMESPACE = LazyPattern(
     rb"\b(?:globals|vars)\(\)\s*(?:\[|\.(?:update|setdefault|pop|__setitem__)\b)"
     rb"|[(,=]\s*globals\(\)(?!\s*\.(?:get|keys|items|values|copy)\b)"
     rb"|sys\.modules\[__name__\]\s*(?:=(?!=)|\.\w+\s*=(?!=)|\.__dict__)"
@@ -109,6 +110,8 @@ def _binds(where: _Where) -> bool:
 
 @dataclass
 class _Collector:
+    """What the summariser gathers while it walks one syntax tree."""
+
     versions: _VersionRange
     bindings: dict[str, list[int]] = field(default_factory=dict)
     """name -> [line of the first binding that can run (or of the first one), best rank]"""
@@ -873,7 +876,7 @@ _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
     ast.GtE: operator.ge,
 }
 # ``PY2``, ``six.PY3``, ``IS_PY3``, ``PY3K``, ``PYTHON2``: the universal compatibility flags.
-_PY_FLAG = re.compile(r"_?(?:IS_?)?PY(?:THON)?_?([23])K?", re.IGNORECASE)
+_PY_FLAG = LazyPattern(r"_?(?:IS_?)?PY(?:THON)?_?([23])K?", re.IGNORECASE)
 _NEWEST_MINOR = 99  # any 3.x to come; Python 4 is not a version anyone supports yet
 _Version = tuple[int, int, int]
 

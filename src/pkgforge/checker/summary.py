@@ -101,6 +101,8 @@ class Binding:
 
 @dataclass(frozen=True)
 class AllEntry:
+    """One element of ``__all__``: a string, or what it is instead."""
+
     value: str | None
     """The string, or None when the element is not a string literal (PF304)."""
     line: int
@@ -191,6 +193,8 @@ class NameUse:
 
 @dataclass(frozen=True)
 class ModuleSummary:
+    """What the rules know of one module, read once from its syntax tree."""
+
     problem: ParseProblem | None = None
     """Set when the file could not be parsed; the other fields are then empty. Also set
     (with the other fields filled) when it parses only with a newer grammar than the

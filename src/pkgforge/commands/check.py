@@ -313,11 +313,13 @@ def _report(
 ) -> str:
     import sys
 
-    from pkgforge.checker.report import render, statistics
+    from pkgforge.checker.report import render
     from pkgforge.checker.report.text import use_color
 
     chosen: Format = output_format or args.output_format
     if args.statistics and output_format is None:
+        from pkgforge.checker.report import statistics
+
         return statistics.render(result, chosen)
     color = chosen == "text" and use_color(sys.stdout)
     # -q: the findings without the summary line, as ruff's --quiet

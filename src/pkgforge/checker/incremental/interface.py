@@ -16,7 +16,7 @@ import dataclasses
 import enum
 import struct
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pkgforge.checker.summary import ModuleSummary
@@ -41,20 +41,18 @@ _LINE, _COLUMN = "<line>", "<column>"
 STAMP = struct.Struct("<qq")
 
 
-class Interface(NamedTuple):
-    """A summary without its absolute positions: equal for two summaries that differ only
-    by lines or columns moved without changing their order."""
-
-    shape: object
-    lines: tuple[int, ...]
-    columns: tuple[int, ...]
+Interface = tuple[object, tuple[int, ...], tuple[int, ...]]
+"""A summary without its absolute positions (its shape, then the ranks of its lines and
+of its columns): equal for two summaries that differ only by lines or columns moved
+without changing their order. A plain tuple: a NamedTuple costs more to define than a
+re-check spends comparing."""
 
 
 def interface(summary: ModuleSummary) -> Interface:
     lines: list[int] = []
     columns: list[int] = []
     shape = _walk(summary, "", lines, columns)
-    return Interface(shape, _ranks(lines), _ranks(columns))
+    return (shape, _ranks(lines), _ranks(columns))
 
 
 def _walk(value: object, field: str, lines: list[int], columns: list[int]) -> object:

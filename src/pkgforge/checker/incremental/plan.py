@@ -19,7 +19,7 @@ rule runs again.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from pkgforge.checker.incremental.interface import STAMP, interface
 
@@ -28,24 +28,23 @@ if TYPE_CHECKING:
     from pkgforge.checker.summary import ModuleSummary
     from pkgforge.checker.walk import FileEntry
 
-__all__ = ["Changed", "Plan", "plan"]
+__all__ = ["Changed", "plan"]
 
 
-class Changed(NamedTuple):
-    """A file whose summary changed."""
+class Changed:
+    """A file whose summary changed: its key (its index in the walk's order), its walk
+    entry, its summaries before and after, and whether only positions changed."""
 
-    key: int
-    """Its index in the walk's order (its dependency key)."""
-    entry: FileEntry
-    before: ModuleSummary
-    after: ModuleSummary
-    moved: bool
-    """Only positions changed."""
+    __slots__ = ("after", "before", "entry", "key", "moved")
 
-
-class Plan(NamedTuple):
-    changed: tuple[Changed, ...]
-    """The files whose summary changed (their new summaries are in the cache)."""
+    def __init__(
+        self, key: int, entry: FileEntry, before: ModuleSummary, after: ModuleSummary, moved: bool
+    ) -> None:
+        self.key = key
+        self.entry = entry
+        self.before = before
+        self.after = after
+        self.moved = moved
 
 
 def plan(
@@ -53,8 +52,10 @@ def plan(
     stored: StoredResult,
     cache: SummaryCache,
     parse: Callable[[Sequence[FileEntry]], Sequence[ModuleSummary]],
-) -> Plan | None:
-    """Compare ``files`` (the walk's, same shape as ``stored``) with the versions the
+) -> tuple[Changed, ...] | None:
+    """The files whose summary changed (their new summaries are in the cache).
+
+    Compare ``files`` (the walk's, same shape as ``stored``) with the versions the
     stored findings saw; None when that cannot be told (the versions they saw are no
     longer cached): everything runs again. ``parse(entries)`` returns the summaries of
     files the cache does not hold (and puts them in it)."""
@@ -67,7 +68,7 @@ def plan(
         if (entry.size, entry.mtime_ns) != old
     ]
     if not moved:
-        return Plan(())
+        return ()
     before: list[ModuleSummary] = []
     for _, entry, (size, mtime_ns) in moved:
         summary = cache.get_earlier(entry.relpath, size, mtime_ns)
@@ -88,4 +89,4 @@ def plan(
         if new == old:
             continue
         changed.append(Changed(index, entry, old, new, interface(new) == interface(old)))
-    return Plan(tuple(changed))
+    return tuple(changed)

@@ -18,7 +18,7 @@ only when asked for, finds which keys changed, and runs again what read them:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from pkgforge.checker.incremental.deps import GLOBAL_BASE, isolated, projection_key
 from pkgforge.checker.incremental.plan import Changed, plan
@@ -37,15 +37,25 @@ if TYPE_CHECKING:
 __all__ = ["Rechecked", "recheck", "record_check"]
 
 
-class Rechecked(NamedTuple):
-    by_rule: dict[str, tuple[Finding, ...]]
-    errors: tuple[str, ...]
-    record: Record
-    """The record of this run."""
-    changed: tuple[Changed, ...]
-    """The files whose summary changed."""
-    rerun: tuple[str, ...]
-    """The rules that ran again (some units, or all)."""
+class Rechecked:
+    """A re-check's findings by rule, the crashed rules, the record of this run, the
+    files whose summary changed, and the rules that ran again (some units, or all)."""
+
+    __slots__ = ("by_rule", "changed", "errors", "record", "rerun")
+
+    def __init__(
+        self,
+        by_rule: dict[str, tuple[Finding, ...]],
+        errors: tuple[str, ...],
+        record: Record,
+        changed: tuple[Changed, ...],
+        rerun: tuple[str, ...],
+    ) -> None:
+        self.by_rule = by_rule
+        self.errors = errors
+        self.record = record
+        self.changed = changed
+        self.rerun = rerun
 
 
 def record_check(
@@ -73,13 +83,13 @@ def recheck(
     record = Record.from_memo(cache.memo) if stored.recorded else None
     if record is None or record.facts is None:
         return None
-    changes = plan(files, stored, cache, parse)
-    if changes is None:
+    changed = plan(files, stored, cache, parse)
+    if changed is None:
         return None
-    if not changes.changed:
+    if not changed:
         by_rule = {code: rule.all_findings() for code, rule in record.rules.items()}
         return Rechecked(by_rule, (), record, (), ())
-    if _facts_changed(record.facts[-1], changes.changed):
+    if _facts_changed(record.facts[-1], changed):
         return None
 
     def load(entry: FileEntry) -> ModuleSummary:
@@ -88,18 +98,18 @@ def recheck(
             raise StaleCache(entry.relpath)
         return summary
 
-    project = model(record.facts, {c.key: c.after for c in changes.changed}, load)
+    project = model(record.facts, {c.key: c.after for c in changed}, load)
     project.extra["_projections"] = Kept(record.projections)  # type: ignore[index]
     project.extra["_results"] = Kept(record.globals)  # type: ignore[index]
     try:
         with isolated():
-            keys = _changed_keys(project, record, changes.changed)
-        moved = {c.key: (c.entry.relpath, c.entry.module) for c in changes.changed if c.moved}
+            keys = _changed_keys(project, record, changed)
+        moved = {c.key: (c.entry.relpath, c.entry.module) for c in changed if c.moved}
         outcome = run_rules(choose(project), project, record, Changes(keys, moved))
     except StaleCache:
         return None
     packed = _finish(project, outcome.record, record)
-    return Rechecked(outcome.by_rule, outcome.errors, packed, changes.changed, outcome.rerun)
+    return Rechecked(outcome.by_rule, outcome.errors, packed, changed, outcome.rerun)
 
 
 def _facts_changed(
@@ -124,46 +134,52 @@ def _facts_changed(
 
 
 def _changed_keys(project: Project, record: Record, changed: Sequence[Changed]) -> frozenset[int]:
-    """The keys an edit changed: each file whose summary changed (not only moved), and
-    each whole-project result of the graph that is no longer what it was."""
-    from pkgforge.checker.graph import GLOBAL_INPUTS, PROJECTIONS, graph_of
+    """The keys an edit changed: each file whose summary changed (not only moved), each
+    projection of a changed module that is no longer what it was (computed from its
+    summaries before and after: the kept values of every module are not even read when
+    none changed), and each whole-project result of the graph computed from a changed
+    projection that is no longer what it was."""
+    from dataclasses import replace
+
+    from pkgforge.checker.graph import GLOBAL_INPUTS, PROJECTIONS, ImportGraph, graph_of
+    from pkgforge.checker.model import SourceFile
 
     keys = {c.key for c in changed if not c.moved}
     graph = graph_of(project)
+    mine = [c for c in changed if graph.modules.get(c.entry.module) is project.files[c.key]]
+    if not mine:
+        return frozenset(keys)
+    olds = {c.key: c.before for c in mine}
+    files = tuple(
+        SourceFile(f.path, f.relpath, f.module, f.is_package, olds[key]) if key in olds else f
+        for key, f in enumerate(project.files)
+    )
+    before = ImportGraph(replace(project, files=files, extra={"recorded": True}))
     store = project.extra["_projections"]
     affected: set[str] = set()
-    for change in changed:
+    for change in mine:
         module = change.entry.module
-        if not module or graph.modules.get(module) is None:
-            continue
-        if graph.modules[module].relpath != change.entry.relpath:
-            continue
         for number, name in enumerate(PROJECTIONS):
+            now = graph.computed_projection(name, module)
+            if now == before.computed_projection(name, module):
+                continue
+            affected.add(name)
+            keys.add(projection_key(number, change.key))
             values = store.get(name)
-            if values is None:
-                continue  # nothing read it last time
-            before = values.pop(change.entry.relpath, _MISSING)
-            if graph.projection(name, module) != before:
-                affected.add(name)
-                keys.add(projection_key(number, change.key))
+            if values is not None:  # kept from the last run: its value for the module
+                values[change.entry.relpath] = now
     kept = project.extra["_results"]
     for index, (name, needs) in enumerate(GLOBAL_INPUTS.items()):
         if name not in record.globals or not affected.intersection(needs):
             continue
-        before = kept.get(name)
-        if graph.recompute(name) != before:
+        if graph.recompute(name) != kept.get(name):
             keys.add(GLOBAL_BASE + index)
     return frozenset(keys)
-
-
-_MISSING = object()
 
 
 def _finish(project: Project, record: Record, previous: Record | None) -> Record:
     """The record of this run: the rules' record, and what the graph computed over the
     whole project (kept from ``previous`` where not computed again)."""
-    from dataclasses import replace
-
     from pkgforge.checker.graph import ImportGraph
 
     graph = project.extra.get("_graph")
@@ -180,5 +196,4 @@ def _finish(project: Project, record: Record, previous: Record | None) -> Record
         packed.update(store.pack())
     elif isinstance(store, dict):
         packed.update((name, pack_values(values)) for name, values in store.items())
-    facts = project.extra.get("_facts")
-    return replace(record, globals=results, projections=packed, facts=facts)
+    return record.kept(results, packed, project.extra.get("_facts"))

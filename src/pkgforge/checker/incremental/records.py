@@ -1,9 +1,13 @@
 """What a recorded check keeps for the next one: each unit's dependencies and output.
 
-:class:`Record` is stored in the cache with the findings (``StoredResult.record``). Its
-dependency table is flat, so that a re-check finds the units that read a changed key
-without building a set per unit: ``keys`` holds every unit's keys one after the other
-(uint32, in the machine's byte order) and ``offsets`` where each unit's start.
+A :class:`Record` lives in the cache's memo, part by part (:meth:`Record.to_memo`), so
+that a re-check appends only the parts it changed. Its dependency table is flat, so that
+a re-check finds the units that read a changed key without building a set per unit:
+``keys`` holds every unit's keys one after the other (uint32, in the machine's byte
+order) and ``offsets`` where each unit's start.
+
+Plain classes, not dataclasses: a re-check imports this module, and a dataclass costs
+more to define than a re-check spends here.
 """
 
 from __future__ import annotations
@@ -12,8 +16,8 @@ import bisect
 import pickle
 import sys
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from array import array
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pkgforge.checker.findings import Finding
@@ -27,24 +31,31 @@ UnitOutput = tuple[tuple[Finding, ...], tuple[Any, ...]]
 
 
 def pack_keys(keys: Iterable[int]) -> bytes:
-    values = sorted(keys)
-    return b"".join(value.to_bytes(4, sys.byteorder) for value in values)
+    return array("I", sorted(keys)).tobytes()
 
 
 def unpack_keys(data: bytes) -> list[int]:
     return list(memoryview(data).cast("I")) if data else []
 
 
-@dataclass(frozen=True)
 class RuleRecord:
-    """One rule's last run: what it found outside its units and what that part read,
-    whether it has units, and each unit's output (units with none are left out)."""
+    """One rule's last run: what it found outside its units and what that part read
+    (:func:`pack_keys`), whether it has units, and each unit's output (units with none
+    are left out)."""
 
-    findings: tuple[Finding, ...] = ()
-    deps: bytes = b""
-    """The keys its code outside units read (:func:`pack_keys`)."""
-    used_units: bool = False
-    units: Mapping[str, UnitOutput] = field(default_factory=dict)
+    __slots__ = ("deps", "findings", "units", "used_units")
+
+    def __init__(
+        self,
+        findings: tuple[Finding, ...] = (),
+        deps: bytes = b"",
+        used_units: bool = False,
+        units: Mapping[str, UnitOutput] | None = None,
+    ) -> None:
+        self.findings = findings
+        self.deps = deps
+        self.used_units = used_units
+        self.units: Mapping[str, UnitOutput] = units or {}
 
     def all_findings(self) -> tuple[Finding, ...]:
         found = list(self.findings)
@@ -53,25 +64,39 @@ class RuleRecord:
         return tuple(found)
 
 
-@dataclass(frozen=True)
 class Record:
-    """Every rule's record, the units' dependency table, and what the graph and the
-    model computed over the whole project (kept so that a re-check reads it instead of
-    every module)."""
+    """Every rule's record, the units' dependency table, and what the graph and the model
+    computed over the whole project (kept so that a re-check reads it instead of every
+    module): the graph's whole-project results (``globals``) and per-module projections
+    (``projections``), pickled and compressed by name (:class:`Kept`), and the model's
+    build facts (``facts``)."""
 
-    rules: Mapping[str, RuleRecord]
-    units: tuple[str, ...] = ()
-    offsets: bytes = b""
-    """uint32 per unit, and one past the last: where its keys start in ``keys``."""
-    keys: bytes = b""
-    globals: Mapping[str, bytes] = field(default_factory=dict)
-    """Each whole-project result of the graph that was computed, by name, pickled and
-    compressed (:class:`Kept`)."""
-    projections: Mapping[str, bytes] = field(default_factory=dict)
-    """Per name, the pickled and compressed ``{relpath: value}`` of a per-module
-    projection of the graph (:class:`Kept`)."""
-    facts: Any = None
-    """What the model holds beyond files and summaries (build facts), or None."""
+    __slots__ = ("facts", "globals", "keys", "offsets", "projections", "rules", "units")
+
+    def __init__(  # noqa: PLR0917 - what a record is made of, in its table's order
+        self,
+        rules: Mapping[str, RuleRecord],
+        units: tuple[str, ...] = (),
+        offsets: bytes = b"",
+        keys: bytes = b"",
+        globals: Mapping[str, bytes] | None = None,
+        projections: Mapping[str, bytes] | None = None,
+        facts: Any = None,
+    ) -> None:
+        self.rules = rules
+        self.units = units
+        self.offsets = offsets
+        self.keys = keys
+        self.globals: Mapping[str, bytes] = globals or {}
+        self.projections: Mapping[str, bytes] = projections or {}
+        self.facts = facts
+
+    def kept(
+        self, globals: Mapping[str, bytes], projections: Mapping[str, bytes], facts: Any
+    ) -> Record:
+        """This record with what the graph and the model kept."""
+        table = (self.units, self.offsets, self.keys)
+        return Record(self.rules, *table, globals, projections, facts)
 
     def to_memo(self) -> dict[str, Any]:
         """The record as memo entries of the cache (plain data, each part on its own: the
@@ -109,34 +134,39 @@ class Record:
             return None
         return found
 
-    @staticmethod
-    def deps_table(deps: Mapping[str, set[int]]) -> tuple[tuple[str, ...], bytes, bytes]:
-        units = tuple(sorted(deps))
-        offsets = bytearray()
-        keys = bytearray()
-        at = 0
+    def merged(
+        self, executed: Mapping[str, set[int]], rerun: set[str] | None
+    ) -> tuple[tuple[str, ...], bytes, bytes]:
+        """The dependency table after a run that ran ``executed`` (unit -> keys read): a
+        unit in ``rerun`` (every rule ran it again) has what it read now, one that only
+        some rules ran keeps what it read before too, the others are as they were. With
+        ``rerun`` None, the table of ``executed`` alone."""
+        old: dict[str, int] = {} if rerun is None else {u: i for i, u in enumerate(self.units)}
+        starts = memoryview(self.offsets).cast("I") if self.offsets else None
+        before = memoryview(self.keys).cast("I") if self.keys else None
+        units = tuple(sorted({*old, *executed}))
+        offsets = array("I", [0])
+        keys = array("I")
         for unit in units:
-            offsets += at.to_bytes(4, sys.byteorder)
-            packed = pack_keys(deps[unit])
-            keys += packed
-            at += len(packed) // 4
-        offsets += at.to_bytes(4, sys.byteorder)
-        return units, bytes(offsets), bytes(keys)
-
-    def unit_deps(self) -> dict[str, set[int]]:
-        """Every unit's keys (for merging into the next record)."""
-        starts = memoryview(self.offsets).cast("I") if self.offsets else memoryview(b"")
-        keys = memoryview(self.keys).cast("I") if self.keys else memoryview(b"")
-        return {
-            unit: set(keys[starts[index] : starts[index + 1]])
-            for index, unit in enumerate(self.units)
-        }
+            index = old.get(unit)
+            read = executed.get(unit)
+            keep = read is None or (rerun is not None and unit not in rerun)
+            if keep and index is not None and starts is not None and before is not None:
+                kept = before[starts[index] : starts[index + 1]]
+                if read is None:
+                    keys.frombytes(kept.tobytes())
+                else:
+                    read = read.union(kept)
+            if read is not None:
+                keys.extend(sorted(read))
+            offsets.append(len(keys))
+        return units, offsets.tobytes(), keys.tobytes()
 
     def readers(self, changed: Iterable[int]) -> set[str]:
         """The units that read any of ``changed``."""
         if not self.keys:
             return set()
-        starts: Sequence[int] = memoryview(self.offsets).cast("I")
+        starts = memoryview(self.offsets).cast("I")
         found: set[str] = set()
         data = self.keys
         for key in changed:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from pkgforge.checker.incremental import deps
 from pkgforge.checker.incremental.interface import mentions
@@ -29,21 +29,35 @@ __all__ = ["Changes", "Outcome", "run_rules"]
 log = logging.getLogger("pkgforge")
 
 
-class Changes(NamedTuple):
-    """What an edit changed, as keys (:mod:`.deps`)."""
+class Changes:
+    """What an edit changed, as keys (:mod:`.deps`): ``changed``, the keys whose value is
+    not what the last run read; ``moved``, the files whose summary changed only by
+    positions (key -> (relpath, module))."""
 
-    changed: frozenset[int]
-    """Keys whose value is not what the last run read."""
-    moved: Mapping[int, tuple[str, str]]
-    """Files whose summary changed only by positions: key -> (relpath, module)."""
+    __slots__ = ("changed", "moved")
+
+    def __init__(self, changed: frozenset[int], moved: Mapping[int, tuple[str, str]]) -> None:
+        self.changed = changed
+        self.moved = moved
 
 
-class Outcome(NamedTuple):
-    by_rule: dict[str, tuple[Finding, ...]]
-    errors: tuple[str, ...]
-    record: Record
-    rerun: tuple[str, ...]
-    """The rules that ran (some of their units, or all)."""
+class Outcome:
+    """Every rule's findings, the crashed rules, the record of the run, and the rules
+    that ran (some of their units, or all)."""
+
+    __slots__ = ("by_rule", "errors", "record", "rerun")
+
+    def __init__(
+        self,
+        by_rule: dict[str, tuple[Finding, ...]],
+        errors: tuple[str, ...],
+        record: Record,
+        rerun: tuple[str, ...],
+    ) -> None:
+        self.by_rule = by_rule
+        self.errors = errors
+        self.record = record
+        self.rerun = rerun
 
 
 def run_rules(
@@ -97,9 +111,11 @@ def run_rules(
         rule_record = RuleRecord(tuple(found), pack_keys(global_deps), run.used_units, outputs)
         records[rule.code] = rule_record
         by_rule[rule.code] = rule_record.all_findings()
-    table = _merged_deps(previous, dirty, executed)
-    units, offsets, keys = Record.deps_table(table)
-    record = Record(records, units, offsets, keys, **(carry or {}))
+    if previous is not None and dirty is not None:
+        table = previous.merged(executed, dirty)
+    else:
+        table = Record({}).merged(executed, None)
+    record = Record(records, *table, **(carry or {}))
     return Outcome(by_rule, tuple(errors), record, tuple(rerun))
 
 
@@ -156,19 +172,3 @@ def _names(records: Iterable[RuleRecord], unit: str, relpath: str, module: str) 
         if contributions and mentions(repr(contributions), relpath, module):
             return True
     return False
-
-
-def _merged_deps(
-    previous: Record | None, dirty: set[str] | None, executed: Mapping[str, set[int]]
-) -> dict[str, set[int]]:
-    """The dependency table of the new record: a unit that ran again in every rule (it
-    was dirty) has what it read now; one that some rule ran again while others skipped it
-    keeps what it read before too. (A unit that no longer exists, an import cycle that
-    is gone, stays until the next full run: nothing visits it.)"""
-    table = previous.unit_deps() if previous is not None and dirty is not None else {}
-    for unit, read in executed.items():
-        if dirty is not None and unit in dirty:
-            table[unit] = set(read)
-        else:
-            table.setdefault(unit, set()).update(read)
-    return table

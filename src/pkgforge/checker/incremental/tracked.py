@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pkgforge.checker.incremental import deps
 from pkgforge.checker.model import SourceFile
@@ -24,34 +25,43 @@ class StaleCache(BaseException):
 
 
 class TrackedFile(SourceFile):
-    """A :class:`~pkgforge.checker.model.SourceFile` whose ``summary`` is loaded by
-    ``load`` when first read; ``key`` is its dependency key (its index in the walk's
-    order)."""
+    """A :class:`~pkgforge.checker.model.SourceFile` whose ``summary`` is ``load(source)``,
+    loaded when first read; ``key`` is its dependency key (its index in the walk's order).
+    Made with :meth:`made` (a re-check makes one per file of the project: its fields are
+    set at once, not one by one)."""
 
     key: int
     _path: Path | str
-    _load: Callable[[], ModuleSummary] | None
+    _load: Callable[[Any], ModuleSummary] | None
+    _source: Any
     _summary: ModuleSummary | None
 
-    def __init__(
-        self,
+    @classmethod
+    def made(
+        cls,
         path: Path | str,
         relpath: str,
         module: str,
         is_package: bool,
-        *,
         key: int,
-        load: Callable[[], ModuleSummary] | None = None,
+        *,
+        load: Callable[[Any], ModuleSummary] | None = None,
+        source: Any = None,
         summary: ModuleSummary | None = None,
-    ) -> None:
-        set_ = object.__setattr__
-        set_(self, "_path", path)
-        set_(self, "relpath", relpath)
-        set_(self, "module", module)
-        set_(self, "is_package", is_package)
-        set_(self, "key", key)
-        set_(self, "_load", load)
-        set_(self, "_summary", summary)
+    ) -> TrackedFile:
+        made = object.__new__(cls)
+        fields = {
+            "_path": path,
+            "relpath": relpath,
+            "module": module,
+            "is_package": is_package,
+            "key": key,
+            "_load": load,
+            "_source": source,
+            "_summary": summary,
+        }
+        object.__setattr__(made, "__dict__", fields)
+        return made
 
     @property
     def path(self) -> Path:
@@ -68,6 +78,6 @@ class TrackedFile(SourceFile):
         found = self._summary
         if found is None:
             load = self._load
-            found = load() if load is not None else ModuleSummary()
+            found = load(self._source) if load is not None else ModuleSummary()
             object.__setattr__(self, "_summary", found)
         return found

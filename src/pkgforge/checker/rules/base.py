@@ -48,6 +48,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class Rule:
+    """A registered rule: code, name, title, severity, scope, documentation, function."""
+
     code: str
     name: str
     title: str

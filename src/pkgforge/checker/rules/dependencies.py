@@ -108,12 +108,15 @@ def _vendored_names(project: Project) -> frozenset[str]:
     graph = graph_of(project)
     # `sys.path.insert(0, os.path.dirname(__file__))` serves a package's modules as top names
     on_path = graph.path_inserters()
-    cached = project.extra.get("_vendored_names")
-    if isinstance(cached, tuple) and cached[0] == on_path:
-        names: frozenset[str] = cached[1]
-        return names
+    # the rest depends on the tree alone: kept in the cache's memo between runs
+    memo = project.extra.get("memo")
+    key = (project.extra.get("tree_digest"), tuple(sorted(on_path)))
+    cached = memo.get("vendored-names") if isinstance(memo, dict) else None
+    if key[0] and isinstance(cached, tuple) and len(cached) == 2 and cached[0] == key:
+        return frozenset(cached[1])
     names = _vendored_below(project, on_path)
-    project.extra["_vendored_names"] = (on_path, names)  # type: ignore[index]
+    if key[0] and isinstance(memo, dict):
+        memo["vendored-names"] = (key, tuple(sorted(names)))
     return names
 
 

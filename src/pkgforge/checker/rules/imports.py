@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib.machinery import PathFinder
-from typing import NamedTuple
 
 from pkgforge.checker.certainty import Certainty, Reach, certainty_of_reach
 from pkgforge.checker.declared import declarations_of
@@ -347,11 +346,14 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
         yield hit
 
 
-class _Unseen(NamedTuple):
+class _Unseen:
     """An info that only the first importer (by module name) of ``key`` reports."""
 
-    key: str
-    hit: Hit
+    __slots__ = ("hit", "key")
+
+    def __init__(self, key: str, hit: Hit) -> None:
+        self.key = key
+        self.hit = hit
 
 
 def _missing_module(

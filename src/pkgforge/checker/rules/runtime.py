@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from pkgforge._patterns import LazyPattern
 from pkgforge.checker.certainty import Certainty
 from pkgforge.checker.distmap import import_names_of, is_stdlib
 from pkgforge.checker.model import Project
@@ -23,7 +23,7 @@ _ON_PURPOSE = (
     "an ImportError raised on purpose: the module is not for this environment "
     "(a platform, Python version, optional package or configuration it lacks)"
 )
-_CANNOT_IMPORT = re.compile(r"cannot import name '(\w+)' from '([\w.]+)'")
+_CANNOT_IMPORT = LazyPattern(r"cannot import name '(\w+)' from '([\w.]+)'")
 _MAYBE_BUILT = (
     "{}: if the build makes it (a compiled extension, a generated file), build the project "
     "in place (pip install -e .) and run again"
@@ -293,7 +293,7 @@ _PLATFORM_WORDS = frozenset({
 })
 # fmt: on
 _WIN_PREFIXES = ("win32", "win64", "winapi", "wincon", "winterm")
-_PLATFORM_TEST = re.compile(
+_PLATFORM_TEST = LazyPattern(
     r"\b(?:sys\.platform|os\.name|platform\.(?:system|machine|mac_ver|win32_ver)|"
     r"sys\.getwindowsversion|sys\.implementation|sys\.version_info)\b"
 )
