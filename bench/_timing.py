@@ -107,7 +107,7 @@ def user_python() -> str:
 
     The development venv's editable install loads setuptools' import finder at every
     interpreter start (about 15 ms here, for every command of that venv, peers
-    included); users who ``pip install pkgforge`` never pay it. So the benches run
+    included); users who ``pip install pkgforge-cli`` never pay it. So the benches run
     pkgforge and the Python-based peers with this interpreter: a venv next to the
     development one (``bench/.cache/user-venv``) that holds pkgforge's wheel, built
     from this checkout now and byte-compiled as pip does, and sees the development
@@ -136,7 +136,7 @@ def user_python() -> str:
              str(repo)],
             check=True, capture_output=True,
         )  # fmt: skip
-        (wheel,) = Path(out).glob("pkgforge-*.whl")
+        (wheel,) = Path(out).glob("pkgforge_cli-*.whl")
         # pip installs it as for a user: console script, byte-compiled modules
         subprocess.run(
             [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",

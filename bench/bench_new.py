@@ -5,7 +5,9 @@ folder; the commands run in rounds (each once per round, in turn), so that a
 shared machine's drifting load weighs on every row alike. The table shows
 medians and each row's ratio to ``pkgforge new``; the targets follow.
 
-- ``pkgforge new`` includes validating the result (``pkgforge check``).
+- ``pkgforge new`` includes validating the result (``pkgforge check``) and asking the
+  index pip reads (PyPI here) whether the name is taken; the ``--offline`` row asks
+  nothing, so the difference is what the question costs.
 - ``cookiecutter --no-input`` renders the very same built-in template.
 - ``hatch new`` and ``uv init --lib`` make their own (smaller) projects.
 
@@ -68,6 +70,9 @@ def main() -> None:
         runs: dict[str, Callable[[], float] | None] = {
             "python -c pass (floor)": fresh([py, "-c", "pass"]),
             OURS: fresh([py, "-m", "pkgforge", "new", "sound", "--no-input"]),
+            "  ... --offline (no question to the index)": fresh(
+                [py, "-m", "pkgforge", "new", "sound", "--no-input", "--offline"]
+            ),
             "new_project() without check": fresh([py, "-c", WITHOUT_CHECK]),
             "pkgforge check (the new project)": in_checked(check),
             "  ... of which without PF501": in_checked([*check, "--ignore", "PF501"]),

@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,21 +31,37 @@ def _isolated_template_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("template-cache"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_index_by_default() -> None:
+    """``new`` and ``publish --dry-run`` ask no real index from the suite: a test that
+    means to ask one (a local index) passes ``offline=False`` or ``--index-url``."""
+    from pkgforge.availability import OFFLINE_ENV
+
+    os.environ[OFFLINE_ENV] = "1"
+
+
+@pytest.fixture(autouse=True)
+def _pkgforge_logger_restored() -> Iterator[None]:
+    """Every test leaves the ``pkgforge`` logger as it found it: a test that calls
+    ``pkgforge.cli.main`` directly points it at that test's captured stderr, which pytest
+    closes, and the next test in the same worker would log into the closed stream
+    ("--- Logging error ---" and a traceback on its stderr)."""
+    logger = logging.getLogger("pkgforge")
+    saved = (logger.handlers[:], logger.propagate, logger.level, logger.filters[:])
+    yield
+    logger.handlers[:], logger.propagate, logger.level, logger.filters[:] = saved
+
+
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
     """Run ``pkgforge ARGS`` in-process; return (exit status, stdout, stderr)."""
-
-    logger = logging.getLogger("pkgforge")
-    saved = (logger.handlers[:], logger.propagate, logger.level)
 
     def run(*argv: str) -> tuple[int, str, str]:
         status = main(list(argv))
         captured = capsys.readouterr()
         return status, captured.out, captured.err
 
-    yield run
-    # main() pointed the logger at this test's captured stderr, which pytest closes.
-    logger.handlers[:], logger.propagate, logger.level = saved
+    return run
 
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -56,8 +73,9 @@ def pkgforge_git_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, d
     """A local git repository of this pkgforge, tagged ``v{__version__}`` as a release is.
 
     Returns the repository and the environment that makes git (so pip and
-    pre-commit) fetch ``https://github.com/pkgforge/pkgforge`` from it: the
-    generated project's pins then resolve here, unchanged, without GitHub.
+    pre-commit) fetch ``https://github.com/pkgforge/pkgforge`` from it: what points
+    pre-commit at the repository (``.pre-commit-hooks.yaml``) resolves here, without
+    GitHub.
     """
     import pkgforge
 
@@ -85,3 +103,38 @@ def pkgforge_git_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, d
         "GIT_CONFIG_VALUE_0": PKGFORGE_URL,
     }
     return repo, env
+
+
+@pytest.fixture(scope="session")
+def pkgforge_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel of this checkout, ``pkgforge_cli-VERSION-py3-none-any.whl``, built once."""
+    import sys
+
+    if not (REPO_ROOT / "pyproject.toml").is_file():
+        pytest.skip("needs pkgforge's source tree")
+    out = tmp_path_factory.mktemp("pkgforge-wheel")
+    build = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out)]
+    subprocess.run([*build, str(REPO_ROOT)], check=True, capture_output=True, timeout=600)
+    (wheel,) = out.glob("pkgforge_cli-*.whl")
+    return wheel
+
+
+@pytest.fixture(scope="session")
+def pkgforge_index(
+    tmp_path_factory: pytest.TempPathFactory, pkgforge_wheel: Path
+) -> Iterator[tuple[str, Path]]:
+    """A pypiserver that holds this checkout's wheel, as PyPI will hold a release.
+
+    What it does not hold (pkgforge-cli's dependencies) it sends on to PyPI, as
+    pypiserver does by default. Yields the simple API's URL and the server's log, where
+    each request shows.
+    """
+    from tests.localindex import pypiserver
+
+    root = tmp_path_factory.mktemp("pkgforge-index")
+    packages = root / "packages"
+    packages.mkdir()
+    shutil.copy2(pkgforge_wheel, packages / pkgforge_wheel.name)
+    log = root / "server.log"
+    with pypiserver(packages, log, ["-v"]) as url:  # -v: each request in the log
+        yield f"{url}simple/", log

@@ -47,7 +47,32 @@ def test_usage_error_is_one_line_with_hint(run_cli) -> None:
 def test_unknown_option(run_cli) -> None:
     status, _, err = run_cli("check", "--frobnicate")
     assert status == 2
-    assert err.startswith("error: unrecognized arguments: --frobnicate")
+    assert err.startswith("error: unknown option '--frobnicate'")
+
+
+@pytest.mark.parametrize(
+    ("argv", "error", "hint"),
+    [
+        # argparse would say NAME is missing: the option is what went wrong.
+        (["new", "-x"], "unknown option '-x'", "run 'pkgforge new --help' for the options"),
+        (["new", "sound", "-x"], "unknown option '-x'", "run 'pkgforge new --help'"),
+        (["new", "--foo=1", "--bar"], "unknown options '--foo=1', '--bar'", "pkgforge new --help"),
+        (["update", "--chek"], "unknown option '--chek'", "did you mean '--check'?"),
+        (["-x"], "unknown option '-x'", "run 'pkgforge --help' for the options"),
+        # What argparse accepts stays accepted, and a real missing NAME is still said.
+        (["new", "--no-inp"], "the following arguments are required: NAME", "new --help"),
+        (["new", "-vq"], "the following arguments are required: NAME", "new --help"),
+        (["new", "-ofolder"], "the following arguments are required: NAME", "new --help"),
+    ],
+)
+def test_an_unknown_option_is_said_before_a_missing_argument(
+    run_cli, argv: list[str], error: str, hint: str
+) -> None:
+    status, out, err = run_cli(*argv)
+    assert (status, out) == (2, "")
+    first, second = err.splitlines()
+    assert first == f"error: {error}"
+    assert second.startswith("hint: ") and hint in second
 
 
 @pytest.mark.parametrize(

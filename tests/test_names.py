@@ -76,6 +76,37 @@ def test_dotted_module() -> None:
             validate_dotted_module(bad)
 
 
+@pytest.mark.parametrize(
+    ("dotted", "message", "hint"),
+    [
+        ("effects.class", "'class' is a Python keyword: a module of that name", "try 'class_'"),
+        ("effects.2d", "'2d' starts with a digit", "start the name with a letter"),
+        ("effects.my-mod", "'my-mod' is not a valid Python identifier", "try 'my_mod'"),
+        ("effects/echo", "it contains a path separator", "with dots, such as 'effects.echo'"),
+        ("effects\\echo", "it contains a path separator", "with dots, such as 'effects.echo'"),
+        ("effects..echo", "not a dotted module name", "write it like 'effects.echo'"),
+        ("effects.🎵", "not a valid Python identifier", "use letters, digits and '_'"),
+    ],
+)
+def test_module_names_are_refused_in_module_words(dotted: str, message: str, hint: str) -> None:
+    with pytest.raises(InvalidNameError) as exc:
+        validate_dotted_module(dotted)
+    assert message in exc.value.message
+    assert exc.value.hint is not None and hint in exc.value.hint
+    # A project's hints (a "py" prefix, a folder given with -o) mean nothing for a module.
+    assert "'py" not in exc.value.hint and "-o DIR" not in exc.value.hint
+    assert "project" not in exc.value.message + exc.value.hint
+
+
+def test_a_module_name_warning_suggests_a_module_name() -> None:
+    (warning,) = name_warnings("clasé")
+    assert warning.endswith("consider 'clase'")
+    (warning,) = name_warnings("ïf")  # folds to a keyword: PEP 8's trailing underscore
+    assert warning.endswith("consider 'if_'")
+    (warning,) = name_warnings("ïf", what="project")
+    assert warning.endswith("consider 'pyif'")
+
+
 @pytest.mark.parametrize("name", ["profiling", "annotationlib", "asyncore", "distutils", "winreg"])
 def test_stdlib_of_any_supported_python_is_rejected(name: str) -> None:
     # New in 3.14/3.15, removed in 3.12, or Windows-only: a package of that name shadows

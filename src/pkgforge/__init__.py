@@ -18,8 +18,10 @@ __all__ = [
     "PkgforgeError",
     "__version__",
     "add_module",
+    "add_noqa",
     "build",
     "check",
+    "fix",
     "import_graph",
     "link_project",
     "new_project",
@@ -38,6 +40,8 @@ _LAZY = {
     "add_module": "pkgforge.scaffold.add",
     "build": "pkgforge.release.build",
     "check": "pkgforge.checker.engine",
+    "fix": "pkgforge.checker.fix.run",
+    "add_noqa": "pkgforge.checker.fix.run",
     "publish": "pkgforge.release.publish",
     "update_project": "pkgforge.scaffold.update.update",
     "package_tree": "pkgforge.draw.tree",
@@ -46,6 +50,7 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from pkgforge.checker.engine import check
+    from pkgforge.checker.fix.run import add_noqa, fix
     from pkgforge.draw.graph import import_graph
     from pkgforge.draw.tree import package_tree
     from pkgforge.errors import PkgforgeError

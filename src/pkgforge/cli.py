@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any, NoReturn
 
+    from pkgforge.errors import UsageError
+
 __all__ = ["console_main", "main"]
 
 LOG_NAME = "pkgforge"
@@ -161,16 +163,82 @@ def _complete(parser: argparse.ArgumentParser) -> None:
 def _parse(parser: argparse.ArgumentParser, args_list: list[str]) -> argparse.Namespace:
     from pkgforge.errors import UsageError
 
-    args, extras = parser.parse_known_args(args_list)
+    try:
+        args, extras = parser.parse_known_args(args_list)
+    except UsageError as err:
+        # argparse reports a missing NAME before an unknown option (`new -x`); the option
+        # is what the user got wrong.
+        command = _chosen_command(args_list)
+        unknown = _unknown_options(parser, command, args_list)
+        if not unknown or not err.message.startswith("the following arguments are required"):
+            raise
+        raise _unknown_options_error(parser, command, unknown) from None
     if extras:
         # argparse leaves a subcommand's unknown options to the top-level parser;
         # the help that lists the right options is the subcommand's own.
+        if all(_looks_like_option(extra) for extra in extras):
+            raise _unknown_options_error(parser, args.command, extras)
         prog = f"{parser.prog} {args.command}" if args.command else parser.prog
         raise UsageError(
             f"unrecognized arguments: {' '.join(extras)}",
             hint=f"run '{prog} --help' for the options",
         )
     return args
+
+
+def _looks_like_option(arg: str) -> bool:
+    return len(arg) > 1 and arg.startswith("-") and not arg.lstrip("-")[:1].isdigit()
+
+
+def _option_strings(parser: argparse.ArgumentParser, command: str | None) -> list[str]:
+    """The options ``pkgforge [COMMAND]`` takes: the global ones and the command's."""
+    import argparse
+
+    known = list(parser._option_string_actions)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            known += list(action.choices[command]._option_string_actions)
+    return known
+
+
+def _unknown_options(
+    parser: argparse.ArgumentParser, command: str | None, args_list: Sequence[str]
+) -> list[str]:
+    """The arguments that look like options and that no option of the command matches
+    as argparse would (exactly, by a unique prefix, or a short option with its value)."""
+    known = _option_strings(parser, command)
+    unknown = []
+    for arg in args_list:
+        if arg == "--":
+            break
+        if not _looks_like_option(arg):
+            continue
+        name = arg.partition("=")[0]
+        prefixed = [o for o in known if o.startswith("--") and o.startswith(name)]
+        if name in known or (name.startswith("--") and len(prefixed) == 1):
+            continue
+        if not name.startswith("--") and name[:2] in known:
+            continue  # -ofolder, -vq
+        unknown.append(arg)
+    return unknown
+
+
+def _unknown_options_error(
+    parser: argparse.ArgumentParser, command: str | None, unknown: Sequence[str]
+) -> UsageError:
+    import difflib
+
+    from pkgforge.errors import UsageError
+
+    prog = f"{parser.prog} {command}" if command else parser.prog
+    said = ", ".join(repr(arg) for arg in unknown)
+    hint = f"run '{prog} --help' for the options"
+    close = difflib.get_close_matches(
+        unknown[0].partition("=")[0], _option_strings(parser, command), n=1, cutoff=0.7
+    )
+    if close:
+        hint = f"did you mean {close[0]!r}? ({hint})"
+    return UsageError(f"unknown option{'s' if len(unknown) > 1 else ''} {said}", hint=hint)
 
 
 def _add_global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
@@ -231,18 +299,21 @@ def _main(argv: Sequence[str] | None) -> tuple[int, bool]:
     replayed = _replayed(args_list)
     if replayed is not None:
         return replayed, True
-    from pkgforge.errors import PkgforgeError
+    from pkgforge.errors import CancelledError, PkgforgeError
 
     debug = "--debug" in args_list
     quick = [False]
     try:
         status = _run(args_list, quick)
     except PkgforgeError as err:
+        if isinstance(err, CancelledError):
+            _end_the_open_line(prompt_open=err.after_prompt)
         _print_error(err.message, err.hint)
         if debug:
             raise
         return err.exit_code, quick[0]
     except KeyboardInterrupt:
+        _end_the_open_line(prompt_open=False)
         _print_error("interrupted", None)
         return 130, quick[0]
     except BrokenPipeError:
@@ -323,3 +394,21 @@ def console_main() -> NoReturn:
         # the operating system takes the whole process back at once (as mypy does).
         os._exit(status)
     sys.exit(status)
+
+
+def _end_the_open_line(*, prompt_open: bool) -> None:
+    """Start a cancel message on its own line. At a terminal, Ctrl-C (echoed as ``^C``)
+    and Ctrl-D at a prompt leave the cursor in the middle of a line; in a pipe, only a
+    prompt that got no answer does."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            at_a_terminal = stream.isatty()
+        except (OSError, ValueError, AttributeError):  # closed or replaced
+            continue
+        if at_a_terminal or (prompt_open and stream is sys.stdout):
+            try:
+                stream.write("\n")
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+            return

@@ -6,6 +6,8 @@ select = ["PF1", "PF2", "PF4"]            # codes or prefixes; default: every ru
 ignore = { PF402 = "the CLI re-exports on purpose" }   # or a plain list of codes
 namespace-packages = ["acme"]            # PEP 420 packages: no PF101 for them
 packages = ["python/acme"]               # what ships, when the build config is not literal
+fixable = ["PF3"]                        # what check --fix may fix; default: every fix
+unfixable = ["PF408"]                    # never fixed, though reported
 [tool.pkgforge.per-path-ignores]
 "src/acme/legacy/**" = ["PF403"]          # globs as in ruff's per-file-ignores
 ```
@@ -37,7 +39,15 @@ __all__ = [
 CODE_PATTERN = LazyPattern(r"^PF[0-9]{0,3}$")
 """A rule code (``PF402``) or a prefix of one (``PF4``, ``PF``)."""
 
-_KNOWN_KEYS = ("select", "ignore", "per-path-ignores", "namespace-packages", "packages")
+_KNOWN_KEYS = (
+    "select",
+    "ignore",
+    "per-path-ignores",
+    "namespace-packages",
+    "packages",
+    "fixable",
+    "unfixable",
+)
 _HINT = "see 'pkgforge explain' and docs/check.md for the [tool.pkgforge] settings"
 
 
@@ -55,6 +65,11 @@ class Settings:
     """(glob relative to the project root, codes) pairs."""
     namespace_packages: tuple[str, ...] = ()
     """Dotted names of declared PEP 420 namespace packages."""
+    fixable: tuple[str, ...] | None = None
+    """Codes or prefixes ``check --fix`` may fix; None means every rule with a fix."""
+    unfixable: tuple[str, ...] = ()
+    """Codes or prefixes never fixed (still reported). As for select and ignore, the
+    longest matching prefix decides, and on a tie unfixable wins."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +185,14 @@ def load_settings(
     if "select" in table:
         select = parse_codes(_string_list(table["select"], "select"), where="tool.pkgforge.select")
     ignore, reasons = _ignore(table.get("ignore", []))
+    fixable = None
+    if "fixable" in table:
+        fixable = parse_codes(
+            _string_list(table["fixable"], "fixable"), where="tool.pkgforge.fixable"
+        )
+    unfixable = parse_codes(
+        _string_list(table.get("unfixable", []), "unfixable"), where="tool.pkgforge.unfixable"
+    )
     _string_list(table.get("packages", []), "packages")  # discovery reads it (checker/backends)
     return Settings(
         select=select,
@@ -177,6 +200,8 @@ def load_settings(
         ignore_reasons=reasons,
         per_path_ignores=_per_path(table.get("per-path-ignores", {})),
         namespace_packages=_namespaces(table.get("namespace-packages", [])),
+        fixable=fixable,
+        unfixable=unfixable,
     )
 
 

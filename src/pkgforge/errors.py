@@ -74,9 +74,16 @@ class UnsafeEditError(UsageError):
 
 class CancelledError(PkgforgeError):
     """The user ended the input at a prompt (Ctrl-D); nothing was made (exit status 130,
-    as for Ctrl-C)."""
+    as for Ctrl-C).
+
+    ``after_prompt``: the prompt's line was left open on stdout (no Enter ended it).
+    """
 
     exit_code = 130
+
+    def __init__(self, message: str, *, hint: str | None = None, after_prompt: bool = False):
+        super().__init__(message, hint=hint)
+        self.after_prompt = after_prompt
 
 
 class TemplateError(PkgforgeError):

@@ -26,6 +26,7 @@ __all__ = [
     "name_warnings",
     "normalize_distribution_name",
     "parse_project_name",
+    "ultranormalize_name",
     "validate_dotted_module",
     "validate_module_name",
 ]
@@ -81,6 +82,19 @@ def normalize_distribution_name(name: str) -> str:
     return _SEPARATORS.sub("-", name).lower()
 
 
+# PyPI's comparison for confusable project names (warehouse's SQL function
+# ultranormalize_name, migration d18d443f89f0): drop '.', '_' and '-', read l, L, i and I
+# as 1 and o and O as 0, lowercase. PyPI refuses a new project whose name compares equal
+# to an existing one's ("too similar to an existing project").
+_ULTRANORMAL = str.maketrans({".": None, "_": None, "-": None, "l": "1", "L": "1", "i": "1",
+                              "I": "1", "o": "0", "O": "0"})  # fmt: skip
+
+
+def ultranormalize_name(name: str) -> str:
+    """PyPI's confusable-name key: ``Sound.Tools``, ``s0und-too1s`` -> ``s0undt001s``."""
+    return name.translate(_ULTRANORMAL).lower()
+
+
 def import_name_for(distribution: str) -> str:
     """Derive the import name: ``sound-tools`` -> ``sound_tools``. Case is kept."""
     return _SEPARATORS.sub("_", distribution)
@@ -133,15 +147,32 @@ def _suggest(name: str) -> str:
     return cleaned.lower()
 
 
+def _suggest_module(name: str) -> str | None:
+    """A module name close to ``name``, in the words of PEP 8: lowercase, ``_`` between
+    words, a trailing ``_`` for a keyword (``class_``); None when no name is close
+    (a leading digit: only the user knows which word to start with)."""
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name))
+    ascii_name = folded.encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^0-9A-Za-z_]+", "_", ascii_name).strip("_").lower()
+    if not cleaned or cleaned[0].isdigit():
+        return None
+    return f"{cleaned}_" if keyword.iskeyword(cleaned) else cleaned
+
+
 _PLAIN_NAME = "use letters, digits and '_' (a project name may also use '-'), e.g. 'sound'"
+_PROJECT_WORDS = frozenset({"project", "import name"})
 
 
 def validate_module_name(name: str, *, top_level: bool = False, what: str = "module") -> str:
     """Return ``name`` if it can be a module or package name, else raise.
 
     ``top_level`` adds the standard-library check, which only matters for a
-    name that sits directly on ``sys.path``.
+    name that sits directly on ``sys.path``. A project's name (``what`` "project" or
+    "import name") gets hints for a project's name (``pyclass``, ``-o DIR``); a
+    module's, hints for a module's (``class_``, dots).
     """
+    if what not in _PROJECT_WORDS:
+        _refuse_bad_module_name(name, what)
     if not name:
         raise InvalidNameError(f"the {what} name is empty", hint="give a name such as 'sound'")
     if "/" in name or "\\" in name or ".." in name or name in {".", ".."}:
@@ -180,20 +211,54 @@ def validate_module_name(name: str, *, top_level: bool = False, what: str = "mod
     return name
 
 
+def _refuse_bad_module_name(name: str, what: str) -> None:
+    """The checks of :func:`validate_module_name` that need a module's words to say."""
+    if not name:
+        raise InvalidNameError(
+            f"the {what} name is empty", hint="write a dotted name such as 'effects.echo'"
+        )
+    if "/" in name or "\\" in name:
+        dotted = ".".join(part for part in re.split(r"[/\\]+", name) if part)
+        raise InvalidNameError(
+            f"{name!r} is not a {what} name: it contains a path separator",
+            hint=f"name modules with dots, such as {dotted or 'effects.echo'!r}",
+        )
+    suggestion = _suggest_module(name)
+    if keyword.iskeyword(name):
+        raise InvalidNameError(
+            f"{name!r} is a Python keyword: a {what} of that name cannot be imported",
+            hint=f"try {suggestion!r} (PEP 8: a trailing underscore for a keyword)",
+        )
+    if not name.isidentifier():
+        if name[0].isdigit():
+            raise InvalidNameError(
+                f"{name!r} starts with a digit, so it cannot be imported as a {what}",
+                hint="start the name with a letter",
+            )
+        raise InvalidNameError(
+            f"{name!r} is not a valid Python identifier, so it cannot be imported as a {what}",
+            hint=f"try {suggestion!r}" if suggestion else "use letters, digits and '_'",
+        )
+
+
 def name_warnings(name: str, *, what: str = "module") -> tuple[str, ...]:
     """What is legal but fragile about a valid ``name`` (non-ASCII letters)."""
     if name.isascii():
         return ()
+    closest = _suggest(name) if what in _PROJECT_WORDS else _suggest_module(name)
     warning = (
         f"the {what} name {name!r} is not ASCII: Python imports it, but file systems that "
-        f"normalise Unicode differently (macOS) and many tools do not; consider {_suggest(name)!r}"
+        "normalise Unicode differently (macOS) and many tools do not"
+        + (f"; consider {closest!r}" if closest else "")
     )
     return (warning,)
 
 
 def validate_dotted_module(dotted: str) -> tuple[str, ...]:
     """Split ``formats.wavread`` into parts, validating each; raise on a bad part."""
-    if not dotted or dotted.startswith(".") or dotted.endswith("."):
+    if "/" in dotted or "\\" in dotted:
+        _refuse_bad_module_name(dotted, "module")
+    if not dotted or dotted.startswith(".") or dotted.endswith(".") or ".." in dotted:
         raise InvalidNameError(
             f"{dotted!r} is not a dotted module name",
             hint="write it like 'effects.echo', relative to the top-level package",

@@ -408,7 +408,7 @@ def test_an_unknown_option_points_to_the_subcommands_help(run_cli: RunCli, clean
     status, _, err = run_cli("check", str(clean), "--bogus")
     assert status == 2
     assert err.splitlines() == [
-        "error: unrecognized arguments: --bogus",
+        "error: unknown option '--bogus'",
         "hint: run 'pkgforge check --help' for the options",
     ]
     status, _, err = run_cli("check", "--output-format", "xml")

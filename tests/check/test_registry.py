@@ -64,5 +64,70 @@ def test_a_rule_with_its_own_severity_section_keeps_it(monkeypatch: pytest.Monke
         """
         return []
 
-    assert own.doc.endswith("An error only on Tuesdays.")
+    assert "## Severity\nAn error only on Tuesdays.\n" in own.doc
+    assert own.doc.count("## Severity") == 1
     assert "never blocks `pkgforge build`" in generic.doc
+
+
+def test_every_rule_says_whether_it_has_a_fix() -> None:
+    """docs/rules.md and `pkgforge explain` show it: the rule's docstring is the source."""
+    from pkgforge.checker.fix.base import load_fixer
+
+    lines = {
+        None: "## Fix\nFix: **none**.",
+        "safe": "## Fix\nFix: **safe** (`pkgforge check --fix`).\n",
+        "unsafe": "## Fix\nFix: **unsafe** (`pkgforge check --fix --unsafe-fixes`).\n",
+    }
+    fixable = set()
+    for rule in rules.load_rules().values():
+        assert rule.doc.count("## Fix") == 1, rule.code
+        assert lines[rule.fix] in rule.doc, rule.code
+        if rule.fix is not None:
+            assert callable(load_fixer(rule)), rule.code
+            fixable.add((rule.code, str(rule.fix)))
+    assert fixable == {
+        ("PF101", "unsafe"),
+        ("PF302", "unsafe"),
+        ("PF303", "safe"),
+        ("PF305", "unsafe"),
+        ("PF306", "unsafe"),
+        ("PF401", "safe"),
+        ("PF403", "safe"),
+        ("PF407", "unsafe"),
+        ("PF408", "unsafe"),
+    }
+
+
+def test_a_fix_needs_its_applicability_its_fixer_and_its_documentation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pkgforge.checker.rules import base
+
+    monkeypatch.setattr(base, "REGISTRY", {})
+
+    def undocumented(project: object) -> list[base.Hit]:
+        """
+        ## What it does
+        x
+        """
+        return []
+
+    def documented(project: object) -> list[base.Hit]:
+        """
+        ## What it does
+        x
+
+        ## Fix
+        Does y.
+        """
+        return []
+
+    safe = base.Applicability.SAFE
+    with pytest.raises(RuntimeError, match="no '## Fix' section"):
+        base.rule("PF997", "a", "t", fix=safe, fixer="exports:add_all")(undocumented)
+    with pytest.raises(RuntimeError, match="documents a fix but names no fixer"):
+        base.rule("PF996", "b", "t")(documented)
+    with pytest.raises(RuntimeError, match="needs both"):
+        base.rule("PF995", "c", "t", fix=safe)(documented)
+    made = base.rule("PF994", "d", "t", fix=safe, fixer="exports:add_all")(documented)
+    assert "## Fix\nFix: **safe** (`pkgforge check --fix`).\nDoes y." in made.doc

@@ -137,3 +137,21 @@ def test_flat_top_level_packages_are_named_checked_but_scripts_are_not(tmp_path:
     )
     assert [f.path for f in _found(root, "PF204")] == ["Sound"]
     assert [f.path for f in _found(root, "PF201")] == ["my-pkg"]
+
+
+def test_an_import_below_a_plain_module_says_it_is_not_a_package(
+    make_project: Callable[..., Path],
+) -> None:
+    # CPython: "No module named 'sound.echo.deep'; 'sound.echo' is not a package"
+    root = make_project(
+        {
+            "src/sound/__init__.py": "",
+            "src/sound/echo.py": "",
+            "src/sound/effects/__init__.py": "import sound.echo.deep\nimport sound.effect.echo\n",
+        }
+    )
+    below_module, nowhere = _found(root, "PF404")
+    assert below_module.message == (
+        "`import sound.echo.deep`: no module named sound.echo.deep; 'sound.echo' is not a package"
+    )
+    assert nowhere.message == "`import sound.effect.echo`: no module named sound.effect.echo"

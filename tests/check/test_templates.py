@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from pkgforge.checker.engine import check
-from pkgforge.cli import main
 from pkgforge.errors import TemplateError
 
 from .conftest import GOOD_PYPROJECT, write_tree
@@ -77,13 +77,15 @@ def test_a_clean_template_passes_and_its_hooks_do_not_run(tmp_path: Path) -> Non
 
 
 def test_a_template_that_does_not_render_is_a_clear_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, run_cli: Callable[..., tuple[int, str, str]]
 ) -> None:
     template = _template(tmp_path / "tmpl", **{f"{_SLUG}/README.md": "{{ cookiecutter.nope }}"})
     with pytest.raises(TemplateError, match="does not render with its defaults"):
         check([template], use_cache=False)
-    assert main(["check", str(template)]) == 1  # as `pkgforge new` fails on it
-    assert "error: template 'tmpl' does not render" in capsys.readouterr().err
+    # through run_cli, which gives the logger back: main() points it at this test's stderr
+    status, _, err = run_cli("check", str(template))
+    assert status == 1  # as `pkgforge new` fails on it
+    assert "error: template 'tmpl' does not render" in err
 
 
 @pytest.mark.parametrize("name", ["default", "minimal"])

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -43,31 +42,11 @@ class LocalIndex:
         return sorted(p.name for p in self.packages.iterdir() if p.name.startswith(prefix))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> bool:
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return True
-        except OSError:
-            time.sleep(0.1)
-    return False
-
-
 @pytest.fixture(scope="session")
 def local_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalIndex]:
     from passlib.apache import HtpasswdFile
+
+    from tests.localindex import pypiserver
 
     root = tmp_path_factory.mktemp("pypiserver")
     packages = root / "packages"
@@ -75,34 +54,15 @@ def local_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalIndex
     htpasswd = HtpasswdFile(str(root / "htpasswd"), new=True)
     htpasswd.set_password(USERNAME, PASSWORD)
     htpasswd.save()
-    log = (root / "server.log").open("wb")
-    for _attempt in range(3):  # another process may grab the free port first
-        port = _free_port()
-        cmd = [sys.executable, "-m", "pypiserver", "run", "-p", str(port), "-i", "127.0.0.1"]
-        cmd += ["-P", str(root / "htpasswd"), "-a", "update", str(packages)]
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-        if _wait_until_up(f"http://127.0.0.1:{port}/simple/", proc):
-            break
-        proc.kill()
-        proc.wait()
-    else:
-        pytest.fail(f"pypiserver did not start: {(root / 'server.log').read_text()[-2000:]}")
-    try:
+    options = ["-P", str(root / "htpasswd"), "-a", "update"]
+    with pypiserver(packages, root / "server.log", options) as url:
         yield LocalIndex(
-            url=f"http://127.0.0.1:{port}/",
-            simple_url=f"http://127.0.0.1:{port}/simple/",
+            url=url,
+            simple_url=f"{url}simple/",
             packages=packages,
             username=USERNAME,
             password=PASSWORD,
         )
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture

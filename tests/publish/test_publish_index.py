@@ -203,8 +203,49 @@ def test_dry_run_uploads_nothing(
     assert status == 0, err
     assert out.count("would upload") == 2
     assert "nothing uploaded" in out
+    user = local_index.username
+    assert f"credentials: TWINE_PASSWORD (username {user!r} from TWINE_USERNAME)" in out
     assert local_index.files_of(unique_name) == []
     assert _listed(local_index, unique_name) == {}
+
+
+def test_dry_run_fails_where_the_upload_would_for_want_of_credentials(
+    run_cli, build_project, local_index, credentials, unique_name, monkeypatch
+) -> None:
+    # It used to pass, and then the real run failed.
+    project = build_project(unique_name)
+    monkeypatch.delenv("TWINE_PASSWORD")
+    status, out, err = _publish_cli(run_cli, project, local_index, "--dry-run")
+    assert (status, out) == (1, "")
+    first, hint = err.splitlines()[-2:]  # after the info line that says where it publishes
+    assert first == (
+        f"error: no password or API token for {local_index.url} in the environment, the URL, "
+        "~/.pypirc or keyring: the upload would fail"
+    )
+    assert hint.startswith("hint: set TWINE_USERNAME and TWINE_PASSWORD, add username and")
+    status, _, err = _publish_cli(run_cli, project, local_index)
+    assert status == 1, err
+    assert local_index.files_of(unique_name) == []
+
+
+def test_dry_run_names_a_pypirc_section_as_the_source(
+    run_cli, build_project, local_index, credentials, unique_name, monkeypatch, tmp_path
+) -> None:
+    project = build_project(unique_name)
+    monkeypatch.delenv("TWINE_USERNAME")
+    monkeypatch.delenv("TWINE_PASSWORD")
+    rc = tmp_path / "home" / ".pypirc"
+    rc.write_text(
+        "[distutils]\nindex-servers = local\n\n"
+        f"[local]\nrepository = {local_index.url}\n"
+        f"username = {local_index.username}\npassword = {local_index.password}\n",
+        encoding="utf-8",
+    )
+    status, out, err = run_cli("publish", str(project), "--repository", "local", "--dry-run")
+    assert status == 0, err
+    user = local_index.username
+    assert f"credentials: ~/.pypirc [local] (username {user!r} from ~/.pypirc [local])" in out
+    assert local_index.password not in out + err
 
 
 def test_no_manifest_says_to_build(run_cli, local_index, credentials, tmp_path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,9 +13,16 @@ from typing import ClassVar
 
 import pytest
 import requests
+from keyring.backend import KeyringBackend
+from keyring.credentials import SimpleCredential
 
 from pkgforge.errors import PublishError, UsageError
-from pkgforge.release.credentials import is_loopback, resolve_target, simple_url_for
+from pkgforge.release.credentials import (
+    find_credentials,
+    is_loopback,
+    resolve_target,
+    simple_url_for,
+)
 from pkgforge.release.index import SimpleIndex, parse_html, parse_json
 from pkgforge.release.redact import MASK, Redactor, redacting
 from pkgforge.release.transport import NetworkFailure, check_timeout, host_of, network_failure
@@ -44,6 +52,39 @@ def test_redactor_masks_longest_secret_first_and_ignores_tiny_ones() -> None:
     redact = Redactor.of(["abc", "abcdef", "x"])
     assert redact("abcdef abc x") == f"{MASK} {MASK} x"
     assert SECRET not in repr(Redactor.of([SECRET]))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "uploading sound-0.1.0-py3-none-any.whl",
+        "GET https://index.example/simple/any/ 404",
+        "wrote dist/any.tar.gz and many-any_thing",
+    ],
+)
+def test_redactor_leaves_a_secret_inside_file_names_urls_paths_and_words(line: str) -> None:
+    # Masking "any" in "py3-none-any.whl" would print the password itself.
+    assert Redactor.of(["any"])(line) == line
+
+
+@pytest.mark.parametrize(
+    ("line", "masked"),
+    [
+        ("password any was refused", f"password {MASK} was refused"),
+        ("password 'any' was refused.", f"password '{MASK}' was refused."),
+        ("credentials: bob:any.", f"credentials: bob:{MASK}."),
+        ("https://bob:any@index.example/?token=any&x=1", None),
+        ('{"password": "any"}', f'{{"password": "{MASK}"}}'),
+        ("any", MASK),
+    ],
+)
+def test_redactor_masks_a_secret_that_stands_as_a_whole_value(
+    line: str, masked: str | None
+) -> None:
+    out = Redactor.of(["any"])(line)
+    if masked is not None:
+        assert out == masked
+    assert "any" not in out.replace("index.example", "")
 
 
 def test_redacting_filter_rewrites_log_records(caplog: pytest.LogCaptureFixture) -> None:
@@ -167,8 +208,12 @@ def test_defaults_follow_twine(tmp_path, monkeypatch) -> None:
     target = resolve_target(repository=None, repository_url=None, environ={}, config_file=None)
     assert (target.repository, target.upload_url) == ("pypi", "https://upload.pypi.org/legacy/")
     assert target.simple_url == "https://pypi.org/simple/"
-    with pytest.raises(UsageError, match="'x' is not in"):  # TWINE_REPOSITORY is read
+    no_pypirc = rf"there is no \.pypirc \({re.escape(str(tmp_path / '.pypirc'))}\), so "
+    with pytest.raises(UsageError, match=no_pypirc + "repository 'x' is unknown"):
         resolve_target(repository=None, repository_url=None, environ={"TWINE_REPOSITORY": "x"})
+    with pytest.raises(UsageError, match=no_pypirc + "repository 'nosuch' is unknown") as exc:
+        resolve_target(repository="nosuch", repository_url=None, environ={})
+    assert "--repository-url" in (exc.value.hint or "")
     with pytest.raises(UsageError, match=r"no \.pypirc"):
         resolve_target(repository="pypi", repository_url=None, config_file=missing, environ={})
 
@@ -201,6 +246,130 @@ def test_pypirc_sections(tmp_path) -> None:
         resolve_target(repository="nourl", repository_url=None, config_file=str(rc), environ={})
     with pytest.raises(UsageError, match="'other' is not in"):
         resolve_target(repository="other", repository_url=None, config_file=str(rc), environ={})
+
+
+class _MemoryKeyring(KeyringBackend):
+    """A keyring backend holding one password, for the lookups twine makes."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self, system: str, username: str, password: str) -> None:
+        super().__init__()
+        self.stored = (system, username, password)
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.stored[2] if (service, username) == self.stored[:2] else None
+
+    def get_credential(self, service: str, username: str | None) -> SimpleCredential | None:
+        return SimpleCredential(*self.stored[1:]) if service == self.stored[0] else None
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise NotImplementedError
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise NotImplementedError
+
+
+@pytest.fixture
+def no_keyring() -> object:
+    import keyring
+    from keyring.backends.null import Keyring as NullKeyring
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(NullKeyring())
+    yield keyring
+    keyring.set_keyring(before)
+
+
+CORP = "https://corp.example.com/pypi/"
+
+
+@pytest.mark.parametrize(
+    ("url", "env", "said"),
+    [
+        (
+            CORP,
+            {"TWINE_USERNAME": "bob", "TWINE_PASSWORD": SECRET},
+            "TWINE_PASSWORD (username 'bob' from TWINE_USERNAME)",
+        ),
+        (
+            f"https://bob:{SECRET}@corp.example.com/pypi/",
+            {},
+            "the repository URL (username 'bob' from the repository URL)",
+        ),
+        (
+            "https://upload.pypi.org/legacy/",
+            {"TWINE_PASSWORD": TOKEN},
+            "TWINE_PASSWORD (username __token__, PyPI's default for API tokens)",
+        ),
+        (
+            "https://upload.pypi.org/legacy/",
+            {
+                "GITHUB_ACTIONS": "true",
+                "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "t",
+                "ACTIONS_ID_TOKEN_REQUEST_URL": "https://example.invalid/",
+            },
+            "trusted publishing (GitHub Actions' OIDC token; PyPI must trust this workflow)",
+        ),
+        (
+            "https://test.pypi.org/legacy/",
+            {"GITLAB_CI": "true", "TESTPYPI_ID_TOKEN": "t"},
+            "trusted publishing (GitLab's OIDC token in TESTPYPI_ID_TOKEN)",
+        ),
+    ],
+)
+def test_find_credentials_says_where_twine_finds_them(
+    url: str, env: dict[str, str], said: str, no_keyring: object
+) -> None:
+    target = resolve_target(repository=None, repository_url=url, environ=env)
+    assert find_credentials(target, env) == said
+    assert SECRET not in said and TOKEN not in said
+
+
+def test_find_credentials_reads_a_pypirc_and_keyring(tmp_path, no_keyring) -> None:  # type: ignore[no-untyped-def]
+    import keyring
+
+    rc = tmp_path / ".pypirc"
+    rc.write_text(
+        f"[distutils]\nindex-servers = corp\n\n[corp]\nrepository = {CORP}\nusername = me\n",
+        encoding="utf-8",
+    )
+    target = resolve_target(repository="corp", repository_url=None, config_file=str(rc), environ={})
+    with pytest.raises(PublishError, match="no password or API token for") as err:
+        find_credentials(target, {})
+    assert f"[corp] of {rc}" in (err.value.hint or "")
+    keyring.set_keyring(_MemoryKeyring(CORP, "me", SECRET))
+    assert find_credentials(target, {}) == f"keyring (username 'me' from {rc} [corp])"
+    anonymous = resolve_target(repository=None, repository_url=CORP, environ={})
+    assert find_credentials(anonymous, {}) == "keyring (username 'me' from keyring)"
+
+
+@pytest.mark.parametrize(
+    ("url", "env", "message", "hint"),
+    [
+        (CORP, {}, "no username for https://corp.example.com/pypi/", "TWINE_USERNAME and"),
+        (CORP, {"TWINE_USERNAME": "bob"}, "no password or API token for", "TWINE_PASSWORD"),
+        (
+            "https://upload.pypi.org/legacy/",
+            {},
+            "no password or API token for https://upload.pypi.org/legacy/",
+            "set TWINE_PASSWORD (an API token)",
+        ),
+        (
+            "https://upload.pypi.org/legacy/",
+            {"GITHUB_ACTIONS": "true"},
+            "this GitHub Actions job cannot ask for an OIDC token",
+            "permissions: id-token: write",
+        ),
+    ],
+)
+def test_find_credentials_refuses_what_would_fail(
+    url: str, env: dict[str, str], message: str, hint: str, no_keyring: object
+) -> None:
+    target = resolve_target(repository=None, repository_url=url, environ=env)
+    with pytest.raises(PublishError, match=re.escape(message)) as err:
+        find_credentials(target, env)
+    assert hint in (err.value.hint or "")
 
 
 def test_malformed_pypirc_does_not_quote_its_lines(tmp_path) -> None:

@@ -114,3 +114,28 @@ def test_library_reports_progress_per_file(
         sent, total = steps[-1]
         assert sent == total > 0
         assert [s for s, _ in steps] == sorted(s for s, _ in steps)
+
+
+def test_a_silent_index_shows_the_time_waited_against_the_timeout(
+    build_project, silent_index, credentials, unique_name
+) -> None:
+    import re
+
+    project = build_project(unique_name)
+    argv = [sys.executable, "-m", "pkgforge", "publish", str(project)]
+    argv += ["--repository-url", silent_index, "--timeout", "3"]
+    status, output = _on_a_terminal(argv, _env(None))
+    assert status == 1, output
+    host = silent_index.removeprefix("http://").rstrip("/")
+    shown = re.findall(rf"waiting for {re.escape(host)}: (\d) s of 3 s \(--timeout\)", output)
+    assert shown and {"1", "2"} <= set(shown), output  # it counts while it waits
+    assert "did not answer" in output or "timed out" in output or "no answer" in output, output
+
+
+def test_a_silent_index_is_not_counted_off_a_terminal(
+    run_pkgforge, build_project, silent_index, credentials, unique_name
+) -> None:
+    project = build_project(unique_name)
+    done = run_pkgforge("publish", str(project), "--repository-url", silent_index, "--timeout", "2")
+    assert done.returncode == 1, done.stderr
+    assert "waiting for" not in done.stdout + done.stderr

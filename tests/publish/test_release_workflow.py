@@ -3,8 +3,9 @@
 The ``run:`` steps of ``.github/workflows/release.yml`` run unchanged, in order,
 in a generated project (a git repository, as the checkout with ``fetch-depth: 0``
 makes it), with a fresh venv first on PATH as ``actions/setup-python`` puts its
-Python. ``pip install "pkgforge @ git+https://github.com/pkgforge/pkgforge@vX"``
-fetches a local repository of this pkgforge (git's ``insteadOf``). The ``uses:``
+Python. ``pip install "pkgforge-cli==X"`` installs this checkout's wheel from the
+local pypiserver (pip isolated from this machine's configuration; pkgforge-cli's
+dependencies come through pypiserver's fallback to PyPI). The ``uses:``
 steps are stood in for: the artifact hand-over by a folder, and
 ``pypa/gh-action-pypi-publish`` by twine uploading the same folder to the local
 pypiserver. Then the package is installed from that index into a fresh venv,
@@ -19,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -29,6 +31,7 @@ import pytest
 import yaml
 
 from pkgforge.scaffold import new_project
+from tests.localindex import isolated_pip_environ
 
 from .conftest import LocalIndex
 
@@ -58,11 +61,7 @@ def _fresh_venv(path: Path) -> Path:
 
 def _isolated_environ(extra: dict[str, str]) -> dict[str, str]:
     """No pip configuration of this machine, no twine credentials of the user."""
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "TWINE_", "VIRTUAL_ENV"))
-    }
-    env.update(PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1", **extra)
-    return env
+    return isolated_pip_environ(**extra)
 
 
 def _run_step(step: dict[str, Any], project: Path, env: dict[str, str], scripts: Path) -> str:
@@ -81,10 +80,11 @@ def released(
     tmp_path: Path,
     unique_name: str,
     local_index: LocalIndex,
-    pkgforge_git_repo: tuple[Path, dict[str, str]],
+    pkgforge_wheel: Path,
 ) -> dict[str, Any]:
     """Run the release workflow of a generated project; return what it staged and printed."""
-    _, git_env = pkgforge_git_repo
+    # The index holds this pkgforge release, as PyPI will: the workflow pins it.
+    shutil.copy2(pkgforge_wheel, local_index.packages / pkgforge_wheel.name)
     project = new_project(
         unique_name, output_dir=tmp_path, no_input=True, run_check=False
     ).project_dir
@@ -99,7 +99,7 @@ def released(
     runner_bin = _fresh_venv(tmp_path / "runner")  # what actions/setup-python provides
     env = _isolated_environ(
         {
-            **git_env,
+            "PIP_INDEX_URL": local_index.simple_url,
             **{k: str(v) for k, v in workflow.get("env", {}).items()},
             "PATH": f"{runner_bin}{os.pathsep}{os.environ['PATH']}",
             "VIRTUAL_ENV": str(runner_bin.parent),

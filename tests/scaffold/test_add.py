@@ -59,6 +59,30 @@ def test_a_subpackage_named_like_the_package_is_kept(sound: Path) -> None:
     assert result.module == "sound.sound.echo"
 
 
+def test_the_package_own_name_alone_is_refused(sound: Path, snapshot, run_cli) -> None:  # type: ignore[no-untyped-def]
+    before = snapshot(sound)
+    with pytest.raises(InvalidNameError, match="'sound' is the top-level package itself"):
+        add_module("sound", project=sound)
+    assert snapshot(sound) == before
+    code, out, err = run_cli("add", "sound", "--project", str(sound))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "error: 'sound' is the top-level package itself, not a module in it",
+        (
+            "hint: name a module inside it, such as 'effects' or 'sound.effects'; "
+            "a module called sound in it is 'sound.sound'"
+        ),
+    ]
+
+
+def test_a_module_named_like_the_package_takes_no_full_names_away(sound: Path) -> None:
+    assert add_module("sound.sound", project=sound).module == "sound.sound"
+    assert (sound / "src/sound/sound.py").is_file()
+    # A module has no submodules: the full name still means the top-level package's.
+    assert add_module("sound.effects.x", project=sound).module == "sound.effects.x"
+    assert (sound / "src/sound/effects/x.py").is_file()
+
+
 def test_add_top_level_module(sound: Path) -> None:
     result = add_module("utils", project=sound)
     assert (sound / "src/sound/utils.py").is_file()
@@ -330,6 +354,53 @@ def test_main_module_is_not_run_by_import_star(sound: Path) -> None:
         check=True,
     )
     assert "RAN" not in out.stdout
+
+
+def _run(sound: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *argv],
+        env={"PYTHONPATH": str(sound / "src")},
+        cwd=sound,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("package", ["sound", "sound.effects"])
+def test_main_module_runs_under_python_m(sound: Path, package: str) -> None:
+    dotted = "__main__" if package == "sound" else "effects.__main__"
+    add_module(dotted, project=sound, run_check=False)
+    ran = _run(sound, "-m", package, "hello", "world")
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, f"{package} hello world\n", "")
+    test_file = (
+        sound / "tests" / dotted.replace("__main__", "").replace(".", "/") / "test___main__.py"
+    )
+    tested = _run(sound, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test_file))
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+
+
+def test_main_module_runs_the_project_command(sound: Path) -> None:
+    pyproject = sound / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text()
+        + '\n[project.scripts]\nsound-tool = "other.cli:main"\nsound = "sound.cli:app.run"\n'
+    )
+    (sound / "src/sound/cli.py").write_text(
+        '"""The command."""\n\n__all__ = ["app"]\n\n\n'
+        "class _App:\n"
+        "    def run(self) -> int:\n"
+        '        print("the sound command")\n'
+        "        return 3\n\n\n"
+        "app = _App()\n"
+    )
+    add_module("__main__", project=sound, run_check=False)
+    main = (sound / "src/sound/__main__.py").read_text()
+    assert "from sound.cli import app" in main and "sys.exit(app.run())" in main
+    ran = _run(sound, "-m", "sound")
+    assert (ran.returncode, ran.stdout) == (3, "the sound command\n")
+    tested = _run(sound, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test___main__.py")
+    assert tested.returncode == 0, tested.stdout + tested.stderr
 
 
 def test_new_package_does_not_list_private_modules_it_already_holds(sound: Path) -> None:

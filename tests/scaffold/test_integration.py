@@ -143,7 +143,7 @@ def test_wheel_in_a_fresh_venv_makes_the_sound_package(tmp_path: Path) -> None:
         source,
         cwd=tmp_path,
     )
-    wheel = next((tmp_path / "dist").glob("pkgforge-*.whl"))
+    wheel = next((tmp_path / "dist").glob("pkgforge_cli-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     assert {f"pkgforge/templates/{t}/cookiecutter.json" for t in ("default", "minimal")} <= names
@@ -202,7 +202,7 @@ def test_readme_commands_work_in_a_fresh_venv(tmp_path: Path, template: str) -> 
         "sound", output_dir=tmp_path, template=template, no_input=True, run_check=False
     ).project_dir
     readme = (project / "README.md").read_text(encoding="utf-8")
-    blocks = readme.split("```console\n")[1:]
+    blocks = readme.split("```sh\n")[1:]  # the commands to type (console: transcripts)
     commands = next(b.partition("```")[0] for b in blocks if "--group" in b).splitlines()
     assert commands[0].startswith("python -m venv .venv")
     upgrade = next(i for i, c in enumerate(commands) if "install --upgrade pip" in c)

@@ -33,6 +33,7 @@ SOUND_MODULES = (
 DEFAULT_FILES = {
     ".github/dependabot.yml",
     ".github/workflows/ci.yml",
+    ".github/workflows/pins.yml",
     ".github/workflows/release.yml",
     ".gitignore",
     ".pkgforge-template.json",
@@ -166,10 +167,36 @@ def test_rejected_module_names_create_nothing(work: Path, dotted: str) -> None:
     assert list(work.iterdir()) == []
 
 
-def test_duplicate_module_creates_nothing(work: Path) -> None:
-    with pytest.raises(ProjectExistsError, match="already exists"):
-        new_project("sound", no_input=True, modules=["effects.echo", "effects.echo"])
+def test_a_module_asked_for_twice_is_made_once(work: Path) -> None:
+    result = new_project(
+        "sound", no_input=True, modules=["effects.echo", "effects.echo", "sound.effects.echo"]
+    )
+    assert result.modules == ("sound.effects.echo",)
+    assert '__all__ = ["echo"]' in (work / "sound/src/sound/effects/__init__.py").read_text()
+
+
+def test_module_clashes_name_paths_in_the_project_not_the_temporary_folder(work: Path) -> None:
+    with pytest.raises(ProjectExistsError) as err:
+        new_project("sound", no_input=True, modules=["effects", "effects.echo"])
+    assert err.value.message == (
+        "sound.effects is a module (src/sound/effects.py), so it cannot become a package"
+    )
     assert list(work.iterdir()) == []
+
+
+def test_a_git_template_s_errors_name_no_temporary_folder(work: Path, tmp_path: Path) -> None:
+    import tempfile
+
+    template = make_template(tmp_path / "bad-json-repo", {"a.txt": "a\n"}, {})
+    (template / "cookiecutter.json").write_text("{not json")
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "t"]):
+        subprocess.run(["git", *args], cwd=template, check=True, capture_output=True)
+    with pytest.raises(TemplateError) as err:
+        new_project("sound", template=f"file://{template}", no_input=True)
+    assert err.value.message.startswith(
+        "cannot read the cookiecutter.json of template 'bad-json-repo': Expecting property name"
+    )
+    assert tempfile.gettempdir() not in err.value.message
 
 
 def test_existing_non_empty_folder_is_left_alone(work: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
@@ -385,7 +412,7 @@ def test_cli_new_reports_what_it_made(work: Path, run_cli) -> None:  # type: ign
     assert status == 0, err
     config = builtin_templates_dir() / "default" / "cookiecutter.json"
     version = json.loads(config.read_text())["_template_version"]
-    assert out.splitlines()[0] == f"Created sound/ (19 files) from template 'default' {version}"
+    assert out.splitlines()[0] == f"Created sound/ (20 files) from template 'default' {version}"
     assert "added sound.effects.echo" in out
     assert "Traceback" not in err
 

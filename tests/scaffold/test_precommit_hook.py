@@ -2,7 +2,10 @@
 
 The slow test runs the real ``pre-commit try-repo`` against a local git
 repository of this pkgforge, in a generated project: pre-commit builds the
-hook's environment from PyPI, as it would for a user.
+hook's environment from PyPI, as it would for a user who points pre-commit at the
+repository. (Generated projects use a ``repo: local`` hook with
+``additional_dependencies: ["pkgforge-cli==..."]`` instead:
+tests/scaffold/test_pins_resolve.py installs and runs that one.)
 """
 
 from __future__ import annotations
@@ -49,23 +52,35 @@ def test_hook_entry_is_a_command_of_this_pkgforge() -> None:
     assert done.returncode == 0, done.stderr
 
 
-def _docs_example() -> str:
+def _docs_examples() -> dict[str, str]:
+    """The pre-commit configs of docs/check.md, by repository (``local`` or the URL)."""
     text = (REPO_ROOT / "docs" / "check.md").read_text("utf-8")
     blocks = re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL)
-    (example,) = [b for b in blocks if "pkgforge-check" in b]
-    return example
+    examples = [b for b in blocks if "pkgforge-check" in b]
+    return {yaml.safe_load(b)["repos"][0]["repo"]: b for b in examples}
 
 
-def test_docs_example_is_a_valid_config_pinned_to_this_release(tmp_path: Path) -> None:
+def _load_config(tmp_path: Path, text: str) -> dict:  # type: ignore[type-arg]
     from pre_commit.clientlib import load_config
 
     path = tmp_path / ".pre-commit-config.yaml"
-    path.write_text(_docs_example(), encoding="utf-8")
-    config = load_config(str(path))
-    (repo,) = config["repos"]
-    assert repo["repo"] == "https://github.com/pkgforge/pkgforge"
+    path.write_text(text, encoding="utf-8")
+    return load_config(str(path))  # type: ignore[no-any-return]
+
+
+def test_docs_examples_are_valid_configs_pinned_to_this_release(tmp_path: Path) -> None:
+    examples = _docs_examples()
+    assert set(examples) == {"local", "https://github.com/pkgforge/pkgforge"}
+    (repo,) = _load_config(tmp_path, examples["https://github.com/pkgforge/pkgforge"])["repos"]
     assert repo["rev"] == f"v{pkgforge.__version__}"
     assert [hook["id"] for hook in repo["hooks"]] == ["pkgforge-check"]
+    (local,) = _load_config(tmp_path, examples["local"])["repos"]
+    (hook,) = local["hooks"]
+    assert hook["additional_dependencies"] == [f"pkgforge-cli=={pkgforge.__version__}"]
+    # The same hook as the repository's .pre-commit-hooks.yaml describes.
+    (published,) = yaml.safe_load(HOOKS_FILE.read_text("utf-8"))
+    for key in ("id", "entry", "language", "pass_filenames", "always_run", "require_serial"):
+        assert hook[key] == published[key], key
 
 
 def _git(project: Path, *argv: str) -> None:

@@ -4,11 +4,16 @@ with nothing to say never makes ``new`` wait."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import signal
 import subprocess
 import sys
+import termios
 import time
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +21,8 @@ import pytest
 # import_name): description, author_name, author_email, github_owner, url, license
 # (a numbered choice), version, python_min.
 PROMPTS = 8
+
+NEW_SOUND = [sys.executable, "-m", "pkgforge", "new", "sound", "-o", "made/here"]
 
 
 def pkgforge(*args: str, cwd: Path, stdin: str | None) -> subprocess.CompletedProcess[str]:
@@ -87,7 +94,7 @@ def test_ctrl_d_at_a_terminal_prompt_cancels_and_leaves_nothing(work: Path) -> N
     controller, terminal = pty.openpty()
     try:
         with subprocess.Popen(
-            [sys.executable, "-m", "pkgforge", "new", "sound", "-o", "made/here"],
+            NEW_SOUND,
             cwd=work,
             stdin=terminal,
             stdout=subprocess.PIPE,
@@ -105,6 +112,68 @@ def test_ctrl_d_at_a_terminal_prompt_cancels_and_leaves_nothing(work: Path) -> N
     assert list(work.iterdir()) == []
 
 
+def _as_a_terminal_session() -> None:
+    """Make the pty on stdin the child's controlling terminal, as a shell's would be:
+    then Ctrl-C typed there is a SIGINT (and echoed as ^C). Runs in the forked child:
+    it imports nothing (another thread may hold the import lock)."""
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.mark.parametrize(
+    ("key", "error"),
+    [
+        (b"\x04", "error: cancelled at the 'description' prompt (end of input)"),
+        (b"\x03", "error: interrupted"),
+    ],
+)
+def test_a_cancel_message_starts_on_its_own_line_at_a_terminal(
+    work: Path, key: bytes, error: str
+) -> None:
+    import os
+    import pty
+
+    controller, terminal = pty.openpty()
+    try:
+        with subprocess.Popen(
+            NEW_SOUND,
+            cwd=work,
+            stdin=terminal,
+            stdout=terminal,
+            stderr=terminal,
+            preexec_fn=_as_a_terminal_session,  # noqa: PLW1509 - before exec, no threads
+        ) as proc:
+            os.close(terminal)
+            terminal = -1
+            try:
+                # the whole prompt: "One-line description (A Python package.): "
+                seen = _read_until(controller, b"One-line description", time.monotonic() + 120)
+                while not seen.endswith(b": "):
+                    seen += _read_until(controller, b"", time.monotonic() + 120)
+            except BaseException:
+                proc.kill()
+                raise
+            os.write(controller, key)
+            while True:
+                try:
+                    chunk = os.read(controller, 4096)
+                except OSError:  # EIO: the child has gone, and the terminal with it
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+            proc.wait(timeout=120)
+    finally:
+        os.close(controller)
+        if terminal >= 0:
+            os.close(terminal)
+    assert proc.returncode == 130, seen
+    lines = seen.decode(errors="replace").replace("\r\n", "\n").splitlines()
+    assert any(line.startswith(error) for line in lines), lines
+    assert list(work.iterdir()) == []
+
+
 def test_no_stdin_takes_the_defaults_without_asking(work: Path) -> None:
     proc = pkgforge("new", "sound", cwd=work, stdin=None)
     assert proc.returncode == 0, proc.stderr
@@ -112,25 +181,82 @@ def test_no_stdin_takes_the_defaults_without_asking(work: Path) -> None:
     assert "description" not in proc.stdout
 
 
-def test_a_silent_pipe_does_not_make_new_wait(work: Path) -> None:
-    # CI runners may hand over a pipe that nobody ever writes to: take the defaults.
+WAITING = (
+    "warning: waiting for answers on stdin (a pipe that has sent nothing yet); "
+    "pass --no-input to take the defaults"
+)
+
+
+def _read_until(stream: Any, wanted: bytes, deadline: float) -> bytes:
+    """Read a pipe (or a file descriptor) until ``wanted`` has come."""
+    import os
+    import select
+
+    fd = stream if isinstance(stream, int) else stream.fileno()
+    seen = b""
+    while wanted not in seen or not seen:
+        assert time.monotonic() < deadline, seen
+        if select.select([fd], [], [], 0.5)[0]:
+            chunk = os.read(fd, 4096)
+            assert chunk, seen
+            seen += chunk
+    return seen
+
+
+def test_answers_piped_late_are_read(work: Path) -> None:
+    # The answers come 0.5 s after new looks at stdin (it used to wait 0.1 s, then take
+    # the defaults): before the notice, so nothing is said about waiting.
+    answers = ["Late description", "", "", "", "", "", "", ""]
+    with subprocess.Popen(
+        [sys.executable, "-m", "pkgforge", "new", "sound", "--debug"],
+        cwd=work,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+        seen = _read_until(proc.stderr, b"reading the answers from it", time.monotonic() + 120)
+        time.sleep(0.5)
+        proc.stdin.write("".join(f"{a}\n" for a in answers).encode())
+        proc.stdin.close()
+        err = seen + proc.stderr.read()
+        proc.stdout.read()
+        proc.wait(timeout=120)
+    assert proc.returncode == 0, err
+    assert b"waiting for answers" not in err
+    project = tomllib.loads((work / "sound/pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["description"] == "Late description"
+
+
+@pytest.mark.parametrize("answered", [True, False])
+def test_a_silent_pipe_is_waited_for_and_said_once(work: Path, answered: bool) -> None:
+    # CI runners may hand over a pipe that nobody writes to: after 2 s new says it waits,
+    # once, and how not to; answers that come later are read, a pipe closed unanswered
+    # takes the defaults.
     with subprocess.Popen(
         [sys.executable, "-m", "pkgforge", "new", "sound"],
         cwd=work,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
     ) as proc:
-        try:
-            proc.wait(timeout=120)  # stdin stays open and silent meanwhile
-        finally:
-            assert proc.stdin is not None
-            proc.stdin.close()
-        assert proc.stdout is not None and proc.stderr is not None
-        out, err = proc.stdout.read(), proc.stderr.read()
+        assert proc.stdin is not None and proc.stderr is not None
+        started = time.monotonic()
+        seen = _read_until(proc.stderr, b"--no-input to take the defaults", started + 120)
+        assert time.monotonic() - started >= 2.0
+        time.sleep(1.0)  # it keeps waiting, and says it no more
+        if answered:
+            proc.stdin.write(b"After the notice\n" + b"\n" * (PROMPTS - 1))
+        proc.stdin.close()
+        assert proc.stdout is not None
+        out, err = proc.stdout.read(), seen + proc.stderr.read()
+        proc.wait(timeout=120)
     assert proc.returncode == 0, err
-    assert out.startswith("Created sound/")
+    assert err.decode().splitlines().count(WAITING) == 1
+    assert out.decode().startswith("Created sound/") != answered  # prompts come first
+    description = tomllib.loads((work / "sound/pyproject.toml").read_text())["project"]
+    expected = "After the notice" if answered else "A Python package."
+    assert description["description"] == expected
 
 
 def _interruptible() -> None:
@@ -147,7 +273,7 @@ def test_ctrl_c_at_a_prompt_leaves_nothing(work: Path) -> None:
     import signal
 
     with subprocess.Popen(
-        [sys.executable, "-m", "pkgforge", "new", "sound", "-o", "made/here"],
+        NEW_SOUND,
         cwd=work,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

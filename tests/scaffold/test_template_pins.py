@@ -1,9 +1,12 @@
 """The default template's pins are current, and stay current: drift is a test failure.
 
 - pre-commit hook revisions equal the versions constraints.txt locks for this test
-  environment (ruff, mypy, validate-pyproject, zizmor), and the pkgforge hook is this
-  release. The index publishing a newer version is drift: ``nox -s pins`` reports it,
-  no test fails on it;
+  environment (ruff, mypy, validate-pyproject, zizmor). The index publishing a newer
+  version is drift: ``nox -s pins`` reports it, no test fails on it;
+- pkgforge itself is pinned as ``pkgforge-cli==<this release>`` from the index (the
+  noxfile, the release workflow, and a ``repo: local`` pre-commit hook), never a git
+  tag; tests/scaffold/test_pins_resolve.py installs those pins from a local index;
+- a weekly workflow reports drift (``nox -s pins``) and fails on none;
 - every GitHub Action is pinned by full commit SHA with its version in a comment,
   both as recorded in ``template_pins.toml``;
 - zizmor finds nothing, with no relaxing configuration;
@@ -36,9 +39,10 @@ if not TEMPLATE.is_dir():  # an editable install: the templates are at the repos
 
 # pre-commit hook repository -> the distribution whose locked version its rev must be.
 HOOK_TOOLS: dict[str, str] = PINS["hooks"]
-LOCK = Path(__file__).resolve().parents[2] / "constraints.txt"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LOCK = REPO_ROOT / "constraints.txt"
 PINS_TOOL = load_tool("pins")
-PKGFORGE_REPO = "https://github.com/pkgforge/pkgforge"
+PKGFORGE_PIN = f"pkgforge-cli=={pkgforge.__version__}"
 USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<ref>\S+)(?:\s+#\s*(?P<comment>.*\S))?\s*$")
 FULL_SHA = re.compile(r"[0-9a-f]{40}")
 
@@ -88,21 +92,33 @@ def test_mypy_hook_satisfies_the_dev_group(sound_template_project: Path) -> None
     assert Version(rev.removeprefix("v")) in SpecifierSet(spec.removeprefix("mypy"))
 
 
-def test_pkgforge_hook_is_this_release(sound_template_project: Path) -> None:
-    repo = _hooks(sound_template_project)[PKGFORGE_REPO]
-    assert repo["rev"] == f"v{pkgforge.__version__}"
-    assert [hook["id"] for hook in repo["hooks"]] == ["pkgforge-check"]
+def test_pkgforge_hook_is_a_local_hook_pinned_to_this_release(
+    sound_template_project: Path,
+) -> None:
+    """No git tag to resolve: pre-commit installs the pinned release from the index."""
+    (hook,) = _hooks(sound_template_project)["local"]["hooks"]
+    assert hook["id"] == "pkgforge-check"
+    assert hook["language"] == "python"
+    assert hook["entry"] == "pkgforge check"
+    assert hook["additional_dependencies"] == [PKGFORGE_PIN]
+    # The same whole-project hook as this repository's .pre-commit-hooks.yaml.
+    (published,) = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    for key in ("pass_filenames", "always_run", "require_serial"):
+        assert hook[key] == published[key], key
 
 
-def test_every_pkgforge_pin_is_this_release(sound_template_project: Path) -> None:
-    """The hook, the nox sessions and the release workflow install the same pkgforge."""
+def test_every_pkgforge_pin_is_this_release_from_the_index(sound_template_project: Path) -> None:
+    """The hook, the nox sessions and the release workflow install the same pkgforge-cli."""
     found: dict[str, set[str]] = {}
     for path in sound_template_project.rglob("*"):
         if path.is_file():
-            for tag in re.findall(r"pkgforge/pkgforge@(v\S+?)[\"'\s]", path.read_text("utf-8")):
-                found.setdefault(tag, set()).add(path.name)
-    assert {"noxfile.py", "release.yml"} <= found.get(f"v{pkgforge.__version__}", set())
-    assert set(found) == {f"v{pkgforge.__version__}"}, found
+            text = path.read_text("utf-8")
+            assert "git+https://github.com/pkgforge" not in text, path
+            for version in re.findall(r"pkgforge-cli==([^\"'\s]+)", text):
+                found.setdefault(version, set()).add(path.name)
+            # pkgforge installed by its bare name would be the unrelated "pkgforge" on PyPI.
+            assert not re.search(r"install[^\n]*[\"' ]pkgforge[\"'\s=<>]", text), path
+    assert found == {pkgforge.__version__: {"noxfile.py", "release.yml", ".pre-commit-config.yaml"}}
 
 
 # -- GitHub Actions --------------------------------------------------------------------
@@ -170,10 +186,25 @@ def test_each_job_has_only_the_permissions_it_needs(sound_template_project: Path
     assert granted == {
         "ci.lint": {"contents": "read"},
         "ci.tests": {"contents": "read"},
+        "pins.pins": {"contents": "read"},
         "release.dist": {"contents": "read"},
         # OIDC for Trusted Publishing and the PEP 740 attestations; nothing else writes.
         "release.publish": {"id-token": "write"},
     }
+
+
+def test_drift_is_a_weekly_report_that_never_fails(sound_template_project: Path) -> None:
+    workflow = yaml.safe_load(
+        (sound_template_project / ".github/workflows/pins.yml").read_text("utf-8")
+    )
+    # yaml reads the key `on` as True
+    assert [entry["cron"] for entry in workflow[True]["schedule"]] == ["23 5 * * 1"]
+    (job,) = workflow["jobs"].values()
+    runs = [step["run"] for step in job["steps"] if "run" in step]
+    assert runs[-1] == "nox --session pins"
+    assert not any("continue-on-error" in step for step in job["steps"])
+    nox_sessions = (sound_template_project / "noxfile.py").read_text("utf-8")
+    assert "def pins(session: nox.Session)" in nox_sessions
 
 
 def test_release_publishes_with_trusted_publishing_and_attestations(

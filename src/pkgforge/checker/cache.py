@@ -75,6 +75,7 @@ __all__ = [
     "SummaryCache",
     "frame",
     "pack_summary",
+    "prepared_cache_dir",
     "records",
     "safe_loads",
 ]
@@ -701,6 +702,14 @@ def _write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
         raise
+
+
+def prepared_cache_dir(root: Path) -> Path:
+    """``root``'s cache folder, made with its CACHEDIR.TAG and .gitignore when missing
+    (``check --fix`` keeps its scratch copy there); raises OSError when it cannot be."""
+    directory = root / CACHE_DIR_NAME
+    _prepare_dir(directory)
+    return directory
 
 
 def _prepare_dir(directory: Path) -> None:

@@ -65,6 +65,7 @@ KNOWN_IMPORT_NAMES: dict[str, tuple[str, ...]] = {
     "pywin32": ("win32api", "win32con", "win32file", "pywintypes", "win32com"),
     "typing-extensions": ("typing_extensions",),
     "importlib-metadata": ("importlib_metadata",),
+    "pkgforge-cli": ("pkgforge",),
     "importlib-resources": ("importlib_resources",),
     "markdown": ("markdown",),
     "pygments": ("pygments",),
@@ -265,6 +266,26 @@ class _Index:
                     owners.setdefault(provided, name)
             self._owners = owners
         return self._owners
+
+    def release_of(self, distribution: str) -> tuple[str, str] | None:
+        """(its name as its metadata spells it, its version) as installed; None when it is
+        not installed or its metadata does not say (``check --fix`` bounds a dependency
+        it adds with the version installed here)."""
+        path = self.paths.get(canonical(distribution))
+        if path is None:
+            return None
+        base = Path(path)
+        text = _read(base / "METADATA") or _read(base / "PKG-INFO")
+        headers: dict[str, str] = {}
+        for line in (text or "").splitlines():
+            if not line.strip():
+                break
+            field, colon, value = line.partition(":")
+            if colon and field in {"Name", "Version"}:
+                headers.setdefault(field, value.strip())
+        if not headers.get("Name") or not headers.get("Version"):
+            return None
+        return headers["Name"], headers["Version"]
 
     def names_of(self, distribution: str) -> frozenset[str]:
         """Its installed import names, or the guessed ones when it is not installed."""

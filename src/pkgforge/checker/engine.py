@@ -39,7 +39,17 @@ if TYPE_CHECKING:
 
     InputsCallback = Callable[[str | None, "list[Stamp] | None"], None]
 
-__all__ = ["ARCHIVE_SUFFIXES", "CheckResult", "Selection", "check", "check_project", "load_project"]
+__all__ = [
+    "ARCHIVE_SUFFIXES",
+    "CheckResult",
+    "Selection",
+    "TreeCheck",
+    "check",
+    "check_project",
+    "check_tree",
+    "display_prefix",
+    "load_project",
+]
 
 log = logging.getLogger("pkgforge")
 
@@ -520,8 +530,8 @@ def _check_template(
             run_imports=run_imports,
             python=python,
         )
-        rendered = _display_prefix(root)
-    shown = _display_prefix(template.resolve())
+        rendered = display_prefix(root)
+    shown = display_prefix(template.resolve())
 
     def where(path: str) -> str:
         return shown + to_template(path.removeprefix(rendered))
@@ -616,7 +626,8 @@ def _known_or_raise(
 
 
 def _check_config_codes(settings: Settings, rules: Mapping[str, Rule]) -> None:
-    for code in (*(settings.select or ()), *settings.ignore):
+    listed = (*(settings.select or ()), *settings.ignore)
+    for code in (*listed, *(settings.fixable or ()), *settings.unfixable):
         _known_or_raise(code, rules, "[tool.pkgforge]", ConfigError)
 
 
@@ -695,7 +706,7 @@ def _check_project(
             cache.save()
         raw = [finding for findings in by_rule.values() for finding in findings]
         kept, suppressed = filter_findings(raw, focuses, selection, suppressions)
-        prefix = _display_prefix(found.layout.root)
+        prefix = display_prefix(found.layout.root)
         if prefix:
             kept = [_prefixed(f, prefix) for f in kept]
         skipped = tuple(f"{prefix}{rel or '.'}: {why}" for rel, why in found.tree.skipped)
@@ -888,11 +899,75 @@ def check_project(project: Project) -> CheckResult:
     by_rule, suppressions, errors = _source_findings(project, selection, load_rules(), False)
     raw = [finding for findings in by_rule.values() for finding in findings]
     kept, suppressed = filter_findings(raw, (), selection, suppressions)
-    prefix = _display_prefix(project.root)
+    prefix = display_prefix(project.root)
     if prefix:
         kept = [_prefixed(f, prefix) for f in kept]
     skipped = tuple(f"{prefix}{rel or '.'}: {why}" for rel, why in project.extra.get("skipped", ()))
     return CheckResult(tuple(sorted(set(kept))), len(project.files), suppressed, errors, skipped)
+
+
+class TreeCheck(NamedTuple):
+    """What :func:`check_tree` found."""
+
+    project: Project
+    result: CheckResult
+    """The findings under the focuses (all of them without focuses)."""
+    everywhere: CheckResult
+    """All the project's findings."""
+
+
+@_collector_paused
+def check_tree(
+    root: Path,
+    focuses: tuple[str, ...] = (),
+    *,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    extend_select: Sequence[str] | None = None,
+    extend_ignore: Sequence[str] | None = None,
+    overrides: Overrides | None = None,
+    use_cache: bool = True,
+) -> TreeCheck:
+    """Check the project whose root is ``root`` (no search upward) as :func:`check` does,
+    and return its model too, and its findings everywhere besides those under
+    ``focuses``; finding paths stay relative to ``root``. For ``check --fix``, which checks
+    a scratch copy of the project between fixes, needs the model to fix, and judges a fix
+    by the whole project."""
+    cli = _CliCodes(
+        _parse_cli(select, "--select", blank_ok=False),
+        _parse_cli(ignore, "--ignore"),
+        _parse_cli(extend_select, "--extend-select", blank_ok=False) or (),
+        _parse_cli(extend_ignore, "--extend-ignore") or (),
+    )
+    from pkgforge.checker.rules import load_rules
+
+    registry = load_rules()
+    for option, codes in cli.named():
+        for code in codes or ():
+            _known_or_raise(code, registry, option, UsageError)
+    found = _discover_at(
+        root, focuses[0] if focuses else "", use_cache=use_cache, overrides=overrides
+    )
+    try:
+        selection = cli.selection(found.settings)
+        if cli.given():
+            _selects_something(selection, registry, UsageError)
+        project = _build(found)
+        by_rule, suppressions, errors = _source_findings(project, selection, registry, False)
+        raw = [finding for findings in by_rule.values() for finding in findings]
+        if found.cache is not None:
+            found.cache.save()
+        skipped = tuple(f"{rel or '.'}: {why}" for rel, why in found.tree.skipped)
+
+        def under(paths: tuple[str, ...]) -> CheckResult:
+            kept, suppressed = filter_findings(raw, paths, selection, suppressions)
+            checked = sum(1 for f in found.tree.files if under_any(f.relpath, paths))
+            return CheckResult(tuple(sorted(set(kept))), checked, suppressed, errors, skipped)
+
+        everywhere = under(())
+        return TreeCheck(project, under(focuses) if focuses else everywhere, everywhere)
+    finally:
+        found.close()
 
 
 def _source_findings(
@@ -937,8 +1012,9 @@ def _run_rules(
     return findings, tuple(errors)
 
 
-def _display_prefix(root: Path) -> str:
-    """Findings read best relative to the working directory when the project is inside it."""
+def display_prefix(root: Path) -> str:
+    """What a finding's path (relative to ``root``) is prefixed with when shown: findings
+    read best relative to the working directory when the project is inside it."""
     try:
         relative = root.relative_to(Path.cwd().resolve())
     except (ValueError, OSError):

@@ -29,6 +29,9 @@ class Finding:
     name: str
     severity: Severity
     message: str
+    subject: tuple[str, ...] = ()
+    """What the finding is about, as its rule's fixer needs it (the names of an ``__all__``,
+    a requirement, an import): data, never shown; not part of the JSON shape."""
 
     @property
     def url(self) -> str:

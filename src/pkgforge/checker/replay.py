@@ -45,6 +45,7 @@ __all__ = [
     "ABSENT",
     "DIRECTORY",
     "FILE",
+    "NEVER_REPLAYED",
     "REPLAY_FILE",
     "VALUE_OPTIONS",
     "Recorder",
@@ -280,10 +281,20 @@ def positional(argv: Sequence[str]) -> list[str]:
     return found
 
 
+NEVER_REPLAYED = frozenset(
+    {"--fix", "--diff", "--add-noqa", "--watch", "--no-cache", "--import", "--help", "-h"}
+)
+"""Options of commands whose answer is never a replay (they change files, watch, run the
+project's code or skip the cache; none is ever recorded, so a recorded answer for one
+can only have been planted)."""
+
+
 def replay_command(argv: Sequence[str]) -> int | None:
     """Answer ``pkgforge check ARGV`` by printing its recorded output, when the same command
     was recorded and nothing it depended on changed: its exit status; else None (then it
     runs). Imports nothing but ``os``, ``sys`` and ``marshal``: no argparse, no engine."""
+    if any(arg.partition("=")[0] in NEVER_REPLAYED for arg in argv):
+        return None
     try:
         key = command_key(argv, isatty(sys.stdout))
         answered = answer(key, positional(argv))

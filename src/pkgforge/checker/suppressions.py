@@ -16,7 +16,7 @@ import re
 
 from pkgforge._patterns import LazyPattern
 
-__all__ = ["find_suppressions"]
+__all__ = ["find_suppressions", "noqa_codes_end"]
 
 _PKGFORGE = LazyPattern(rb"#\s*pkgforge:\s*ignore\b(?:\[([^\]]*)\])?")
 # ``noqa`` in any case; character classes search faster than (?i)
@@ -38,6 +38,19 @@ def find_suppressions(source: bytes) -> tuple[tuple[int, tuple[str, ...]], ...]:
         if codes is not None:
             found.append((number, codes))
     return tuple(found)
+
+
+def noqa_codes_end(line: bytes) -> int | None:
+    """Where the code list of the line's first ``# noqa: CODES`` ends (the offset after its
+    last code), for ``check --add-noqa`` to add codes to it; None when the line has no
+    ``noqa`` with codes (then a new comment is needed)."""
+    for match in _NOQA.finditer(line):
+        position, end = match.end(), None
+        while (code := _NOQA_CODE.match(line, position)) is not None:
+            position = end = code.end()
+        if end is not None:
+            return end
+    return None
 
 
 def _line_codes(line: bytes, *, pkgforge: bool) -> tuple[str, ...] | None:

@@ -23,6 +23,7 @@ __all__ = [
     "add_drawing_arguments",
     "add_parser",
     "add_template_source",
+    "complete_rule_codes",
     "terminal_style",
     "write_stdout",
 ]
@@ -48,7 +49,7 @@ def add_parser(
 def add_template_source(parser: argparse.ArgumentParser, *, required: bool) -> None:
     """``--template``, ``--checkout`` and ``--directory``: where a template comes from
     (``new`` and ``link`` take the same sources, so they say so in the same words)."""
-    parser.add_argument(
+    template = parser.add_argument(
         "--template",
         metavar="SOURCE",
         required=required,
@@ -56,6 +57,7 @@ def add_template_source(parser: argparse.ArgumentParser, *, required: bool) -> N
         help="a built-in template (default, minimal), a template folder, a git repository "
         "(gh:owner/repo, https://..., git+ssh://..., file://..., a local repository) or a zip file",
     )
+    template.completer = _complete_template  # type: ignore[attr-defined]
     parser.add_argument(
         "--checkout",
         metavar="REF",
@@ -104,3 +106,25 @@ def write_stdout(text: str) -> None:
     if reconfigure is not None:
         reconfigure(errors="backslashreplace")
     sys.stdout.write(text)
+
+
+# Completers: argcomplete calls them at a TAB (``pkgforge completion``), never on a run.
+
+
+def _complete_template(prefix: str, **_: object) -> list[str]:
+    """The built-in templates' names, then the folders and zip files that ``prefix`` starts."""
+    from argcomplete.completers import FilesCompleter
+
+    from pkgforge.scaffold.templates import builtin_templates
+
+    names = [name for name in builtin_templates() if name.startswith(prefix)]
+    return names + list(FilesCompleter(allowednames=("zip",), directories=True)(prefix))
+
+
+def complete_rule_codes(prefix: str, **_: object) -> list[str]:
+    """Every rule's code (``PF402``) and name (``star-import``), for ``explain``."""
+    from pkgforge.checker.catalogue import all_rules
+
+    rules = all_rules()
+    words = [rule.code for rule in rules] + [rule.name for rule in rules]
+    return [word for word in words if word.startswith(prefix)]

@@ -13,7 +13,7 @@ from pkgforge.commands._common import Subparsers, add_parser
 
 if TYPE_CHECKING:
     import logging
-    from typing import Self
+    from typing import Any, Self
 
     from pkgforge.checker.engine import CheckResult
     from pkgforge.checker.replay import Recorder
@@ -126,6 +126,30 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
         help="check again whenever a file changes, printing the current findings each time "
         "(Ctrl-C ends it)",
     )
+    fixing = parser.add_argument_group("fixes (as ruff's; see docs/fix.md)")
+    fixing.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes, check again, and report what remains",
+    )
+    fixing.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff, apply the unsafe fixes too",
+    )
+    fixing.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the fixes as a diff and change nothing; exit 1 when there is a fix",
+    )
+    fixing.add_argument(
+        "--show-fixes", action="store_true", help="with --fix, list the findings it fixed"
+    )
+    fixing.add_argument(
+        "--add-noqa",
+        action="store_true",
+        help="add a '# noqa: PFxxx' comment to each finding's line",
+    )
     # quick_exit: a check holds nothing that needs cleaning up when the process ends
     parser.set_defaults(run=run, quick_exit=True)
 
@@ -143,6 +167,10 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
     _validate(args)
     if args.watch:
         return _watch(args, log)
+    if _changes_files(args):
+        output, status = _fix_or_silence(args, log)
+        _write(output)
+        return status
     key = _replay_key(args)
     recorder = replay.Recorder(key, extra_files=args.config) if key is not None else None
     with _LogCounter(log) as logged:
@@ -158,20 +186,32 @@ def _replay_key(args: argparse.Namespace) -> str | None:
     """The replay key of this command (:func:`pkgforge.checker.replay.command_key`, from
     the command line as typed: the CLI looks it up before parsing), or None when it is
     not to be replayed: without the cache, with --import (its answer is the project's code
-    running), under --watch, or when the working directory is gone. Archives need no
-    exclusion: the engine reports that it cannot stamp them, so a command that names one
-    is never recorded."""
+    running), with a fix (it changes the project), under --watch, or when the working
+    directory is gone. Archives need no exclusion: the engine reports that it cannot
+    stamp them, so a command that names one is never recorded."""
     import sys
 
     from pkgforge.checker import replay
 
     command_line = getattr(args, "command_line", None)
-    if args.no_cache or args.run_imports or args.watch or not command_line:
+    no_replay = args.no_cache or args.run_imports or args.watch or _changes_files(args)
+    if no_replay or not command_line:
         return None
     try:
         return replay.command_key(command_line[1:], replay.isatty(sys.stdout))
     except OSError:
         return None
+
+
+def _changes_files(args: argparse.Namespace) -> bool:
+    """--fix, --diff and --add-noqa: their answer is never a replay (nor recorded)."""
+    return bool(args.fix or args.diff or args.add_noqa)
+
+
+def _write(output: str) -> None:
+    from pkgforge.checker.replay import write_output
+
+    write_output(output)
 
 
 def _validate(args: argparse.Namespace) -> None:
@@ -189,10 +229,10 @@ def _validate(args: argparse.Namespace) -> None:
             f"--statistics prints text or json, not {args.output_format}",
             hint="use --output-format text or json with --statistics",
         )
-    if args.watch and getattr(args, "fix", False):
+    if args.watch and _changes_files(args):
         # ruff refuses it too: every save would rewrite the file being edited
         raise UsageError(
-            "--watch cannot be used with --fix",
+            "--watch cannot be used with --fix, --diff or --add-noqa",
             hint="run 'pkgforge check --fix' once, then 'pkgforge check --watch'",
         )
     if args.watch:
@@ -245,6 +285,100 @@ def _status(result: CheckResult, args: argparse.Namespace) -> int:
         return 0
     failing = {Severity(level) for level in _LEVELS[: _LEVELS.index(args.fail_on) + 1]}
     return 1 if any(f.severity in failing for f in result.findings) else 0
+
+
+def _fix_or_silence(args: argparse.Namespace, log: logging.Logger) -> tuple[str, int]:
+    """--fix, --diff (a dry run that exits 1 when it would change something) and
+    --add-noqa (exits 0, as ruff's): (what to print on stdout, the exit status)."""
+    from pkgforge.errors import UsageError
+
+    if args.add_noqa and (args.fix or args.diff):
+        raise UsageError(
+            "--add-noqa cannot be combined with --fix or --diff",
+            hint="fix first, then silence what remains with a second run",
+        )
+    if args.run_imports:
+        raise UsageError(
+            "--import cannot be combined with --fix, --diff or --add-noqa",
+            hint="fix first, then check with --import",
+        )
+    options = {
+        "select": _codes(args.select),
+        "ignore": _codes(args.ignore),
+        "extend_select": _codes(args.extend_select),
+        "extend_ignore": _codes(args.extend_ignore),
+        "config": args.config,
+        "use_cache": not args.no_cache,
+    }
+    if args.add_noqa:
+        return _add_noqa(args, log, options)
+    return _fix(args, log, options)
+
+
+def _fix(args: argparse.Namespace, log: logging.Logger, options: dict[str, Any]) -> tuple[str, int]:
+    import sys
+
+    from pkgforge.checker.fix.run import fix
+    from pkgforge.checker.report import fixes
+
+    result = fix(args.paths, unsafe_fixes=args.unsafe_fixes, dry_run=args.diff, **options)
+    for skipped in result.remaining.skipped:
+        log.warning("skipped %s", skipped)
+    for unapplied in result.unapplied:
+        finding = unapplied.finding
+        log.info(
+            "not fixed: %s:%d: %s: %s", finding.path, finding.line, finding.code, unapplied.reason
+        )
+    for problem in result.remaining.rule_errors:
+        log.error("%s; this is a pkgforge bug, please report it", problem)
+    status = _status(result.remaining, args)
+    if args.diff:
+        if args.quiet < 2:
+            _write(fixes.render_diff(result.changes))
+            sys.stdout.flush()
+        if args.quiet < 1:  # after the diff, on stderr, as ruff says it
+            log.info("%s", fixes.applied_line(result, dry_run=True))
+        if status == 2:
+            return "", 2
+        return "", 1 if result.changes and not args.exit_zero else 0
+    if args.quiet >= 2:
+        return "", status
+    if args.output_format != "text" or args.statistics:
+        return _report(result.remaining, args), status
+    from pkgforge.checker.report.text import use_color
+
+    output = fixes.render_fixed(
+        result,
+        color=use_color(sys.stdout),
+        summary=args.quiet == 0,
+        show_fixes=args.show_fixes,
+    )
+    return output, status
+
+
+def _add_noqa(
+    args: argparse.Namespace, log: logging.Logger, options: dict[str, Any]
+) -> tuple[str, int]:
+    from pkgforge.checker.fix.run import add_noqa
+    from pkgforge.checker.report import fixes
+
+    result = add_noqa(args.paths, **options)
+    for skipped in result.remaining.skipped:
+        log.warning("skipped %s", skipped)
+    for unapplied in result.unapplied:
+        finding = unapplied.finding
+        log.warning(
+            "no noqa comment for %s:%d %s: %s",
+            finding.path,
+            finding.line,
+            finding.code,
+            unapplied.reason,
+        )
+    if args.quiet < 1:
+        log.info("%s", fixes.noqa_line(result))
+    for problem in result.remaining.rule_errors:
+        log.error("%s; this is a pkgforge bug, please report it", problem)
+    return "", 2 if result.remaining.rule_errors else 0
 
 
 _CLEAR_SCREEN = "\x1b[H\x1b[2J\x1b[3J"

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Sequence
 
 from pkgforge import TYPE_CHECKING
-from pkgforge.commands._common import Subparsers, add_parser
+from pkgforge.commands._common import Subparsers, add_parser, complete_rule_codes
 
 if TYPE_CHECKING:
     import logging
@@ -16,7 +16,10 @@ __all__ = ["register", "run"]
 
 def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser]) -> None:
     parser = add_parser(subparsers, "explain", help="show a rule's documentation", parents=parents)
-    parser.add_argument("code", metavar="CODE", help="a rule code such as PF402, or its name")
+    code = parser.add_argument(
+        "code", metavar="CODE", help="a rule code such as PF402, or its name"
+    )
+    code.completer = complete_rule_codes  # type: ignore[attr-defined]
     parser.set_defaults(run=run)
 
 

@@ -34,6 +34,11 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
     parser.add_argument(
         "--force", action="store_true", help="replace an existing .pkgforge-template.json"
     )
+    parser.add_argument(
+        "--no-input",
+        action="store_true",
+        help="never prompt: what nothing else gives takes the template's default (listed)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -48,6 +53,7 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
         directory=args.directory,
         settings=args.settings,
         force=args.force,
+        no_input=args.no_input,
     )
     state = result.state
     verb = "Replaced" if result.replaced else "Wrote"
@@ -55,5 +61,12 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
     width = max((len(key) for key in state.answers), default=0)
     for key, value in sorted(state.answers.items()):
         print(f"  {key:<{width}} = {value!r}  ({result.origins.get(key, '?')})")
+    if result.defaulted:
+        log.warning(
+            "%d answer(s) took the template's default, as nothing in the project gives them: "
+            "%s; check them, or link again with --force and --set KEY=VALUE",
+            len(result.defaulted),
+            ", ".join(result.defaulted),
+        )
     log.info("Commit it; 'pkgforge update' now follows the template from this version")
     return 0

@@ -35,6 +35,17 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
     add_template_source(parser, required=False)
     parser.add_argument("--no-input", action="store_true", help="use defaults, never prompt")
     parser.add_argument(
+        "--index-url",
+        metavar="URL",
+        help="the simple API asked whether the name is taken (default: the index pip reads)",
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        default=None,
+        help="do not ask an index about the name (also: PKGFORGE_OFFLINE=1)",
+    )
+    parser.add_argument(
         "--set",
         metavar="KEY=VALUE",
         action="append",
@@ -57,6 +68,8 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
         settings=args.settings,
         checkout=args.checkout,
         directory=args.directory,
+        index_url=args.index_url,
+        offline=args.offline,
     )
     shown = shown_path(result.project_dir)
     state = result.state

@@ -73,8 +73,9 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
 
     timeout = _timeout(args)
     from pkgforge.commands._progress import progress_bars
+    from pkgforge.release.transport import DEFAULT_TIMEOUT
 
-    with progress_bars(log) as progress:
+    with progress_bars(log, timeout=timeout or DEFAULT_TIMEOUT) as watchers:
         result = publish(
             args.path,
             repository=args.repository,
@@ -84,7 +85,8 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
             # For indexes whose simple API is not at UPLOAD_URL/simple/.
             simple_url=os.environ.get("PKGFORGE_SIMPLE_URL") or None,
             timeout=timeout,
-            progress=progress,
+            progress=watchers.progress,
+            waiting=watchers.waiting,
         )
     verb = {
         "uploaded": "uploaded",
@@ -96,6 +98,8 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
         print(f"{item.filename}: {verb[item.action]}")
     name = f"{result.project} {result.version}"
     if result.dry_run:
+        if result.credentials:
+            print(f"credentials: {result.credentials}")
         print(f"dry run: {name} checked against {result.simple_url}; nothing uploaded")
     else:
         print(f"published {name}: {len(result.files)} files verified on {result.simple_url}")

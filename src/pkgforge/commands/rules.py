@@ -34,6 +34,7 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
                 "title": r.title,
                 "severity": str(r.severity),
                 "scope": r.scope,
+                "fix": None if r.fix is None else str(r.fix),
                 "url": rule_url(r),
             }
             for r in rules
@@ -42,5 +43,6 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
         return 0
     width = max((len(r.name) for r in rules), default=0)
     for r in rules:
-        print(f"{r.code}  {r.severity!s:<7}  {r.name:<{width}}  {r.title}")
+        fix = f"  (fix: {r.fix})" if r.fix is not None else ""
+        print(f"{r.code}  {r.severity!s:<7}  {r.name:<{width}}  {r.title}{fix}")
     return 0

@@ -59,6 +59,12 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
         action="store_true",
         help="run even with uncommitted changes in the git work tree",
     )
+    parser.add_argument(
+        "--rewrite-imports",
+        action="store_true",
+        help="with --set import_name=NEW: rewrite your files' imports of the old name "
+        "(formatting kept)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -74,22 +80,22 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
         check_only=args.check,
         conflict=args.conflict,
         allow_dirty=args.allow_dirty,
+        rewrite_imports=args.rewrite_imports,
     )
     shown = shown_path(result.project_dir) if result.project_dir != _cwd() else "."
     if args.check:
         return _report_check(result, shown)
     if not result.behind:
-        print(f"{shown} is up to date with its template ({_short(result.to_version)})")
+        print(f"{shown} is up to date with its template ({_to(result)})")
         return 0
     if args.dry_run:
         print(result.diff, end="")
         _report_files(result, would=True)
+        _report_imports(result, log, would=True)
         return 0
-    print(
-        f"Updated {shown} from {_short(result.from_version)} to {_short(result.to_version)}"
-        + _answers_note(result)
-    )
+    print(f"Updated {shown} from {_from(result)} to {_to(result)}" + _answers_note(result))
     _report_files(result, would=False)
+    remain = _report_imports(result, log, would=False)
     print_findings(result.findings)
     if result.conflicts:
         where = "git status shows them as unmerged" if result.git_index else "fix them by hand"
@@ -97,20 +103,65 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
         return 1
     if not result.findings:
         log.info("pkgforge check: no findings")
-    return 1 if result.has_errors else 0
+    return 1 if result.has_errors or remain else 0
+
+
+def _report_imports(result: UpdateResult, log: logging.Logger, *, would: bool) -> bool:
+    """Say which imports of the moved package were rewritten and which remain; True when
+    some remain (work for the user)."""
+    if result.renamed is None:
+        return False
+    old, new = result.renamed
+    for path in result.rewritten:
+        print(f"  {'would rewrite' if would else 'rewrote'} the imports of {old} in {path}")
+    for stale in result.stale_imports:
+        why = f" (left: {stale.why})" if stale.why else ""
+        print(f"  {stale.path}:{stale.line}: {stale.statement}{why}")
+    if not result.stale_imports:
+        return False
+    files = len({stale.path for stale in result.stale_imports})
+    if any(stale.why for stale in result.stale_imports):
+        advice = "fix them by hand"
+    elif would:
+        advice = "add --rewrite-imports to rewrite them, formatting kept"
+    else:
+        advice = "fix them, or undo this update and run it again with --rewrite-imports"
+    log.warning(
+        "%d import(s) in %d file(s) %s name %s, which is %s now: %s",
+        len(result.stale_imports),
+        files,
+        "would still" if would else "still",
+        old,
+        new,
+        advice,
+    )
+    return True
 
 
 def _report_check(result: UpdateResult, shown: str) -> int:
     if result.behind:
         reasons = []
         if result.from_version != result.to_version:
-            reasons.append(f"template {_short(result.from_version)} -> {_short(result.to_version)}")
+            reasons.append(f"template {_from(result)} -> {_to(result)}")
         if result.changed_answers:
             reasons.append(f"answers changed: {', '.join(result.changed_answers)}")
         print(f"{shown} is behind its template ({'; '.join(reasons)}); run 'pkgforge update'")
         return 1
-    print(f"{shown} is up to date with its template ({_short(result.to_version)})")
+    print(f"{shown} is up to date with its template ({_to(result)})")
     return 0
+
+
+def _from(result: UpdateResult) -> str:
+    return _named(result.from_version, result.from_ref)
+
+
+def _to(result: UpdateResult) -> str:
+    return _named(result.to_version, result.to_ref)
+
+
+def _named(version: str, ref: str | None) -> str:
+    """A version as a person names it: the git tag or branch first (``v3, 3f1c0d2e1234``)."""
+    return f"{ref}, {_short(version)}" if ref and ref != version else _short(version)
 
 
 def _report_files(result: UpdateResult, *, would: bool) -> None:

@@ -23,7 +23,7 @@ from packaging.utils import canonicalize_name
 
 from pkgforge.errors import PublishError
 from pkgforge.release.redact import Redactor
-from pkgforge.release.transport import DEFAULT_TIMEOUT
+from pkgforge.release.transport import DEFAULT_TIMEOUT, Waiting
 from pkgforge.release.upload import body_text, explain_network
 
 if TYPE_CHECKING:
@@ -59,6 +59,8 @@ class SimpleIndex:
     client_cert: str | None = None
     timeout: float = DEFAULT_TIMEOUT
     """Seconds the index may take to accept a connection, and then to answer."""
+    waiting: Waiting | None = field(default=None, repr=False)
+    """Told when a request starts and stops waiting on the index."""
     _session: requests.Session | None = field(default=None, init=False, repr=False)
 
     def files(self, project: str) -> dict[str, IndexFile]:
@@ -114,7 +116,8 @@ class SimpleIndex:
 
         if self._session is None:
             self._session = requests.Session()
-            adapter = IndexAdapter(self.timeout)  # a timeout on every request, no retries
+            # a timeout on every request, no retries
+            adapter = IndexAdapter(self.timeout, waiting=self.waiting)
             self._session.mount("https://", adapter)
             self._session.mount("http://", adapter)
             if self.ca_cert:

@@ -31,11 +31,11 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from pkgforge.errors import PartialUploadError, ProjectNotFoundError, PublishError, UsageError
-from pkgforge.release.credentials import Target, is_loopback, resolve_target
+from pkgforge.release.credentials import Target, find_credentials, is_loopback, resolve_target
 from pkgforge.release.index import IndexFile, SimpleIndex
 from pkgforge.release.manifest import Artifact, Manifest, find_manifest, read_manifest
 from pkgforge.release.redact import Redactor, redacting
-from pkgforge.release.transport import DEFAULT_TIMEOUT, check_timeout, host_of
+from pkgforge.release.transport import DEFAULT_TIMEOUT, Waiting, check_timeout, host_of
 from pkgforge.release.upload import (
     ProgressCallback,
     UploadReport,
@@ -71,6 +71,8 @@ class PublishResult:
     simple_url: str
     dry_run: bool
     files: tuple[PublishedFile, ...]
+    credentials: str | None = None
+    """Where twine will find the credentials (a dry run checks that it will)."""
 
     @property
     def uploaded(self) -> tuple[PublishedFile, ...]:
@@ -92,6 +94,7 @@ def publish(
     config_file: str | None = None,
     timeout: float | None = None,
     progress: ProgressCallback | None = None,
+    waiting: Waiting | None = None,
 ) -> PublishResult:
     """Upload the artifacts of the last build in ``path`` (a project or its dist dir).
 
@@ -100,7 +103,9 @@ def publish(
     ``timeout`` is how many seconds the index may stay silent (connecting, taking
     the next piece of an upload, answering) before that is an error; default
     :data:`~pkgforge.release.transport.DEFAULT_TIMEOUT`. ``progress`` is called
-    with (filename, bytes sent, bytes to send) while each file is uploaded.
+    with (filename, bytes sent, bytes to send) while each file is uploaded; ``waiting``
+    with the index's ``host:port`` whenever pkgforge starts waiting on it (the timeout
+    starts), and with None when it answered.
     """
     if repository is not None and repository_url is not None:
         raise UsageError(
@@ -131,6 +136,7 @@ def publish(
         ca_cert=target.ca_cert,
         client_cert=target.client_cert,
         timeout=timeout,
+        waiting=waiting,
     )
     with redacting(log, redact):
         log.info(
@@ -152,6 +158,7 @@ def publish(
                 timeout=timeout,
                 progress=progress,
                 preloading=preloading,
+                waiting=waiting,
             )
         finally:
             index.close()
@@ -178,6 +185,7 @@ def _publish(
     timeout: float,
     progress: ProgressCallback | None,
     preloading: threading.Thread | None,
+    waiting: Waiting | None,
 ) -> PublishResult:
     with _noting("nothing was uploaded"):
         existing = index.files(manifest.project)
@@ -195,6 +203,8 @@ def _publish(
         log.info("skipping %s: the index has it with the same sha256", artifact.filename)
 
     if dry_run:
+        _check_name(manifest.project, target.simple_url)
+        credentials = find_credentials(target)
         files = [
             PublishedFile(
                 a.filename,
@@ -205,7 +215,7 @@ def _publish(
             for a in manifest.artifacts
         ]
         log.info("dry run: nothing uploaded")
-        return _result(manifest, target, dry_run=True, files=files)
+        return _result(manifest, target, dry_run=True, files=files, credentials=credentials)
 
     if todo:
         report = upload_files(
@@ -215,6 +225,7 @@ def _publish(
             redact=redact,
             progress=progress,
             preloading=preloading,
+            waiting=waiting,
         )
         if report.failure is not None:
             _fail_upload(manifest, index, todo, report, target=target, timeout=timeout)
@@ -229,6 +240,25 @@ def _publish(
         for a in manifest.artifacts
     ]
     return _result(manifest, target, dry_run=False, files=files)
+
+
+def _check_name(project: str, simple_url: str) -> None:
+    """A dry run says what ``new`` says of the name: PyPI refuses a new project whose
+    name is too similar to another's; a name the index has is someone's, maybe yours."""
+    from pkgforge.availability import lookup_for
+
+    lookup = lookup_for(project, index_url=simple_url)
+    lookup.start()
+    verdict = lookup.result()
+    if verdict.status == "taken":
+        log.info(
+            "%s is on %s already: the upload is accepted only if your account may upload to it",
+            project,
+            verdict.index_url,
+        )
+    elif verdict.status == "similar" or (verdict.status == "unknown" and not verdict.skipped):
+        level = logging.WARNING if verdict.status == "similar" else logging.INFO
+        log.log(level, "%s", verdict.message)
 
 
 def _present(
@@ -389,7 +419,12 @@ def _verify(
 
 
 def _result(
-    manifest: Manifest, target: Target, *, dry_run: bool, files: Sequence[PublishedFile]
+    manifest: Manifest,
+    target: Target,
+    *,
+    dry_run: bool,
+    files: Sequence[PublishedFile],
+    credentials: str | None = None,
 ) -> PublishResult:
     return PublishResult(
         project=manifest.project,
@@ -398,6 +433,7 @@ def _result(
         simple_url=target.simple_url,
         dry_run=dry_run,
         files=tuple(files),
+        credentials=credentials,
     )
 
 

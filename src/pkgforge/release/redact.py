@@ -5,6 +5,11 @@ password, a password in a URL) and recognises others by shape (PyPI API
 tokens, ``user:password@`` in URLs, ``Authorization`` headers). Every line of
 twine's output, every log record and every error message passes through a
 :class:`Redactor` before a user can see it.
+
+A secret known by value is masked where it stands as a whole value (between
+spaces, quotes, after ``=`` or ``:``), never inside a longer word, a file name or
+a URL's path: with the password ``any``, masking ``py3-none-any.whl`` would show
+``py3-none-********.whl`` and so give the password away.
 """
 
 from __future__ import annotations
@@ -23,6 +28,11 @@ MASK = "********"
 _TOKEN = re.compile(r"\bpypi-[A-Za-z0-9_\-]{16,}")
 _URL_USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]*://)(?P<user>[^/\s:@]*):[^/\s@]*@")
 _AUTH_HEADER = re.compile(r"(?i)(authorization\s*[:=]\s*['\"]?\w+\s+)[^\s'\"]+")
+# Characters that make a secret part of a longer word, file name or path when they
+# touch it; a "." touches it only when a word goes on after it (``any.whl``, not ``any.``).
+_WORD = r"\w\-./+%~"
+_BEFORE = rf"(?<![{_WORD}])"
+_AFTER = rf"(?![{_WORD.replace('.', '')}]|\.\w)"
 # A secret shorter than this is not masked by value: masking "a" would mangle
 # every line, and so short a password is not worth the noise.
 _MIN_SECRET = 3
@@ -33,6 +43,15 @@ class Redactor:
     """Replace known secrets and secret-shaped strings with :data:`MASK`."""
 
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    _whole_values: re.Pattern[str] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        if self.secrets:
+            alternatives = "|".join(map(re.escape, self.secrets))
+            pattern = re.compile(f"{_BEFORE}(?:{alternatives}){_AFTER}")
+            object.__setattr__(self, "_whole_values", pattern)
 
     @classmethod
     def of(cls, secrets: Iterable[str | None]) -> Redactor:
@@ -41,8 +60,8 @@ class Redactor:
         return cls(tuple(sorted(usable, key=len, reverse=True)))
 
     def __call__(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, MASK)
+        if self._whole_values is not None:
+            text = self._whole_values.sub(MASK, text)
         text = _URL_USERINFO.sub(rf"\g<scheme>\g<user>:{MASK}@", text)
         text = _AUTH_HEADER.sub(rf"\g<1>{MASK}", text)
         return _TOKEN.sub(MASK, text)

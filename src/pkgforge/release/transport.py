@@ -28,6 +28,7 @@ __all__ = [
     "IndexAdapter",
     "NetworkFailure",
     "ServerError",
+    "Waiting",
     "check_timeout",
     "host_of",
     "network_failure",
@@ -41,6 +42,11 @@ answer comes after it stored the file), short enough to be told of a hang."""
 
 Progress = Callable[[int, int], None]
 """Called with (bytes sent, bytes in the request) as an upload's body is sent."""
+
+Waiting = Callable[[str | None], None]
+"""Called with ``host:port`` when pkgforge starts waiting on the index (a request sent,
+a piece of an upload taken: the timeout starts again), and with None when it answered
+or the request failed."""
 
 _REASON_LIMIT = 200
 
@@ -82,11 +88,18 @@ class ServerError(Exception):
 class IndexAdapter(HTTPAdapter):
     """A transport adapter with a timeout on every request and no retries."""
 
-    def __init__(self, timeout: float, *, progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        timeout: float,
+        *,
+        progress: Progress | None = None,
+        waiting: Waiting | None = None,
+    ) -> None:
         # max_retries=0: urllib3 sends each request once (connect errors included).
         super().__init__(max_retries=0)
         self.timeout = check_timeout(timeout)
         self.progress = progress
+        self.waiting = waiting
 
     def send(  # noqa: PLR0917 - HTTPAdapter.send's own signature
         self,
@@ -97,21 +110,42 @@ class IndexAdapter(HTTPAdapter):
         cert: Any = None,
         proxies: dict[str, str] | None = None,
     ) -> requests.Response:
-        if self.progress is not None and hasattr(request.body, "read"):
+        host = host_of(request.url or "")
+        waiting = self.waiting
+        if (self.progress is not None or waiting is not None) and hasattr(request.body, "read"):
             total = int(request.headers.get("Content-Length") or 0)
-            request.body = _Counted(request.body, total, self.progress)
-        # Ours, whatever the caller passed (twine passes none): connect and read.
-        response = super().send(
-            request,
-            stream=stream,
-            timeout=(self.timeout, self.timeout),
-            verify=verify,
-            cert=cert,
-            proxies=proxies,
-        )
+            request.body = _Counted(request.body, total, self._sent(host))
+        if waiting is not None:
+            waiting(host)
+        try:
+            # Ours, whatever the caller passed (twine passes none): connect and read.
+            response = super().send(
+                request,
+                stream=stream,
+                timeout=(self.timeout, self.timeout),
+                verify=verify,
+                cert=cert,
+                proxies=proxies,
+            )
+        finally:
+            if waiting is not None:
+                waiting(None)
         if request.method == "POST" and response.status_code >= 500:
             raise ServerError(response)
         return response
+
+    def _sent(self, host: str) -> Progress:
+        """Report a piece of the body sent: as progress, and as the index taking it (the
+        silence it may keep starts again)."""
+        progress, waiting = self.progress, self.waiting
+
+        def sent(done: int, total: int) -> None:
+            if progress is not None:
+                progress(done, total)
+            if waiting is not None:
+                waiting(host)
+
+        return sent
 
 
 class _Counted:

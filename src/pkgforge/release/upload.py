@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from pkgforge.release.credentials import Target
 from pkgforge.release.redact import Redactor
-from pkgforge.release.transport import NetworkFailure, seconds
+from pkgforge.release.transport import NetworkFailure, Waiting, seconds
 
 if TYPE_CHECKING:
     import requests
@@ -122,6 +122,7 @@ def upload_files(
     redact: Redactor,
     progress: ProgressCallback | None = None,
     preloading: threading.Thread | None = None,
+    waiting: Waiting | None = None,
 ) -> UploadReport:
     """Upload ``files`` to ``target`` with twine, one at a time; stop at the first failure."""
     if preloading is not None:
@@ -148,7 +149,7 @@ def upload_files(
             log.info("uploading %s", path.name)
             try:
                 if settings is None:  # twine reads .pypirc here: its errors are failures too
-                    settings = _settings(target, timeout, report if progress else None)
+                    settings = _settings(target, timeout, report if progress else None, waiting)
                 upload(settings, [str(path)])
             except ServerError as err:
                 failure = _answered(err.response, path.name)
@@ -169,7 +170,12 @@ def upload_files(
     return UploadReport(tuple(uploaded), None, ())
 
 
-def _settings(target: Target, timeout: float, progress: Callable[[int, int], None] | None) -> Any:
+def _settings(
+    target: Target,
+    timeout: float,
+    progress: Callable[[int, int], None] | None,
+    waiting: Waiting | None = None,
+) -> Any:
     """twine's upload settings for ``target``, with pkgforge's transport on its session."""
     from twine.repository import Repository
     from twine.settings import Settings
@@ -179,7 +185,7 @@ def _settings(target: Target, timeout: float, progress: Callable[[int, int], Non
     class _Settings(Settings):
         def create_repository(self) -> Repository:
             repository = super().create_repository()
-            adapter = IndexAdapter(timeout, progress=progress)
+            adapter = IndexAdapter(timeout, progress=progress, waiting=waiting)
             repository.session.mount("https://", adapter)
             repository.session.mount("http://", adapter)
             return repository

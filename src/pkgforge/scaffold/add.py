@@ -16,6 +16,7 @@ from pkgforge.scaffold.layout import (
     find_package,
     find_project,
     plan_module,
+    project_scripts,
     write_plan,
 )
 
@@ -59,7 +60,7 @@ def add_module(
     parts = validate_dotted_module(dotted)
     project_dir = find_project(Path(project))
     package_dir, import_name = find_package(project_dir)
-    tree = PlannedTree(Plan())
+    tree = PlannedTree(Plan(), root=project_dir)
     module = plan_module(
         tree,
         package_dir=package_dir,
@@ -67,6 +68,7 @@ def add_module(
         tests_dir=project_dir / "tests",
         parts=parts,
         lowercase=_reports(project_dir, "PF204"),
+        scripts=project_scripts(project_dir) if parts[-1] == "__main__" else {},
     )
     plan = tree.finish()
     created, edited = write_plan(plan)

@@ -20,9 +20,11 @@ import logging
 import os
 import pickle
 import signal
-import sys
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any, Self
+
+from pkgforge.forking import can_fork as _can_fork
+from pkgforge.forking import reaped as _reaped
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -127,34 +129,6 @@ class CheckAhead:
                     os.kill(pid, signal.SIGKILL)
                 with suppress(ChildProcessError):
                     os.waitpid(pid, 0)
-
-
-def _reaped(pid: int, timeout: float) -> bool:
-    """Wait up to ``timeout`` seconds for ``pid`` to end; True once it is reaped."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    delay = 0.0005
-    while True:
-        try:
-            done, _ = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            return True
-        if done:
-            return True
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(delay)
-        delay = min(delay * 2, 0.05)
-
-
-def _can_fork() -> bool:
-    """``fork`` is safe here: Linux (macOS frameworks may not survive it), and no other
-    thread that could hold a lock the helper would need."""
-    if sys.platform != "linux" or not hasattr(os, "fork"):
-        return False
-    threading = sys.modules.get("threading")
-    return threading is None or threading.active_count() == 1
 
 
 def _replay(records: list[logging.LogRecord], caught: list[tuple[Any, ...]]) -> None:

@@ -6,41 +6,17 @@ string literals is edited; anything the edit could get wrong is refused.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
+from pkgforge.checker.fix.exportlist import export_sort_key, render_all
 from pkgforge.errors import UnsafeEditError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
     import libcst as cst
 
 __all__ = ["export_sort_key", "insert_export", "render_all"]
-
-_DIGITS = re.compile(r"(\d+)")
-
-
-def export_sort_key(name: str) -> tuple[int, tuple[tuple[int, int | str], ...]]:
-    """Ruff's RUF022 order: CONSTANTS, then CamelCase, then the rest, each naturally sorted."""
-    if name.isupper():
-        group = 0
-    elif name[:1].isupper():
-        group = 1
-    else:
-        group = 2
-    natural = tuple(
-        (1, int(part)) if part.isdigit() else (0, part) for part in _DIGITS.split(name) if part
-    )
-    return group, natural
-
-
-def render_all(names: Iterable[str]) -> str:
-    """A fresh ``__all__`` assignment, sorted the way ruff expects, on one line."""
-    ordered = sorted(set(names), key=export_sort_key)
-    if not ordered:
-        return "__all__: list[str] = []\n"  # typed: mypy cannot infer an empty list's type
-    return "__all__ = [" + ", ".join(f'"{name}"' for name in ordered) + "]\n"
 
 
 def insert_export(source: str, name: str, *, where: str) -> str:
@@ -137,6 +113,8 @@ def _with_name(
 ) -> cst.List | cst.Tuple:
     import libcst as cst
 
+    from pkgforge.checker.fix.pysource import closing_whitespace, with_closing_whitespace
+
     elements = list(sequence.elements)
     quote = _quote_of(sequence)
     new = cst.Element(value=cst.SimpleString(f"{quote}{name}{quote}"))
@@ -159,14 +137,14 @@ def _with_name(
     # stays with it.
     last = elements[-1]
     old_trailing = last.comma
-    closing = _closing_whitespace(sequence)
+    closing = closing_whitespace(sequence)
     last_separator = separator
     if isinstance(closing, cst.ParenthesizedWhitespace) and closing.first_line.comment:
         assert isinstance(separator.whitespace_after, cst.ParenthesizedWhitespace)
         last_separator = separator.with_changes(
             whitespace_after=separator.whitespace_after.with_changes(first_line=closing.first_line)
         )
-        sequence = _with_closing_whitespace(
+        sequence = with_closing_whitespace(
             sequence, closing.with_changes(first_line=cst.TrailingWhitespace())
         )
     elements[-1] = last.with_changes(comma=last_separator)
@@ -187,6 +165,8 @@ def _separator(sequence: cst.List | cst.Tuple) -> cst.Comma:
     """A comma between two entries, in the layout the literal already uses (no comment)."""
     import libcst as cst
 
+    from pkgforge.checker.fix.pysource import opening_whitespace
+
     for element in sequence.elements[:-1]:
         comma = element.comma
         if isinstance(comma, cst.Comma):
@@ -198,7 +178,7 @@ def _separator(sequence: cst.List | cst.Tuple) -> cst.Comma:
                     )
                 )
             return cst.Comma(whitespace_after=after)
-    opening = _opening_whitespace(sequence)
+    opening = opening_whitespace(sequence)
     if isinstance(opening, cst.ParenthesizedWhitespace):
         return cst.Comma(
             whitespace_after=opening.with_changes(
@@ -206,36 +186,6 @@ def _separator(sequence: cst.List | cst.Tuple) -> cst.Comma:
             )
         )
     return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-
-
-def _opening_whitespace(sequence: cst.List | cst.Tuple) -> cst.BaseParenthesizableWhitespace | None:
-    import libcst as cst
-
-    if isinstance(sequence, cst.List):
-        return sequence.lbracket.whitespace_after
-    return sequence.lpar[0].whitespace_after if sequence.lpar else None
-
-
-def _closing_whitespace(sequence: cst.List | cst.Tuple) -> cst.BaseParenthesizableWhitespace | None:
-    import libcst as cst
-
-    if isinstance(sequence, cst.List):
-        return sequence.rbracket.whitespace_before
-    return sequence.rpar[-1].whitespace_before if sequence.rpar else None
-
-
-def _with_closing_whitespace(
-    sequence: cst.List | cst.Tuple, whitespace: cst.BaseParenthesizableWhitespace
-) -> cst.List | cst.Tuple:
-    import libcst as cst
-
-    if isinstance(sequence, cst.List):
-        return sequence.with_changes(
-            rbracket=sequence.rbracket.with_changes(whitespace_before=whitespace)
-        )
-    rpar = list(sequence.rpar)
-    rpar[-1] = rpar[-1].with_changes(whitespace_before=whitespace)
-    return sequence.with_changes(rpar=rpar)
 
 
 def _append_new_all(module: cst.Module, name: str, where: str) -> str:

@@ -145,7 +145,7 @@ def github_handle(value: Any) -> str:
 
 class Filters(Extension):
     """The filters above, under the names templates use: ``toml``, ``pyrepr``, ``pydoc``,
-    ``yaml``, ``md`` and ``github_handle``."""
+    ``yaml``, ``md`` and ``github_handle``; and the global ``pkgforge_version``."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
@@ -157,6 +157,10 @@ class Filters(Extension):
             md=markdown_text,
             github_handle=github_handle,
         )
+        # The release that renders: generated projects pin it (``pkgforge-cli==...``).
+        from pkgforge import __version__
+
+        environment.globals["pkgforge_version"] = __version__
         # Compiled templates are kept between runs when pkgforge renders (not cookiecutter's
         # own CLI): see jinjacache.
         from pkgforge.scaffold.jinjacache import install

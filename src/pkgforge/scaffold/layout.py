@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from pkgforge.errors import (
     InvalidNameError,
@@ -26,18 +29,29 @@ __all__ = [
     "find_package",
     "find_project",
     "is_exported",
+    "main_entry_point",
     "module_source",
     "package_init_source",
     "plan_module",
+    "project_scripts",
     "test_source",
     "write_plan",
 ]
 
 log = logging.getLogger("pkgforge")
 
+_NO_SCRIPTS: Mapping[str, str] = MappingProxyType({})
 
-def module_source(dotted: str) -> str:
-    """A new module: docstring, literal ``__all__`` and one example function."""
+
+def module_source(dotted: str, *, runs: str | None = None) -> str:
+    """A new module: docstring, literal ``__all__`` and one example function.
+
+    A ``__main__`` module is what ``python -m PACKAGE`` runs: ``runs`` (an entry
+    point's ``module:function``) when the project has a command in that package, else
+    a ``main`` to fill in.
+    """
+    if dotted.rpartition(".")[2] == "__main__":
+        return _main_source(dotted.rpartition(".")[0], runs)
     return (
         f'"""The ``{dotted}`` module."""\n'
         "\n"
@@ -50,14 +64,90 @@ def module_source(dotted: str) -> str:
     )
 
 
+def _main_source(package: str, runs: str | None) -> str:
+    if runs is not None:
+        module, _, call = runs.partition(":")
+        name = call.split(".")[0]
+        return (
+            f'"""``python -m {package}``: runs the same as its command, ``{runs}``."""\n'
+            "\n"
+            "import sys\n"
+            "\n"
+            f"from {module} import {name}\n"
+            "\n"
+            'if __name__ == "__main__":\n'
+            f"    sys.exit({call}())\n"
+        )
+    return (
+        f'"""``python -m {package}``: the package run as a program."""\n'
+        "\n"
+        "import sys\n"
+        "\n"
+        "\n"
+        "def main(argv: list[str] | None = None) -> int:\n"
+        '    """Run with ``argv`` (default: the command line); return the exit status."""\n'
+        "    args = sys.argv[1:] if argv is None else argv\n"
+        f'    print("{package}", *args)  # an example to replace with what the program does\n'
+        "    return 0\n"
+        "\n"
+        "\n"
+        'if __name__ == "__main__":\n'
+        "    sys.exit(main())\n"
+    )
+
+
+def main_entry_point(package: str, scripts: Mapping[str, str]) -> str | None:
+    """The ``module:function`` of a ``[project.scripts]`` command that lives in ``package``
+    (the one named like the package first), for its ``__main__`` to run; None if none."""
+    found: dict[str, str] = {}
+    for command, reference in sorted(scripts.items()):
+        target = re.split(r"[\s\[]", reference.strip(), maxsplit=1)[0]
+        module, colon, call = target.partition(":")
+        inside = module == package or module.startswith(f"{package}.")
+        if colon and call and inside and module != f"{package}.__main__":
+            found[command] = target
+    if not found:
+        return None
+    name = package.rpartition(".")[2]
+    named = [found[c] for c in found if c.replace("-", "_") == name]
+    return named[0] if named else next(iter(found.values()))
+
+
 def package_init_source(dotted: str, exports: set[str] | frozenset[str]) -> str:
     """A new package ``__init__.py`` whose ``__all__`` lists its submodules."""
     return f'"""The ``{dotted}`` package."""\n\n{render_all(exports)}'
 
 
-def test_source(dotted: str) -> str:
-    """A test that imports the module by its full name and calls its example function."""
+def test_source(dotted: str, *, runs: str | None = None) -> str:
+    """A test that imports the module by its full name and calls its example function
+    (for a ``__main__``: that ``python -m`` runs it, or that it runs the command)."""
     parent, _, name = dotted.rpartition(".")
+    if name == "__main__" and runs is not None:
+        module, _, call = runs.partition(":")
+        first = call.split(".")[0]
+        return (
+            f'"""Tests of ``{dotted}``: ``python -m {parent}``."""\n'
+            "\n"
+            f"import {module}\n"
+            f"from {parent} import __main__\n"
+            "\n"
+            "\n"
+            "def test_python_m_runs_the_command() -> None:\n"
+            f"    assert __main__.{first} is {module}.{first}\n"
+        )
+    if name == "__main__":
+        return (
+            f'"""Tests of ``{dotted}``: ``python -m {parent}``."""\n'
+            "\n"
+            "import pytest\n"
+            "\n"
+            f"from {parent} import __main__\n"
+            "\n"
+            "\n"
+            "def test_main_runs_with_the_arguments(capsys: pytest.CaptureFixture[str]) -> None:\n"
+            '    assert __main__.main(["hello"]) == 0\n'
+            f'    assert capsys.readouterr().out == "{parent} hello\\n"\n'
+        )
     return (
         f'"""Tests of ``{dotted}``."""\n'
         "\n"
@@ -80,11 +170,22 @@ class Plan:
 
 
 class PlannedTree:
-    """The disk as it will be once a plan is written, for planning several modules in a row."""
+    """The disk as it will be once a plan is written, for planning several modules in a row.
 
-    def __init__(self, plan: Plan) -> None:
+    Messages name a path relative to ``root``, the project: ``new`` plans inside a
+    temporary folder that the user never sees, and ``add`` prints paths the same way.
+    """
+
+    def __init__(self, plan: Plan, *, root: Path | None = None) -> None:
         self.plan = plan
+        self.root = root
         self._new_inits: dict[Path, tuple[str, set[str]]] = {}
+
+    def shown(self, path: Path) -> str:
+        """``path`` as messages name it: relative to the project, POSIX style."""
+        if self.root is not None and path.is_relative_to(self.root):
+            return path.relative_to(self.root).as_posix()
+        return str(path)
 
     def exists(self, path: Path) -> bool:
         if path in self.plan.new_files or path in self._new_inits:
@@ -132,10 +233,10 @@ class PlannedTree:
             text = current.decode("utf-8")
         except UnicodeDecodeError as err:
             raise UnsafeEditError(
-                f"{init} is not UTF-8 text, so its __all__ cannot be edited",
+                f"{self.shown(init)} is not UTF-8 text, so its __all__ cannot be edited",
                 hint="save it as UTF-8",
             ) from err
-        updated = insert_export(text, name, where=str(init))
+        updated = insert_export(text, name, where=self.shown(init))
         if updated != text:
             self.plan.edits[init] = (original, updated.encode("utf-8"))
 
@@ -198,22 +299,27 @@ def plan_module(
     tests_dir: Path,
     parts: tuple[str, ...],
     lowercase: bool = True,
+    scripts: Mapping[str, str] = _NO_SCRIPTS,
 ) -> str:
     """Plan the module ``import_name.<parts>``, its packages and its test; return its name.
 
     ``parts`` are relative to the top-level package; a full dotted name that starts
     with it (``sound.effects.echo`` for ``effects.echo``) means the same module,
-    unless the package really has a subpackage of its own name. Nothing is planned
-    that ``pkgforge check`` would report: a name that differs only by case from one
-    already there (PF103), a new name with uppercase letters while ``lowercase``
-    (PF204), an underscore name in an ``__all__`` (PF306).
+    unless the package really has a subpackage of its own name. The package's own
+    name alone (``sound``) names no module in it and is refused: ``sound.sound`` says
+    that one. Nothing is planned that ``pkgforge check`` would report: a name that
+    differs only by case from one already there (PF103), a new name with uppercase
+    letters while ``lowercase`` (PF204), an underscore name in an ``__all__`` (PF306).
+    A ``__main__`` runs the project's command in its package, from ``scripts``
+    (``[project.scripts]``), when there is one.
     """
-    if (
-        len(parts) > 1
-        and parts[0] == import_name
-        and not tree.exists(package_dir / import_name)
-        and not tree.exists(package_dir / f"{import_name}.py")
-    ):
+    if parts == (import_name,):
+        raise InvalidNameError(
+            f"{import_name!r} is the top-level package itself, not a module in it",
+            hint=f"name a module inside it, such as 'effects' or '{import_name}.effects'; "
+            f"a module called {import_name} in it is '{import_name}.{import_name}'",
+        )
+    if len(parts) > 1 and parts[0] == import_name and not tree.exists(package_dir / import_name):
         parts = parts[1:]
     dotted = ".".join((import_name, *parts))
     if "__init__" in parts:
@@ -227,20 +333,22 @@ def plan_module(
         clash = directory / f"{part}.py"
         if tree.exists(clash):
             raise ProjectExistsError(
-                f"{'.'.join((import_name, *parts[:depth]))} is a module ({clash}), "
+                f"{'.'.join((import_name, *parts[:depth]))} is a module ({tree.shown(clash)}), "
                 "so it cannot become a package",
                 hint="choose another package name, or turn the module into a package first",
             )
         directory = directory / part
     module_file = directory / f"{parts[-1]}.py"
+    if module_file in tree.plan.new_files:
+        return dotted  # asked for twice in one command (new --module a.b --module a.b)
     if tree.exists(module_file):
         raise ProjectExistsError(
-            f"module {dotted} already exists ({module_file})",
+            f"module {dotted} already exists ({tree.shown(module_file)})",
             hint="choose another name; pkgforge never overwrites a module",
         )
     if tree.exists(directory / parts[-1]):
         raise ProjectExistsError(
-            f"{dotted} already exists as a package ({directory / parts[-1]})",
+            f"{dotted} already exists as a package ({tree.shown(directory / parts[-1])})",
             hint="choose another name; pkgforge never overwrites a module",
         )
     # Every package on the way lists the next name in its __all__.
@@ -250,12 +358,15 @@ def plan_module(
         tree.add_export(directory / "__init__.py", package, part if is_exported(part) else None)
         directory = directory / part
         package = f"{package}.{part}"
-    tree.plan.new_files[module_file] = module_source(dotted)
+    runs = main_entry_point(dotted.rpartition(".")[0], scripts) if parts[-1] == "__main__" else None
+    tree.plan.new_files[module_file] = module_source(dotted, runs=runs)
     test_file = tests_dir.joinpath(*parts[:-1], f"test_{parts[-1]}.py")
     if tree.exists(test_file):
-        tree.plan.warnings.append(f"{test_file} already exists; no test was added for {dotted}")
+        tree.plan.warnings.append(
+            f"{tree.shown(test_file)} already exists; no test was added for {dotted}"
+        )
     else:
-        tree.plan.new_files[test_file] = test_source(dotted)
+        tree.plan.new_files[test_file] = test_source(dotted, runs=runs)
     return dotted
 
 
@@ -401,7 +512,20 @@ def find_package(project_dir: Path) -> tuple[Path, str]:
     )
 
 
+def project_scripts(project_dir: Path) -> dict[str, str]:
+    """The commands of ``[project.scripts]``: name -> ``module:function``."""
+    scripts = _project_table(project_dir).get("scripts")
+    if not isinstance(scripts, dict):
+        return {}
+    return {k: v for k, v in scripts.items() if isinstance(k, str) and isinstance(v, str)}
+
+
 def _project_name(project_dir: Path) -> str | None:
+    name = _project_table(project_dir).get("name")
+    return name if isinstance(name, str) and name else None
+
+
+def _project_table(project_dir: Path) -> dict[str, object]:
     import tomllib  # only ``add`` reads a pyproject.toml; ``new`` stays lighter
 
     try:
@@ -413,5 +537,4 @@ def _project_name(project_dir: Path) -> str | None:
             hint="fix pyproject.toml, then run the command again",
         ) from err
     project = data.get("project")
-    name = project.get("name") if isinstance(project, dict) else None
-    return name if isinstance(name, str) and name else None
+    return project if isinstance(project, dict) else {}

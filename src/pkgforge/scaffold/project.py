@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pkgforge.availability import NameCheck, NameLookup, lookup_for
 from pkgforge.checker.findings import any_errors
 from pkgforge.errors import ProjectExistsError, ProjectNotFoundError, TemplateError, UsageError
 from pkgforge.names import (
@@ -25,7 +26,14 @@ from pkgforge.names import (
     validate_dotted_module,
 )
 from pkgforge.scaffold.checkahead import CheckAhead
-from pkgforge.scaffold.layout import Plan, PlannedTree, find_package, plan_module, write_plan
+from pkgforge.scaffold.layout import (
+    Plan,
+    PlannedTree,
+    find_package,
+    plan_module,
+    project_scripts,
+    write_plan,
+)
 from pkgforge.scaffold.render import (
     git_author_ahead,
     load_context,
@@ -64,6 +72,8 @@ class NewProjectResult:
     warnings: tuple[str, ...]
     state: TemplateState
     """The template state recorded in the project's ``.pkgforge-template.json``."""
+    name_check: NameCheck | None = None
+    """What the package index said of the name (taken, too similar, free, or unknown)."""
 
     @property
     def has_errors(self) -> bool:
@@ -82,6 +92,8 @@ def new_project(
     run_check: bool = True,
     checkout: str | None = None,
     directory: str | None = None,
+    index_url: str | None = None,
+    offline: bool | None = None,
 ) -> NewProjectResult:
     """Create the project ``name`` under ``output_dir`` and return what was made.
 
@@ -98,6 +110,11 @@ def new_project(
     file; ``directory`` is the template's folder inside it. The template's
     source, exact version and the answers are recorded in
     ``.pkgforge-template.json``.
+
+    While the template renders, ``index_url`` (default: the index pip reads) is asked
+    whether the name is taken or too similar to one it has: a warning, never an error;
+    with ``offline`` (default: ``PKGFORGE_OFFLINE``) or no answer within
+    :data:`~pkgforge.availability.LOOKUP_TIMEOUT` seconds, one info line says so.
     """
     names = parse_project_name(name)
     module_parts = [validate_dotted_module(dotted) for dotted in modules]
@@ -111,9 +128,11 @@ def new_project(
     overrides.update(parse_settings(tuple(settings)))
     output = Path(output_dir)
     _refuse_non_empty(output / names.distribution)
+    lookup = lookup_for(names.distribution, index_url=index_url, offline=offline)
     # The final check's modules load in a helper process while the template renders;
-    # git gives the author's name while cookiecutter loads.
+    # git gives the author's name while cookiecutter loads; the index is asked meanwhile.
     with CheckAhead(enabled=run_check) as ahead, git_author_ahead() as author:
+        lookup.start()  # threads: only after the helper process is forked
         return _new_project(
             names,
             module_parts,
@@ -126,6 +145,7 @@ def new_project(
             no_input=no_input,
             ahead=ahead if run_check else None,
             author=author,
+            lookup=lookup,
         )
 
 
@@ -142,6 +162,7 @@ def _new_project(
     no_input: bool,
     ahead: CheckAhead | None,
     author: Callable[[], dict[str, str]],
+    lookup: NameLookup,
 ) -> NewProjectResult:
     # A git clone or unpacked zip lives until the project is rendered.
     sources = ExitStack()
@@ -153,13 +174,16 @@ def _new_project(
         "project_slug": names.distribution,
         "import_name": names.import_name,
     }
+    interactive = not no_input and stdin_is_interactive()
+    # Asked for answers, the user hears first that the name is taken (and may stop).
+    name_check = _report(lookup) if interactive else None
     try:
         context = load_context(
             template_dir,
             fixed=fixed,
             defaults=author,
             settings=overrides,
-            interactive=not no_input and stdin_is_interactive(),
+            interactive=interactive,
         )
     except BaseException:
         sources.close()
@@ -187,6 +211,8 @@ def _new_project(
 
                 findings = check_project(project_dir, ahead=ahead.check)
             files = _files_of(project_dir)
+            if name_check is None:
+                name_check = _report(lookup)
 
     warnings = [*name_notes, *plan_warnings]
     return NewProjectResult(
@@ -198,7 +224,19 @@ def _new_project(
         findings=findings,
         warnings=tuple(warnings),
         state=state,
+        name_check=name_check,
     )
+
+
+def _report(lookup: NameLookup) -> NameCheck:
+    """The index's verdict on the name, logged: a warning when the name cannot be
+    published there, one info line when the index did not answer (a debug line when
+    the user said not to ask, with ``--offline``)."""
+    verdict = lookup.result()
+    if verdict.message is not None:
+        level = logging.WARNING if verdict.status in {"taken", "similar"} else logging.INFO
+        log.log(logging.DEBUG if verdict.skipped else level, "%s", verdict.message)
+    return verdict
 
 
 @contextmanager
@@ -283,16 +321,21 @@ def _add_modules(
             f"the template made no package {names.import_name!r} to add modules to",
             hint="use a template with src/{{cookiecutter.import_name}}/__init__.py",
         ) from err
-    tree = PlannedTree(Plan())
+    tree = PlannedTree(Plan(), root=project_dir)
+    needs_scripts = any(parts[-1] == "__main__" for parts in module_parts)
+    scripts = project_scripts(project_dir) if needs_scripts else {}
     added = tuple(
-        plan_module(
-            tree,
-            package_dir=package_dir,
-            import_name=import_name,
-            tests_dir=project_dir / "tests",
-            parts=parts,
+        dict.fromkeys(
+            plan_module(
+                tree,
+                package_dir=package_dir,
+                import_name=import_name,
+                tests_dir=project_dir / "tests",
+                parts=parts,
+                scripts=scripts,
+            )
+            for parts in module_parts
         )
-        for parts in module_parts
     )
     plan = tree.finish()
     write_plan(plan)

@@ -134,7 +134,9 @@ def load_context(
         context = generate_context(context_file=str(template_dir / "cookiecutter.json"))
     except CookiecutterException as err:
         raise TemplateError(
-            f"cannot read {template_dir / 'cookiecutter.json'}: {_first_line(err)}",
+            # The folder may be a clone in a temporary folder: the template's name says it.
+            f"cannot read the cookiecutter.json of template {template_dir.name!r}: "
+            f"{_json_error(err)}",
             hint="fix the template's cookiecutter.json",
         ) from err
     variables = context["cookiecutter"]
@@ -260,6 +262,7 @@ def _ask(key: str, default: Any, prompts: dict[str, Any], kinds: dict[str, tuple
             raise CancelledError(
                 f"cancelled at the {key!r} prompt (end of input); nothing was made",
                 hint="answer every prompt, or pass --no-input to take the defaults",
+                after_prompt=True,
             ) from None
         try:
             return _checked(key, answer, kinds)
@@ -298,7 +301,8 @@ def render_into(template_dir: Path, context: OrderedDict[str, Any], output_dir: 
         ) from err
     except OSError as err:
         raise TemplateError(
-            f"could not write the project: {_first_line(err)}",
+            # Not the OSError's file name: it lies in the temporary folder the project renders in.
+            f"could not write the project: {err.strerror or _first_line(err)}",
             hint="check the permissions and free space of the output folder",
         ) from err
     except Exception as err:
@@ -400,21 +404,36 @@ def _remove_bytecode(project_dir: Path) -> None:
             shutil.rmtree(cache)
 
 
+def _json_error(err: BaseException) -> str:
+    """What is wrong with a cookiecutter.json, without the path cookiecutter puts first."""
+    cause = err.__cause__
+    return str(cause) if isinstance(cause, ValueError) else _first_line(err)
+
+
 def _first_line(err: BaseException) -> str:
     text = str(getattr(err, "message", None) or err).strip()
     return text.splitlines()[0] if text else type(err).__name__
 
 
+# How long a silent pipe may keep ``new`` waiting before it says that it waits.
+WAIT_NOTICE_AFTER = 2.0
+
+
 def stdin_is_interactive() -> bool:
     """True when prompts can be answered: a person at a terminal, or answers piped in
-    (``printf 'Sound tools\\n' | pkgforge new sound``), read as cookiecutter reads them.
+    (``printf 'Sound tools\\n' | pkgforge new sound``), read until the end of input as
+    cookiecutter reads them, however late they come.
 
-    A stdin that is empty, closed, or silent (CI, ``< /dev/null``) is no one to ask: the
-    defaults are taken, and nothing waits for input that never comes.
+    A pipe that has said nothing after :data:`WAIT_NOTICE_AFTER` seconds gets one log
+    line that ``new`` waits for it and that ``--no-input`` takes the defaults; then the
+    wait goes on. A stdin that ends before any answer (``< /dev/null``, an empty pipe) or
+    that is closed is no one to ask: the defaults are taken.
     """
     stdin = sys.stdin
     try:
-        return bool(stdin) and (stdin.isatty() or _has_piped_answers(stdin))
+        if not stdin:
+            return False
+        return stdin.isatty() or _has_piped_answers(stdin)
     except (OSError, ValueError):  # a closed or detached stdin
         return False
 
@@ -424,10 +443,16 @@ def _has_piped_answers(stdin: Any) -> bool:
 
     buffer = getattr(stdin, "buffer", None)
     if buffer is None or not hasattr(buffer, "peek"):
-        return False
+        return False  # a stand-in for stdin (io.StringIO, a test runner's): no one to ask
+    log.debug("stdin is not a terminal: reading the answers from it")
     try:
-        # A pipe whose writer has not written yet (or never will) gets a moment, not forever.
-        ready, _, _ = select.select([stdin], [], [], 0.1)
+        ready, _, _ = select.select([stdin], [], [], WAIT_NOTICE_AFTER)
+        if not ready:
+            log.warning(
+                "waiting for answers on stdin (a pipe that has sent nothing yet); "
+                "pass --no-input to take the defaults"
+            )
+            select.select([stdin], [], [])
     except (OSError, ValueError, TypeError):  # no select() on Windows pipes
-        return False
-    return bool(ready) and bool(buffer.peek(1))
+        return True
+    return bool(buffer.peek(1))

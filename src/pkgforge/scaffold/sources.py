@@ -32,7 +32,15 @@ from pkgforge.scaffold.templates import builtin_templates, is_builtin_name
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ["KINDS", "OpenedTemplate", "SourceSpec", "classify", "open_template"]
+__all__ = [
+    "KINDS",
+    "GitRefs",
+    "OpenedTemplate",
+    "SourceSpec",
+    "classify",
+    "git_refs",
+    "open_template",
+]
 
 log = logging.getLogger("pkgforge")
 
@@ -286,6 +294,48 @@ def _cloned(
         if not _looks_remote(source):
             _warn_if_dirty(Path(source), commit)
         yield folder, commit
+
+
+@dataclass(frozen=True)
+class GitRefs:
+    """The branches and tags of a git repository, by name."""
+
+    branches: frozenset[str]
+    tags: frozenset[str]
+
+
+def git_refs(source: str) -> GitRefs:
+    """The branches and tags of the git template ``source`` (``git ls-remote``: nothing is
+    cloned). git never prompts: a repository that wants credentials fails at once."""
+    url = _git_url(source).removeprefix("git+")
+    environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true"}
+    try:
+        listed = subprocess.run(
+            ["git", "ls-remote", "--heads", "--tags", "--refs", "--", url],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+        )
+    except FileNotFoundError as err:
+        raise TemplateError(
+            f"git is not installed; it is needed for the template {source!r}",
+            hint="install git, or use a template folder or zip file",
+        ) from err
+    except subprocess.CalledProcessError as err:
+        raise _clone_failed(source, err.stderr or "") from err
+    except subprocess.TimeoutExpired as err:
+        raise _clone_failed(source, "fatal: no answer within 120 s") from err
+    branches, tags = set(), set()
+    for line in listed.stdout.splitlines():
+        ref = line.partition("\t")[2]
+        if ref.startswith("refs/heads/"):
+            branches.add(ref.removeprefix("refs/heads/"))
+        elif ref.startswith("refs/tags/"):
+            tags.add(ref.removeprefix("refs/tags/"))
+    return GitRefs(frozenset(branches), frozenset(tags))
 
 
 def _clone_failed(source: str, output: str) -> TemplateError:

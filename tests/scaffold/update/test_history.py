@@ -225,7 +225,7 @@ def test_the_wheel_ships_the_history_and_renders_old_versions(tmp_path: Path) ->
         check=True,
         capture_output=True,
     )
-    wheel = next((tmp_path / "dist").glob("pkgforge-*.whl"))
+    wheel = next((tmp_path / "dist").glob("pkgforge_cli-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     shipped = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,7 @@ def test_answers_come_from_pyproject_and_the_tree(project: Path) -> None:
         "version": "2.1",
         "python_min": "3.12",
         "__year": state.answers["__year"],  # the template's computed copyright year
+        "__pkgforge_version": pkgforge.__version__,  # the release that pins pkgforge-cli
     }
     assert str(state.answers["__year"]).isdigit()
     assert result.origins["import_name"] == "the package folder"
@@ -208,3 +210,94 @@ def test_cli_link_defaults_to_the_current_folder(project: Path, run_cli, monkeyp
     status, out, _ = run_cli("link", "--template", "default")
     assert status == 0
     assert out.startswith(f"Wrote {STATE_FILE}: template 'default' {_version('default')}")
+
+
+# -- cookiecutter's replay file, prompts, defaults -----------------------------------------
+
+
+@pytest.fixture
+def colour_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cookiecutter template with answers a project's files do not tell, and a
+    cookiecutter configuration whose replay files go to a folder of the test's."""
+    template = tmp_path / "tpl-colour"
+    slug = template / "{{cookiecutter.project_slug}}"
+    slug.mkdir(parents=True)
+    (template / "cookiecutter.json").write_text(
+        json.dumps(
+            {
+                "project_slug": "widget",
+                "description": "A widget.",
+                "colour": ["blue", "red", "green"],
+                "size": "M",
+            }
+        )
+    )
+    (slug / "pyproject.toml").write_text(
+        '[project]\nname = "{{ cookiecutter.project_slug }}"\n'
+        'description = "{{ cookiecutter.description }}"\n'
+    )
+    (slug / "PAINT.txt").write_text("{{ cookiecutter.colour }} {{ cookiecutter.size }}\n")
+    config = tmp_path / "cookiecutterrc.yaml"
+    config.write_text(f"replay_dir: {tmp_path / 'replays'}\n")
+    monkeypatch.setenv("COOKIECUTTER_CONFIG", str(config))
+    return template
+
+
+def _cookiecutter(template: Path, output: Path, **answers: str) -> Path:
+    from cookiecutter.main import cookiecutter
+
+    made = cookiecutter(str(template), no_input=True, extra_context=answers, output_dir=str(output))
+    return Path(made)
+
+
+def test_the_answers_of_cookiecutters_replay_file_are_recorded(
+    colour_template: Path, work: Path, tmp_path: Path
+) -> None:
+    widget = _cookiecutter(colour_template, work, colour="red", size="XL")
+    assert (tmp_path / "replays/tpl-colour.json").is_file()  # cookiecutter wrote it
+    result = link_project(widget, template=str(colour_template), no_input=True)
+    assert (result.state.answers["colour"], result.state.answers["size"]) == ("red", "XL")
+    replay = f"cookiecutter's replay ({tmp_path / 'replays/tpl-colour.json'})"
+    assert result.origins["colour"] == result.origins["size"] == replay
+    assert result.origins["description"] == replay  # the replay wins over pyproject.toml
+    assert result.defaulted == ()
+    # update renders the recorded version with them: the base is the project as made
+    with checked_out(result.state) as (folder, _):
+        rendered = render_template(folder, result.state.answers, tmp_path / "base")
+    assert (rendered / "PAINT.txt").read_text() == (widget / "PAINT.txt").read_text()
+
+
+def test_a_replay_file_of_another_project_is_not_used(
+    colour_template: Path, work: Path, run_cli
+) -> None:  # type: ignore[no-untyped-def]
+    other = _cookiecutter(colour_template, work, project_slug="gadget", colour="red")
+    _cookiecutter(colour_template, work, colour="green")  # the replay is widget's now
+    status, out, err = run_cli("link", str(other), "--template", str(colour_template), "--no-input")
+    assert status == 0, err
+    assert "  colour       = 'blue'  (template default)" in out
+    assert "  project_slug = 'gadget'  (pyproject.toml)" in out
+    assert (
+        "warning: 2 answer(s) took the template's default, as nothing in the project gives "
+        "them: colour, size; check them, or link again with --force and --set KEY=VALUE"
+    ) in err
+
+
+def test_answers_nothing_gives_are_asked_for(colour_template: Path, work: Path) -> None:
+    gadget = work / "gadget"
+    gadget.mkdir()
+    (gadget / "pyproject.toml").write_text('[project]\nname = "gadget"\ndescription = "G."\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "pkgforge", "link", str(gadget), "--template", str(colour_template)],
+        input="2\nL\n",  # colour: the second choice; size
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "colour" in done.stdout and "size" in done.stdout  # the prompts
+    state = read_state(gadget)
+    assert (state.answers["colour"], state.answers["size"]) == ("red", "L")
+    assert "  size         = 'L'  (prompt)" in done.stdout
+    assert "took the template's default" not in done.stderr
+    assert state.answers["description"] == "G."  # read from the project: not asked

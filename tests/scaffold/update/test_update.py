@@ -209,13 +209,15 @@ def make_project(
     ref: str = "v1",
     answers: Mapping[str, Any] = ANSWERS,
     in_git: bool = True,
+    recorded_ref: str | None = None,
 ) -> Path:
-    """Render the template at ``ref`` into ``dest`` and record its state, as ``new`` does."""
+    """Render the template at ``ref`` into ``dest`` and record its state, as ``new`` does
+    (``recorded_ref``: as ``new --checkout`` records it; None: the default branch)."""
     state = state_module.TemplateState(
         source=str(repo),
         kind="git",
         version=sha_of(repo, ref),
-        ref=None,
+        ref=recorded_ref,
         directory=None,
         answers=dict(answers),
     )
@@ -405,6 +407,92 @@ def test_a_renamed_import_package_moves_with_the_users_modules(project: Path) ->
     assert ("src/sound/core.py", "src/noise/core.py") in result.moved
     assert ("src/sound/extra.py", "src/noise/extra.py") in result.moved
     assert ("src/sound/sub/__init__.py", "src/noise/sub/__init__.py") in result.moved
+
+
+def users_imports_of_sound(project: Path) -> None:
+    """The user's code that imports the package by name, as a package about to move has."""
+    (project / "src/sound/extra.py").write_text(
+        "from sound.core import hello\n"
+        "import sound.core  # the core\n"
+        "from .core import volume\n"
+        "\n\n"
+        "def go() -> str:\n"
+        "    return f'{hello()} {sound.core.volume()} {volume()}'\n"
+    )
+    (project / "tests").mkdir(exist_ok=True)
+    (project / "tests/test_extra.py").write_text(
+        "from sound.extra import (  # mine\n    go,\n)\n\n\ndef test_go() -> None:\n"
+        "    assert go()\n"
+    )
+    (project / "scripts").mkdir()
+    (project / "scripts/tool.py").write_text("import sound\nnoise = 1\nprint(sound.core, noise)\n")
+    (project / ".venv/lib").mkdir(parents=True)
+    (project / ".venv/pyvenv.cfg").write_text("home = /usr\n")
+    (project / ".venv/lib/other.py").write_text("import sound\n")
+    commit_all(project, "user code importing sound")
+
+
+def test_a_moved_package_lists_every_file_that_still_imports_the_old_name(
+    project: Path, run_cli: Any
+) -> None:
+    users_imports_of_sound(project)
+    status, out, err = run_cli("update", str(project), "--to", "v2", "--set", "import_name=noise")
+    assert status == 1, err  # work remains
+    listed = [line.strip() for line in out.splitlines() if line.startswith("  ") and ".py:" in line]
+    assert listed == [
+        "scripts/tool.py:1: import sound",
+        "src/noise/extra.py:1: from sound.core import hello",
+        "src/noise/extra.py:2: import sound.core",
+        "tests/test_extra.py:1: from sound.extra import go",
+    ]
+    assert (
+        "warning: 4 import(s) in 3 file(s) still name sound, which is noise now: fix them, "
+        "or undo this update and run it again with --rewrite-imports"
+    ) in err
+    assert (project / ".venv/lib/other.py").read_text() == "import sound\n"
+
+
+def test_rewrite_imports_rewrites_them_with_the_update_formatting_kept(
+    project: Path, run_cli: Any
+) -> None:
+    users_imports_of_sound(project)
+    argv = ["update", str(project), "--to", "v2", "--set", "import_name=noise", "--rewrite-imports"]
+    before = snapshot(project)
+    status, out, err = run_cli(*argv, "--dry-run")
+    assert status == 0, err
+    assert "+from noise.extra import (  # mine" in out
+    assert "  would rewrite the imports of sound in tests/test_extra.py" in out
+    assert snapshot(project) == before
+    status, out, err = run_cli(*argv)
+    assert status == 1, err  # one import cannot be rewritten: work remains
+    assert (
+        (project / "tests/test_extra.py")
+        .read_text()
+        .startswith("from noise.extra import (  # mine\n    go,\n)\n")
+    )
+    assert (project / "src/noise/extra.py").read_text() == (
+        "from noise.core import hello\n"
+        "import noise.core  # the core\n"
+        "from .core import volume\n"
+        "\n\n"
+        "def go() -> str:\n"
+        "    return f'{hello()} {noise.core.volume()} {volume()}'\n"
+    )
+    # `noise` is already a name in tool.py: renaming its `sound` would change what it means
+    assert (project / "scripts/tool.py").read_text().startswith("import sound\n")
+    assert "scripts/tool.py:1: import sound (left: the name noise is already bound there)" in out
+    assert (
+        "warning: 1 import(s) in 1 file(s) still name sound, which is noise now: fix them by hand"
+    ) in err
+    ran = subprocess.run(
+        [sys.executable, "-c", "from noise.extra import go; print(go())"],
+        env={"PYTHONPATH": str(project / "src")},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert ran.stdout == "hello, world 10 10\n"
+    assert (project / ".venv/lib/other.py").read_text() == "import sound\n"
 
 
 def test_a_move_onto_an_existing_path_is_not_made_and_is_reported(project: Path) -> None:
@@ -712,6 +800,71 @@ def test_check_exits_1_when_behind_and_0_when_current(
     assert "is up to date" in capsys.readouterr().out
 
 
+# -- what a recorded tag, branch or commit follows ----------------------------------------
+
+
+def more_releases(repo: Path) -> dict[str, str]:
+    """Tags after v2: v3, v10 (newer than v9 as a version, not as text), a pre-release and
+    a tag that is no version; each a commit on main. Returns tag -> commit."""
+    made = {}
+    for tag in ("v3", "v9", "v10", "v11rc1", "stable"):
+        tree = template_v2()
+        tree[f"{P}/RELEASE.txt"] = f"{tag}\n"
+        made[tag] = commit_version(repo, tree, tag)
+    return made
+
+
+def test_a_project_made_from_a_tag_follows_the_newest_release_tag(
+    template_repo: Path, tmp_path: Path, run_cli: Any
+) -> None:
+    project = make_project(template_repo, tmp_path / "sound", ref="v1", recorded_ref="v1")
+    made = more_releases(template_repo)
+    # It used to say "up to date" while v2 and newer existed.
+    status, said, _ = run_cli("update", str(project), "--check")
+    assert status == 1
+    assert f"template v1, {sha_of(template_repo, 'v1')[:12]} -> v10, {made['v10'][:12]}" in said
+    result = update_project(project, run_check=False)
+    assert (result.to_ref, result.to_version) == ("v10", made["v10"])
+    assert (project / "RELEASE.txt").read_text() == "v10\n"
+    state = state_module.read_state(project)
+    assert (state.ref, state.version) == ("v10", made["v10"])
+    commit_all(project, "update")
+    status, said, _ = run_cli("update", str(project), "--check")
+    assert status == 0
+    assert f"is up to date with its template (v10, {made['v10'][:12]})" in said
+
+
+def test_a_project_made_from_a_commit_stays_there(template_repo: Path, tmp_path: Path) -> None:
+    v1 = sha_of(template_repo, "v1")
+    project = make_project(template_repo, tmp_path / "sound", ref="v1", recorded_ref=v1)
+    more_releases(template_repo)
+    result = update_project(project, check_only=True)
+    assert not result.behind and result.to_version == v1
+
+
+def test_a_project_made_from_a_branch_follows_its_head(template_repo: Path, tmp_path: Path) -> None:
+    project = make_project(template_repo, tmp_path / "sound", ref="v1", recorded_ref="main")
+    made = more_releases(template_repo)
+    result = update_project(project, check_only=True)
+    assert result.behind and result.to_version == made["stable"]  # main's head
+    assert result.to_ref == "main"
+
+
+def test_release_tags_are_ordered_as_copier_orders_them() -> None:
+    from pkgforge.scaffold.sources import GitRefs
+    from pkgforge.scaffold.update.follow import newest_release
+
+    def refs(*tags: str) -> GitRefs:
+        return GitRefs(frozenset({"main"}), frozenset(tags))
+
+    tags = refs("v1", "v2", "v9", "v10", "v11rc1", "stable", "1!0.1", "nightly-2024")
+    assert newest_release("v1", tags) == "1!0.1"  # an epoch wins, as in PEP 440
+    assert newest_release("v1", refs("v1", "v2", "v9", "v10", "v11rc1")) == "v10"
+    assert newest_release("v11rc1", refs("v10", "v11rc1", "v11rc2")) == "v11rc2"
+    assert newest_release("v10", refs("v2", "v10")) is None  # never back, nothing newer
+    assert newest_release("stable", tags) is None  # a tag that is no version stays
+
+
 # -- errors -----------------------------------------------------------------------------
 
 
@@ -751,7 +904,7 @@ import os, signal, sys
 # Whoever runs the tests may ignore SIGINT (a background job does) and a child inherits
 # that; a user's terminal does not.
 signal.signal(signal.SIGINT, signal.default_int_handler)
-import pkgforge.scaffold.update.landing as landing
+import pkgforge.landing as landing
 real = landing._rename
 calls = 0
 def interrupted(source, target):
@@ -812,8 +965,8 @@ def test_a_failure_while_writing_the_git_index_restores_everything(
 def test_a_failing_rename_restores_everything(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from pkgforge import landing
     from pkgforge.errors import PkgforgeError
-    from pkgforge.scaffold.update import landing
 
     user_edits(project)
     before = snapshot(project)

@@ -15,6 +15,7 @@ anything it read changed.
 
 from __future__ import annotations
 
+import enum
 import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -25,9 +26,19 @@ from pkgforge.checker.certainty import Certainty, severity_for
 from pkgforge.checker.findings import Finding, Severity
 from pkgforge.checker.incremental.units import Units, each
 
-__all__ = ["REGISTRY", "Hit", "Rule", "Scope", "Units", "each", "rule"]
+__all__ = ["REGISTRY", "Applicability", "Hit", "Rule", "Scope", "Units", "each", "rule"]
 
 Scope = Literal["source", "dist"]
+
+
+class Applicability(enum.StrEnum):
+    """How far a rule's fix may be trusted, in ruff's terms: ``check --fix`` applies the
+    safe fixes; ``--unsafe-fixes`` adds the unsafe ones."""
+
+    SAFE = "safe"
+    """The behaviour a user sees does not change."""
+    UNSAFE = "unsafe"
+    """The public API, the package structure or the dependencies change."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,8 @@ class Hit:
     severity: Severity | None = None
     """For a lesser form of the problem itself (a missing long description is only a
     warning where a broken one is an error); not for doubt, which is ``certainty``."""
+    subject: tuple[str, ...] = ()
+    """What the finding is about, for the rule's fixer (see :attr:`Finding.subject`)."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,11 @@ class Rule:
     scope: Scope
     doc: str
     func: Callable[[Any], Iterable[Hit]]
+    fix: Applicability | None = None
+    """The fix's applicability; None when the rule has no fix."""
+    fixer: str | None = None
+    """The fixer, as ``module:function`` inside :mod:`pkgforge.checker.fix` (loaded only by
+    ``check --fix``: the rules never import libcst or tomlkit)."""
 
     def run(self, model: Any) -> Iterator[Finding]:
         for hit in self.func(model):
@@ -68,6 +86,7 @@ class Rule:
                 name=self.name,
                 severity=severity_for(hit.severity or self.severity, hit.certainty),
                 message=hit.message,
+                subject=hit.subject,
             )
 
 
@@ -99,6 +118,27 @@ _SEVERITY_SECTIONS = {
 }
 
 
+_FIX_LINES = {
+    None: "Fix: **none**.",
+    Applicability.SAFE: "Fix: **safe** (`pkgforge check --fix`).",
+    Applicability.UNSAFE: "Fix: **unsafe** (`pkgforge check --fix --unsafe-fixes`).",
+}
+_FIX_SECTION = re.compile(r"^## Fix[ \t]*\n", re.MULTILINE)
+
+
+def _with_fix_section(code: str, doc: str, fix: Applicability | None) -> str:
+    """The docstring with its ``## Fix`` section opened by the fix's applicability: a rule
+    with a fix describes it there; a rule without one gets "Fix: none"."""
+    found = _FIX_SECTION.search(doc)
+    if fix is None:
+        if found:
+            raise RuntimeError(f"rule {code} documents a fix but names no fixer")
+        return f"{doc}\n\n## Fix\n{_FIX_LINES[None]}"
+    if not found:
+        raise RuntimeError(f"rule {code} has a fixer but no '## Fix' section saying what it does")
+    return f"{doc[: found.end()]}{_FIX_LINES[fix]}\n{doc[found.end() :]}"
+
+
 def rule(
     code: str,
     name: str,
@@ -106,18 +146,27 @@ def rule(
     *,
     severity: Severity = Severity.ERROR,
     scope: Scope = "source",
+    fix: Applicability | None = None,
+    fixer: str | None = None,
 ) -> Callable[[Callable[[Any], Iterable[Hit]]], Rule]:
-    """Register the decorated function as rule ``code``; codes are stable and unique."""
+    """Register the decorated function as rule ``code``; codes are stable and unique.
+
+    A rule with a fix names its applicability and its fixer (``module:function`` in
+    :mod:`pkgforge.checker.fix`), and says in a ``## Fix`` section what the fix does.
+    """
 
     def register(func: Callable[[Any], Iterable[Hit]]) -> Rule:
         if code in REGISTRY:
             raise RuntimeError(f"rule code {code} registered twice")
+        if (fix is None) != (fixer is None):
+            raise RuntimeError(f"rule {code}: a fix needs both its applicability and a fixer")
         doc = inspect.cleandoc(func.__doc__ or "")
         if not doc:
             raise RuntimeError(f"rule {code} has no documentation")
         if not re.search(r"^## Severity\s*$", doc, re.MULTILINE):
             doc += "\n\n" + _SEVERITY_SECTIONS[severity]
-        registered = Rule(code, name, title, severity, scope, doc, func)
+        doc = _with_fix_section(code, doc, fix)
+        registered = Rule(code, name, title, severity, scope, doc, func, fix, fixer)
         REGISTRY[code] = registered
         return registered
 

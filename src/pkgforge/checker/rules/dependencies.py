@@ -32,7 +32,7 @@ from pkgforge.checker.distmap import (
 from pkgforge.checker.findings import Severity
 from pkgforge.checker.graph import ImportGraph, graph_of
 from pkgforge.checker.model import Project, SourceFile
-from pkgforge.checker.rules.base import Hit, each, rule
+from pkgforge.checker.rules.base import Applicability, Hit, each, rule
 from pkgforge.checker.rules.imports import _is_package_code, _only_means_sibling, _statement
 from pkgforge.checker.sites import project_site_dirs
 from pkgforge.checker.summary import ImportInfo, ImportScope
@@ -322,7 +322,13 @@ def _is_guarded(info: ImportInfo) -> bool:
     return _is_optional(info) or info.scope is ImportScope.TYPE_CHECKING
 
 
-@rule("PF407", "undeclared-dependency", "a third-party import is not a declared dependency")
+@rule(
+    "PF407",
+    "undeclared-dependency",
+    "a third-party import is not a declared dependency",
+    fix=Applicability.UNSAFE,
+    fixer="dependencies:declare_dependency",
+)
 def undeclared_dependency(project: Project) -> Iterator[Hit]:
     """
     ## What it does
@@ -383,6 +389,17 @@ def undeclared_dependency(project: Project) -> Iterator[Hit]:
     judge. Install the dependencies where pkgforge runs, or use `pkgforge check --import`.
     Nothing for imports that never run (`if TYPE_CHECKING:`, dead version branches) or
     that are guarded by `try/except ImportError`.
+
+    ## Fix
+    Adds the distribution that provides the import, as installed where `check` runs,
+    with that version as its lower bound (`PyYAML>=6.0.2`): to `[project].dependencies`
+    when the import runs whenever the package is imported (a module-level import in a
+    module that importing a top-level package or loading an entry point reaches), else
+    — an optional integration — to an extra named after the distribution
+    (`[project.optional-dependencies] pyyaml = ["PyYAML>=6.0.2"]`). Unsafe: the
+    package's dependencies change. There is no fix when the distribution is not
+    installed here, or when the dependencies are not a PEP 621 list pkgforge can edit
+    (`dynamic`, setup.py, poetry's tables).
     """
     declarations = declarations_of(project)
     if not declarations.found:
@@ -491,6 +508,7 @@ def _undeclared_hit(use: _Use, answer: _Answer, lesser: str | None, present: boo
         info.line,
         info.column,
         certainty=Certainty.PROVEN if proven else Certainty.SOME_PATHS,
+        subject=(key,),
     )
 
 
@@ -524,6 +542,8 @@ _IMPLICIT = frozenset({"tzdata", "setuptools", "wheel", "pip", "certifi"})
     "unused-dependency",
     "a declared dependency is never imported",
     severity=Severity.WARNING,
+    fix=Applicability.UNSAFE,
+    fixer="dependencies:remove_dependency",
 )
 def unused_dependency(project: Project) -> Iterator[Hit]:
     """
@@ -556,6 +576,12 @@ def unused_dependency(project: Project) -> Iterator[Hit]:
     stubs, data-only distributions such as `tzdata`, and a pin of another declared
     dependency's own dependency. A command a dependency installs is no such use: the
     warning says so, for a package that runs it.
+
+    ## Fix
+    Removes the requirement from `[project].dependencies` in pyproject.toml (its
+    end-of-line comment goes with it). Unsafe: whatever used the distribution without
+    importing it (a plugin it registers, a command the package runs) loses it. There is
+    no fix for dependencies declared elsewhere (setup.py, setup.cfg, poetry's tables).
     """
     declarations = declarations_of(project)
     main = [r for r in declarations.requirements if r.main]
@@ -604,6 +630,7 @@ def unused_dependency(project: Project) -> Iterator[Hit]:
                 else ""
             ),
             _line_of(project, requirement.file, requirement.text),
+            subject=(requirement.text,),
         )
 
 

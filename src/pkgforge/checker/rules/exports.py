@@ -6,18 +6,45 @@ from collections.abc import Iterator
 
 from pkgforge.checker.certainty import Reach
 from pkgforge.checker.findings import Severity
-from pkgforge.checker.graph import graph_of
+from pkgforge.checker.graph import ImportGraph, graph_of
 from pkgforge.checker.model import Project, SourceFile
-from pkgforge.checker.rules.base import Hit, each, rule
+from pkgforge.checker.rules.base import Applicability, Hit, each, rule
 
 __all__ = [
     "duplicate_export",
     "dynamic_all",
+    "is_private",
     "missing_all",
     "non_string_export",
     "private_export",
+    "public_names",
     "undefined_export",
 ]
+
+
+def public_names(file: SourceFile, graph: ImportGraph) -> list[str]:
+    """The names a package's ``__init__.py`` binds as its API, in binding order: not
+    private, bound where code runs, and not a tool it imports (`import os`, `from typing
+    import cast`, `from project.conf import settings`), except re-exports of its own
+    submodules. PF305 asks for an ``__all__`` of them, and its fix writes it."""
+    summary = file.summary
+    inside = file.module + "."
+    tools = {
+        name
+        for info in summary.imports
+        if not info.is_from or not (graph.absolute(file.module, info) or "").startswith(inside)
+        for name in info.bound
+    }
+    return [
+        b.name
+        for b in summary.bindings
+        if not b.name.startswith("_") and b.name not in tools and b.reach is not Reach.NEVER
+    ]
+
+
+def is_private(name: str) -> bool:
+    """A leading underscore, but not a dunder name such as ``__version__`` (PF306)."""
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
 
 def _with_all(project: Project) -> Iterator[SourceFile]:
@@ -68,7 +95,13 @@ def dynamic_all(project: Project) -> Iterator[Hit]:
             )
 
 
-@rule("PF302", "undefined-export", "a name in `__all__` is not defined")
+@rule(
+    "PF302",
+    "undefined-export",
+    "a name in `__all__` is not defined",
+    fix=Applicability.UNSAFE,
+    fixer="exports:drop_undefined_exports",
+)
 def undefined_export(project: Project) -> Iterator[Hit]:
     """
     ## What it does
@@ -104,6 +137,14 @@ def undefined_export(project: Project) -> Iterator[Hit]:
 
     def echofilter(): ...
     ```
+
+    ## Fix
+    Removes the undefined names from a literal `__all__` (and from the literals
+    `__all__ +=` or `.extend()` adds). Unsafe: `from module import *` then gives
+    fewer names, and a misspelt name is dropped rather than corrected. No fix when none
+    of the names is found: an `__all__` pkgforge finds nothing of is more likely filled
+    by what it cannot see (a module that replaces itself in `sys.modules`, a lazy
+    loader) than wrong through and through.
     """
     graph = graph_of(project)
     for file in _with_all(project):
@@ -150,10 +191,18 @@ def undefined_export(project: Project) -> Iterator[Hit]:
             + (" and not one of its submodules" if file.is_package else ""),
             line,
             column,
+            subject=tuple(m[0] for m in missing),
         )
 
 
-@rule("PF303", "duplicate-export", "a name appears twice in `__all__`", severity=Severity.WARNING)
+@rule(
+    "PF303",
+    "duplicate-export",
+    "a name appears twice in `__all__`",
+    severity=Severity.WARNING,
+    fix=Applicability.SAFE,
+    fixer="exports:drop_duplicate_exports",
+)
 def duplicate_export(project: Project) -> Iterator[Hit]:
     """
     ## What it does
@@ -172,6 +221,10 @@ def duplicate_export(project: Project) -> Iterator[Hit]:
     ```python
     __all__ = ["echo", "surround", "reverse"]
     ```
+
+    ## Fix
+    Removes the repeated entry, keeping the first. Safe: `__all__` exports the same
+    names.
     """
     for file in _with_all(project):
         info = file.summary.all
@@ -187,6 +240,7 @@ def duplicate_export(project: Project) -> Iterator[Hit]:
                     f"(first on line {first[entry.value]})",
                     entry.line,
                     entry.column,
+                    subject=(entry.value,),
                 )
             else:
                 first[entry.value] = entry.line
@@ -233,6 +287,8 @@ def non_string_export(project: Project) -> Iterator[Hit]:
     "missing-all",
     "a package `__init__.py` has public names but no `__all__`",
     severity=Severity.WARNING,
+    fix=Applicability.UNSAFE,
+    fixer="exports:add_all",
 )
 def missing_all(project: Project) -> Iterator[Hit]:
     """
@@ -259,6 +315,12 @@ def missing_all(project: Project) -> Iterator[Hit]:
 
     __all__ = ["echofilter"]
     ```
+
+    ## Fix
+    Adds, after the imports, an `__all__` of the public names this check lists (sorted as
+    ruff's RUF022 wants). Unsafe: `from package import *` stops giving the names it
+    leaves out (the modules the package imports as tools, such as `os`), and the fix
+    cannot know which names are meant to be the API.
     """
     graph = graph_of(project)
     for file in each(project.files):
@@ -267,20 +329,7 @@ def missing_all(project: Project) -> Iterator[Hit]:
         summary = file.summary
         if summary.all is not None or summary.problem is not None:
             continue
-        # imported names are the package's tools (`import os`, `from typing import cast`,
-        # `from project.conf import settings`), except re-exports of its own submodules
-        inside = file.module + "."
-        tools = {
-            name
-            for info in summary.imports
-            if not info.is_from or not (graph.absolute(file.module, info) or "").startswith(inside)
-            for name in info.bound
-        }
-        public = [
-            b.name
-            for b in summary.bindings
-            if not b.name.startswith("_") and b.name not in tools and b.reach is not Reach.NEVER
-        ]
+        public = public_names(file, graph)
         if public:
             shown = ", ".join(f"`{n}`" for n in public[:5]) + (", …" if len(public) > 5 else "")
             yield Hit(
@@ -294,6 +343,8 @@ def missing_all(project: Project) -> Iterator[Hit]:
     "private-export",
     "an underscore name is exported in `__all__`",
     severity=Severity.WARNING,
+    fix=Applicability.UNSAFE,
+    fixer="exports:drop_private_exports",
 )
 def private_export(project: Project) -> Iterator[Hit]:
     """
@@ -314,20 +365,21 @@ def private_export(project: Project) -> Iterator[Hit]:
     ```python
     __all__ = ["echofilter", "mix"]
     ```
+
+    ## Fix
+    Removes the private name from `__all__`. Unsafe: `from module import *` stops
+    giving it; the fix cannot tell whether the name should have been public instead.
     """
     for file in _with_all(project):
         info = file.summary.all
         assert info is not None
         for entry in info.entries:
             name = entry.value
-            if (
-                name
-                and name.startswith("_")
-                and not (name.startswith("__") and name.endswith("__"))
-            ):
+            if name and is_private(name):
                 yield Hit(
                     file.relpath,
                     f"`{name}` is private (leading underscore) but listed in `__all__`",
                     entry.line,
                     entry.column,
+                    subject=(name,),
                 )

@@ -18,7 +18,7 @@ from pkgforge.checker.distmap import (
 from pkgforge.checker.findings import Severity
 from pkgforge.checker.graph import Breakage, ImportGraph, graph_of
 from pkgforge.checker.model import Project, SourceFile
-from pkgforge.checker.rules.base import Hit, Units, each, rule
+from pkgforge.checker.rules.base import Applicability, Hit, Units, each, rule
 from pkgforge.checker.sites import project_site_dirs
 from pkgforge.checker.summary import ImportInfo, ImportScope, NameUse, ProblemKind
 
@@ -55,7 +55,13 @@ def _is_test_module(module: str) -> bool:
     return any(part in _TEST_PARTS or part.startswith("test_") for part in module.split("."))
 
 
-@rule("PF401", "star-import-in-function", "`from x import *` inside a function or class")
+@rule(
+    "PF401",
+    "star-import-in-function",
+    "`from x import *` inside a function or class",
+    fix=Applicability.SAFE,
+    fixer="imports:hoist_star_import",
+)
 def star_import_in_function(project: Project) -> Iterator[Hit]:
     """
     ## What it does
@@ -77,6 +83,17 @@ def star_import_in_function(project: Project) -> Iterator[Hit]:
     def play():
         from sound.effects import echo, surround
     ```
+
+    ## Fix
+    Replaces the star import inside a function with a module-level import of the names
+    the function uses (`from sound.effects import echo, surround`), when pkgforge can
+    prove that it gives the function the same names: the star import is a statement of
+    the function's own body; the module it names is the project's and its star names
+    are known (a literal `__all__`, or names it binds); the function neither binds nor
+    declares `global` any of them; and none of them is a builtin, or is bound or read
+    anywhere else in the module, where the new module-level name would change what the
+    code sees. Otherwise there is no fix. Safe: the function sees the same names; the
+    module now compiles.
     """
     for file in each(project.files):
         for info in file.summary.imports:
@@ -173,7 +190,13 @@ def _means_sibling(graph: ImportGraph, package: str, info: ImportInfo) -> bool:
     )
 
 
-@rule("PF403", "implicit-relative-import", "`import echo` meaning a sibling module (Python 2 only)")
+@rule(
+    "PF403",
+    "implicit-relative-import",
+    "`import echo` meaning a sibling module (Python 2 only)",
+    fix=Applicability.SAFE,
+    fixer="imports:make_relative",
+)
 def implicit_relative_import(project: Project) -> Iterator[Hit]:
     """
     ## What it does
@@ -208,6 +231,16 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
     and in a script — a module with an `if __name__ == "__main__":` block that no
     module of the project imports — which works when run from its own folder.
     Nothing in code that never runs.
+
+    ## Fix
+    Rewrites the import as the explicit relative import of the sibling, which the
+    finding proves exists: `import echo` becomes `from . import echo` (`import echo as
+    e`: `from . import echo as e`), `from echo import x` becomes `from .echo import x`.
+    Safe: the same module is bound to the same name. There is no fix for `import
+    echo.sub` (no relative form binds `echo` the same way), in a module that runs as a
+    script (it has an `if __name__ == "__main__":` block), where a relative import
+    fails, nor where the module reads an attribute of `echo` that the sibling does not
+    define (`echo.zero`): another `echo` may be meant.
     """
     graph = graph_of(project)
     for file in each(project.files):
@@ -256,6 +289,7 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
                 info.line,
                 info.column,
                 certainty=Certainty.SOME_PATHS if script else certainty,
+                subject=(top,),
             )
 
 
@@ -377,9 +411,11 @@ def _missing_module(
             certainty=Certainty.UNSEEN,
         )
     elif made is None:
+        module = _module_above(graph, base)
+        why = f"; '{module}' is not a package" if module else ""  # CPython's own words
         yield Hit(
             file.relpath,
-            f"`{_statement(info)}`: no module named {base}",
+            f"`{_statement(info)}`: no module named {base}{why}",
             info.line,
             info.column,
             certainty=certainty,
@@ -398,6 +434,17 @@ def _missing_module(
                 certainty=Certainty.UNSEEN,
             ),
         )
+
+
+def _module_above(graph: ImportGraph, dotted: str) -> str | None:
+    """The module (not a package) that ``dotted`` puts a submodule under, if any:
+    ``p.echo`` for ``p.echo.x`` when ``p/echo.py`` is a plain module."""
+    parent = dotted.rpartition(".")[0]
+    while parent:
+        if parent in graph.modules:
+            return None if graph.modules[parent].is_package else parent
+        parent = parent.rpartition(".")[0]
+    return None
 
 
 def _missing_names(

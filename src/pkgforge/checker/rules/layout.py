@@ -12,7 +12,7 @@ from pkgforge.checker.findings import Severity
 from pkgforge.checker.graph import graph_of
 from pkgforge.checker.model import Directory, Project
 from pkgforge.checker.rules._tree import tree_view
-from pkgforge.checker.rules.base import Hit, rule
+from pkgforge.checker.rules.base import Applicability, Hit, rule
 from pkgforge.checker.shipping import WheelView, wheel_view
 from pkgforge.checker.summary import ImportInfo, ImportScope
 
@@ -33,7 +33,13 @@ TUTORIAL_RULE = (
 _TEST_PARTS = frozenset({"tests", "test", "testing", "conftest"})
 
 
-@rule("PF101", "missing-init", "a directory of modules inside a package has no `__init__.py`")
+@rule(
+    "PF101",
+    "missing-init",
+    "a directory of modules inside a package has no `__init__.py`",
+    fix=Applicability.UNSAFE,
+    fixer="layout:add_init",
+)
 def missing_init(project: Project) -> Iterator[Hit]:
     """
     ## What it does
@@ -87,6 +93,10 @@ def missing_init(project: Project) -> Iterator[Hit]:
     tutorial's rule. An import that fails only when a function runs, or from a
     module whose own place in the wheel pkgforge cannot tell, is a warning too.
     Nothing for an import under `if TYPE_CHECKING:` or `try/except ImportError`.
+
+    ## Fix
+    Adds an empty `__init__.py` to the directory. Unsafe: it turns a namespace package
+    into a regular one, to which other distributions can no longer add modules.
     """
     view = tree_view(project)
     # [tool.pkgforge]'s, and the backend's (setuptools namespace_packages, uv_build namespace)

@@ -3,10 +3,13 @@
 It records which template the project follows from now on, at which exact
 version, with which answers, in ``.pkgforge-template.json``; the next
 ``pkgforge update`` merges that template's changes since that version. The
-answers are, by priority: ``--set``, what pyproject.toml says (name,
+answers are, by priority: ``--set``; cookiecutter's replay file for the template
+(the answers cookiecutter recorded when it made a project from it), when its
+answers make this project's folder name; what pyproject.toml says (name,
 description, first author, license, a static version, the lowest Python of
 ``requires-python``, the home page and the GitHub owner in it, the import
-package found in the tree), then the template's defaults. Nothing else in the
+package found in the tree); then, for what none of them gives, a prompt (as
+``new`` prompts), or without one the template's default. Nothing else in the
 project is touched.
 """
 
@@ -21,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pkgforge.errors import ProjectExistsError, ProjectNotFoundError, UsageError
-from pkgforge.scaffold.render import load_context, parse_settings
+from pkgforge.scaffold.render import load_context, parse_settings, stdin_is_interactive
 from pkgforge.scaffold.sources import open_template
 from pkgforge.scaffold.update.state import STATE_FILE, TemplateState, answers_of, write_state
 
@@ -36,6 +39,7 @@ FROM_PYPROJECT = "pyproject.toml"
 FROM_TREE = "the package folder"
 FROM_SET = "--set"
 FROM_DEFAULT = "template default"
+FROM_PROMPT = "prompt"
 
 
 @dataclass(frozen=True)
@@ -46,10 +50,21 @@ class LinkResult:
     state_file: Path
     state: TemplateState
     origins: Mapping[str, str]
-    """Where each answer came from: "--set", "pyproject.toml", "the package folder"
-    or "template default"."""
+    """Where each answer came from: "--set", cookiecutter's replay file (its path),
+    "pyproject.toml", "the package folder", "prompt" or "template default"."""
     replaced: bool
     """True when an earlier state file was replaced (``force``)."""
+
+    @property
+    def defaulted(self) -> tuple[str, ...]:
+        """The answers nothing gave: the template's defaults were recorded (public names)."""
+        return tuple(
+            sorted(
+                key
+                for key, origin in self.origins.items()
+                if origin == FROM_DEFAULT and not key.startswith("_")
+            )
+        )
 
 
 def link_project(
@@ -61,10 +76,14 @@ def link_project(
     settings: Iterable[str] = (),
     extra_context: Mapping[str, Any] | None = None,
     force: bool = False,
+    no_input: bool = False,
 ) -> LinkResult:
     """Record that the project in ``path`` follows ``template`` (at its current version).
 
-    A project that already has a state file is refused unless ``force``.
+    The answers nothing else gives are asked for, as ``new`` asks (a terminal, or
+    answers piped in), unless ``no_input``: then they take the template's defaults,
+    which ``result.defaulted`` lists. A project that already has a state file is
+    refused unless ``force``.
     Raises ``ProjectNotFoundError``, ``ProjectExistsError``, ``UsageError`` or
     ``TemplateError`` (all ``PkgforgeError``); writes nothing then.
     """
@@ -85,17 +104,25 @@ def link_project(
     inferred = infer_answers(project_dir)
     with open_template(template, checkout=checkout, directory=directory) as opened:
         variables = _variables(opened.path)
-        defaults = {k: v for k, (v, _) in inferred.items() if k in variables}
-        _check_choices(variables, defaults, overrides)
-        _check_inferred(variables, defaults, overrides, opened.path.name)
+        replayed = _replayed(opened.path, variables, project_dir.name)
+        found = {k: v for k, (v, _) in inferred.items() if k in variables and k not in replayed}
+        _check_choices(variables, found, overrides)
+        _check_inferred(variables, found, overrides, opened.path.name)
+        known = {
+            key: (value, origin)
+            for key, (value, origin) in {**inferred, **replayed}.items()
+            if key in variables and key not in overrides
+        }
+        interactive = not no_input and stdin_is_interactive()
         context = load_context(
-            opened.path, fixed={}, defaults=defaults, settings=overrides, interactive=False
+            opened.path,
+            fixed={key: value for key, (value, _) in known.items()},
+            defaults={},
+            settings=overrides,
+            interactive=interactive,
         )
     answers = answers_of(context["cookiecutter"])
-    origins = {
-        key: FROM_SET if key in overrides else inferred[key][1] if key in defaults else FROM_DEFAULT
-        for key in answers
-    }
+    origins = {key: _origin(key, overrides, known, asked=interactive) for key in answers}
     state = TemplateState(
         source=opened.source,
         kind=opened.kind,
@@ -164,6 +191,79 @@ def infer_answers(project_dir: Path) -> dict[str, tuple[Any, str]]:
     if import_name:
         answers["import_name"] = (import_name, FROM_TREE)
     return answers
+
+
+def _origin(
+    key: str, overrides: Mapping[str, Any], known: Mapping[str, tuple[Any, str]], *, asked: bool
+) -> str:
+    if key in overrides:
+        return FROM_SET
+    if key in known:
+        return known[key][1]
+    # computed (``__year``) and private variables are never asked
+    return FROM_PROMPT if asked and not key.startswith("_") else FROM_DEFAULT
+
+
+def _replayed(
+    template_dir: Path, variables: Mapping[str, Any], folder: str
+) -> dict[str, tuple[Any, str]]:
+    """The answers of cookiecutter's replay file for this template, when there is one and
+    it made this project: its answers render the template's project folder name as
+    ``folder`` (a replay file keeps only the template's last run, maybe another project's)."""
+    replay = _replay_file(template_dir.name)
+    if replay is None:
+        return {}
+    try:
+        answers = json.loads(replay.read_text(encoding="utf-8"))["cookiecutter"]
+    except (OSError, ValueError, KeyError, TypeError):
+        log.info("%s is not a replay file cookiecutter wrote; not used", replay)
+        return {}
+    if not isinstance(answers, dict):
+        return {}
+    made = _folder_made_by(template_dir, answers)
+    if made != folder:
+        log.info("%s is the replay of another project (%s, not %s); not used", replay, made, folder)
+        return {}
+    origin = f"cookiecutter's replay ({_shown(replay)})"
+    return {
+        key: (value, origin)
+        for key, value in answers.items()
+        if key in variables and not key.startswith("_")
+    }
+
+
+def _replay_file(template_name: str) -> Path | None:
+    """Where cookiecutter keeps the answers of its last run of the template named so (its
+    folder's name, as cookiecutter names it), when that file exists."""
+    from cookiecutter.config import get_user_config
+    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.replay import get_file_name
+
+    try:
+        replay_dir = get_user_config()["replay_dir"]
+    except (CookiecutterException, OSError, KeyError, ValueError) as err:
+        log.info("cannot read cookiecutter's configuration (%s); no replay file used", err)
+        return None
+    path = Path(get_file_name(replay_dir, template_name)).expanduser()
+    return path if path.is_file() else None
+
+
+def _folder_made_by(template_dir: Path, answers: Mapping[str, Any]) -> str | None:
+    """The name of the project folder the template makes with ``answers``."""
+    from jinja2 import Environment, TemplateError
+
+    tops = [p.name for p in template_dir.iterdir() if p.is_dir() and "{{" in p.name]
+    if len(tops) != 1:
+        return None
+    try:
+        return Environment().from_string(tops[0]).render(cookiecutter=answers)
+    except TemplateError:
+        return None
+
+
+def _shown(path: Path) -> str:
+    home = Path.home()
+    return f"~/{path.relative_to(home).as_posix()}" if path.is_relative_to(home) else str(path)
 
 
 def _author(authors: object) -> dict[str, str]:

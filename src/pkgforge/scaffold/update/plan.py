@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pkgforge.scaffold.update.landing import FileContent
+from pkgforge.landing import FileContent
 from pkgforge.scaffold.update.merge import is_binary, merge_texts
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from pkgforge.scaffold.update.merge import ConflictStyle
 
-__all__ = ["Conflict", "Kept", "Plan", "make_plan", "read_tree"]
+__all__ = ["Conflict", "Kept", "Plan", "file_content", "make_plan", "read_tree"]
 
 # Below this similarity a removed and an added file are a deletion and a creation,
 # not a rename (git's default rename threshold is 50% too).
@@ -77,7 +77,7 @@ def read_tree(root: Path, *, skip: frozenset[str] = frozenset()) -> dict[str, Fi
             continue
         relative = path.relative_to(root).as_posix()
         if relative not in skip and "__pycache__" not in path.parts:
-            tree[relative] = _content(path)
+            tree[relative] = file_content(path)
     return tree
 
 
@@ -173,7 +173,7 @@ class _Planner:
     def ours(self, path: str) -> FileContent | None:
         if path not in self.plan.current:
             target = self.root / path
-            self.plan.current[path] = _content(target) if target.is_file() else None
+            self.plan.current[path] = file_content(target) if target.is_file() else None
         return self.plan.current[path]
 
     def occupied(self, path: str) -> bool:
@@ -311,6 +311,7 @@ class _Planner:
                 self.plan.moved.append((relative, target))
 
 
-def _content(path: Path) -> FileContent:
+def file_content(path: Path) -> FileContent:
+    """A project file's bytes and executable bit, as the plan writes them back."""
     mode = path.stat().st_mode
     return FileContent(path.read_bytes(), bool(mode & stat.S_IXUSR))

@@ -5,7 +5,7 @@
    changed by ``--set``;
 3. ours: the project. Each file is decided by :mod:`pkgforge.scaffold.update.plan`,
    merged by :mod:`pkgforge.scaffold.update.merge`, and everything lands at once through
-   :mod:`pkgforge.scaffold.update.landing`, the new template state with it. Conflicts are
+   :mod:`pkgforge.landing`, the new template state with it. Conflicts are
    marked unmerged in the git index when the project is in a git work tree.
 
 Both renders happen in a temporary folder; the project is not written to before
@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from pkgforge.checker.findings import any_errors
 from pkgforge.errors import DirtyTreeError, ProjectNotFoundError, TemplateError, UsageError
-from pkgforge.scaffold.update.landing import FileContent, land
+from pkgforge.landing import FileContent, land
+from pkgforge.scaffold.update.follow import LATEST
 from pkgforge.scaffold.update.merge import CONFLICT_STYLES, is_binary
 from pkgforge.scaffold.update.plan import Conflict, Kept, Plan, make_plan, read_tree
 
@@ -36,14 +37,13 @@ if TYPE_CHECKING:
 
     from pkgforge.checker.findings import Finding
     from pkgforge.scaffold.update.gitwork import Worktree
+    from pkgforge.scaffold.update.imports import StaleImport
     from pkgforge.scaffold.update.merge import ConflictStyle
     from pkgforge.scaffold.update.state import TemplateState
 
 __all__ = ["Conflict", "Kept", "UpdateResult", "update_project"]
 
 log = logging.getLogger("pkgforge")
-
-LATEST = "latest"
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,17 @@ class UpdateResult:
     """Conflicts are unmerged in the git index (stages 1/2/3), for ``git mergetool``."""
     findings: tuple[Finding, ...] = field(default=())
     """What ``pkgforge check`` says about the updated project."""
+    stale_imports: tuple[StaleImport, ...] = ()
+    """After an ``import_name`` change: the user's imports that still name the old package
+    (with ``rewrite_imports``, those it could not rewrite, each with the reason)."""
+    rewritten: tuple[str, ...] = ()
+    """The files whose imports of the old package ``rewrite_imports`` rewrote."""
+    renamed: tuple[str, str] | None = None
+    """(old, new) when ``import_name`` changed: the package moved."""
+    from_ref: str | None = None
+    """The git ref the project was made from (a tag, a branch), as recorded."""
+    to_ref: str | None = None
+    """The git ref of ``to_version``: a newer release tag when a tag is followed."""
 
     @property
     def conflicted(self) -> tuple[str, ...]:
@@ -101,13 +112,18 @@ def update_project(
     conflict: ConflictStyle = "inline",
     allow_dirty: bool = False,
     run_check: bool = True,
+    rewrite_imports: bool = False,
 ) -> UpdateResult:
     """Update the project at (or above) ``path`` to the template version ``to``
-    (default: the latest), with answers changed by ``settings`` (``KEY=VALUE``, as
-    ``--set`` takes them) and ``extra_context``.
+    (default: the latest: a git branch's head, the newest release tag after a tag, see
+    :mod:`~pkgforge.scaffold.update.follow`; a commit stays), with answers changed by
+    ``settings`` (``KEY=VALUE``, as ``--set`` takes them) and ``extra_context``.
 
     ``check_only`` only tells whether the project is behind (``result.behind``);
     ``dry_run`` computes everything, including ``result.diff``, and writes nothing.
+    When ``import_name`` changes, the user's files that still import the old package are
+    listed (``result.stale_imports``); ``rewrite_imports`` rewrites them in the same
+    landing (:mod:`~pkgforge.scaffold.update.imports`).
     """
     from pkgforge.scaffold.render import parse_settings
     from pkgforge.scaffold.update.state import checked_out, read_state
@@ -124,7 +140,12 @@ def update_project(
     if not check_only:
         worktree = _worktree(project_dir, refuse_dirty=not (allow_dirty or dry_run))
 
-    with checked_out(state, target=to or LATEST) as (their_template, their_state):
+    target = to
+    if target is None and state.kind == "git":
+        from pkgforge.scaffold.update.follow import target_of
+
+        target = target_of(state.source, state.ref)
+    with checked_out(state, target=target or LATEST) as (their_template, their_state):
         answers = _new_answers(their_template, state.answers, changes)
         changed = tuple(sorted(k for k in answers if state.answers.get(k) != answers.get(k)))
         behind = their_state.version != state.version or bool(changed)
@@ -138,6 +159,8 @@ def update_project(
             behind=behind,
             landed=False,
             dry_run=dry_run,
+            from_ref=state.ref,
+            to_ref=their_state.ref,
         )
         if check_only or not behind:
             return summary
@@ -158,6 +181,15 @@ def update_project(
                 style=conflict,
                 in_git=worktree is not None,
             )
+    stale: tuple[StaleImport, ...] = ()
+    rewritten: tuple[str, ...] = ()
+    renamed = None
+    old_name, new_name = state.answers.get("import_name"), answers.get("import_name")
+    if "import_name" in changed and old_name and new_name:
+        renamed = (str(old_name), str(new_name))
+        stale, rewritten = _imports_of_old_name(
+            project_dir, plan, str(old_name), str(new_name), rewrite=rewrite_imports
+        )
     new_state = replace(their_state, answers=dict(answers))
     _add_state_file(plan, project_dir, new_state)
     diff = _unified_diff(plan)
@@ -186,6 +218,9 @@ def update_project(
         diff=diff,
         git_index=git_index,
         findings=findings,
+        stale_imports=stale,
+        rewritten=rewritten,
+        renamed=renamed,
     )
 
 
@@ -290,6 +325,38 @@ def _plan(
         style=style,
         in_git=in_git,
     )
+
+
+def _imports_of_old_name(
+    project_dir: Path, plan: Plan, old: str, new: str, *, rewrite: bool
+) -> tuple[tuple[StaleImport, ...], tuple[str, ...]]:
+    """The imports of ``old`` left in the project's Python files as the update leaves them;
+    with ``rewrite``, each file's imports rewritten to ``new``, landing with the update."""
+    from pkgforge.scaffold.update import imports
+    from pkgforge.scaffold.update.plan import file_content
+
+    paths = (set(imports.python_files(project_dir)) - plan.deletes) | {
+        path for path in plan.writes if path.endswith(".py")
+    }
+    stale: list[StaleImport] = []
+    rewritten: list[str] = []
+    for path in sorted(paths):
+        planned = plan.writes.get(path)
+        content = planned if planned is not None else file_content(project_dir / path)
+        if not rewrite:
+            stale += imports.imports_of(path, content.data, old)
+            continue
+        data, left = imports.rewrite_imports(path, content.data, old, new)
+        stale += left
+        if data is None:
+            continue
+        rewritten.append(path)
+        plan.writes[path] = replace(content, data=data)
+        if planned is None:  # a file the update did not touch otherwise
+            plan.current[path] = content
+    if rewritten:
+        log.info("rewrote the imports of %s in %d file(s)", old, len(rewritten))
+    return tuple(stale), tuple(rewritten)
 
 
 def _add_state_file(plan: Plan, project_dir: Path, new_state: TemplateState) -> None:

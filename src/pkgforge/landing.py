@@ -1,5 +1,7 @@
 """Land a set of file writes and deletions in a project all at once, or not at all.
 
+``update`` lands a template's new version with it, ``check --fix`` its fixes.
+
 Every new content is first written to a hidden staging folder inside the project
 (the same filesystem, so each later step is a rename). Then each target is
 renamed aside into the staging folder and the new file renamed into its place.
@@ -30,6 +32,7 @@ __all__ = ["STAGING_PREFIX", "FileContent", "land"]
 log = logging.getLogger("pkgforge")
 
 STAGING_PREFIX = ".pkgforge-update-"
+"""The hidden staging folder's default prefix (a folder the check's walk skips)."""
 
 
 @dataclass(frozen=True)
@@ -46,14 +49,16 @@ def land(
     deletes: frozenset[str],
     *,
     finish: Callable[[], None] | None = None,
+    staging_prefix: str = STAGING_PREFIX,
 ) -> None:
     """Write ``writes`` and delete ``deletes`` (paths relative to ``project_dir``) at once.
 
     ``finish`` runs after every file is in place and before the change is kept:
-    if it raises, the files are restored too (``update`` writes the git index there).
-    Folders left empty by the deletions are removed.
+    if it raises, the files are restored too (``update`` writes the git index there;
+    ``check --fix`` lands the next project's fixes). Folders left empty by the
+    deletions are removed.
     """
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=project_dir))
+    staging = Path(tempfile.mkdtemp(prefix=staging_prefix, dir=project_dir))
     try:
         staged = _stage(project_dir, staging, writes)
         journal = _Journal(project_dir, staging)
@@ -83,7 +88,7 @@ def _stage(root: Path, staging: Path, writes: Mapping[str, FileContent]) -> dict
             target.chmod(_mode(root / path, target, executable=content.executable))
         except OSError as err:
             raise PkgforgeError(
-                f"cannot write the update of {path}: {err.strerror or err}; nothing was changed",
+                f"cannot write the new {path}: {err.strerror or err}; nothing was changed",
                 hint="check the free space and permissions of the project folder",
             ) from err
         staged[path] = target
