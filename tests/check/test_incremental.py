@@ -19,7 +19,16 @@ from pkgforge.checker.summarize import summarize_source
 
 from .conftest import GOOD_PYPROJECT
 
-PYPROJECT = GOOD_PYPROJECT + "dependencies = [{deps}]\n"
+PYPROJECT = GOOD_PYPROJECT.replace(">=3.11", "{python}") + "dependencies = [{deps}]\n{tail}"
+PYTHONS = (">=3.11", ">=3.12")
+TAILS = (
+    "",
+    '[project.optional-dependencies]\nfast = ["numpy"]\n',
+    '[tool.pkgforge]\nignore = ["PF305"]\n',
+    '[tool.pkgforge]\nselect = ["PF4"]\n',
+    '[tool.pkgforge]\nper-path-ignores = { "src/sound/formats/**" = ["PF4"] }\n',
+)
+"""What a pyproject.toml edit may add after the dependencies: extras, the settings."""
 
 START = {
     "src/sound/__init__.py": 'from sound.effects import echo\nVERSION = "1"\n__all__ = ["echo"]\n',
@@ -78,7 +87,8 @@ edits = st.one_of(
               st.sampled_from(LINES), st.sampled_from(MODULES), st.sampled_from(NAMES)),
     st.tuples(st.just("delete_module"), st.integers(0, 50)),
     st.tuples(st.just("rename_module"), st.integers(0, 50), st.sampled_from(MODULES)),
-    st.tuples(st.just("pyproject"), st.sampled_from(('', '"requests"', '"requests", "numpy"', '"six"'))),
+    st.tuples(st.just("pyproject"), st.sampled_from(('', '"requests"', '"requests", "numpy"', '"six"')),
+              st.sampled_from(PYTHONS), st.sampled_from(TAILS)),
     st.tuples(st.just("touch"), st.integers(0, 50)),
 )  # fmt: skip
 
@@ -92,7 +102,7 @@ class _Tree:
         self.clock = 1_000_000_000_000_000_000
         for relpath, text in START.items():
             self.write(relpath, text)
-        self.write("pyproject.toml", PYPROJECT.format(deps='"requests"'))
+        self.write("pyproject.toml", PYPROJECT.format(deps='"requests"', python=">=3.11", tail=""))
 
     def write(self, relpath: str, text: str) -> None:
         path = self.root / relpath
@@ -136,7 +146,9 @@ class _Tree:
             if target.name != "__init__.py" and not new.exists():
                 target.rename(new)
         elif kind == "pyproject":
-            self.write("pyproject.toml", PYPROJECT.format(deps=edit[1]))
+            self.write(
+                "pyproject.toml", PYPROJECT.format(deps=edit[1], python=edit[2], tail=edit[3])
+            )
         elif kind == "touch":
             relpath = self.pick(int(edit[1]))  # type: ignore[call-overload]
             self.clock += 1_000_000
