@@ -1,7 +1,7 @@
 """The summary cache: one append-only log per project, written a few records at a time.
 
 A run appends what it learnt (the summaries of the files it parsed, the memo entries
-it changed, its findings) as records at the end of ``.pkgforge_cache/check-v2.log``;
+it changed, its findings) as records at the end of ``.pkgforge_cache/check-v3.log``;
 it never rewrites what an earlier run wrote, so a re-check after one edit writes a few
 kilobytes, not the whole cache. Each record is framed::
 
@@ -33,7 +33,7 @@ file and renames it over the old one.
 
 Two processes may check the same project at once (an editor's ``--watch`` and a
 pre-commit hook): every append and every compaction holds an exclusive ``flock`` on
-``check-v2.lock``, each append is one ``write`` at the end of the file, and a reader
+``check-v3.lock``, each append is one ``write`` at the end of the file, and a reader
 takes no lock: a record being written is incomplete (ignored) or complete, and a
 compaction replaces the file whole. The worst a race can do is lose a record: a later
 run parses that file again.
