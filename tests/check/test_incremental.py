@@ -8,6 +8,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -273,3 +274,53 @@ def test_interface_ignores_moved_lines_but_not_their_order() -> None:
     assert swapped != interface(summarize_source(base))
     renamed = interface(summarize_source(b"import os\nY = 1\n"))
     assert renamed != interface(summarize_source(base))
+
+
+RICH = {
+    **START,
+    "src/sound/formats/aiff.py": "import numpy\nfrom .wav import read, ghost\nfrom os import *\n",
+    "src/sound/formats/mixer.py": "def mix():\n    import sound.formats.aiff\n",
+    "src/sound/my-tool.py": "from sound.effects.echo import missing\n",
+    "src/sound/effects/loop.py": "import sound.effects.loop\n__all__ = ['x', 'x', 1]\n",
+}  # fmt: skip
+"""START with more for the rules to find (undeclared imports, star imports, a name no
+module binds, a module name that cannot be imported, a self-import, a bad __all__)."""
+
+
+def test_each_unit_alone_gives_what_it_gave_in_the_whole_run(
+    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A unit decides from what it reads, never from what an earlier unit of the loop left
+    behind (:mod:`pkgforge.checker.incremental.units`): every rule's every unit, run
+    again alone (the others skipped, their contributions kept), gives the findings and
+    contributions it gave in the run of the whole loop, and so does the rule."""
+    from pkgforge.checker.incremental import runner
+    from pkgforge.checker.incremental.units import RuleRun
+
+    root = make_project(dict(RICH), pyproject=PYPROJECT.format(deps="", python=">=3.11", tail=""))
+    execute = runner._execute
+    checked: list[tuple[str, str]] = []
+    differ: list[tuple[str, str]] = []  # (a failed assert here would read as a crashed rule)
+
+    def each_unit_alone(rule: Any, model: Any, run: RuleRun) -> Any:
+        found, read = execute(rule, model, run)
+        if not run.used_units or run.again is not None:
+            return found, read
+        units = set(run.unit_deps)
+        outputs = {unit: run.output(unit) for unit in units}
+        files = model.files
+        order = {file.relpath: index for index, file in enumerate(files)}
+        for unit in sorted(units):
+            alone = RuleRun({unit}, units, outputs, files, order)
+            again, _ = execute(rule, model, alone)
+            if (again, alone.output(unit), set(alone.unit_deps)) != (found, outputs[unit], {unit}):
+                differ.append((rule.code, unit))
+            checked.append((rule.code, unit))
+        return found, read
+
+    monkeypatch.setattr(runner, "_execute", each_unit_alone)
+    result = check([root])
+    assert differ == []
+    assert result.rule_errors == ()
+    assert {f.code for f in result.findings} >= {"PF302", "PF402", "PF404", "PF406", "PF407"}
+    assert len({code for code, _ in checked}) >= 8  # the rules that loop over units
