@@ -2,6 +2,7 @@
 
     python bench/heldout.py check [NAME...] [--jobs 2]   # precision of check's errors
     python bench/heldout.py build [NAME...] [--jobs 2]   # does `pkgforge build` refuse falsely?
+    python bench/heldout.py build --sample 30 --seed 14  # a seeded random sample of them
 
 ``check`` is bench/precision.py on the held-out corpus: every error finding in package
 code replayed against the wheel PyPI serves for that version.
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -195,6 +197,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("projects", nargs="*", help="held-out projects (default: all)")
     parser.add_argument("--jobs", type=int, default=2, help="projects at once")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument(
+        "--sample",
+        type=int,
+        metavar="N",
+        help="build: N projects drawn at random with --seed (when the whole corpus takes "
+        "too long; the draw is fixed by the seed before any result is seen)",
+    )
+    parser.add_argument("--seed", type=int, default=14, help="the --sample draw's seed")
     args, rest = parser.parse_known_args(argv)
     if args.what == "check":
         extra = ["--json"] if args.json else []
@@ -207,6 +217,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = [n for n in names if n not in pins]
     if unknown:
         parser.error(f"not in the held-out corpus: {', '.join(unknown)}")
+    if args.sample is not None:
+        names = sorted(random.Random(args.seed).sample(sorted(names), min(args.sample, len(names))))
+        print(f"sample (seed {args.seed}): {' '.join(names)}", file=sys.stderr, flush=True)
     with ThreadPoolExecutor(max(1, args.jobs)) as pool:
         outcomes = []
         for outcome in pool.map(lambda n: build_one(n, pins[n]), names):

@@ -52,6 +52,15 @@ def _pkgforge_logger_restored() -> Iterator[None]:
     logger.handlers[:], logger.propagate, logger.level, logger.filters[:] = saved
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_verify_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """``build`` and ``verify`` keep their environments in the user cache; the tests keep
+    theirs here (the variable reaches the subprocesses too)."""
+    from pkgforge.release.verify.environment import CACHE_ENV
+
+    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("verify-cache"))
+
+
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
     """Run ``pkgforge ARGS`` in-process; return (exit status, stdout, stderr)."""

@@ -126,18 +126,21 @@ def _wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 30.
 
 
 @contextmanager
-def pypiserver(packages: Path, log: Path, options: Sequence[str] = ()) -> Iterator[str]:
+def pypiserver(
+    packages: Path, log: Path, options: Sequence[str] = (), *, ready: str = "simple/"
+) -> Iterator[str]:
     """Serve ``packages`` with pypiserver on a free port; yield its root URL.
 
     ``options`` go to ``pypiserver run`` (``-P htpasswd -a update``, ``--disable-fallback``);
-    the server's log is written to ``log``.
+    the server's log is written to ``log``. The server is up when ``ready`` answers 200 (an
+    index that asks a password to list answers 401 there: wait for ``health`` instead).
     """
     with log.open("wb") as out:
         for _attempt in range(3):  # another process may grab the free port first
             port = _free_port()
             cmd = [sys.executable, "-m", "pypiserver", "run", "-p", str(port), "-i", "127.0.0.1"]
             proc = subprocess.Popen([*cmd, *options, str(packages)], stdout=out, stderr=out)
-            if _wait_until_up(f"http://127.0.0.1:{port}/simple/", proc):
+            if _wait_until_up(f"http://127.0.0.1:{port}/{ready}", proc):
                 break
             proc.kill()
             proc.wait()

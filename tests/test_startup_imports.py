@@ -79,7 +79,7 @@ def new_no_input_caller(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
         "email",  # importlib.metadata's
         "packaging._manylinux",  # wheel-tag probes: validating pyproject.toml never runs them
         "packaging._musllinux",
-        "pkgforge.checker.importrun",  # check --import only
+        "pkgforge.checker.importing",  # check --import only
         "concurrent.futures",  # worker pools: a fresh project is parsed in one process
         "multiprocessing",
     ],
@@ -125,6 +125,6 @@ def test_check_of_a_small_project_does_not_load_the_import_runner(tmp_path: Path
     )
     loaded = _loaded_after(tmp_path, "check", "--no-cache", "sound")
     assert "pkgforge.checker.rules.runtime" in loaded  # PF412 is loaded, and cheap
-    for unused in ("pkgforge.checker.importrun", "pkgforge.checker.importproc"):
+    for unused in ("pkgforge.checker.importing.plan", "pkgforge.checker.importing.runner"):
         assert unused not in loaded
     assert "concurrent" not in _tops(loaded)

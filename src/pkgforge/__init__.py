@@ -28,6 +28,7 @@ __all__ = [
     "package_tree",
     "publish",
     "update_project",
+    "verify",
 ]
 
 # public name -> the module that defines it. Each is the module that holds the
@@ -46,6 +47,7 @@ _LAZY = {
     "update_project": "pkgforge.scaffold.update.update",
     "package_tree": "pkgforge.draw.tree",
     "import_graph": "pkgforge.draw.graph",
+    "verify": "pkgforge.release.verify.verifier",
 }
 
 if TYPE_CHECKING:
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
     from pkgforge.errors import PkgforgeError
     from pkgforge.release.build import build
     from pkgforge.release.publish import publish
+    from pkgforge.release.verify.verifier import verify
     from pkgforge.scaffold.add import add_module
     from pkgforge.scaffold.project import new_project
     from pkgforge.scaffold.update.link import link_project

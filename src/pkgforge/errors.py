@@ -30,6 +30,7 @@ __all__ = [
     "TemplateError",
     "UnsafeEditError",
     "UsageError",
+    "VerifyError",
 ]
 
 
@@ -129,6 +130,11 @@ class BackendError(BuildError):
         self.backend = backend
         self.hook = hook
         self.output = output
+
+
+class VerifyError(PkgforgeError):
+    """No wheel could be verified: none fits the interpreter, or no environment could be
+    made for them."""
 
 
 class DrawError(PkgforgeError):

@@ -18,9 +18,11 @@ from pkgforge.errors import InvalidNameError
 __all__ = [
     "MAX_NAME_LENGTH",
     "NOT_PACKAGES",
+    "PLATFORM_STDLIB_MODULES",
     "ProjectName",
     "import_name_for",
     "is_keyword",
+    "is_public_module",
     "is_stdlib_module",
     "is_valid_identifier",
     "name_warnings",
@@ -110,17 +112,24 @@ def is_keyword(name: str) -> bool:
     return keyword.iskeyword(name)
 
 
+# Standard-library modules that exist on some platforms only (Windows, or POSIX).
+PLATFORM_STDLIB_MODULES = frozenset(
+    {
+        "_msi", "_overlapped", "_winapi", "msilib", "msvcrt", "nt", "winreg", "winsound",
+        "_posixshmem", "_posixsubprocess", "crypt", "fcntl", "grp", "nis", "ossaudiodev",
+        "posix", "pwd", "resource", "spwd", "syslog", "termios",
+    }
+)  # fmt: skip
+
 # Standard-library modules that some supported Python has and the running one may
 # not: added in 3.12-3.15, or removed by PEP 594 / in 3.12-3.13, or platform-only.
-_OTHER_STDLIB = frozenset(
+_OTHER_STDLIB = PLATFORM_STDLIB_MODULES | frozenset(
     {
         "__main__", "annotationlib", "compression", "profiling", "_interpreters",
         "_interpqueues", "_interpchannels", "asynchat", "asyncore", "audioop", "cgi",
-        "cgitb", "chunk", "crypt", "distutils", "imghdr", "imp", "lib2to3", "mailcap",
-        "msilib", "nis", "nntplib", "ossaudiodev", "pipes", "smtpd", "sndhdr", "spwd",
-        "sunau", "telnetlib", "tkinter", "uu", "xdrlib", "_winapi", "msvcrt", "winreg",
-        "winsound", "_msi", "_overlapped", "posix", "pwd", "grp", "termios", "fcntl",
-        "resource", "_posixsubprocess", "__future__",
+        "cgitb", "chunk", "distutils", "imghdr", "imp", "lib2to3", "mailcap",
+        "nntplib", "pipes", "smtpd", "sndhdr", "sunau", "telnetlib", "tkinter", "uu",
+        "xdrlib", "__future__",
     }
 )  # fmt: skip
 
@@ -135,6 +144,14 @@ def is_stdlib_module_everywhere(name: str) -> bool:
     """True when every supported Python 3 has a standard-library module ``name`` on every
     platform (a top-level module of that name can then never be imported once installed)."""
     return name in sys.stdlib_module_names and name not in _OTHER_STDLIB
+
+
+def is_public_module(dotted: str) -> bool:
+    """True when no part of ``dotted`` below the top level starts with an underscore
+    (``_pytest.python`` is public, ``sound._impl`` is not): a module an ordinary use may
+    import first (DESIGN.md, "Which first imports count"). Dunder parts such as
+    ``__init__`` or ``__main__`` count as private."""
+    return not any(part.startswith("_") for part in dotted.split(".")[1:])
 
 
 def _suggest(name: str) -> str:

@@ -147,3 +147,38 @@ def write_project(
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return write_project(tmp_path / "sound")
+
+
+def build_wheel(root: Path, outdir: Path) -> Path:
+    """The wheel of the project at ``root``, built by its real backend (no isolation)."""
+    from build import ProjectBuilder
+    from pyproject_hooks import quiet_subprocess_runner
+
+    builder = ProjectBuilder(root, runner=quiet_subprocess_runner)
+    return Path(builder.build("wheel", outdir))
+
+
+def dependency_wheel(folder: Path, name: str, source: str = "VALUE = 1\n") -> Path:
+    """A wheel of distribution ``name`` (one package, its import name) in ``folder``: what a
+    find-links folder serves."""
+    import_name = name.replace("-", "_")
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_wheel(
+        folder,
+        [(f"{import_name}/__init__.py", source)],
+        name=import_name,
+        metadata=f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n",
+    )
+
+
+def local_index(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """pip and uv install from ``folder`` alone: no configuration file, no index."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in [n for n in __import__("os").environ if n.startswith(("PIP_", "UV_"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("PIP_CONFIG_FILE", "/dev/null")
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(folder))
+    monkeypatch.setenv("UV_NO_CONFIG", "1")
+    monkeypatch.setenv("UV_NO_INDEX", "1")
+    monkeypatch.setenv("UV_FIND_LINKS", str(folder))

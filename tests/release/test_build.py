@@ -216,11 +216,18 @@ def test_project_failing_check_is_not_built_and_unchanged(tmp_path: Path, code: 
     relpath, source = FAILING_CHECKS[code]
     root = write_project(tmp_path / "sound", files={relpath: source})
     before = snapshot(root)
-    with pytest.raises(CheckFailedError, match="nothing was built") as caught:
-        build(root, isolation=False)
-    assert code in {f.code for f in caught.value.findings}
-    assert snapshot(root) == before
-    assert not (root / "dist").exists()
+    # Without verification the static error stops the build before it starts; with it,
+    # the wheel confirms the error and the build stops before dist/ is written.
+    for verify, said in ((False, "nothing was built"), (True, "was not changed")):
+        with pytest.raises(CheckFailedError, match=said) as caught:
+            build(root, isolation=False, verify=verify)
+        (static,) = [f for f in caught.value.findings if f.code == code]
+        assert static.severity == "error"
+        assert ("(confirmed: " in static.message) is verify
+        # Building writes setuptools' egg-info into the tree, as any build does; nothing else.
+        after = {k: v for k, v in snapshot(root).items() if ".egg-info/" not in k}
+        assert after == before
+        assert not (root / "dist").exists()
 
 
 def test_cli_prints_the_findings_that_stop_the_build(tmp_path: Path, run_cli: RunCli) -> None:

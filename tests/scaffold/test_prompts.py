@@ -300,3 +300,40 @@ def test_ctrl_c_at_a_prompt_leaves_nothing(work: Path) -> None:
     assert proc.returncode == 130, err
     assert err.strip().endswith("error: interrupted")
     assert list(work.iterdir()) == []
+
+
+def test_at_a_terminal_the_name_verdict_comes_before_the_first_prompt(work: Path) -> None:
+    # Asked for answers, the user hears first that the name is taken, and may stop there.
+    import pty
+
+    from tests.localindex import static_index
+
+    controller, terminal = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PKGFORGE_OFFLINE"))}
+    try:
+        with (
+            static_index(["sound"]) as index,
+            subprocess.Popen(
+                [*NEW_SOUND, "--index-url", index.url],
+                cwd=work,
+                env=env,
+                stdin=terminal,
+                stdout=terminal,
+                stderr=terminal,
+                preexec_fn=_as_a_terminal_session,  # noqa: PLW1509 - before exec, no threads
+            ) as proc,
+        ):
+            os.close(terminal)
+            terminal = -1
+            try:
+                seen = _read_until(controller, b"One-line description", time.monotonic() + 120)
+            finally:
+                proc.kill()
+            proc.wait(timeout=120)
+    finally:
+        os.close(controller)
+        if terminal >= 0:
+            os.close(terminal)
+    text = seen.decode(errors="replace")
+    taken = text.find("the name 'sound' is taken on ")
+    assert 0 <= taken < text.index("One-line description"), text

@@ -410,7 +410,7 @@ def check(
     ``config`` holds ``--config`` values: a TOML file read instead of each project's
     ``[tool.pkgforge]``, and ``KEY = VALUE`` settings over it.
     ``run_imports`` also imports every module with the project's interpreter (``python``,
-    else found as :func:`~pkgforge.checker.interpreter.find_interpreter` says): PF412.
+    else found as :func:`~pkgforge.checker.importing.interpreter.find_interpreter` says): PF412.
     ``on_inputs(root, stamps)`` is called once per target with the ``os.stat`` signatures
     of everything its findings depend on (:mod:`~pkgforge.checker.replay`), or with
     ``(None, None)`` for a target that cannot say (an archive, a run without the cache).
@@ -980,7 +980,7 @@ def _source_findings(
     """Each selected source rule's raw findings, the suppression comments, crashed rules."""
     chosen = _check_rules(project, selection, registry)
     if run_imports and selection.enabled("PF412"):
-        from pkgforge.checker.importrun import import_check
+        from pkgforge.checker.importing.project import import_check
 
         project.extra["imports"] = import_check(project, python)  # type: ignore[index]
     by_rule, errors = _run_rules(chosen, project)

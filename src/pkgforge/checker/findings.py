@@ -32,6 +32,8 @@ class Finding:
     subject: tuple[str, ...] = ()
     """What the finding is about, as its rule's fixer needs it (the names of an ``__all__``,
     a requirement, an import): data, never shown; not part of the JSON shape."""
+    module: str = ""
+    """The module a finding is about, where it is one (an import that failed)."""
 
     @property
     def url(self) -> str:
@@ -47,7 +49,7 @@ class Finding:
             "column": self.column,
             "message": self.message,
             "url": self.url,
-        }
+        } | ({"module": self.module} if self.module else {})
 
 
 def any_errors(findings: Iterable[Finding]) -> bool:

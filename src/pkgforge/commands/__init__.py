@@ -24,6 +24,7 @@ COMMAND_NAMES = (
     "explain",
     "rules",
     "build",
+    "verify",
     "publish",
     "completion",
 )

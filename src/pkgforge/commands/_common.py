@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Protocol
 
+    from pkgforge.checker.findings import Finding
     from pkgforge.draw.render.glyphs import Glyphs
 
     class Subparsers(Protocol):
@@ -23,7 +24,9 @@ __all__ = [
     "add_drawing_arguments",
     "add_parser",
     "add_template_source",
+    "add_verification_options",
     "complete_rule_codes",
+    "print_findings",
     "terminal_style",
     "write_stdout",
 ]
@@ -68,6 +71,39 @@ def add_template_source(parser: argparse.ArgumentParser, *, required: bool) -> N
         metavar="DIR",
         help="the template's folder inside the repository, zip or folder",
     )
+
+
+def add_verification_options(parser: argparse.ArgumentParser) -> None:
+    """``--timeout``, ``--python`` and ``--output-format``: how ``build`` and ``verify`` import
+    a wheel, and how they report it (they verify alike, so they say so in the same words)."""
+    parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=float,
+        default=60.0,
+        help="how long one import may take before it counts as hanging (default 60)",
+    )
+    parser.add_argument(
+        "--python",
+        metavar="PATH",
+        help="the interpreter to verify with, one that the wheel's requires-python allows "
+        "(default: the one running pkgforge)",
+    )
+    parser.add_argument(
+        "--output-format",
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        dest="output_format",
+        help="report format (default text; json: the findings as 'check' prints them)",
+    )
+
+
+def print_findings(findings: Sequence[Finding]) -> None:
+    """One line per finding, in the line format of ``pkgforge check``, so editors and people
+    read both alike."""
+    for f in findings:
+        print(f"{f.path}:{f.line}:{f.column}: {f.code} [{f.name}] {f.message}")
 
 
 def add_drawing_arguments(

@@ -1,9 +1,14 @@
-"""``pkgforge build``: check, build with PyPA build, inspect the artifacts."""
+"""``pkgforge build``: check, build with PyPA build, inspect the artifacts, verify the wheel."""
 
 from __future__ import annotations
 
 from pkgforge import TYPE_CHECKING
-from pkgforge.commands._common import Subparsers, add_parser
+from pkgforge.commands._common import (
+    Subparsers,
+    add_parser,
+    add_verification_options,
+    print_findings,
+)
 from pkgforge.errors import UsageError
 
 if TYPE_CHECKING:
@@ -13,13 +18,17 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from pkgforge.checker.findings import Finding
+    from pkgforge.release.build import BuildResult
 
 __all__ = ["register", "run"]
 
 
 def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser]) -> None:
     parser = add_parser(
-        subparsers, "build", help="check, build the sdist and wheel, inspect them", parents=parents
+        subparsers,
+        "build",
+        help="check, build the sdist and wheel, inspect them, import the wheel for real",
+        parents=parents,
     )
     parser.add_argument(
         "path", metavar="PATH", nargs="?", default=".", help="the project (default: here)"
@@ -38,7 +47,8 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
         "--installer",
         choices=("pip", "uv"),
         default="pip",
-        help="what installs the build requirements in the isolated environment (default pip)",
+        help="what installs the build requirements in the isolated environment, and the "
+        "wheel's dependencies for its verification (default pip)",
     )
     parser.add_argument(
         "-C",
@@ -49,6 +59,13 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
         dest="config_settings",
         help="pass a setting to the backend (repeatable)",
     )
+    parser.add_argument(
+        "--no-verify",
+        action="store_true",
+        help="do not import the wheel in a clean environment (then a static import error "
+        "stops the build before it starts)",
+    )
+    add_verification_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -67,18 +84,42 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
             isolation=not args.no_isolation,
             installer=args.installer,
             config_settings=_config_settings(args.config_settings),
+            verify=not args.no_verify,
+            python=args.python,
+            timeout=args.timeout,
         )
     except CheckFailedError as err:
-        _print_findings(err.findings)
+        _report(args, err.findings, None)
         raise
     except BackendError as err:
         _print_output(err.backend, err.output)
         raise
-    _print_findings(result.findings)
-    for artifact in result.artifacts:
-        print(f"{_display(artifact)} ({_size(artifact.stat().st_size)})")
+    _report(args, result.findings, result)
     log.debug("timings: %s", ", ".join(f"{t.step} {t.seconds:.2f}s" for t in result.timings))
     return 0
+
+
+def _report(
+    args: argparse.Namespace, findings: Sequence[Finding], result: BuildResult | None
+) -> None:
+    if args.output_format == "json":
+        import json
+
+        from pkgforge.checker.report.json_report import findings_dict
+
+        verification = result.verification if result is not None else None
+        payload = findings_dict(
+            findings,
+            verification=verification.record() if verification is not None else None,
+            artifacts=[str(a) for a in result.artifacts] if result is not None else [],
+            manifest=str(result.manifest) if result is not None else None,
+        )
+        print(json.dumps(payload, indent=2))
+        return
+    print_findings(findings)
+    if result is not None:
+        for artifact in result.artifacts:
+            print(f"{_display(artifact)} ({_size(artifact.stat().st_size)})")
 
 
 def _config_settings(pairs: Sequence[str]) -> dict[str, str | list[str]] | None:
@@ -98,12 +139,6 @@ def _config_settings(pairs: Sequence[str]) -> dict[str, str | list[str]] | None:
         else:
             settings[key] = [previous, value]
     return settings or None
-
-
-def _print_findings(findings: Sequence[Finding]) -> None:
-    # The line format of 'pkgforge check' (text), so editors and people read both alike.
-    for f in findings:
-        print(f"{f.path}:{f.line}:{f.column}: {f.code} [{f.name}] {f.message}")
 
 
 def _print_output(backend: str, output: str) -> None:

@@ -1,13 +1,21 @@
-"""``pkgforge build``: check, build with PyPA build, inspect, and only then write ``dist/``.
+"""``pkgforge build``: check, build with PyPA build, inspect, verify, and only then write
+``dist/``.
 
-The order matters. ``check`` runs first and a project with error-level findings
-is not built. Like ``python -m build``, the wheel is built from the unpacked
+The order matters. ``check`` runs first; an invalid pyproject.toml (PF501) stops
+the build there. Like ``python -m build``, the wheel is built from the unpacked
 sdist, so a file the sdist forgot breaks the build here and not on a user's
-machine. Everything is built in a temporary directory; the artifacts reach
-``dist/`` only after both builds succeeded and their inspection found no
-error, so a failed build leaves ``dist/`` exactly as it was. The manifest
-written last names exactly these artifacts for ``pkgforge publish``. Builds are
-reproducible: see :mod:`pkgforge.release.reproducible`.
+machine. The artifacts are inspected, and the wheel is verified: imported for
+real in a clean environment (:mod:`pkgforge.release.verify`), which settles the
+static check's import errors (a module that imports cleanly was a false alarm).
+Only then does the build decide: any error left stops it. Without verification
+(``verify=False``, or no wheel), a static error stops the build before it starts,
+as the static verdict then stands alone.
+
+Everything is built in a temporary directory; the artifacts reach ``dist/`` only
+after the build decided to ship, so a failed build leaves ``dist/`` exactly as it
+was. The manifest written last names exactly these artifacts for ``pkgforge
+publish``, and records what the verification found. Builds are reproducible: see
+:mod:`pkgforge.release.reproducible`.
 """
 
 from __future__ import annotations
@@ -19,10 +27,10 @@ import shutil
 import tempfile
 import time
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pkgforge.checker.findings import Finding, Severity
 from pkgforge.errors import BuildError, CheckFailedError, ProjectNotFoundError, UsageError
@@ -41,6 +49,8 @@ if TYPE_CHECKING:
     from pkgforge.checker.archive import Archive
     from pkgforge.checker.model import Project
     from pkgforge.release.backend import BuildSession, ConfigSettings, Installer
+    from pkgforge.release.verify.target import Target
+    from pkgforge.release.verify.verifier import Verification
 
 __all__ = ["BuildResult", "Timing", "build"]
 
@@ -48,6 +58,7 @@ log = logging.getLogger("pkgforge")
 
 # What PEP 517 says a frontend assumes when pyproject.toml names no backend.
 _DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
+_INVALID_PYPROJECT = "PF501"
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,9 @@ class BuildResult:
     stale: tuple[Path, ...]
     """Files in ``outdir`` from earlier builds, left alone and not in the manifest."""
     timings: tuple[Timing, ...]
+    verification: Verification | None = None
+    """What importing the wheel in a clean environment found; None when it did not run
+    (``verify=False``, no wheel)."""
 
 
 def build(
@@ -81,33 +95,40 @@ def build(
     isolation: bool = True,
     installer: Installer = "pip",
     config_settings: ConfigSettings | None = None,
+    verify: bool = True,
+    python: str | os.PathLike[str] | None = None,
+    timeout: float | None = None,
 ) -> BuildResult:
-    """Check the project at ``path``, build it, inspect the artifacts, record them.
+    """Check the project at ``path``, build it, inspect the artifacts, verify the wheel
+    (with ``installer``, on ``python`` or pkgforge's own interpreter, ``timeout`` seconds
+    per import), record them.
 
-    Raises :class:`CheckFailedError` (with ``findings``) when the project or the
-    artifacts have error-level findings, :class:`BuildError` when PyPA build or
+    Raises :class:`CheckFailedError` (with ``findings``) when errors remain (from the
+    check, the inspection or the verification), :class:`BuildError` when PyPA build or
     the backend fails; in every failure ``outdir`` is left untouched.
     """
     from pkgforge.release.backend import BuildSession, require_uv
 
     root = Path(path).resolve()
     backend = _backend_of(root)
-    target = Path(outdir).resolve() if outdir is not None else root / "dist"
+    destination = Path(outdir).resolve() if outdir is not None else root / "dist"
     if not (sdist or wheel):
         raise UsageError("nothing to build", hint="build the sdist, the wheel, or both")
     if installer not in ("pip", "uv"):
         raise UsageError(f"unknown installer {installer!r}", hint="use 'pip' or 'uv'")
-    if target.exists() and not target.is_dir():
-        raise UsageError(f"{target} is not a directory", hint="give --outdir a directory")
-    if isolation and installer == "uv":
+    if destination.exists() and not destination.is_dir():
+        raise UsageError(f"{destination} is not a directory", hint="give --outdir a directory")
+    if (isolation or verify) and installer == "uv":
         require_uv()
+    verifying = verify and wheel
+    interpreter = _verification_target(python) if verifying else None
 
     epoch = source_date(root)
     log.debug("SOURCE_DATE_EPOCH=%d (%s)", epoch.epoch, epoch.origin)
     timings: list[Timing] = []
     with _timed("check", timings):
         project = _load_project(root)
-        findings = list(_check_source(project))
+        static = list(_check_source(project, stop=not verifying))
 
     with tempfile.TemporaryDirectory(prefix="pkgforge-build-") as scratch_name:
         scratch = Path(scratch_name)
@@ -125,42 +146,45 @@ def build(
         with _timed("inspect", timings):
             archives = _inspect(project, artifacts)
             inspected = [f for archive in archives for f in _dist_findings(archive)]
-        findings.extend(inspected)
-        errors = [f for f in inspected if f.severity is Severity.ERROR]
-        if errors:
-            raise CheckFailedError(
-                f"the built artifacts have {len(errors)} error(s); {target} was not changed",
-                hint="fix the packaging configuration (see the findings above) and build again",
-                findings=tuple(findings),
-            )
+        verification = None
+        if verifying:
+            with _timed("verify", timings):
+                verification = _verify(artifacts[-1], project, installer, interpreter, timeout)
+            static = _reconcile(static, project, verification)
+        findings = [*static, *inspected, *(verification.findings if verification else ())]
+        _decide(static, inspected, verification, destination)
         name, version = _name_and_version(archives)
         with _timed("write", timings):
-            stale = _stale_files(target, artifacts)
-            manifest = dump_manifest(scratch / "manifest.json", _manifest(name, version, artifacts))
-            # The manifest goes last (beside target, not in it): it only ever names
+            stale = _stale_files(destination, artifacts)
+            record = _manifest(name, version, artifacts, _record(verification, verify=verify))
+            manifest = dump_manifest(scratch / "manifest.json", record)
+            # The manifest goes last (beside destination, not in it): it only ever names
             # artifacts already in place.
-            staged = [(artifact, target / artifact.name) for artifact in artifacts]
-            *final, manifest = _commit([*staged, (manifest, manifest_path(target))], target)
-            (target / LEGACY_MANIFEST_NAME).unlink(missing_ok=True)
+            staged = [(artifact, destination / artifact.name) for artifact in artifacts]
+            *final, manifest = _commit(
+                [*staged, (manifest, manifest_path(destination))], destination
+            )
+            (destination / LEGACY_MANIFEST_NAME).unlink(missing_ok=True)
     for artifact in final:
         log.info("built %s", _display(artifact))
     if stale:
         log.info(
             "%s also holds %d file(s) from earlier builds (%s); they were left alone and "
             "'pkgforge publish' will not upload them",
-            _display(target),
+            _display(destination),
             len(stale),
             ", ".join(p.name for p in stale),
         )
     return BuildResult(
         project=name,
         version=version,
-        outdir=target,
+        outdir=destination,
         artifacts=tuple(final),
         manifest=manifest,
         findings=tuple(findings),
         stale=tuple(stale),
         timings=tuple(timings),
+        verification=verification,
     )
 
 
@@ -199,7 +223,9 @@ def _build_artifacts(
     return artifacts
 
 
-def _manifest(name: str, version: str, artifacts: Sequence[Path]) -> Manifest:
+def _manifest(
+    name: str, version: str, artifacts: Sequence[Path], verification: dict[str, Any]
+) -> Manifest:
     return Manifest(
         project=name,
         version=version,
@@ -212,6 +238,7 @@ def _manifest(name: str, version: str, artifacts: Sequence[Path]) -> Manifest:
             )
             for path in artifacts
         ),
+        verification=verification,
     )
 
 
@@ -250,19 +277,99 @@ def _backend_of(root: Path) -> str:
     return backend if isinstance(backend, str) else _DEFAULT_BACKEND
 
 
-def _check_source(project: Project) -> Sequence[Finding]:
-    """Run ``pkgforge check`` on the source tree; stop on an error-level finding."""
+def _check_source(project: Project, *, stop: bool) -> Sequence[Finding]:
+    """Run ``pkgforge check`` on the source tree. An invalid pyproject.toml (PF501) stops
+    the build before it starts; so does any error when ``stop`` (nothing will verify it)."""
     from pkgforge.checker.engine import check_project
 
     result = check_project(project)
-    if result.has_errors:
-        errors = sum(f.severity is Severity.ERROR for f in result.findings)
+    errors = [f for f in result.findings if f.severity is Severity.ERROR]
+    blocking = errors if stop else [f for f in errors if f.code == _INVALID_PYPROJECT]
+    if blocking:
         raise CheckFailedError(
-            f"'pkgforge check' found {errors} error(s); nothing was built",
+            f"'pkgforge check' found {len(blocking)} error(s); nothing was built",
             hint="fix them (see 'pkgforge explain CODE') and build again",
             findings=tuple(result.findings),
         )
     return tuple(result.findings)
+
+
+def _verification_target(python: str | os.PathLike[str] | None) -> Target:
+    from pkgforge.release.verify.target import find_target
+
+    return find_target(python)
+
+
+def _verify(
+    wheel: Path,
+    project: Project,
+    installer: Installer,
+    target: Target | None,
+    timeout: float | None,
+) -> Verification:
+    from pkgforge.checker.engine import display_prefix
+    from pkgforge.release.verify.verifier import DEFAULT_TIMEOUT, verify_wheel
+
+    log.info("verifying %s: importing it in a clean environment", wheel.name)
+    prefix = display_prefix(project.root)
+    sources = {f.module: prefix + f.relpath for f in project.files if f.module}
+    return verify_wheel(
+        wheel,
+        installer=installer,
+        target=target,
+        timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+        sources=sources,
+    )
+
+
+def _reconcile(
+    static: Sequence[Finding], project: Project, verification: Verification
+) -> list[Finding]:
+    from pkgforge.release.verify.reconcile import reconcile
+
+    return reconcile(static, project, verification)
+
+
+def _decide(
+    static: Sequence[Finding],
+    inspected: Sequence[Finding],
+    verification: Verification | None,
+    destination: Path,
+) -> None:
+    """Raise CheckFailedError when an error is left: from the check (unless the verification
+    settled it), the inspection or the verification."""
+    counts = {
+        "'pkgforge check'": _errors(static),
+        "the inspection": _errors(inspected),
+        "importing the wheel": _errors(verification.findings if verification else ()),
+    }
+    if not any(counts.values()):
+        return
+    findings = (*static, *inspected, *(verification.findings if verification else ()))
+    if counts["the inspection"] == sum(counts.values()):
+        message = f"the built artifacts have {sum(counts.values())} error(s)"
+    else:
+        said = ", ".join(f"{count} from {where}" for where, count in counts.items() if count)
+        message = f"the build has {sum(counts.values())} error(s) ({said})"
+    raise CheckFailedError(
+        f"{message}; {destination} was not changed",
+        hint="fix them (see the findings above and 'pkgforge explain CODE') and build again",
+        findings=tuple(findings),
+    )
+
+
+def _errors(findings: Iterable[Finding]) -> int:
+    return sum(f.severity is Severity.ERROR for f in findings)
+
+
+def _record(verification: Verification | None, *, verify: bool) -> dict[str, Any]:
+    """What the manifest says of the verification."""
+    from pkgforge.release.verify.verifier import verification_record
+
+    if verification is not None:
+        return verification_record([verification.record()])
+    reason = "built with --no-verify" if not verify else "no wheel was built"
+    return {"ran": False, "reason": reason, "wheels": []}
 
 
 def _inspect(project: Project, artifacts: Sequence[Path]) -> list[Archive]:

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pkgforge.errors import ManifestError
 
@@ -59,6 +60,11 @@ class Manifest:
     """The distribution name as in the metadata."""
     version: str
     artifacts: tuple[Artifact, ...]
+    verification: Mapping[str, Any] | None = None
+    """Whether the wheel was verified (imported in a clean environment) and what that
+    found: ``{"ran": bool, "wheels": [{"filename", "ran", "reason", "python",
+    "installer", "modules", "errors", "warnings", "infos"}]}``; None for a build that
+    recorded nothing (an older pkgforge)."""
 
 
 def manifest_path(outdir: Path) -> Path:
@@ -95,6 +101,10 @@ def prepare_manifest_dir(outdir: Path) -> Path:
 def dump_manifest(path: Path, manifest: Manifest) -> Path:
     """Write ``manifest`` as JSON to ``path`` (no atomicity: the caller renames it into place)."""
     payload = {"schema": _SCHEMA_VERSION, **asdict(manifest)}
+    if manifest.verification is None:
+        del payload["verification"]
+    else:
+        payload["verification"] = dict(manifest.verification)
     path.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path
 
@@ -119,7 +129,13 @@ def read_manifest(outdir: Path, *, verify: bool = True) -> Manifest:
         if payload.get("schema") != _SCHEMA_VERSION:
             raise ManifestError(f"{path} has an unknown schema", hint=hint)
         artifacts = tuple(Artifact(**item) for item in payload["artifacts"])
-        manifest = Manifest(payload["project"], payload["version"], artifacts)
+        verification = payload.get("verification")
+        manifest = Manifest(
+            payload["project"],
+            payload["version"],
+            artifacts,
+            verification if isinstance(verification, dict) else None,
+        )
         # A plain file name of the output directory: an edited manifest never reaches elsewhere.
         odd = [a.filename for a in artifacts if not _plain_name(a.filename)]
         if odd:

@@ -83,6 +83,21 @@ class PublishResult:
         return tuple(f for f in self.files if f.action in {"skipped", "would-skip"})
 
 
+def _warn_if_unverified(manifest: Manifest) -> None:
+    """A build whose wheel was not imported in a clean environment may ship a wheel
+    whose import fails: say so before uploading it."""
+    record = manifest.verification or {}
+    if record.get("ran"):
+        return
+    reasons = [str(w.get("reason")) for w in record.get("wheels", ()) if w.get("reason")]
+    why = record.get("reason") or "; ".join(reasons) or "the manifest has no record of it"
+    log.warning(
+        "uploading a build that was not verified (%s); 'pkgforge verify' imports its wheel "
+        "in a clean environment and records the result",
+        why,
+    )
+
+
 def publish(
     path: str | os.PathLike[str] = ".",
     *,
@@ -121,6 +136,7 @@ def publish(
     preloading = None if dry_run else preload_twine()
     outdir = _dist_dir(Path(path))
     manifest = read_manifest(outdir)
+    _warn_if_unverified(manifest)
     target = resolve_target(
         repository=repository,
         repository_url=repository_url,

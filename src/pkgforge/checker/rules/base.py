@@ -57,6 +57,8 @@ class Hit:
     warning where a broken one is an error); not for doubt, which is ``certainty``."""
     subject: tuple[str, ...] = ()
     """What the finding is about, for the rule's fixer (see :attr:`Finding.subject`)."""
+    module: str = ""
+    """The module the hit is about, where it is one (reported in JSON)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class Rule:
                 severity=severity_for(hit.severity or self.severity, hit.certainty),
                 message=hit.message,
                 subject=hit.subject,
+                module=hit.module,
             )
 
 

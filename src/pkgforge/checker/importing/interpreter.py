@@ -1,4 +1,5 @@
-"""Which Python ``check --import`` runs the project's code with.
+"""Which Python ``check --import`` runs the project's code with (``verify --python`` reads
+its option the same way).
 
 The import run must happen in the *project's* environment (its dependencies, its
 Python), not pkgforge's own: pkgforge is often installed with pipx, where none of
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from pkgforge.errors import UsageError
 
-__all__ = ["Interpreter", "find_interpreter"]
+__all__ = ["Interpreter", "check_requires_python", "find_interpreter", "resolve_python"]
 
 log = logging.getLogger("pkgforge")
 
@@ -108,7 +109,7 @@ def find_interpreter(
             f"{origin} is Python {'.'.join(map(str, version))}; --import needs Python 3.6 or newer",
             hint=_HINT,
         )
-    _check_requires_python(version, requires_python, origin)
+    check_requires_python(version, requires_python, origin)
     return Interpreter(
         executable, origin, version, None if installed is None else frozenset(installed)
     )
@@ -121,7 +122,7 @@ def _locate(
     project_name: str | None,
 ) -> tuple[Path, str]:
     if python is not None:
-        return _from_option(os.fspath(python)), f"--python {os.fspath(python)}"
+        return resolve_python(os.fspath(python)), f"--python {os.fspath(python)}"
     for name in (".venv", "venv"):
         candidate = root / name
         if candidate.is_dir():
@@ -149,7 +150,9 @@ def _locate(
     )
 
 
-def _from_option(value: str) -> Path:
+def resolve_python(value: str) -> Path:
+    """The interpreter ``--python VALUE`` names: an interpreter, a virtual environment or a
+    command on ``PATH``; raise UsageError when it names none."""
     path = Path(value)
     if path.is_dir():
         found = _venv_python(path)
@@ -234,7 +237,7 @@ def _probe(
     return (major, minor, micro), installed
 
 
-def _check_requires_python(
+def check_requires_python(
     version: tuple[int, int, int], requires_python: str | None, origin: str
 ) -> None:
     if not requires_python:
