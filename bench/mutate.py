@@ -20,7 +20,9 @@ Then each judge says whether it caught the plant:
 
     check   ``pkgforge check`` of the mutated sdist tree has an error finding in a file
             the plant touched that the unmutated tree has not (the kind's rule is the
-            expected one; the report names the rule that caught it)
+            expected one; the report names the rule that caught it), or a new error
+            elsewhere that names the name and module of the ImportError the wheel shows
+            (a planted cycle may break a statement in a module it did not touch)
     verify  ``pkgforge verify`` of the mutated wheel has an error finding that names
             the module that breaks
 
@@ -43,6 +45,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -490,7 +493,8 @@ class Plant:
 
 
 def judge_check(plant: Plant, candidate: Candidate, tree: Path, baseline: set[Any]) -> None:
-    """Caught: a new error finding in a file the plant touched. The kind's own rule is
+    """Caught: a new error finding in a file the plant touched, or one elsewhere that names
+    the failure the wheel shows (:func:`_names_the_failure`). The kind's own rule is
     the expected one; another rule's error there (``import arrow`` for a sibling
     ``arrow.py`` is an undeclared dependency as well) still blocks the release."""
     _, data, err = pkgforge("check", ".", "--output-format", "json", "--no-cache", cwd=tree)
@@ -500,7 +504,7 @@ def judge_check(plant: Plant, candidate: Candidate, tree: Path, baseline: set[An
     at = set(plant.touched)
     new = [f for f in data.get("findings", []) if _key(f) not in baseline]
     here = sorted(
-        (f for f in new if f["path"] in at),
+        (f for f in new if f["path"] in at or _names_the_failure(f, plant.broke)),
         key=lambda f: (f["severity"] != "error", f["code"] not in CLAIMED_BY[candidate.kind]),
     )
     if here and here[0]["severity"] == "error":
@@ -514,6 +518,22 @@ def judge_check(plant: Plant, candidate: Candidate, tree: Path, baseline: set[An
         plant.check_detail = (
             f"only {other[0]['code']} {other[0]['path']}: {other[0]['message']}" if other else ""
         )
+
+
+_CANNOT_IMPORT = re.compile(
+    r"cannot import name '(\w+)' from (?:partially initialized module )?'([\w.]+)'"
+)
+
+
+def _names_the_failure(finding: dict[str, Any], broke: str) -> bool:
+    """Whether a finding elsewhere is the failure the wheel shows: a planted cycle may break
+    a statement in a module the plant did not touch, which the finding names (the name
+    and the partly initialised module of the ImportError)."""
+    match = _CANNOT_IMPORT.search(broke)
+    message = finding.get("message", "")
+    if match is None:
+        return False
+    return f"{match.group(1)}`" in message and match.group(2) in message
 
 
 def judge_verify(plant: Plant, wheel: Path, work: Path) -> None:

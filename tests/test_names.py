@@ -7,6 +7,7 @@ from pkgforge.names import (
     MAX_NAME_LENGTH,
     NOT_PACKAGES,
     import_name_for,
+    is_public_module,
     name_warnings,
     normalize_distribution_name,
     parse_project_name,
@@ -159,3 +160,20 @@ def test_module_names_python_reads_as_another_name_are_refused() -> None:
     with pytest.raises(InvalidNameError, match=f"reads {LONG_S_OUND!r} as 'sound'") as exc:
         validate_module_name(LONG_S_OUND)
     assert exc.value.hint == "name it 'sound'"
+
+
+@pytest.mark.parametrize(
+    ("dotted", "public"),
+    [
+        ("pkg", True),
+        ("_pkg", True),  # the top-level package is always an ordinary first import
+        ("pkg.sub.mod", True),
+        ("_pkg.mod", True),
+        ("pkg._impl", False),
+        ("pkg.sub._impl", False),
+        ("pkg._impl.mod", False),
+        ("pkg.__main__", False),
+    ],
+)
+def test_public_modules(dotted: str, public: bool) -> None:
+    assert is_public_module(dotted) is public

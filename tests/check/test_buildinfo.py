@@ -151,11 +151,15 @@ def test_pyproject_ext_modules_and_version_files(tmp_path: Path) -> None:
         '[tool.hatch.build.hooks.vcs]\nversion-file = "src/sound/_version.py"\n',
         '[tool.hatch.version.raw-options]\nversion_file = "src/sound/_version.py"\n',
         '[tool.pdm.version]\nsource = "scm"\nwrite_to = "sound/_version.py"\n',
+        # hatchling's own version hook writes the one file its `path` names
+        '[tool.hatch.build.hooks.version]\npath = "src/sound/_version.py"\n',
     ],
 )
 def test_version_files_of_other_backends(tmp_path: Path, table: str) -> None:
     project = _project(tmp_path, {"pyproject.toml": HATCH + "\n" + table})
     assert "sound._version" in project.generated
+    # a hook whose output is named is no blind spot for the package's other modules
+    assert project.build.unnamed == ()
 
 
 def test_versioneer_version_file(tmp_path: Path) -> None:
@@ -464,3 +468,42 @@ def test_ext_modules_set_outside_the_setup_call_is_unnamed(tmp_path: Path) -> No
         },
     )
     assert info.unnamed == ("setup.py sets ext_modules in a way pkgforge cannot read",)
+
+
+_HOOK = (
+    "from hatchling.builders.hooks.plugin.interface import BuildHookInterface\n"
+    "class Hook(BuildHookInterface):\n"
+    "    def initialize(self, version, build_data):\n"
+    "        {}\n"
+)
+_IMPORTS = "from sound.gone import x\nfrom .missing import y\nfrom ._gen import z\nfrom .sub.deep import w\n"
+
+
+@pytest.mark.parametrize(
+    ("hook", "maybe"),
+    [
+        # it names the one file it writes: only that module may appear
+        ("open('src/sound/_gen.py', 'w').write('z = 1')", {"sound._gen"}),
+        # a computed file name in a folder it names: any module of that folder
+        ("for n in ['_gen']: open(f'src/sound/{n}.py', 'w')", {"sound.gone", "sound.missing", "sound._gen"}),
+        # another program writes what it likes
+        ("import subprocess; subprocess.run(['make'])", {"sound.gone", "sound.missing", "sound._gen", "sound.sub.deep"}),
+    ],
+)  # fmt: skip
+def test_a_build_scripts_blind_spot_stays_local(tmp_path: Path, hook: str, maybe: set[str]) -> None:
+    # DESIGN.md: a hatch custom hook hides only the modules its text may write; a deleted
+    # or missing module elsewhere in the package is still an error
+    pyproject = HATCH.replace('"hatch-vcs"', '"hatchling"') + "[tool.hatch.build.hooks.custom]\n"
+    files = {
+        "pyproject.toml": pyproject,
+        "hatch_build.py": _HOOK.format(hook),
+        "src/sound/sub/__init__.py": "",
+        "src/sound/player.py": _IMPORTS,
+    }
+    write_tree(tmp_path, {"src/sound/__init__.py": "", **files})
+    found = check([tmp_path], select=["PF404"], use_cache=False).findings
+    severities = {f.message.split("no module named ")[1].split()[0]: f.severity for f in found}
+    assert severities == {
+        module: "info" if module in maybe else "error"
+        for module in ("sound.gone", "sound.missing", "sound._gen", "sound.sub.deep")
+    }

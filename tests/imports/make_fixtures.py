@@ -239,8 +239,13 @@ project(
 project(
     "pf407_fail",
     {
+        # importing the package runs the module (DESIGN.md, "Reachability")
+        "src/sound/__init__.py": (
+            '"""The tutorial\'s sound package."""\n\nfrom sound.effects import reverse\n\n'
+            '__all__ = ["effects", "formats", "reverse"]\n'
+        ),
         E
-        + "reverse.py": 'import yaml\n\n__all__ = ["reverse"]\n\n\ndef reverse():\n    return yaml\n'
+        + "reverse.py": 'import yaml\n\n__all__ = ["reverse"]\n\n\ndef reverse():\n    return yaml\n',
     },
 )
 project(

@@ -40,6 +40,20 @@ def findings(root: Path, code: str = "PF407") -> list[Finding]:
     return [f for f in result.findings if f.code == code]
 
 
+def in_a_fresh_environment(env: Path, root: Path, code: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` as a user's fresh environment would: the project's sources, and none
+    of the distributions it does not declare (a venv of its own, without pip)."""
+    venv.create(env, with_pip=False)
+    python = env / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    return subprocess.run(
+        [str(python), "-c", code],
+        env={"PYTHONPATH": str(root / "src")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def one(root: Path, code: str = "PF407") -> Finding:
     (finding,) = findings(root, code)
     return finding
@@ -49,21 +63,16 @@ def one(root: Path, code: str = "PF407") -> Finding:
 
 
 def test_module_level_undeclared_import_is_an_error_that_really_fails(tmp_path: Path) -> None:
-    root = project(tmp_path / "p", {"src/pkg/core.py": "import yaml\n"})
+    # importing the package runs pkg.core: a user's `import pkg` fails
+    files = {"src/pkg/__init__.py": "from pkg import core\n", "src/pkg/core.py": "import yaml\n"}
+    root = project(tmp_path / "p", files)
     finding = one(root)
     assert finding.severity == "error"
-    assert "`import yaml` needs `yaml`, which no declared dependency provides" in finding.message
-    # a user's fresh environment: the package, and none of its undeclared dependencies
-    env = tmp_path / "venv"
-    venv.create(env, with_pip=False)
-    python = env / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
-    run = subprocess.run(
-        [str(python), "-c", "import pkg.core"],
-        env={"PYTHONPATH": str(root / "src")},
-        capture_output=True,
-        text=True,
-        check=False,
+    assert (
+        "`import yaml` needs `yaml` (`pyyaml` provides it), which no declared dependency provides"
+        in finding.message
     )
+    run = in_a_fresh_environment(tmp_path / "venv", root, "import pkg")
     assert run.returncode == 1
     assert "ModuleNotFoundError: No module named 'yaml'" in run.stderr
 
@@ -140,18 +149,60 @@ def test_plugin_integration_and_example_modules_are_warnings(
     assert finding.severity == "warning", finding.message
 
 
-@pytest.mark.parametrize(
-    "files",
-    [
-        {"src/pkg/contrib/__init__.py": "", "src/pkg/contrib/mysql.py": "import MySQLdb\n"},
-        {"src/pkg/yaml_support.py": "import yaml\n"},
-        {"src/pkg/scripts/__init__.py": "", "src/pkg/scripts/cli.py": "import yaml\n"},
-    ],
-)
-def test_optional_integrations_are_package_code(tmp_path: Path, files: dict[str, str]) -> None:
+OPTIONAL_INTEGRATIONS = [
+    {"src/pkg/contrib/__init__.py": "", "src/pkg/contrib/mysql.py": "import MySQLdb\n"},
+    {"src/pkg/yaml_support.py": "import yaml\n"},
+    {"src/pkg/scripts/__init__.py": "", "src/pkg/scripts/cli.py": "import yaml\n"},
+    # imported by the package, but under try/except ImportError: `import pkg` goes on
+    {
+        "src/pkg/__init__.py": "try:\n    from pkg import yaml_support\nexcept ImportError:\n    pass\n",
+        "src/pkg/yaml_support.py": "import yaml\n",
+    },
+    # imported by the package only inside a function
+    {
+        "src/pkg/__init__.py": "def load():\n    from pkg import yaml_support\n",
+        "src/pkg/yaml_support.py": "import yaml\n",
+    },
+]
+
+
+@pytest.mark.parametrize("files", OPTIONAL_INTEGRATIONS)
+def test_an_optional_integration_is_a_warning_asking_for_an_extra(
+    tmp_path: Path, files: dict[str, str]
+) -> None:
     # Django's db/backends/mysql/introspection.py: importing it without the driver fails,
-    # whoever imports it; only host tools' plugins get the benefit of the doubt
+    # but nothing the package runs on its own imports it (DESIGN.md, "Reachability")
     finding = one(project(tmp_path, files))
+    assert finding.severity == "warning", finding.message
+    assert "optional integration" in finding.message
+    assert "in an extra" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("files", "extra"),
+    [
+        # imported by the top-level package (through a parent package, a from-import)
+        (
+            {
+                "src/pkg/__init__.py": "from pkg.contrib.mysql import connect\n",
+                "src/pkg/contrib/__init__.py": "",
+                "src/pkg/contrib/mysql.py": "import MySQLdb\nconnect = 1\n",
+            },
+            "",
+        ),
+        # run by an entry point
+        (
+            {"src/pkg/scripts/__init__.py": "", "src/pkg/scripts/cli.py": "import yaml\n"},
+            '[project.scripts]\npkg = "pkg.scripts.cli:main"\n',
+        ),
+        # the first regular package below a namespace directory
+        ({"src/ns/pkg/__init__.py": "from ns.pkg import core\n", "src/ns/pkg/core.py": "import yaml\n"}, ""),
+    ],
+)  # fmt: skip
+def test_a_module_the_package_always_runs_is_an_error(
+    tmp_path: Path, files: dict[str, str], extra: str
+) -> None:
+    finding = one(project(tmp_path, files, extra=extra))
     assert finding.severity == "error", finding.message
 
 
@@ -164,13 +215,15 @@ def test_a_host_tool_is_not_a_plugin_of_itself(tmp_path: Path) -> None:
 
 def test_one_finding_per_module_and_distribution_the_surest(tmp_path: Path) -> None:
     body = "def f():\n    import pyglet.gl\nimport pyglet.window\nfrom pyglet import clock\n"
-    finding = one(project(tmp_path, {"src/pkg/plot.py": body}))
+    files = {"src/pkg/__init__.py": "from . import plot\n", "src/pkg/plot.py": body}
+    finding = one(project(tmp_path, files))
     assert (finding.severity, finding.line) == ("error", 3)
 
 
 def test_type_checking_imports_do_not_guard_the_real_one(tmp_path: Path) -> None:
     body = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import yaml\nimport yaml\n"
-    assert one(project(tmp_path, {"src/pkg/core.py": body})).severity == "error"
+    files = {"src/pkg/__init__.py": "import pkg.core\n", "src/pkg/core.py": body}
+    assert one(project(tmp_path, files)).severity == "error"
 
 
 def test_tests_are_not_package_code(tmp_path: Path) -> None:
@@ -224,7 +277,10 @@ def test_transitive_availability_is_a_warning(tmp_path: Path) -> None:
 
 def test_an_extra_of_a_dependency_counts_only_when_requested(tmp_path: Path) -> None:
     # setuptools lists pytest only under its `test` extra
-    files = {"src/pkg/core.py": "import setuptools\nimport _pytest\n"}
+    files = {
+        "src/pkg/__init__.py": "from pkg.core import *\n",
+        "src/pkg/core.py": "import setuptools\nimport _pytest\n",
+    }
     plain = one(project(tmp_path / "a", files, '["setuptools"]'))
     assert plain.severity == "error"
     requested = one(project(tmp_path / "b", files, '["setuptools[test]"]'))
@@ -236,7 +292,11 @@ def test_usually_present_distributions_are_warnings(tmp_path: Path) -> None:
     finding = one(project(tmp_path, {"src/pkg/core.py": "import setuptools\n"}))
     assert finding.severity == "warning"
     # no Python >= 3.12 venv brings setuptools
-    root = project(tmp_path / "new", {"src/pkg/core.py": "import pkg_resources\n"})
+    files = {
+        "src/pkg/__init__.py": "from .core import *\n",
+        "src/pkg/core.py": "import pkg_resources\n",
+    }
+    root = project(tmp_path / "new", files)
     pyproject = root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace(">=3.11", ">=3.12"))
     assert one(root).severity == "error"
@@ -266,24 +326,23 @@ def test_hatch_requirements_txt_hook_is_read(tmp_path: Path) -> None:
         'build-backend = "hatchling.build"\n'
         '[tool.hatch.metadata.hooks.requirements_txt]\nfiles = ["requirements/run.txt"]\n'
     )
-    files = {"src/pkg/a.py": "import yaml\nimport requests\n", "requirements/run.txt": "PyYAML\n"}
+    files = {
+        "src/pkg/__init__.py": "import yaml\nimport requests\n",
+        "requirements/run.txt": "PyYAML\n",
+    }
     finding = one(project(tmp_path, files, deps=None, extra=extra))
     assert (finding.severity, "`requests`" in finding.message) == ("error", True)
 
 
 def test_dependencies_not_installed_here_make_names_unknown(tmp_path: Path) -> None:
-    files = {"src/pkg/a.py": "import yaml\n", "src/pkg/b.py": "import surely_other\n"}
-    found = findings(project(tmp_path, files, '["surely-not-installed-dist>=1"]'))
-    found.sort(key=lambda f: f.severity != "error")
-    # `yaml` is PyYAML's (the table says so): undeclared, whatever the other one provides
-    assert [(f.path, f.severity) for f in found] == [
-        ("src/pkg/a.py", "error"),
-        ("pyproject.toml", "info"),
-    ]
-    assert "(`pyyaml` provides it)" in found[0].message
-    assert "(surely-not-installed-dist) may provide" in found[1].message
-    assert "`surely_other` (src/pkg/b.py:1)" in found[1].message
-    assert "yaml" not in found[1].message
+    files = {"src/pkg/__init__.py": "import yaml\n", "src/pkg/b.py": "import surely_other\n"}
+    # what the declared distribution brings along cannot be seen: `yaml` is PyYAML's (the
+    # table says so), but it may well come with the other one, however well known it is
+    (finding,) = findings(project(tmp_path, files, '["surely-not-installed-dist>=1"]'))
+    assert (finding.path, finding.severity) == ("pyproject.toml", "info")
+    assert "(surely-not-installed-dist) may provide" in finding.message
+    assert "`surely_other` (src/pkg/b.py:1)" in finding.message
+    assert "`yaml` (src/pkg/__init__.py:1)" in finding.message
 
 
 def test_a_conditional_dependency_not_installed_here_is_a_warning(tmp_path: Path) -> None:
@@ -301,7 +360,7 @@ def test_setup_py_literal_install_requires_and_extras(tmp_path: Path) -> None:
     root = project(
         tmp_path,
         {
-            "src/pkg/core.py": "import yaml\nimport markdown_it\nimport requests\n",
+            "src/pkg/__init__.py": "import yaml\nimport markdown_it\nimport requests\n",
             "setup.py": (
                 "from setuptools import setup\n"
                 "REQUIRES = ['PyYAML']\n"
@@ -348,6 +407,86 @@ def test_computed_install_requires_is_unknown(tmp_path: Path) -> None:
     assert "setup.py computes install_requires" in finding.message
 
 
+@pytest.mark.parametrize(
+    ("setup_py", "why"),
+    [
+        (
+            "from setuptools import setup\nsetup(install_requires=open('req.txt').read().split())\n",
+            "setup.py computes install_requires",
+        ),
+        (
+            "from setuptools import setup\nsetup(setup_requires=['pbr'], pbr=True)\n",
+            "setup_requires plugin",
+        ),
+    ],
+)
+def test_pf403_claims_no_missing_top_level_name_it_cannot_see(
+    tmp_path: Path, setup_py: str, why: str
+) -> None:
+    # `import signer` beside signer.py: a dependency pkgforge cannot read may well be a
+    # top-level `signer`, so "no top-level `signer`" is no proof (DESIGN.md)
+    files = {
+        "src/pkg/signer.py": "x = 1\n",
+        "src/pkg/crypt.py": "import signer\n",
+        "setup.py": setup_py,
+    }
+    finding = one(
+        project(tmp_path, files, deps=None, extra='dynamic = ["dependencies"]\n'), "PF403"
+    )
+    assert finding.severity == "info"
+    assert why in finding.message
+    # with every declaration read, the same statement is an error, also when a declared
+    # dependency is not installed here (it has a name, and it is not `signer`)
+    seen = project(tmp_path / "seen", files, deps='["surely-not-installed-dist"]')
+    assert one(seen, "PF403").severity == "error"
+
+
+def test_pf403_weighs_what_a_user_installs(tmp_path: Path) -> None:
+    # an extra not installed here is no excuse (a user installs without extras), and what
+    # pkgforge's own environment has (PyYAML, here) is not the user's
+    files = {
+        "src/pkg/__init__.py": "from pkg import crypt\n",
+        "src/pkg/yaml.py": "x = 1\n",
+        "src/pkg/signer.py": "x = 1\n",
+        "src/pkg/crypt.py": "import signer\nimport yaml\n",
+    }
+    extra = '[project.optional-dependencies]\nfast = ["surely-not-installed-dist"]\n'
+    found = findings(project(tmp_path, files, extra=extra), "PF403")
+    assert [(f.line, f.severity) for f in found] == [(1, "error"), (2, "error")]
+
+
+def test_a_relative_import_elsewhere_in_the_module_excuses_only_a_fallback(tmp_path: Path) -> None:
+    files = {
+        "src/pkg/base.py": "X = 1\n",
+        "src/pkg/out.py": "from .base import X\nimport base\n",
+        "src/pkg/script.py": (
+            "if '.' in __name__:\n    from .base import X\nelse:\n    from base import X\n"
+        ),
+    }
+    (finding,) = findings(project(tmp_path, files), "PF403")
+    assert (finding.path, finding.line, finding.severity) == ("src/pkg/out.py", 2, "error")
+
+
+def test_a_setup_requires_plugin_may_compute_install_requires(tmp_path: Path) -> None:
+    # setup(setup_requires=["pbr"], pbr=True): the plugin fills install_requires (pbr
+    # from requirements.txt) where setup.py shows none
+    root = tmp_path / "plugin"
+    (root / "src/pkg").mkdir(parents=True)
+    (root / "src/pkg/__init__.py").write_text("import yaml\n")
+    (root / "setup.cfg").write_text("[metadata]\nname = pkg\n[files]\npackages = pkg\n")
+    (root / "setup.py").write_text(
+        "import setuptools\nsetuptools.setup(setup_requires=['pbr>=2'], pbr=True)\n"
+    )
+    finding = one(root)
+    assert finding.severity == "info"
+    assert "setup_requires plugin" in finding.message
+    # what setup.py does declare is read as before
+    (root / "setup.py").write_text(
+        "import setuptools\nsetuptools.setup(setup_requires=['pbr'], install_requires=[])\n"
+    )
+    assert one(root).severity == "error"
+
+
 def test_setup_cfg_and_requirement_files(tmp_path: Path) -> None:
     files = {
         "src/pkg/core.py": "import yaml\nimport requests\nimport attr\n",
@@ -378,7 +517,7 @@ def test_installed_metadata_maps_import_names(tmp_path: Path) -> None:
 
 
 def test_namespace_portions_are_mapped_by_dotted_prefix(tmp_path: Path) -> None:
-    files = {"src/pkg/core.py": "import jaraco.classes\nimport jaraco.functools\n"}
+    files = {"src/pkg/__init__.py": "import jaraco.classes\nimport jaraco.functools\n"}
     found = findings(project(tmp_path, files, '["jaraco.classes"]'))
     # jaraco.classes does not provide its namespace sibling jaraco.functools
     assert [(f.severity, "`jaraco.functools`" in f.message) for f in found] == [("error", True)]
@@ -410,12 +549,30 @@ def test_a_shared_namespace_is_first_party_only_for_the_project_portion(tmp_path
     assert "`jaraco.functools`" in finding.message
 
 
+def test_from_a_shared_namespace_only_its_portions_import(tmp_path: Path) -> None:
+    # `from jaraco import functools` under the `jaraco` namespace the project shares:
+    # a namespace package has no names but its portions' modules
+    files = {
+        "src/jaraco/mine/__init__.py": "from jaraco import functools\nfrom jaraco import mine\n"
+    }
+    root = project(tmp_path / "p", files)
+    finding = one(root)
+    assert finding.severity == "error"
+    assert "`from jaraco import functools` needs `jaraco.functools`" in finding.message
+    assert "jaraco is a namespace package" in finding.message
+    run = in_a_fresh_environment(tmp_path / "venv", root, "import jaraco.mine")
+    assert "cannot import name 'functools' from 'jaraco'" in run.stderr
+    # declared (and installed here), the portion is that distribution's
+    assert findings(project(tmp_path / "declared", files, '["jaraco.functools"]')) == []
+
+
 def test_a_package_put_on_sys_path_serves_its_modules(tmp_path: Path) -> None:
     files = {
         "src/pkg/tools/__init__.py": "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n",
         "src/pkg/tools/helper.py": "",
         "src/pkg/tools/run.py": "import helper\n",
         # elsewhere, a module named like a distribution is not that distribution's copy
+        "src/pkg/__init__.py": "from pkg.backends import yaml\n",
         "src/pkg/backends/__init__.py": "",
         "src/pkg/backends/yaml.py": "import yaml\n",
     }
@@ -510,6 +667,14 @@ def test_declared_dependency_named_like_a_sibling_is_not_a_relative_import(
     # a dependency group counts too: the author means the distribution
     extra = '[dependency-groups]\ndev = ["echo"]\n'
     assert findings(project(tmp_path / "c", files, extra=extra), "PF403") == []
+    # a sibling deeper in the package (pkg/utils/echo.py beside pkg/utils/user.py): the
+    # same, an absolute import means the top-level distribution in Python 3
+    nested = {
+        "src/pkg/utils/__init__.py": "",
+        **{k.replace("pkg/", "pkg/utils/"): v for k, v in files.items()},
+    }
+    assert findings(project(tmp_path / "d", nested, '["echo>=1"]'), "PF403") == []
+    assert len(findings(project(tmp_path / "e", nested), "PF403")) == 1
 
 
 # -- reading the declarations ---------------------------------------------------------------
@@ -551,6 +716,14 @@ def test_every_declaration_format_is_read(tmp_path: Path) -> None:
     ("setup_py", "unknown"),
     [
         ("from setuptools import setup\nsetup(**kwargs)\n", "passes **kwargs"),
+        # a dict that changes before the call (used twice) is not what setup() receives
+        (
+            (
+                "from setuptools import setup\nkw = {'install_requires': ['a']}\n"
+                "kw['install_requires'].append('b')\nsetup(**kw)\n"
+            ),
+            "passes **kwargs",
+        ),
         ("import setuptools\nsetuptools.setup(install_requires=deps())\n", "computes"),
         ("print('no call')\n", "no setup(...) call"),
         ("def broken(:\n", "does not parse"),
@@ -563,6 +736,26 @@ def test_unreadable_setup_py_is_unknown(tmp_path: Path, setup_py: str, unknown: 
     found = read_declarations(tmp_path, None)
     assert found.unknown is not None
     assert unknown in found.unknown
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        "{'name': 'pkg', 'install_requires': ['requests>=2', 'PyYAML']}",
+        "dict(name='pkg', install_requires=['requests>=2', 'PyYAML'])",
+    ],
+)
+def test_setup_py_options_dict_is_read(tmp_path: Path, options: str) -> None:
+    # setup(**OPTIONS) with OPTIONS a dict display bound once and used only there: its
+    # install_requires are the declarations, not an unknown
+    from pkgforge.checker.declared import read_declarations
+
+    (tmp_path / "setup.py").write_text(
+        f"from setuptools import setup\nOPTIONS = {options}\nsetup(**OPTIONS)\n"
+    )
+    found = read_declarations(tmp_path, None)
+    assert found.unknown is None
+    assert [r.name for r in found.requirements] == ["requests", "pyyaml"]
 
 
 def test_setup_py_entry_points_and_name_bound_once(tmp_path: Path) -> None:

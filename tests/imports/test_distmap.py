@@ -12,7 +12,6 @@ from pkgforge.checker.distmap import (
     import_names_of,
     installed,
     is_stdlib,
-    is_well_known_import,
     provides,
     requirement_name,
 )
@@ -61,9 +60,6 @@ def test_stdlib_names_across_versions(name: str) -> None:
 
 def test_third_party_names() -> None:
     assert not is_stdlib("yaml")
-    assert is_well_known_import("numpy")
-    assert is_well_known_import("cv2")
-    assert not is_well_known_import("echo")
 
 
 def test_installed_metadata_gives_dotted_namespace_portions() -> None:

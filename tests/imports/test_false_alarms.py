@@ -49,12 +49,12 @@ def run(tmp_path: Path, files: dict[str, str], code: str, deps: str = "[]") -> l
             "ANTLR's fallback for running the file as a script",
         ),
         (
-            {"pkg/numpy.py": "x = 1\n", "pkg/printer.py": "def f():\n    import numpy\n"},
-            "a sibling named like a well-known distribution",
-        ),
-        (
             {"pkg/echo.py": "x = 1\n", "pkg/user.py": "try:\n    import echo\nexcept ImportError:\n    pass\n"},
             "a guarded import",
+        ),
+        (
+            {"pkg/arrays.py": "import numpy as np\nkind = np.dtype('u1')\n", "pkg/numpy.py": "def pack():\n    pass\n"},
+            "an attribute the sibling lacks: another numpy is meant (a dependency question)",
         ),
     ],
 )  # fmt: skip
@@ -65,8 +65,26 @@ def test_pf403_ignores_third_party_namesakes(
     assert run(tmp_path, files, "PF403") == [], reason
 
 
+def test_pf403_weighs_no_popularity(tmp_path: Path) -> None:
+    # sympy/printing/numpy.py: `import numpy` beside it fails without numpy either way,
+    # however well known the name; in a function, only when the function runs
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/numpy.py": "x = 1\n",
+        "pkg/printer.py": "def f():\n    import numpy\n",
+    }
+    (finding,) = run(tmp_path, files, "PF403")
+    assert finding.severity == "warning"
+    # declared, it is that distribution's, installed here or not
+    assert run(tmp_path / "declared", files, "PF403", deps='["numpy"]') == []
+
+
 def test_pf403_still_reports_the_tutorial_case(tmp_path: Path) -> None:
-    files = {"pkg/__init__.py": "", "pkg/echo.py": "x = 1\n", "pkg/surround.py": "import echo\n"}
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/echo.py": "x = 1\n",
+        "pkg/surround.py": "import echo\nprint(echo.x)\n",
+    }
     (finding,) = run(tmp_path, files, "PF403")
     assert "implicit relative import" in finding.message
 
@@ -165,7 +183,13 @@ def test_modules_that_write_their_namespace_are_not_second_guessed(tmp_path: Pat
         "pkg/other.py": "from pkg.gen import a\n",
     }
     assert run(tmp_path / "a", files, "PF302") == []
-    assert run(tmp_path / "b", files, "PF404") == []
+    # one info per module whose names cannot be listed, each where it is imported: the
+    # package replacing itself is no blind spot for its other modules (DESIGN.md)
+    found = run(tmp_path / "b", files, "PF404")
+    assert sorted((f.path.rsplit("/", 1)[-1], f.severity) for f in found) == [
+        ("other.py", "info"),
+        ("user.py", "info"),
+    ]
 
 
 def test_sibling_named_like_an_installed_dependency_is_that_dependency(tmp_path: Path) -> None:
@@ -224,3 +248,29 @@ def test_a_project_package_named_like_the_standard_library_is_not_imported(
         "pkg/minmax.py": "from builtins import max, min\nfrom html import escape\n",
     }
     assert run(tmp_path, files, "PF404") == []
+
+
+def test_pf403_trusts_sys_path_only_where_it_changes_before_the_import(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/helper.py": "x = 1\n",
+        # a sibling put on sys.path before the import: it may well be found
+        "pkg/tool.py": "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\nimport helper\n",
+        # sys.path changed in a function, later: the import has already failed
+        "pkg/app.py": "import sys\ndef load(d):\n    sys.path.insert(0, d)\nimport helper\n",
+    }  # fmt: skip
+    (finding,) = run(tmp_path, files, "PF403")
+    assert (finding.path, finding.line, finding.severity) == ("src/pkg/app.py", 4, "error")
+
+
+def test_pf404_checks_a_testing_helper_module(tmp_path: Path) -> None:
+    # `pkg.testing` is an API its users import (numpy.testing); only test suites import
+    # missing names on purpose
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/testing.py": "from pkg.gone import fixture\n",
+        "pkg/tests/__init__.py": "",
+        "pkg/tests/test_gone.py": "def test():\n    from pkg.gone import fixture\n",
+    }
+    (finding,) = run(tmp_path, files, "PF404")
+    assert (finding.path, finding.severity) == ("src/pkg/testing.py", "error")

@@ -160,10 +160,47 @@ def test_cycle_entered_only_through_a_safe_member_breaks_only_on_a_direct_import
     }
     (breakage,) = import_breakages(graph_of(make(tmp_path / "safe", files)))
     assert (breakage.entry, breakage.kind) == ("pkg.backend.features", EntryKind.DIRECT)
+    # a public module: importing it first is an ordinary use (DESIGN.md)
+    assert breakage.ordinary and breakage.first_import == "pkg.backend.features"
     files["pkg/other.py"] = "from pkg.backend.features import Features\n"
     (breakage,) = import_breakages(graph_of(make(tmp_path / "unsafe", files)))
     assert (breakage.entry, breakage.kind) == ("pkg.backend.features", EntryKind.ROOT)
     assert (breakage.importer, breakage.name) == ("pkg.backend.base", "Features")
+
+
+def test_a_cycle_that_breaks_only_when_a_private_module_comes_first_is_not_ordinary(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/_base.py": "Database = object\nfrom ._features import Features\n",
+        "pkg/_features.py": "from ._base import Database\nFeatures = 1\n",
+    }
+    (breakage,) = import_breakages(graph_of(make(tmp_path / "private", files)))
+    assert (breakage.entry, breakage.ordinary) == ("pkg._features", False)
+    # a public module whose import enters the cycle at the private one is ordinary
+    files["pkg/api.py"] = "from pkg._features import Features\n"
+    graph = graph_of(make(tmp_path / "via_public", files))
+    (breakage,) = import_breakages(graph)
+    assert (breakage.entry, breakage.first_import, breakage.ordinary) == (
+        "pkg._features",
+        "pkg.api",
+        True,
+    )
+    # so is a module an entry point names
+    assert import_breakages(graph, lambda m: m == "pkg._features")[0].ordinary
+
+
+def test_a_cycle_that_breaks_however_it_is_entered_is_ordinary(tmp_path: Path) -> None:
+    # each of the two private modules fails when imported first
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/_a.py": "from pkg._b import B\nA = 1\n",
+        "pkg/_b.py": "from pkg._a import A\nB = 1\n",
+    }
+    breakages = import_breakages(graph_of(make(tmp_path, files)))
+    assert {b.entry for b in breakages} == {"pkg._a", "pkg._b"}
+    assert all(b.ordinary for b in breakages)
 
 
 def test_a_module_importing_a_name_from_itself_before_binding_it_breaks(tmp_path: Path) -> None:

@@ -23,18 +23,12 @@ from pkgforge.checker.engine import check
 from pkgforge.checker.findings import Finding, Severity
 from pkgforge.checker.summarize import summarize_source
 
+from . import trees
+
 
 def project(tmp_path: Path, files: dict[str, str], requires: str = ">=3.11") -> Path:
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    (tmp_path / "pyproject.toml").write_text(
-        f'[project]\nname = "pkg"\nversion = "1"\nrequires-python = "{requires}"\n'
-        "dependencies = []\n"
-    )
-    for relpath, text in {"pkg/__init__.py": "", **files}.items():
-        path = tmp_path / "src" / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return tmp_path
+    """A project whose ``files`` are relative to its src/ folder."""
+    return trees.project(tmp_path, {f"src/{k}": v for k, v in files.items()}, requires)
 
 
 def findings(root: Path, code: str) -> list[Finding]:
@@ -72,6 +66,8 @@ def fails_with(root: Path, code: str, error: str) -> bool:
         ("globals().update({'made': 1})\n", "globals().update"),
         ("def _fill(ns):\n    ns['made'] = 1\n_fill(globals())\n", "globals()"),
         ("exec('made = 1')\n", "exec(...)"),
+        ("for _n in ['made']:\n    globals()[_n] = 1\n", "globals()[...] = ..."),
+        ("for _n in ['made']:\n    locals()[_n] = 1\n", "locals()[...] = ..."),
         ("import sys\nsetattr(sys.modules[__name__], 'made', 1)\n", "setattr(sys.modules[__name__]"),
     ],
 )  # fmt: skip
@@ -92,6 +88,19 @@ def test_a_namespace_written_at_run_time_is_unknown(
     assert statement in info.message
     assert "pkgforge check --import" in info.message
     assert works(root, "import pkg.user, pkg.star; print(pkg.star.made)")
+
+
+def test_a_namespace_that_is_only_read_is_known(tmp_path: Path) -> None:
+    # `__dir__` reads globals(); a function's locals() is its own: the names are listed
+    module = (
+        "made = 1\n"
+        "def __dir__():\n    return sorted(list(globals()) + ['lazy'])\n"
+        "def f(name):\n    locals()[name] = 1\n"
+    )
+    root = project(tmp_path, {"pkg/dyn.py": module, "pkg/user.py": "from pkg.dyn import other\n"})
+    (finding,) = findings(root, "PF404")
+    assert finding.severity is Severity.ERROR
+    assert fails_with(root, "import pkg.user", "cannot import name 'other'")
 
 
 def test_a_bound_name_of_a_dynamic_module_needs_no_info(tmp_path: Path) -> None:
@@ -326,6 +335,13 @@ MISSING_AT_RUN_TIME = {
         "try:\n    from pkg import missing\nexcept ImportError:\n    pass\nelse:\n    name = 1\n"
     ),
     "del": "name = 1\ndel name\n",
+    # the guarded import is the only binding, and it always fails
+    "failed optional import of the name": (
+        "try:\n    from pkg.missing import name\nexcept ImportError:\n    pass\n"
+    ),
+    "failed optional import of the name from itself": (
+        "try:\n    from pkg.mod import name\nexcept ImportError:\n    pass\n"
+    ),
 }
 
 
@@ -521,3 +537,238 @@ def test_a_deleted_name_imported_while_its_module_runs_is_no_proof(tmp_path: Pat
     assert finding.path.endswith("b.py")
     assert works(root, "import pkg")
     assert fails_with(root, "import pkg.b", "cannot import name 'X'")
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        # in a cycle, but the module imports nothing between its binding and its `del`
+        {"pkg/mod.py": "X = 1\ndel X\nfrom pkg import user\n", "pkg/user.py": "from pkg.mod import X\n"},
+        # in a class body, run by the module itself after the `del`
+        {"pkg/mod.py": "X = 1\ndel X\nclass K:\n    from pkg.mod import X\n"},
+    ],
+)  # fmt: skip
+def test_a_deleted_name_nothing_can_see_before_its_del_is_missing(
+    tmp_path: Path, files: dict[str, str]
+) -> None:
+    root = project(tmp_path, files)
+    (finding,) = findings(root, "PF404")
+    assert finding.severity is Severity.ERROR
+    assert "deletes it" in finding.message
+    assert fails_with(root, "import pkg.mod", "cannot import name 'X'")
+    assert findings(root, "PF411") == []
+
+
+def test_a_module_importing_a_name_from_itself_after_deleting_it_fails(tmp_path: Path) -> None:
+    # the statement would bind the name again: only what came before it counts
+    root = project(tmp_path, {"pkg/mod.py": "X = 1\ndel X\nfrom pkg.mod import X\nX = 2\n"})
+    (finding,) = findings(root, "PF411")
+    assert finding.severity is Severity.ERROR
+    assert "imports `X` from itself after deleting it (`del` on line 2)" in finding.message
+    assert fails_with(root, "import pkg.mod", "cannot import name 'X'")
+
+
+def test_a_package_importing_a_missing_submodule_from_itself_binds_nothing(
+    tmp_path: Path,
+) -> None:
+    # `from . import _utils` once _utils.py is gone: the statement fails (PF411), and the
+    # name it would bind never exists for the package's other modules (PF404)
+    files = {"pkg/__init__.py": "from . import _utils\n", "pkg/user.py": "from pkg import _utils\n"}
+    root = project(tmp_path, files)
+    (selfimport,) = findings(root, "PF411")
+    assert (selfimport.path, selfimport.severity) == ("src/pkg/__init__.py", Severity.ERROR)
+    (missing,) = findings(root, "PF404")
+    assert (missing.path, missing.severity) == ("src/pkg/user.py", Severity.ERROR)
+    assert fails_with(root, "import pkg.user", "cannot import name '_utils'")
+
+
+def test_a_package_importing_its_submodule_under_another_name_binds_it(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "from . import helpers as _helpers\n__all__ = ['_helpers']\n",
+        "pkg/helpers.py": "",
+        "pkg/user.py": "from pkg import _helpers\n",
+    }
+    root = project(tmp_path, files)
+    assert findings(root, "PF404") == findings(root, "PF302") == findings(root, "PF411") == []
+    assert works(root, "import pkg.user; from pkg import *")
+
+
+def test_a_deleted_name_seen_only_in_some_import_orders_is_pf411s(tmp_path: Path) -> None:
+    # importing pkg.mod first: pkg.user runs while X is bound; importing pkg.user first:
+    # pkg.mod runs to its end (its `del` too) before pkg.user looks X up
+    files = {
+        "pkg/mod.py": "X = 1\nfrom pkg import user\ndel X\n",
+        "pkg/user.py": "from pkg.mod import X\n",
+    }
+    root = project(tmp_path, files)
+    assert findings(root, "PF404") == []
+    (finding,) = findings(root, "PF411")
+    assert finding.severity is Severity.ERROR
+    assert "when pkg.user is imported first: pkg.mod has run to its end and deleted `X`" in (
+        finding.message
+    )
+    assert works(root, "import pkg.mod")
+    assert fails_with(root, "import pkg.user", "cannot import name 'X'")
+
+
+@pytest.mark.parametrize(
+    ("files", "failing"),
+    [
+        # `__getattr__` is defined after the statement that needs it
+        (
+            {"pkg/mod.py": "from pkg.mod import lazy\ndef __getattr__(name):\n    if name == 'lazy':\n        return 1\n    raise AttributeError(name)\n"},
+            "import pkg.mod",
+        ),
+        # it serves other names only
+        (
+            {"pkg/mod.py": "def __getattr__(name):\n    if name == 'lazy':\n        return 1\n    raise AttributeError(name)\nfrom pkg.mod import other\nother = 1\n"},
+            "import pkg.mod",
+        ),
+    ],
+)  # fmt: skip
+def test_a_getattr_serves_only_its_names_from_its_definition_on(
+    tmp_path: Path, files: dict[str, str], failing: str
+) -> None:
+    root = project(tmp_path, files)
+    (finding,) = findings(root, "PF411")
+    assert finding.severity is Severity.ERROR
+    assert fails_with(root, failing, "cannot import name")
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        # a module that star-imports itself adds nothing to its names
+        {"pkg/mod.py": "from pkg.mod import *\nY = 1\n"},
+        # two modules that star-import each other bind what either binds, nothing more
+        {"pkg/mod.py": "from pkg.other import *\nY = 1\n", "pkg/other.py": "from pkg.mod import *\nZ = 1\n"},
+    ],
+)  # fmt: skip
+def test_star_imports_in_a_cycle_bind_only_what_their_modules_bind(
+    tmp_path: Path, files: dict[str, str]
+) -> None:
+    root = project(
+        tmp_path, {**files, "pkg/user.py": "from pkg.mod import Y\nfrom pkg.mod import X\n"}
+    )
+    (finding,) = findings(root, "PF404")
+    assert (finding.line, finding.severity) == (2, Severity.ERROR)
+    assert "defines no `X`" in finding.message
+    assert fails_with(root, "import pkg.user", "cannot import name 'X'")
+
+
+@pytest.mark.parametrize(
+    "init",
+    [
+        "import sys\nfrom pkg._lazy import Lazy\nsys.modules[__name__] = Lazy(__name__, __file__)\n",
+        # the proxy gets the package's __path__: that extends nothing (no namespace)
+        (
+            "import sys\nfrom pkg._lazy import Lazy\n_proxy = Lazy(__name__, __file__)\n"
+            "_proxy.__path__ = __path__\nsys.modules[__name__] = _proxy\n"
+        ),
+    ],
+)
+def test_a_package_replacing_itself_is_a_blind_spot_for_its_names_only(
+    tmp_path: Path, init: str
+) -> None:
+    # a lazy proxy in sys.modules: what the package's names are cannot be read (info),
+    # but its submodules are still files, and a deleted or missing one still fails
+    root = project(
+        tmp_path,
+        {
+            "pkg/__init__.py": init,
+            "pkg/_lazy.py": (
+                "import os, types\nclass Lazy(types.ModuleType):\n"
+                "    def __init__(self, name, file):\n        super().__init__(name)\n"
+                "        self.__path__ = [os.path.dirname(file)]\n"
+            ),
+            "pkg/sub/__init__.py": "",
+            "pkg/sub/deleted_user.py": "import pkg.deleted\n",
+            "pkg/sub/relative_user.py": "from .missing import x\n",
+            "pkg/sub/name_user.py": "from pkg import anything\n",
+        },
+    )  # fmt: skip
+    found = {f.path.rsplit("/", 1)[-1]: f.severity for f in findings(root, "PF404")}
+    assert found == {
+        "deleted_user.py": Severity.ERROR,
+        "relative_user.py": Severity.ERROR,
+        "name_user.py": Severity.INFO,
+    }
+    assert fails_with(root, "import pkg.sub.deleted_user", "No module named 'pkg.deleted'")
+    assert fails_with(root, "import pkg.sub.relative_user", "No module named 'pkg.sub.missing'")
+
+
+def test_the_names_of_a_module_the_build_writes_are_unknown(tmp_path: Path) -> None:
+    # setuptools-scm writes pkg/_version.py at build time: the copy in the tree (a stub, or
+    # an old build's) is no proof of what the wheel's holds
+    root = project(
+        tmp_path,
+        {
+            "pkg/_version.py": "version = '0.0.0'\n",
+            "pkg/__init__.py": "from pkg._version import __version__, version\n",
+        },
+    )
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text() + '[tool.setuptools_scm]\nwrite_to = "src/pkg/_version.py"\n'
+    )
+    (finding,) = findings(root, "PF404")
+    assert finding.severity is Severity.INFO
+    assert "the build writes this module anew" in finding.message
+
+
+@pytest.mark.parametrize(
+    "init",
+    [
+        "from pkg import _proxy\n__all__ = ['Thing']\n_proxy.recreate(__name__, {'Thing': 1})\n",
+        "from pkg._proxy import recreate\n__all__ = ['Thing']\nold, new = recreate(__name__, attrs={'Thing': 1})\n",
+    ],
+)
+def test_a_package_a_helper_replaces_in_sys_modules_has_unknown_names(
+    tmp_path: Path, init: str
+) -> None:
+    # the package hands its __name__ to a helper that writes sys.modules under a key it
+    # computes: the module that ends up in sys.modules is the helper's
+    proxy = (
+        "import sys, types\n"
+        "def recreate(name, attrs):\n"
+        "    module = types.ModuleType(name)\n    module.__dict__.update(attrs)\n"
+        "    module.__path__ = sys.modules[name].__path__\n"
+        "    old, sys.modules[name] = sys.modules[name], module\n    return old, module\n"
+    )
+    files = {
+        "pkg/__init__.py": init,
+        "pkg/_proxy.py": proxy,
+        "pkg/user.py": "from pkg import Thing\n",
+    }
+    root = project(tmp_path, files)
+    assert findings(root, "PF302") == []
+    assert all(f.severity is not Severity.ERROR for f in findings(root, "PF404"))
+    assert works(root, "import pkg.user; from pkg import *")
+    # a helper of a module that writes no sys.modules changes nothing
+    files["pkg/_proxy.py"] = "def recreate(name, attrs=None):\n    return None, None\n"
+    root = project(tmp_path / "plain", files)
+    assert [f.severity for f in findings(root, "PF302")] == [Severity.ERROR]
+
+
+@pytest.mark.parametrize(
+    ("init", "fails"),
+    [
+        # the package writes its namespace at its end: while it is suspended at line 1,
+        # that has not run, and `X` is not bound yet
+        ("from pkg import a\nX = 1\nfixup(globals())\n", True),
+        # written before the import that suspends it: any name may be there by then
+        ("fixup(globals())\nfrom pkg import a\nX = 1\n", False),
+    ],
+)
+def test_a_namespace_written_later_is_known_before_the_write(
+    tmp_path: Path, init: str, fails: bool
+) -> None:
+    files = {
+        "src/pkg/__init__.py": "def fixup(namespace):\n    namespace['Y'] = 2\n" + init,
+        "src/pkg/a.py": "from pkg import X\n",
+    }
+    root = trees.project(tmp_path, files)
+    found = [f for f in trees.findings_of(root, "PF411") if f.severity is Severity.ERROR]
+    assert len(found) == fails
+    broken = "partially initialized module" in trees.import_first(root, "pkg").stderr
+    assert broken  # CPython fails either way: the second case is unknown, not wrong

@@ -16,6 +16,8 @@ from pkgforge.checker.findings import Finding, Severity
 from pkgforge.checker.summarize import summarize_source
 from pkgforge.checker.summary import ModuleSummary
 
+from .trees import findings_of
+
 
 def summary(text: str, oldest: tuple[int, int] | None = (3, 11)) -> ModuleSummary:
     return summarize_source(textwrap.dedent(text).encode(), feature_version=oldest)
@@ -164,12 +166,6 @@ def _project(tmp_path: Path, files: dict[str, str]) -> Path:
     return tmp_path
 
 
-def _pf404(root: Path) -> list[Finding]:
-    result = check([root], select=["PF404"], use_cache=False)
-    assert result.rule_errors == ()
-    return list(result.findings)
-
-
 def _imports_fine(root: Path, module: str) -> bool:
     run = subprocess.run(
         [sys.executable, "-c", f"import {module}"],
@@ -201,13 +197,13 @@ def test_type_checking_on_both_sides_is_silent(tmp_path: Path) -> None:
         ),
     }
     root = _project(tmp_path, files)
-    assert _pf404(root) == []
+    assert findings_of(root, "PF404") == []
     assert _imports_fine(root, "pkg.user")
 
 
 def test_a_run_time_import_of_a_type_checking_only_name_is_an_error(tmp_path: Path) -> None:
     root = _project(tmp_path, {**TYPED, "pkg/user.py": "from pkg.models import Thing\n"})
-    (finding,) = _pf404(root)
+    (finding,) = findings_of(root, "PF404")
     assert finding.severity is Severity.ERROR
     assert "TYPE_CHECKING" in finding.message
     assert not _imports_fine(root, "pkg.user")  # CPython agrees
@@ -218,7 +214,7 @@ def test_a_missing_module_in_a_function_is_a_warning(tmp_path: Path) -> None:
         tmp_path,
         {"pkg/__init__.py": "", "pkg/user.py": "def f():\n    import pkg.missing\n"},
     )
-    (finding,) = _pf404(root)
+    (finding,) = findings_of(root, "PF404")
     assert finding.severity is Severity.WARNING
     assert _imports_fine(root, "pkg.user")
 
@@ -231,7 +227,7 @@ def test_a_missing_module_in_a_platform_branch_is_a_warning(tmp_path: Path) -> N
             "pkg/user.py": "import sys\nif sys.platform == 'win32':\n    import pkg.missing\n",
         },
     )
-    (finding,) = _pf404(root)
+    (finding,) = findings_of(root, "PF404")
     assert finding.severity is Severity.WARNING
 
 
@@ -243,13 +239,13 @@ def test_a_missing_module_in_a_dead_branch_is_silent(tmp_path: Path) -> None:
             "pkg/user.py": "import sys\nif sys.version_info < (3,):\n    import pkg.missing\n",
         },
     )
-    assert _pf404(root) == []
+    assert findings_of(root, "PF404") == []
     assert _imports_fine(root, "pkg.user")
 
 
 def test_a_missing_module_at_module_level_is_still_an_error(tmp_path: Path) -> None:
     root = _project(tmp_path, {"pkg/__init__.py": "", "pkg/user.py": "import pkg.missing\n"})
-    (finding,) = _pf404(root)
+    (finding,) = findings_of(root, "PF404")
     assert finding.severity is Severity.ERROR
     assert not _imports_fine(root, "pkg.user")
 
@@ -282,7 +278,7 @@ def test_a_python2_backport_named_like_the_stdlib_is_not_first_party(tmp_path: P
             "pkg/user.py": "from builtins import max, min\n",
         },
     )
-    assert _pf404(root) == []
+    assert findings_of(root, "PF404") == []
     assert _imports_fine(root, "pkg.user")
 
 

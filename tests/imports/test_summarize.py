@@ -366,7 +366,10 @@ def test_dynamic_namespace(code: str, dynamic: bool) -> None:
 @pytest.mark.parametrize(
     ("code", "reason", "line"),
     [
-        ("x = 1\nglobals()['y'] = 2", "globals()[", 2),
+        ("x = 1\nglobals()['y'] = 2", "globals()[...] = ...", 2),
+        ("for k in NAMES:\n    locals()[k] = 1", "locals()[...] = ...", 2),
+        ("vars()['k'] = 1", "vars()[...] = ...", 1),
+        ("def setup():\n    globals().setdefault('k', 1)", "globals().setdefault", 2),
         ("globals().update(vars(other))", "globals().update", 1),
         ("x = 1\n\n_fill(globals())", "globals()", 3),
         ("exec(src, globals())", "globals()", 1),
@@ -389,6 +392,12 @@ def test_dynamic_namespace_says_which_statement(code: str, reason: str, line: in
         "print(globals().get('x'))",
         "def f():\n    exec(code)",  # a function's own namespace
         "x = sys.modules[__name__] == y",
+        "def __dir__():\n    return sorted(list(globals()) + ['lazy'])",
+        "def __dir__():\n    return [*globals().keys(), 'lazy']",
+        "for key in globals():\n    print(key)",
+        "value = globals()['x']",
+        "def f(name):\n    locals()[name] = 1",  # a function's own namespace
+        "class K:\n    vars()['attr'] = 1",  # the class body's
     ],
 )
 def test_reading_the_namespace_is_not_dynamic(code: str) -> None:
@@ -428,9 +437,13 @@ def test_guarded_and_deleted_bindings() -> None:
         """
     )
     guards = {b.name: b.guard for b in result.bindings if b.guard}
-    assert guards == {"speed": 2, "accel": 2, "extra": 2}  # `early` is bound before the try
+    # an import binds its own names only if it works (`fast`, `other`); `early` is bound
+    # before the try
+    assert guards == {"fast": 2, "speed": 2, "accel": 2, "extra": 2, "other": 11}
     assert result.deleted_names == {"tmp"}  # `g` may be bound again by f()
     assert "tmp" not in result.bound_names
+    # between a `del` and the next binding (none: 0) the name does not exist
+    assert sorted(result.deletions) == [("again", 18, 19), ("tmp", 16, 0)]
 
 
 @pytest.mark.parametrize(
@@ -525,3 +538,19 @@ def test_all_changed_where_code_never_runs_is_ignored() -> None:
     assert [e.value for e in result.all.entries] == ["a"]
     assert result.all.is_literal
     assert summary("if PY2:\n    __all__ = ['escape']\n").all is None
+
+
+def test_which_sys_path_changes_run_at_import() -> None:
+    result = summary(
+        """\
+        import sys
+        sys.path.insert(0, "a")
+        def f():
+            sys.path.append("b")
+        if __name__ == "__main__":
+            sys.path[:0] = ["c"]
+        sys.path = ["d"]
+        """
+    )
+    assert [line for line, _column in result.sys_path_mutations] == [2, 4, 6, 7]
+    assert result.sys_path_at_import == (2, 7)

@@ -17,13 +17,18 @@ distribution is missing from it.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pkgforge._patterns import LazyPattern
-from pkgforge.checker.backends.setuptools.script import parse_setup_cfg, parse_setup_script, resolve
-from pkgforge.checker.distmap import requirement_name
+from pkgforge.checker.backends.setuptools.script import (
+    parse_setup_cfg,
+    parse_setup_script,
+    resolve,
+    setup_keywords,
+)
+from pkgforge.checker.distmap import installed, requirement_name
 
 if TYPE_CHECKING:
     from pkgforge.checker.model import Project
@@ -32,6 +37,7 @@ __all__ = [
     "Declarations",
     "Requirement",
     "declarations_of",
+    "dependency_closure",
     "read_declarations",
     "requested_extras",
 ]
@@ -75,6 +81,9 @@ class Declarations(NamedTuple):
     the host imports them and brings its own dependencies."""
     source_files: tuple[str, ...] = ()
     """Which files the declarations came from (for messages)."""
+    entry_modules: frozenset[str] = frozenset()
+    """Every module an entry point names, scripts included (``pkg.cli`` for
+    ``pkg = "pkg.cli:main"``): loading the entry point imports it first."""
 
     @property
     def shipped(self) -> tuple[Requirement, ...]:
@@ -113,6 +122,7 @@ def read_declarations(root: Path, pyproject: Mapping[str, Any] | None) -> Declar
         reader.found,
         frozenset(reader.plugins),
         tuple(reader.sources),
+        frozenset(reader.entries),
     )
 
 
@@ -122,6 +132,7 @@ class _Reader:
         self.requirements: list[Requirement] = []
         self.unknown: list[str] = []
         self.plugins: set[str] = set()
+        self.entries: set[str] = set()
         self.sources: list[str] = []
         self.found = False
         self.file = "pyproject.toml"
@@ -149,6 +160,8 @@ class _Reader:
                 for extra, group in _table(project, "optional-dependencies").items():
                     self.add(_strings(group), f"extra '{extra}'", ships=True)
             self.entry_points(_table(project, "entry-points"))
+            for group in ("scripts", "gui-scripts"):
+                self.entries.update(_entry_modules(_table(project, group).values()))
         self.groups(pyproject, tool)
         self.mypy_plugins(_table(tool, "mypy").get("plugins"))
         poetry = _table(tool, "poetry")
@@ -197,11 +210,12 @@ class _Reader:
 
     def entry_points(self, groups: Mapping[str, Any]) -> None:
         for group, entries in groups.items():
-            if group in _SCRIPT_GROUPS or not isinstance(entries, Mapping):
+            if not isinstance(entries, Mapping):
                 continue
-            for value in entries.values():
-                if isinstance(value, str):
-                    self.plugins.add(value.partition(":")[0].strip())
+            modules = set(_entry_modules(entries.values()))
+            self.entries |= modules
+            if group not in _SCRIPT_GROUPS:
+                self.plugins |= modules
 
     def mypy_plugins(self, value: object) -> None:
         """``plugins = ["pkg.mypy_plugin"]`` (or a comma-separated string): mypy imports them."""
@@ -234,11 +248,13 @@ class _Reader:
             deps = _table(table, "dependencies") if isinstance(table, Mapping) else {}
             texts = [_poetry_text(n, s) for n, s in deps.items()]
             self.add(texts, f"poetry group '{group}'", ships=False)
+        self.entries.update(_entry_modules(_table(poetry, "scripts").values()))
         for group, entries in _table(poetry, "plugins").items():
-            if group not in _SCRIPT_GROUPS and isinstance(entries, Mapping):
-                self.plugins.update(
-                    v.partition(":")[0].strip() for v in entries.values() if isinstance(v, str)
-                )
+            if isinstance(entries, Mapping):
+                modules = set(_entry_modules(entries.values()))
+                self.entries |= modules
+                if group not in _SCRIPT_GROUPS:
+                    self.plugins |= modules
 
     # -- setuptools: dynamic files, setup.cfg, setup.py ----------------------------
 
@@ -269,6 +285,11 @@ class _Reader:
             seen.update(self.setup_py(script, wanted))
         self.file = "pyproject.toml"
         missing = {key for key in wanted if not seen.get(key, False)}
+        if "dependencies" in missing and seen.get(_PLUGIN, False):
+            self.unknown.append(
+                "setup.py hands setup() to a setup_requires plugin, which may compute "
+                "install_requires (pbr reads requirements.txt)"
+            )
         if dynamic and missing and not (cfg.is_file() or script.is_file()):
             what = " and ".join(sorted(missing))
             self.unknown.append(
@@ -312,8 +333,10 @@ class _Reader:
         if "plugins" in sections.get("mypy", {}):
             self.mypy_plugins(sections["mypy"]["plugins"])
         for group, value in sections.get("options.entry_points", {}).items():
+            modules = set(_entry_points(value.splitlines()))
+            self.entries |= modules
             if group not in _SCRIPT_GROUPS:
-                self.plugins.update(_entry_modules(value.splitlines()))
+                self.plugins |= modules
         return seen
 
     def setup_py(self, path: Path, wanted: set[str]) -> dict[str, bool]:
@@ -330,9 +353,11 @@ class _Reader:
                 self.unknown.append("setup.py has no setup(...) call pkgforge can read")
             return {}
         names = script.bindings
-        keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
-        splat = any(k.arg is None for k in call.keywords)
-        seen: dict[str, bool] = {}
+        # `setup(**OPTIONS)` with OPTIONS a dict literal used nowhere else is read through
+        keywords, complete = setup_keywords(script)
+        splat = not complete
+        # a plugin setup() loads first may fill what the call leaves out
+        seen: dict[str, bool] = {_PLUGIN: "setup_requires" in keywords}
         for key, what in (
             ("install_requires", "dependencies"),
             ("extras_require", "optional-dependencies"),
@@ -357,13 +382,16 @@ class _Reader:
             value = _literal(keywords["entry_points"], names)
             if isinstance(value, Mapping):
                 for group, entries in value.items():
+                    lines = entries.splitlines() if isinstance(entries, str) else entries
+                    modules = set(_entry_points(_requirement_texts(lines)))
+                    self.entries |= modules
                     if group not in _SCRIPT_GROUPS:
-                        lines = entries.splitlines() if isinstance(entries, str) else entries
-                        self.plugins.update(_entry_modules(_requirement_texts(lines)))
+                        self.plugins |= modules
         return seen
 
 
 _UNREADABLE = object()
+_PLUGIN = "setup_requires plugin"
 
 
 def _literal(node: ast.expr, names: Mapping[str, ast.expr | None]) -> Any:
@@ -384,11 +412,18 @@ def _requirement_texts(value: object) -> list[str]:
     return []
 
 
-def _entry_modules(lines: Iterable[str]) -> Iterator[str]:
+def _entry_points(lines: Iterable[str]) -> Iterator[str]:
     """``name = module.path:attr [extra]`` -> ``module.path``."""
     for line in lines:
         _, eq, value = line.partition("=")
         if eq:
+            yield from _entry_modules([value])
+
+
+def _entry_modules(values: Iterable[object]) -> Iterator[str]:
+    """``module.path:attr [extra]`` -> ``module.path`` (the values of an entry-point table)."""
+    for value in values:
+        if isinstance(value, str):
             module = value.partition(":")[0].strip().partition(" ")[0]
             if module:
                 yield module
@@ -445,3 +480,40 @@ def _table(data: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
 
 def _strings(value: object) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def dependency_closure(declared: Sequence[Requirement], sites: tuple[str, ...]) -> dict[str, str]:
+    """Distribution -> the declared distribution it comes with, for every distribution the
+    declared ones require (their extras' requirements only when the extra is requested)."""
+    index = installed(sites)
+    found: dict[str, str] = {}
+    queue = [(r.name, r.name, requested_extras(r.text)) for r in declared]
+    while queue and len(found) < 2000:
+        name, root, extras = queue.pop()
+        dist = index.get(name)
+        if dist is None:
+            continue
+        for text in dist.requires:
+            required = requirement_name(text)
+            if required is None or required == root or required in found:
+                continue
+            extra = _extra_of(text)
+            if extra is not None and extra not in extras:
+                continue
+            found[required] = root
+            queue.append((required, root, requested_extras(text)))
+    return found
+
+
+def _extra_of(requirement: str) -> str | None:
+    """``pysocks ; extra == "socks"`` -> ``socks`` (markers are otherwise taken as true)."""
+    marker = requirement.partition(";")[2]
+    if "extra" not in marker:
+        return None
+    for quote in ("'", '"'):
+        _, found, rest = marker.partition(f"extra == {quote}")
+        if not found:
+            _, found, rest = marker.partition(f"extra=={quote}")
+        if found:
+            return rest.partition(quote)[0].lower()
+    return None

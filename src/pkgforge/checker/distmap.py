@@ -26,7 +26,6 @@ __all__ = [
     "import_names_of",
     "installed",
     "is_stdlib",
-    "is_well_known_import",
     "provides",
     "requirement_name",
 ]
@@ -105,27 +104,6 @@ KNOWN_IMPORT_NAMES: dict[str, tuple[str, ...]] = {
     "cookiecutter": ("cookiecutter",),
 }
 
-# Popular top-level import names beyond the table above: a sibling module named like
-# one of these (sympy/printing/numpy.py) does not make `import numpy` a relative import.
-_POPULAR_IMPORT_NAMES = frozenset(
-    {
-        "numpy", "scipy", "pandas", "matplotlib", "mpmath", "gmpy2", "symengine", "sympy",
-        "numba", "cython", "Cython", "cupy", "jax", "jaxlib", "theano", "aesara", "pytensor",
-        "tensorflow", "torch", "keras", "sklearn", "networkx", "pyglet", "antlr4", "lark",
-        "requests", "urllib3", "six", "attr", "click", "jinja2", "django", "flask", "pytest",
-        "hypothesis", "setuptools", "pkg_resources", "docutils", "sphinx", "IPython", "lxml",
-        "yaml", "toml", "tomli", "certifi", "idna", "chardet", "charset_normalizer", "rich",
-        "typing_extensions", "packaging", "pydantic", "sqlalchemy", "redis", "celery",
-        "boto3", "botocore", "google", "grpc", "psycopg", "psycopg2", "MySQLdb", "pymysql",
-        "PIL", "cv2", "bs4", "dateutil", "pytz", "tzdata", "zmq", "serial", "gi", "wx",
-        "PyQt5", "PyQt6", "PySide2", "PySide6", "selenium", "geoip2", "jsonschema", "ujson",
-        "orjson", "simplejson", "msgpack", "cryptography", "OpenSSL", "nacl", "bcrypt",
-        "argon2", "markdown", "pygments", "babel", "tqdm", "colorama", "termcolor", "docopt",
-        "tornado", "twisted", "gevent", "eventlet", "aiohttp", "httpx", "anyio", "trio",
-        "asgiref", "sqlparse", "memcache", "pylibmc", "pymemcache", "sage", "z3", "pycosat",
-    }
-)  # fmt: skip
-
 _NORMALIZE = LazyPattern(r"[-_.]+")
 
 
@@ -149,15 +127,6 @@ def requirement_name(requirement: str) -> str | None:
 
 def is_stdlib(top: str) -> bool:
     return is_stdlib_module(top)
-
-
-def is_well_known_import(top: str) -> bool:
-    """A top-level import name that a popular distribution provides."""
-    if top in _POPULAR_IMPORT_NAMES:
-        return True
-    return any(
-        top == name.partition(".")[0] for names in KNOWN_IMPORT_NAMES.values() for name in names
-    )
 
 
 def provides(names: Iterable[str], dotted: str) -> bool:

@@ -15,11 +15,13 @@ sets come out of it:
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import enum
 import re
 import types
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
@@ -27,8 +29,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 from pkgforge.checker.certainty import Reach
 from pkgforge.checker.incremental import deps
 from pkgforge.checker.incremental.deps import GLOBAL_BASE, Memo, projection_key
-from pkgforge.checker.summary import ImportInfo, ImportScope
-from pkgforge.names import is_stdlib_module_everywhere
+from pkgforge.checker.summary import ImportInfo, ImportScope, ModuleSummary
+from pkgforge.names import is_public_module, is_stdlib_module_everywhere
 
 if TYPE_CHECKING:
     from pkgforge.checker.model import Project, SourceFile
@@ -79,6 +81,8 @@ GLOBAL_INPUTS: dict[str, tuple[str, ...]] = {
     "installs": ("installs",),
     "imported": ("targets",),
     "path_inserters": ("syspath",),
+    "star_groups": ("stars",),
+    "on_start": ("starts",),
 }
 """Each result the graph computes over the whole project (``ImportGraph._whole_<name>``),
 and the per-module projections it is computed from (``ImportGraph._project_<name>``, a
@@ -87,7 +91,17 @@ that a re-check after an edit computes such a result again from them, and the ru
 that read it run again only if it changed. Numbered in this order for dependency keys:
 append, do not reorder."""
 _GLOBAL_NAMES = tuple(GLOBAL_INPUTS)
-PROJECTIONS = ("itt", "runs", "targets", "writes", "installs", "syspath", "body")
+PROJECTIONS = (
+    "itt",
+    "runs",
+    "targets",
+    "writes",
+    "installs",
+    "syspath",
+    "body",
+    "stars",
+    "starts",
+)
 """The per-module projections (``ImportGraph._project_<name>``), numbered in this order
 for dependency keys: append, do not reorder. Each is a function of its module's summary
 (and the shape) alone; a recorded check keeps their values, so a rule that reads one
@@ -160,7 +174,7 @@ class ImportGraph:
             + [d.package for d in project.directories if d.package]
         )
         # modules the build creates (extension modules, a generated _version.py)
-        built = {g for g in project.generated if "*" not in g}
+        self.built = built = frozenset(g for g in project.generated if "*" not in g)
         # `pkg.*` from cythonize("pkg/*.pyx"): a `*` stays inside one name
         self.built_patterns = tuple(
             re.compile(re.escape(g).replace(r"\*", "[^.]*"))
@@ -193,11 +207,11 @@ class ImportGraph:
             f"{d.package}.{sub}" for d in project.directories if d.package for sub in d.subdirs
         )
         self.unnamed_builds = project.build.unnamed
+        self.build_scripts = project.build.scripts
         self._import_time: Memo[str, list[Edge]] = Memo()
         self._children: dict[str, frozenset[str]] | None = None
         self._exported_cache: Memo[str, tuple[str, ...] | None] = Memo()
         self._names_cache: Memo[str, frozenset[str] | None] = Memo()
-        self._star_cache: Memo[str, frozenset[str] | None] = Memo()
         self._resolutions: Memo[str, tuple[list[ResolvedImport], list[Edge]]] = Memo()
         self._globals: dict[str, object] = {}
         kept = project.extra.get("_results")
@@ -306,6 +320,51 @@ class ImportGraph:
             or dotted in self.subdirs
         )
 
+    def _replaced_by_helper(self, module: str) -> tuple[str, int] | None:
+        """The call that hands ``module``'s ``__name__`` to a function of a module that
+        writes ``sys.modules`` under a key it computes: that function may replace ``module``
+        (a package that recreates itself as a proxy through a helper)."""
+        for callee, line in self.modules[module].summary.name_handed_to:
+            owner = self._module_of(module, callee)
+            if owner is not None and any(
+                not key for key, _line in self.modules[owner].summary.module_writes
+            ):
+                return callee, line
+        return None
+
+    def _module_of(self, module: str, dotted: str) -> str | None:
+        """The project module that defines what ``dotted`` names in ``module`` (a function
+        it calls: ``local.recreate_module``, ``recreate_module``), as its imports tell;
+        ``module`` itself for a name it does not import."""
+        head, _, rest = dotted.partition(".")
+        for resolved in self.resolved.get(module, ()):
+            info, base = resolved.info, resolved.base
+            if base is None or head not in info.bound:
+                continue
+            if info.is_from:
+                if len(info.names) != len(info.bound):
+                    return None
+                imported = f"{base}.{info.names[info.bound.index(head)]}"
+                full = imported + (f".{rest}" if rest else "")
+                if imported not in self.modules:
+                    return base if base in self.modules else None
+            elif info.bound[0] != base.partition(".")[0]:  # `import a.b as x`
+                full = base + (f".{rest}" if rest else "")
+            else:
+                full = dotted
+            parts = full.split(".")
+            for end in range(len(parts), 0, -1):
+                if ".".join(parts[:end]) in self.modules:
+                    return ".".join(parts[:end])
+            return None
+        return module
+
+    def generated_here(self, module: str) -> bool:
+        """Whether the build writes the file of the project module ``module`` anew (a
+        ``_version.py`` from the version control system): what the tree holds now is no
+        proof of what ships, so its names are unknown."""
+        return module in self.built or any(p.fullmatch(module) for p in self.built_patterns)
+
     def built_by(self, dotted: str) -> str | None:
         """Why the build may create the first-party module ``dotted`` though the source tree
         does not hold it; None when pkgforge can prove it will not exist. A glob the build
@@ -314,11 +373,17 @@ class ImportGraph:
         computed at run time) may create any module inside a package of the project."""
         if any(p.fullmatch(dotted) for p in self.built_patterns):
             return "the build configuration names it"
-        if not self.unnamed_builds:
+        if not self.unnamed_builds and not self.build_scripts:
             return None
         for parent in reversed(_parents(dotted)):
             if parent in self.packages:
-                return self.unnamed_builds[0]
+                if self.unnamed_builds:
+                    return self.unnamed_builds[0]
+                for script in self.build_scripts:  # a readable script names what it writes
+                    word = script.may_create(dotted, parent)
+                    if word is not None:
+                        return f"{script.why} (its text names `{word}`)"
+                return None
             if self.exists(parent):
                 return None  # inside a plain module: no build puts a module there
         return None
@@ -343,6 +408,56 @@ class ImportGraph:
             return file.is_package
         return self.is_closed_namespace(parent)
 
+    def run_on_start(self, entry_modules: Iterable[str] | None = None) -> frozenset[str]:
+        """The project modules that surely run when a program starts the ordinary way
+        (DESIGN.md, "Reachability"): importing a top-level package or module of the project
+        (below a namespace directory: its first regular packages), or loading an entry point
+        (``entry_modules``; by default those the project declares, a whole-project result).
+        Followed: import statements that run at import time on every supported Python,
+        unguarded (not under ``try/except ImportError``), with the parent packages and the
+        submodules a ``from`` statement names."""
+        if entry_modules is None:
+            found: frozenset[str] = self._whole("on_start")
+            return found
+        return self._on_start(entry_modules)
+
+    def _whole_on_start(self) -> frozenset[str]:
+        from pkgforge.checker.declared import declarations_of
+
+        return self._on_start(declarations_of(self.project).entry_modules)
+
+    def _on_start(self, entry_modules: Iterable[str]) -> frozenset[str]:
+        starts = [m for m in self.modules if not any(p in self.modules for p in _parents(m))] + [
+            m for m in entry_modules if m in self.modules
+        ]
+        seen: set[str] = set()
+        queue = deque(starts)
+        while queue:
+            module = queue.popleft()
+            if module in seen or module not in self.modules:
+                continue
+            seen.add(module)
+            queue.extend(_parents(module))
+            queue.extend(self.projection("starts", module))
+        return frozenset(seen)
+
+    def _project_starts(self, module: str) -> list[str]:
+        """What the import statements of ``module`` that surely run at import time run
+        (see :meth:`run_on_start`): the modules they name, their parents, the submodules a
+        ``from`` statement lists (not all of them exist)."""
+        found: list[str] = []
+        for resolved in self.resolved[module]:
+            info, base = resolved.info, resolved.base
+            if base is None or not _runs_now(info) or info.reach is not Reach.ALWAYS:
+                continue
+            if info.optional or info.scope is ImportScope.OPTIONAL:
+                continue  # its failure is caught: the import goes on without it
+            found.extend(_parents(base))
+            found.append(base)
+            if info.is_from:
+                found.extend(f"{base}.{name}" for name in info.names)
+        return found
+
     def run_order(self, dotted: str) -> list[str]:
         """The project modules importing ``dotted`` runs, in order: parents first."""
         return [m for m in (*self.parents(dotted), dotted) if m in self.modules]
@@ -356,16 +471,104 @@ class ImportGraph:
 
     def defined_names(self, module: str) -> frozenset[str] | None:
         """Every name ``module`` binds at import time, star imports included;
-        None when that cannot be known (a star import we cannot read, ``__getattr__``)."""
-        # a star-import cycle reads as unknown
-        return self._names_cache.get(module, lambda: self._compute_names(module), None)
+        None when that cannot be known (a star import we cannot read, ``__getattr__``).
 
-    def _compute_names(self, module: str) -> frozenset[str] | None:
+        Modules that star-import each other (a module star-importing itself included) are
+        solved together: each binds its own names and what its star imports bring, the
+        least set that satisfies them all (a star import brings nothing its source does
+        not bind). What else reads a member meanwhile reads it as unknown."""
+        return self._names_cache.get(
+            module, lambda: self._solve_names(self._star_group(module))[module], None
+        )
+
+    def _star_group(self, module: str) -> list[str]:
+        """The modules that star-import ``module`` and that it star-imports, directly or
+        not (its strongly connected component over import-time star imports)."""
+        if not any(source in self.modules for source in self._stars(module)):
+            return [module]  # the common case: no star import of a project module
+        groups: dict[str, list[str]] = self._whole("star_groups")
+        return groups.get(module, [module])
+
+    def _project_stars(self, module: str) -> list[str]:
+        return sorted(set(self._stars(module)) & self.modules.keys())
+
+    def _whole_star_groups(self) -> dict[str, list[str]]:
+        """Each module in a cycle of star imports (two modules or more) -> that cycle."""
+        successors = {m: self.projection("stars", m) for m in sorted(self.modules)}
+        return {
+            member: component
+            for component in strongly_connected(sorted(successors), successors)
+            if len(component) > 1
+            for member in component
+        }
+
+    def _stars(self, module: str) -> Iterator[str]:
+        """The modules ``module`` star-imports at import time."""
+        for resolved in self.resolved.get(module, ()):
+            info = resolved.info
+            if "*" not in info.names or info.scope not in _IMPORT_TIME or info.in_function:
+                continue
+            if resolved.base is not None:
+                yield resolved.base
+
+    def _solve_names(self, group: list[str]) -> dict[str, frozenset[str] | None]:
+        own = {m: self._own_names(m) for m in group}
+        inside = set(group)
+        stars = {m: list(self._stars(m)) for m in group}
+        names: dict[str, set[str] | None] = {
+            m: None if o is None else set(o) for m, o in own.items()
+        }
+        for module in group:  # star imports from outside the group: known now
+            for source in stars[module]:
+                if source not in inside and names[module] is not None:
+                    brought = self.star_names(source)
+                    if brought is None:
+                        names[module] = None
+                    else:
+                        names[module] |= brought  # type: ignore[operator]
+        changed = True
+        while changed:
+            changed = False
+            for module in group:
+                current = names[module]
+                if current is None:
+                    continue
+                for source in stars[module]:
+                    if source not in inside:
+                        continue
+                    brought = self._star_of(source, names[source])
+                    if brought is not None and names[source] is not None:
+                        # `__all__` lists names; only those bound come: listing one is no
+                        # binding (the star import fails on it: PF302's finding)
+                        brought = brought & names[source]  # type: ignore[operator]
+                    if brought is None:
+                        names[module] = None
+                        changed = True
+                        break
+                    if not brought <= current:
+                        current |= brought
+                        changed = True
+        return {m: None if n is None else frozenset(n) for m, n in names.items()}
+
+    def _star_of(self, module: str, names: AbstractSet[str] | None) -> frozenset[str] | None:
+        """What ``from module import *`` brings, given the names ``module`` binds."""
+        file = self.modules[module]
+        if file.summary.all is not None:
+            exported = self.exported(module)
+            return None if exported is None else frozenset(exported)
+        if names is None:
+            return None
+        return frozenset(n for n in names if not n.startswith("_"))
+
+    def _own_names(self, module: str) -> frozenset[str] | None:
+        """The names ``module`` binds itself (star imports aside); None when unknown."""
         file = self.modules.get(module)
         if file is None:
             return None
         summary = file.summary
-        if summary.dynamic_namespace:
+        if summary.dynamic_namespace or self.generated_here(module):
+            return None
+        if summary.name_handed_to and self._replaced_by_helper(module) is not None:
             return None
         if summary.has_module_getattr and summary.getattr_serves is None:
             return None
@@ -375,19 +578,39 @@ class ImportGraph:
         if unknown is not None:
             return None
         names = set(summary.bound_names) - self.failed_guards(module)
+        names -= self._bound_only_by_itself(module)
         names |= written
         names.update(summary.getattr_serves or ())
-        for resolved in self.resolved[module]:
-            info = resolved.info
-            if "*" not in info.names or info.scope not in _IMPORT_TIME or info.in_function:
-                continue
-            if resolved.base is None:
-                continue
-            star = self.star_names(resolved.base)
-            if star is None:
-                return None
-            names |= star
         return frozenset(names)
+
+    def _bound_only_by_itself(self, module: str) -> set[str]:
+        """Names that only the module's own ``from module import name`` binds (``from . import
+        _utils`` in a package whose ``_utils`` is gone): that statement finds nothing to bind
+        and fails, so the name never exists (PF411 reports the statement)."""
+        summary = self.modules[module].summary
+        if not summary.imported_only:
+            return set()
+        candidates = set(summary.imported_only)
+        found: set[str] = set()
+        for info in summary.imports:  # third-party ones too: they may bind the name
+            bound = candidates.intersection(info.bound)
+            if not bound:
+                continue
+            base = info.module if not info.level else self.absolute(module, info)
+            if base != module or not info.is_from or not _runs_now(info):
+                candidates -= bound  # another import binds it too
+                continue
+            if info.optional or info.scope is ImportScope.OPTIONAL:
+                continue  # guarded: ``failed_guards`` decides
+            if len(info.names) != len(info.bound):
+                continue
+            # `from . import helpers as _helpers`: the module looks up `helpers`
+            found.update(
+                alias
+                for name, alias in zip(info.names, info.bound, strict=True)
+                if alias in bound and self.binds_itself_first(module, (name,), info.line)
+            )
+        return found & candidates
 
     def is_module_attribute(self, module: str, name: str) -> bool:
         """Whether ``name`` is an attribute every module object has (``__file__``,
@@ -406,6 +629,16 @@ class ImportGraph:
         summary = file.summary
         if summary.dynamic_namespace:
             return Unknown(module, summary.dynamic_line, f"`{summary.dynamic_reason}`")
+        if self.generated_here(module):
+            return Unknown(module, 0, "the build writes this module anew")
+        helper = self._replaced_by_helper(module) if summary.name_handed_to else None
+        if helper is not None:
+            callee, line = helper
+            return Unknown(
+                module,
+                line,
+                f"`{callee}(__name__, ...)`, whose module replaces modules in sys.modules,",
+            )
         if summary.has_module_getattr and summary.getattr_serves is None:
             line = next((b.line for b in summary.bindings if b.name == "__getattr__"), 1)
             return Unknown(module, line, "a module `__getattr__` that may serve any name")
@@ -491,9 +724,28 @@ class ImportGraph:
                 if self.made_at_run_time(base) is None and self.built_by(base) is None:
                     return True
                 continue
-            if info.is_from and base in self.modules and self._lacks_a_name(base, info.names):
+            if info.is_from and base == module:
+                if self.binds_itself_first(module, info.names, line):
+                    return True
+            elif info.is_from and base in self.modules and self._lacks_a_name(base, info.names):
                 return True
         return False
+
+    def binds_itself_first(self, module: str, names: tuple[str, ...], line: int) -> bool:
+        """Whether ``from module import names`` on ``line`` of ``module`` itself looks up a
+        name the module has not bound before that line (the statement's own binding is the
+        first): the partly initialised module lacks it, so the statement fails."""
+        summary = self.modules[module].summary
+        first = {b.name: b.line for b in summary.bindings if b.reach is not Reach.NEVER}
+        if summary.dynamic_namespace or first.get("__getattr__", line) < line:
+            return False
+        return any(
+            name != "*"
+            and not self.may_exist(f"{module}.{name}")
+            and not self.is_module_attribute(module, name)
+            and first.get(name, line) >= line
+            for name in names
+        )
 
     def _lacks_a_name(self, base: str, names: tuple[str, ...]) -> bool:
         defined = None
@@ -507,6 +759,49 @@ class ImportGraph:
             if defined is not None and name not in defined:
                 return True
         return False
+
+    def deleted_line(self, module: str, name: str) -> int:
+        """The line of the unconditional module-level ``del name`` after which ``module``
+        binds ``name`` no more (0 when there is none, or its names are written at run
+        time)."""
+        summary = self.modules[module].summary
+        if summary.dynamic_namespace:
+            return 0
+        binding = next((b for b in summary.bindings if b.name == name), None)
+        return binding.deleted if binding is not None else 0
+
+    def deletion_before(self, module: str, name: str, line: int) -> tuple[int, int] | None:
+        """(line of the ``del``, line that binds the name again or 0) when ``module`` has
+        deleted ``name`` before its line ``line`` and not bound it again before it."""
+        summary = self.modules[module].summary
+        if not summary.deletions or summary.dynamic_namespace:
+            return None
+        found = None
+        for deleted_name, deleted, rebound in summary.deletions:
+            if deleted_name == name and deleted < line and (not rebound or rebound >= line):
+                found = (deleted, rebound)
+        return found
+
+    def seen_before_del(self, module: str, name: str, importer: str, line: int) -> bool:
+        """Whether ``from module import name`` on ``line`` of ``importer`` may run while
+        ``module`` has bound ``name`` and not yet deleted it: ``module`` itself runs that
+        statement before its ``del``, or ``module`` runs an import between its binding and
+        its ``del`` (through which a cycle may lead to the statement). Otherwise the
+        statement finds the name missing whenever it runs."""
+        deleted = self.deleted_line(module, name)
+        if not deleted:
+            return False  # not a deleted name
+        if importer == module:
+            return line < deleted  # before its binding, PF411 says it binds too late
+        first = min(
+            (b.line for b in self.modules[module].summary.bindings if b.name == name),
+            default=deleted,
+        )
+        return any(
+            first < r.info.line < deleted
+            for r in self.resolved[module]
+            if r.base is not None and _runs_now(r.info)
+        )
 
     def made_at_run_time(self, dotted: str) -> RunTimeModule | None:
         """The statement that may create the module ``dotted`` (or a parent of it) at run
@@ -547,6 +842,10 @@ class ImportGraph:
             # `sys.modules[__name__ + "." + name]`); an import hook may serve any module
             package = module if file.is_package else module.rpartition(".")[0] or module
             for target, line in writes:
+                if target == module:
+                    # it replaces itself (a lazy proxy): its names are unknown (``written``),
+                    # its submodules are still files the import system finds, or does not
+                    continue
                 if target is None:
                     hooked.setdefault(package, (module, line))
                 else:
@@ -558,19 +857,12 @@ class ImportGraph:
     def star_names(self, module: str) -> frozenset[str] | None:
         """The names ``from module import *`` binds; None when unknown (third-party,
         a dynamic ``__all__``)."""
-        return self._star_cache.get(module, lambda: self._compute_star(module), None)
-
-    def _compute_star(self, module: str) -> frozenset[str] | None:
         file = self.modules.get(module)
         if file is None:
             return None
         if file.summary.all is not None:
-            exported = self.exported(module)
-            return None if exported is None else frozenset(exported)
-        names = self.defined_names(module)
-        if names is None:
-            return None
-        return frozenset(n for n in names if not n.startswith("_"))
+            return self._star_of(module, None)
+        return self._star_of(module, self.defined_names(module))
 
     def exported(self, module: str) -> tuple[str, ...] | None:
         """The string entries of ``module.__all__``, following a composed ``__all__``
@@ -979,7 +1271,7 @@ class Breakage:
     """The line where ``target`` first binds ``name`` — too late (for a self-import, the
     failing statement itself)."""
     suspended_at: int
-    """The line of ``target`` whose import is still running."""
+    """The line of ``target`` whose import is still running (0: it has run to its end)."""
     chain: tuple[tuple[str, int], ...]
     """(module, line) of each import in progress, from the entry to the failing statement."""
     kind: EntryKind = EntryKind.ROOT
@@ -987,13 +1279,22 @@ class Breakage:
     reach: Reach = Reach.ALWAYS
     """SOMETIMES when a statement that ran on the way runs only on some paths (a platform
     branch, an ``except`` body): the failure is then certain only where it runs."""
+    first_import: str = ""
+    """The module a program imports first to get here: ``entry`` itself, or a module whose
+    import enters the cycle at ``entry`` (an ordinary first import, when one does)."""
+    deleted_at: int = 0
+    """Nonzero when ``target`` had bound ``name`` but deleted it (``del name`` on this line)
+    before the line where it is suspended; ``bound_at`` is then 0."""
+    ordinary: bool = False
+    """An ordinary use takes this way (DESIGN.md, "Which first imports count"): the first
+    import is the top-level package, a public module or an entry point; or the cycle fails
+    however it is entered."""
 
     @property
     def certain(self) -> bool:
-        """Whether every program that starts the ordinary way fails here: the entry is a
-        way in (not only a direct import of an inner module) and every statement on the
+        """Whether an ordinary use fails here (:attr:`ordinary`) and every statement on the
         way always runs. PF411 is an error then, a warning otherwise."""
-        return self.kind is not EntryKind.DIRECT and self.reach is Reach.ALWAYS
+        return self.ordinary and self.reach is Reach.ALWAYS
 
 
 class _Broken(Exception):
@@ -1020,12 +1321,20 @@ class _Simulation:
     """
 
     def __init__(
-        self, graph: ImportGraph, entry: str, members: set[str], kind: EntryKind = EntryKind.ROOT
+        self,
+        graph: ImportGraph,
+        entry: str,
+        members: set[str],
+        kind: EntryKind = EntryKind.ROOT,
+        *,
+        sometimes: bool = True,
     ) -> None:
         self.graph = graph
         self.entry = entry
         self.members = members
         self.kind = kind
+        self.sometimes = sometimes
+        """Whether statements that run only on some paths run (else none of them does)."""
         self.done: set[str] = set()
         self.running: dict[str, int] = {}
         self.found: list[Breakage] = []
@@ -1036,6 +1345,12 @@ class _Simulation:
         """(module, line) of a star import that ran while its module was partly
         initialised -> the line that module was suspended at: it bound only what the
         module had bound by then."""
+        self.module_names: dict[str, dict[str, str]] = {}
+        """Per module, its names that a ``from`` import bound to a project module."""
+        self.attributes: set[tuple[str, str]] = set()
+        """(package, name): a star import bound the package's submodule ``name`` as an
+        attribute of the package, which ``from package import name`` then finds without
+        importing it again, even after a caught failure dropped it from ``sys.modules``."""
         """Whether a failure was caught: the modules it interrupted were dropped, so what
         the program imports next may run them again, in another order."""
 
@@ -1062,9 +1377,11 @@ class _Simulation:
                 info = resolved.info
                 if not _runs_now(info):
                     continue
-                self.running[module] = info.line
                 if info.reach is not Reach.ALWAYS:
+                    if not self.sometimes:
+                        continue
                     self.reach = Reach.SOMETIMES
+                self.running[module] = info.line
                 try:
                     if resolved.base is None:
                         raise _Broken(None)  # beyond the top-level package
@@ -1093,10 +1410,11 @@ class _Simulation:
             else:
                 self.partial_stars.pop((module, info.line), None)
             self.star(module, resolved, base)
-        # `from pkg import X, sub` imports every listed submodule first (importlib's
-        # _handle_fromlist), then looks the names up in order
+            self.star_binds_modules(module, base)
+        # `from pkg import X, sub` imports every listed submodule the package has no
+        # attribute for first (importlib's _handle_fromlist), then looks the names up
         for name in info.names:
-            if f"{base}.{name}" in graph.modules:
+            if f"{base}.{name}" in graph.modules and (base, name) not in self.attributes:
                 self.run(f"{base}.{name}")
         for name in info.names:
             if name == "*" or _may_exist(graph, f"{base}.{name}"):
@@ -1104,7 +1422,34 @@ class _Simulation:
             if base in self.running:
                 self.check(module, resolved, name)
             elif _never_bound(graph, base, name):
+                deleted = graph.deleted_line(base, name)
+                if deleted and graph.seen_before_del(base, name, module, info.line):
+                    # this order ran `base` to its end: its `del` has run
+                    self.fail(module, resolved, base, name, 0, deleted_at=deleted)
                 raise _Broken(None)
+        self.binds_modules(module, info, base)
+
+    def binds_modules(self, module: str, info: ImportInfo, base: str) -> None:
+        """Remember which names of ``module`` the ``from`` import ``info`` bound to
+        submodules of ``base``."""
+        if len(info.bound) != len(info.names):
+            return
+        for name, bound in zip(info.names, info.bound, strict=True):
+            if f"{base}.{name}" in self.graph.modules:
+                self.module_names.setdefault(module, {})[bound] = f"{base}.{name}"
+
+    def star_binds_modules(self, importer: str, base: str) -> None:
+        """``from base import *`` in ``importer`` binds the module objects ``base`` holds:
+        one of ``importer``'s own submodules becomes its attribute."""
+        file = self.graph.modules.get(base)
+        listed = file.summary.all if file is not None else None
+        if listed is not None and not listed.is_literal:
+            return
+        exported = {e.value for e in listed.entries} if listed is not None else None
+        for bound, target in self.module_names.get(base, {}).items():
+            public = not bound.startswith("_") if exported is None else bound in exported
+            if public and target == f"{importer}.{bound}":
+                self.attributes.add((importer, bound))
 
     def star(self, importer: str, resolved: ResolvedImport, base: str) -> None:
         """``from base import *``: importlib imports the submodules ``base.__all__`` lists,
@@ -1135,20 +1480,35 @@ class _Simulation:
             self.fail(importer, resolved, base, name, bound_at)
 
     def check(self, importer: str, resolved: ResolvedImport, name: str) -> None:
-        target = resolved.base
+        graph, target = self.graph, resolved.base
         assert target is not None
         now = self.running[target]
-        bound_at = _binds_too_late(self.graph, target, name, now, self.partial_stars)
+        deletion = _deleted_before(graph, target, name, now, self.partial_stars)
+        if deletion is not None:
+            deleted, rebound = deletion
+            if not rebound and not graph.seen_before_del(
+                target, name, importer, resolved.info.line
+            ):
+                raise _Broken(None)  # missing whenever it runs: PF404's finding
+            self.fail(importer, resolved, target, name, rebound, deleted_at=deleted)
+        bound_at = _binds_too_late(graph, target, name, now, self.partial_stars)
         if bound_at is None:
-            if _never_bound(self.graph, target, name):
+            if _never_bound(graph, target, name):
                 raise _Broken(None)
             return
         self.fail(importer, resolved, target, name, bound_at)
 
     def fail(
-        self, importer: str, resolved: ResolvedImport, target: str, name: str, bound_at: int
+        self,
+        importer: str,
+        resolved: ResolvedImport,
+        target: str,
+        name: str,
+        bound_at: int,
+        *,
+        deleted_at: int = 0,
     ) -> NoReturn:
-        now = self.running[target]
+        now = self.running.get(target, 0)
         chain = tuple(self.running.items())
         breakage = Breakage(
             self.entry,
@@ -1161,6 +1521,7 @@ class _Simulation:
             chain,
             self.kind,
             self.reach,
+            deleted_at=deleted_at,
         )
         raise _Broken(breakage)
 
@@ -1200,14 +1561,18 @@ def _binds_too_late(
     is never bound (that is PF404's finding). ``partial_stars``: see
     :attr:`_Simulation.partial_stars`."""
     summary = graph.modules[target].summary
-    if summary.dynamic_namespace or name in _MODULE_ATTRIBUTES:
+    if _written_at_run_time_before(summary, now) or name in _MODULE_ATTRIBUTES:
         return None
     lines = {b.name: b.line for b in summary.bindings if b.reach is not Reach.NEVER}
-    if lines.get("__getattr__", now) < now:
-        return None  # a module `__getattr__` defined in time may serve the name
+    # a module `__getattr__` serves the name from its definition on
+    served_at = lines.get("__getattr__") if _may_serve(summary, name) else None
+    if served_at is not None and served_at < now:
+        return None
     bound_at = lines.get(name)
     if bound_at is not None and bound_at < now:
         return None
+    if served_at is not None and (bound_at is None or served_at < bound_at):
+        bound_at = served_at
     for star in graph.resolved[target]:
         if "*" not in star.info.names or star.base == target or not _runs_now(star.info):
             continue
@@ -1223,14 +1588,64 @@ def _binds_too_late(
     return bound_at
 
 
+def _deleted_before(
+    graph: ImportGraph,
+    target: str,
+    name: str,
+    now: int,
+    partial_stars: Mapping[tuple[str, int], int],
+) -> tuple[int, int] | None:
+    """(``del`` line, line that binds the name again or 0) when ``target``, suspended at
+    its line ``now``, has deleted ``name`` and not bound it again (a star import in
+    between may have)."""
+    summary = graph.modules[target].summary
+    deletion = graph.deletion_before(target, name, now)
+    if deletion is None:
+        return None
+    deleted = deletion[0]
+    lines = {b.name: b.line for b in summary.bindings if b.reach is not Reach.NEVER}
+    if lines.get("__getattr__", now) < now and _may_serve(summary, name):
+        return None
+    for star in graph.resolved[target]:
+        if "*" in star.info.names and deleted < star.info.line < now and _runs_now(star.info):
+            suspended = partial_stars.get((target, star.info.line))
+            if suspended is not None:
+                if _may_bind_before(graph, star.base, name, suspended):
+                    return None
+                continue
+            names = None if star.base is None else graph.star_names(star.base)
+            if names is None or name in names:
+                return None  # the star import may bind it again
+    return deletion
+
+
+def _may_serve(summary: ModuleSummary, name: str) -> bool:
+    """Whether the module's ``__getattr__`` may return ``name`` (its served names are read
+    from the literal forms; any name when they cannot be read)."""
+    served = summary.getattr_serves
+    return served is None or name in served
+
+
+def _written_at_run_time_before(summary: ModuleSummary, line: int) -> bool:
+    """Whether the module may have written its namespace at run time before its line
+    ``line`` runs (``fixup(__name__, globals())`` at the end of a package's ``__init__``
+    has not run while the package is suspended earlier: what it had bound by then is
+    known)."""
+    return summary.dynamic_namespace and (not summary.dynamic_line or summary.dynamic_line < line)
+
+
 def _may_bind_before(graph: ImportGraph, module: str | None, name: str, line: int) -> bool:
     """Whether ``module`` may have bound ``name`` before its line ``line`` runs (when unsure,
     yes)."""
     file = graph.modules.get(module or "")
-    if file is None or file.summary.dynamic_namespace or name in _MODULE_ATTRIBUTES:
+    if file is None or _written_at_run_time_before(file.summary, line):
+        return True
+    if name in _MODULE_ATTRIBUTES:
         return True
     lines = {b.name: b.line for b in file.summary.bindings if b.reach is not Reach.NEVER}
-    if lines.get(name, line) < line or lines.get("__getattr__", line) < line:
+    if lines.get(name, line) < line:
+        return True
+    if lines.get("__getattr__", line) < line and _may_serve(file.summary, name):
         return True
     for star in graph.resolved[file.module]:
         if "*" in star.info.names and star.info.line < line and star.base != module:
@@ -1257,6 +1672,10 @@ def self_import_breakages(graph: ImportGraph, module: str) -> Iterator[Breakage]
             # the statement binds `name` itself: a first binding at its own line means
             # nothing bound it before
             bound_at = _binds_too_late(graph, module, name, info.line, {})
+            deletion = _deleted_before(graph, module, name, info.line, {})
+            if deletion is not None and deletion[1] == info.line:
+                # deleted, and bound again only by this very statement
+                bound_at = 0
             if bound_at is not None:
                 chain = ((module, info.line),)
                 yield Breakage(
@@ -1270,11 +1689,25 @@ def self_import_breakages(graph: ImportGraph, module: str) -> Iterator[Breakage]
                     chain,
                     EntryKind.SELF,
                     info.reach,
+                    module,
+                    deleted_at=deletion[0] if deletion is not None else 0,
+                    ordinary=True,
                 )
                 break  # the first failing name raises; the others are never looked up
 
 
-def import_breakages(graph: ImportGraph) -> list[Breakage]:
+def ordinary_first_import(project: Project) -> Callable[[str], bool]:
+    """Whether importing a module first is an ordinary use (DESIGN.md, "Which first imports
+    count"): the top-level package, a public module, or a module an entry point names."""
+    from pkgforge.checker.declared import declarations_of
+
+    entry_points = declarations_of(project).entry_modules
+    return lambda module: is_public_module(module) or module in entry_points
+
+
+def import_breakages(
+    graph: ImportGraph, ordinary: Callable[[str], bool] | None = None
+) -> list[Breakage]:
     """Every ``from X import name`` that fails at import time for some first import.
 
     A module that imports a name from itself before binding it fails whenever it runs
@@ -1282,22 +1715,27 @@ def import_breakages(graph: ImportGraph) -> list[Breakage]:
     (over what imports *run*, parent packages included) that holds a candidate
     statement, the simulations of :func:`cycle_breakages`. :func:`ranked_breakages`
     keeps one per statement and name, so the outcome does not depend on file order.
+
+    ``ordinary`` tells whether importing a module first is an ordinary use (the top-level
+    package, a public module, an entry point; by default :func:`ordinary_first_import`
+    of the project): a breakage is :attr:`Breakage.ordinary`
+    when such a first import leads to it, or when every way into its cycle fails.
     """
     selves = [b for module in sorted(graph.modules) for b in self_import_breakages(graph, module)]
-    context = CycleContext(graph)
+    context = CycleContext(graph, ordinary)
     cycles = [b for c in graph.run_cycles() for b in cycle_breakages(graph, c, context)]
     return ranked_breakages(selves, cycles)
 
 
 def ranked_breakages(selves: Iterable[Breakage], cycles: Iterable[Breakage]) -> list[Breakage]:
     """One breakage per statement and name, sorted by them: a self-import's, else the one
-    with the surest way in (a root, then a direct import), then the shallowest entry
-    module (``cycles`` in the order of the cycles and of their simulations)."""
+    with the surest way in (an ordinary first import, then a root, then a direct import),
+    then the shallowest first import (``cycles`` in the order of the cycles and of their
+    simulations)."""
     found: dict[tuple[str, int, str], Breakage] = {}
     for breakage in selves:
         found[breakage.importer, breakage.info.line, breakage.name] = breakage
-    ranked = sorted(cycles, key=lambda b: _entry_order((b.entry, b.kind)))
-    for breakage in ranked:
+    for breakage in sorted(cycles, key=_breakage_order):
         found.setdefault((breakage.importer, breakage.info.line, breakage.name), breakage)
     return [found[key] for key in sorted(found)]
 
@@ -1306,10 +1744,13 @@ class CycleContext:
     """What the simulations of every cycle share: who imports whom at import time, the
     ways a program starts, and what each import statement runs (computed once for all
     cycles: Django has two dozen candidate cycles). Each cycle that reads them reads the
-    graph's whole-project result they come from (:meth:`ImportGraph.run_successors`)."""
+    graph's whole-project result they come from (:meth:`ImportGraph.run_successors`).
+    ``ordinary``: see :func:`import_breakages` (the project's declarations decide it, and
+    they are part of the check's shape)."""
 
-    def __init__(self, graph: ImportGraph) -> None:
+    def __init__(self, graph: ImportGraph, ordinary: Callable[[str], bool] | None = None) -> None:
         self.graph = graph
+        self.ordinary = ordinary or ordinary_first_import(graph.project)
         self.ordered = sorted(graph.modules)
         self.runs = _RunCache(graph)
         self._importers: dict[str, set[str]] | None = None
@@ -1359,6 +1800,8 @@ def cycle_breakages(
         simulations.append(simulation)
         if simulation.caught:
             caught.add(entry)
+    # every way into the cycle fails: whatever a program imports first, it breaks
+    unavoidable = bool(simulations) and all(s.found for s in simulations)
     if caught:
         scope = members | reach
         for module, (entry, kind) in sorted(first.items(), key=_entry_order):
@@ -1366,7 +1809,54 @@ def cycle_breakages(
                 simulation = _Simulation(graph, module, scope, kind)
                 simulation.simulate()
                 simulations.append(simulation)
-    return [b for s in simulations for b in s.found]
+    ordinary = context.ordinary
+    breakages: list[Breakage] = []
+    for simulation in simulations:
+        for breakage in simulation.found:
+            first_import = _first_import(breakage.entry, first, ordinary)
+            breakages.append(
+                dataclasses.replace(
+                    breakage,
+                    first_import=first_import,
+                    ordinary=unavoidable or ordinary(first_import),
+                    reach=_reach_of(graph, simulation, breakage),
+                )
+            )
+    return breakages
+
+
+def _reach_of(graph: ImportGraph, simulation: _Simulation, breakage: Breakage) -> Reach:
+    """ALWAYS when the breakage happens whether the statements that run only on some paths
+    (a platform branch on the way) run or not: the order they change is not the one
+    that fails (a Windows-only import of a module outside the failing chain)."""
+    if breakage.reach is Reach.ALWAYS:
+        return Reach.ALWAYS
+    without = _Simulation(
+        graph, simulation.entry, simulation.members, simulation.kind, sometimes=False
+    )
+    without.simulate()
+    key = (breakage.importer, breakage.info.line, breakage.name)
+    if any((b.importer, b.info.line, b.name) == key for b in without.found):
+        return Reach.ALWAYS
+    return breakage.reach
+
+
+def _first_import(
+    entry: str, first: Mapping[str, tuple[str, EntryKind]], ordinary: Callable[[str], bool]
+) -> str:
+    """What a program imports first to enter a cycle at ``entry``: ``entry`` when that is an
+    ordinary first import, else the shallowest ordinary module whose import enters there
+    (``pkg.api`` importing the private ``pkg._core`` first), else ``entry``."""
+    if ordinary(entry):
+        return entry
+    leading = [m for m, (e, _kind) in first.items() if e == entry and ordinary(m)]
+    return min(leading, key=lambda m: (m.count("."), m), default=entry)
+
+
+def _breakage_order(breakage: Breakage) -> tuple[int, int, int, str]:
+    module = breakage.first_import or breakage.entry
+    surest = breakage.kind is EntryKind.SELF or breakage.ordinary
+    return (not surest, breakage.kind, module.count("."), module)
 
 
 def _entry_order(
@@ -1515,8 +2005,12 @@ def _has_candidate(graph: ImportGraph, members: set[str]) -> bool:
                 if f"{target}.{name}" in graph.modules:
                     continue
                 bound = lines.get(name)
+                if bound is None and _may_serve(summary, name):
+                    bound = lines.get("__getattr__")  # served from its definition on
                 if bound is None and stars:
                     return True  # a star import may bind it, maybe too late
+                if any(d[0] == name for d in summary.deletions):
+                    return True  # deleted: the order decides whether it is still there
                 if bound is not None and first_import is not None and first_import <= bound:
                     return True
     return False

@@ -22,6 +22,7 @@ from typing import Any
 
 from pkgforge._patterns import LazyPattern
 from pkgforge.checker.certainty import Reach
+from pkgforge.checker.namespace_writes import MENTIONS, find_namespace_write
 from pkgforge.checker.summary import (
     AllEntry,
     AllInfo,
@@ -46,16 +47,6 @@ _TYPE_CHECKING_NAMES = frozenset({"TYPE_CHECKING", "MYPY"})
 # A SyntaxError about the file's bytes, not its grammar. A bad escape in a string
 # literal names a codec too ('unicodeescape'), and is a syntax error.
 _DECODE_ERROR = LazyPattern(r"codec can't decode|unknown encoding|encoding problem")
-# Writes to the module's own namespace that no statement shows: ``globals()[k] = v``,
-# ``globals().update(...)``, ``globals()`` handed to a function (``exec(src, globals())``,
-# ``_import_structure(globals())``), ``setattr(sys.modules[__name__], ...)``, and the module
-# replaced in ``sys.modules``. A byte search: a false hit only makes the rules more cautious.
-_DYNAMIC_NAMESPACE = LazyPattern(
-    rb"\b(?:globals|vars)\(\)\s*(?:\[|\.(?:update|setdefault|pop|__setitem__)\b)"
-    rb"|[(,=]\s*globals\(\)(?!\s*\.(?:get|keys|items|values|copy)\b)"
-    rb"|sys\.modules\[__name__\]\s*(?:=(?!=)|\.\w+\s*=(?!=)|\.__dict__)"
-    rb"|setattr\(\s*sys\.modules\[__name__\]"
-)
 _SYS_MODULES_METHODS = frozenset({"setdefault", "update", "__setitem__"})
 _HOOK_METHODS = frozenset({"append", "insert", "extend", "__setitem__"})
 _NOT_MODULES = frozenset({"self", "cls"})
@@ -131,11 +122,14 @@ class _Collector:
     version: str | None = None
     version_line: int = 0
     guard: int = 0
-    """While walking a ``try: import x ... except ImportError:`` body after its first
-    import: that import's line (the statements after it run only if it worked)."""
+    """While walking a ``try: import x ... except ImportError:`` body from its first
+    import on: that import's line (its names, and the statements after it, are bound only
+    if it worked)."""
     guards: dict[str, int] = field(default_factory=dict)
     """name -> the guard line of all its runnable bindings so far; 0 once one is unguarded."""
     deleted: dict[str, int] = field(default_factory=dict)
+    deletions: list[tuple[str, int, int]] = field(default_factory=list)
+    """(name, line of an unconditional module-level ``del``, line of the next binding)."""
     """name -> line of an unconditional module-level ``del`` not followed by a new binding."""
     globals_declared: set[str] = field(default_factory=set)
     def_names: set[str] = field(default_factory=set)
@@ -149,8 +143,14 @@ class _Collector:
     module_writes: list[tuple[str, int]] = field(default_factory=list)
     import_hooks: int = 0
     exec_line: int = 0
+    name_handed: list[tuple[str, int]] = field(default_factory=list)
+    sys_path_at_import: list[int] = field(default_factory=list)
+    assigned: set[str] = field(default_factory=set)
+    """Names some statement other than an import binds (at any reach)."""
 
-    def bind(self, name: str, line: int, where: _Where = 0) -> None:
+    def bind(self, name: str, line: int, where: _Where = 0, *, by_import: bool = False) -> None:
+        if not by_import:
+            self.assigned.add(name)
         rank = _RANK[_reach(where)]
         known = self.bindings.get(name)
         if known is None:
@@ -162,7 +162,8 @@ class _Collector:
         if not rank:
             return
         if self.deleted and name in self.deleted:
-            del self.deleted[name]  # bound again after the ``del``
+            # bound again after the ``del``: unbound in between
+            self.deletions.append((name, self.deleted.pop(name), line))
         if self.guard and where & _OPTIONAL:
             guarded = self.guards.get(name)
             if guarded is None:  # guarded unless an earlier binding runs
@@ -221,6 +222,19 @@ class _Collector:
         for target in node.targets:
             self.target(target, node, where)
             self.special_assign(target, node.value, node, where, augmented=False)
+        if type(node.value) is ast.Call:
+            self.hands_name(node.value, where)
+
+    def hands_name(self, call: ast.Call, where: _Where) -> None:
+        """``helper(__name__, ...)`` while the module is imported: the helper may replace the
+        module in ``sys.modules`` (celery's ``recreate_module``-style proxies)."""
+        if where & _NOT_AT_IMPORT or where & _IN_FUNCTION:
+            return
+        values = [*call.args, *(k.value for k in call.keywords)]
+        if any(type(v) is ast.Name and v.id == "__name__" for v in values):
+            callee = _dotted(call.func)
+            if callee is not None:
+                self.name_handed.append((callee, call.lineno))
 
     def ann_assign(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.AnnAssign)
@@ -237,6 +251,7 @@ class _Collector:
         assert isinstance(node, ast.Expr)
         if type(node.value) is ast.Call:
             self.call(node.value, where)
+            self.hands_name(node.value, where)
 
     def try_(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.Try | ast.TryStar)
@@ -247,11 +262,11 @@ class _Collector:
             # after the body's first import, the body binds names only if it worked
             dispatch = _DISPATCH
             for stmt in node.body:
+                if not self.guard and type(stmt) in (ast.Import, ast.ImportFrom):
+                    self.guard = stmt.lineno  # what it binds itself, it binds only if it works
                 visit = dispatch.get(type(stmt))
                 if visit is not None:
                     visit(self, stmt, guarded)
-                if not self.guard and type(stmt) in (ast.Import, ast.ImportFrom):
-                    self.guard = stmt.lineno
         elif node.handlers:
             # `try: long; import cStringIO / except NameError:` - once a statement that may
             # raise what a handler catches has run, the rest of the body runs only sometimes
@@ -377,7 +392,7 @@ class _Collector:
                     )
                 )
                 if binds:
-                    self.bind(bound, node.lineno, where)
+                    self.bind(bound, node.lineno, where, by_import=True)
             return
         names = tuple(alias.name for alias in node.names)
         bound_names = tuple(alias.asname or alias.name for alias in node.names if alias.name != "*")
@@ -399,7 +414,7 @@ class _Collector:
         )
         if binds:
             for name in bound_names:
-                self.bind(name, node.lineno, where)
+                self.bind(name, node.lineno, where, by_import=True)
 
     # -- targets and special names -----------------------------------------
 
@@ -420,6 +435,8 @@ class _Collector:
             isinstance(target, ast.Subscript) and self.is_sys_path(target.value)
         ):
             self.sys_path.append((stmt.lineno, stmt.col_offset + 1))
+            if not where & _NOT_AT_IMPORT and not where & _IN_FUNCTION:
+                self.sys_path_at_import.append(stmt.lineno)
         elif type(target) is ast.Attribute:
             value = target.value
             if type(value) is ast.Name and value.id in _NOT_MODULES:
@@ -515,6 +532,8 @@ class _Collector:
         owner = func.value
         if func.attr in _SYS_PATH_METHODS and self.is_sys_path(owner):
             self.sys_path.append((call.lineno, call.col_offset + 1))
+            if not where & _NOT_AT_IMPORT and not where & _IN_FUNCTION:
+                self.sys_path_at_import.append(call.lineno)
         elif type(owner) is ast.Name and owner.id == "__all__":
             if _binds(where) and where & _NOT_AT_IMPORT:
                 pass  # never runs while the module is imported
@@ -1195,15 +1214,11 @@ def _summarize(
             suppressions=suppressions,
             line_count=line_count,
         )
-    if b"globals()" in source or b"sys.modules[" in source or b"vars()" in source:
-        # a byte search, not a tree walk: a false hit only makes the rules more cautious
-        found = _DYNAMIC_NAMESPACE.search(source)
-        if found is not None:
+    if any(mention in source for mention in MENTIONS):  # rare: only then walk the tree
+        found = find_namespace_write(source, parsed)
+        if found is not None and (not summary.dynamic_line or found[0] <= summary.dynamic_line):
             summary = dataclasses.replace(
-                summary,
-                dynamic_namespace=True,
-                dynamic_reason=found.group(0).decode("utf-8", "replace").strip("(,= \t"),
-                dynamic_line=source.count(b"\n", 0, found.start()) + 1,
+                summary, dynamic_namespace=True, dynamic_line=found[0], dynamic_reason=found[1]
             )
     return summary
 
@@ -1243,6 +1258,7 @@ def _summarize_tree(
         all=collector.all_info(),
         imports=tuple(collector.imports),
         sys_path_mutations=tuple(collector.sys_path),
+        sys_path_at_import=tuple(collector.sys_path_at_import),
         has_module_getattr=has_getattr,
         version=collector.version,
         version_line=collector.version_line,
@@ -1258,6 +1274,16 @@ def _summarize_tree(
         module_writes=tuple(collector.module_writes),
         import_hooks=collector.import_hooks,
         import_time_uses=tuple(uses),
+        name_handed_to=tuple(collector.name_handed),
+        imported_only=tuple(sorted(set(collector.bindings) - collector.assigned)),
+        deletions=tuple(
+            d
+            for d in (
+                *collector.deletions,
+                *((n, line, 0) for n, line in collector.deleted.items()),
+            )
+            if d[0] not in collector.globals_declared  # a function may bind it again any time
+        ),
     )
 
 

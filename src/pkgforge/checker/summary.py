@@ -91,9 +91,10 @@ class Binding:
     time on every supported Python; NEVER when it is bound only under ``TYPE_CHECKING`` or
     in a dead version branch (the name then does not exist at run time)."""
     guard: int = 0
-    """Nonzero when every binding of the name that can run sits in a ``try:`` body after
-    the import statement on this line (``try: import fast; name = 1 except ImportError:
-    pass``): when that import fails, the name is never bound."""
+    """Nonzero when every binding of the name that can run sits in a ``try:`` body from
+    the import statement on this line on (``try: import fast; name = 1 except ImportError:
+    pass``; the names that import binds itself too): when that import fails, the name is
+    never bound."""
     deleted: int = 0
     """The line of an unconditional module-level ``del name`` after which nothing binds the
     name again: it does not exist once the module has been imported."""
@@ -207,6 +208,9 @@ class ModuleSummary:
     """Every import statement in source order, all scopes."""
     sys_path_mutations: tuple[tuple[int, int], ...] = ()
     """(line, column) of each change to ``sys.path`` (append/insert/extend/assignment)."""
+    sys_path_at_import: tuple[int, ...] = ()
+    """The lines of the changes to ``sys.path`` that run while the module is imported (at
+    module level, not in a function or under ``if __name__ == "__main__":``)."""
     has_module_getattr: bool = False
     version: str | None = None
     """The literal value of a module-level ``__version__ = "..."``."""
@@ -240,6 +244,16 @@ class ModuleSummary:
     created at run time without a file."""
     import_time_uses: tuple[NameUse, ...] = ()
     """Reads at import time of names bound only where code never runs (NameError)."""
+    deletions: tuple[tuple[str, int, int], ...] = ()
+    """(name, line, rebound) for each unconditional module-level ``del name``: the line of
+    the next statement that binds the name again, 0 when none does. In between, the
+    module has no such name."""
+    imported_only: tuple[str, ...] = ()
+    """Module-level names that only import statements bind (no assignment, def, class...)."""
+    name_handed_to: tuple[tuple[str, int], ...] = ()
+    """(callee as written, line) of each call that hands ``__name__`` to a function while
+    the module is imported (``local.recreate_module(__name__, ...)``): a helper that may
+    replace the module in ``sys.modules``."""
 
     @property
     def bound_names(self) -> frozenset[str]:

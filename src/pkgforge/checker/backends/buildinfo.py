@@ -28,6 +28,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from pkgforge.checker.backends.scripts import ScriptWrites
+
 __all__ = ["BuildInfo", "Wheel", "build_files", "clean_path"]
 
 # NamedTuples, not dataclasses: the engine imports this module on warm runs too
@@ -99,6 +101,8 @@ class BuildInfo(NamedTuple):
     modules (``src/pkg/_version.py``, ``pkg/*.pyx``); the engine names them."""
     unnamed: tuple[str, ...] = ()
     """Why the build may create modules whose names pkgforge cannot read; () when none."""
+    scripts: tuple[ScriptWrites, ...] = ()
+    """The build scripts of the project whose text bounds what they may write."""
     namespace_packages: tuple[str, ...] = ()
     """setuptools ``namespace_packages`` (pkg_resources-style namespaces)."""
     wheel: Wheel = Wheel()

@@ -109,6 +109,7 @@ def read_build(
         modules=tuple(dict.fromkeys(reader.modules)),
         paths=tuple(dict.fromkeys(reader.paths)),
         unnamed=tuple(reader.unnamed),
+        scripts=tuple(reader.scripts),
         namespace_packages=tuple(dict.fromkeys(reader.namespaces)),
         wheel=wheel,
         backend=backend,
@@ -168,8 +169,10 @@ def _module_of_path(
     return None
 
 
+# the package's own `__path__` (not `proxy.__path__ = __path__`, another object's)
 _PATH_HOOK = (
-    rb"declare_namespace|extend_path|__path__\s*(?:\+?=[^=]|\.\s*(?:append|extend|insert)\b)"
+    rb"declare_namespace|extend_path"
+    rb"|(?<![\w.])__path__\s*(?:\+?=[^=]|\.\s*(?:append|extend|insert)\b)"
 )
 _NAMESPACE_INIT_LINES = 80  # pkgutil/pkg_resources namespace __init__ files are tiny
 

@@ -59,21 +59,30 @@ def ships(root: Path, pyproject: Mapping[str, Any], memo: object = None) -> Deci
 
 
 def creates(reader: Reader) -> None:
-    """The version file hatch-vcs writes; a reason for any other build hook."""
+    """The version file hatch-vcs or hatchling's own version hook writes; a reason for any
+    other build hook."""
     tool = table(reader.pyproject, "tool")
     for section, keys in (
         (table(tool, "hatch", "build", "hooks", "vcs"), ("version-file",)),
         (table(tool, "hatch", "build", "targets", "wheel", "hooks", "vcs"), ("version-file",)),
         (table(tool, "hatch", "version", "raw-options"), ("write_to", "version_file")),
+        (table(tool, "hatch", "build", "hooks", "version"), ("path",)),
+        (table(tool, "hatch", "build", "targets", "wheel", "hooks", "version"), ("path",)),
     ):
         for key in keys:
             value = section.get(key)
             if isinstance(value, str):
                 reader.paths.append(clean_path(value))
     for where in (("hatch", "build", "hooks"), ("hatch", "build", "targets", "wheel", "hooks")):
-        hooks = [name for name in table(tool, *where) if name not in {"vcs", "mypyc"}]
-        if hooks:
-            reader.sign(f"the hatch build hook {hooks[0]!r} may create modules")
+        for name in table(tool, *where):
+            if name in {"vcs", "mypyc", "version"}:
+                continue
+            why = f"the hatch build hook {name!r} may create modules"
+            if name == "custom":
+                path = table(tool, *where, "custom").get("path", "hatch_build.py")
+                reader.script(why, clean_path(path) if isinstance(path, str) else "")
+            else:
+                reader.sign(why)  # a plugin's code is not the project's to read
 
 
 def _selection(roots: list[str], filters: list[str]) -> list[str]:

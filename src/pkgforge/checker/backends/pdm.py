@@ -68,7 +68,7 @@ def creates(reader: Reader) -> None:
         # pdm-backend writes relative to the package directory: src/ when there is one
         reader.paths += [clean_path(write_to), clean_path(f"src/{write_to}")]
     if (reader.root / "pdm_build.py") in reader.files:
-        reader.sign("pdm_build.py may create modules")
+        reader.script("pdm_build.py may create modules", "pdm_build.py")
 
 
 def _top_packages(path: Path) -> list[str]:

@@ -66,7 +66,10 @@ def creates(reader: Reader) -> None:
     tool = table(reader.pyproject, "tool")
     for path in table(tool, "poetry-dynamic-versioning", "files"):
         reader.paths.append(clean_path(path))
-    if table(tool, "poetry").get("build") is not None:
-        reader.sign("poetry's build script may create modules")
-    if (reader.root / "build.py") in reader.files and "poetry" in tool:
-        reader.sign("poetry's build.py may create modules")
+    build = table(tool, "poetry").get("build")
+    script = table(tool, "poetry", "build").get("script") if isinstance(build, dict) else build
+    if build is not None:
+        path = clean_path(script) if isinstance(script, str) else ""
+        reader.script("poetry's build script may create modules", path)
+    elif (reader.root / "build.py") in reader.files and "poetry" in tool:
+        reader.script("poetry's build.py may create modules", "build.py")

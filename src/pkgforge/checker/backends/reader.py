@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from pkgforge.checker.backends.scripts import ScriptWrites, script_writes
+
 __all__ = ["MAX_BYTES", "Reader", "read_text"]
 
 MAX_BYTES = 2_000_000  # a build file larger than this is not read (it says nothing readable)
@@ -42,6 +44,7 @@ class Reader:
         self.modules: list[str] = []
         self.paths: list[str] = []
         self.unnamed: list[str] = []
+        self.scripts: list[ScriptWrites] = []
         self.namespaces: list[str] = []
         self.setup_kwargs: dict[str, Any] = {}
         self.setup_star = False
@@ -57,3 +60,15 @@ class Reader:
     def sign(self, why: str) -> None:
         if why not in self.unnamed:
             self.unnamed.append(why)
+
+    def script(self, why: str, relpath: str) -> None:
+        """A build script in the project: what it may write, read from its text; a reason
+        for any module when that cannot be bounded (see :mod:`.scripts`)."""
+        local = frozenset(
+            path.stem for path in self.files if path.parent == self.root and path.suffix == ".py"
+        )
+        writes = script_writes(why, self.text(relpath), local - {Path(relpath).stem})
+        if writes is None:
+            self.sign(why)
+        else:
+            self.scripts.append(writes)

@@ -19,7 +19,12 @@ from typing import NamedTuple
 
 from pkgforge.checker.backends.mounts import project_name
 from pkgforge.checker.certainty import Certainty, Reach
-from pkgforge.checker.declared import Declarations, Requirement, declarations_of, requested_extras
+from pkgforge.checker.declared import (
+    Declarations,
+    Requirement,
+    declarations_of,
+    dependency_closure,
+)
 from pkgforge.checker.distmap import (
     KNOWN_IMPORT_NAMES,
     canonical,
@@ -27,7 +32,6 @@ from pkgforge.checker.distmap import (
     installed,
     is_stdlib,
     provides,
-    requirement_name,
 )
 from pkgforge.checker.findings import Severity
 from pkgforge.checker.graph import ImportGraph, graph_of
@@ -72,11 +76,20 @@ def _third_party_imports(
     for info in file.summary.imports:
         if info.level or not info.module:
             continue
+        if info.is_from and info.module in graph.shared and info.module not in graph.modules:
+            # `from google import auth` under a namespace shared with other
+            # distributions: each name is a portion's module (`google.auth`)
+            for name in info.names:
+                dotted = f"{info.module}.{name}"
+                if name != "*" and not graph.is_first_party(dotted):
+                    yield _Use(file, info, dotted)
+            continue
         key = _third_party_key(graph, info.module)
         if key is None or key.partition(".")[0] in vendored:
             continue
         top = key.partition(".")[0]
-        if package and _only_means_sibling(graph, package, info, top):
+        own_name = file.module.rpartition(".")[2]
+        if package and top != own_name and _only_means_sibling(graph, package, info, top):
             continue  # an implicit relative import (PF403), not a third-party one
         yield _Use(file, info, key)
 
@@ -151,9 +164,9 @@ _NOT_USED_DIRS = frozenset(
 
 def _lesser_module(use: _Use, declarations: Declarations, hosts: frozenset[str]) -> str | None:
     """Why the importing module is not package code its users import (None when it is): a
-    plugin module a host tool loads, an example shipped inside the package. An optional
-    integration (`pkg/contrib/mysql.py`) is package code: importing it fails without its
-    dependency, which is a real error once proven."""
+    plugin module a host tool loads, an example shipped inside the package. Whether the
+    package's start runs it (an optional integration otherwise) is decided apart, by
+    :meth:`~pkgforge.checker.graph.ImportGraph.run_on_start`."""
     module = use.file.module
     for plugin in declarations.plugin_modules:
         if module == plugin or module.startswith(plugin + "."):
@@ -242,61 +255,21 @@ class _Provided:
             return _Answer(_Status.TRANSITIVE, via)
         unconditional = [r for r in self.not_installed if not r.conditional]
         if unconditional:
-            # the import's own distribution is known (the table, installed metadata) and is
-            # not declared: the undeclared one is missing, whatever else the others provide
-            owner = self.index.owner_of(key)
-            if owner is None or owner in {r.name for r in self.not_installed}:
-                return _Answer(_Status.UNKNOWN, _names(unconditional))
-            return _Answer(_Status.MISSING, owner)
+            # what a declared dependency that is not installed here brings along cannot be
+            # seen, whoever provides the import (matplotlib brings pillow's `PIL`)
+            return _Answer(_Status.UNKNOWN, _names(unconditional))
         if self.not_installed:
             return _Answer(_Status.CONDITIONAL, _names(self.not_installed))
-        return _Answer(_Status.MISSING)
+        return _Answer(_Status.MISSING, self.index.owner_of(key) or "")
 
     def _transitive(self, key: str) -> str | None:
         """The declared distribution whose own dependencies bring ``key``, if one does."""
         if self.closure is None:
-            self.closure = _closure(self.shipped, self.sites)
+            self.closure = dependency_closure(self.shipped, self.sites)
         for name, via in self.closure.items():
             if provides(self.index.names_of(name), key):
                 return f"{name}, a dependency of {via}"
         return None
-
-
-def _closure(declared: Sequence[Requirement], sites: tuple[str, ...]) -> dict[str, str]:
-    """Distribution -> the declared distribution it comes with, for every distribution the
-    declared ones require (their extras' requirements only when the extra is requested)."""
-    index = installed(sites)
-    found: dict[str, str] = {}
-    queue = [(r.name, r.name, requested_extras(r.text)) for r in declared]
-    while queue and len(found) < 2000:
-        name, root, extras = queue.pop()
-        dist = index.get(name)
-        if dist is None:
-            continue
-        for text in dist.requires:
-            required = requirement_name(text)
-            if required is None or required == root or required in found:
-                continue
-            extra = _extra_of(text)
-            if extra is not None and extra not in extras:
-                continue
-            found[required] = root
-            queue.append((required, root, requested_extras(text)))
-    return found
-
-
-def _extra_of(requirement: str) -> str | None:
-    """``pysocks ; extra == "socks"`` -> ``socks`` (markers are otherwise taken as true)."""
-    marker = requirement.partition(";")[2]
-    if "extra" not in marker:
-        return None
-    for quote in ("'", '"'):
-        _, found, rest = marker.partition(f"extra == {quote}")
-        if not found:
-            _, found, rest = marker.partition(f"extra=={quote}")
-        if found:
-            return rest.partition(quote)[0].lower()
-    return None
 
 
 # Often present but not promised: `python -m venv` brings pip everywhere and setuptools
@@ -361,27 +334,28 @@ def undeclared_dependency(project: Project) -> Iterator[Hit]:
     ```
 
     ## Severity
-    An **error** only when all of these hold: the import runs at module level on every
-    supported Python and platform (not in a function or a `__main__` guard, not under
-    `try/except ImportError`, a version or platform check); the module is package code
-    users import (not tests, not examples, not a plugin module that pytest, sphinx, mypy
-    or another host tool loads with its own dependencies); and pkgforge knows that no
-    declared dependency provides it: every declared dependency is installed where it
-    runs (the project's `.venv`, `venv` or `VIRTUAL_ENV` count), or the import's own
-    distribution is known (a table of well-known names, installed metadata) and is not
-    declared. setuptools counts as missing only when requires-python starts at 3.12
-    (older venvs bring it). An optional
-    integration (`pkg/contrib/mysql.py` importing a driver) is package code: importing it
-    without the driver fails, so it stays an error until the driver is declared (an extra
-    will do).
+    Reachability decides, never how popular a name is (DESIGN.md). An **error** only when
+    all of these hold: the import runs at module level on every supported Python and
+    platform (not in a function or a `__main__` guard, not under `try/except ImportError`,
+    a version or platform check); the module runs whenever the package starts: importing
+    the top-level package, or loading an entry point, imports it through module-level
+    imports that are not guarded; it is not a plugin module that pytest, sphinx, mypy or
+    another host tool loads with its own dependencies, nor an example; and pkgforge knows
+    that no declared dependency provides it: every declared dependency is installed where
+    it runs (the project's `.venv`, `venv` or `VIRTUAL_ENV` count), so that what they
+    bring along is seen too. setuptools counts as missing only when requires-python
+    starts at 3.12 (older venvs bring it).
 
-    A **warning** when the import fails only on some paths, when the module is a host
-    tool's plugin or a shipped example, when only a dependency group provides it (groups
-    do not ship with the package: the module most likely serves development, and fails
-    for whoever imports it without the group), when it arrives only through a declared
-    dependency's own dependencies, when it is setuptools or pip (present in many
-    environments, promised in none), or when only a conditional dependency that is not
-    installed here could provide it.
+    A **warning** for an optional integration (`pkg/contrib/mysql.py` importing a driver
+    that nothing the package runs on its own imports): it fails only for whoever imports
+    that module without the driver, so declare it in an extra. A warning too when the
+    import fails only on some paths, when the module is a host tool's plugin or a shipped
+    example, when only a dependency group provides it (groups do not ship with the
+    package: the module most likely serves development, and fails for whoever imports it
+    without the group), when it arrives only through a declared dependency's own
+    dependencies, when it is setuptools or pip (present in many environments, promised
+    in none), or when only a conditional dependency that is not installed here could
+    provide it.
 
     One **info** per project when pkgforge cannot see the declarations (dynamic metadata
     that a build hook computes, a computed `install_requires`) or the import names of
@@ -441,12 +415,23 @@ def undeclared_dependency(project: Project) -> Iterator[Hit]:
                     units.contribute((use.key, use.file.relpath, use.info.line, why))
                 continue
             present = _usually_present(use.top, floor)
-            hit = _undeclared_hit(use, answer, _lesser_module(use, declarations, hosts), present)
+            lesser = _lesser_module(use, declarations, hosts)
+            # what runs when the package is imported or an entry point loaded: elsewhere, a
+            # missing distribution fails only an optional integration (DESIGN.md,
+            # "Reachability"); a whole-project result, read where it decides
+            if lesser is None and use.file.module not in graph.run_on_start():
+                lesser = _OPTIONAL_INTEGRATION
+            hit = _undeclared_hit(use, answer, lesser, present)
             if use.top not in chosen or hit.certainty > chosen[use.top].certainty:
                 chosen[use.top] = hit
         yield from chosen.values()
     if units.contributions:
         yield _unseen_hit(project, units.contributions)
+
+
+_OPTIONAL_INTEGRATION = (
+    "an optional integration: neither importing the package nor any entry point runs it"
+)
 
 
 def _undeclared_hit(use: _Use, answer: _Answer, lesser: str | None, present: bool) -> Hit:
@@ -491,6 +476,11 @@ def _undeclared_hit(use: _Use, answer: _Answer, lesser: str | None, present: boo
         )
         named = answer.detail and answer.detail != canonical(use.top)
         owner = f" (`{answer.detail}` provides it)" if named else ""
+        if info.is_from and info.module != key and key.startswith(info.module + "."):
+            owner += (
+                f" ({info.module} is a namespace package: what is imported from it are the "
+                "modules of its portions, the project's and other distributions')"
+            )
         message = (
             f"`{statement}` needs `{key}`{owner}, which no declared dependency provides"
             f"{where}; {hint}"
@@ -615,7 +605,7 @@ def unused_dependency(project: Project) -> Iterator[Hit]:
         if any(provides(names, k) for k in keys):
             continue
         if pins is None:
-            pins = _closure(main, sites)
+            pins = dependency_closure(main, sites)
         if name in pins:
             continue  # another declared dependency needs it anyway: a pin, not a waste
         commands = dist is not None and bool(_COMMAND_GROUPS & dist.entry_point_groups)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib.machinery import PathFinder
 
 from pkgforge.checker.certainty import Certainty, Reach, certainty_of_reach
-from pkgforge.checker.declared import declarations_of
+from pkgforge.checker.declared import declarations_of, dependency_closure
 from pkgforge.checker.distmap import (
     guessed_import_names,
     import_names_of,
+    installed,
     is_stdlib,
-    is_well_known_import,
     provides,
 )
 from pkgforge.checker.findings import Severity
@@ -38,7 +39,8 @@ __all__ = [
     "unresolved_import",
 ]
 
-_TEST_PARTS = frozenset({"tests", "test", "testing", "conftest"})
+# `pkg.testing` is a helper API its users import (numpy.testing, trio.testing), not a test
+_TEST_PARTS = frozenset({"tests", "test", "conftest"})
 
 
 def _statement(info: ImportInfo) -> str:
@@ -141,37 +143,77 @@ def star_import(project: Project) -> Iterator[Hit]:
                 )
 
 
-def _findable(top: str) -> bool:
-    """Whether a top-level name is importable here (third-party), without importing it."""
+def _only_means_sibling(graph: ImportGraph, package: str, info: ImportInfo, top: str) -> bool:
+    """Whether an absolute import can only have meant a sibling module (Python 2's implicit
+    relative import). A top-level name that a declared dependency provides wins in Python
+    3, even when it is not installed here (`import build` in pkgforge/release/ next to
+    build.py is PyPA build), and so does one that the distributions they bring along, or
+    the project's own environment, have. What pkgforge's own environment has, or how
+    popular a name is, decides nothing (DESIGN.md)."""
+    return _means_sibling(graph, package, info) and not _provided_top(graph.project, top)
+
+
+def _reads_what_the_sibling_lacks(
+    graph: ImportGraph, file: SourceFile, info: ImportInfo, sibling: str
+) -> bool:
+    """Whether the module reads an attribute of what ``import top`` binds that the sibling
+    does not have (`np.dtype` after `import numpy as np` beside a numpy.py without
+    `dtype`): its author means another module of that name, which Python 3 imports;
+    whether that one is installed is a dependency question, not an implicit relative
+    import. Read only for the rare candidate, from the file itself."""
+    if info.is_from or not info.bound:
+        return False  # `from echo import x`: the sibling was proved to have every name
+    defined = graph.defined_names(sibling) if sibling in graph.modules else None
+    if defined is None:
+        return False
     try:
-        return PathFinder.find_spec(top) is not None
+        tree = ast.parse(file.path.read_bytes())
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    bound = set(info.bound)
+    submodules = graph.submodules(sibling) if sibling in graph.packages else frozenset()
+    return any(
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in bound
+        and node.attr not in defined
+        and node.attr not in submodules
+        and not graph.is_module_attribute(sibling, node.attr)
+        for node in ast.walk(tree)
+    )
+
+
+def _provided_top(project: Project, top: str) -> bool:
+    """Whether a declared dependency (or a group's), what those bring along, or the
+    project's environment provides the top-level name ``top``."""
+    requirements = declarations_of(project).requirements
+    if any(provides(guessed_import_names(r.name), top) for r in requirements):
+        return True
+    sites = project_site_dirs(project.root)
+    if any(provides(import_names_of(r.name, sites), top) for r in requirements):
+        return True
+    index = installed(sites)
+    shipped = [r for r in requirements if r.ships]
+    if any(provides(index.names_of(name), top) for name in dependency_closure(shipped, sites)):
+        return True
+    if not sites:
+        return False
+    try:
+        return PathFinder.find_spec(top, list(sites)) is not None
     except (ImportError, ValueError):
         return False
 
 
-def _only_means_sibling(graph: ImportGraph, package: str, info: ImportInfo, top: str) -> bool:
-    """Whether an absolute import can only have meant a sibling module (Python 2's implicit
-    relative import). A findable or well-known top-level name wins in Python 3:
-    `import build` in pkgforge/release/ next to build.py is PyPA build, and
-    sympy/printing/numpy.py does not make `import numpy` relative. So does a name that a
-    declared dependency provides, even when it is not installed here."""
-    if is_well_known_import(top):
-        return False
-    return (
-        _means_sibling(graph, package, info)
-        and not _findable(top)
-        and not _declared_provides(graph, top)
-    )
+def _unseen_top_level(project: Project) -> str | None:
+    """Why pkgforge cannot tell which distributions the package installs with: its
+    declarations cannot be read (a computed ``install_requires``); None when it can.
 
-
-def _declared_provides(graph: ImportGraph, top: str) -> bool:
-    """Whether a declared dependency (or a group's) provides ``top``: then `import top` is
-    that distribution, installed here or not, whatever sibling shares its name."""
-    requirements = declarations_of(graph.project).requirements
-    if any(provides(guessed_import_names(r.name), top) for r in requirements):
-        return True
-    sites = project_site_dirs(graph.project.root)
-    return any(provides(import_names_of(r.name, sites), top) for r in requirements)
+    A declared dependency that is not installed here still has a name (what it provides
+    is guessed from it), and what it brings along would have to ship a top-level module
+    named exactly like the sibling: unlike PF407's names, which are distributions' own
+    (matplotlib brings pillow's ``PIL``), that is no reason for doubt. ``build``'s
+    verification, which installs the dependencies, settles it either way."""
+    return declarations_of(project).unknown
 
 
 def _means_sibling(graph: ImportGraph, package: str, info: ImportInfo) -> bool:
@@ -206,6 +248,11 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
     declared dependency (or a dependency group) provides is that distribution, even
     when it is not installed where pkgforge runs.
 
+    A sibling named like a standard-library module (`types.py`) is no top-level module
+    in Python 3: `from types import Meter` gets the standard library's `types`. It is
+    flagged when that module has no `Meter` on the Pythons requires-python allows (read
+    from typeshed's stubs of each version; private names are never claimed).
+
     ## Why is this bad?
     Python 2 looked in the current package first (an *implicit relative import*),
     so this worked. Python 3 imports are absolute: `import echo` looks for a
@@ -230,7 +277,13 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
     **warning** where it runs only on some paths (a function body, a platform branch),
     and in a script — a module with an `if __name__ == "__main__":` block that no
     module of the project imports — which works when run from its own folder.
-    Nothing in code that never runs.
+    Nothing in code that never runs. For a standard-library namesake, a **warning**
+    when only some of the allowed Pythons lack the name. An **info** when pkgforge cannot
+    read which distributions the package installs with (a computed `install_requires`,
+    a setup_requires plugin): one of them may be a top-level module of that name. How
+    well known a name is decides nothing. Nothing where the module reads an attribute
+    of the name that the sibling lacks (`np.dtype` beside a `numpy.py` without
+    `dtype`): another module of that name is meant, and PF407 judges that import.
 
     ## Fix
     Rewrites the import as the explicit relative import of the sibling, which the
@@ -244,8 +297,8 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
     """
     graph = graph_of(project)
     for file in each(project.files):
-        if not file.module or file.summary.sys_path_mutations:
-            continue  # a module that edits sys.path may really have a sibling on it
+        if not file.module:
+            continue
         # run as a script (`python gen.py`), its own folder is sys.path[0] and the sibling
         # is found: it fails only when imported as a module, which nothing here does
         script = file.summary.has_main_guard and file.module not in graph.imported_modules()
@@ -265,22 +318,43 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
             certainty = certainty_of_reach(info.reach)
             if info.level != 0 or not info.module or info.optional or certainty is None:
                 continue
+            if _may_edit_path_first(file, info):
+                continue  # a module that edits sys.path may really have a sibling on it
             top = info.module.partition(".")[0]
-            if top in graph.top_level or is_stdlib(top) or top == own_name or top in relative:
+            fallback = top in relative and info.reach is not Reach.ALWAYS
+            if is_stdlib(top) and top not in graph.top_level and not fallback:
+                yield from _shadowed_stdlib(
+                    project, graph, file, package, info, certainty=certainty
+                )
+                continue
+            if top in graph.top_level or top == own_name:
                 continue  # `import redis` inside redis.py means the third-party one
+            if fallback:
+                continue  # a fallback for running the file as a script (ANTLR's)
             if not _only_means_sibling(graph, package, info, top):
                 continue
+            if _reads_what_the_sibling_lacks(graph, file, info, f"{package}.{top}"):
+                continue  # another `top` is meant: a third-party import (PF407's)
             sibling = f"{package}.{top}"
             fixed = (
                 f"from . import {top}"
                 if not info.is_from
                 else _statement(info).replace(f"from {info.module}", f"from .{info.module}", 1)
             )
+            unseen = _unseen_top_level(project)
+            if unseen is not None:
+                certainty = Certainty.UNSEEN
+                why = (
+                    f"no top-level `{top}`, unless a dependency pkgforge cannot see brings "
+                    f"one: {unseen}"
+                )
+            else:
+                why = f"no top-level `{top}`"
             yield Hit(
                 file.relpath,
                 f"implicit relative import: `{_statement(info)}` means the sibling module "
                 f"{sibling}; that worked in Python 2 but fails in Python 3 "
-                f"(no top-level `{top}`); write `{fixed}`"
+                f"({why}); write `{fixed}`"
                 + (
                     " (it works only when the file runs as a script from its own folder)"
                     if script
@@ -288,9 +362,57 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
                 ),
                 info.line,
                 info.column,
-                certainty=Certainty.SOME_PATHS if script else certainty,
+                certainty=min(certainty, Certainty.SOME_PATHS) if script else certainty,
                 subject=(top,),
             )
+
+
+def _may_edit_path_first(file: SourceFile, info: ImportInfo) -> bool:
+    """Whether the module may change ``sys.path`` before the statement runs: at import time
+    before its line, or anywhere for a statement that runs later (a function body)."""
+    summary = file.summary
+    if info.scope is ImportScope.FUNCTION or info.reach is Reach.LATER:
+        return bool(summary.sys_path_mutations)
+    return any(line < info.line for line in summary.sys_path_at_import)
+
+
+def _shadowed_stdlib(
+    project: Project,
+    graph: ImportGraph,
+    file: SourceFile,
+    package: str,
+    info: ImportInfo,
+    *,
+    certainty: Certainty,
+) -> Iterator[Hit]:
+    """``from types import Meter`` beside a sibling ``types.py``: Python 2 took the sibling,
+    Python 3 takes the standard library's module, which may lack the name."""
+    sibling = f"{package}.{info.module}"
+    if not info.is_from or not graph.exists(sibling):
+        return
+    from pkgforge.checker.stdlib import missing_from_stdlib, supported_minors
+
+    oldest = project.extra.get("feature_version")
+    minors = supported_minors(
+        project.requires_python, oldest[1] if isinstance(oldest, tuple) else 0
+    )
+    for name in info.names:
+        lacking, everywhere = missing_from_stdlib(info.module, name, minors)
+        if not lacking:
+            continue
+        versions = ", ".join(f"3.{m}" for m in lacking)
+        where = "" if everywhere else f" on Python {versions}"
+        fixed = _statement(info).replace(f"from {info.module}", f"from .{info.module}", 1)
+        yield Hit(
+            file.relpath,
+            f"implicit relative import: `{_statement(info)}` meant the sibling module "
+            f"{sibling} in Python 2, but Python 3 imports the standard library's "
+            f"`{info.module}`, which has no `{name}`{where}; write `{fixed}`",
+            info.line,
+            info.column,
+            certainty=certainty if everywhere else min(certainty, Certainty.SOME_PATHS),
+        )
+        return  # the first missing name raises
 
 
 @rule(
@@ -338,9 +460,11 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
     per module, when pkgforge cannot tell: the target's names are written at run time
     (`globals().update(...)`, `exec`, a `__getattr__` that may serve anything,
     `setattr(module, name, ...)` from another module, `sys.modules[...] = ...`), a
-    module may be created without a file (an import hook), or the build may create it.
-    The message says which statement stopped it; `pkgforge check --import` gives the
-    real answer.
+    module may be created without a file (an import hook), or the build may create it or
+    write it anew (a `_version.py`). Such a blind spot stays local: a package that
+    replaces itself in `sys.modules` (a lazy proxy) hides its own names, not its
+    submodules, which are still files the import system finds or does not. The message
+    says which statement stopped it; `pkgforge check --import` gives the real answer.
     """
     graph = graph_of(project)
     # one info per module whose names or submodules are unknown, at its first importer:
@@ -474,11 +598,16 @@ def _missing_names(
         return
     missing = []
     absent = [name for name in wanted if name not in defined]
+    if base == file.module:
+        # the module's own import binds the name first (at module level): PF411's finding
+        first = {b.name: b.line for b in file.summary.bindings}
+        absent = [n for n in absent if first.get(n) != info.line]
     if absent and (base == file.module or graph.in_one_run_cycle(base, file.module)):
         # the import may run while `base` is still running, before its `del` (a self-import
-        # or a cycle: PF411 simulates those), so a deleted name is no proof
-        deleted = graph.modules[base].summary.deleted_names
-        absent = [name for name in absent if name not in deleted]
+        # or a cycle: PF411 simulates those); it cannot when nothing runs in between
+        absent = [
+            name for name in absent if not graph.seen_before_del(base, name, file.module, info.line)
+        ]
     for name in absent:
         built = graph.built_by(f"{base}.{name}")
         if built:
@@ -531,13 +660,17 @@ def _unknown_names(
         return
     unseen.add(base)
     where = "" if unknown.module == base else f" of {unknown.module}"
+    why = (
+        f"{unknown.what}: what the source tree holds is not what ships"
+        if not unknown.line
+        else f"{unknown.what} on line {unknown.line}{where} writes them at run time"
+    )
     yield _Unseen(
         base,
         Hit(
             file.relpath,
-            f"`{_statement(info)}`: the names of {base} cannot be listed ({unknown.what} "
-            f"on line {unknown.line}{where} writes them at run time), so this import "
-            "was not checked; `pkgforge check --import` settles it",
+            f"`{_statement(info)}`: the names of {base} cannot be listed ({why}), so this "
+            "import was not checked; `pkgforge check --import` settles it",
             info.line,
             info.column,
             certainty=Certainty.UNSEEN,
@@ -580,7 +713,7 @@ def _why_missing(graph: ImportGraph, module: str, name: str) -> str:
             "branch no supported Python takes)"
         )
     if binding.guard:
-        return f"binds it only after the import on line {binding.guard}, which always fails"
+        return f"binds it only if the import on line {binding.guard} works, which it never does"
     return ""
 
 
@@ -686,9 +819,14 @@ def _breakage_message(project: Project, breakage: Breakage) -> str:
     modules = project.modules
     statement = f"`{_statement(breakage.info)}` fails with ImportError"
     if breakage.kind is EntryKind.SELF:
+        when = (
+            f"after deleting it (`del` on line {breakage.deleted_at})"
+            if breakage.deleted_at
+            else "before binding it"
+        )
         return (
             f"{statement} when {breakage.entry} is imported, whatever is imported first: "
-            f"{breakage.target} imports `{breakage.name}` from itself before binding it "
+            f"{breakage.target} imports `{breakage.name}` from itself {when} "
             f"(it is only partly initialised at line {breakage.suspended_at})"
         )
     chain = " -> ".join(f"{modules[module].relpath}:{line}" for module, line in breakage.chain)
@@ -696,15 +834,30 @@ def _breakage_message(project: Project, breakage: Breakage) -> str:
     if "*" in breakage.info.names:
         statement = f"`{_statement(breakage.info)}` fails with AttributeError"
         lists = f"lists `{breakage.name}` in `__all__` but "
+    first = breakage.first_import or breakage.entry
+    via = "" if first == breakage.entry else f" (which enters the cycle at {breakage.entry})"
+    deleted = f"deleted `{breakage.name}` (`del` on line {breakage.deleted_at})"
+    if breakage.deleted_at and breakage.bound_at:
+        deleted += f", binding it again only at line {breakage.bound_at}"
+    if not breakage.suspended_at:
+        state = f"has run to its end and {deleted}"
+    elif breakage.deleted_at:
+        state = (
+            f"is only partly initialised (suspended at line {breakage.suspended_at}) and "
+            f"has {deleted} already"
+        )
+    else:
+        state = (
+            f"is only partly initialised (suspended at line {breakage.suspended_at}) and "
+            f"{lists}binds `{breakage.name}` later, at line {breakage.bound_at}"
+        )
     message = (
-        f"{statement} when {breakage.entry} is imported first: {breakage.target} is only "
-        f"partly initialised (suspended at line {breakage.suspended_at}) and {lists}binds "
-        f"`{breakage.name}` later, at line {breakage.bound_at}; import chain: {chain}"
+        f"{statement} when {first} is imported first{via}: {breakage.target} {state}; "
+        f"import chain: {chain}"
     )
-    if breakage.kind is EntryKind.DIRECT:
+    if not breakage.ordinary:
         message += (
-            f" (only a program that imports {breakage.entry} directly, before the project's "
-            "modules that import it, takes this order)"
+            f" (only a program that imports the private module {first} first takes this order)"
         )
     return message
 
@@ -753,16 +906,16 @@ def cycle_breaks_import(project: Project) -> Iterator[Hit]:
     import into the function that needs it.
 
     ## Severity
-    An **error** when the failing order is one a program takes to start: importing
-    the top-level package, or a module that no project module imports at import time
-    (what users, plugin loaders and `importlib.import_module` import by name) — and,
-    for a module importing a name from itself, always. A **warning** when only a
-    direct import of a module that the project imports from elsewhere takes that
-    order (Django's sqlite3 `features` breaks when imported before `base`, the module
-    Django loads), or when a statement on the way runs only on some paths (a
-    platform branch, an `except` body).
+    An **error** when an ordinary first import fails (DESIGN.md, "Which first imports
+    count"): importing the top-level package, any public module (no leading underscore
+    below the top level: Django's sqlite3 `features`, imported before `base`, counts) or
+    a module an entry point names; when the cycle fails however it is entered; and, for
+    a module importing a name from itself, always. A **warning** when only importing a
+    private module first (`pkg._impl`) takes the failing order, or when a statement on
+    the way runs only on some paths (a platform branch, an `except` body) and the
+    failure depends on it: the same statement failing with none of those statements
+    run is still an error (a Windows-only import of a module off the failing way).
     """
-    from pkgforge.checker.certainty import Certainty
     from pkgforge.checker.graph import (
         CycleContext,
         cycle_breakages,
