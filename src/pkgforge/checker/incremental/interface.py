@@ -27,13 +27,24 @@ __all__ = ["STAMP", "Interface", "interface", "mentions", "pack_stamps"]
 # The summary fields that hold positions (see the module docstring); a field not named
 # here is compared by value, which is always safe (an edit there reruns every rule).
 _LINE_FIELDS = frozenset(
-    {"line", "version_line", "dynamic_line", "import_hooks", "guard", "deleted", "line_count"}
+    {
+        "line",
+        "version_line",
+        "dynamic_line",
+        "import_hooks",
+        "guard",
+        "deleted",
+        "line_count",
+        "sys_path_at_import",
+    }
 )
 _COLUMN_FIELDS = frozenset({"column"})
 _POSITION_TUPLES = {
     "sys_path_mutations": ("line", "column"),
     "suppressions": ("line", ""),
     "module_writes": ("", "line"),
+    "deletions": ("", "line", "line"),
+    "name_handed_to": ("", "line"),
 }
 """Fields holding tuples of plain tuples: what each item's elements are."""
 _LINE, _COLUMN = "<line>", "<column>"
