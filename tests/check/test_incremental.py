@@ -266,6 +266,21 @@ def test_a_new_cycle_is_found_by_the_cycle_rules_alone(
     assert {code for code, unit in unit_runs if unit not in changed} <= {"PF406", "PF411"}
 
 
+def test_an_edit_of_what_a_module_reads_from_an_import_reruns_pf403(project: Path) -> None:
+    """PF403 lets `import numpy` beside a numpy.py stand when the module reads an attribute
+    the sibling lacks (another numpy is meant): an edit that changes only such a read
+    changes what PF403 finds, so the summary must say what the module reads."""
+    (project / "src/sound/effects/numpy.py").write_text("def dtype():\n    pass\n")
+    mixer = project / "src/sound/effects/mixer.py"
+    mixer.write_text("import numpy\n\n\ndef mix():\n    return numpy.dtype\n")
+    first = check([project])
+    assert any(f.code == "PF403" for f in first.findings)
+    _edit(mixer, mixer.read_text().replace("numpy.dtype", "numpy.float64"))
+    again = check([project])
+    assert again.findings == check([project], use_cache=False).findings
+    assert not any(f.code == "PF403" for f in again.findings)
+
+
 def test_interface_ignores_moved_lines_but_not_their_order() -> None:
     base = b"import os\nX = 1\n"
     moved = interface(summarize_source(b"\n\n# hello\nimport os\n\nX = 1\n"))

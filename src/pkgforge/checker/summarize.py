@@ -36,6 +36,7 @@ from pkgforge.checker.summary import (
     ProblemKind,
 )
 from pkgforge.checker.suppressions import find_suppressions
+from pkgforge.names import is_stdlib_module
 
 __all__ = ["summarize_source"]
 
@@ -1275,6 +1276,7 @@ def _summarize_tree(
         import_hooks=collector.import_hooks,
         import_time_uses=tuple(uses),
         name_handed_to=tuple(collector.name_handed),
+        import_attributes=_import_attributes(tree, collector.imports),
         imported_only=tuple(sorted(set(collector.bindings) - collector.assigned)),
         deletions=tuple(
             d
@@ -1285,6 +1287,26 @@ def _summarize_tree(
             if d[0] not in collector.globals_declared  # a function may bind it again any time
         ),
     )
+
+
+def _import_attributes(tree: ast.Module, imports: list[ImportInfo]) -> tuple[tuple[str, str], ...]:
+    """See :attr:`ModuleSummary.import_attributes` (no walk when no such import binds)."""
+    names = {
+        bound
+        for info in imports
+        if not info.is_from
+        and not info.level
+        and not is_stdlib_module(info.module.partition(".")[0])
+        for bound in info.bound
+    }
+    if not names:
+        return ()
+    found = {
+        (node.value.id, node.attr)
+        for node in ast.walk(tree)
+        if type(node) is ast.Attribute and type(node.value) is ast.Name and node.value.id in names
+    }
+    return tuple(sorted(found))
 
 
 def _foreign_writes(collector: _Collector) -> tuple[ForeignWrite, ...]:

@@ -254,6 +254,11 @@ class ModuleSummary:
     """(callee as written, line) of each call that hands ``__name__`` to a function while
     the module is imported (``local.recreate_module(__name__, ...)``): a helper that may
     replace the module in ``sys.modules``."""
+    import_attributes: tuple[tuple[str, str], ...] = ()
+    """(name, attribute) of each ``name.attribute`` read anywhere in the module where
+    ``name`` is bound by a plain ``import`` of a top-level name outside the standard
+    library (``import numpy as np`` ... ``np.dtype``), sorted: which module of that name
+    the author means (PF403 weighs it against a sibling of that name)."""
 
     @property
     def bound_names(self) -> frozenset[str]:

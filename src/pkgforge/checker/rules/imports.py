@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib.machinery import PathFinder
@@ -160,26 +159,21 @@ def _reads_what_the_sibling_lacks(
     does not have (`np.dtype` after `import numpy as np` beside a numpy.py without
     `dtype`): its author means another module of that name, which Python 3 imports;
     whether that one is installed is a dependency question, not an implicit relative
-    import. Read only for the rare candidate, from the file itself."""
+    import. The module's summary lists what it reads of such names
+    (:attr:`~pkgforge.checker.summary.ModuleSummary.import_attributes`)."""
     if info.is_from or not info.bound:
         return False  # `from echo import x`: the sibling was proved to have every name
     defined = graph.defined_names(sibling) if sibling in graph.modules else None
     if defined is None:
         return False
-    try:
-        tree = ast.parse(file.path.read_bytes())
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
     bound = set(info.bound)
     submodules = graph.submodules(sibling) if sibling in graph.packages else frozenset()
     return any(
-        isinstance(node, ast.Attribute)
-        and isinstance(node.value, ast.Name)
-        and node.value.id in bound
-        and node.attr not in defined
-        and node.attr not in submodules
-        and not graph.is_module_attribute(sibling, node.attr)
-        for node in ast.walk(tree)
+        name in bound
+        and attr not in defined
+        and attr not in submodules
+        and not graph.is_module_attribute(sibling, attr)
+        for name, attr in file.summary.import_attributes
     )
 
 
