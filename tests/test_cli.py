@@ -93,15 +93,27 @@ def test_global_options_after_subcommand(run_cli) -> None:
 
 def test_a_run_builds_only_its_command_and_help_lists_them_all() -> None:
     from pkgforge.cli import _build_parser, _chosen_command
+    from pkgforge.commands import COMMAND_NAMES
 
     assert _chosen_command(["-v", "check", "--select", "PF402"]) == "check"
     assert _chosen_command(["--debug", "new", "sound"]) == "new"
     assert _chosen_command(["chek"]) is None  # argparse must see every choice to say so
     assert _chosen_command(["--help", "check"]) is None
     full, chosen = _build_parser(), _build_parser("check")
-    assert chosen.format_help() == full.format_help()
+    assert all(name in full.format_help() for name in COMMAND_NAMES)
     args = chosen.parse_args(["check", "--select", "PF402", "--exit-zero"])
     assert (args.command, args.exit_zero) == ("check", True)
+
+
+def test_a_run_imports_only_its_command() -> None:
+    code = (
+        "import sys\n"
+        "from pkgforge.cli import _build_parser\n"
+        "_build_parser('check')\n"
+        "print(sorted(m for m in sys.modules if m.startswith('pkgforge.commands.')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['pkgforge.commands._common', 'pkgforge.commands.check']"
 
 
 _CONSOLE_WITH_ATEXIT = """\

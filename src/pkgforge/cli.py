@@ -8,39 +8,80 @@ function and renders the result. Nothing heavy is imported here, so
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
 
 from pkgforge import TYPE_CHECKING, __version__
-from pkgforge.errors import CancelledError, PkgforgeError, UsageError
 
 if TYPE_CHECKING:
+    import argparse
     import logging
     from collections.abc import Sequence
     from typing import Any, NoReturn
+
+    from pkgforge.errors import UsageError
 
 __all__ = ["console_main", "main"]
 
 LOG_NAME = "pkgforge"
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of printing a usage block and exiting."""
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """argparse that raises instead of printing a usage block and exiting (argparse is
+    imported here: a replayed ``check`` never needs it)."""
+    import argparse
 
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message, hint=f"run '{self.prog} --help' for the options")
+    from pkgforge.errors import UsageError
+
+    class _Formatter(argparse.HelpFormatter):
+        """argparse's help formatter, asking the terminal's width only when it formats
+        something: argparse makes one for every option it adds (to check it), and the
+        default asks each time (importing shutil, with its compression modules)."""
+
+        def __init__(
+            self,
+            prog: str,
+            indent_increment: int = 2,
+            max_help_position: int = 24,
+            width: int | None = None,
+        ) -> None:
+            self._asked = (max_help_position, width)
+            super().__init__(prog, indent_increment, max_help_position, width or 80)
+
+        def format_help(self) -> str:
+            max_help_position, width = self._asked
+            if width is None:
+                import shutil
+
+                width = shutil.get_terminal_size().columns - 2
+                self._width = width
+                low = max(width - 20, self._indent_increment * 2)
+                self._max_help_position = min(max_help_position, low)
+                self._asked = (max_help_position, width)
+            return super().format_help()
+
+    class _Parser(argparse.ArgumentParser):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("formatter_class", _Formatter)
+            super().__init__(*args, **kwargs)
+
+        def error(self, message: str) -> NoReturn:
+            raise UsageError(message, hint=f"run '{self.prog} --help' for the options")
+
+    return _Parser
 
 
 def _build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
-    """The parser; with ``chosen``, only that subcommand gets its options (the others are
-    listed by name and help, which is all ``pkgforge --help`` shows of them)."""
-    from pkgforge.commands import COMMANDS
+    """The parser; with ``chosen``, only that subcommand (the others' modules are not even
+    imported: a run parses one command, and building every command's options costs more
+    than the parse)."""
+    from pkgforge.commands import COMMAND_NAMES, command
 
     _remember_translations()
+    parser_class = _parser_class()
 
-    parser = _Parser(
+    parser = parser_class(
         prog="pkgforge",
         description="Scaffold, check, build and publish Python packages.",
     )
@@ -48,57 +89,65 @@ def _build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     _add_global_options(parser, defaults=True)
     # The same options after the subcommand (`pkgforge check -v`); SUPPRESS keeps
     # the subparser from resetting what was given before it.
-    common = _Parser(add_help=False)
+    common = parser_class(add_help=False)
     _add_global_options(common, defaults=False)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    subparsers = sub if chosen is None else _OnlyChosen(sub, chosen)
-    for command in COMMANDS:
-        command.register(subparsers, [common])
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=parser_class, prog=parser.prog
+    )
+    for name in COMMAND_NAMES if chosen is None else (chosen,):
+        command(name).register(sub, [common])
     return parser
 
 
 def _remember_translations() -> None:
     """argparse looks its own words up in gettext's catalogues for every parser it makes,
     searching the disk each time (60% of building pkgforge's parser); the answer does not
-    change within one run, so it is looked up once per word."""
+    change within one run, so it is looked up once per word, and not at all where the
+    language is English or C (gettext would find no catalogue: the words stay as they
+    are)."""
+    import argparse
     import functools
     import gettext
 
-    if not isinstance(getattr(argparse, "_", None), functools._lru_cache_wrapper):
+    if getattr(argparse, "_", None) is _same or isinstance(
+        getattr(argparse, "_", None), functools._lru_cache_wrapper
+    ):
+        return
+    if _untranslated():
+        argparse._ = _same  # type: ignore[attr-defined]
+        argparse.ngettext = _singular_or_plural  # type: ignore[attr-defined]
+    else:
         argparse._ = functools.lru_cache(maxsize=256)(gettext.gettext)  # type: ignore[attr-defined]
 
 
-class _OnlyChosen:
-    """Subparsers that build only the chosen command's options: a run parses one
-    command, and building every command's options costs more than the parse."""
-
-    def __init__(self, subparsers: Any, chosen: str) -> None:
-        self.subparsers = subparsers
-        self.chosen = chosen
-
-    def add_parser(self, name: str, **kwargs: Any) -> Any:
-        if name == self.chosen:
-            return self.subparsers.add_parser(name, **kwargs)
-        self.subparsers.add_parser(name, help=kwargs.get("help"), add_help=False)
-        return _Ignored()
+def _untranslated() -> bool:
+    """Whether gettext finds no translation: the environment asks for English or C, in
+    the order gettext reads it."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            languages = value.split(":") if name == "LANGUAGE" else [value]
+            return all(
+                lang.split("_")[0].split(".")[0] in {"C", "POSIX", "en"} for lang in languages
+            )
+    return True
 
 
-class _Ignored:
-    """Takes a command's ``add_argument``/``add_argument_group``/``set_defaults`` calls
-    and keeps nothing."""
+def _same(message: str) -> str:
+    return message
 
-    def __getattr__(self, name: str) -> Any:
-        return lambda *args, **kwargs: self
+
+def _singular_or_plural(singular: str, plural: str, count: int) -> str:
+    return singular if count == 1 else plural
 
 
 def _chosen_command(args_list: Sequence[str]) -> str | None:
     """The subcommand named before any option that takes a value, or None (then every
     command is built: help, completion, a typo argparse should report)."""
-    from pkgforge.commands import COMMANDS
+    from pkgforge.commands import COMMAND_NAMES
 
-    names = {command.__name__.rpartition(".")[2] for command in COMMANDS}
     for arg in args_list:
-        if arg in names:
+        if arg in COMMAND_NAMES:
             return arg
         if not arg.startswith("-") or arg in {"-h", "--help", "--version"}:
             return None
@@ -112,6 +161,8 @@ def _complete(parser: argparse.ArgumentParser) -> None:
 
 
 def _parse(parser: argparse.ArgumentParser, args_list: list[str]) -> argparse.Namespace:
+    from pkgforge.errors import UsageError
+
     try:
         args, extras = parser.parse_known_args(args_list)
     except UsageError as err:
@@ -141,6 +192,8 @@ def _looks_like_option(arg: str) -> bool:
 
 def _option_strings(parser: argparse.ArgumentParser, command: str | None) -> list[str]:
     """The options ``pkgforge [COMMAND]`` takes: the global ones and the command's."""
+    import argparse
+
     known = list(parser._option_string_actions)
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction) and command in action.choices:
@@ -175,6 +228,8 @@ def _unknown_options_error(
 ) -> UsageError:
     import difflib
 
+    from pkgforge.errors import UsageError
+
     prog = f"{parser.prog} {command}" if command else parser.prog
     said = ", ".join(repr(arg) for arg in unknown)
     hint = f"run '{prog} --help' for the options"
@@ -187,6 +242,8 @@ def _unknown_options_error(
 
 
 def _add_global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    import argparse
+
     group = parser.add_argument_group("global options")
     count_default = 0 if defaults else argparse.SUPPRESS
     flag_default = False if defaults else argparse.SUPPRESS
@@ -239,6 +296,11 @@ def _main(argv: Sequence[str] | None) -> tuple[int, bool]:
     """The exit status, and whether the process may end without tearing its objects down
     (a command that holds nothing to clean up says so with ``quick_exit``)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    replayed = _replayed(args_list)
+    if replayed is not None:
+        return replayed, True
+    from pkgforge.errors import CancelledError, PkgforgeError
+
     debug = "--debug" in args_list
     quick = [False]
     try:
@@ -269,6 +331,17 @@ def _main(argv: Sequence[str] | None) -> tuple[int, bool]:
     return status, quick[0]
 
 
+def _replayed(args_list: list[str]) -> int | None:
+    """An unchanged project's ``check``, answered with what the same command line printed
+    last time (:mod:`pkgforge.checker.replay`), before argparse, logging or the engine are
+    even imported; None when there is no such answer."""
+    if not args_list or args_list[0] != "check" or "_ARGCOMPLETE" in os.environ:
+        return None
+    from pkgforge.checker.replay import replay_command
+
+    return replay_command(args_list[1:])
+
+
 def _run(args_list: list[str], quick_exit: list[bool]) -> int:
     """Parse and run one command; set ``quick_exit[0]`` once the command is known."""
     completing = "_ARGCOMPLETE" in os.environ
@@ -276,6 +349,7 @@ def _run(args_list: list[str], quick_exit: list[bool]) -> int:
     if completing:
         _complete(parser)  # a TAB in a shell: answer and exit (pkgforge completion)
     args = _parse(parser, args_list)
+    args.command_line = tuple(args_list)
     quick_exit[0] = bool(getattr(args, "quick_exit", False))
     if quick_exit[0]:
         # A process that ends without tearing down (see console_main) has no use for the
@@ -285,33 +359,9 @@ def _run(args_list: list[str], quick_exit: list[bool]) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    # A command may answer without running (check replays an unchanged project's
-    # output), before logging, which such an answer never uses, is even imported.
-    answer = getattr(args, "answer", None)
-    answered: int | None = answer(args) if answer is not None else None
-    if answered is not None:
-        return answered
     log = _configure_logging(args.verbose, args.quiet, args.debug)
     status: int = args.run(args, log)
     return status
-
-
-def _end_the_open_line(*, prompt_open: bool) -> None:
-    """Start a cancel message on its own line. At a terminal, Ctrl-C (echoed as ``^C``)
-    and Ctrl-D at a prompt leave the cursor in the middle of a line; in a pipe, only a
-    prompt that got no answer does."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            at_a_terminal = stream.isatty()
-        except (OSError, ValueError, AttributeError):  # closed or replaced
-            continue
-        if at_a_terminal or (prompt_open and stream is sys.stdout):
-            try:
-                stream.write("\n")
-                stream.flush()
-            except (OSError, ValueError):
-                pass
-            return
 
 
 def _silence_stdout() -> None:
@@ -344,3 +394,21 @@ def console_main() -> NoReturn:
         # the operating system takes the whole process back at once (as mypy does).
         os._exit(status)
     sys.exit(status)
+
+
+def _end_the_open_line(*, prompt_open: bool) -> None:
+    """Start a cancel message on its own line. At a terminal, Ctrl-C (echoed as ``^C``)
+    and Ctrl-D at a prompt leave the cursor in the middle of a line; in a pipe, only a
+    prompt that got no answer does."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            at_a_terminal = stream.isatty()
+        except (OSError, ValueError, AttributeError):  # closed or replaced
+            continue
+        if at_a_terminal or (prompt_open and stream is sys.stdout):
+            try:
+                stream.write("\n")
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+            return

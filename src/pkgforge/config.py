@@ -19,12 +19,12 @@ place (a pyproject.toml's ``[tool.pkgforge]``, or a whole file of settings), and
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pkgforge._patterns import LazyPattern
 from pkgforge.errors import ConfigError, UsageError
 
 __all__ = [
@@ -36,7 +36,7 @@ __all__ = [
     "parse_overrides",
 ]
 
-CODE_PATTERN = re.compile(r"^PF[0-9]{0,3}$")
+CODE_PATTERN = LazyPattern(r"^PF[0-9]{0,3}$")
 """A rule code (``PF402``) or a prefix of one (``PF4``, ``PF``)."""
 
 _KNOWN_KEYS = (

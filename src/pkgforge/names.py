@@ -12,6 +12,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 
+from pkgforge._patterns import LazyPattern
 from pkgforge.errors import InvalidNameError
 
 __all__ = [
@@ -59,9 +60,9 @@ NOT_PACKAGES = frozenset(
 # name is its wheel's (``NAME-VERSION-py3-none-any.whl``), so leave room for the rest.
 MAX_NAME_LENGTH = 200
 
-_SEPARATORS = re.compile(r"[-_.]+")
+_SEPARATORS = LazyPattern(r"[-_.]+")
 # PEP 508 names: ASCII letters and digits, with . _ - inside.
-_DIST_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
+_DIST_NAME = LazyPattern(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import py_compile
 import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,6 +34,47 @@ version = "1.0"
 requires-python = ">=3.11"
 license = "MIT"
 """
+
+
+@pytest.fixture
+def rule_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The codes of the rules each check runs (wholly, or some of their units), in order:
+    with the cache (the incremental runner) or without it (the engine's)."""
+    return _recorded_runs(monkeypatch)[0]
+
+
+@pytest.fixture
+def unit_runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """(rule code, unit) of each unit that a check with the cache runs; (code, "") for a
+    rule without units that runs."""
+    return _recorded_runs(monkeypatch)[1]
+
+
+def _recorded_runs(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[tuple[str, str]]]:
+    from pkgforge.checker import engine
+    from pkgforge.checker.incremental import runner
+
+    runs: list[str] = []
+    units: list[tuple[str, str]] = []
+    execute, run_rules = runner._execute, engine._run_rules
+
+    def executing(rule: Any, model: Any, run: Any) -> Any:
+        runs.append(rule.code)
+        found = execute(rule, model, run)
+        if run.used_units:
+            units.extend((rule.code, unit) for unit in run.unit_deps)
+        else:
+            units.append((rule.code, ""))
+        return found
+
+    def running(rules: Any, model: Any) -> Any:
+        chosen = list(rules)
+        runs.extend(rule.code for rule in chosen)
+        return run_rules(chosen, model)
+
+    monkeypatch.setattr(runner, "_execute", executing)
+    monkeypatch.setattr(engine, "_run_rules", running)
+    return runs, units
 
 
 @pytest.fixture

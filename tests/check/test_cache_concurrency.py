@@ -57,7 +57,7 @@ def test_concurrent_checks_never_corrupt_the_cache(make_project: Callable[..., P
     for process in processes:
         _, err = process.communicate(timeout=300)
         assert process.returncode == 0, err.decode()
-    log = (root / CACHE_DIR_NAME / "check-v2.log").read_bytes()
+    log = (root / CACHE_DIR_NAME / "check-v3.log").read_bytes()
     intact = list(records(log))
     assert intact[-1][2] == len(log)  # every record whole, to the last byte
     cache = SummaryCache.load(root)

@@ -172,7 +172,7 @@ def test_a_run_that_fixes_is_never_a_replay(run_cli: RunCli, project: Path, opti
     (project / ".pkgforge_cache").mkdir()
     settle(project)  # nothing changed in the last seconds: the run may be recorded
     argv = ["check", "--select", "PF3", option]
-    recorder = replay.Recorder(replay.command_key(_options(argv), ["."], False))
+    recorder = replay.Recorder(replay.command_key(argv[1:], False))
     engine.check(["."], select=["PF3"], on_inputs=recorder.add)
     assert recorder.save("a recorded answer\n", 0)
     _, out, err = run_cli(*argv)
@@ -188,13 +188,6 @@ def test_a_run_that_fixes_is_never_a_replay(run_cli: RunCli, project: Path, opti
         assert out.startswith("--- src/sound/__init__.py")
     else:
         assert err == "Added 2 noqa directives.\n"
-
-
-def _options(argv: list[str]) -> list[tuple[str, object]]:
-    from pkgforge.cli import _build_parser
-
-    args = _build_parser("check").parse_args(argv)
-    return [(name, value) for name, value in vars(args).items() if not callable(value)]
 
 
 @pytest.mark.parametrize(
@@ -447,3 +440,23 @@ def test_watch_does_not_fix(run_cli: RunCli, project: Path, option: str) -> None
     assert status == 2
     assert "error: --watch cannot be used with --fix, --diff or --add-noqa" in err
     assert _tree(project) == before
+
+
+def test_the_scratch_copy_has_the_cache_but_not_the_replay_file(project: Path) -> None:
+    """A fix works on a copy that starts from the project's summary cache (nothing
+    unchanged is parsed again); the recorded outputs stay behind: they are the
+    project's, keyed by its paths."""
+    from pkgforge.checker import engine, replay
+    from pkgforge.checker.cache import CACHE_DIR_NAME
+    from pkgforge.checker.fix.workspace import Workspace
+
+    (project / CACHE_DIR_NAME).mkdir()
+    settle(project)  # nothing changed in the last seconds: the run may be recorded
+    recorder = replay.Recorder(replay.command_key(["--select", "PF3"], False))
+    engine.check(["."], select=["PF3"], on_inputs=recorder.add)
+    assert recorder.save("a recorded answer\n", 0)
+    kept = {p.name for p in (project / CACHE_DIR_NAME).iterdir()}
+    assert replay.REPLAY_FILE in kept
+    with Workspace(project, engine.check_tree) as workspace:
+        copied = {p.name for p in (workspace.copy / CACHE_DIR_NAME).iterdir()}
+    assert copied == kept - {replay.REPLAY_FILE}

@@ -118,6 +118,33 @@ def test_a_replayed_run_never_imports_the_engine_or_logging(project: Path) -> No
     assert cold_status == warm_status == 1
     assert "pkgforge.checker.engine" in cold
     assert not {"pkgforge.checker.engine", "logging", "dataclasses", "pickle"} & warm
+    # the command line is looked up as typed: not even argparse is needed
+    assert not {"argparse", "pkgforge.commands", "pkgforge.errors"} & warm
+
+
+def test_value_options_are_the_check_commands() -> None:
+    """The fast path tells PATHs from option values with a list of its own: the options
+    of ``pkgforge check`` that take a value, which must be the parser's."""
+    import argparse
+
+    from pkgforge.cli import _build_parser
+
+    parser = _build_parser("check")
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    check = sub.choices["check"]
+    taking = {
+        option
+        for action in check._actions
+        if action.option_strings and action.nargs != 0
+        for option in action.option_strings
+    }
+    assert taking == replay.VALUE_OPTIONS
+
+
+def test_the_first_path_is_found_past_option_values() -> None:
+    argv = ["--format", "json", "-q", "--select=PF4", "--config", "a.toml", "src", "tests"]
+    assert replay.positional(argv) == ["src", "tests"]
+    assert replay.positional(["--", "-odd"]) == ["-odd"]
 
 
 def _edit_module(root: Path) -> None:
@@ -254,7 +281,7 @@ def test_no_cache_neither_reads_nor_writes_a_replay(
     run(capsys, "--no-cache", str(project))
     run(capsys, "--no-cache", str(project))
     assert len(engine_runs) == 3
-    entries = marshal.loads((project / REPLAY).read_bytes())[1]
+    entries = replay.read_entries(str(project / REPLAY))
     assert len(entries) == 1
 
 
@@ -273,8 +300,8 @@ def test_an_archive_or_a_run_without_the_cache_cannot_be_recorded(project: Path)
         b"",
         b"not marshal",
         marshal.dumps(("old", {})),
-        marshal.dumps((1, ["not", "a", "dict"])),
-        marshal.dumps((1, {"key": "not an entry"})),
+        marshal.dumps((2, ["not", "a", "dict"])),
+        marshal.dumps((2, {"key": "not an entry"})),
     ],
 )
 def test_a_corrupt_replay_file_is_ignored(
@@ -290,11 +317,20 @@ def test_a_malformed_entry_for_this_command_is_ignored(
 ) -> None:
     first = run(capsys, str(project))
     version, entries = marshal.loads((project / REPLAY).read_bytes())
-    for bad in ((("x",),), "text", 7), ((("/", 0, 0, 0),), b"bytes", 1), (None, "", 0):
+    malformed = (
+        "text",
+        b"not marshal",
+        marshal.dumps(("x",)),
+        marshal.dumps(("/a\0/b", (3, 0), bytes(48), "", 0)),  # two paths, three counted
+        marshal.dumps(("/", (1, 0), bytes(16), b"bytes", 1)),
+        marshal.dumps(("/", (1, 0), bytes(3), "", 1)),
+        marshal.dumps(("/", (-1, 1), bytes(0), "", 1)),
+    )
+    for bad in malformed:
         key = next(iter(entries))
         (project / REPLAY).write_bytes(marshal.dumps((version, {key: bad})))
         assert run(capsys, str(project)) == first
-    assert len(engine_runs) == 4
+    assert len(engine_runs) == 1 + len(malformed)
 
 
 def test_a_planted_answer_does_not_match(
@@ -304,12 +340,12 @@ def test_a_planted_answer_does_not_match(
     # ctimes from another machine: the kernel set this copy's when it arrived.
     first = run(capsys, str(project))
     version, entries = marshal.loads((project / REPLAY).read_bytes())
-    key, (inputs, _, _) = next(iter(entries.items()))
-    forged = tuple(
+    key, entry = next(iter(entries.items()))
+    forged = [
         (path, kind, a, b + 1) if kind == replay.DIRECTORY else (path, kind, a, b)
-        for path, kind, a, b in inputs
-    )
-    planted = {key: (forged, "All checks passed!\n", 0)}
+        for path, kind, a, b in replay.inputs_of(entry)
+    ]
+    planted = {key: replay.pack_entry(forged, "All checks passed!\n", 0)}
     (project / REPLAY).write_bytes(marshal.dumps((version, planted)))
     assert run(capsys, str(project)) == first
     assert len(engine_runs) == 2
@@ -320,10 +356,10 @@ def test_at_most_a_few_commands_are_remembered(
 ) -> None:
     for code in ("PF1", "PF2", "PF3", "PF4", "PF5", "PF101", "PF102", "PF103", "PF104", "PF2"):
         run(capsys, "--select", code, str(project))
-    entries = marshal.loads((project / REPLAY).read_bytes())[1]
+    entries = replay.read_entries(str(project / REPLAY))
     assert len(entries) == 8  # the oldest went; the second PF2 run was a replay
-    assert not any("['PF1']" in key for key in entries)
-    assert "['PF104']" in list(entries)[-1]
+    assert not any("'--select', 'PF1'," in key for key in entries)
+    assert "'--select', 'PF104'," in list(entries)[-1]
 
 
 def test_an_unwritable_replay_is_skipped_quietly(

@@ -17,11 +17,11 @@ distribution is missing from it.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from pkgforge._patterns import LazyPattern
 from pkgforge.checker.backends.setuptools.script import (
     parse_setup_cfg,
     parse_setup_script,
@@ -44,8 +44,8 @@ __all__ = [
 
 # Entry-point groups of scripts: the module runs as a program, not inside a host tool.
 _SCRIPT_GROUPS = frozenset({"console_scripts", "gui_scripts"})
-_EXTRAS = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*\[([^\]]*)\]")
-_MARKER = re.compile(r";\s*\S")
+_EXTRAS = LazyPattern(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*\[([^\]]*)\]")
+_MARKER = LazyPattern(r";\s*\S")
 
 
 class Requirement(NamedTuple):

@@ -137,9 +137,9 @@ def _find_root(start: Path) -> tuple[Path, str]:
 def _parse_pyproject(
     data: bytes, memo: dict[str, Any] | None
 ) -> tuple[Mapping[str, Any] | None, str | None]:
-    import hashlib
+    from pkgforge.checker.digests import hexdigest
 
-    digest = hashlib.sha256(data).hexdigest()
+    digest = hexdigest(data, 32)
     remembered = (memo or {}).get("pyproject")
     if isinstance(remembered, tuple) and remembered[0] == digest:
         return remembered[1], None

@@ -9,13 +9,13 @@ or RECORD. Metadata is read lazily, one declared distribution at a time.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from pkgforge._patterns import LazyPattern
 from pkgforge.names import is_stdlib_module
 
 __all__ = [
@@ -104,7 +104,7 @@ KNOWN_IMPORT_NAMES: dict[str, tuple[str, ...]] = {
     "cookiecutter": ("cookiecutter",),
 }
 
-_NORMALIZE = re.compile(r"[-_.]+")
+_NORMALIZE = LazyPattern(r"[-_.]+")
 
 
 def canonical(name: str) -> str:
@@ -113,7 +113,7 @@ def canonical(name: str) -> str:
 
 
 # PEP 508's name rule; importing packaging.requirements for it costs ~50 ms per run.
-_REQUIREMENT_NAME = re.compile(
+_REQUIREMENT_NAME = LazyPattern(
     r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:$|[\[(;<>=!~@])"
 )
 

@@ -25,12 +25,13 @@ from pkgforge.checker.findings import Finding, Severity, any_errors
 from pkgforge.checker.selection import Selection, filter_findings, under_any
 from pkgforge.checker.sites import project_site_dirs
 from pkgforge.checker.template import is_template
-from pkgforge.checker.walk import Tree, walk_tree
+from pkgforge.checker.walk import Tree, tree_digest, walk_tree
 from pkgforge.config import Overrides, Settings, load_settings, parse_codes, parse_overrides
 from pkgforge.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
     from pkgforge.checker.cache import StoredResult
+    from pkgforge.checker.incremental.records import Record
     from pkgforge.checker.model import Project
     from pkgforge.checker.parallel import ParsePool
     from pkgforge.checker.replay import Stamp
@@ -181,21 +182,35 @@ def _load(
         found.close()
 
 
-def _build(found: _Discovery) -> Project:
+def _build(found: _Discovery, *, recorded: bool = False) -> Project:
+    """The project model. ``recorded``: for a check that records what its rules read
+    (:mod:`~pkgforge.checker.incremental`), its files are
+    :class:`~pkgforge.checker.incremental.tracked.TrackedFile`."""
     # Imported here: a warm run of an unchanged project never builds the model.
     from pkgforge.checker.backends.facts import read_build_facts
-    from pkgforge.checker.model import Project, SourceFile
+    from pkgforge.checker.model import SourceFile
 
     layout, tree, cache = found.layout, found.tree, found.cache
     # Without a cache, a fresh memo still lets rules reuse the head start's work.
     memo: dict[str, Any] = cache.memo if cache is not None else {}
     head_start = _head_start(layout, memo)
     summaries = _summaries(tree.files, found.feature_version, cache, head_start, found.pool)
-    files = tuple(
-        SourceFile(entry.path, entry.relpath, entry.module, entry.is_package, summary)
-        for entry, summary in zip(tree.files, summaries, strict=True)
-    )
+    files: tuple[SourceFile, ...]
+    if recorded:
+        from pkgforge.checker.incremental.tracked import TrackedFile
+
+        made = TrackedFile.made
+        files = tuple(
+            made(entry.abspath, entry.relpath, entry.module, entry.is_package, k, summary=s)
+            for k, (entry, s) in enumerate(zip(tree.files, summaries, strict=True))
+        )
+    else:
+        files = tuple(
+            SourceFile(entry.path, entry.relpath, entry.module, entry.is_package, summary)
+            for entry, summary in zip(tree.files, summaries, strict=True)
+        )
     directories = tree.directories
+    signals: dict[str, tuple[bool, bool | None]] = {}
     facts = read_build_facts(
         layout.root,
         pyproject=layout.pyproject,
@@ -204,7 +219,37 @@ def _build(found: _Discovery) -> Project:
         dir_rows=tree.dir_rows,
         files=files,
         directories=directories,
+        signals=signals,
     )
+    return _model(found, memo, files, facts=facts, signals=signals if recorded else None)
+
+
+def _model(
+    found: _Discovery,
+    memo: dict[str, Any],
+    files: tuple[Any, ...],
+    *,
+    facts: Any,
+    signals: dict[str, tuple[bool, bool | None]] | None,
+    projections: dict[str, dict[str, Any]] | None = None,
+) -> Project:
+    """The model of ``files``; with ``signals`` (what the shared namespaces were read
+    from), one that records what its rules read."""
+    from pkgforge.checker.model import Project
+
+    layout, tree = found.layout, found.tree
+    extra: dict[str, Any] = {
+        "layout": layout,
+        "focus": layout.focus,
+        "root_entries": tree.root_entries,
+        "skipped": tree.skipped,
+        "strays": tree.strays,
+        "memo": memo,
+        "feature_version": found.feature_version,
+        "tree_digest": tree.digest,
+    }
+    if signals is not None:
+        extra.update(recorded=True, _projections=projections or {}, _facts=(*facts, signals))
     return Project(
         root=layout.root,
         pyproject_path=layout.pyproject_path,
@@ -213,38 +258,41 @@ def _build(found: _Discovery) -> Project:
         package_roots=layout.package_roots,
         top_level=tree.top_level,
         files=files,
-        directories=directories,
+        directories=tree.directories,
         bytecode=tree.bytecode,
         settings=found.settings,
-        build=facts.build,
-        generated=facts.generated,
-        shared_namespaces=facts.shared_namespaces,
-        extra={
-            "layout": layout,
-            "focus": layout.focus,
-            "root_entries": tree.root_entries,
-            "skipped": tree.skipped,
-            "strays": tree.strays,
-            "memo": memo,
-            "feature_version": found.feature_version,
-        },
+        build=facts[0],
+        generated=facts[1],
+        shared_namespaces=facts[2],
+        extra=extra,
     )
 
 
-def _fingerprint(found: _Discovery, selection: object, inputs: Sequence[Stamp]) -> str:
-    """What the raw findings depend on: the settings, the tree the walk made of the
-    project, and the stat signature of every input (:func:`_shape_stamps`, :func:`_file_stamps`)."""
-    import hashlib
+def _shape(found: _Discovery, selection: object, inputs: Sequence[Stamp]) -> str:
+    """What the raw findings depend on besides the checked files' contents: the settings,
+    the tree the walk made of the project, and the stat signature of every other input
+    (:func:`_shape_stamps`)."""
+    from pkgforge.checker.digests import blake2b
 
     tree = found.tree
-    digest = hashlib.blake2b(found.layout.pyproject_bytes or b"", digest_size=20)
-    parts: list[str] = [repr((found.feature_version, selection, found.layout.pyproject_error))]
-    parts.extend(f"{f.relpath}\0{f.module}" for f in tree.files)
-    parts.extend(f"{row[1]}\0{row[4]}\0{'/'.join(row[2])}" for row in tree.dir_rows)
-    parts.append(repr((tree.bytecode, tree.root_entries, tree.top_level, tree.skipped)))
-    parts.append(repr((tree.strays, found.layout.decided_by)))
-    parts.append(repr(inputs))
+    digest = blake2b(found.layout.pyproject_bytes or b"", digest_size=20)
+    parts = [
+        repr((found.feature_version, selection, found.layout.pyproject_error)),
+        tree.digest or tree_digest(tree),
+        repr(found.layout.decided_by),
+        repr(inputs),
+    ]
     digest.update("\n".join(parts).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _fingerprint(shape: str, found: _Discovery) -> str:
+    """The shape and the version (size, mtime) of every checked file."""
+    from pkgforge.checker.digests import blake2b
+    from pkgforge.checker.incremental.interface import pack_stamps
+
+    digest = blake2b(shape.encode(), digest_size=20)
+    digest.update(pack_stamps(found.tree.files))
     return digest.hexdigest()
 
 
@@ -616,6 +664,7 @@ def _check_project(
     try:
         # Taken before any file is parsed: an edit during the run must not be stamped as seen.
         shape_inputs = _shape_stamps(found) if found.cache is not None else None
+        walk_inputs = _walk_stamps(found) if shape_inputs is not None else []
         settings, cache = found.settings, found.cache
         selection = cli.selection(settings)
         if cli.given():
@@ -623,31 +672,36 @@ def _check_project(
         fingerprint = shape = None
         inputs = None
         if shape_inputs is not None:
-            inputs = [*shape_inputs, *_file_stamps(found)]
+            inputs = [*walk_inputs, *shape_inputs, *_file_stamps(found)]
             if not run_imports:
                 key = (selection, settings.namespace_packages)
-                fingerprint = _fingerprint(found, key, inputs)
-                shape = _fingerprint(found, key, shape_inputs)
+                shape = _shape(found, key, shape_inputs)
+                fingerprint = _fingerprint(shape, found)
         remembered = cache.recall(fingerprint) if cache is not None and fingerprint else None
         errors: tuple[str, ...] = ()
         if remembered is not None:
-            by_rule, suppressions = remembered.by_rule, remembered.suppressions
+            by_rule, suppressions = _remembered_findings(remembered, cache), remembered.suppressions
         else:
             stored = cache.stored if cache is not None and shape is not None else None
-            by_rule, suppressions, errors = _findings(
+            by_rule, suppressions, errors, record = _findings(
                 found,
                 selection=selection,
                 rules=rules,
                 run_imports=run_imports,
                 python=python,
                 stored=stored if stored is not None and stored.shape == shape else None,
+                recording=fingerprint is not None,
             )
             if cache is not None and fingerprint and shape and not errors:
                 from pkgforge.checker.cache import StoredResult
-                from pkgforge.checker.incremental import pack_stamps
+                from pkgforge.checker.incremental.interface import pack_stamps
 
                 stamps = pack_stamps(found.tree.files)
-                cache.store(fingerprint, StoredResult(shape, stamps, by_rule, suppressions))
+                if record is not None:
+                    cache.memo.update(record.to_memo())
+                own = {} if record is not None else by_rule  # the record holds them
+                result = StoredResult(shape, stamps, own, suppressions, record is not None)
+                cache.store(fingerprint, result)
         if cache is not None:
             cache.save()
         raw = [finding for findings in by_rule.values() for finding in findings]
@@ -667,6 +721,20 @@ def _check_project(
         found.close()
 
 
+def _remembered_findings(
+    stored: StoredResult, cache: SummaryCache | None
+) -> Mapping[str, tuple[Finding, ...]]:
+    """The raw findings of a stored result (kept by each rule's record when it has one)."""
+    if not stored.recorded or cache is None:
+        return stored.by_rule
+    from pkgforge.checker.incremental.records import Record
+
+    record = Record.from_memo(cache.memo)
+    if record is None:
+        return stored.by_rule
+    return {code: rule.all_findings() for code, rule in record.rules.items()}
+
+
 def _findings(
     found: _Discovery,
     *,
@@ -675,48 +743,81 @@ def _findings(
     run_imports: bool,
     python: str | os.PathLike[str] | None,
     stored: StoredResult | None,
-) -> tuple[dict[str, tuple[Finding, ...]], dict[str, Any], tuple[str, ...]]:
-    """Each selected rule's raw findings, the suppression comments, the crashed rules.
+    recording: bool = False,
+) -> tuple[dict[str, tuple[Finding, ...]], dict[str, Any], tuple[str, ...], Record | None]:
+    """Each selected rule's raw findings, the suppression comments, the crashed rules, and
+    (``recording``: a check with the cache) the record of what the rules read.
 
     With ``stored`` (the findings of a run on the same shape), only what the changed
     files can have changed is recomputed (:mod:`~pkgforge.checker.incremental`)."""
-    if stored is not None and found.cache is not None:
-        from pkgforge.checker.incremental import plan
+    if not recording or found.cache is None or run_imports:
+        project = _build(found)  # first: it imports the rules while workers parse
+        found_rules = _source_findings(project, selection, rules(), run_imports, python)
+        return (*found_rules, None)
+    from pkgforge.checker.incremental.recheck import recheck, record_check
 
-        cache, feature_version = found.cache, found.feature_version
-        changes = plan(
+    cache = found.cache
+    if stored is not None:
+        feature_version = found.feature_version
+        again = recheck(
             found.tree.files,
-            stored,
             cache,
-            lambda entries: _parse_changed(entries, feature_version, cache),
+            stored,
+            parse=lambda entries: parse_changed(entries, feature_version, cache),
+            model=lambda facts, new, load: _lazy_model(found, facts, new, load),
+            choose=lambda model: _check_rules(model, selection, rules()),
         )
-        if changes.rerun is not None:
-            log.debug(
-                "%d changed file(s); rerunning %s",
-                len(changes.changed),
-                ", ".join(sorted(changes.rerun)) or "no rule",
-            )
-            by_rule = dict(stored.by_rule)
-            errors: tuple[str, ...] = ()
-            if changes.rerun:
-                registry = rules()
-                again, errors = _run_rules(
-                    [registry[c] for c in sorted(changes.rerun)], _build(found)
+        if again is not None:
+            if again.changed:
+                log.debug(
+                    "%d changed file(s); rules run again: %s",
+                    len(again.changed),
+                    ", ".join(again.rerun) or "none",
                 )
-                by_rule.update(again)
             suppressions = dict(stored.suppressions)
-            for entry, summary in changes.changed:
-                suppressions.pop(entry.relpath, None)
-                if summary.suppressions:
-                    suppressions[entry.relpath] = summary.suppressions
-            return by_rule, suppressions, errors
-    project = _build(found)  # first: it imports the rules while workers parse
-    return _source_findings(project, selection, rules(), run_imports, python)
+            for change in again.changed:
+                suppressions.pop(change.entry.relpath, None)
+                if change.after.suppressions:
+                    suppressions[change.entry.relpath] = change.after.suppressions
+            return again.by_rule, suppressions, again.errors, again.record
+    project = _build(found, recorded=True)
+    by_rule, errors, record = record_check(project, _check_rules(project, selection, rules()))
+    return by_rule, suppressions_of(project), errors, record
 
 
-def _parse_changed(
+def _lazy_model(
+    found: _Discovery, facts: Any, new: Mapping[int, Any], load: Callable[[Any], Any]
+) -> Project:
+    """The model of a re-check: the summaries of ``new`` (by key), the others read from the
+    cache when a rule asks (``load(entry)``); the build facts of the last run."""
+    from pkgforge.checker.incremental.tracked import TrackedFile
+
+    get = new.get
+    made = TrackedFile.made
+    files = tuple(
+        made(
+            e.abspath, e.relpath, e.module, e.is_package, key, load=load, source=e, summary=get(key)
+        )
+        for key, e in enumerate(found.tree.files)
+    )
+    assert found.cache is not None
+    build, generated, shared, signals = facts
+    return _model(found, found.cache.memo, files, facts=(build, generated, shared), signals=signals)
+
+
+def _check_rules(
+    project: Project, selection: Selection, registry: Mapping[str, Rule]
+) -> list[Rule]:
+    """The source rules ``selection`` runs (after checking the configuration's codes)."""
+    _check_config_codes(project.settings, registry)
+    _selects_something(selection, registry, ConfigError)
+    return [r for r in registry.values() if r.scope == "source" and selection.enabled(r.code)]
+
+
+def parse_changed(
     entries: Sequence[Any], feature_version: tuple[int, int] | None, cache: SummaryCache
 ) -> list[Any]:
+    """Summaries of ``entries`` (parsed now), kept in the cache."""
     from pkgforge.checker.parallel import READ_ERROR, summarize_paths
 
     summaries = summarize_paths([(e.abspath, e.size) for e in entries], feature_version)
@@ -727,20 +828,30 @@ def _parse_changed(
     return summaries
 
 
-def _shape_stamps(found: _Discovery) -> list[Stamp] | None:
-    """What the findings of ``found`` depend on besides the checked files' contents, as
-    stat signatures; None without the cache's record of the walk. The stored result's
-    fingerprint and the CLI's replay (:mod:`~pkgforge.checker.replay`) are made of these
-    and :func:`_file_stamps`, so an input added here counts for both."""
+def _walk_stamps(found: _Discovery) -> list[Stamp]:
+    """Every directory the walk read (mtime and ctime: an entry added, removed or
+    renamed). For the CLI's replay, which does not walk: the stored result depends on the
+    tree the walk made, whose digest is in its shape, not on these."""
     from pkgforge.checker import replay
 
     walked = found.cache.memo.get("tree") if found.cache is not None else None
-    if not (isinstance(walked, tuple) and len(walked) == 3):
+    if not (isinstance(walked, tuple) and len(walked) >= 3):
+        return []
+    return [(path, replay.DIRECTORY, mtime_ns, ctime_ns) for path, mtime_ns, ctime_ns in walked[1]]
+
+
+def _shape_stamps(found: _Discovery) -> list[Stamp] | None:
+    """What the findings of ``found`` depend on besides the checked files' contents and
+    the tree the walk made, as stat signatures; None without the cache's record of the
+    walk. The stored result's shape and the CLI's replay (:mod:`~pkgforge.checker.replay`)
+    are made of these (and :func:`_file_stamps`), so an input added here counts for both."""
+    from pkgforge.checker import replay
+
+    walked = found.cache.memo.get("tree") if found.cache is not None else None
+    if not (isinstance(walked, tuple) and len(walked) >= 3):
         return None
     tree, root = found.tree, os.fspath(found.layout.root)
-    inputs: list[Stamp] = [
-        (path, replay.DIRECTORY, mtime_ns, ctime_ns) for path, mtime_ns, ctime_ns in walked[1]
-    ]
+    inputs: list[Stamp] = []
     # the root's files (pyproject.toml, setup.py, setup.cfg, Cargo.toml...) and folders (a
     # package that automatic discovery would find), then what the build readers may read
     inputs += replay.stamps(os.path.join(root, name) for name in tree.root_entries)  # noqa: PTH118
@@ -867,19 +978,22 @@ def _source_findings(
     python: str | os.PathLike[str] | None = None,
 ) -> tuple[dict[str, tuple[Finding, ...]], dict[str, Any], tuple[str, ...]]:
     """Each selected source rule's raw findings, the suppression comments, crashed rules."""
-    _check_config_codes(project.settings, registry)
-    _selects_something(selection, registry, ConfigError)
+    chosen = _check_rules(project, selection, registry)
     if run_imports and selection.enabled("PF412"):
         from pkgforge.checker.importing.project import import_check
 
         project.extra["imports"] = import_check(project, python)  # type: ignore[index]
-    chosen = [r for r in registry.values() if r.scope == "source" and selection.enabled(r.code)]
     by_rule, errors = _run_rules(chosen, project)
+    return by_rule, suppressions_of(project), errors
+
+
+def suppressions_of(project: Project) -> dict[str, Any]:
+    """Every suppression comment of the project, by relpath."""
     suppressions: dict[str, Any] = {
         f.relpath: f.summary.suppressions for f in project.files if f.summary.suppressions
     }
     suppressions.update(_pyproject_suppressions(project))
-    return by_rule, suppressions, errors
+    return suppressions
 
 
 def _run_rules(
@@ -910,9 +1024,16 @@ def display_prefix(root: Path) -> str:
 
 
 def _prefixed(finding: Finding, prefix: str) -> Finding:
-    from dataclasses import replace
+    """``finding`` at ``prefix`` + its path (a copy of its fields: ``dataclasses.replace``
+    checks and calls ``__init__`` for each of a project's findings)."""
+    fields = getattr(finding, "__dict__", None)
+    if fields is None:  # pragma: no cover - a Finding with slots
+        from dataclasses import replace
 
-    return replace(finding, path=prefix + finding.path)
+        return replace(finding, path=prefix + finding.path)
+    moved = object.__new__(type(finding))
+    vars(moved).update(fields, path=prefix + finding.path)
+    return moved
 
 
 def _check_archive(

@@ -24,9 +24,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from pkgforge.checker.certainty import Reach
+from pkgforge.checker.incremental import deps
+from pkgforge.checker.incremental.deps import GLOBAL_BASE, Memo, projection_key
 from pkgforge.checker.summary import ImportInfo, ImportScope, ModuleSummary
 from pkgforge.names import is_public_module, is_stdlib_module_everywhere
 
@@ -34,8 +36,10 @@ if TYPE_CHECKING:
     from pkgforge.checker.model import Project, SourceFile
 
 __all__ = [
+    "GLOBAL_INPUTS",
     "MODULE_ATTRIBUTES",
     "Breakage",
+    "CycleContext",
     "Edge",
     "EntryKind",
     "ImportGraph",
@@ -43,8 +47,11 @@ __all__ = [
     "RunTimeModule",
     "Unknown",
     "build_graph",
+    "cycle_breakages",
     "graph_of",
     "import_breakages",
+    "ranked_breakages",
+    "self_import_breakages",
     "strongly_connected",
 ]
 
@@ -65,6 +72,43 @@ MODULE_ATTRIBUTES = frozenset(dir(types.ModuleType)) | {
 it: the attributes the import system sets and those of the module type (``__dict__``)."""
 
 _TEST_PARTS = frozenset({"tests", "test", "testing", "conftest"})
+
+GLOBAL_INPUTS: dict[str, tuple[str, ...]] = {
+    "cycles": ("itt",),
+    "run_successors": ("runs",),
+    "run_cycles": ("runs",),
+    "written": ("writes",),
+    "installs": ("installs",),
+    "imported": ("targets",),
+    "path_inserters": ("syspath",),
+    "star_groups": ("stars",),
+    "on_start": ("starts",),
+}
+"""Each result the graph computes over the whole project (``ImportGraph._whole_<name>``),
+and the per-module projections it is computed from (``ImportGraph._project_<name>``, a
+function of that module's summary alone). A recorded check keeps the projections, so
+that a re-check after an edit computes such a result again from them, and the rules
+that read it run again only if it changed. Numbered in this order for dependency keys:
+append, do not reorder."""
+_GLOBAL_NAMES = tuple(GLOBAL_INPUTS)
+PROJECTIONS = (
+    "itt",
+    "runs",
+    "targets",
+    "writes",
+    "installs",
+    "syspath",
+    "body",
+    "stars",
+    "starts",
+)
+"""The per-module projections (``ImportGraph._project_<name>``), numbered in this order
+for dependency keys: append, do not reorder. Each is a function of its module's summary
+(and the shape) alone; a recorded check keeps their values, so a rule that reads one
+(:meth:`ImportGraph.projection`) runs again only when that module's value changed, and
+reads it without unpickling the module's summary."""
+_PROJECTION_NUMBERS = {name: number for number, name in enumerate(PROJECTIONS)}
+_MISSING = object()
 
 
 class Unknown(NamedTuple):
@@ -164,20 +208,33 @@ class ImportGraph:
         )
         self.unnamed_builds = project.build.unnamed
         self.build_scripts = project.build.scripts
-        self._import_time: dict[str, list[Edge]] = {}
+        self._import_time: Memo[str, list[Edge]] = Memo()
         self._children: dict[str, frozenset[str]] | None = None
-        self._exported_cache: dict[str, tuple[str, ...] | None] = {}
-        self.resolved: dict[str, list[ResolvedImport]] = {}
+        self._exported_cache: Memo[str, tuple[str, ...] | None] = Memo()
+        self._names_cache: Memo[str, frozenset[str] | None] = Memo()
+        self._resolutions: Memo[str, tuple[list[ResolvedImport], list[Edge]]] = Memo()
+        self._globals: dict[str, object] = {}
+        kept = project.extra.get("_results")
+        self._kept: Mapping[str, object] = kept if isinstance(kept, Mapping) else {}
+        """Whole-project results of the last run (a recorded check keeps them)."""
+        store = project.extra.get("_projections")
+        self._store: dict[str, dict[str, object]] = store if isinstance(store, dict) else {}
+        """Per-module inputs of the whole-project results, by name then relpath (kept by a
+        recorded check between runs: :meth:`projection`)."""
+        self.resolved: Mapping[str, list[ResolvedImport]]
         """Per module, in source order: its imports of project modules, its relative imports
         (also those that climb too high) and its star imports (which hide names)."""
-        self.edges: dict[str, list[Edge]] = {}
-        for module in sorted(self.modules):
-            self._resolve_module(module)
-        self._names_cache: dict[str, frozenset[str] | None] = {}
-        self._star_groups: dict[str, list[str]] | None = None
-        self._written: dict[str, tuple[set[str], Unknown | None]] | None = None
-        self._installed: dict[str, tuple[str, int]] | None = None
-        self._hooked: dict[str, tuple[str, int]] | None = None
+        self.edges: Mapping[str, list[Edge]]
+        if project.extra.get("recorded"):
+            # a recorded check resolves a module when a rule asks (a re-check asks few)
+            self.resolved = _Resolved(self, 0)
+            self.edges = _Resolved(self, 1)
+        else:
+            resolved: dict[str, list[ResolvedImport]] = {}
+            edges: dict[str, list[Edge]] = {}
+            for module in sorted(self.modules):
+                resolved[module], edges[module] = self._resolve_module(module)
+            self.resolved, self.edges = resolved, edges
 
     # -- resolution -----------------------------------------------------------
 
@@ -196,7 +253,11 @@ class ImportGraph:
             base.append(info.module)
         return ".".join(base)
 
-    def _resolve_module(self, module: str) -> None:
+    def resolution(self, module: str) -> tuple[list[ResolvedImport], list[Edge]]:
+        """``module``'s resolved imports and edges (:attr:`resolved`, :attr:`edges`)."""
+        return self._resolutions.get(module, lambda: self._resolve_module(module), ([], []))
+
+    def _resolve_module(self, module: str) -> tuple[list[ResolvedImport], list[Edge]]:
         modules, top_level = self.modules, self.top_level
         resolved: list[ResolvedImport] = []
         # one edge per (target, statement) keeps cycle printing tidy
@@ -224,8 +285,7 @@ class ImportGraph:
                     continue  # a compiled or generated submodule: importing it runs no source
                 elif base in modules and (base, line) not in edges:
                     edges[base, line] = Edge(module, base, info, None if name == "*" else name)
-        self.resolved[module] = resolved
-        self.edges[module] = list(edges.values())
+        return resolved, list(edges.values())
 
     def _opaque_module(self, dotted: str) -> bool:
         """An extension module beside the sources or one the build configuration names."""
@@ -348,13 +408,25 @@ class ImportGraph:
             return file.is_package
         return self.is_closed_namespace(parent)
 
-    def run_on_start(self, entry_modules: Iterable[str] = ()) -> frozenset[str]:
+    def run_on_start(self, entry_modules: Iterable[str] | None = None) -> frozenset[str]:
         """The project modules that surely run when a program starts the ordinary way
         (DESIGN.md, "Reachability"): importing a top-level package or module of the project
         (below a namespace directory: its first regular packages), or loading an entry point
-        (``entry_modules``). Followed: import statements that run at import time on every
-        supported Python, unguarded (not under ``try/except ImportError``), with the parent
-        packages and the submodules a ``from`` statement names."""
+        (``entry_modules``; by default those the project declares, a whole-project result).
+        Followed: import statements that run at import time on every supported Python,
+        unguarded (not under ``try/except ImportError``), with the parent packages and the
+        submodules a ``from`` statement names."""
+        if entry_modules is None:
+            found: frozenset[str] = self._whole("on_start")
+            return found
+        return self._on_start(entry_modules)
+
+    def _whole_on_start(self) -> frozenset[str]:
+        from pkgforge.checker.declared import declarations_of
+
+        return self._on_start(declarations_of(self.project).entry_modules)
+
+    def _on_start(self, entry_modules: Iterable[str]) -> frozenset[str]:
         starts = [m for m in self.modules if not any(p in self.modules for p in _parents(m))] + [
             m for m in entry_modules if m in self.modules
         ]
@@ -366,17 +438,25 @@ class ImportGraph:
                 continue
             seen.add(module)
             queue.extend(_parents(module))
-            for resolved in self.resolved[module]:
-                info, base = resolved.info, resolved.base
-                if base is None or not _runs_now(info) or info.reach is not Reach.ALWAYS:
-                    continue
-                if info.optional or info.scope is ImportScope.OPTIONAL:
-                    continue  # its failure is caught: the import goes on without it
-                queue.extend(_parents(base))
-                queue.append(base)
-                if info.is_from:
-                    queue.extend(f"{base}.{name}" for name in info.names)
+            queue.extend(self.projection("starts", module))
         return frozenset(seen)
+
+    def _project_starts(self, module: str) -> list[str]:
+        """What the import statements of ``module`` that surely run at import time run
+        (see :meth:`run_on_start`): the modules they name, their parents, the submodules a
+        ``from`` statement lists (not all of them exist)."""
+        found: list[str] = []
+        for resolved in self.resolved[module]:
+            info, base = resolved.info, resolved.base
+            if base is None or not _runs_now(info) or info.reach is not Reach.ALWAYS:
+                continue
+            if info.optional or info.scope is ImportScope.OPTIONAL:
+                continue  # its failure is caught: the import goes on without it
+            found.extend(_parents(base))
+            found.append(base)
+            if info.is_from:
+                found.extend(f"{base}.{name}" for name in info.names)
+        return found
 
     def run_order(self, dotted: str) -> list[str]:
         """The project modules importing ``dotted`` runs, in order: parents first."""
@@ -396,28 +476,31 @@ class ImportGraph:
         Modules that star-import each other (a module star-importing itself included) are
         solved together: each binds its own names and what its star imports bring, the
         least set that satisfies them all (a star import brings nothing its source does
-        not bind)."""
-        if module in self._names_cache:
-            return self._names_cache[module]
-        group = self._star_group(module)
-        for member in group:
-            self._names_cache[member] = None  # what else reads it meanwhile: unknown
-        self._names_cache.update(self._solve_names(group))
-        return self._names_cache[module]
+        not bind). What else reads a member meanwhile reads it as unknown."""
+        return self._names_cache.get(
+            module, lambda: self._solve_names(self._star_group(module))[module], None
+        )
 
     def _star_group(self, module: str) -> list[str]:
         """The modules that star-import ``module`` and that it star-imports, directly or
         not (its strongly connected component over import-time star imports)."""
-        if self._star_groups is None:
-            successors = {
-                m: sorted(set(self._stars(m)) & self.modules.keys()) for m in self.modules
-            }
-            self._star_groups = {
-                member: component
-                for component in strongly_connected(sorted(successors), successors)
-                for member in component
-            }
-        return self._star_groups.get(module, [module])
+        if not any(source in self.modules for source in self._stars(module)):
+            return [module]  # the common case: no star import of a project module
+        groups: dict[str, list[str]] = self._whole("star_groups")
+        return groups.get(module, [module])
+
+    def _project_stars(self, module: str) -> list[str]:
+        return sorted(set(self._stars(module)) & self.modules.keys())
+
+    def _whole_star_groups(self) -> dict[str, list[str]]:
+        """Each module in a cycle of star imports (two modules or more) -> that cycle."""
+        successors = {m: self.projection("stars", m) for m in sorted(self.modules)}
+        return {
+            member: component
+            for component in strongly_connected(sorted(successors), successors)
+            if len(component) > 1
+            for member in component
+        }
 
     def _stars(self, module: str) -> Iterator[str]:
         """The modules ``module`` star-imports at import time."""
@@ -574,32 +657,44 @@ class ImportGraph:
         """The names other modules bind in ``module`` (``module.NAME = ...``,
         ``setattr(module, "NAME", ...)``), and what writes names that cannot be read
         (``setattr(module, name, ...)``, ``sys.modules["module"] = ...``)."""
-        if self._written is None:
-            self._written = self._collect_writes()
-        return self._written.get(module, (set(), None))
+        found: dict[str, tuple[set[str], Unknown | None]] = self._whole("written")
+        return found.get(module, (set(), None))
 
-    def _collect_writes(self) -> dict[str, tuple[set[str], Unknown | None]]:
+    def _project_writes(self, module: str) -> tuple[tuple[object, ...], ...]:
+        """What ``module`` writes into other modules: ("name", target, name or None, line,
+        owner as written) and ("module", target, line) for ``sys.modules[...] = ...``."""
+        summary = self.modules[module].summary
+        if not (summary.foreign_writes or summary.module_writes):
+            return ()
+        if any(part in _TEST_PARTS or part.startswith("test_") for part in module.split(".")):
+            return ()  # a test's monkeypatching changes nothing the package imports
+        found: list[tuple[object, ...]] = []
+        for write in summary.foreign_writes:
+            target = self._all_source(module, write.owner)
+            if target is not None:
+                found.append(("name", target, write.name, write.line, write.owner))
+        for key, line in summary.module_writes:
+            target = _installed_name(module, key)
+            if target is not None and target in self.modules:
+                found.append(("module", target, line))
+        return tuple(found)
+
+    def _whole_written(self) -> dict[str, tuple[set[str], Unknown | None]]:
         found: dict[str, tuple[set[str], Unknown | None]] = {}
         for module in sorted(self.modules):
-            summary = self.modules[module].summary
-            if not (summary.foreign_writes or summary.module_writes):
-                continue
-            if any(part in _TEST_PARTS or part.startswith("test_") for part in module.split(".")):
-                continue  # a test's monkeypatching changes nothing the package imports
-            for write in summary.foreign_writes:
-                target = self._all_source(module, write.owner)
-                if target is None:
+            for write in self.projection("writes", module):
+                if write[0] == "module":
+                    _, target, line = write
+                    if target not in found:
+                        found[target] = (set(), Unknown(module, line, "`sys.modules[...] = ...`"))
                     continue
+                _, target, name, line, owner = write
                 names, unknown = found.setdefault(target, (set(), None))
-                if write.name is not None:
-                    names.add(write.name)
+                if name is not None:
+                    names.add(name)
                 elif unknown is None:
-                    what = f"`setattr({write.owner}, ...)` with a name it computes"
-                    found[target] = (names, Unknown(module, write.line, what))
-            for key, line in summary.module_writes:
-                target = _installed_name(module, key)
-                if target is not None and target in self.modules and target not in found:
-                    found[target] = (set(), Unknown(module, line, "`sys.modules[...] = ...`"))
+                    what = f"`setattr({owner}, ...)` with a name it computes"
+                    found[target] = (names, Unknown(module, line, what))
         return found
 
     def failed_guards(self, module: str) -> set[str]:
@@ -712,35 +807,41 @@ class ImportGraph:
         """The statement that may create the module ``dotted`` (or a parent of it) at run
         time: a ``sys.modules[...]`` write that names it, one with a computed key in the
         same package, or an import hook in the same top-level package."""
-        if self._installed is None:
-            self._installed, self._hooked = self._collect_installs()
-        assert self._hooked is not None
-        if not self._installed and not self._hooked:
+        installed, hooked = self._whole("installs")
+        if not installed and not hooked:
             return None  # the common case: nothing is made at run time
         for name in (*_parents(dotted), dotted):
-            known = self._installed.get(name)
+            known = installed.get(name)
             if known is not None:
                 return RunTimeModule(known[0], known[1], known=True)
         for name in _parents(dotted):
-            unknown = self._hooked.get(name)
+            unknown = hooked.get(name)
             if unknown is not None:
                 return RunTimeModule(unknown[0], unknown[1], known=False)
         return None
 
-    def _collect_installs(
+    def _project_installs(self, module: str) -> tuple[tuple[tuple[str | None, int], ...], int]:
+        """``module``'s ``sys.modules`` writes (the module each names, None when the key
+        is computed; the line) and the line of its import hook (0: none)."""
+        summary = self.modules[module].summary
+        writes = tuple((_installed_name(module, key), line) for key, line in summary.module_writes)
+        return writes, summary.import_hooks
+
+    def _whole_installs(
         self,
     ) -> tuple[dict[str, tuple[str, int]], dict[str, tuple[str, int]]]:
         installed: dict[str, tuple[str, int]] = {}
         hooked: dict[str, tuple[str, int]] = {}
         for module in sorted(self.modules):
+            writes, hook = self.projection("installs", module)
+            if not writes and not hook:
+                continue
             file = self.modules[module]
-            summary = file.summary
             top = module.partition(".")[0]
             # a key it computes names a module of its own package (pip's `vendored()`,
             # `sys.modules[__name__ + "." + name]`); an import hook may serve any module
             package = module if file.is_package else module.rpartition(".")[0] or module
-            for key, line in summary.module_writes:
-                target = _installed_name(module, key)
+            for target, line in writes:
                 if target == module:
                     # it replaces itself (a lazy proxy): its names are unknown (``written``),
                     # its submodules are still files the import system finds, or does not
@@ -749,8 +850,8 @@ class ImportGraph:
                     hooked.setdefault(package, (module, line))
                 else:
                     installed.setdefault(target, (module, line))
-            if summary.import_hooks:
-                hooked[top] = hooked.get(top) or (module, summary.import_hooks)
+            if hook:
+                hooked[top] = hooked.get(top) or (module, hook)
         return installed, hooked
 
     def star_names(self, module: str) -> frozenset[str] | None:
@@ -767,12 +868,8 @@ class ImportGraph:
         """The string entries of ``module.__all__``, following a composed ``__all__``
         (``fields_all + base.__all__ + [...]``) into the project modules it names;
         None when there is no ``__all__`` or it cannot be read."""
-        if module in self._exported_cache:
-            return self._exported_cache[module]
-        self._exported_cache[module] = None  # a cycle of composed __all__ reads as unknown
-        result = self._compute_exported(module)
-        self._exported_cache[module] = result
-        return result
+        # a cycle of composed __all__ reads as unknown
+        return self._exported_cache.get(module, lambda: self._compute_exported(module), None)
 
     def _compute_exported(self, module: str) -> tuple[str, ...] | None:
         file = self.modules.get(module)
@@ -826,35 +923,166 @@ class ImportGraph:
     # -- cycles -----------------------------------------------------------------
 
     def import_time_targets(self, module: str) -> list[Edge]:
-        found = self._import_time.get(module)
-        if found is None:
-            found = [e for e in self.edges.get(module, ()) if e.at_import_time]
-            self._import_time[module] = found
-        return found
+        return self._import_time.get(
+            module, lambda: [e for e in self.edges.get(module, ()) if e.at_import_time], []
+        )
 
     def cycles(self) -> list[list[str]]:
         """Module-level import cycles (PF406): SCCs of more than one module, or one module
         importing itself; each sorted, the list sorted — independent of file order."""
+        found: list[list[str]] = self._whole("cycles")
+        return found
+
+    def _project_itt(self, module: str) -> list[str]:
+        return sorted({e.target for e in self.import_time_targets(module)})
+
+    def _whole_cycles(self) -> list[list[str]]:
         nodes = sorted(self.modules)
-        successors = {m: sorted({e.target for e in self.import_time_targets(m)}) for m in nodes}
+        successors = {m: self.projection("itt", m) for m in nodes}
         return [c for c in strongly_connected(nodes, successors) if _is_cycle(c, successors)]
 
     def run_successors(self) -> dict[str, list[str]]:
         """What importing each module at import time runs: targets and their parents."""
-        result: dict[str, list[str]] = {}
-        for module in sorted(self.modules):
-            targets: set[str] = set()
-            for edge in self.import_time_targets(module):
-                targets.add(edge.target)
-                targets.update(p for p in self.parents(edge.target) if p in self.modules)
-            for resolved in self.resolved[module]:
-                # `import pkg.sub.missing` runs pkg/sub/__init__.py before it fails
-                base = resolved.base
-                if base is not None and base not in self.modules and _runs_now(resolved.info):
-                    targets.update(p for p in self.parents(base) if p in self.modules)
-            targets.discard(module)
-            result[module] = sorted(targets)
-        return result
+        found: dict[str, list[str]] = self._whole("run_successors")
+        return found
+
+    def _project_runs(self, module: str) -> list[str]:
+        targets: set[str] = set()
+        for edge in self.import_time_targets(module):
+            targets.add(edge.target)
+            targets.update(p for p in self.parents(edge.target) if p in self.modules)
+        for resolved in self.resolved[module]:
+            # `import pkg.sub.missing` runs pkg/sub/__init__.py before it fails
+            base = resolved.base
+            if base is not None and base not in self.modules and _runs_now(resolved.info):
+                targets.update(p for p in self.parents(base) if p in self.modules)
+        targets.discard(module)
+        return sorted(targets)
+
+    def _whole_run_successors(self) -> dict[str, list[str]]:
+        return {m: self.projection("runs", m) for m in sorted(self.modules)}
+
+    def run_cycles(self) -> list[list[str]]:
+        """The strongly connected components of :meth:`run_successors` with two modules or
+        more: the cycles over what importing a module runs (PF411)."""
+        found: list[list[str]] = self._whole("run_cycles")
+        return found
+
+    def _whole_run_cycles(self) -> list[list[str]]:
+        successors = {m: self.projection("runs", m) for m in sorted(self.modules)}
+        return [c for c in strongly_connected(sorted(successors), successors) if len(c) > 1]
+
+    def in_one_run_cycle(self, first: str, second: str) -> bool:
+        """Whether two modules are in one cycle of what importing them runs (parents too)."""
+        members = self._cycle_of()
+        index = members.get(first)
+        return index is not None and index == members.get(second)
+
+    def _cycle_of(self) -> dict[str, int]:
+        found = self._globals.get("_cycle_of")
+        if not isinstance(found, dict):
+            found = {m: i for i, cycle in enumerate(self.run_cycles()) for m in cycle}
+            self._globals["_cycle_of"] = found
+        else:
+            self.run_cycles()  # what it reads
+        return found
+
+    def imported_modules(self) -> frozenset[str]:
+        """The project modules that some import statement of the project names (any
+        scope)."""
+        found: frozenset[str] = self._whole("imported")
+        return found
+
+    def _project_targets(self, module: str) -> list[str]:
+        return sorted({edge.target for edge in self.edges.get(module, ())})
+
+    def _whole_imported(self) -> frozenset[str]:
+        return frozenset(t for m in sorted(self.modules) for t in self.projection("targets", m))
+
+    def path_inserters(self) -> frozenset[str]:
+        """The packages whose modules change ``sys.path`` (a package module itself, else
+        the module's package): their modules may serve as top-level names."""
+        found: frozenset[str] = self._whole("path_inserters")
+        return found
+
+    def _project_body(self, module: str) -> list[list[str]]:
+        """What each import statement that runs with ``module``'s body runs, in order: the
+        parents of the module it names (also of a missing one), that module, then the
+        submodules a ``from`` lists."""
+        body = []
+        for resolved in self.resolved[module]:
+            base = resolved.base
+            if base is None or not _runs_now(resolved.info):
+                continue
+            runs = self.run_order(base)
+            if resolved.info.is_from:
+                runs += [s for n in resolved.info.names if (s := f"{base}.{n}") in self.modules]
+            body.append(runs)
+        return body
+
+    def _project_syspath(self, module: str) -> bool:
+        return bool(self.modules[module].summary.sys_path_mutations)
+
+    def _whole_path_inserters(self) -> frozenset[str]:
+        return frozenset(
+            m if self.modules[m].is_package else m.rpartition(".")[0]
+            for m in sorted(self.modules)
+            if self.projection("syspath", m)
+        )
+
+    # -- whole-project results and their per-module inputs ------------------------
+
+    def projection(self, name: str, module: str) -> Any:
+        """``module``'s part of the whole-project results (:data:`GLOBAL_INPUTS`), computed
+        from its own summary alone (``_project_<name>``), or kept from the last run: a
+        re-check computes those results again without reading every module."""
+        file = self.modules[module]
+        if deps.recording():
+            deps.read(projection_key(_PROJECTION_NUMBERS[name], file.key))  # type: ignore[attr-defined]
+        relpath = file.relpath
+        values = self._store.get(name)
+        if values is None:
+            values = self._store[name] = {}
+        if relpath in values:
+            return values[relpath]
+        with deps.detached():
+            value = getattr(self, f"_project_{name}")(module)
+        values[relpath] = value
+        return value
+
+    def computed_projection(self, name: str, module: str) -> Any:
+        """``module``'s projection ``name``, computed now from its summary (not kept, not
+        read as a dependency)."""
+        with deps.detached():
+            return getattr(self, f"_project_{name}")(module)
+
+    def whole_result(self, name: str) -> Any:
+        """The whole-project result ``name``, computed once (``_whole_<name>``); a rule that
+        reads it depends on it as a whole, not on the modules it was computed from."""
+        return self._whole(name)
+
+    def computed_results(self) -> dict[str, object]:
+        """The whole-project results read or computed so far, by name (for the record)."""
+        return {name: v for name, v in self._globals.items() if name in GLOBAL_INPUTS}
+
+    def recompute(self, name: str) -> Any:
+        """Compute the whole-project result ``name`` again, not from the last run (whose
+        per-module inputs changed)."""
+        self._globals.pop(name, None)
+        with deps.detached():
+            found = self._globals[name] = getattr(self, f"_whole_{name}")()
+        return found
+
+    def _whole(self, name: str) -> Any:
+        deps.read(GLOBAL_BASE + _GLOBAL_NAMES.index(name))
+        found = self._globals.get(name, _MISSING)
+        if found is _MISSING:
+            found = self._kept.get(name, _MISSING)
+            if found is _MISSING:
+                with deps.detached():
+                    found = getattr(self, f"_whole_{name}")()
+            self._globals[name] = found
+        return found
 
     def shortest_cycle(self, members: Iterable[str]) -> list[Edge]:
         """A shortest cycle through the smallest module of an SCC, as the edges that form it."""
@@ -968,6 +1196,33 @@ def strongly_connected(
                 components.append(sorted(component))
     components.sort()
     return components
+
+
+class _Resolved(Mapping[str, list[Any]]):
+    """The graph's ``resolved`` (``which`` 0) or ``edges`` (1), resolving a module when it
+    is asked for (sorted by module, as the eager dict of a check without the cache)."""
+
+    def __init__(self, graph: ImportGraph, which: int) -> None:
+        self.graph = graph
+        self.which = which
+        self.order: list[str] | None = None
+
+    def __getitem__(self, module: str) -> list[Any]:
+        if module not in self.graph.modules:
+            raise KeyError(module)
+        found: list[Any] = self.graph.resolution(module)[self.which]
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        if self.order is None:
+            self.order = sorted(self.graph.modules)
+        return iter(self.order)
+
+    def __len__(self) -> int:
+        return len(self.graph.modules)
+
+    def __contains__(self, module: object) -> bool:
+        return module in self.graph.modules
 
 
 def build_graph(project: Project) -> ImportGraph:
@@ -1400,46 +1655,45 @@ def _may_bind_before(graph: ImportGraph, module: str | None, name: str, line: in
     return False
 
 
-def _self_imports(graph: ImportGraph) -> Iterator[Breakage]:
+def self_import_breakages(graph: ImportGraph, module: str) -> Iterator[Breakage]:
     """``from M import name`` run by M itself before M binds ``name``: M is in
     ``sys.modules`` but partly initialised whenever that statement runs, whoever imports
     M, so it always raises (a statement guarded by ``try/except ImportError`` aside)."""
-    for module in sorted(graph.modules):
-        for resolved in graph.resolved[module]:
-            info = resolved.info
-            if resolved.base != module or not info.is_from or not _runs_now(info):
+    for resolved in graph.resolved[module]:
+        info = resolved.info
+        if resolved.base != module or not info.is_from or not _runs_now(info):
+            continue
+        if _is_guarded(info):
+            continue
+        for name in info.names:
+            sub = f"{module}.{name}"
+            if name == "*" or _may_exist(graph, sub):
                 continue
-            if _is_guarded(info):
-                continue
-            for name in info.names:
-                sub = f"{module}.{name}"
-                if name == "*" or _may_exist(graph, sub):
-                    continue
-                # the statement binds `name` itself: a first binding at its own line means
-                # nothing bound it before
-                bound_at = _binds_too_late(graph, module, name, info.line, {})
-                deletion = _deleted_before(graph, module, name, info.line, {})
-                if deletion is not None and deletion[1] == info.line:
-                    # deleted, and bound again only by this very statement
-                    bound_at = 0
-                if bound_at is not None:
-                    chain = ((module, info.line),)
-                    yield Breakage(
-                        module,
-                        module,
-                        info,
-                        module,
-                        name,
-                        bound_at,
-                        info.line,
-                        chain,
-                        EntryKind.SELF,
-                        info.reach,
-                        module,
-                        deleted_at=deletion[0] if deletion is not None else 0,
-                        ordinary=True,
-                    )
-                    break  # the first failing name raises; the others are never looked up
+            # the statement binds `name` itself: a first binding at its own line means
+            # nothing bound it before
+            bound_at = _binds_too_late(graph, module, name, info.line, {})
+            deletion = _deleted_before(graph, module, name, info.line, {})
+            if deletion is not None and deletion[1] == info.line:
+                # deleted, and bound again only by this very statement
+                bound_at = 0
+            if bound_at is not None:
+                chain = ((module, info.line),)
+                yield Breakage(
+                    module,
+                    module,
+                    info,
+                    module,
+                    name,
+                    bound_at,
+                    info.line,
+                    chain,
+                    EntryKind.SELF,
+                    info.reach,
+                    module,
+                    deleted_at=deletion[0] if deletion is not None else 0,
+                    ordinary=True,
+                )
+                break  # the first failing name raises; the others are never looked up
 
 
 def ordinary_first_import(project: Project) -> Callable[[str], bool]:
@@ -1457,77 +1711,118 @@ def import_breakages(
     """Every ``from X import name`` that fails at import time for some first import.
 
     A module that imports a name from itself before binding it fails whenever it runs
-    (:attr:`EntryKind.SELF`). Otherwise, for each cycle (over what imports *run*,
-    parent packages included) that holds a candidate statement, import each of its
-    entry modules (see :class:`_EntryFinder`) first in a fresh simulated interpreter.
-    When that import caught a failure, the modules it interrupted were dropped and
-    run again later, so each module that enters the cycle there is imported first in
-    a simulation of its own.
+    (:attr:`EntryKind.SELF`: :func:`self_import_breakages`). Otherwise, for each cycle
+    (over what imports *run*, parent packages included) that holds a candidate
+    statement, the simulations of :func:`cycle_breakages`. :func:`ranked_breakages`
+    keeps one per statement and name, so the outcome does not depend on file order.
 
     ``ordinary`` tells whether importing a module first is an ordinary use (the top-level
     package, a public module, an entry point; by default :func:`ordinary_first_import`
     of the project): a breakage is :attr:`Breakage.ordinary`
     when such a first import leads to it, or when every way into its cycle fails.
-    Results are deduplicated per statement and name, keeping the surest way in
-    (self-import, then an ordinary first import, a root, a direct import) and then the
-    shallowest first import, so the outcome does not depend on file order.
     """
-    if ordinary is None:
-        ordinary = ordinary_first_import(graph.project)
+    selves = [b for module in sorted(graph.modules) for b in self_import_breakages(graph, module)]
+    context = CycleContext(graph, ordinary)
+    cycles = [b for c in graph.run_cycles() for b in cycle_breakages(graph, c, context)]
+    return ranked_breakages(selves, cycles)
+
+
+def ranked_breakages(selves: Iterable[Breakage], cycles: Iterable[Breakage]) -> list[Breakage]:
+    """One breakage per statement and name, sorted by them: a self-import's, else the one
+    with the surest way in (an ordinary first import, then a root, then a direct import),
+    then the shallowest first import (``cycles`` in the order of the cycles and of their
+    simulations)."""
     found: dict[tuple[str, int, str], Breakage] = {}
-    for breakage in _self_imports(graph):
+    for breakage in selves:
         found[breakage.importer, breakage.info.line, breakage.name] = breakage
-    successors = graph.run_successors()
-    importers: dict[str, set[str]] = {}
-    for module, targets in successors.items():
-        for target in targets:
-            importers.setdefault(target, set()).add(module)
-    roots = frozenset(m for m in successors if "." not in m or not importers.get(m))
-    ordered = sorted(graph.modules)
-    # What each import statement and each first import runs does not depend on the
-    # cycle: computed once for all of them (Django has two dozen candidate cycles).
-    runs = _RunCache(graph)
-    breakages: list[Breakage] = []
-    for component in strongly_connected(sorted(successors), successors):
-        members = set(component)
-        if len(component) < 2 or not _has_candidate(graph, members):
-            continue
-        reach = _reach(members, importers)
-        first = _first_members(graph, members, reach, roots, ordered, runs=runs)
-        entries: dict[str, EntryKind] = {}
-        for entry, kind in first.values():
-            entries[entry] = min(kind, entries.get(entry, kind))
-        caught: set[str] = set()
-        simulations: list[_Simulation] = []
-        for entry, kind in sorted(entries.items(), key=_entry_order):
-            simulation = _Simulation(graph, entry, members, kind)
-            simulation.simulate()
-            simulations.append(simulation)
-            if simulation.caught:
-                caught.add(entry)
-        # every way into the cycle fails: whatever a program imports first, it breaks
-        unavoidable = bool(simulations) and all(s.found for s in simulations)
-        if caught:
-            scope = members | reach
-            for module, (entry, kind) in sorted(first.items(), key=_entry_order):
-                if entry in caught and module != entry:
-                    simulation = _Simulation(graph, module, scope, kind)
-                    simulation.simulate()
-                    simulations.append(simulation)
-        for simulation in simulations:
-            for breakage in simulation.found:
-                first_import = _first_import(breakage.entry, first, ordinary)
-                breakages.append(
-                    dataclasses.replace(
-                        breakage,
-                        first_import=first_import,
-                        ordinary=unavoidable or ordinary(first_import),
-                        reach=_reach_of(graph, simulation, breakage),
-                    )
-                )
-    for breakage in sorted(breakages, key=_breakage_order):
+    for breakage in sorted(cycles, key=_breakage_order):
         found.setdefault((breakage.importer, breakage.info.line, breakage.name), breakage)
     return [found[key] for key in sorted(found)]
+
+
+class CycleContext:
+    """What the simulations of every cycle share: who imports whom at import time, the
+    ways a program starts, and what each import statement runs (computed once for all
+    cycles: Django has two dozen candidate cycles). Each cycle that reads them reads the
+    graph's whole-project result they come from (:meth:`ImportGraph.run_successors`).
+    ``ordinary``: see :func:`import_breakages` (the project's declarations decide it, and
+    they are part of the check's shape)."""
+
+    def __init__(self, graph: ImportGraph, ordinary: Callable[[str], bool] | None = None) -> None:
+        self.graph = graph
+        self.ordinary = ordinary or ordinary_first_import(graph.project)
+        self.ordered = sorted(graph.modules)
+        self.runs = _RunCache(graph)
+        self._importers: dict[str, set[str]] | None = None
+        self._roots: frozenset[str] | None = None
+
+    @property
+    def importers(self) -> dict[str, set[str]]:
+        successors = self.graph.run_successors()
+        if self._importers is None:
+            importers: dict[str, set[str]] = {}
+            for module, targets in successors.items():
+                for target in targets:
+                    importers.setdefault(target, set()).add(module)
+            self._importers = importers
+        return self._importers
+
+    @property
+    def roots(self) -> frozenset[str]:
+        importers = self.importers
+        if self._roots is None:
+            successors = self.graph.run_successors()
+            self._roots = frozenset(m for m in successors if "." not in m or not importers.get(m))
+        return self._roots
+
+
+def cycle_breakages(
+    graph: ImportGraph, component: Sequence[str], context: CycleContext
+) -> list[Breakage]:
+    """The breakages of one cycle of :meth:`ImportGraph.run_cycles`: import each of its
+    entry modules (see :class:`_EntryFinder`) first in a fresh simulated interpreter.
+    When that import caught a failure, the modules it interrupted were dropped and run
+    again later, so each module that enters the cycle there is imported first in a
+    simulation of its own. Nothing when no statement of the cycle can fail."""
+    members = set(component)
+    if not _has_candidate(graph, members):
+        return []
+    reach = _reach(members, context.importers)
+    first = _first_members(graph, members, reach, context.roots, context.ordered, runs=context.runs)
+    entries: dict[str, EntryKind] = {}
+    for entry, kind in first.values():
+        entries[entry] = min(kind, entries.get(entry, kind))
+    simulations: list[_Simulation] = []
+    caught: set[str] = set()
+    for entry, kind in sorted(entries.items(), key=_entry_order):
+        simulation = _Simulation(graph, entry, members, kind)
+        simulation.simulate()
+        simulations.append(simulation)
+        if simulation.caught:
+            caught.add(entry)
+    # every way into the cycle fails: whatever a program imports first, it breaks
+    unavoidable = bool(simulations) and all(s.found for s in simulations)
+    if caught:
+        scope = members | reach
+        for module, (entry, kind) in sorted(first.items(), key=_entry_order):
+            if entry in caught and module != entry:
+                simulation = _Simulation(graph, module, scope, kind)
+                simulation.simulate()
+                simulations.append(simulation)
+    ordinary = context.ordinary
+    breakages: list[Breakage] = []
+    for simulation in simulations:
+        for breakage in simulation.found:
+            first_import = _first_import(breakage.entry, first, ordinary)
+            breakages.append(
+                dataclasses.replace(
+                    breakage,
+                    first_import=first_import,
+                    ordinary=unavoidable or ordinary(first_import),
+                    reach=_reach_of(graph, simulation, breakage),
+                )
+            )
+    return breakages
 
 
 def _reach_of(graph: ImportGraph, simulation: _Simulation, breakage: Breakage) -> Reach:
@@ -1622,19 +1917,11 @@ class _RunCache:
     def __init__(self, graph: ImportGraph) -> None:
         self.graph = graph
         self.orders: dict[str, list[str]] = {}
-        self.statements: dict[int, list[str]] = {}
-        self.bodies: dict[str, list[list[str]]] = {}
 
     def body(self, module: str) -> list[list[str]]:
         """What each import statement that runs with ``module``'s body runs, in order."""
-        body = self.bodies.get(module)
-        if body is None:
-            body = self.bodies[module] = [
-                self.statement(resolved)
-                for resolved in self.graph.resolved[module]
-                if resolved.base is not None and _runs_now(resolved.info)
-            ]
-        return body
+        found: list[list[str]] = self.graph.projection("body", module)
+        return found
 
     def order(self, module: str) -> list[str]:
         """Importing ``module`` by name: its parents first, then itself."""
@@ -1642,21 +1929,6 @@ class _RunCache:
         if order is None:
             order = self.orders[module] = self.graph.run_order(module)
         return order
-
-    def statement(self, resolved: ResolvedImport) -> list[str]:
-        """An import statement: the parents of the module it names (also of a missing one),
-        that module, then the submodules a ``from`` lists."""
-        key = id(resolved)  # the graph holds every ResolvedImport for its lifetime
-        runs = self.statements.get(key)
-        if runs is None:
-            base = resolved.base
-            assert base is not None
-            runs = list(self.order(base))
-            if resolved.info.is_from:
-                graph = self.graph
-                runs += [s for n in resolved.info.names if (s := f"{base}.{n}") in graph.modules]
-            self.statements[key] = runs
-        return runs
 
 
 def _reach(members: set[str], importers: Mapping[str, set[str]]) -> set[str]:

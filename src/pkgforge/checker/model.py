@@ -24,6 +24,8 @@ __all__ = ["Directory", "Project", "SourceFile"]
 
 @dataclass(frozen=True)
 class SourceFile:
+    """A Python file the walk found, and its summary."""
+
     path: Path
     """Absolute path."""
     relpath: str
@@ -38,6 +40,8 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class Directory:
+    """A directory under the package roots."""
+
     path: Path
     relpath: str
     entries: tuple[str, ...]
@@ -50,6 +54,8 @@ class Directory:
 
 @dataclass(frozen=True)
 class Project:
+    """The project the rules read: its files, directories, configuration and build."""
+
     root: Path
     """The checked directory (where pyproject.toml is, or the plain directory given)."""
     pyproject_path: Path | None

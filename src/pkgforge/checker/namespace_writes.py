@@ -15,7 +15,8 @@ counts as a write, so a doubt only makes the rules more cautious.
 from __future__ import annotations
 
 import ast
-import re
+
+from pkgforge._patterns import LazyPattern
 
 __all__ = ["MENTIONS", "find_namespace_write"]
 
@@ -24,7 +25,7 @@ MENTIONS = (b"globals()", b"locals()", b"vars()", b"sys.modules[")
 
 # ``sys.modules[__name__]`` replaced, or written through (an attribute, its ``__dict__``,
 # ``setattr``): read from the bytes, as the statement reads.
-_MODULE_ITSELF = re.compile(
+_MODULE_ITSELF = LazyPattern(
     rb"sys\.modules\[__name__\]\s*(?:=(?!=)|\.\w+\s*=(?!=)|\.__dict__)"
     rb"|setattr\(\s*sys\.modules\[__name__\]"
 )

@@ -11,7 +11,6 @@ Any trouble with the cache falls back to the library's normal validator.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import sys
 import tempfile
@@ -19,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from pkgforge.checker.digests import hexdigest
 
 __all__ = ["schema_errors"]
 
@@ -74,7 +75,7 @@ def _installed_key() -> str | None:
         stat = Path(spec.origin).stat()
         stamps.append(f"{spec.origin}:{stat.st_size}:{stat.st_mtime_ns}")
     stamps.append(sys.version)
-    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()[:16]
+    return hexdigest("\n".join(stamps).encode(), 8)
 
 
 def _generate(target: Path) -> None:

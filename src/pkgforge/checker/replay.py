@@ -15,13 +15,16 @@ exist and those that do not, the import paths and the project's environments (an
 install changes them), the directories between each PATH and its project. To those
 the CLI adds the ``--config`` files and pkgforge's own source files.
 
-Nothing here may import more than ``os``, ``sys`` and ``marshal``: this module is the
-whole cost of a replayed run beyond argparse. A run is recorded only when it printed
-nothing on stderr, and never when a file or folder of the project changed in the last
-two seconds (a file still being written could keep its mtime: git calls such entries
-racy). The file is
-read with ``marshal``, as the interpreter reads a checkout's ``__pycache__``; anything
-malformed is no replay. A planted file cannot match: directory ctimes are set by the
+The CLI asks here first (:func:`replay_command`), before argparse or anything else is
+imported: the key is the command line as typed, so nothing here may import more than
+``os``, ``sys`` and ``marshal``, and a replayed run is the interpreter's start, one
+``os.stat`` per input and the output. A run is recorded only when it printed nothing on
+stderr, and never when a file or folder of the project changed in the last two seconds
+(a file still being written could keep its mtime: git calls such entries racy). The
+file (``.pkgforge_cache/replay-v2.marshal``) is read with ``marshal``, as the
+interpreter reads a checkout's ``__pycache__``; each command's entry is one blob of a
+joined string of paths and two int64 per path, unpacked only for the command asked
+about. Anything malformed is no replay. A planted file cannot match: directory ctimes are set by the
 kernel when the files arrive, never by the archive or the repository they came from.
 """
 
@@ -31,18 +34,33 @@ import marshal
 import os
 import sys
 import time
-from collections.abc import Iterable, Sequence
 from stat import S_ISDIR
+
+from pkgforge import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 __all__ = [
     "ABSENT",
     "DIRECTORY",
     "FILE",
+    "NEVER_REPLAYED",
+    "REPLAY_FILE",
+    "VALUE_OPTIONS",
     "Recorder",
     "Stamp",
     "answer",
+    "command_key",
+    "inputs_of",
+    "isatty",
+    "pack_entry",
+    "positional",
+    "read_entries",
+    "replay_command",
     "stamp",
     "stamps",
+    "write_output",
 ]
 
 DIRECTORY, FILE, ABSENT = 0, 1, 2
@@ -50,12 +68,30 @@ Stamp = tuple[str, int, int, int]
 """(path, kind, a, b): a directory's (mtime_ns, ctime_ns), a file's (size, mtime_ns),
 or ABSENT for a path that must not exist."""
 
-REPLAY_FILE = "replay-v1.marshal"
+REPLAY_FILE = "replay-v2.marshal"
+_OLD_FILES = ("replay-v1.marshal",)
 _CACHE_DIR = ".pkgforge_cache"  # engine.cache.CACHE_DIR_NAME, without importing it
 _KEEP = 8
 """Commands remembered per project (pre-commit's file lists vary; each costs one entry)."""
 _RACY_NS = 2_000_000_000
-_FORMAT = 1
+_FORMAT = 2
+
+VALUE_OPTIONS = frozenset(
+    {
+        "--output-format",
+        "--format",
+        "--select",
+        "--ignore",
+        "--extend-select",
+        "--extend-ignore",
+        "--config",
+        "--fail-on",
+        "--python",
+    }
+)
+"""The options of ``pkgforge check`` that take a value (tests/check/test_replay.py holds
+this to the command's parser): what follows one is not a PATH. Only used to find the
+first PATH, beside whose project the replay file is; a miss just checks again."""
 
 
 def stamp(path: str) -> Stamp:
@@ -73,20 +109,91 @@ def stamps(paths: Iterable[str]) -> list[Stamp]:
     return [stamp(path) for path in paths]
 
 
-def _unchanged(recorded: Sequence[Stamp]) -> bool:
-    for path, kind, first, second in recorded:
+def _unchanged(paths: Sequence[str], files: int, directories: int, numbers: Iterable[int]) -> bool:
+    """Whether every path still has its recorded signature: ``paths`` holds the ``files``,
+    then the ``directories``, then the paths that must not exist, and ``numbers`` two per
+    file or directory (see :data:`Stamp`). The hot loop of a replayed run: one
+    ``os.stat`` per input, the most recently changed first (what changed last time is
+    what someone is editing: a run that cannot replay finds out at its first stat)."""
+    stat = os.stat
+    pairs = iter(numbers)
+    for path, size, mtime_ns in zip(paths[:files], pairs, pairs, strict=False):
         try:
-            info = os.stat(path)  # noqa: PTH116
+            info = stat(path)
         except OSError:
-            if kind == ABSENT:
-                continue
             return False
-        if kind == DIRECTORY:
-            if info.st_mtime_ns != first or info.st_ctime_ns != second:
-                return False
-        elif kind != FILE or info.st_size != first or info.st_mtime_ns != second:
+        if info.st_size != size or info.st_mtime_ns != mtime_ns:
             return False
+    counted = files + directories
+    for path, mtime_ns, ctime_ns in zip(paths[files:counted], pairs, pairs, strict=False):
+        try:
+            info = stat(path)
+        except OSError:
+            return False
+        if info.st_mtime_ns != mtime_ns or info.st_ctime_ns != ctime_ns:
+            return False
+    for path in paths[counted:]:
+        try:
+            stat(path)
+        except OSError:
+            continue
+        return False
     return True
+
+
+def pack_entry(inputs: Sequence[Stamp], output: str, status: int) -> bytes:
+    """One command's entry: the paths of its inputs joined in one string (files, then
+    directories, each the last modified first; then those that must not exist), two
+    int64 per file or directory (read back without building a tuple per input), its
+    output and exit status."""
+    files = sorted((i for i in inputs if i[1] == FILE), key=lambda i: -i[3])
+    directories = sorted((i for i in inputs if i[1] == DIRECTORY), key=lambda i: -i[2])
+    absent = [i for i in inputs if i[1] == ABSENT]
+    counted = [*files, *directories]
+    numbers = memoryview(bytearray(16 * len(counted))).cast("q")
+    for index, (_, _, first, second) in enumerate(counted):
+        numbers[2 * index] = first
+        numbers[2 * index + 1] = second
+    paths = "\0".join(path for path, _, _, _ in (*counted, *absent))
+    counts = (len(files), len(directories))
+    return marshal.dumps((paths, counts, numbers.tobytes(), output, status))
+
+
+_Entry = tuple["list[str]", int, int, "Sequence[int]", str, int]
+
+
+def _unpack(entry: object) -> _Entry | None:
+    try:
+        paths, (files, directories), numbers, output, status = marshal.loads(entry)  # type: ignore[arg-type]
+        view = memoryview(numbers).cast("q")
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not (isinstance(paths, str) and isinstance(files, int) and isinstance(directories, int)):
+        return None
+    if not isinstance(output, str) or not isinstance(status, int):
+        return None
+    names = paths.split("\0") if paths else []
+    if not 0 <= files <= files + directories <= len(names) or directories < 0:
+        return None
+    if len(view) != 2 * (files + directories):
+        return None
+    return names, files, directories, view, output, status
+
+
+def inputs_of(entry: bytes) -> list[Stamp]:
+    """The inputs an entry of the replay file records (for tests and tools)."""
+    unpacked = _unpack(entry)
+    if unpacked is None:
+        return []
+    names, files, directories, numbers, _, _ = unpacked
+    found: list[Stamp] = []
+    for index, name in enumerate(names):
+        if index < files + directories:
+            kind = FILE if index < files else DIRECTORY
+            found.append((name, kind, numbers[2 * index], numbers[2 * index + 1]))
+        else:
+            found.append((name, ABSENT, 0, 0))
+    return found
 
 
 def _own_sources() -> list[str]:
@@ -122,7 +229,8 @@ def _replay_file(start: str) -> str | None:
         current = parent
 
 
-def _read(path: str) -> dict[str, object]:
+def read_entries(path: str) -> dict[str, bytes]:
+    """The entries of a replay file: command key -> packed entry (see :func:`pack_entry`)."""
     try:
         with open(path, "rb") as stream:  # noqa: PTH123
             data = marshal.loads(stream.read())
@@ -145,18 +253,71 @@ def answer(key: str, paths: Sequence[str]) -> tuple[str, int] | None:
     found = _replay_file(_start(paths))
     if found is None:
         return None
-    entry = _read(found).get(key)
-    if not (isinstance(entry, tuple) and len(entry) == 3):
+    entry = read_entries(found).get(key)
+    unpacked = _unpack(entry) if isinstance(entry, bytes) else None
+    if unpacked is None:
         return None
-    recorded, output, status = entry
-    try:
-        if not _unchanged(recorded):
-            return None
-    except (TypeError, ValueError):  # a malformed entry is no replay
-        return None
-    if not isinstance(output, str) or not isinstance(status, int):
+    names, files, directories, numbers, output, status = unpacked
+    if not _unchanged(names, files, directories, numbers):
         return None
     return output, status
+
+
+def positional(argv: Sequence[str]) -> list[str]:
+    """The PATHs of a ``pkgforge check`` command line (after ``check``), as far as
+    :data:`VALUE_OPTIONS` tells them from option values."""
+    found: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--":
+            found.extend(argv[argv.index("--") + 1 :])
+            break
+        elif arg.startswith("-") and arg != "-":
+            skip = arg in VALUE_OPTIONS
+        else:
+            found.append(arg)
+    return found
+
+
+NEVER_REPLAYED = frozenset(
+    {"--fix", "--diff", "--add-noqa", "--watch", "--no-cache", "--import", "--help", "-h"}
+)
+"""Options of commands whose answer is never a replay (they change files, watch, run the
+project's code or skip the cache; none is ever recorded, so a recorded answer for one
+can only have been planted)."""
+
+
+def replay_command(argv: Sequence[str]) -> int | None:
+    """Answer ``pkgforge check ARGV`` by printing its recorded output, when the same command
+    was recorded and nothing it depended on changed: its exit status; else None (then it
+    runs). Imports nothing but ``os``, ``sys`` and ``marshal``: no argparse, no engine."""
+    if any(arg.partition("=")[0] in NEVER_REPLAYED for arg in argv):
+        return None
+    try:
+        key = command_key(argv, isatty(sys.stdout))
+        answered = answer(key, positional(argv))
+    except (OSError, ValueError):
+        return None
+    if answered is None:
+        return None
+    output, status = answered
+    write_output(output)
+    return status
+
+
+def isatty(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def write_output(output: str) -> None:
+    """Print a check's output; a file name that is not valid UTF-8 must not crash it."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+    sys.stdout.write(output)
 
 
 def _racy(item: Stamp, started_ns: int) -> bool:
@@ -199,10 +360,11 @@ class Recorder:
         if any(_racy(item, self.started_ns) for item in self.inputs):
             return False
         inputs = [*self.inputs, *self.environment, *stamps(_own_sources())]
-        target = os.path.join(self.roots[0], _CACHE_DIR, REPLAY_FILE)  # noqa: PTH118
-        entries = _read(target)
+        folder = os.path.join(self.roots[0], _CACHE_DIR)  # noqa: PTH118
+        target = os.path.join(folder, REPLAY_FILE)  # noqa: PTH118
+        entries = read_entries(target)
         entries.pop(self.key, None)
-        entries[self.key] = (tuple(inputs), output, status)
+        entries[self.key] = pack_entry(inputs, output, status)
         while len(entries) > _KEEP:
             del entries[next(iter(entries))]
         temporary = f"{target}.{os.getpid()}.tmp"
@@ -213,6 +375,8 @@ class Recorder:
         except (OSError, ValueError):
             _remove(temporary)
             return False
+        for old in _OLD_FILES:
+            _remove(os.path.join(folder, old))  # noqa: PTH118
         return True
 
 
@@ -223,11 +387,11 @@ def _remove(path: str) -> None:
         return
 
 
-def command_key(
-    options: Iterable[tuple[str, object]], paths: Sequence[str], stdout_tty: bool
-) -> str:
-    """What the output depends on besides the inputs: the command line, where it runs,
-    the interpreter and its import path, and the environment variables pkgforge reads."""
+def command_key(argv: Sequence[str], stdout_tty: bool) -> str:
+    """What the output depends on besides the inputs: the command line as typed (after
+    ``check``), where it runs, the interpreter and its import path, and the environment
+    variables pkgforge reads. The PATHs are resolved too (a symbolic link retargeted
+    is another project)."""
     from pkgforge import __version__
 
     environment = sorted(
@@ -243,8 +407,8 @@ def command_key(
             sys.version,
             sys.path,
             os.getcwd(),  # noqa: PTH109
-            [os.path.realpath(path) for path in paths],
-            sorted((name, repr(value)) for name, value in options),
+            list(argv),
+            [os.path.realpath(path) for path in positional(argv)],
             environment,
             stdout_tty,
         )

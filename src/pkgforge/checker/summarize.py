@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pkgforge._patterns import LazyPattern
 from pkgforge.checker.certainty import Reach
 from pkgforge.checker.namespace_writes import MENTIONS, find_namespace_write
 from pkgforge.checker.summary import (
@@ -35,6 +36,7 @@ from pkgforge.checker.summary import (
     ProblemKind,
 )
 from pkgforge.checker.suppressions import find_suppressions
+from pkgforge.names import is_stdlib_module
 
 __all__ = ["summarize_source"]
 
@@ -45,7 +47,7 @@ _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "
 _TYPE_CHECKING_NAMES = frozenset({"TYPE_CHECKING", "MYPY"})
 # A SyntaxError about the file's bytes, not its grammar. A bad escape in a string
 # literal names a codec too ('unicodeescape'), and is a syntax error.
-_DECODE_ERROR = re.compile(r"codec can't decode|unknown encoding|encoding problem")
+_DECODE_ERROR = LazyPattern(r"codec can't decode|unknown encoding|encoding problem")
 _SYS_MODULES_METHODS = frozenset({"setdefault", "update", "__setitem__"})
 _HOOK_METHODS = frozenset({"append", "insert", "extend", "__setitem__"})
 _NOT_MODULES = frozenset({"self", "cls"})
@@ -100,6 +102,8 @@ def _binds(where: _Where) -> bool:
 
 @dataclass
 class _Collector:
+    """What the summariser gathers while it walks one syntax tree."""
+
     versions: _VersionRange
     bindings: dict[str, list[int]] = field(default_factory=dict)
     """name -> [line of the first binding that can run (or of the first one), best rank]"""
@@ -892,7 +896,7 @@ _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
     ast.GtE: operator.ge,
 }
 # ``PY2``, ``six.PY3``, ``IS_PY3``, ``PY3K``, ``PYTHON2``: the universal compatibility flags.
-_PY_FLAG = re.compile(r"_?(?:IS_?)?PY(?:THON)?_?([23])K?", re.IGNORECASE)
+_PY_FLAG = LazyPattern(r"_?(?:IS_?)?PY(?:THON)?_?([23])K?", re.IGNORECASE)
 _NEWEST_MINOR = 99  # any 3.x to come; Python 4 is not a version anyone supports yet
 _Version = tuple[int, int, int]
 
@@ -1272,6 +1276,7 @@ def _summarize_tree(
         import_hooks=collector.import_hooks,
         import_time_uses=tuple(uses),
         name_handed_to=tuple(collector.name_handed),
+        import_attributes=_import_attributes(tree, collector.imports),
         imported_only=tuple(sorted(set(collector.bindings) - collector.assigned)),
         deletions=tuple(
             d
@@ -1282,6 +1287,26 @@ def _summarize_tree(
             if d[0] not in collector.globals_declared  # a function may bind it again any time
         ),
     )
+
+
+def _import_attributes(tree: ast.Module, imports: list[ImportInfo]) -> tuple[tuple[str, str], ...]:
+    """See :attr:`ModuleSummary.import_attributes` (no walk when no such import binds)."""
+    names = {
+        bound
+        for info in imports
+        if not info.is_from
+        and not info.level
+        and not is_stdlib_module(info.module.partition(".")[0])
+        for bound in info.bound
+    }
+    if not names:
+        return ()
+    found = {
+        (node.value.id, node.attr)
+        for node in ast.walk(tree)
+        if type(node) is ast.Attribute and type(node.value) is ast.Name and node.value.id in names
+    }
+    return tuple(sorted(found))
 
 
 def _foreign_writes(collector: _Collector) -> tuple[ForeignWrite, ...]:

@@ -102,6 +102,8 @@ class Binding:
 
 @dataclass(frozen=True)
 class AllEntry:
+    """One element of ``__all__``: a string, or what it is instead."""
+
     value: str | None
     """The string, or None when the element is not a string literal (PF304)."""
     line: int
@@ -192,6 +194,8 @@ class NameUse:
 
 @dataclass(frozen=True)
 class ModuleSummary:
+    """What the rules know of one module, read once from its syntax tree."""
+
     problem: ParseProblem | None = None
     """Set when the file could not be parsed; the other fields are then empty. Also set
     (with the other fields filled) when it parses only with a newer grammar than the
@@ -250,6 +254,11 @@ class ModuleSummary:
     """(callee as written, line) of each call that hands ``__name__`` to a function while
     the module is imported (``local.recreate_module(__name__, ...)``): a helper that may
     replace the module in ``sys.modules``."""
+    import_attributes: tuple[tuple[str, str], ...] = ()
+    """(name, attribute) of each ``name.attribute`` read anywhere in the module where
+    ``name`` is bound by a plain ``import`` of a top-level name outside the standard
+    library (``import numpy as np`` ... ``np.dtype``), sorted: which module of that name
+    the author means (PF403 weighs it against a sibling of that name)."""
 
     @property
     def bound_names(self) -> frozenset[str]:

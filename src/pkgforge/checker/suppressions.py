@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import re
 
+from pkgforge._patterns import LazyPattern
+
 __all__ = ["find_suppressions", "noqa_codes_end"]
 
-_PKGFORGE = re.compile(rb"#\s*pkgforge:\s*ignore\b(?:\[([^\]]*)\])?")
+_PKGFORGE = LazyPattern(rb"#\s*pkgforge:\s*ignore\b(?:\[([^\]]*)\])?")
 # ``noqa`` in any case; character classes search faster than (?i)
-_NOQA = re.compile(rb"#\s*[nN][oO][qQ][aA]\s*:")
-_NOQA_CODE = re.compile(rb"[\s,]*([A-Z]+[0-9]+)")
-_OWN_CODE = re.compile(rb"PF[0-9]{3}")
+_NOQA = LazyPattern(rb"#\s*[nN][oO][qQ][aA]\s*:")
+_NOQA_CODE = LazyPattern(rb"[\s,]*([A-Z]+[0-9]+)")
+_OWN_CODE = LazyPattern(rb"PF[0-9]{3}")
 
 
 def find_suppressions(source: bytes) -> tuple[tuple[int, tuple[str, ...]], ...]:

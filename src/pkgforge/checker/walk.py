@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from pkgforge.checker.model import Directory
 
-__all__ = ["MAX_DEPTH", "DirRow", "FileEntry", "Tree", "walk_tree"]
+__all__ = ["MAX_DEPTH", "DirRow", "FileEntry", "Tree", "tree_digest", "walk_tree"]
 
 log = logging.getLogger("pkgforge")
 
@@ -97,6 +97,8 @@ class Tree(NamedTuple):
     """(relpath, why) for what the walk could not or would not enter."""
     strays: tuple[str, ...] = ()
     """When no module ships: a few Python files found elsewhere (for PF105's hint)."""
+    digest: str = ""
+    """:func:`tree_digest` of the tree, when the walk kept it in the memo ('' else)."""
 
     @property
     def directories(self) -> tuple[Directory, ...]:
@@ -121,10 +123,10 @@ def walk_tree(
     """
     key = repr((os.fspath(layout.root), [m.key() for m in layout.mounts]))
     remembered = (memo or {}).get("tree")
-    if isinstance(remembered, tuple) and remembered[0] == key:
+    if isinstance(remembered, tuple) and len(remembered) == 4 and remembered[0] == key:
         tree = _revalidate(remembered[1], remembered[2])
         if tree is not None:
-            return tree
+            return tree._replace(digest=remembered[3])
     walker = _Walker(layout.root, on_file)
     for mount in sorted(layout.mounts, key=_walk_order):
         walker.walk(mount)
@@ -138,8 +140,18 @@ def walk_tree(
     if not tree.files:
         tree = tree._replace(strays=walker.strays())
     if memo is not None:
-        memo["tree"] = (key, tuple(walker.stamps), _plain_tree(tree))
+        digest = tree_digest(tree)
+        memo["tree"] = (key, tuple(walker.stamps), _plain_tree(tree), digest)
+        tree = tree._replace(digest=digest)
     return tree
+
+
+def tree_digest(tree: Tree) -> str:
+    """A digest of what the walk found (not of the files' versions): what a check's
+    findings depend on of the project's tree."""
+    from pkgforge.checker.digests import hexdigest
+
+    return hexdigest(repr(_plain_tree(tree)).encode("utf-8", "surrogateescape"), 20)
 
 
 def _walk_order(mount: Mount) -> tuple[int, int]:

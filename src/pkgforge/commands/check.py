@@ -151,7 +151,7 @@ def register(subparsers: Subparsers, parents: Sequence[argparse.ArgumentParser])
         help="add a '# noqa: PFxxx' comment to each finding's line",
     )
     # quick_exit: a check holds nothing that needs cleaning up when the process ends
-    parser.set_defaults(run=run, answer=answer, quick_exit=True)
+    parser.set_defaults(run=run, quick_exit=True)
 
 
 def _codes(values: list[str] | None) -> list[str] | None:
@@ -159,21 +159,6 @@ def _codes(values: list[str] | None) -> list[str] | None:
     if values is None:
         return None
     return [code for value in values for code in value.split(",") if code.strip()]
-
-
-def answer(args: argparse.Namespace) -> int | None:
-    """An unchanged project's answer, as the same command printed it last time; None when
-    there is none (then :func:`run` checks). Called before logging is even set up: a
-    replayed run costs argparse and a stat of each input, nothing more."""
-    from pkgforge.checker import replay
-
-    key = _replay_key(args)
-    answered = replay.answer(key, args.paths) if key is not None else None
-    if answered is None:
-        return None
-    output, status = answered
-    _write(output)
-    return status
 
 
 def run(args: argparse.Namespace, log: logging.Logger) -> int:
@@ -190,7 +175,7 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
     recorder = replay.Recorder(key, extra_files=args.config) if key is not None else None
     with _LogCounter(log) as logged:
         output, status = _check(args, log, recorder)
-    _write(output)
+    replay.write_output(output)
     if recorder is not None and not logged.count:
         # Only a run that printed nothing else can be replayed by printing its output.
         recorder.save(output, status)
@@ -198,18 +183,22 @@ def run(args: argparse.Namespace, log: logging.Logger) -> int:
 
 
 def _replay_key(args: argparse.Namespace) -> str | None:
-    """The replay key of this command, or None when it is not to be replayed: without
-    the cache, with --import (its answer is the project's code running), with a fix
-    (it changes the project), with --watch, or when the working directory is gone. Archives need no exclusion: the engine reports that it
-    cannot stamp them, so a command that names one is never recorded."""
+    """The replay key of this command (:func:`pkgforge.checker.replay.command_key`, from
+    the command line as typed: the CLI looks it up before parsing), or None when it is
+    not to be replayed: without the cache, with --import (its answer is the project's code
+    running), with a fix (it changes the project), under --watch, or when the working
+    directory is gone. Archives need no exclusion: the engine reports that it cannot
+    stamp them, so a command that names one is never recorded."""
     import sys
 
     from pkgforge.checker import replay
 
-    if args.no_cache or args.run_imports or args.watch or _changes_files(args):
+    command_line = getattr(args, "command_line", None)
+    no_replay = args.no_cache or args.run_imports or args.watch or _changes_files(args)
+    if no_replay or not command_line:
         return None
     try:
-        return replay.command_key(_options(args), args.paths, _isatty(sys.stdout))
+        return replay.command_key(command_line[1:], replay.isatty(sys.stdout))
     except OSError:
         return None
 
@@ -219,34 +208,22 @@ def _changes_files(args: argparse.Namespace) -> bool:
     return bool(args.fix or args.diff or args.add_noqa)
 
 
-def _options(args: argparse.Namespace) -> list[tuple[str, object]]:
-    return [(name, value) for name, value in vars(args).items() if not callable(value)]
-
-
-def _isatty(stream: object) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
 def _write(output: str) -> None:
-    import sys
+    from pkgforge.checker.replay import write_output
 
-    reconfigure = getattr(sys.stdout, "reconfigure", None)
-    if reconfigure is not None:
-        # A file name that is not valid UTF-8 must not crash the report.
-        reconfigure(errors="backslashreplace")
-    sys.stdout.write(output)
+    write_output(output)
 
 
 def _validate(args: argparse.Namespace) -> None:
     """Option combinations that make no sense, refused before anything runs."""
-    from pkgforge.checker.report.statistics import STATISTICS_FORMATS
     from pkgforge.errors import UsageError
 
     if args.python is not None and not args.run_imports:
         raise UsageError(
             "--python only applies with --import", hint="add --import to import the modules"
         )
+    if args.statistics:
+        from pkgforge.checker.report.statistics import STATISTICS_FORMATS
     if args.statistics and args.output_format not in STATISTICS_FORMATS:
         raise UsageError(
             f"--statistics prints text or json, not {args.output_format}",
@@ -415,6 +392,7 @@ def _watch(args: argparse.Namespace, log: logging.Logger) -> int:
     import sys
     import time
 
+    from pkgforge.checker import replay
     from pkgforge.checker.watch import watched
 
     if args.output_format != "text" or args.statistics:
@@ -435,7 +413,7 @@ def _watch(args: argparse.Namespace, log: logging.Logger) -> int:
                     parts.append(f"error: {problem}; this is a pkgforge bug, please report it\n")
                 parts.append(_report(update.result, args, output_format="text"))
             parts.append(f"\n{time.strftime('[%H:%M:%S]')} Watching for file changes.\n")
-            _write("".join(parts))
+            replay.write_output("".join(parts))
             sys.stdout.flush()
     except KeyboardInterrupt:
         updates.close()
@@ -469,11 +447,13 @@ def _report(
 ) -> str:
     import sys
 
-    from pkgforge.checker.report import render, statistics
+    from pkgforge.checker.report import render
     from pkgforge.checker.report.text import use_color
 
     chosen: Format = output_format or args.output_format
     if args.statistics and output_format is None:
+        from pkgforge.checker.report import statistics
+
         return statistics.render(result, chosen)
     color = chosen == "text" and use_color(sys.stdout)
     # -q: the findings without the summary line, as ruff's --quiet

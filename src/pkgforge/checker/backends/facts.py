@@ -30,7 +30,14 @@ from pkgforge.checker.backends.reader import Reader
 if TYPE_CHECKING:
     from pkgforge.checker.model import Directory, SourceFile
 
-__all__ = ["BuildFacts", "generated_modules", "read_build", "read_build_facts", "shared_namespaces"]
+__all__ = [
+    "BuildFacts",
+    "generated_modules",
+    "path_signals",
+    "read_build",
+    "read_build_facts",
+    "shared_namespaces",
+]
 
 log = logging.getLogger("pkgforge")
 
@@ -174,6 +181,7 @@ def shared_namespaces(
     files: Iterable[SourceFile],
     directories: Iterable[Directory],
     declared: Iterable[str],
+    signals: dict[str, tuple[bool, bool | None]] | None = None,
 ) -> frozenset[str]:
     """Packages whose submodules other distributions may provide: PEP 420 directories
     (no ``__init__.py``) at the top or inside another shared one, packages whose
@@ -182,19 +190,39 @@ def shared_namespaces(
 
     A PEP 420 directory inside a regular package is not shared: its one portion is
     the directory below the parent's single ``__path__`` entry.
+
+    ``signals`` receives what was read of each package's ``__init__.py``
+    (:func:`path_signals`; None where its text was not read): a re-check that edits one
+    knows from it whether the answer may have changed.
     """
     inits = {f.module: f for f in files if f.is_package and f.module}
     namespace_dirs = {d.package for d in directories if d.package and not d.has_init}
     shared = {name for name in declared if name}
-    shared.update(m for m, f in inits.items() if "__path__" in f.summary.bound_names)
+    read: dict[str, tuple[bool, bool | None]] = {}
+    for module, file in inits.items():
+        read[module] = ("__path__" in file.summary.bound_names, None)
+    shared.update(m for m, (binds, _) in read.items() if binds)
     for package in sorted(namespace_dirs | set(inits), key=lambda p: p.count(".")):
         parent = package.rpartition(".")[0]
         if package in shared or (parent and parent not in shared):
             continue
         regular = package in inits
-        if (not regular and package in namespace_dirs) or (regular and _hooks_path(inits[package])):
+        if regular:
+            hooks = _hooks_path(inits[package])
+            read[package] = (read[package][0], hooks)
+            if hooks:
+                shared.add(package)
+        elif package in namespace_dirs:
             shared.add(package)
+    if signals is not None:
+        signals.update((inits[m].relpath, value) for m, value in read.items())
     return frozenset(shared)
+
+
+def path_signals(file: SourceFile, text_read: bool) -> tuple[bool, bool | None]:
+    """What :func:`shared_namespaces` reads of a package's ``__init__.py``: whether it binds
+    ``__path__``, and (``text_read``) whether its text extends ``__path__``."""
+    return "__path__" in file.summary.bound_names, _hooks_path(file) if text_read else None
 
 
 def _hooks_path(file: SourceFile) -> bool:
@@ -223,9 +251,10 @@ def read_build_facts(
     dir_rows: Iterable[Any],
     files: Sequence[SourceFile],
     directories: Sequence[Directory],
+    signals: dict[str, tuple[bool, bool | None]] | None = None,
 ) -> BuildFacts:
     """What the engine stores in the model: the build configuration, the modules it
-    creates, the shared namespaces."""
+    creates, the shared namespaces (``signals``: see :func:`shared_namespaces`)."""
     info = read_build(
         root,
         build_files(root, root_entries, dir_rows),
@@ -237,5 +266,5 @@ def read_build_facts(
     return BuildFacts(
         info,
         generated_modules(info, directories, package_roots, root),
-        shared_namespaces(files, directories, info.namespace_packages),
+        shared_namespaces(files, directories, info.namespace_packages, signals),
     )

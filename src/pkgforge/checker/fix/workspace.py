@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 from pkgforge.checker.cache import CACHE_DIR_NAME, prepared_cache_dir
+from pkgforge.checker.replay import REPLAY_FILE
 from pkgforge.errors import PkgforgeError
 
 if TYPE_CHECKING:
@@ -41,7 +42,6 @@ log = logging.getLogger("pkgforge")
 
 _LINKED_DIRS = frozenset({"node_modules"})
 """Folders the walk never enters, linked rather than mirrored."""
-_REPLAY_FILE = "replay-v1.marshal"
 
 Checker = Callable[[Path, "tuple[str, ...]"], "TreeCheck"]
 """Checks a tree, reporting under the given paths (() for all) and everywhere."""
@@ -230,7 +230,7 @@ def _copy_cache(root: Path, copy: Path) -> None:
     source = root / CACHE_DIR_NAME
     target = copy / CACHE_DIR_NAME
     try:
-        entries = [e for e in source.iterdir() if e.is_file() and e.name != _REPLAY_FILE]
+        entries = [e for e in source.iterdir() if e.is_file() and e.name != REPLAY_FILE]
     except OSError:
         return
     target.mkdir(exist_ok=True)

@@ -5,6 +5,12 @@ archive model) and yields :class:`Hit` objects; the registry turns them into
 :class:`~pkgforge.checker.findings.Finding` with the rule's code, name and
 severity. The function's docstring (What it does / Why is this bad / Example /
 Use instead) is the rule's documentation for ``pkgforge explain`` and docs.
+
+A rule that decides file by file (or module by module, cycle by cycle) loops with
+:func:`each`: ``for file in each(project.files):``. A re-check after an edit then runs
+only the iterations whose inputs changed (:mod:`pkgforge.checker.incremental.units`
+says what such a loop may and may not do); a rule without it runs again whenever
+anything it read changed.
 """
 
 from __future__ import annotations
@@ -18,8 +24,9 @@ from typing import Any, Literal
 
 from pkgforge.checker.certainty import Certainty, severity_for
 from pkgforge.checker.findings import Finding, Severity
+from pkgforge.checker.incremental.units import Units, each
 
-__all__ = ["REGISTRY", "Applicability", "Hit", "Rule", "Scope", "rule"]
+__all__ = ["REGISTRY", "Applicability", "Hit", "Rule", "Scope", "Units", "each", "rule"]
 
 Scope = Literal["source", "dist"]
 
@@ -56,6 +63,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class Rule:
+    """A registered rule: code, name, title, severity, scope, documentation, function."""
+
     code: str
     name: str
     title: str

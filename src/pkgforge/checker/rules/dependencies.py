@@ -36,7 +36,7 @@ from pkgforge.checker.distmap import (
 from pkgforge.checker.findings import Severity
 from pkgforge.checker.graph import ImportGraph, graph_of
 from pkgforge.checker.model import Project, SourceFile
-from pkgforge.checker.rules.base import Applicability, Hit, rule
+from pkgforge.checker.rules.base import Applicability, Hit, each, rule
 from pkgforge.checker.rules.imports import _is_package_code, _only_means_sibling, _statement
 from pkgforge.checker.sites import project_site_dirs
 from pkgforge.checker.summary import ImportInfo, ImportScope
@@ -63,43 +63,35 @@ _VENDOR_DIRS = frozenset(
 )
 
 
-def _third_party_imports(project: Project) -> tuple[_Use, ...]:
-    """Each absolute import of package code that is neither the project's own (its packages,
-    its portions of a shared namespace, its vendored copies) nor the standard library; found
-    once per project model, for PF407 and PF408."""
-    uses = project.extra.get("_third_party_uses")
-    if not isinstance(uses, tuple):
-        uses = tuple(_find_third_party_imports(project))
-        project.extra["_third_party_uses"] = uses  # type: ignore[index]
-    return uses
-
-
-def _find_third_party_imports(project: Project) -> Iterator[_Use]:
+def _third_party_imports(
+    project: Project, file: SourceFile, vendored: frozenset[str]
+) -> Iterator[_Use]:
+    """Each absolute import of package code in ``file`` that is neither the project's own
+    (its packages, its portions of a shared namespace, its ``vendored`` copies:
+    :func:`_vendored_names`) nor the standard library (PF407 and PF408)."""
+    if not _is_package_code(file) or _is_test_like(file.module):
+        return
     graph = graph_of(project)
-    vendored = _vendored_names(project)
-    for file in project.files:
-        if not _is_package_code(file) or _is_test_like(file.module):
+    package = file.module if file.is_package else file.module.rpartition(".")[0]
+    for info in file.summary.imports:
+        if info.level or not info.module:
             continue
-        package = file.module if file.is_package else file.module.rpartition(".")[0]
-        for info in file.summary.imports:
-            if info.level or not info.module:
-                continue
-            if info.is_from and info.module in graph.shared and info.module not in graph.modules:
-                # `from google import auth` under a namespace shared with other
-                # distributions: each name is a portion's module (`google.auth`)
-                for name in info.names:
-                    dotted = f"{info.module}.{name}"
-                    if name != "*" and not graph.is_first_party(dotted):
-                        yield _Use(file, info, dotted)
-                continue
-            key = _third_party_key(graph, info.module)
-            if key is None or key.partition(".")[0] in vendored:
-                continue
-            top = key.partition(".")[0]
-            own_name = file.module.rpartition(".")[2]
-            if package and top != own_name and _only_means_sibling(graph, package, info, top):
-                continue  # an implicit relative import (PF403), not a third-party one
-            yield _Use(file, info, key)
+        if info.is_from and info.module in graph.shared and info.module not in graph.modules:
+            # `from google import auth` under a namespace shared with other
+            # distributions: each name is a portion's module (`google.auth`)
+            for name in info.names:
+                dotted = f"{info.module}.{name}"
+                if name != "*" and not graph.is_first_party(dotted):
+                    yield _Use(file, info, dotted)
+            continue
+        key = _third_party_key(graph, info.module)
+        if key is None or key.partition(".")[0] in vendored:
+            continue
+        top = key.partition(".")[0]
+        own_name = file.module.rpartition(".")[2]
+        if package and top != own_name and _only_means_sibling(graph, package, info, top):
+            continue  # an implicit relative import (PF403), not a third-party one
+        yield _Use(file, info, key)
 
 
 def _is_test_like(module: str) -> bool:
@@ -127,13 +119,23 @@ def _vendored_names(project: Project) -> frozenset[str]:
     ``package_dir``), whatever discovery made of it; ``pip._vendor`` put on sys.path,
     setuptools' ``_vendor``."""
     graph = graph_of(project)
-    names: set[str] = set()
     # `sys.path.insert(0, os.path.dirname(__file__))` serves a package's modules as top names
-    on_path = {
-        f.module if f.is_package else f.module.rpartition(".")[0]
-        for f in project.files
-        if f.module and f.summary.sys_path_mutations
-    }
+    on_path = graph.path_inserters()
+    # the rest depends on the tree alone: kept in the cache's memo between runs
+    memo = project.extra.get("memo")
+    key = (project.extra.get("tree_digest"), tuple(sorted(on_path)))
+    cached = memo.get("vendored-names") if isinstance(memo, dict) else None
+    if key[0] and isinstance(cached, tuple) and len(cached) == 2 and cached[0] == key:
+        return frozenset(cached[1])
+    names = _vendored_below(project, on_path)
+    if key[0] and isinstance(memo, dict):
+        memo["vendored-names"] = (key, tuple(sorted(names)))
+    return names
+
+
+def _vendored_below(project: Project, on_path: frozenset[str]) -> frozenset[str]:
+    graph = graph_of(project)
+    names: set[str] = set()
     for module in (*project.modules, *graph.packages):
         parent, _, name = module.rpartition(".")
         if parent in on_path:
@@ -380,47 +382,51 @@ def undeclared_dependency(project: Project) -> Iterator[Hit]:
     provided = _Provided(
         declarations, project_site_dirs(project.root), canonical(name) if name else None
     )
-    uses = _third_party_imports(project)
-    # `try: import simplejson ... if has_simplejson: from simplejson import X`: once a module
-    # guards a name's import, its other imports of that name are guarded too
-    guarded = {(u.file.relpath, u.top) for u in uses if _is_optional(u.info)}
     # pytest's own modules are not pytest plugins: the project is that host (but a portion
     # of the shared sphinxcontrib namespace is a sphinx extension)
     graph = graph_of(project)
     own = {top.strip("_").lower() for top in graph.top_level if top in graph.modules}
     hosts = _HOSTS - own
-    # what runs when the package is imported or an entry point loaded: elsewhere, a
-    # missing distribution fails only an optional integration (DESIGN.md, "Reachability")
-    on_start = graph.run_on_start(declarations.entry_modules)
-    # one finding per module and distribution: the surest of its imports
-    chosen: dict[tuple[str, str], Hit] = {}
-    unseen: dict[tuple[str, str], _Use] = {}
-    why_unseen: set[str] = set()
-    for use in uses:
-        info, where = use.info, (use.file.relpath, use.top)
-        if info.reach is Reach.NEVER or _is_guarded(info) or where in guarded:
-            continue
-        answer = provided.answer(use.key)
-        if answer.status is _Status.DIRECT:
-            continue
-        if declarations.unknown is not None or answer.status is _Status.UNKNOWN:
-            unseen.setdefault(where, use)
-            why_unseen.add(
-                declarations.unknown
-                or f"declared dependencies not installed here ({answer.detail}) may provide "
-                "names pkgforge cannot guess"
-            )
-            continue
-        present = _usually_present(use.top, project.extra.get("feature_version"))
-        lesser = _lesser_module(use, declarations, hosts)
-        if lesser is None and use.file.module not in on_start:
-            lesser = _OPTIONAL_INTEGRATION
-        hit = _undeclared_hit(use, answer, lesser, present)
-        if where not in chosen or hit.certainty > chosen[where].certainty:
-            chosen[where] = hit
-    yield from chosen.values()
-    if unseen:
-        yield _unseen_hit(project, list(unseen.values()), sorted(why_unseen))
+    floor = project.extra.get("feature_version")
+    vendored = _vendored_names(project)
+    units = each(project.files)
+    for file in units:
+        uses = list(_third_party_imports(project, file, vendored))
+        # `try: import simplejson ... if has_simplejson: from simplejson import X`: once a
+        # module guards a name's import, its other imports of that name are guarded too
+        guarded = {u.top for u in uses if _is_optional(u.info)}
+        # one finding per module and distribution: the surest of its imports
+        chosen: dict[str, Hit] = {}
+        unseen: dict[str, _Use] = {}
+        for use in uses:
+            info = use.info
+            if info.reach is Reach.NEVER or _is_guarded(info) or use.top in guarded:
+                continue
+            answer = provided.answer(use.key)
+            if answer.status is _Status.DIRECT:
+                continue
+            if declarations.unknown is not None or answer.status is _Status.UNKNOWN:
+                if use.top not in unseen:
+                    unseen[use.top] = use
+                    why = declarations.unknown or (
+                        f"declared dependencies not installed here ({answer.detail}) may "
+                        "provide names pkgforge cannot guess"
+                    )
+                    units.contribute((use.key, use.file.relpath, use.info.line, why))
+                continue
+            present = _usually_present(use.top, floor)
+            lesser = _lesser_module(use, declarations, hosts)
+            # what runs when the package is imported or an entry point loaded: elsewhere, a
+            # missing distribution fails only an optional integration (DESIGN.md,
+            # "Reachability"); a whole-project result, read where it decides
+            if lesser is None and use.file.module not in graph.run_on_start():
+                lesser = _OPTIONAL_INTEGRATION
+            hit = _undeclared_hit(use, answer, lesser, present)
+            if use.top not in chosen or hit.certainty > chosen[use.top].certainty:
+                chosen[use.top] = hit
+        yield from chosen.values()
+    if units.contributions:
+        yield _unseen_hit(project, units.contributions)
 
 
 _OPTIONAL_INTEGRATION = (
@@ -496,16 +502,15 @@ def _undeclared_hit(use: _Use, answer: _Answer, lesser: str | None, present: boo
     )
 
 
-def _unseen_hit(project: Project, unseen: Sequence[_Use], why: Iterable[str]) -> Hit:
-    shown = ", ".join(f"`{u.key}` ({u.file.relpath}:{u.info.line})" for u in unseen[:5]) + (
+def _unseen_hit(project: Project, unseen: Sequence[tuple[str, str, int, str]]) -> Hit:
+    """The one info on the imports pkgforge could not judge: (key, relpath, line, why)
+    of each, in the order of files and statements."""
+    why = sorted({reason for _, _, _, reason in unseen})
+    shown = ", ".join(f"`{key}` ({relpath}:{line})" for key, relpath, line, _ in unseen[:5]) + (
         f" and {len(unseen) - 5} more" if len(unseen) > 5 else ""
     )
-    path = (
-        project.pyproject_path.name
-        if project.pyproject_path is not None
-        else unseen[0].file.relpath
-    )
-    line = 1 if project.pyproject_path is not None else unseen[0].info.line
+    path = project.pyproject_path.name if project.pyproject_path is not None else unseen[0][1]
+    line = 1 if project.pyproject_path is not None else unseen[0][2]
     return Hit(
         path,
         f"could not tell whether {len(unseen)} third-party import(s) are declared: "
@@ -572,7 +577,12 @@ def unused_dependency(project: Project) -> Iterator[Hit]:
     main = [r for r in declarations.requirements if r.main]
     if not main:
         return
-    keys = {use.key for use in _third_party_imports(project)}
+    vendored = _vendored_names(project)
+    units = each(project.files)
+    for file in units:
+        for use in _third_party_imports(project, file, vendored):
+            units.contribute(use.key)
+    keys = set(units.contributions)
     sites = project_site_dirs(project.root)
     pins: dict[str, str] | None = None
     seen: set[str] = set()

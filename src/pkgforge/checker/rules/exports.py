@@ -8,7 +8,7 @@ from pkgforge.checker.certainty import Reach
 from pkgforge.checker.findings import Severity
 from pkgforge.checker.graph import ImportGraph, graph_of
 from pkgforge.checker.model import Project, SourceFile
-from pkgforge.checker.rules.base import Applicability, Hit, rule
+from pkgforge.checker.rules.base import Applicability, Hit, each, rule
 
 __all__ = [
     "duplicate_export",
@@ -48,7 +48,8 @@ def is_private(name: str) -> bool:
 
 
 def _with_all(project: Project) -> Iterator[SourceFile]:
-    for file in project.files:
+    """The files with an ``__all__``, each a unit of the rule."""
+    for file in each(project.files):
         if file.summary.all is not None:
             yield file
 
@@ -322,9 +323,11 @@ def missing_all(project: Project) -> Iterator[Hit]:
     cannot know which names are meant to be the API.
     """
     graph = graph_of(project)
-    for file in project.files:
+    for file in each(project.files):
+        if not file.is_package:
+            continue
         summary = file.summary
-        if not file.is_package or summary.all is not None or summary.problem is not None:
+        if summary.all is not None or summary.problem is not None:
             continue
         public = public_names(file, graph)
         if public:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib.machinery import PathFinder
@@ -17,9 +16,9 @@ from pkgforge.checker.distmap import (
     provides,
 )
 from pkgforge.checker.findings import Severity
-from pkgforge.checker.graph import Breakage, ImportGraph, graph_of, strongly_connected
+from pkgforge.checker.graph import Breakage, ImportGraph, graph_of
 from pkgforge.checker.model import Project, SourceFile
-from pkgforge.checker.rules.base import Applicability, Hit, rule
+from pkgforge.checker.rules.base import Applicability, Hit, Units, each, rule
 from pkgforge.checker.sites import project_site_dirs
 from pkgforge.checker.summary import ImportInfo, ImportScope, NameUse, ProblemKind
 
@@ -97,7 +96,7 @@ def star_import_in_function(project: Project) -> Iterator[Hit]:
     code sees. Otherwise there is no fix. Safe: the function sees the same names; the
     module now compiles.
     """
-    for file in project.files:
+    for file in each(project.files):
         for info in file.summary.imports:
             if "*" in info.names and (info.in_function or info.in_class):
                 where = "function" if info.in_function else "class"
@@ -131,7 +130,7 @@ def star_import(project: Project) -> Iterator[Hit]:
     from sound.effects.echo import echofilter
     ```
     """
-    for file in project.files:
+    for file in each(project.files):
         for info in file.summary.imports:
             if "*" in info.names and not (info.in_function or info.in_class):
                 yield Hit(
@@ -160,26 +159,21 @@ def _reads_what_the_sibling_lacks(
     does not have (`np.dtype` after `import numpy as np` beside a numpy.py without
     `dtype`): its author means another module of that name, which Python 3 imports;
     whether that one is installed is a dependency question, not an implicit relative
-    import. Read only for the rare candidate, from the file itself."""
+    import. The module's summary lists what it reads of such names
+    (:attr:`~pkgforge.checker.summary.ModuleSummary.import_attributes`)."""
     if info.is_from or not info.bound:
         return False  # `from echo import x`: the sibling was proved to have every name
     defined = graph.defined_names(sibling) if sibling in graph.modules else None
     if defined is None:
         return False
-    try:
-        tree = ast.parse(file.path.read_bytes())
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
     bound = set(info.bound)
     submodules = graph.submodules(sibling) if sibling in graph.packages else frozenset()
     return any(
-        isinstance(node, ast.Attribute)
-        and isinstance(node.value, ast.Name)
-        and node.value.id in bound
-        and node.attr not in defined
-        and node.attr not in submodules
-        and not graph.is_module_attribute(sibling, node.attr)
-        for node in ast.walk(tree)
+        name in bound
+        and attr not in defined
+        and attr not in submodules
+        and not graph.is_module_attribute(sibling, attr)
+        for name, attr in file.summary.import_attributes
     )
 
 
@@ -296,14 +290,12 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
     define (`echo.zero`): another `echo` may be meant.
     """
     graph = graph_of(project)
-    imported = {edge.target for edges in graph.edges.values() for edge in edges}
-    unseen: list[str | None] = []  # why the dependencies cannot be seen; looked up once
-    for file in project.files:
+    for file in each(project.files):
         if not file.module:
             continue
         # run as a script (`python gen.py`), its own folder is sys.path[0] and the sibling
         # is found: it fails only when imported as a module, which nothing here does
-        script = file.summary.has_main_guard and file.module not in imported
+        script = file.summary.has_main_guard and file.module not in graph.imported_modules()
         package = file.module if file.is_package else file.module.rpartition(".")[0]
         if not package:
             continue
@@ -343,13 +335,12 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
                 if not info.is_from
                 else _statement(info).replace(f"from {info.module}", f"from .{info.module}", 1)
             )
-            if not unseen:
-                unseen.append(_unseen_top_level(project))
-            if unseen[0] is not None:
+            unseen = _unseen_top_level(project)
+            if unseen is not None:
                 certainty = Certainty.UNSEEN
                 why = (
                     f"no top-level `{top}`, unless a dependency pkgforge cannot see brings "
-                    f"one: {unseen[0]}"
+                    f"one: {unseen}"
                 )
             else:
                 why = f"no top-level `{top}`"
@@ -470,11 +461,14 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
     says which statement stopped it; `pkgforge check --import` gives the real answer.
     """
     graph = graph_of(project)
-    unseen: set[str] = set()  # one info per module whose names or submodules are unknown
-    for module in sorted(graph.resolved):
-        file = graph.modules[module]
-        if not _is_package_code(file):
+    # one info per module whose names or submodules are unknown, at its first importer:
+    # each unit offers its own (module, key, hit), the first module's is kept
+    units = each(project.files)
+    for file in units:
+        module = file.module
+        if graph.modules.get(module) is not file or not _is_package_code(file):
             continue  # tests import missing names on purpose (`with raises(ImportError):`)
+        unseen: set[str] = set()
         for resolved in graph.resolved[module]:
             info, base = resolved.info, resolved.base
             if base is None or info.optional or info.scope is ImportScope.OPTIONAL:
@@ -482,17 +476,36 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
             certainty = certainty_of_reach(info.reach)
             if certainty is None or not graph.is_first_party(base):
                 continue  # never runs (`if TYPE_CHECKING:`, a dead version branch)
+            hits: Iterator[Hit | _Unseen]
             if not graph.exists(base):
-                yield from _missing_module(
-                    graph, file, info, base, certainty=certainty, unseen=unseen
-                )
+                hits = _missing_module(graph, file, info, base, certainty=certainty, unseen=unseen)
+            elif not info.is_from:
                 continue
-            if not info.is_from:
-                continue
-            if base not in graph.modules:
-                yield from _namespace_misses(graph, file, info, base, certainty)
-                continue
-            yield from _missing_names(graph, file, info, base, certainty=certainty, unseen=unseen)
+            elif base not in graph.modules:
+                hits = _namespace_misses(graph, file, info, base, certainty)
+            else:
+                hits = _missing_names(graph, file, info, base, certainty=certainty, unseen=unseen)
+            for hit in hits:
+                if isinstance(hit, _Unseen):
+                    units.contribute((module, hit.key, hit.hit))
+                else:
+                    yield hit
+    first: dict[str, tuple[str, Hit]] = {}
+    for module, key, hit in units.contributions:
+        if key not in first or module < first[key][0]:
+            first[key] = (module, hit)
+    for _, hit in first.values():
+        yield hit
+
+
+class _Unseen:
+    """An info that only the first importer (by module name) of ``key`` reports."""
+
+    __slots__ = ("hit", "key")
+
+    def __init__(self, key: str, hit: Hit) -> None:
+        self.key = key
+        self.hit = hit
 
 
 def _missing_module(
@@ -503,7 +516,7 @@ def _missing_module(
     *,
     certainty: Certainty,
     unseen: set[str],
-) -> Iterator[Hit]:
+) -> Iterator[Hit | _Unseen]:
     built = graph.built_by(base)
     made = graph.made_at_run_time(base) if not built else None
     if built:
@@ -527,14 +540,17 @@ def _missing_module(
         )
     elif not made.known and made.installer not in unseen:
         unseen.add(made.installer)
-        yield Hit(
-            file.relpath,
-            f"`{_statement(info)}`: no file makes a module {base}, but line {made.line} of "
-            f"{made.installer} creates modules at run time (a `sys.modules` write or an import "
-            "hook) that pkgforge cannot list; `pkgforge check --import` settles it",
-            info.line,
-            info.column,
-            certainty=Certainty.UNSEEN,
+        yield _Unseen(
+            made.installer,
+            Hit(
+                file.relpath,
+                f"`{_statement(info)}`: no file makes a module {base}, but line {made.line} "
+                f"of {made.installer} creates modules at run time (a `sys.modules` write or an "
+                "import hook) that pkgforge cannot list; `pkgforge check --import` settles it",
+                info.line,
+                info.column,
+                certainty=Certainty.UNSEEN,
+            ),
         )
 
 
@@ -557,7 +573,7 @@ def _missing_names(
     *,
     certainty: Certainty,
     unseen: set[str],
-) -> Iterator[Hit]:
+) -> Iterator[Hit | _Unseen]:
     """One hit per statement, listing every name the module does not have."""
     wanted = [
         name
@@ -580,7 +596,7 @@ def _missing_names(
         # the module's own import binds the name first (at module level): PF411's finding
         first = {b.name: b.line for b in file.summary.bindings}
         absent = [n for n in absent if first.get(n) != info.line]
-    if absent and (base == file.module or _in_one_cycle(graph, base, file.module)):
+    if absent and (base == file.module or graph.in_one_run_cycle(base, file.module)):
         # the import may run while `base` is still running, before its `del` (a self-import
         # or a cycle: PF411 simulates those); it cannot when nothing runs in between
         absent = [
@@ -621,18 +637,6 @@ def _missing_names(
     )
 
 
-def _in_one_cycle(graph: ImportGraph, first: str, second: str) -> bool:
-    """Whether two modules are in one cycle of what importing them runs (parents too)."""
-    members = graph.project.extra.get("_cycle_of")
-    if not isinstance(members, dict):
-        successors = graph.run_successors()
-        cycles = strongly_connected(sorted(successors), successors)
-        members = {m: i for i, cycle in enumerate(cycles) if len(cycle) > 1 for m in cycle}
-        graph.project.extra["_cycle_of"] = members  # type: ignore[index]
-    index = members.get(first)
-    return index is not None and index == members.get(second)
-
-
 def _unknown_names(
     graph: ImportGraph,
     file: SourceFile,
@@ -641,7 +645,7 @@ def _unknown_names(
     *,
     wanted: list[str],
     unseen: set[str],
-) -> Iterator[Hit]:
+) -> Iterator[_Unseen]:
     """The one info for a module whose names are written at run time, at the first import
     of a name it does not bind where pkgforge can see."""
     bound = graph.modules[base].summary.bound_names
@@ -655,13 +659,16 @@ def _unknown_names(
         if not unknown.line
         else f"{unknown.what} on line {unknown.line}{where} writes them at run time"
     )
-    yield Hit(
-        file.relpath,
-        f"`{_statement(info)}`: the names of {base} cannot be listed ({why}), so this import "
-        "was not checked; `pkgforge check --import` settles it",
-        info.line,
-        info.column,
-        certainty=Certainty.UNSEEN,
+    yield _Unseen(
+        base,
+        Hit(
+            file.relpath,
+            f"`{_statement(info)}`: the names of {base} cannot be listed ({why}), so this "
+            "import was not checked; `pkgforge check --import` settles it",
+            info.line,
+            info.column,
+            certainty=Certainty.UNSEEN,
+        ),
     )
 
 
@@ -729,8 +736,10 @@ def relative_import_beyond_top(project: Project) -> Iterator[Hit]:
     ```
     """
     graph = graph_of(project)
-    for module in sorted(graph.resolved):
-        file = graph.modules[module]
+    for file in each(project.files):
+        module = file.module
+        if graph.modules.get(module) is not file:
+            continue
         for resolved in graph.resolved[module]:
             info = resolved.info
             certainty = certainty_of_reach(info.reach)
@@ -777,7 +786,7 @@ def import_cycle(project: Project) -> Iterator[Hit]:
     needs it.
     """
     graph = graph_of(project)
-    for component in graph.cycles():
+    for component in each(graph.cycles(), " ".join):
         path = graph.shortest_cycle(component)
         if not path:
             continue
@@ -901,9 +910,25 @@ def cycle_breaks_import(project: Project) -> Iterator[Hit]:
     failure depends on it: the same statement failing with none of those statements
     run is still an error (a Windows-only import of a module off the failing way).
     """
-    from pkgforge.checker.graph import import_breakages
+    from pkgforge.checker.graph import (
+        CycleContext,
+        cycle_breakages,
+        ranked_breakages,
+        self_import_breakages,
+    )
 
-    for breakage in import_breakages(graph_of(project)):
+    graph = graph_of(project)
+    selves: Units[SourceFile] = each(project.files)
+    for file in selves:
+        if graph.modules.get(file.module) is file:
+            for breakage in self_import_breakages(graph, file.module):
+                selves.contribute(breakage)
+    context = CycleContext(graph)
+    cycles = each(graph.run_cycles(), " ".join, group="cycle")
+    for component in cycles:
+        for breakage in cycle_breakages(graph, component, context):
+            cycles.contribute(breakage)
+    for breakage in ranked_breakages(selves.contributions, cycles.contributions):
         file = project.modules[breakage.importer]
         yield Hit(
             file.relpath,
@@ -939,7 +964,7 @@ def sys_path_mutation(project: Project) -> Iterator[Hit]:
     from . import echo
     ```
     """
-    for file in project.files:
+    for file in each(project.files):
         if not _is_package_code(file):
             continue
         for line, column in file.summary.sys_path_mutations:
@@ -983,7 +1008,7 @@ def syntax_error(project: Project) -> Iterator[Hit]:
         print(b, end=" ")
     ```
     """
-    for file in project.files:
+    for file in each(project.files):
         problem = file.summary.problem
         if problem is None:
             continue
@@ -1008,7 +1033,7 @@ def syntax_error(project: Project) -> Iterator[Hit]:
 
 
 def _problems(project: Project, kind: ProblemKind) -> Iterator[Hit]:
-    for file in project.files:
+    for file in each(project.files):
         problem = file.summary.problem
         if problem is not None and problem.kind is kind:
             yield Hit(file.relpath, problem.message, problem.line, problem.column)
@@ -1156,7 +1181,7 @@ def undefined_at_import(project: Project) -> Iterator[Hit]:
     ```
     """
     graph = graph_of(project)
-    for file in project.files:
+    for file in each(project.files):
         uses = file.summary.import_time_uses
         if not uses or not file.module or file.module not in graph.modules:
             continue

@@ -13,7 +13,7 @@ from typing import Any
 
 from pkgforge.checker.findings import Severity
 from pkgforge.checker.model import Project
-from pkgforge.checker.rules.base import Hit, rule
+from pkgforge.checker.rules.base import Hit, each, rule
 
 __all__ = [
     "invalid_pyproject",
@@ -165,12 +165,14 @@ def version_mismatch(project: Project) -> Iterator[Hit]:
     declared = table.get("version")
     if not isinstance(declared, str):
         return
-    for file in project.files:
+    for file in each(project.files):
         parts = file.module.split(".")
-        if not file.module or parts[0] not in project.top_level or file.summary.version is None:
+        if not file.module or parts[0] not in project.top_level:
             continue
         stem = "__init__" if file.is_package else parts[-1]
         if len(parts) > (1 if file.is_package else 2) or stem not in _VERSION_MODULES:
+            continue
+        if file.summary.version is None:
             continue
         if not _same_version(file.summary.version, declared):
             yield Hit(

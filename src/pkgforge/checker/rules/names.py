@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
+from pkgforge._patterns import LazyPattern
 from pkgforge.checker.certainty import Certainty
 from pkgforge.checker.findings import Severity
 from pkgforge.checker.model import Project
@@ -63,7 +63,7 @@ class _EntryPoint(NamedTuple):
 
 # How importlib.metadata.EntryPoint reads a module path (its ``pattern``): a name with
 # any other character cannot be loaded at all.
-_ENTRY_POINT_MODULE = re.compile(r"[\w.]+")
+_ENTRY_POINT_MODULE = LazyPattern(r"[\w.]+")
 
 
 def _entry_points(project: Project) -> list[_EntryPoint]:

@@ -10,13 +10,13 @@ memo by content hash, so a warm run reads the two files but parses neither.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pkgforge.checker.backends.mounts import UNKNOWN, Decision, Mount, merged, strings, table
+from pkgforge.checker.digests import hexdigest
 
 __all__ = ["automatic", "has_python", "setuptools_decision"]
 
@@ -65,7 +65,7 @@ def _legacy_config(root: Path, memo: dict[str, Any] | None) -> tuple[dict[str, A
     script = _read(root / "setup.py")
     if cfg is None and script is None:
         return {}, ""
-    digest = hashlib.sha256((cfg or b"") + b"\0" + (script or b"")).hexdigest()
+    digest = hexdigest((cfg or b"") + b"\0" + (script or b""), 32)
     remembered = (memo or {}).get("setuptools")
     if isinstance(remembered, tuple) and len(remembered) == 3 and remembered[0] == digest:
         return dict(remembered[1]), str(remembered[2])
