@@ -12,6 +12,14 @@ from pkgforge.checker.engine import check
 from pkgforge.checker.parallel import MAX_FILE_BYTES, READ_ERROR, summarize_paths
 
 
+@pytest.fixture(autouse=True)
+def _no_stray_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the workers, which a live thread rules out (forking it could
+    deadlock): a daemon thread an earlier test of this xdist worker left behind (a silent
+    index's question, a server) must not turn them into one-process runs."""
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+
+
 def _jobs(tmp_path: Path, count: int) -> list[tuple[str, int]]:
     jobs = []
     for index in range(count):
@@ -181,3 +189,17 @@ def test_a_check_that_fails_after_the_walk_leaves_no_worker_behind(
         check([root], use_cache=False, select=["PF1"], ignore=["PF1"])
     assert len(pools) == 1
     assert pools[0]._tasks == [] and pools[0]._executor is None  # closed, workers gone
+
+
+def test_a_live_thread_keeps_parsing_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # forking a process that runs another thread can deadlock the child
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 2)
+    jobs = _jobs(tmp_path, 100)
+    with parallel.ParsePool(None, 2) as pool:
+        for job in jobs:
+            pool.add(job)
+        assert not pool._tasks
+        assert pool.summaries(jobs) == summarize_paths(jobs, None, workers=1)
+    assert pool._given == set()
