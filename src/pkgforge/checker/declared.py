@@ -29,6 +29,7 @@ from pkgforge.checker.backends.setuptools.script import (
     setup_keywords,
 )
 from pkgforge.checker.distmap import installed, requirement_name
+from pkgforge.checker.model import shared_view
 
 if TYPE_CHECKING:
     from pkgforge.checker.model import Project
@@ -105,11 +106,12 @@ def requested_extras(requirement: str) -> frozenset[str]:
 def declarations_of(project: Project) -> Declarations:
     """The project's declarations, read once per project model (kept in ``project.extra``,
     as the rules' other derived views are) and shared by PF403, PF407 and PF408."""
-    declarations = project.extra.get("_declarations")
-    if not isinstance(declarations, Declarations):
-        declarations = read_declarations(project.root, project.pyproject)
-        project.extra["_declarations"] = declarations  # type: ignore[index]
-    return declarations
+    return shared_view(
+        project,
+        "_declarations",
+        Declarations,
+        lambda p: read_declarations(p.root, p.pyproject),
+    )
 
 
 def read_declarations(root: Path, pyproject: Mapping[str, Any] | None) -> Declarations:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 from pkgforge.checker.certainty import Reach
 from pkgforge.checker.incremental import deps
 from pkgforge.checker.incremental.deps import GLOBAL_BASE, Memo, projection_key
+from pkgforge.checker.model import shared_view
 from pkgforge.checker.summary import ImportInfo, ImportScope, ModuleSummary
 from pkgforge.names import is_public_module, is_stdlib_module_everywhere
 
@@ -1232,11 +1233,7 @@ def build_graph(project: Project) -> ImportGraph:
 def graph_of(project: Project) -> ImportGraph:
     """The project's import graph, built once per project model and shared by the rules
     (kept in ``project.extra``, as the rules' other derived views are)."""
-    graph = project.extra.get("_graph")
-    if not isinstance(graph, ImportGraph):
-        graph = ImportGraph(project)
-        project.extra["_graph"] = graph  # type: ignore[index]
-    return graph
+    return shared_view(project, "_graph", ImportGraph, ImportGraph)
 
 
 # -- import-order simulation (PF411) -------------------------------------------

@@ -7,11 +7,12 @@ files; they read this model. Paths in findings are ``relpath`` values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pkgforge.checker.backends.buildinfo import BuildInfo
 from pkgforge.checker.summary import ModuleSummary
@@ -120,3 +121,22 @@ class Project:
         project = (self.pyproject or {}).get("project")
         value = project.get("requires-python") if isinstance(project, Mapping) else None
         return value if isinstance(value, str) else None
+
+
+_View = TypeVar("_View")
+
+
+def shared_view(
+    project: Project, key: str, kind: type[_View], make: Callable[[Project], _View]
+) -> _View:
+    """What ``make`` derives from ``project``, made once per project model and shared by
+    its readers: kept in ``project.extra`` under ``key``. A view that names its project
+    (``view.project``) is reused only for that one, since ``dataclasses.replace`` hands a
+    new model the same ``extra``; a read-only ``extra`` mapping just does not share."""
+    found = project.extra.get(key)
+    if isinstance(found, kind) and getattr(found, "project", project) is project:
+        return found
+    made = make(project)
+    with suppress(TypeError):
+        project.extra[key] = made  # type: ignore[index]
+    return made

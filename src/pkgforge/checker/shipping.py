@@ -7,10 +7,9 @@ PF101 asks it which folders are left out; ``pkgforge tree`` marks what does not 
 
 from __future__ import annotations
 
-import contextlib
 from collections import defaultdict
 
-from pkgforge.checker.model import Project
+from pkgforge.checker.model import Project, shared_view
 
 __all__ = ["WheelView", "wheel_view"]
 
@@ -64,10 +63,4 @@ class WheelView:
 
 def wheel_view(project: Project) -> WheelView:
     """One WheelView per project model, shared by its readers."""
-    cached = project.extra.get("_wheel_view")
-    if isinstance(cached, WheelView) and cached.project is project:
-        return cached
-    view = WheelView(project)
-    with contextlib.suppress(TypeError):  # a read-only extra mapping: just do not share
-        project.extra["_wheel_view"] = view  # type: ignore[index]
-    return view
+    return shared_view(project, "_wheel_view", WheelView, WheelView)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import posixpath
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from pkgforge.checker.model import Directory, Project
+from pkgforge.checker.model import Directory, Project, shared_view
 
 __all__ = ["Node", "TreeView", "tree_view"]
 
@@ -70,10 +69,4 @@ def _prefixed(project: Project, directory: Directory) -> bool:
 
 def tree_view(project: Project) -> TreeView:
     """One TreeView per project, shared by the rules of a run."""
-    cached = project.extra.get("_tree_view")
-    if isinstance(cached, TreeView) and cached.project is project:
-        return cached
-    view = TreeView(project)
-    with contextlib.suppress(TypeError):  # a read-only extra mapping: just do not share
-        project.extra["_tree_view"] = view  # type: ignore[index]
-    return view
+    return shared_view(project, "_tree_view", TreeView, TreeView)
