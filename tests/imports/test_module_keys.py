@@ -140,9 +140,7 @@ def test_a_helper_module_replacing_its_caller_hides_the_callers_names_only(
         "MADE = [local.recreate_module(name, {}) for name in NAMES]\n",
     ],
 )
-def test_a_helper_given_a_name_it_cannot_read_stays_a_blind_spot(
-    tmp_path: Path, call: str
-) -> None:
+def test_a_helper_given_a_name_it_cannot_read_stays_a_blind_spot(tmp_path: Path, call: str) -> None:
     files = {
         # a call it can read does not make the others readable
         "pkg/__init__.py": "from pkg import local\nlocal.recreate_module(__name__, {})\n",

@@ -23,6 +23,7 @@ __all__ = [
     "ForeignWrite",
     "ImportInfo",
     "ImportScope",
+    "KeyCall",
     "ModuleSummary",
     "NameUse",
     "ParseProblem",
