@@ -271,6 +271,8 @@ def test_the_summary_records_parameter_keys_and_the_calls_that_pass_them() -> No
         "def f(name):\n    name = name.lower()\n    sys.modules[name] = m\n",
         # a decorator may call it with anything
         "@register\ndef f(name):\n    sys.modules[name] = m\n",
+        # a method: called through objects pkgforge does not follow
+        "class C:\n    def f(self, name):\n        sys.modules[name] = m\n",
         # not a parameter
         "def f():\n    sys.modules[NAME] = m\n",
     ],

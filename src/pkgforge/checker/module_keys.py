@@ -32,7 +32,6 @@ _PARAMETER = "parameter"
 _LOADER = "loader"
 # what a path of the package's own files is built from
 _OWN_LOCATION = frozenset({"__file__", "__path__", "__spec__", "__package__", "__name__"})
-_NOT_CALLERS = frozenset({"staticmethod", "classmethod"})
 
 
 class Parameter(NamedTuple):
@@ -64,6 +63,11 @@ def handed_key(argument: ast.expr) -> str:
     """A call's argument as a ``sys.modules`` key, ``""`` unless it plainly is one: a
     dotted literal (``"pkg.plugins.x"``, not any string), or ``__name__`` and what is
     added to it."""
+    if type(argument) is ast.Constant:  # the common case, answered at once
+        value = argument.value
+        return value if isinstance(value, str) and "." in value and _is_dotted(value) else ""
+    if type(argument) is ast.Name:
+        return "." if argument.id == "__name__" else ""
     return _key(argument, any_literal=False)
 
 
@@ -132,8 +136,8 @@ def parameter_key(
 ) -> str:
     """The key of ``sys.modules[key] = value`` in ``function`` when ``key`` is one of its
     parameters, as ``ModuleSummary.module_writes`` holds it; ``""`` otherwise, or when
-    what its callers pass cannot be read: the function rebinds it, or a decorator other
-    than ``staticmethod``/``classmethod`` may call it with anything."""
+    what its callers pass cannot be read (the function rebinds it, or is a method or
+    decorated, unless it loads a file that is not the package's)."""
     if type(key) is not ast.Name:
         return ""
     name = key.id
@@ -153,7 +157,9 @@ def parameter_key(
     if _rebinds(function, name):
         return ""
     loads = _loads_a_file(function, value)
-    if not loads and decorators - _NOT_CALLERS:
+    if not loads and (method or decorators):
+        # a method is called through objects, and handed on as one (`map(obj.load, ...)`),
+        # a decorated function by what decorates it: their callers are not all seen
         return ""
     kind = _LOADER if loads else _PARAMETER
     return f"{kind}:{position}:{name}:{qualname}"

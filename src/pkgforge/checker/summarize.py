@@ -232,14 +232,19 @@ class _Collector:
             for target in node.targets:
                 if type(target) is not ast.Name:
                     self.target(target, node, where)
-            self.calls_in(value)
+            if type(value) is ast.Call:
+                self.call_site(value)
+            elif type(value) in _MAKERS:
+                self.calls_in(value)
             return
         for target in node.targets:
             self.target(target, node, where)
             self.special_assign(target, value, node, where, augmented=False)
         if type(value) is ast.Call:
             self.hands_name(value, where)
-        self.calls_in(value)
+            self.call_site(value)
+        elif type(value) in _MAKERS:
+            self.calls_in(value)
 
     def calls_in(self, value: ast.expr | None) -> None:
         """Note the calls of a statement's value: itself, or what a comprehension makes."""
@@ -253,7 +258,8 @@ class _Collector:
 
     def call_site(self, call: ast.Call) -> None:
         """What ``call`` and the calls among its arguments hand a function, as keys of
-        ``sys.modules`` (``ModuleSummary.key_calls``, ``opaque_calls``)."""
+        ``sys.modules`` (``ModuleSummary.key_calls``, ``opaque_calls``). On every call the
+        walk sees: a few tests per argument, most of them answered by its kind."""
         func = call.func
         kind = type(func)
         if kind is ast.Attribute:
@@ -262,30 +268,42 @@ class _Collector:
             callee = func.id  # type: ignore[attr-defined]
         else:
             return
-        positional: list[str] = []
         readable = False
-        values = call.args
+        bindings = self.bindings
+        opaque = self.opaque_calls
+        keywords = call.keywords
+        values = [*call.args, *(k.value for k in keywords)] if keywords else call.args
         for value in values:
+            kind = type(value)
+            if kind is ast.Name:
+                name = value.id  # type: ignore[attr-defined]
+                if name == "__name__":
+                    readable = True
+                elif name in bindings:  # a function of the module's, handed on
+                    opaque.add(name)
+            elif kind is ast.Call:
+                self.call_site(value)  # type: ignore[arg-type]
+            elif kind is ast.Attribute:
+                owner = value.value  # type: ignore[attr-defined]
+                if type(owner) is ast.Name and owner.id in bindings:  # `helpers.make`
+                    opaque.add(value.attr)  # type: ignore[attr-defined]
+            elif kind is ast.Constant:
+                text = value.value  # type: ignore[attr-defined]
+                readable = readable or (
+                    type(text) is str and "." in text and bool(handed_key(value))
+                )
+            elif kind is ast.BinOp or kind is ast.JoinedStr:
+                readable = readable or bool(handed_key(value))
+        if not readable:
+            opaque.add(callee)
+            return
+        positional: list[str] = []
+        for value in call.args:
             if type(value) is ast.Starred:
                 break
-            key = handed_key(value)
-            readable = readable or bool(key)
-            positional.append(key)
-        keywords = [(k.arg, handed_key(k.value)) for k in call.keywords if k.arg is not None]
-        readable = readable or any(key for _, key in keywords)
-        if readable:
-            call_site = KeyCall(callee, call.lineno, tuple(positional), tuple(keywords))
-            self.key_calls.append(call_site)
-        else:
-            self.opaque_calls.add(callee)
-        for value in (*values, *(k.value for k in call.keywords)):
-            kind = type(value)
-            if kind is ast.Call:
-                self.call_site(value)  # type: ignore[arg-type]
-            elif kind is ast.Name and value.id in self.bindings:  # type: ignore[attr-defined]
-                self.opaque_calls.add(value.id)  # type: ignore[attr-defined]
-            elif kind is ast.Attribute:
-                self.opaque_calls.add(value.attr)  # type: ignore[attr-defined]
+            positional.append(handed_key(value))
+        named = tuple((k.arg, handed_key(k.value)) for k in keywords if k.arg)
+        self.key_calls.append(KeyCall(callee, call.lineno, tuple(positional), named))
 
     def hands_name(self, call: ast.Call, where: _Where) -> None:
         """``helper(__name__, ...)`` while the module is imported: the helper may replace the
@@ -315,7 +333,9 @@ class _Collector:
         if type(node.value) is ast.Call:
             self.call(node.value, where)
             self.hands_name(node.value, where)
-        self.calls_in(node.value)
+            self.call_site(node.value)
+        elif type(node.value) in _MAKERS:
+            self.calls_in(node.value)
 
     def return_(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.Return)
