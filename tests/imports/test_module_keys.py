@@ -261,7 +261,7 @@ def test_the_summary_records_parameter_keys_and_the_calls_that_pass_them() -> No
         KeyCall("recreate_module", 4, ("pkg.made",), (("attrs", ""),)),
         KeyCall("run", 5, (), (("key", "pkg.x"),)),
     )
-    assert calls.opaque_calls == ("helper", "recreate_module")
+    assert calls.opaque_calls == "helper recreate_module"
 
 
 @pytest.mark.parametrize(

@@ -839,12 +839,11 @@ class ImportGraph:
 
     def _project_calls(
         self, module: str
-    ) -> tuple[
-        tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]], ...], tuple[str, ...]
-    ]:
+    ) -> tuple[tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]], ...], str]:
         """What ``module``'s calls hand functions as ``sys.modules`` keys: (callee, positional
         keys, keyword keys) of each call that hands one it can read (keys made absolute),
-        and the functions it calls, or hands on, with none it can read."""
+        and the functions it calls, or hands on, with none it can read (their names
+        separated by spaces)."""
         summary = self.modules[module].summary
         calls = tuple(
             (
@@ -902,7 +901,7 @@ class ImportGraph:
             handed, unread = self.projection("calls", module)
             for callee, positional, keywords in handed:
                 calls.setdefault(callee, []).append((module, positional, keywords))
-            opaque.update(unread)
+            opaque.update(unread.split())
         return calls, opaque
 
     def star_names(self, module: str) -> frozenset[str] | None:

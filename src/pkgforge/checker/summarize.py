@@ -1351,7 +1351,7 @@ def _summarize_tree(
         import_time_uses=tuple(uses),
         name_handed_to=tuple(collector.name_handed),
         key_calls=tuple(collector.key_calls),
-        opaque_calls=tuple(sorted(collector.opaque_calls)),
+        opaque_calls=" ".join(sorted(collector.opaque_calls)),
         import_attributes=_import_attributes(tree, collector.imports),
         imported_only=tuple(sorted(set(collector.bindings) - collector.assigned)),
         deletions=tuple(

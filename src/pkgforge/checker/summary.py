@@ -281,12 +281,13 @@ class ModuleSummary:
     key_calls: tuple[KeyCall, ...] = ()
     """Each call, in any scope, that hands a module name pkgforge can read (see
     :class:`KeyCall`)."""
-    opaque_calls: tuple[str, ...] = ()
+    opaque_calls: str = ""
     """The names of the functions the module calls handing no module name pkgforge can
-    read, or hands to another call as a value (``map(load, names)``), sorted: a function
-    that writes ``sys.modules[<its parameter>]`` called so may be given any name. Calls
-    are read where they are statements, assigned or returned values (or what a
-    comprehension there makes), and among their arguments."""
+    read, or hands to another call as a value (``map(load, names)``), sorted, separated by
+    spaces (one string: every summary has them, and a re-check unpickles one object, not
+    dozens): a function that writes ``sys.modules[<its parameter>]`` called so may be
+    given any name. Calls are read where they are statements, assigned or returned values
+    (or what a comprehension there makes), and among their arguments."""
     import_attributes: tuple[tuple[str, str], ...] = ()
     """(name, attribute) of each ``name.attribute`` read anywhere in the module where
     ``name`` is bound by a plain ``import`` of a top-level name outside the standard
