@@ -138,6 +138,7 @@ def test_a_helper_module_replacing_its_caller_hides_the_callers_names_only(
         # handed on: whoever calls it is not seen
         "HOOKS = list(map(local.recreate_module, NAMES))\n",
         "MADE = [local.recreate_module(name, {}) for name in NAMES]\n",
+        "def later():\n    from pkg.local import recreate_module\n    return map(recreate_module, NAMES)\n",
     ],
 )
 def test_a_helper_given_a_name_it_cannot_read_stays_a_blind_spot(tmp_path: Path, call: str) -> None:

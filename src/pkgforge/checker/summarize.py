@@ -149,6 +149,8 @@ class _Collector:
     name_handed: list[tuple[str, int]] = field(default_factory=list)
     key_calls: list[KeyCall] = field(default_factory=list)
     opaque_calls: set[str] = field(default_factory=set)
+    local_imports: set[str] = field(default_factory=set)
+    """Names imports bind in functions and classes (a function handed on may be one)."""
     scopes: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef] = field(
         default_factory=list
     )
@@ -279,13 +281,15 @@ class _Collector:
                 name = value.id  # type: ignore[attr-defined]
                 if name == "__name__":
                     readable = True
-                elif name in bindings:  # a function of the module's, handed on
+                elif name in bindings or name in self.local_imports:  # a function handed on
                     opaque.add(name)
             elif kind is ast.Call:
                 self.call_site(value)  # type: ignore[arg-type]
             elif kind is ast.Attribute:
                 owner = value.value  # type: ignore[attr-defined]
-                if type(owner) is ast.Name and owner.id in bindings:  # `helpers.make`
+                if type(owner) is ast.Name and (
+                    owner.id in bindings or owner.id in self.local_imports
+                ):  # `helpers.make`
                     opaque.add(value.attr)  # type: ignore[attr-defined]
             elif kind is ast.Constant:
                 text = value.value  # type: ignore[attr-defined]
@@ -481,6 +485,8 @@ class _Collector:
                 )
                 if binds:
                     self.bind(bound, node.lineno, where, by_import=True)
+                else:
+                    self.local_imports.add(bound)
             return
         names = tuple(alias.name for alias in node.names)
         bound_names = tuple(alias.asname or alias.name for alias in node.names if alias.name != "*")
@@ -503,6 +509,8 @@ class _Collector:
         if binds:
             for name in bound_names:
                 self.bind(name, node.lineno, where, by_import=True)
+        else:
+            self.local_imports.update(bound_names)
 
     # -- targets and special names -----------------------------------------
 
