@@ -56,6 +56,11 @@ def recreate_module(name, attrs):
 """
 
 
+def _severities(root: Path) -> dict[str, Severity]:
+    """PF404's severity by the file name of each finding."""
+    return {f.path.rsplit("/", 1)[-1]: f.severity for f in findings(root, "PF404")}
+
+
 def test_a_hook_loader_of_the_users_files_hides_no_module_of_the_package(tmp_path: Path) -> None:
     files = {
         "pkg/__init__.py": "",
@@ -66,7 +71,7 @@ def test_a_hook_loader_of_the_users_files_hides_no_module_of_the_package(tmp_pat
         "pkg/contrib/plain.py": "import pkg.config.base\n",
     }
     root = project(tmp_path, files)
-    found = {f.path.rsplit("/", 1)[-1]: f.severity for f in findings(root, "PF404")}
+    found = _severities(root)
     assert found == {"search.py": Severity.ERROR, "plain.py": Severity.ERROR}
     assert fails_with(root, "import pkg.contrib.search", "cannot import name 'base'")
     assert fails_with(root, "import pkg.contrib.plain", "No module named 'pkg.config.base'")
@@ -117,7 +122,7 @@ def test_a_helper_module_replacing_its_caller_hides_the_callers_names_only(
         "pkg/sub/relative_user.py": "from .missing import x\n",
     }
     root = project(tmp_path, files)
-    found = {f.path.rsplit("/", 1)[-1]: f.severity for f in findings(root, "PF404")}
+    found = _severities(root)
     assert found == {
         "user.py": Severity.INFO,  # the package's own names: the helper replaced it
         "deleted_user.py": Severity.ERROR,
@@ -166,7 +171,7 @@ def test_a_helper_given_a_literal_name_makes_that_module_only(tmp_path: Path) ->
         "pkg/deleted_user.py": "from pkg.gone import x\n",
     }
     root = project(tmp_path, files)
-    found = {f.path.rsplit("/", 1)[-1]: f.severity for f in findings(root, "PF404")}
+    found = _severities(root)
     assert found == {"deleted_user.py": Severity.ERROR}
     assert works(root, "import pkg.made_user")
     assert fails_with(root, "import pkg.deleted_user", "No module named 'pkg.gone'")
@@ -191,7 +196,7 @@ def test_a_computed_tail_names_modules_below_its_prefix(
         "pkg/missing_user.py": f"import {missing}.x\n",
     }
     root = project(tmp_path, files)
-    found = {f.path.rsplit("/", 1)[-1]: f.severity for f in findings(root, "PF404")}
+    found = _severities(root)
     assert found == {"made_user.py": Severity.INFO, "missing_user.py": Severity.ERROR}
 
 
@@ -204,7 +209,7 @@ def test_an_unreadable_key_stays_a_blind_spot_of_the_writers_package(tmp_path: P
         "pkg/missing_user.py": "import pkg.other.x\n",
     }
     root = project(tmp_path, files)
-    found = {f.path.rsplit("/", 1)[-1]: f.severity for f in findings(root, "PF404")}
+    found = _severities(root)
     assert found == {"vendor_user.py": Severity.INFO, "missing_user.py": Severity.ERROR}
 
 
