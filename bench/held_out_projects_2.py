@@ -18,6 +18,16 @@ How it was chosen, with the rules fixed before any result was seen:
    was taken instead. Dropped: pint 0.26.2 and deprecated 3.0.1 (requires Python >= 3.12),
    docopt 0.6.2 (no wheel), hypothesis 6.170.29 (no py3-none-any wheel).
 3. 167 projects are left.
+4. They gave 12 error findings in package code, fewer than the 30 that issue 15 asks
+   for, so batch 2 (at the end) was chosen at 21:33 UTC by the same rules from 109
+   further candidates, larger code bases by domain among the 5,000 most downloaded, and
+   committed before it was measured. Dropped: quart 0.23.1 (requires-python >=3.13),
+   mitmproxy 12.3.1 (no sdist; requires-python >=3.12), selenium 9429 (no py3-none-any
+   wheel), pymc 6.4.0 (requires-python <3.15,>=3.12), arviz 1.3.0 (requires-python
+   >=3.12), panel 1.10.0 (requires-python >=3.12), pulumi 3.272.0 (no sdist), ansible-
+   core 2.22.0 (requires-python >=3.13), litellm 1.110.2 (no py3-none-any wheel),
+   weaviate-client 4.24.1 (no sdist), pinecone 10.2.0 (no py3-none-any wheel). 98 are
+   left: 265 in all.
 
     python bench/precision.py --corpus held-out-2   # check precision, judged on the wheels
     python bench/mutate.py --corpus held-out-2      # planted defects: recall of check and verify
@@ -205,4 +215,112 @@ HELD_OUT_2 = {
     "nbclient": "0.11.0",
     "jupyter-core": "5.9.1",
     "jupyter-server": "2.21.1",
+    # Batch 2, chosen and committed at 21:33 UTC the same day, before it was measured:
+    # the first 167 projects gave 12 error findings in package code (issue 15 asks for
+    # at least 30), so the set grew by the rules above, now among the 5,000 most
+    # downloaded projects and favouring large code bases.
+    # web frameworks and servers (batch 2)
+    "dash": "4.4.1",
+    "gradio": "6.31.0",
+    "flask-appbuilder": "5.3.0",
+    "sanic": "25.12.1",
+    "litestar": "2.25.0",
+    "locust": "2.47.0",
+    "django-allauth": "65.22.1",
+    "wagtail": "8.0.1",
+    "django-storages": "1.14.6",
+    "django-redis": "7.0.0",
+    "uvicorn-worker": "0.4.0",
+    # data, pipelines, ML tooling (batch 2)
+    "great-expectations": "1.24.1",
+    "dbt-core": "1.12.6",
+    "sqlfluff": "4.5.0",
+    "ibis-framework": "12.0.0",
+    "prefect": "3.9.1",
+    "dagster": "1.13.29",
+    "kedro": "1.7.0",
+    "mlflow": "3.18.0",
+    "sktime": "1.2.0",
+    "lifelines": "0.30.3",
+    "holoviews": "1.23.2",
+    "hvplot": "0.12.2",
+    "param": "2.4.2",
+    "folium": "0.20.0",
+    "torchmetrics": "1.9.0",
+    "lightning": "2.6.6",
+    "pytorch-lightning": "2.6.6",
+    "sentence-transformers": "6.3.0",
+    "diffusers": "0.42.1",
+    "peft": "0.22.0",
+    "trl": "1.16.0",
+    "timm": "1.0.31",
+    "albumentations": "2.0.8",
+    "textblob": "0.20.1",
+    # cloud and infrastructure (batch 2)
+    "awscli": "1.46.3",
+    "aws-sam-translator": "1.115.0",
+    "cfn-lint": "1.58.0",
+    "moto": "5.2.6",
+    "sagemaker": "3.27.0",
+    "aws-lambda-powertools": "3.37.0",
+    "azure-cli-core": "2.91.0",
+    "google-cloud-aiplatform": "2.7.0",
+    "kfp": "2.17.3",
+    "acme": "5.9.0",
+    "checkov": "3.3.30",
+    # developer tools and docs (batch 2)
+    "pipenv": "2026.11.0",
+    "pdm": "2.29.4",
+    "flit": "4.2.0",
+    "mypy": "2.4.1",
+    "autopep8": "2.3.2",
+    "mkdocs-material": "9.8.2",
+    "sphinx-rtd-theme": "3.1.0",
+    "pydata-sphinx-theme": "0.24.0",
+    "myst-parser": "5.2.0",
+    "nbsphinx": "0.9.8",
+    "jupyterlab": "4.6.6",
+    "notebook": "7.6.5",
+    "pytest-bdd": "9.0.1",
+    "behave": "1.3.3",
+    "robotframework": "7.5",
+    "schemathesis": "4.32.5",
+    "copier": "9.19.1",
+    "cookiecutter": "2.7.1",
+    # LLM and agents (batch 2)
+    "langchain-community": "0.4.2",
+    "langchain-openai": "1.8.1",
+    "langgraph": "1.2.24",
+    "llama-index-core": "0.14.25",
+    "crewai": "1.15.44",
+    "dspy": "3.4.1",
+    "haystack-ai": "3.4.1",
+    "openai-agents": "0.25.0",
+    "semantic-kernel": "1.45.0",
+    "outlines": "1.3.3",
+    "unstructured": "0.27.35",
+    "docling": "2.143.0",
+    "markitdown": "0.1.9",
+    "pymilvus": "3.0.2",
+    # networking, systems, messaging, databases (batch 2)
+    "scapy": "2.8.0",
+    "netmiko": "4.8.0",
+    "ncclient": "0.7.1",
+    "supervisor": "4.3.0",
+    "flower": "2.2.0",
+    "arq": "0.28.0",
+    "kafka-python": "3.0.12",
+    "aio-pika": "10.2.1",
+    "pika": "1.4.4",
+    "zeep": "4.3.3",
+    "xmlschema": "4.3.2",
+    "beanie": "2.2.0",
+    "peewee": "4.5.3",
+    "asyncssh": "2.24.1",
+    "python-telegram-bot": "22.8",
+    "discord-py": "2.7.1",
+    "slack-bolt": "1.30.0",
+    "twilio": "9.13.0",
+    "stripe": "16.1.0",
+    "sendgrid": "6.12.5",
 }
