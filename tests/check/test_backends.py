@@ -112,6 +112,34 @@ def test_setup_py_package_and_module_lists(make_project: Callable[..., Path]) ->
     assert set(_modules(root).values()) == {"sound", "sound.effects", "helper"}
 
 
+def test_find_exclude_of_a_parent_package_keeps_its_subpackages(
+    make_project: Callable[..., Path],
+) -> None:
+    # setuptools matches each package's dotted name on its own: `acme` leaves out
+    # acme/__init__.py, not acme.sound, while `tests*` leaves out every tests package.
+    pyproject = GOOD_PYPROJECT + (
+        '[tool.setuptools.packages.find]\nexclude = ["tests*", "acme", "acme.sound.demo"]\n'
+    )
+    root = make_project(
+        {
+            "acme/__init__.py": "",
+            "acme/sound/__init__.py": "",
+            "acme/sound/echo.py": "",
+            "acme/sound/demo/__init__.py": "",
+            "acme/sound/demo/play.py": "",
+            "acme/sound/demo/more/__init__.py": "",
+            "tests/__init__.py": "",
+            "tests/unit/__init__.py": "",
+        },
+        pyproject=pyproject,
+    )
+    assert set(_modules(root).values()) == {
+        "acme.sound",
+        "acme.sound.echo",
+        "acme.sound.demo.more",
+    }
+
+
 def test_setup_py_find_packages_exclude(make_project: Callable[..., Path]) -> None:
     setup = (
         "from setuptools import setup, find_namespace_packages\n"

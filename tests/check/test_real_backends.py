@@ -61,6 +61,26 @@ PROJECTS: dict[str, tuple[dict[str, str], bool]] = {
         },
         True,
     ),
+    "setuptools-exclude-parent": (
+        {
+            # An exact pattern leaves out that package's own modules, not its
+            # subpackages (a namespace's __init__.py kept out of the wheel this way).
+            "pyproject.toml": _pyproject(
+                "setuptools.build_meta",
+                "setuptools",
+                '[tool.setuptools.packages.find]\nexclude = ["tests*", "acme", "acme.demo"]\n',
+                name="acme-sound",
+            ),
+            "acme/__init__.py": "",
+            "acme/sound/__init__.py": "",
+            "acme/sound/echo.py": "",
+            "acme/demo/__init__.py": "",
+            "acme/demo/more/__init__.py": "",
+            "tests/__init__.py": "",
+            "tests/unit/__init__.py": "",
+        },
+        True,
+    ),
     "setuptools-setup-cfg": (
         {
             "pyproject.toml": _pyproject("setuptools.build_meta", "setuptools"),
