@@ -79,6 +79,22 @@ def test_pf403_weighs_no_popularity(tmp_path: Path) -> None:
     assert run(tmp_path / "declared", files, "PF403", deps='["numpy"]') == []
 
 
+def test_pf403_needs_a_sibling_that_can_be_a_module(tmp_path: Path) -> None:
+    # an Alembic migrations folder: `from alembic import context` beside alembic.ini
+    # means the alembic distribution; a data file is no module to mean
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/migrations/__init__.py": "",
+        "pkg/migrations/alembic.ini": "[alembic]\n",
+        "pkg/migrations/env.py": "from alembic import context\n",
+    }
+    assert run(tmp_path, files, "PF403") == []
+    # a C source beside the sources is the extension module the build makes of it
+    files = {"pkg/__init__.py": "", "pkg/_speedups.c": "", "pkg/user.py": "import _speedups\n"}
+    (finding,) = run(tmp_path / "extension", files, "PF403")
+    assert "the sibling module pkg._speedups" in finding.message
+
+
 def test_pf403_still_reports_the_tutorial_case(tmp_path: Path) -> None:
     files = {
         "pkg/__init__.py": "",
