@@ -429,7 +429,9 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
     names a module-level `__getattr__` serves in its literal forms (`if name == "x":`,
     `if name in {...}:` then `raise AttributeError`). A name that a function binds
     through `global` counts as bound: whether anything calls the function first is not
-    something pkgforge can prove. Imports guarded by `try/except ImportError` are left
+    something pkgforge can prove; so does a name only annotated at module level
+    (`frozendict: type[FrozenDict]`), which says that something pkgforge cannot read
+    binds it (a helper that writes the module's globals). Imports guarded by `try/except ImportError` are left
     alone, and so are tests (they import missing names on purpose, to check that they
     are missing).
 
