@@ -350,12 +350,12 @@ class _Walker:
             self._pycache(entry.path)
         elif not self._skip_dir(entry, mount, top, node.relpath == ""):
             child_parts = _child_parts(node.parts, name)
-            if (
-                mount.exclude
-                and child_parts is not None
-                and _all_excluded(child_parts, mount.exclude)
-            ):
-                return
+            if mount.exclude and child_parts is not None:
+                if _all_excluded(child_parts, mount.exclude):
+                    return
+                init = os.path.join(entry.path, "__init__.py")  # noqa: PTH118
+                if node.excluded and mount.needs_init and not os.path.isfile(init):  # noqa: PTH113
+                    return  # below an excluded package plain find finds only packages
             relpath = join(node.relpath, name)
             if mount.skip and _skipped(relpath, mount.skip):
                 return
