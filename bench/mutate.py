@@ -459,11 +459,16 @@ def works_unmutated(env: precision.Env, candidate: Candidate) -> bool:
 
 
 def pkgforge(*args: str, cwd: Path) -> tuple[int, dict[str, Any] | None, str]:
-    run = subprocess.run(
-        [sys.executable, "-m", "pkgforge", *args],
-        capture_output=True, text=True, cwd=cwd, timeout=900, check=False,
-        env={**os.environ, "PKGFORGE_OFFLINE": "1"},
-    )  # fmt: skip
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "pkgforge", *args],
+            capture_output=True, text=True, cwd=cwd, timeout=900, check=False,
+            env={**os.environ, "PKGFORGE_OFFLINE": "1"},
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        # one slow judge (a verify of thousands of modules on a loaded machine) is that
+        # plant's "failed", not the end of the run
+        return -1, None, "timed out after 900 s"
     try:
         data = json.loads(run.stdout)
     except json.JSONDecodeError:
