@@ -1,10 +1,11 @@
-"""The held-out corpus (bench/held_out_projects.py), judged: check's precision, build's blocks.
+"""A held-out corpus (bench/held_out_projects*.py), judged: check's precision, build's blocks.
 
     python bench/heldout.py check [NAME...] [--jobs 2]   # precision of check's errors
     python bench/heldout.py build [NAME...] [--jobs 2]   # does `pkgforge build` refuse falsely?
     python bench/heldout.py build --sample 30 --seed 14  # a seeded random sample of them
+    python bench/heldout.py check --corpus held-out-2    # held-out set 2 (default: set 1)
 
-``check`` is bench/precision.py on the held-out corpus: every error finding in package
+``check`` is bench/precision.py on a held-out corpus: every error finding in package
 code replayed against the wheel PyPI serves for that version.
 
 ``build`` runs ``pkgforge build`` (isolated, with its verification of the wheel) on a
@@ -195,6 +196,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("what", choices=["check", "build"])
     parser.add_argument("projects", nargs="*", help="held-out projects (default: all)")
+    parser.add_argument(
+        "--corpus",
+        choices=precision.HELD_OUT,
+        default="held-out",
+        help=precision.corpus_help(precision.HELD_OUT),
+    )
     parser.add_argument("--jobs", type=int, default=2, help="projects at once")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument(
@@ -208,15 +215,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, rest = parser.parse_known_args(argv)
     if args.what == "check":
         extra = ["--json"] if args.json else []
-        return precision.main(["--corpus", "held-out", "--jobs", str(args.jobs), *extra,
+        return precision.main(["--corpus", args.corpus, "--jobs", str(args.jobs), *extra,
                                *rest, *args.projects])  # fmt: skip
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
-    pins = precision.CORPORA["held-out"]
+    pins = precision.CORPORA[args.corpus]
     names = args.projects or list(pins)
     unknown = [n for n in names if n not in pins]
     if unknown:
-        parser.error(f"not in the held-out corpus: {', '.join(unknown)}")
+        parser.error(f"not in the {args.corpus} corpus: {', '.join(unknown)}")
     if args.sample is not None:
         names = sorted(random.Random(args.seed).sample(sorted(names), min(args.sample, len(names))))
         print(f"sample (seed {args.seed}): {' '.join(names)}", file=sys.stderr, flush=True)

@@ -112,6 +112,46 @@ def test_setup_py_package_and_module_lists(make_project: Callable[..., Path]) ->
     assert set(_modules(root).values()) == {"sound", "sound.effects", "helper"}
 
 
+@pytest.mark.parametrize(
+    ("config", "namespaces"),
+    [
+        ({"setup.cfg": "[options]\npackages = find:\n[options.packages.find]\n"}, False),
+        ({"pyproject.toml": GOOD_PYPROJECT + "[tool.setuptools.packages.find]\n"}, True),
+    ],
+)
+def test_find_exclude_of_a_parent_package_keeps_its_subpackages(
+    make_project: Callable[..., Path], config: dict[str, str], namespaces: bool
+) -> None:
+    # setuptools matches each package's dotted name on its own: `acme` leaves out
+    # acme/__init__.py, not acme.sound, while `tests*` leaves out every tests package.
+    # Below an excluded package, plain find takes only folders with an __init__.py;
+    # find_namespace (pyproject.toml's default) takes every folder.
+    ((name, text),) = config.items()
+    excluded = "tests*, acme, acme.sound.demo"
+    if name == "setup.cfg":
+        text += "exclude = " + excluded + "\n"
+    else:
+        text += "exclude = [" + ", ".join(f'"{p}"' for p in excluded.split(", ")) + "]\n"
+    root = make_project(
+        {
+            name: text,
+            "acme/__init__.py": "",
+            "acme/sound/__init__.py": "",
+            "acme/sound/echo.py": "",
+            "acme/sound/demo/__init__.py": "",
+            "acme/sound/demo/play.py": "",
+            "acme/sound/demo/more/__init__.py": "",
+            "acme/sound/demo/samples/broken.py": "def (",
+            "tests/__init__.py": "",
+            "tests/unit/__init__.py": "",
+        }
+    )
+    expected = {"acme.sound", "acme.sound.echo", "acme.sound.demo.more"}
+    if namespaces:
+        expected.add("acme.sound.demo.samples.broken")
+    assert set(_modules(root).values()) == expected
+
+
 def test_setup_py_find_packages_exclude(make_project: Callable[..., Path]) -> None:
     setup = (
         "from setuptools import setup, find_namespace_packages\n"

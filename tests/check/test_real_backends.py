@@ -22,6 +22,7 @@ import pytest
 
 from pkgforge.checker.engine import check, load_project
 from pkgforge.checker.model import Project
+from pkgforge.checker.shipping import WheelView
 
 from .conftest import backend_pyproject, write_tree
 
@@ -60,6 +61,45 @@ PROJECTS: dict[str, tuple[dict[str, str], bool]] = {
             "tools/release.py": "",
         },
         True,
+    ),
+    "setuptools-exclude-parent": (
+        {
+            # An exact pattern leaves out that package's own modules, not its
+            # subpackages (a namespace's __init__.py kept out of the wheel this way).
+            "pyproject.toml": _pyproject(
+                "setuptools.build_meta",
+                "setuptools",
+                '[tool.setuptools.packages.find]\nexclude = ["tests*", "acme", "acme.demo"]\n',
+                name="acme-sound",
+            ),
+            "acme/__init__.py": "",
+            "acme/sound/__init__.py": "",
+            "acme/sound/echo.py": "",
+            "acme/demo/__init__.py": "",
+            "acme/demo/more/__init__.py": "",
+            "acme/demo/samples/play.py": "",  # find_namespace (the default here) finds it
+            "tests/__init__.py": "",
+            "tests/unit/__init__.py": "",
+        },
+        True,
+    ),
+    "setuptools-setup-cfg-exclude-parent": (
+        {
+            "pyproject.toml": _pyproject("setuptools.build_meta", "setuptools", name="acme-sound"),
+            "setup.cfg": (
+                "[options]\npackages = find:\n"
+                "[options.packages.find]\nexclude =\n    tests*\n    acme\n    acme.demo\n"
+            ),
+            "acme/__init__.py": "",
+            "acme/sound/__init__.py": "",
+            "acme/demo/__init__.py": "",
+            "acme/demo/more/__init__.py": "",
+            "acme/demo/samples/play.py": "",  # no __init__.py: plain find does not find it
+            "tests/__init__.py": "",
+        },
+        # from the tree: the sdist leaves acme/__init__.py out, and plain find in the
+        # unpacked sdist then finds no package at all
+        False,
     ),
     "setuptools-setup-cfg": (
         {
@@ -250,15 +290,13 @@ def _wheel_modules(wheel: Path) -> tuple[set[str], set[str]]:
 def _shipped(project: Project) -> set[str]:
     """The modules discovery says ship: the walked files, less the packages a setuptools
     package list leaves out (the walk keeps them, to say what imports them in vain)."""
-    chains = {d.package: d.has_init for d in project.directories if d.package}
+    wheel = WheelView(project)
     shipped = set()
     for file in project.files:
         if not file.module:
             continue
         package = file.module if file.is_package else file.module.rpartition(".")[0]
-        parts = package.split(".")
-        chain = all(chains.get(".".join(parts[: i + 1]), True) for i in range(len(parts)))
-        if not package or project.build.wheel.ships(package, chain) is not False:
+        if not package or wheel.ships(package) is not False:
             shipped.add(file.module)
     return shipped
 

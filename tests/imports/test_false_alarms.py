@@ -79,6 +79,45 @@ def test_pf403_weighs_no_popularity(tmp_path: Path) -> None:
     assert run(tmp_path / "declared", files, "PF403", deps='["numpy"]') == []
 
 
+def test_pf403_needs_a_sibling_that_can_be_a_module(tmp_path: Path) -> None:
+    # an Alembic migrations folder: `from alembic import context` beside alembic.ini
+    # means the alembic distribution; a data file is no module to mean
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/migrations/__init__.py": "",
+        "pkg/migrations/alembic.ini": "[alembic]\n",
+        "pkg/migrations/env.py": "from alembic import context\n",
+    }
+    assert run(tmp_path, files, "PF403") == []
+    # a C source beside the sources is the extension module the build makes of it
+    files = {"pkg/__init__.py": "", "pkg/_speedups.c": "", "pkg/user.py": "import _speedups\n"}
+    (finding,) = run(tmp_path / "extension", files, "PF403")
+    assert "the sibling module pkg._speedups" in finding.message
+
+
+@pytest.mark.parametrize("code", ["PF404", "PF302"])
+def test_a_name_only_annotated_at_module_level_is_not_missing(tmp_path: Path, code: str) -> None:
+    # `name: T` alone binds nothing, but says the module will have it: here a helper
+    # writes it into the module's globals (atpublic's `public(name=value)`)
+    declared = (
+        "from public import public\n"
+        "class FrozenDict(dict):\n    pass\n"
+        "__all__ = ['FrozenDict', 'frozendict']\n"
+        "frozendict: type[FrozenDict]\n"
+        "public(frozendict=FrozenDict)\n"
+    )
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/shapes.py": declared,
+        "pkg/user.py": "from pkg.shapes import frozendict\n",
+    }
+    assert run(tmp_path, files, code) == []
+    # without the annotation nothing says so: the name is missing
+    files["pkg/shapes.py"] = declared.replace("frozendict: type[FrozenDict]\n", "")
+    (finding,) = run(tmp_path / "undeclared", files, code)
+    assert "frozendict" in finding.message and finding.severity == "error"
+
+
 def test_pf403_still_reports_the_tutorial_case(tmp_path: Path) -> None:
     files = {
         "pkg/__init__.py": "",

@@ -100,6 +100,21 @@ def _precision() -> ModuleType:
     return module
 
 
+def test_held_out_sets_share_no_project_with_the_corpus_or_each_other() -> None:
+    """A held-out set is evidence only while nothing was tuned on it: none of its projects
+    may be in the original corpus or in another held-out set."""
+    from packaging.utils import canonicalize_name
+
+    precision = _precision()
+    assert set(precision.HELD_OUT) < set(precision.CORPORA) == set(precision.ABOUT)
+    seen: dict[str, str] = {}
+    for corpus_name in ("original", *precision.HELD_OUT):
+        for project in precision.CORPORA[corpus_name]:
+            key = canonicalize_name(project)
+            assert key not in seen, f"{project} is in {seen[key]} and in {corpus_name}"
+            seen[key] = corpus_name
+
+
 def _tiny_wheel(folder: Path) -> Path:
     """A wheel whose modules fail (or not) in known ways."""
     import base64

@@ -82,6 +82,12 @@ it: the attributes the import system sets and those of the module type (``__dict
 
 _TEST_PARTS = frozenset({"tests", "test", "testing", "conftest"})
 
+# Files beside the sources that import as a module of their stem: stubs, extension
+# modules, and the sources a build compiles into one (C, C++, Cython, Fortran for f2py).
+_MODULE_FILE_SUFFIXES = frozenset(
+    {"py", "pyi", "so", "pyd", "c", "cc", "cpp", "cxx", "pyx", "f", "f90"}
+)
+
 GLOBAL_INPUTS: dict[str, tuple[str, ...]] = {
     "cycles": ("itt",),
     "run_successors": ("runs",),
@@ -203,13 +209,19 @@ class ImportGraph:
             # of that name (PF203 reports the shadowing itself).
             if not is_stdlib_module_everywhere(name)
         )
-        # extension modules and stubs beside the sources (`_speedups.c`, `.so`, `.pyi`)
-        self.opaque = frozenset(
-            f"{d.package}.{entry.partition('.')[0]}"
+        # extension modules and stubs beside the sources (`_speedups.c`, `.so`, `.pyi`);
+        # any other file too, so that no import of it is called missing (`alembic.ini`)
+        entries = [
+            (f"{d.package}.{entry.partition('.')[0]}", entry.rpartition(".")[2])
             for d in project.directories
             if d.package
             for entry in d.entries
             if "." in entry.strip(".")
+        ]
+        self.opaque = frozenset(dotted for dotted, _suffix in entries).union(built)
+        # ... of which those that can be a module, which proves that an import means it
+        self.module_files = frozenset(
+            dotted for dotted, suffix in entries if suffix in _MODULE_FILE_SUFFIXES
         ).union(built)
         self.shared = project.shared_namespaces
         # any subdirectory of a package imports, as a namespace package, Python files or not
@@ -327,6 +339,18 @@ class ImportGraph:
             dotted in self.modules
             or dotted in self.packages
             or dotted in self.opaque
+            or dotted in self.subdirs
+        )
+
+    def is_module(self, dotted: str) -> bool:
+        """A project module or package, or a file beside the sources that can be a module
+        (an extension's source or binary, a stub, or one the build configuration names):
+        proof that an import of that name means it. A subdirectory is a namespace package;
+        a data file of that name (``alembic.ini``) proves nothing."""
+        return (
+            dotted in self.modules
+            or dotted in self.packages
+            or dotted in self.module_files
             or dotted in self.subdirs
         )
 

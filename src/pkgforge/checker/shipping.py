@@ -29,8 +29,12 @@ class WheelView:
             self.by_package[package].append(module)
 
     def chain_has_init(self, package: str) -> bool:
+        """Every folder from the top-level package down has an ``__init__.py``. An excluded
+        package's own files are not walked, but the walk enters one only where ``find``
+        does: where it has an ``__init__.py`` (plain find) or needs none (find_namespace)."""
         parts = package.split(".")
-        return all(self.has_init.get(".".join(parts[:i]), True) for i in range(1, len(parts) + 1))
+        prefixes = (".".join(parts[:i]) for i in range(1, len(parts) + 1))
+        return all(self.has_init.get(p, True) or self.info.excludes(p) for p in prefixes)
 
     def ships(self, package: str) -> bool | None:
         """Whether the modules directly in ``package`` go into the wheel; None when it

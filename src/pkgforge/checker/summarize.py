@@ -326,6 +326,11 @@ class _Collector:
             self.target(node.target, node, where)
             self.special_assign(node.target, node.value, node, where, augmented=False)
             self.calls_in(node.value)
+        elif type(node.target) is ast.Name and _binds(where):
+            # `name: T` alone binds nothing, but says that the module will have `name`:
+            # something pkgforge cannot read binds it (a helper that writes the caller's
+            # globals, `public(name=value)`). A binding on some paths: not provably absent.
+            self.bind(node.target.id, node.lineno, where | _SOMETIMES)
 
     def aug_assign(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.AugAssign)

@@ -201,6 +201,7 @@ class _DirInfo:
     __slots__ = (
         "depth",
         "entries",
+        "excluded",
         "has_init",
         "has_python",
         "parent",
@@ -228,6 +229,8 @@ class _DirInfo:
         self.has_python = False
         self.parent = parent
         self.depth = depth
+        self.excluded = False
+        """A package that ``packages.find`` excludes: its own modules do not ship."""
 
 
 # (path, relpath, dotted parts, depth, parent relpath, stat of the directory)
@@ -298,6 +301,7 @@ class _Walker:
                 continue
             top = depth == 0
             node = _DirInfo(path, relpath, parts, parent, depth)
+            node.excluded = bool(mount.exclude and parts and _excluded(parts, mount.exclude))
             self.dirs[relpath] = node
             for entry in entries:
                 self._entry(entry, node, mount, top, stack)
@@ -325,7 +329,7 @@ class _Walker:
                 stem = name[:-3]
                 if top and not self._take_module(stem, mount):
                     return
-                if mount.skip and _skipped(join(node.relpath, name), mount.skip):
+                if node.excluded or (mount.skip and _skipped(join(node.relpath, name), mount.skip)):
                     return
                 self._add_file(entry, node, stem, node.parts)
                 if top and stem != "__init__" and not mount.prefix:
@@ -346,8 +350,12 @@ class _Walker:
             self._pycache(entry.path)
         elif not self._skip_dir(entry, mount, top, node.relpath == ""):
             child_parts = _child_parts(node.parts, name)
-            if mount.exclude and child_parts is not None and _excluded(child_parts, mount.exclude):
-                return
+            if mount.exclude and child_parts is not None:
+                if _all_excluded(child_parts, mount.exclude):
+                    return
+                init = os.path.join(entry.path, "__init__.py")  # noqa: PTH118
+                if node.excluded and mount.needs_init and not os.path.isfile(init):  # noqa: PTH113
+                    return  # below an excluded package plain find finds only packages
             relpath = join(node.relpath, name)
             if mount.skip and _skipped(relpath, mount.skip):
                 return
@@ -556,3 +564,11 @@ def _child_parts(parts: tuple[str, ...] | None, name: str) -> tuple[str, ...] | 
 def _excluded(parts: tuple[str, ...], patterns: tuple[str, ...]) -> bool:
     dotted = ".".join(parts)
     return any(fnmatch.fnmatchcase(dotted, p) for p in patterns)
+
+
+def _all_excluded(parts: tuple[str, ...], patterns: tuple[str, ...]) -> bool:
+    """Whether the package and every package below it are excluded: a matching pattern
+    that ends in ``*`` (``tests*``) matches them all. setuptools still finds the
+    subpackages of a package that only an exact pattern (``azure``) excludes."""
+    dotted = ".".join(parts)
+    return any(p.endswith("*") and fnmatch.fnmatchcase(dotted, p) for p in patterns)

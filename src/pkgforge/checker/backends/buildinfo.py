@@ -78,6 +78,12 @@ class Wheel(NamedTuple):
             return self._filtered(package)
         return None
 
+    def excludes(self, package: str) -> bool:
+        """Whether a ``find`` exclude pattern leaves out ``package``'s own modules."""
+        return bool(self.exclude) and any(
+            fnmatch.fnmatchcase(package, p) for p in self.exclude or ()
+        )
+
     def _filtered(self, package: str) -> bool | None:
         if self.include is None or self.exclude is None:
             return None

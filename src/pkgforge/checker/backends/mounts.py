@@ -51,6 +51,10 @@ class Mount(NamedTuple):
     setup.py... as setuptools' flat-layout discovery does."""
     exclude: tuple[str, ...] = ()
     """Dotted-name globs (``packages.find`` exclude) to leave out."""
+    needs_init: bool = False
+    """setuptools' plain ``find`` (not ``find_namespace``): below an excluded package,
+    whose subpackages it still finds, a directory is a package only with an
+    ``__init__.py``."""
     skip: tuple[str, ...] = ()
     """Root-relative path globs a backend excludes from the wheel (hatch, pdm, poetry)."""
     packages_win: bool = False
@@ -68,6 +72,7 @@ class Mount(NamedTuple):
             only,
             self.flat,
             self.exclude,
+            self.needs_init,
             self.skip,
             self.packages_win,
             tuple(sorted(self.named)),
@@ -115,6 +120,7 @@ def merged(mounts: list[Mount]) -> tuple[Mount, ...]:
             only=only,
             flat=known.flat and mount.flat,
             exclude=(*known.exclude, *mount.exclude),
+            needs_init=known.needs_init or mount.needs_init,
             skip=(*known.skip, *mount.skip),
         )
     return tuple(by_place.values())

@@ -109,7 +109,9 @@ def undefined_export(project: Project) -> Iterator[Hit]:
     import, nor serves through a module-level `__getattr__` — and that are not
     submodules of the package either; one finding per `__all__`, listing them. A name
     bound only under `if TYPE_CHECKING:`, in a branch no supported Python takes, or
-    deleted by a module-level `del` is missing too.
+    deleted by a module-level `del` is missing too; a name only annotated at module
+    level (`frozendict: type[FrozenDict]`) is not: the annotation says that something
+    pkgforge cannot read binds it.
 
     When the module's names are written at run time (`globals().update(...)`, `exec`,
     a `__getattr__` that may serve anything, another module's `setattr`), or its

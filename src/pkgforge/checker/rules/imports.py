@@ -215,7 +215,7 @@ def _means_sibling(graph: ImportGraph, package: str, info: ImportInfo) -> bool:
     sibling module and every imported name exists there. `from selenium import webdriver`
     next to a plain selenium.py without `webdriver` means the third-party selenium."""
     target = f"{package}.{info.module}"
-    if not graph.exists(target):
+    if not graph.is_module(target):
         return False
     if not info.is_from or target not in graph.modules:
         return True
@@ -240,7 +240,9 @@ def implicit_relative_import(project: Project) -> Iterator[Hit]:
     but is a sibling module in the importing package — `import echo` in
     `sound/effects/surround.py` next to `sound/effects/echo.py`. A name that a
     declared dependency (or a dependency group) provides is that distribution, even
-    when it is not installed where pkgforge runs.
+    when it is not installed where pkgforge runs. A sibling is a module, a package, or
+    a file that can be one (a stub, an extension module or its C or Cython source): a
+    data file (`alembic.ini` beside an Alembic `env.py`) is none.
 
     A sibling named like a standard-library module (`types.py`) is no top-level module
     in Python 3: `from types import Meter` gets the standard library's `types`. It is
@@ -427,7 +429,9 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
     names a module-level `__getattr__` serves in its literal forms (`if name == "x":`,
     `if name in {...}:` then `raise AttributeError`). A name that a function binds
     through `global` counts as bound: whether anything calls the function first is not
-    something pkgforge can prove. Imports guarded by `try/except ImportError` are left
+    something pkgforge can prove; so does a name only annotated at module level
+    (`frozendict: type[FrozenDict]`), which says that something pkgforge cannot read
+    binds it (a helper that writes the module's globals). Imports guarded by `try/except ImportError` are left
     alone, and so are tests (they import missing names on purpose, to check that they
     are missing).
 

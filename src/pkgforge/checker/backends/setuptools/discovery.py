@@ -184,7 +184,7 @@ def _find_mount(root: Path, path: Path, find: Mapping[str, Any]) -> Mount:
         }
     elif namespace:
         return Mount(path, flat=path == root, exclude=exclude)
-    return Mount(path, only=frozenset(names), exclude=exclude)
+    return Mount(path, only=frozenset(names), exclude=exclude, needs_init=not namespace)
 
 
 def automatic(
