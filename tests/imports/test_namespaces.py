@@ -772,3 +772,61 @@ def test_a_namespace_written_later_is_known_before_the_write(
     assert len(found) == fails
     broken = "partially initialized module" in trees.import_first(root, "pkg").stderr
     assert broken  # CPython fails either way: the second case is unknown, not wrong
+
+
+# -- a backend that ships one dotted portion of a shared namespace -----------------------
+
+_PORTION_BACKENDS = {
+    "flit": (
+        'requires = ["flit_core>=3.9"]\nbuild-backend = "flit_core.buildapi"',
+        '[tool.flit.module]\nname = "acme.providers.http"\n',
+    ),
+    "uv_build": (
+        'requires = ["uv_build>=0.9"]\nbuild-backend = "uv_build"',
+        '[tool.uv.build-backend]\nmodule-name = "acme.providers.http"\n',
+    ),
+}
+
+
+@pytest.mark.parametrize("backend", sorted(_PORTION_BACKENDS))
+def test_a_dotted_module_name_ships_one_portion_of_a_shared_namespace(
+    tmp_path: Path, backend: str
+) -> None:
+    """``acme.providers.http`` alone is shipped (its parents' pkgutil ``__init__`` files
+    stay in the sdist): other distributions provide the rest of ``acme``, so an import of
+    it is a third-party import, never a missing module; the portion's own modules are
+    still the project's."""
+    build_system, tool = _PORTION_BACKENDS[backend]
+    extend = '__path__ = __import__("pkgutil").extend_path(__path__, __name__)\n'
+    (tmp_path / "pyproject.toml").write_text(
+        f"[build-system]\n{build_system}\n\n"
+        '[project]\nname = "acme-providers-http"\nversion = "1.0"\n'
+        f'requires-python = ">=3.11"\ndependencies = ["acme-core"]\n\n{tool}',
+        encoding="utf-8",
+    )
+    sources = {
+        "acme/__init__.py": extend,
+        "acme/providers/__init__.py": extend,
+        "acme/providers/http/__init__.py": (
+            "from acme import __version__\n"
+            "from acme.hooks.base import BaseHook\n"
+            "from acme.providers.http.hooks import X\n"
+            "from acme.providers.http.missing import Y\n"
+        ),
+        "acme/providers/http/hooks.py": "X = 1\n",
+    }
+    for relpath, text in sources.items():
+        path = tmp_path / "src" / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    errors = [
+        (f.line, f.message)
+        for f in check([tmp_path], use_cache=False).findings
+        if f.severity is Severity.ERROR
+    ]
+    assert errors == [
+        (
+            4,
+            "`from acme.providers.http.missing import Y`: no module named acme.providers.http.missing",
+        )
+    ]

@@ -185,9 +185,12 @@ class ImportGraph:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.modules: Mapping[str, SourceFile] = project.modules
+        # a module's parents are packages once installed, its folders walked or not (a
+        # backend that ships `acme.providers.http` alone installs `acme/providers/` too)
         self.packages = frozenset(
             [m for m, f in self.modules.items() if f.is_package]
             + [d.package for d in project.directories if d.package]
+            + [m.rsplit(".", i)[0] for m in self.modules for i in range(1, m.count(".") + 1)]
         )
         # modules the build creates (extension modules, a generated _version.py)
         self.built = built = frozenset(g for g in project.generated if "*" not in g)

@@ -6,7 +6,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pkgforge.checker.backends.mounts import Decision, installed_mounts, project_name, table
+from pkgforge.checker.backends.mounts import (
+    Decision,
+    dotted_parents,
+    installed_mounts,
+    project_name,
+    table,
+)
 
 if TYPE_CHECKING:
     from pkgforge.checker.backends.reader import Reader
@@ -18,17 +24,10 @@ SETTING = "`[tool.flit.module] name`"
 
 
 def ships(root: Path, pyproject: Mapping[str, Any], memo: object = None) -> Decision | None:
-    name = table(pyproject, "tool", "flit", "module").get("name")
-    source = "[tool.flit.module] name"
-    if not isinstance(name, str):
-        name = table(pyproject, "tool", "flit", "metadata").get("module")
-    if not isinstance(name, str):
-        project = project_name(pyproject)
-        if project is None:
-            return None
-        stub = project.endswith("-stubs")
-        name = project.removesuffix("-stubs").replace("-", "_") + ("-stubs" if stub else "")
-        source = "flit's module named like the project"
+    named = _module_name(pyproject)
+    if named is None:
+        return None
+    name, source = named
     relative = name.replace(".", "/")
     found = [
         candidate
@@ -41,4 +40,26 @@ def ships(root: Path, pyproject: Mapping[str, Any], memo: object = None) -> Deci
 
 
 def creates(reader: Reader) -> None:
-    """Nothing: flit ships the source tree as it is."""
+    """No module: flit ships the source tree as it is. A dotted module name
+    (``acme.providers.http``) is one portion of namespace packages that other
+    distributions share: flit ships none of its parents' files, so ``acme`` and
+    ``acme.providers`` are namespaces, not packages of the project."""
+    named = _module_name(reader.pyproject) if reader.backend.startswith("flit") else None
+    if named is not None:
+        reader.namespaces += dotted_parents(named[0])
+
+
+def _module_name(pyproject: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The module flit ships and where that name comes from."""
+    name = table(pyproject, "tool", "flit", "module").get("name")
+    if isinstance(name, str):
+        return name, "[tool.flit.module] name"
+    name = table(pyproject, "tool", "flit", "metadata").get("module")
+    if isinstance(name, str):
+        return name, "[tool.flit.module] name"
+    project = project_name(pyproject)
+    if project is None:
+        return None
+    stub = project.endswith("-stubs")
+    name = project.removesuffix("-stubs").replace("-", "_") + ("-stubs" if stub else "")
+    return name, "flit's module named like the project"

@@ -17,6 +17,7 @@ __all__ = [
     "UNKNOWN",
     "Decision",
     "Mount",
+    "dotted_parents",
     "installed_mounts",
     "literal_path",
     "merged",
@@ -188,3 +189,10 @@ def names_in(path: Path) -> list[str]:
             return sorted(entry.name for entry in scan)
     except OSError:
         return []
+
+
+def dotted_parents(name: str) -> list[str]:
+    """The packages above a dotted module name (``a.b.c`` -> ``a``, ``a.b``): namespace
+    packages where a backend ships only the named portion."""
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]

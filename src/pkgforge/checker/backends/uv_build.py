@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pkgforge.checker.backends.mounts import (
     Decision,
+    dotted_parents,
     installed_mounts,
     norm,
     project_name,
@@ -60,10 +61,16 @@ def ships(root: Path, pyproject: Mapping[str, Any], memo: object = None) -> Deci
 
 def creates(reader: Reader) -> None:
     """No module (uv_build ships the source tree as it is); with ``namespace = true`` its
-    modules are namespace packages (PEP 420), as declared."""
+    modules are namespace packages (PEP 420), as declared, and a dotted module name's
+    parents are namespace folders that other distributions share."""
     settings = table(reader.pyproject, "tool", "uv", "build-backend")
-    if reader.backend == "uv_build" and settings.get("namespace") is True:
-        reader.namespaces += [n for n in _module_names(reader.pyproject, settings) if n]
+    if reader.backend != "uv_build":
+        return
+    names = [n for n in _module_names(reader.pyproject, settings) if n]
+    if settings.get("namespace") is True:
+        reader.namespaces += names
+    for name in names:
+        reader.namespaces += dotted_parents(name.removesuffix("-stubs"))
 
 
 def _exclude_forms(pattern: str) -> tuple[str, ...]:
