@@ -158,18 +158,20 @@ def _listed(file: str, variable: str) -> dict[str, str]:
 
 
 # The corpora a run can judge, each mapping project -> pinned version: the one the
-# checker was fixed against, and the held-out sets it never was. Set 1 is spent (a
-# finding of its prompted a checker change); set 2 is the clean evidence.
+# checker was fixed against, and the held-out sets it never was. Sets 1 and 2 are spent
+# (their findings prompted checker changes); set 3 is the clean evidence.
 CORPORA = {
     "original": corpus.ALL_PROJECTS,
     "held-out": _listed("held_out_projects.py", "HELD_OUT"),
     "held-out-2": _listed("held_out_projects_2.py", "HELD_OUT_2"),
+    "held-out-3": _listed("held_out_projects_3.py", "HELD_OUT_3"),
 }
-HELD_OUT = ("held-out", "held-out-2")
+HELD_OUT = ("held-out", "held-out-2", "held-out-3")
 ABOUT = {
     "original": "tests/imports/real_projects.py (a training set)",
     "held-out": "bench/held_out_projects.py (held-out set 1, spent)",
-    "held-out-2": "bench/held_out_projects_2.py (held-out set 2: never tuned on)",
+    "held-out-2": "bench/held_out_projects_2.py (held-out set 2, spent)",
+    "held-out-3": "bench/held_out_projects_3.py (held-out set 3: never tuned on)",
 }
 
 
