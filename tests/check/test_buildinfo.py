@@ -507,3 +507,22 @@ def test_a_build_scripts_blind_spot_stays_local(tmp_path: Path, hook: str, maybe
         module: "info" if module in maybe else "error"
         for module in ("sound.gone", "sound.missing", "sound._gen", "sound.sub.deep")
     }
+
+
+@pytest.mark.parametrize(
+    ("hook", "severity"),
+    [
+        # hatch-autorun writes a .pth file and nothing importable
+        ('[tool.hatch.build.hooks.autorun]\ncode = "print(1)"\n', "error"),
+        # a plugin whose output is not documented here may write any module
+        ("[tool.hatch.build.hooks.some-plugin]\n", "info"),
+    ],
+)
+def test_a_build_hook_plugin_hides_only_what_it_may_write(
+    tmp_path: Path, hook: str, severity: str
+) -> None:
+    pyproject = HATCH.replace('"hatch-vcs"', '"hatchling"') + hook
+    files = {"pyproject.toml": pyproject, "src/sound/player.py": "from sound.gone import x\n"}
+    write_tree(tmp_path, {"src/sound/__init__.py": "", **files})
+    (finding,) = check([tmp_path], select=["PF404"], use_cache=False).findings
+    assert finding.severity == severity

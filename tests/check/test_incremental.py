@@ -70,6 +70,10 @@ LINES = (
     "from sound import *",
     "from sound.effects import {module}\n{module}.{name} = 1",
     "import sys\nsys.modules['sound.effects.{module}'] = sys",
+    "import sys\ndef {name}(key):\n    sys.modules[key] = sys",
+    "{name}(__name__)",
+    "{name}('sound.effects.{module}')",
+    "{name}(sound.{module})",
     "import sys\nsys.meta_path.append(None)",
     "__path__ = __import__('pkgutil').extend_path(__path__, __name__)",
     "if __name__ == '__main__':\n    import {module}",
@@ -279,6 +283,40 @@ def test_an_edit_of_what_a_module_reads_from_an_import_reruns_pf403(project: Pat
     again = check([project])
     assert again.findings == check([project], use_cache=False).findings
     assert not any(f.code == "PF403" for f in again.findings)
+
+
+def test_an_edit_of_what_a_call_hands_a_sys_modules_writer_reruns_pf404(
+    project: Path, unit_runs: list[tuple[str, str]]
+) -> None:
+    """A function that writes ``sys.modules[<its parameter>]`` makes the modules its callers
+    name: an edit of a call in another module changes whether a missing module is one."""
+    tree = _Tree.__new__(_Tree)
+    tree.root, tree.clock = project, 1_000_000_000_000_000_000
+    tree.write(
+        "src/sound/effects/helper.py",
+        "import sys\n\n\ndef make(name):\n    sys.modules[name] = sys\n",
+    )
+    tree.write(
+        "src/sound/effects/mixer.py",
+        "from sound.effects.helper import make\n\nmake('sound.effects.made')\n",
+    )
+    tree.write("src/sound/formats/aiff.py", "import sound.effects.made\n")
+    caller = project / "src/sound/effects/mixer.py"
+
+    def aiff() -> list[str]:
+        found = check([project])
+        assert found.findings == check([project], use_cache=False).findings
+        return [f.severity for f in found.findings if f.code == "PF404" and "aiff" in f.path]
+
+    assert aiff() == []
+    unit_runs.clear()
+    _edit(caller, caller.read_text().replace("'sound.effects.made'", "'sound.effects.other'"))
+    assert aiff() == ["error"]
+    # a re-check: the units that read what may be made at run time, not every rule
+    assert ("PF404", "src/sound/formats/aiff.py") in unit_runs
+    assert ("PF404", "src/sound/effects/reverse.py") not in unit_runs
+    _edit(caller, caller.read_text().replace("'sound.effects.other'", "NAMES[0]"))
+    assert aiff() == ["info"]
 
 
 def test_interface_ignores_moved_lines_but_not_their_order() -> None:

@@ -30,6 +30,14 @@ from pkgforge.checker.certainty import Reach
 from pkgforge.checker.incremental import deps
 from pkgforge.checker.incremental.deps import GLOBAL_BASE, Memo, projection_key
 from pkgforge.checker.model import shared_view
+from pkgforge.checker.module_keys import (
+    ANY_BELOW,
+    Parameter,
+    absolute,
+    may_name_any,
+    parameter,
+    passed,
+)
 from pkgforge.checker.summary import ImportInfo, ImportScope, ModuleSummary
 from pkgforge.names import is_public_module, is_stdlib_module_everywhere
 
@@ -85,7 +93,7 @@ GLOBAL_INPUTS: dict[str, tuple[str, ...]] = {
     "run_successors": ("runs",),
     "run_cycles": ("runs",),
     "written": ("writes",),
-    "installs": ("installs",),
+    "installs": ("installs", "calls"),
     "imported": ("targets",),
     "path_inserters": ("syspath",),
     "star_groups": ("stars",),
@@ -108,6 +116,7 @@ PROJECTIONS = (
     "body",
     "stars",
     "starts",
+    "calls",
 )
 """The per-module projections (``ImportGraph._project_<name>``), numbered in this order
 for dependency keys: append, do not reorder. Each is a function of its module's summary
@@ -352,7 +361,7 @@ class ImportGraph:
         for callee, line in self.modules[module].summary.name_handed_to:
             owner = self._module_of(module, callee)
             if owner is not None and any(
-                not key for key, _line in self.modules[owner].summary.module_writes
+                may_name_any(key) for key, _line in self.modules[owner].summary.module_writes
             ):
                 return callee, line
         return None
@@ -845,39 +854,79 @@ class ImportGraph:
                 return RunTimeModule(unknown[0], unknown[1], known=False)
         return None
 
-    def _project_installs(self, module: str) -> tuple[tuple[tuple[str | None, int], ...], int]:
-        """``module``'s ``sys.modules`` writes (the module each names, None when the key
-        is computed; the line) and the line of its import hook (0: none)."""
+    def _project_installs(self, module: str) -> tuple[tuple[tuple[str, int], ...], int]:
+        """``module``'s ``sys.modules`` writes (each key made absolute, :mod:`.module_keys`;
+        the line) and the line of its import hook (0: none)."""
         summary = self.modules[module].summary
-        writes = tuple((_installed_name(module, key), line) for key, line in summary.module_writes)
+        writes = tuple((absolute(module, key), line) for key, line in summary.module_writes)
         return writes, summary.import_hooks
+
+    def _project_calls(
+        self, module: str
+    ) -> tuple[tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]], ...], str]:
+        """What ``module``'s calls hand functions as ``sys.modules`` keys: (callee, positional
+        keys, keyword keys) of each call that hands one it can read (keys made absolute),
+        and the functions it calls, or hands on, with none it can read (their names
+        separated by spaces)."""
+        summary = self.modules[module].summary
+        calls = tuple(
+            (
+                call.callee,
+                tuple(absolute(module, key) for key in call.positional),
+                tuple((name, absolute(module, key)) for name, key in call.keywords),
+            )
+            for call in summary.key_calls
+        )
+        return calls, summary.opaque_calls
 
     def _whole_installs(
         self,
     ) -> tuple[dict[str, tuple[str, int]], dict[str, tuple[str, int]]]:
         installed: dict[str, tuple[str, int]] = {}
         hooked: dict[str, tuple[str, int]] = {}
+        callers: _KeyCallers | None = None
         for module in sorted(self.modules):
             writes, hook = self.projection("installs", module)
             if not writes and not hook:
                 continue
             file = self.modules[module]
             top = module.partition(".")[0]
-            # a key it computes names a module of its own package (pip's `vendored()`,
-            # `sys.modules[__name__ + "." + name]`); an import hook may serve any module
+            # a key it cannot read names a module of its own package (`"%s.%s" % (a, b)`);
+            # an import hook may serve any module
             package = module if file.is_package else module.rpartition(".")[0] or module
-            for target, line in writes:
-                if target == module:
-                    # it replaces itself (a lazy proxy): its names are unknown (``written``),
-                    # its submodules are still files the import system finds, or does not
+            for key, line in writes:
+                found = parameter(key)
+                if found is None:
+                    _note_install(
+                        installed, hooked, key, (module, line), module=module, package=package
+                    )
                     continue
-                if target is None:
-                    hooked.setdefault(package, (module, line))
-                else:
-                    installed.setdefault(target, (module, line))
+                if callers is None:
+                    callers = self._key_callers()
+                for caller, passed_key in _passing(callers, found):
+                    _note_install(
+                        installed,
+                        hooked,
+                        passed_key,
+                        (module, line),
+                        module=caller,
+                        package=package,
+                    )
             if hook:
                 hooked[top] = hooked.get(top) or (module, hook)
         return installed, hooked
+
+    def _key_callers(self) -> _KeyCallers:
+        """Every call of the project that hands a readable ``sys.modules`` key, by the name
+        of the function called, and the names of the functions called with none."""
+        calls: dict[str, list[tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]]] = {}
+        opaque: set[str] = set()
+        for module in sorted(self.modules):
+            handed, unread = self.projection("calls", module)
+            for callee, positional, keywords in handed:
+                calls.setdefault(callee, []).append((module, positional, keywords))
+            opaque.update(unread.split())
+        return calls, opaque
 
     def star_names(self, module: str) -> frozenset[str] | None:
         """The names ``from module import *`` binds; None when unknown (third-party,
@@ -1148,13 +1197,58 @@ def _runs_now(info: ImportInfo) -> bool:
 
 
 def _installed_name(module: str, key: str) -> str | None:
-    """The module a ``sys.modules`` key of ``module`` names (see ``ModuleSummary.module_writes``);
-    None when the key cannot be read."""
-    if not key:
+    """The one module a ``sys.modules`` key of ``module`` names (see
+    ``ModuleSummary.module_writes``); None when it may name another or several."""
+    if may_name_any(key) or key.endswith(ANY_BELOW):
         return None
-    if key == ".":
-        return module
-    return module + key if key.startswith(".") else key
+    return absolute(module, key)
+
+
+_KeyCallers = tuple[
+    dict[str, list[tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]]], set[str]
+]
+
+
+def _passing(callers: _KeyCallers, at: Parameter) -> Iterator[tuple[str, str]]:
+    """(calling module, key) for what the project's calls pass for the parameter ``at``
+    of a function that writes ``sys.modules[<it>]``: ``""`` once when a call passes
+    something unreadable, or none is seen (then it may be given any name), unless the
+    function loads a file that is not the package's (the user's module names no module
+    of the package)."""
+    calls, opaque = callers
+    unknown = at.callee in opaque
+    seen = calls.get(at.callee, ())
+    for caller, positional, keywords in seen:
+        key = passed(positional, keywords, at)
+        if key:
+            yield caller, key
+        else:
+            unknown = True
+    if (unknown or not seen) and not at.loads_a_file:
+        yield "", ""
+
+
+def _note_install(
+    installed: dict[str, tuple[str, int]],
+    hooked: dict[str, tuple[str, int]],
+    key: str,
+    writer: tuple[str, int],
+    *,
+    module: str,
+    package: str,
+) -> None:
+    """Note what the absolute ``key`` names, written by ``writer`` (module, line) for
+    ``module`` (whose ``__name__`` it may be); ``package`` is the writer's."""
+    if not key:
+        hooked.setdefault(package, writer)
+    elif key == module:
+        # it replaces itself (a lazy proxy): its names are unknown (``written``), its
+        # submodules are still files the import system finds, or does not
+        return
+    elif key.endswith(ANY_BELOW):
+        hooked.setdefault(key[: -len(ANY_BELOW)], writer)
+    else:
+        installed.setdefault(key, writer)
 
 
 @lru_cache(maxsize=65536)

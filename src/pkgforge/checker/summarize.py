@@ -22,6 +22,7 @@ from typing import Any
 
 from pkgforge._patterns import LazyPattern
 from pkgforge.checker.certainty import Reach
+from pkgforge.checker.module_keys import handed_key, module_key, parameter_key
 from pkgforge.checker.namespace_writes import MENTIONS, find_namespace_write
 from pkgforge.checker.summary import (
     AllEntry,
@@ -30,6 +31,7 @@ from pkgforge.checker.summary import (
     ForeignWrite,
     ImportInfo,
     ImportScope,
+    KeyCall,
     ModuleSummary,
     NameUse,
     ParseProblem,
@@ -145,6 +147,14 @@ class _Collector:
     import_hooks: int = 0
     exec_line: int = 0
     name_handed: list[tuple[str, int]] = field(default_factory=list)
+    key_calls: list[KeyCall] = field(default_factory=list)
+    opaque_calls: set[str] = field(default_factory=set)
+    local_imports: set[str] = field(default_factory=set)
+    """Names imports bind in functions and classes (a function handed on may be one)."""
+    scopes: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef] = field(
+        default_factory=list
+    )
+    """The definitions the walk is in, innermost last."""
     sys_path_at_import: list[int] = field(default_factory=list)
     assigned: set[str] = field(default_factory=set)
     """Names some statement other than an import binds (at any reach)."""
@@ -196,14 +206,18 @@ class _Collector:
                 # every definition counts: an import between two of them may look a name
                 # up while the first one is bound
                 self.getattr_defs += (node if type(node) is ast.FunctionDef else None,)
+        self.scopes.append(node)
         self.body(node.body, where | _IN_FUNCTION)
+        self.scopes.pop()
 
     def class_(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.ClassDef)
         if _binds(where):
             self.bind(node.name, node.lineno, where)
             self.def_names.add(node.name)
+        self.scopes.append(node)
         self.body(node.body, where | _IN_CLASS)
+        self.scopes.pop()
 
     def delete(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.Delete)
@@ -215,16 +229,85 @@ class _Collector:
 
     def assign(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.Assign)
+        value = node.value
         if where & _NO_MODULE_BINDING:  # the common case: only `sys.path = ...` matters here
             for target in node.targets:
                 if type(target) is not ast.Name:
                     self.target(target, node, where)
+            if type(value) is ast.Call:
+                self.call_site(value)
+            elif type(value) in _MAKERS:
+                self.calls_in(value)
             return
         for target in node.targets:
             self.target(target, node, where)
-            self.special_assign(target, node.value, node, where, augmented=False)
-        if type(node.value) is ast.Call:
-            self.hands_name(node.value, where)
+            self.special_assign(target, value, node, where, augmented=False)
+        if type(value) is ast.Call:
+            self.hands_name(value, where)
+            self.call_site(value)
+        elif type(value) in _MAKERS:
+            self.calls_in(value)
+
+    def calls_in(self, value: ast.expr | None) -> None:
+        """Note the calls of a statement's value: itself, or what a comprehension makes."""
+        kind = type(value)
+        if kind is ast.Call:
+            self.call_site(value)  # type: ignore[arg-type]
+        elif kind in _MAKERS:
+            made = value.elt if kind is not ast.DictComp else value.value  # type: ignore[union-attr]
+            if type(made) is ast.Call:
+                self.call_site(made)
+
+    def call_site(self, call: ast.Call) -> None:
+        """What ``call`` and the calls among its arguments hand a function, as keys of
+        ``sys.modules`` (``ModuleSummary.key_calls``, ``opaque_calls``). On every call the
+        walk sees: a few tests per argument, most of them answered by its kind."""
+        func = call.func
+        kind = type(func)
+        if kind is ast.Attribute:
+            callee = func.attr  # type: ignore[attr-defined]
+        elif kind is ast.Name:
+            callee = func.id  # type: ignore[attr-defined]
+        else:
+            return
+        readable = False
+        bindings = self.bindings
+        opaque = self.opaque_calls
+        keywords = call.keywords
+        values = [*call.args, *(k.value for k in keywords)] if keywords else call.args
+        for value in values:
+            kind = type(value)
+            if kind is ast.Name:
+                name = value.id  # type: ignore[attr-defined]
+                if name == "__name__":
+                    readable = True
+                elif name in bindings or name in self.local_imports:  # a function handed on
+                    opaque.add(name)
+            elif kind is ast.Call:
+                self.call_site(value)  # type: ignore[arg-type]
+            elif kind is ast.Attribute:
+                owner = value.value  # type: ignore[attr-defined]
+                if type(owner) is ast.Name and (
+                    owner.id in bindings or owner.id in self.local_imports
+                ):  # `helpers.make`
+                    opaque.add(value.attr)  # type: ignore[attr-defined]
+            elif kind is ast.Constant:
+                text = value.value  # type: ignore[attr-defined]
+                readable = readable or (
+                    type(text) is str and "." in text and bool(handed_key(value))
+                )
+            elif kind is ast.BinOp or kind is ast.JoinedStr:
+                readable = readable or bool(handed_key(value))
+        if not readable:
+            opaque.add(callee)
+            return
+        positional: list[str] = []
+        for value in call.args:
+            if type(value) is ast.Starred:
+                break
+            positional.append(handed_key(value))
+        named = tuple((k.arg, handed_key(k.value)) for k in keywords if k.arg)
+        self.key_calls.append(KeyCall(callee, call.lineno, tuple(positional), named))
 
     def hands_name(self, call: ast.Call, where: _Where) -> None:
         """``helper(__name__, ...)`` while the module is imported: the helper may replace the
@@ -242,6 +325,7 @@ class _Collector:
         if node.value is not None:
             self.target(node.target, node, where)
             self.special_assign(node.target, node.value, node, where, augmented=False)
+            self.calls_in(node.value)
         elif type(node.target) is ast.Name and _binds(where):
             # `name: T` alone binds nothing, but says that the module will have `name`:
             # something pkgforge cannot read binds it (a helper that writes the caller's
@@ -258,6 +342,13 @@ class _Collector:
         if type(node.value) is ast.Call:
             self.call(node.value, where)
             self.hands_name(node.value, where)
+            self.call_site(node.value)
+        elif type(node.value) in _MAKERS:
+            self.calls_in(node.value)
+
+    def return_(self, node: ast.stmt, where: _Where) -> None:
+        assert isinstance(node, ast.Return)
+        self.calls_in(node.value)
 
     def try_(self, node: ast.stmt, where: _Where) -> None:
         assert isinstance(node, ast.Try | ast.TryStar)
@@ -399,6 +490,8 @@ class _Collector:
                 )
                 if binds:
                     self.bind(bound, node.lineno, where, by_import=True)
+                else:
+                    self.local_imports.add(bound)
             return
         names = tuple(alias.name for alias in node.names)
         bound_names = tuple(alias.asname or alias.name for alias in node.names if alias.name != "*")
@@ -421,6 +514,8 @@ class _Collector:
         if binds:
             for name in bound_names:
                 self.bind(name, node.lineno, where, by_import=True)
+        else:
+            self.local_imports.update(bound_names)
 
     # -- targets and special names -----------------------------------------
 
@@ -451,7 +546,20 @@ class _Collector:
             if owner is not None and owner.partition(".")[0] not in _NOT_MODULES:
                 self.foreign.append((owner, target.attr, stmt.lineno))
         elif type(target) is ast.Subscript and self.is_sys_attr(target.value, "modules"):
-            self.module_writes.append((_module_key(target.slice), stmt.lineno))
+            written = None if unpacked else getattr(stmt, "value", None)
+            self.module_writes.append((self.module_key(target.slice, written), stmt.lineno))
+
+    def module_key(self, key: ast.expr, value: ast.expr | None) -> str:
+        """A ``sys.modules`` key (``ModuleSummary.module_writes``), ``value`` the module
+        written there when it can be told."""
+        found = module_key(key)
+        if found or not self.scopes or type(self.scopes[-1]) is ast.ClassDef:
+            return found
+        function = self.scopes[-1]
+        assert isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
+        method = len(self.scopes) > 1 and type(self.scopes[-2]) is ast.ClassDef
+        qualname = ".".join(scope.name for scope in self.scopes)
+        return parameter_key(function, qualname, method=method, key=key, value=value)
 
     def special_assign(
         self,
@@ -557,7 +665,10 @@ class _Collector:
         elif type(owner) is ast.Attribute and owner.attr in ("modules", "meta_path", "path_hooks"):
             if owner.attr == "modules" and func.attr in _SYS_MODULES_METHODS:
                 if self.is_sys_attr(owner, "modules"):
-                    key = _module_key(call.args[0]) if call.args and func.attr != "update" else ""
+                    key = ""
+                    if call.args and func.attr != "update":
+                        value = call.args[1] if len(call.args) > 1 else None
+                        key = self.module_key(call.args[0], value)
                     self.module_writes.append((key, call.lineno))
             elif func.attr in _HOOK_METHODS and self.is_sys_attr(owner, owner.attr):
                 self.import_hooks = self.import_hooks or call.lineno
@@ -672,8 +783,11 @@ _DISPATCH: dict[type[ast.stmt], _Handler] = {
     ast.Global: _Collector.global_,
     ast.Match: _Collector.match,
     ast.Delete: _Collector.delete,
+    ast.Return: _Collector.return_,
 }
 _DISPLAYS = (ast.Dict, ast.Set, ast.List, ast.Tuple)
+_MAKERS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
+"""Comprehensions: what each makes is a call the module may make."""
 if sys.version_info >= (3, 12):
     _DISPATCH[ast.TypeAlias] = _Collector.type_alias
 
@@ -727,38 +841,6 @@ def _entry(element: ast.expr) -> AllEntry:
 
 def _passes_all(args: list[ast.expr]) -> bool:
     return any(type(a) is ast.Name and a.id == "__all__" for a in args)
-
-
-def _module_key(key: ast.expr) -> str:
-    """A ``sys.modules`` key: the module name for a literal, ``".sub"`` for
-    ``__name__ + ".sub"`` (``f"{__name__}.sub"``), ``"."`` for ``__name__``, else ``""``."""
-    kind = type(key)
-    if kind is ast.Constant and isinstance(key.value, str):  # type: ignore[attr-defined]
-        return key.value  # type: ignore[attr-defined]
-    if kind is ast.Name and key.id == "__name__":  # type: ignore[attr-defined]
-        return "."
-    if kind is ast.BinOp and type(key.op) is ast.Add:  # type: ignore[attr-defined]
-        left, right = key.left, key.right  # type: ignore[attr-defined]
-        if (
-            type(left) is ast.Name
-            and left.id == "__name__"
-            and type(right) is ast.Constant
-            and isinstance(right.value, str)
-            and right.value.startswith(".")
-        ):
-            return right.value
-    if kind is ast.JoinedStr:
-        parts = key.values  # type: ignore[attr-defined]
-        if (
-            len(parts) == 2
-            and type(parts[0]) is ast.FormattedValue
-            and type(parts[0].value) is ast.Name
-            and parts[0].value.id == "__name__"
-            and type(parts[1]) is ast.Constant
-            and str(parts[1].value).startswith(".")
-        ):
-            return str(parts[1].value)
-    return ""
 
 
 def _strings(node: ast.expr | None, values: dict[str, ast.expr]) -> list[str] | None:
@@ -1281,6 +1363,8 @@ def _summarize_tree(
         import_hooks=collector.import_hooks,
         import_time_uses=tuple(uses),
         name_handed_to=tuple(collector.name_handed),
+        key_calls=tuple(collector.key_calls),
+        opaque_calls=" ".join(sorted(collector.opaque_calls)),
         import_attributes=_import_attributes(tree, collector.imports),
         imported_only=tuple(sorted(set(collector.bindings) - collector.assigned)),
         deletions=tuple(

@@ -23,6 +23,7 @@ __all__ = [
     "ForeignWrite",
     "ImportInfo",
     "ImportScope",
+    "KeyCall",
     "ModuleSummary",
     "NameUse",
     "ParseProblem",
@@ -193,6 +194,22 @@ class NameUse:
 
 
 @dataclass(frozen=True)
+class KeyCall:
+    """A call that hands a module name pkgforge can read (``recreate(__name__, ...)``,
+    ``load("pkg.plugins.x", path)``): what a function that writes
+    ``sys.modules[<its parameter>]`` is given there."""
+
+    callee: str
+    """The name of the function called, its last part (``recreate`` for ``local.recreate``)."""
+    line: int
+    positional: tuple[str, ...]
+    """Each positional argument as a ``sys.modules`` key (:attr:`ModuleSummary.module_writes`;
+    ``""`` when it cannot be read), up to the first ``*args``."""
+    keywords: tuple[tuple[str, str], ...]
+    """(parameter, key) of each keyword argument."""
+
+
+@dataclass(frozen=True)
 class ModuleSummary:
     """What the rules know of one module, read once from its syntax tree."""
 
@@ -237,8 +254,15 @@ class ModuleSummary:
     foreign_writes: tuple[ForeignWrite, ...] = ()
     """Names this module binds in other modules (``othermod.NAME = ...``)."""
     module_writes: tuple[tuple[str, int], ...] = ()
-    """(key, line) of each ``sys.modules[key] = ...``: an absolute module name for a literal
-    key, ``".sub"`` for ``__name__ + ".sub"``, ``""`` for a key that cannot be read."""
+    """(key, line) of each ``sys.modules[key] = ...`` (see :func:`~pkgforge.checker.summarize.module_key`):
+    an absolute module name for a literal key, ``"."`` for ``__name__``, ``".sub"`` for
+    ``__name__ + ".sub"``; ``"pkg.plugins.*"`` / ``".sub.*"`` for a key that adds a computed
+    tail to a literal prefix or to ``__name__`` (``f"pkg.plugins.{name}"``); for a key that
+    is a parameter of the enclosing function, ``"parameter:P:NAME:FUNCTION"`` (``P`` the
+    position a call passes it at, -1 for keyword-only; ``FUNCTION`` its qualified name),
+    or ``"loader:P:NAME:FUNCTION"`` when the module written is made from a file location
+    that is not the package's own (``module_from_spec(spec_from_file_location(name,
+    path))``: a loader of the user's code); ``""`` for a key that cannot be read."""
     import_hooks: int = 0
     """The line of a change to ``sys.meta_path`` or ``sys.path_hooks``: modules may be
     created at run time without a file."""
@@ -254,6 +278,16 @@ class ModuleSummary:
     """(callee as written, line) of each call that hands ``__name__`` to a function while
     the module is imported (``local.recreate_module(__name__, ...)``): a helper that may
     replace the module in ``sys.modules``."""
+    key_calls: tuple[KeyCall, ...] = ()
+    """Each call, in any scope, that hands a module name pkgforge can read (see
+    :class:`KeyCall`)."""
+    opaque_calls: str = ""
+    """The names of the functions the module calls handing no module name pkgforge can
+    read, or hands to another call as a value (``map(load, names)``), sorted, separated by
+    spaces (one string: every summary has them, and a re-check unpickles one object, not
+    dozens): a function that writes ``sys.modules[<its parameter>]`` called so may be
+    given any name. Calls are read where they are statements, assigned or returned values
+    (or what a comprehension there makes), and among their arguments."""
     import_attributes: tuple[tuple[str, str], ...] = ()
     """(name, attribute) of each ``name.attribute`` read anywhere in the module where
     ``name`` is bound by a plain ``import`` of a top-level name outside the standard

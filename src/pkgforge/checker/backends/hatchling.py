@@ -27,6 +27,12 @@ __all__ = ["SETTING", "creates", "ships"]
 SETTING = "`[tool.hatch.build.targets.wheel] packages`"
 """Where this backend's configuration says what ships (PF105's hint)."""
 
+_WRITE_NO_MODULE = frozenset({"autorun"})
+"""Build hook plugins whose documented output holds no module of the project, so no
+blind spot: hatch-autorun adds one ``hatch_autorun_<project>.pth`` file at the root of
+the wheel (its ``initialize`` puts only that file in ``force_include``). Any other
+plugin's code is not the project's to read: it may write any module."""
+
 
 def ships(root: Path, pyproject: Mapping[str, Any], memo: object = None) -> Decision | None:
     build = table(pyproject, "tool", "hatch", "build")
@@ -75,7 +81,7 @@ def creates(reader: Reader) -> None:
                 reader.paths.append(clean_path(value))
     for where in (("hatch", "build", "hooks"), ("hatch", "build", "targets", "wheel", "hooks")):
         for name in table(tool, *where):
-            if name in {"vcs", "mypyc", "version"}:
+            if name in {"vcs", "mypyc", "version"} or name in _WRITE_NO_MODULE:
                 continue
             why = f"the hatch build hook {name!r} may create modules"
             if name == "custom":

@@ -461,7 +461,10 @@ def unresolved_import(project: Project) -> Iterator[Hit]:
     module may be created without a file (an import hook), or the build may create it or
     write it anew (a `_version.py`). Such a blind spot stays local: a package that
     replaces itself in `sys.modules` (a lazy proxy) hides its own names, not its
-    submodules, which are still files the import system finds or does not. The message
+    submodules, which are still files the import system finds or does not; a
+    `sys.modules[key] = ...` hides only the modules its key can name (a literal, what
+    is below a readable prefix, what the calls of its function pass; a loader of the
+    user's files, none of the package's). The message
     says which statement stopped it; `pkgforge check --import` gives the real answer.
     """
     graph = graph_of(project)
