@@ -174,6 +174,29 @@ def test_a_check_runs_without_the_cyclic_collector_and_main_gives_it_back(
     assert gc.isenabled()
 
 
+def test_the_collector_is_off_only_while_parsing_for_a_command_that_tears_down(
+    run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from pkgforge.commands import rules
+
+    seen: list[bool] = []
+    real = rules.run
+
+    def watching(*args: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rules, "run", watching)
+    status, _, _ = run_cli("rules")
+    assert (status, seen) == (0, [True])
+    assert gc.isenabled()
+    status, _, _ = run_cli("rules", "--no-such-option")  # a usage error while off
+    assert status == 2
+    assert gc.isenabled()
+
+
 def test_help_lists_every_command(run_cli) -> None:
     from pkgforge.commands import COMMANDS
 

@@ -250,7 +250,8 @@ def compact(table: dict[str, dict[int, set[str]]], source: str) -> dict[str, Any
 
 
 def render(data: dict[str, Any]) -> str:
-    """JSON with one module per line, so a change of typeshed reads as a diff."""
+    """JSON with one module per line, so a change of typeshed reads as a diff and a lookup
+    parses only its module's line (pkgforge.checker.stdlib)."""
     head = {k: v for k, v in data.items() if k != "modules"}
     lines = [
         json.dumps(name) + ":" + json.dumps(value, separators=(",", ":"), sort_keys=True)

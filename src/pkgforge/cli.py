@@ -345,22 +345,33 @@ def _replayed(args_list: list[str]) -> int | None:
 def _run(args_list: list[str], quick_exit: list[bool]) -> int:
     """Parse and run one command; set ``quick_exit[0]`` once the command is known."""
     completing = "_ARGCOMPLETE" in os.environ
+    # Importing argparse and building the parser make no garbage cycles worth collecting
+    # (the collector's passes over them were 1% of a re-check): off until the command
+    # is known, then on again unless the command ends the process without tearing down.
+    collecting = gc.isenabled()
+    gc.disable()
     parser = _build_parser(None if completing else _chosen_command(args_list))
     if completing:
         _complete(parser)  # a TAB in a shell: answer and exit (pkgforge completion)
     args = _parse(parser, args_list)
     args.command_line = tuple(args_list)
     quick_exit[0] = bool(getattr(args, "quick_exit", False))
-    if quick_exit[0]:
+    if collecting and not quick_exit[0]:
         # A process that ends without tearing down (see console_main) has no use for the
         # cyclic collector: it would walk the check's whole model, again and again while
         # it grows and once more while the report is written (a tenth of a cold run).
-        gc.disable()
+        gc.enable()
     if args.command is None:
         parser.print_help()
         return 2
     log = _configure_logging(args.verbose, args.quiet, args.debug)
-    status: int = args.run(args, log)
+    from pkgforge import class_code
+
+    class_code.install()  # before the command imports the library and its dataclasses
+    try:
+        status: int = args.run(args, log)
+    finally:
+        class_code.save()  # what this run compiled, for the next
     return status
 
 

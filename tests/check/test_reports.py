@@ -6,10 +6,13 @@ import io
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pkgforge.checker.engine import CheckResult
 from pkgforge.checker.findings import Finding, Severity
 from pkgforge.checker.report import render
+from pkgforge.checker.report.json_report import dumps_indented, to_dict
 from pkgforge.checker.report.text import use_color
 
 FINDINGS = (
@@ -78,6 +81,29 @@ def test_json_shape() -> None:
     first = data["findings"][0]
     assert set(first) == {"code", "name", "severity", "path", "line", "column", "message", "url"}
     assert first["url"].endswith("docs/rules.md#pf204-non-lowercase-module-name")
+
+
+def test_json_is_the_text_json_dumps_writes_with_indent_2() -> None:
+    unicode_finding = Finding(
+        "src/é.py", 2, 1, "PF402", "star-import", Severity.INFO, "\u2026 \x00"
+    )
+    result = CheckResult(findings=(*FINDINGS, unicode_finding), files_checked=7, suppressed=2)
+    assert render(result, "json") == json.dumps(to_dict(result), indent=2) + "\n"
+    empty = CheckResult(findings=(), files_checked=0, suppressed=0)
+    assert render(empty, "json") == json.dumps(to_dict(empty), indent=2) + "\n"
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner) | st.dictionaries(st.text() | st.integers(), inner),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, derandomize=True)
+@given(_JSON)
+def test_dumps_indented_writes_what_json_dumps_writes(value: object) -> None:
+    assert dumps_indented(value) == json.dumps(value, indent=2)
 
 
 def test_sarif_has_rules_and_results() -> None:

@@ -51,6 +51,43 @@ def test_what_each_version_lacks() -> None:
     assert supported_minors(None) == list(range(minors[-1] + 1))
 
 
+def test_a_module_s_entry_read_from_its_line_is_its_entry_in_the_whole_table() -> None:
+    from pkgforge.checker import stdlib
+
+    table = json.loads(TABLE.read_text(encoding="utf-8"))
+    assert stdlib._newest() == table["minors"][1]
+    assert len(table["modules"]) > 500
+    for module, entry in table["modules"].items():
+        assert stdlib._entry(module) == entry, module
+    assert stdlib._entry("no_such_module") is None
+    assert stdlib._entry("types.Simple") is None  # a prefix of no module's line
+
+
+@pytest.mark.parametrize(
+    ("spec", "oldest", "minors"),
+    [
+        (">=3.11", 0, "from 11"),
+        ("<3", 0, []),  # a valid specifier that allows no Python 3
+        ("not a specifier", 8, "from 8"),  # invalid: every minor from the oldest on
+        (None, 9, "from 9"),
+    ],
+)
+def test_supported_minors_remembered_by_specifier(
+    spec: str | None, oldest: int, minors: list[int] | str
+) -> None:
+    newest = supported_minors(None)[-1]
+    expected = list(range(int(minors[5:]), newest + 1)) if isinstance(minors, str) else minors
+    memo: dict[str, object] = {}
+    assert supported_minors(spec, oldest, memo) == expected
+    assert supported_minors(spec, oldest) == expected
+    assert supported_minors(spec, oldest, memo) == expected  # from the memo
+    if spec is not None:
+        assert memo["supported-minors"][0] == spec  # type: ignore[index]
+        memo["supported-minors"] = (spec, (7,))  # what the memo says is what it gets
+        assert supported_minors(spec, oldest, memo) == [7]
+        assert supported_minors(spec + " ", oldest, memo) == expected  # another spec
+
+
 SIBLING = {"src/pkg/types.py": "class Meter:\n    pass\nSimpleNamespace = 1\n"}
 
 

@@ -13,7 +13,7 @@ import json
 import sys
 from collections.abc import Iterable, Mapping
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 __all__ = ["missing_from_stdlib", "supported_minors"]
@@ -21,11 +21,35 @@ __all__ = ["missing_from_stdlib", "supported_minors"]
 _NEWEST_ASKED = 30  # requires-python is asked about 3.0 to 3.30
 
 
+_TABLE = Path(__file__).with_name("stdlib_names.json")
+
+
 @cache
-def _table() -> Mapping[str, Any]:
-    text = resources.files("pkgforge.checker").joinpath("stdlib_names.json").read_text("utf-8")
-    data: Mapping[str, Any] = json.loads(text)
-    return data
+def _text() -> str:
+    return _TABLE.read_text(encoding="utf-8")
+
+
+@cache
+def _newest() -> int:
+    """The newest minor version the table describes (its first line says)."""
+    head = _text().partition("\n")[0].removesuffix('"modules": {')
+    told: list[int] = json.loads(head.rstrip(", ") + "}")["minors"]
+    return told[1]
+
+
+@cache
+def _entry(module: str) -> Mapping[str, Any] | None:
+    """The table's entry of ``module``, parsed from its own line: the table has one module
+    a line (tools/stdlib_names.py), and a re-check asks about a module or two, where
+    parsing the whole table would cost more than the rest of the rule."""
+    text = _text()
+    key = "\n" + json.dumps(module) + ":"
+    start = text.find(key)
+    if start < 0:
+        return None
+    start += len(key)
+    entry: Mapping[str, Any] = json.loads(text[start : text.index("\n", start)].rstrip(","))
+    return entry
 
 
 def missing_from_stdlib(module: str, name: str, minors: Iterable[int]) -> tuple[list[int], bool]:
@@ -36,7 +60,7 @@ def missing_from_stdlib(module: str, name: str, minors: Iterable[int]) -> tuple[
     asked = sorted(set(minors))
     if not asked or name.startswith("_") or any(p.startswith("_") for p in module.split(".")):
         return [], False
-    entry = _table()["modules"].get(module)
+    entry = _entry(module)
     if entry is None:
         return [], False
     present = set(entry["minors"])
@@ -50,21 +74,36 @@ def missing_from_stdlib(module: str, name: str, minors: Iterable[int]) -> tuple[
     return lacking, len(lacking) == len(asked)
 
 
-def supported_minors(requires_python: str | None, oldest: int = 0) -> list[int]:
+def supported_minors(
+    requires_python: str | None, oldest: int = 0, memo: dict[str, Any] | None = None
+) -> list[int]:
     """The Python 3 minor versions ``requires-python`` allows (from ``oldest`` on, when it
-    says nothing), up to the newest the table describes."""
-    newest = _table()["minors"][1]
+    says nothing), up to the newest the table describes; remembered in ``memo`` (the
+    cache's) by the specifier, as importing ``packaging.specifiers`` costs a re-check more
+    than the rule that asks."""
+    allowed: tuple[int, ...] | None = None
     if requires_python:
-        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+        remembered = memo.get("supported-minors") if memo is not None else None
+        if isinstance(remembered, tuple) and remembered[0] == requires_python:
+            allowed = remembered[1]
+        else:
+            allowed = _allowed_minors(requires_python)
+            if memo is not None:
+                memo["supported-minors"] = (requires_python, allowed)
+    return list(range(oldest, _newest() + 1)) if allowed is None else list(allowed)
 
-        try:
-            spec = SpecifierSet(requires_python)
-        except InvalidSpecifier:
-            spec = None
-        if spec is not None:
-            return [
-                m
-                for m in range(min(newest, _NEWEST_ASKED) + 1)
-                if spec.contains(f"3.{m}.0") or spec.contains(f"3.{m}.99")
-            ]
-    return list(range(oldest, newest + 1))
+
+def _allowed_minors(requires_python: str) -> tuple[int, ...] | None:
+    """The minors ``requires_python`` allows, None when it is not a valid specifier."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    newest = _newest()
+    try:
+        spec = SpecifierSet(requires_python)
+    except InvalidSpecifier:
+        return None
+    return tuple(
+        m
+        for m in range(min(newest, _NEWEST_ASKED) + 1)
+        if spec.contains(f"3.{m}.0") or spec.contains(f"3.{m}.99")
+    )

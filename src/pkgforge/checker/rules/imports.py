@@ -389,8 +389,11 @@ def _shadowed_stdlib(
     from pkgforge.checker.stdlib import missing_from_stdlib, supported_minors
 
     oldest = project.extra.get("feature_version")
+    memo = project.extra.get("memo")
     minors = supported_minors(
-        project.requires_python, oldest[1] if isinstance(oldest, tuple) else 0
+        project.requires_python,
+        oldest[1] if isinstance(oldest, tuple) else 0,
+        memo if isinstance(memo, dict) else None,
     )
     for name in info.names:
         lacking, everywhere = missing_from_stdlib(info.module, name, minors)

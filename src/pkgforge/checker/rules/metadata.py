@@ -106,9 +106,9 @@ def schema_problems(
     """validate-pyproject's verdict as (message, key) pairs, remembered in ``memo`` by
     content hash (importing and compiling the schemas takes ~0.2 s). The engine calls
     this while worker processes parse, so a cold run does not wait for it."""
-    import hashlib
+    from pkgforge.checker.digests import hexdigest
 
-    digest = hashlib.sha256(text.encode()).hexdigest()
+    digest = hexdigest(text.encode())
     remembered = memo.get("validate-pyproject") if isinstance(memo, dict) else None
     if isinstance(remembered, tuple) and remembered[0] == digest:
         return list(remembered[1])
