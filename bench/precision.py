@@ -22,6 +22,7 @@ scripts, Tools/...) are not package code: counted apart, as "outside".
     python bench/precision.py --list-false         # what to fix, path:line message
     python bench/precision.py --json               # for machines
     python bench/precision.py --write-expectations # rewrite the network test's expectations
+    python bench/precision.py --fetch-only         # download sdists and wheels, check nothing
 
 Judgments are cached in bench/.cache/precision/ keyed by project, version,
 code, path, line and message, so a re-run only judges what changed.
@@ -158,18 +159,20 @@ def _listed(file: str, variable: str) -> dict[str, str]:
 
 
 # The corpora a run can judge, each mapping project -> pinned version: the one the
-# checker was fixed against, and the held-out sets it never was. Set 1 is spent (a
-# finding of its prompted a checker change); set 2 is the clean evidence.
+# checker was fixed against, and the held-out sets it never was. Sets 1 and 2 are spent
+# (their findings prompted checker changes); set 3 is the clean evidence.
 CORPORA = {
     "original": corpus.ALL_PROJECTS,
     "held-out": _listed("held_out_projects.py", "HELD_OUT"),
     "held-out-2": _listed("held_out_projects_2.py", "HELD_OUT_2"),
+    "held-out-3": _listed("held_out_projects_3.py", "HELD_OUT_3"),
 }
-HELD_OUT = ("held-out", "held-out-2")
+HELD_OUT = ("held-out", "held-out-2", "held-out-3")
 ABOUT = {
     "original": "tests/imports/real_projects.py (a training set)",
     "held-out": "bench/held_out_projects.py (held-out set 1, spent)",
-    "held-out-2": "bench/held_out_projects_2.py (held-out set 2: never tuned on)",
+    "held-out-2": "bench/held_out_projects_2.py (held-out set 2, spent)",
+    "held-out-3": "bench/held_out_projects_3.py (held-out set 3: never tuned on)",
 }
 
 
@@ -760,6 +763,25 @@ def run(names: Sequence[str], jobs: int, *, project_env: bool = False) -> list[P
     return results
 
 
+def fetch(names: Sequence[str], jobs: int) -> list[str]:
+    """Download and unpack each project's sdist, and download its wheel, checking and
+    judging nothing (so that a later run spends its time on checking and judging, and
+    nothing is seen of a held-out set before its measurement). What failed, one line each."""
+
+    def one(name: str) -> str:
+        version = PINS[name]
+        try:
+            corpus.fetch(name, SOURCES, version)
+            wheel = corpus.download(name, version, SOURCES / "wheels", wheel=True)
+        except Exception as err:  # noqa: BLE001 (one project's failure must not stop the rest)
+            return f"{name} {version}: {err!r}"
+        print(f"fetched {name} {version}", file=sys.stderr, flush=True)
+        return "" if wheel else f"{name} {version}: no wheel for this interpreter on PyPI"
+
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        return [problem for problem in pool.map(one, names) if problem]
+
+
 # -- reports ------------------------------------------------------------------
 
 
@@ -900,6 +922,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--rejudge", action="store_true", help="ignore cached judgments")
     parser.add_argument(
+        "--fetch-only",
+        action="store_true",
+        help="only download the sdists (unpacked) and wheels: check and judge nothing",
+    )
+    parser.add_argument(
         "--project-env",
         action="store_true",
         help="check each project with its own venv active (VIRTUAL_ENV), as a developer would",
@@ -913,6 +940,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"not in the {args.corpus} corpus: {', '.join(unknown)}")
     if args.write_expectations and args.corpus != "original":
         parser.error("a held-out corpus never becomes a test's expectations")
+    if args.fetch_only:
+        problems = fetch(names, args.jobs)
+        print("\n".join([f"fetched {len(names) - len(problems)} of {len(names)}", *problems]))
+        return 1 if problems else 0
     if args.rejudge:
         with contextlib.suppress(FileNotFoundError):
             (PRECISION / "judgments.json").unlink()

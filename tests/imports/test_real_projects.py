@@ -113,6 +113,47 @@ def test_held_out_sets_share_no_project_with_the_corpus_or_each_other() -> None:
             key = canonicalize_name(project)
             assert key not in seen, f"{project} is in {seen[key]} and in {corpus_name}"
             seen[key] = corpus_name
+    # Every held-out list in bench/ is a registered corpus, so none escapes this check.
+    bench = Path(__file__).parents[2] / "bench"
+    listed = {f"bench/{p.name}" for p in bench.glob("held_out_projects*.py")}
+    assert {precision.ABOUT[name].split()[0] for name in precision.HELD_OUT} == listed
+    assert all(precision.CORPORA[name] for name in precision.HELD_OUT)
+
+
+def test_fetch_only_downloads_and_checks_nothing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--fetch-only`` fetches each sdist and wheel and never checks or judges: a
+    held-out set can be downloaded before its measurement without anything seen of it.
+    A project it cannot fetch is named, and the run fails."""
+    precision = _precision()
+    pins = precision.CORPORA["held-out-3"]
+    some = sorted(pins)[:2]
+    fetched: list[tuple[str, str, bool]] = []
+
+    def fetch(name: str, cache: Path, version: str) -> Path:
+        fetched.append((name, version, False))
+        return cache / name
+
+    def download(name: str, version: str, dest: Path, *, wheel: bool) -> Path | None:
+        fetched.append((name, version, wheel))
+        return None if name == some[1] else dest / f"{name}.whl"
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("--fetch-only checked or judged a project")
+
+    monkeypatch.setattr(precision.corpus, "fetch", fetch)
+    monkeypatch.setattr(precision.corpus, "download", download)
+    monkeypatch.setattr(precision, "check_project", never)
+    monkeypatch.setattr(precision, "judge_project", never)
+    assert precision.main(["--corpus", "held-out-3", "--fetch-only", "--jobs", "1", *some]) == 1
+    assert sorted(fetched) == sorted(
+        (name, pins[name], wheel) for name in some for wheel in (False, True)
+    )
+    assert capsys.readouterr().out.splitlines() == [
+        "fetched 1 of 2",
+        f"{some[1]} {pins[some[1]]}: no wheel for this interpreter on PyPI",
+    ]
 
 
 def _tiny_wheel(folder: Path) -> Path:
