@@ -109,6 +109,15 @@ def test_a_name_the_standard_library_module_has_is_fine(tmp_path: Path) -> None:
     assert import_first(root, "pkg.meters").returncode == 0
 
 
+def test_a_star_import_of_the_standard_library_module_asks_for_no_name(tmp_path: Path) -> None:
+    """A compat shim named like the module it wraps (``compat/shutil.py``: ``from shutil
+    import *``) gets the standard library's module in Python 3, as it means to."""
+    files = {"src/pkg/shutil.py": "from shutil import *\n"}
+    root = project(tmp_path, files)
+    assert findings_of(root, "PF403") == []
+    assert import_first(root, "pkg.shutil").returncode == 0
+
+
 def test_a_name_some_supported_versions_lack_is_a_warning(tmp_path: Path) -> None:
     files = {
         "src/pkg/typing.py": "override = 1\n",

@@ -396,6 +396,8 @@ def _shadowed_stdlib(
         memo if isinstance(memo, dict) else None,
     )
     for name in info.names:
+        if name == "*":
+            continue  # asks for no name: the standard library's module has its `__all__`
         lacking, everywhere = missing_from_stdlib(info.module, name, minors)
         if not lacking:
             continue
